@@ -1,0 +1,258 @@
+/**
+ * The run scheduler: a pure state machine over one DAG run.
+ *
+ * The workflow asks it what to launch (`poll`), tells it what finished (`succeed`/`fail`),
+ * and reads the states back. No Temporal here, so every scheduling decision is unit tested.
+ * Pending tasks are settled in topological order, so a skip or failure cascades through the
+ * whole graph in one pass.
+ */
+import { descendants, downstreamMap, topologicalOrder } from './graph';
+import type { DagDefinition, SelectorContext, TaskSpec } from './model';
+import { ENGINE_DEFAULTS } from './model';
+import { isOutputRef } from './output-ref';
+import { evaluateTriggerRule, isFinished, type FinishedState, type TaskState, type TriggerRule } from './trigger-rules';
+
+export interface MapProgress {
+  total: number;
+  launched: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  outputs: unknown[];
+}
+
+export interface TaskRecord {
+  id: string;
+  state: TaskState;
+  /** Attempts of the last finished activity call (for a mapped task, the most any instance took). */
+  attempts: number;
+  startedAt?: string;
+  endedAt?: string;
+  error?: string;
+  /** Why a task was settled without running, e.g. "not chosen by branch 'gate'". */
+  note?: string;
+  output?: unknown;
+  mapped?: MapProgress;
+}
+
+export interface Launch {
+  taskId: string;
+  mapIndex?: number;
+}
+
+export class RunScheduler {
+  readonly records = new Map<string, TaskRecord>();
+  private readonly specs: Map<string, TaskSpec>;
+  private readonly order: string[];
+  private readonly down: Map<string, string[]>;
+  /** Tasks whose trigger rule passed, waiting for a free slot. */
+  private readonly queued = new Set<string>();
+  private running = 0;
+
+  constructor(
+    private readonly dag: DagDefinition,
+    private readonly selectorContext: SelectorContext,
+    private readonly now: () => string,
+  ) {
+    const order = topologicalOrder(dag.tasks);
+    if (!order) throw new Error(`DAG '${dag.id}' has a cycle`);
+    this.order = order;
+    this.specs = new Map(dag.tasks.map((t) => [t.id, t]));
+    this.down = downstreamMap(dag.tasks);
+    for (const id of order) this.records.set(id, { id, state: 'pending', attempts: 0 });
+  }
+
+  get activeCount(): number {
+    return this.running;
+  }
+
+  isDone(): boolean {
+    return [...this.records.values()].every((r) => isFinished(r.state));
+  }
+
+  /** Leaves that ended failed or upstream_failed: Airflow fails a run on these. */
+  failedLeaves(): string[] {
+    return this.order.filter((id) => (this.down.get(id) ?? []).length === 0 && ['failed', 'upstream_failed'].includes(this.record(id).state));
+  }
+
+  /** Tasks that themselves failed (the root causes to name in an error). */
+  failedTasks(): TaskRecord[] {
+    return this.order.map((id) => this.record(id)).filter((r) => r.state === 'failed');
+  }
+
+  /** Settle what the trigger rules decide, then launch what fits in the free slots, in topological order. */
+  poll(): Launch[] {
+    this.settlePending();
+    const launches: Launch[] = [];
+    for (const id of this.order) {
+      const rec = this.record(id);
+      const spec = this.spec(id);
+      if (this.queued.has(id) && this.running < this.dag.maxActiveTasks) {
+        this.queued.delete(id);
+        rec.state = 'running';
+        rec.startedAt = this.now();
+        this.running++;
+        launches.push({ taskId: id });
+      } else if (rec.mapped && rec.state === 'running') {
+        const m = rec.mapped;
+        const cap = spec.expand?.maxParallel ?? Number.POSITIVE_INFINITY;
+        while (m.launched < m.total && m.running < cap && this.running < this.dag.maxActiveTasks) {
+          launches.push({ taskId: id, mapIndex: m.launched });
+          m.launched++;
+          m.running++;
+          this.running++;
+        }
+      }
+    }
+    return launches;
+  }
+
+  succeed(launch: Launch, output: unknown, attempts: number): void {
+    const rec = this.record(launch.taskId);
+    this.running--;
+    rec.attempts = Math.max(rec.attempts, attempts);
+    if (rec.mapped && launch.mapIndex !== undefined) {
+      const m = rec.mapped;
+      m.running--;
+      m.succeeded++;
+      m.outputs[launch.mapIndex] = output;
+      this.finishMappedIfDone(rec);
+      return;
+    }
+    rec.output = output;
+    this.finish(rec, 'success');
+    this.applySelectors(this.spec(rec.id), rec);
+  }
+
+  fail(launch: Launch, error: string, attempts: number): void {
+    const rec = this.record(launch.taskId);
+    this.running--;
+    rec.attempts = Math.max(rec.attempts, attempts);
+    if (rec.mapped && launch.mapIndex !== undefined) {
+      rec.mapped.running--;
+      rec.mapped.failed++;
+      rec.error ??= `instance ${launch.mapIndex}: ${error}`;
+      this.finishMappedIfDone(rec);
+      return;
+    }
+    rec.error = error;
+    this.finish(rec, 'failed');
+  }
+
+  /** Mark every unfinished task as failed (the run was cancelled or hit an internal error). */
+  abort(reason: string): void {
+    for (const rec of this.records.values()) {
+      if (isFinished(rec.state)) continue;
+      rec.error = reason;
+      this.finish(rec, rec.state === 'running' ? 'failed' : 'upstream_failed');
+    }
+    this.queued.clear();
+    this.running = 0;
+  }
+
+  record(id: string): TaskRecord {
+    const rec = this.records.get(id);
+    if (!rec) throw new Error(`unknown task '${id}' in DAG '${this.dag.id}'`);
+    return rec;
+  }
+
+  private spec(id: string): TaskSpec {
+    const spec = this.specs.get(id);
+    if (!spec) throw new Error(`unknown task '${id}' in DAG '${this.dag.id}'`);
+    return spec;
+  }
+
+  private finish(rec: TaskRecord, state: FinishedState, note?: string): void {
+    rec.state = state;
+    rec.endedAt = this.now();
+    if (note !== undefined) rec.note = note;
+  }
+
+  private settlePending(): void {
+    for (const id of this.order) {
+      const rec = this.record(id);
+      if (rec.state !== 'pending' || this.queued.has(id)) continue;
+      const spec = this.spec(id);
+      const rule: TriggerRule = spec.triggerRule ?? this.dag.defaults.triggerRule ?? ENGINE_DEFAULTS.triggerRule;
+      const verdict = evaluateTriggerRule(rule, spec.upstream.map((u) => this.record(u).state));
+      if (verdict === 'wait') continue;
+      if (verdict !== 'run') {
+        this.finish(rec, verdict, `trigger rule ${rule}`);
+        continue;
+      }
+      if (spec.activity === undefined) {
+        // Empty task: succeeds on the spot; its branch/short-circuit sees upstream outputs only.
+        rec.startedAt = this.now();
+        this.finish(rec, 'success');
+        this.applySelectors(spec, rec);
+      } else if (spec.expand) {
+        this.expand(spec, rec);
+      } else {
+        this.queued.add(id);
+      }
+    }
+  }
+
+  private expand(spec: TaskSpec, rec: TaskRecord): void {
+    const from = spec.expand?.from ?? '';
+    const source = this.record(from).output;
+    const total = Array.isArray(source) ? source.length : isOutputRef(source) ? source.length : undefined;
+    rec.startedAt = this.now();
+    if (total === undefined) {
+      rec.error = `cannot fan out over '${from}': its output is not a list`;
+      this.finish(rec, 'failed');
+    } else if (total === 0) {
+      rec.mapped = { total: 0, launched: 0, running: 0, succeeded: 0, failed: 0, outputs: [] };
+      this.finish(rec, 'skipped', `'${from}' produced an empty list`);
+    } else {
+      rec.mapped = { total, launched: 0, running: 0, succeeded: 0, failed: 0, outputs: new Array<unknown>(total).fill(null) };
+      rec.state = 'running';
+    }
+  }
+
+  private finishMappedIfDone(rec: TaskRecord): void {
+    const m = rec.mapped;
+    if (!m || m.succeeded + m.failed < m.total) return;
+    if (m.failed > 0) {
+      rec.error = `${m.failed} of ${m.total} instance(s) failed; first: ${rec.error ?? 'unknown error'}`;
+      this.finish(rec, 'failed');
+    } else {
+      rec.output = m.outputs;
+      this.finish(rec, 'success');
+    }
+  }
+
+  /** Run the task's branch or short-circuit selector on its output and skip what it rules out. */
+  private applySelectors(spec: TaskSpec, rec: TaskRecord): void {
+    const direct = this.down.get(spec.id) ?? [];
+    const output = spec.activity === undefined ? this.upstreamOutputs(spec) : rec.output;
+    try {
+      if (spec.branch) {
+        const choice = spec.branch(output, this.selectorContext);
+        const chosen = choice === null || choice === undefined ? [] : typeof choice === 'string' ? [choice] : [...choice];
+        const unknown = chosen.filter((c) => !direct.includes(c));
+        if (unknown.length > 0) {
+          throw new Error(`branch chose ${unknown.map((u) => `'${u}'`).join(', ')}, not a direct downstream (choices: ${direct.join(', ')})`);
+        }
+        for (const d of direct) if (!chosen.includes(d)) this.skip(d, `not chosen by branch '${spec.id}'`);
+      } else if (spec.shortCircuit && !spec.shortCircuit.predicate(output, this.selectorContext)) {
+        const targets = spec.shortCircuit.ignoreDownstreamTriggerRules ? [...descendants(this.down, spec.id)] : direct;
+        for (const d of targets) this.skip(d, `short-circuited by '${spec.id}'`);
+      }
+    } catch (err) {
+      rec.error = `selector failed: ${err instanceof Error ? err.message : String(err)}`;
+      rec.state = 'failed';
+    }
+  }
+
+  private upstreamOutputs(spec: TaskSpec): Record<string, unknown> {
+    return Object.fromEntries(spec.upstream.map((u) => [u, this.record(u).output]));
+  }
+
+  private skip(id: string, note: string): void {
+    const rec = this.record(id);
+    if (rec.state !== 'pending') return;
+    this.queued.delete(id);
+    this.finish(rec, 'skipped', note);
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The DAGs this project serves. Add a DAG by importing it here: the worker, the CLI and
+ * the workflow router all read this list, and loading validates it.
+ */
+import type { DagDefinition } from '../core/model';
+import exampleEtl from './example_etl';
+
+export const dags: DagDefinition[] = [exampleEtl as DagDefinition];

@@ -1,0 +1,15 @@
+/** The one place an S3 client is made: MinIO locally (path-style), AWS S3 in production. */
+import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Config } from '../config/env';
+
+export function createS3Client(cfg: S3Config): S3Client {
+  return new S3Client({
+    region: cfg.region,
+    ...(cfg.endpoint !== undefined && { endpoint: cfg.endpoint, forcePathStyle: true }),
+    ...(cfg.credentials !== undefined && { credentials: cfg.credentials }),
+    // Checksums only where S3 requires them: S3-compatible servers differ in what they accept.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 5,
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * Wiring only: validate the DAGs, wrap the activities, hand both to a Temporal worker.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadDags } from '../core/load';
+import type { DagDefinition } from '../core/model';
+import { wrapActivities, type ActivityRegistry } from '../activities/task-runner';
+import type { TideflowConfig } from '../config/env';
+
+export interface TideflowWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  dags: readonly DagDefinition[];
+  activities: ActivityRegistry;
+  s3: S3Client;
+  bucket: string;
+  prefix: string;
+  offloadBytes: number;
+  /** A prebuilt bundle (tests reuse one) or the workflows module to bundle. */
+  workflows: Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** Called directly by the benchmark's plain-Temporal baseline, outside the DAG engine. */
+const rawActivities = { noopPlain: async (): Promise<void> => {} };
+
+export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Worker> {
+  const registry = loadDags(o.dags, { activityNames: new Set(Object.keys(o.activities)) });
+  const wrapped = wrapActivities({ dags: registry, s3: o.s3, bucket: o.bucket, prefix: o.prefix, offloadBytes: o.offloadBytes }, o.activities);
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    ...o.workflows,
+    activities: { ...wrapped, ...rawActivities },
+    ...(o.maxConcurrentActivityTaskExecutions !== undefined && { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions }),
+  });
+}
+
+/** NativeConnection from the validated config (address, TLS, API key). */
+export async function connectWorker(config: TideflowConfig): Promise<NativeConnection> {
+  const c = config.temporal.connection;
+  return NativeConnection.connect({
+    ...(c.address !== undefined && { address: c.address }),
+    ...(c.tls !== undefined && { tls: c.tls }),
+    ...(c.apiKey !== undefined && { apiKey: typeof c.apiKey === 'function' ? c.apiKey() : c.apiKey }),
+    ...(c.metadata !== undefined && { metadata: c.metadata }),
+  });
+}

@@ -1,0 +1,215 @@
+/**
+ * The DAG engine: one workflow run executes one DAG run.
+ *
+ * Deterministic by construction: scheduling decisions come from the pure RunScheduler,
+ * every side effect is an activity, and time comes from the workflow clock.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  condition,
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import { z } from 'zod';
+import { formatDs, parseInstant } from '../core/dates';
+import { ENGINE_DEFAULTS, type DagDefinition, type TaskSpec } from '../core/model';
+import type { OutputRef, TaskInvocation, TaskResult } from '../core/output-ref';
+import { isOutputRef } from '../core/output-ref';
+import { viewRun, type RunHeader, type RunStatus, type RunView } from '../core/run-view';
+import { RunScheduler, type Launch } from '../core/scheduler';
+import { DAG_KEY, LOGICAL_DATE_KEY, SCHEDULED_START_KEY, TRIGGER_KEY } from '../core/search-attributes';
+
+/** The workflow input, as the CLI sends it and as a person types it in the Web UI. */
+export interface DagRunInput {
+  params?: Record<string, unknown>;
+  logicalDate?: string;
+}
+
+export const stateQuery = defineQuery<RunView>('state');
+
+const inputSchema = z
+  .strictObject({
+    params: z.record(z.string(), z.unknown()).optional(),
+    logicalDate: z.string().optional(),
+  })
+  .optional();
+
+function issuesText(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+function parseInput(dag: DagDefinition, raw: unknown): { params: unknown; logicalDate?: Date } {
+  const input = inputSchema.safeParse(raw ?? undefined);
+  if (!input.success) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid input for DAG '${dag.id}': ${issuesText(input.error)}. Expected {"params": {...}, "logicalDate": "ISO-8601"}, both optional.`,
+      'InvalidRunInput',
+    );
+  }
+  const params = dag.params.safeParse(input.data?.params ?? {});
+  if (!params.success) {
+    throw ApplicationFailure.nonRetryable(`Invalid params for DAG '${dag.id}': ${issuesText(params.error)}`, 'InvalidParams', params.error.issues);
+  }
+  const rawDate = input.data?.logicalDate;
+  if (rawDate === undefined) return { params: params.data };
+  const logicalDate = parseInstant(rawDate);
+  if (!logicalDate) {
+    throw ApplicationFailure.nonRetryable(`Invalid logicalDate '${rawDate}' for DAG '${dag.id}': expected an ISO-8601 date`, 'InvalidRunInput');
+  }
+  return { params: params.data, logicalDate };
+}
+
+/** Tag the run for the Web UI and `tideflow runs`; starters that already set the values cost nothing extra. */
+function tagRun(dagId: string, logicalDate: Date, trigger: string): void {
+  const current = workflowInfo().typedSearchAttributes;
+  const updates = [];
+  if (current.get(DAG_KEY) !== dagId) updates.push({ key: DAG_KEY, value: dagId });
+  if (current.get(LOGICAL_DATE_KEY)?.getTime() !== logicalDate.getTime()) updates.push({ key: LOGICAL_DATE_KEY, value: logicalDate });
+  if (current.get(TRIGGER_KEY) !== trigger) updates.push({ key: TRIGGER_KEY, value: trigger });
+  if (updates.length > 0) upsertSearchAttributes(updates);
+}
+
+function activityOptions(dag: DagDefinition, spec: TaskSpec, mapIndex: number | undefined): ActivityOptions {
+  const d = dag.defaults;
+  const retry = { ...ENGINE_DEFAULTS.retry, ...d.retry, ...spec.retry };
+  const options: ActivityOptions = {
+    activityId: mapIndex === undefined ? spec.id : `${spec.id}[${mapIndex}]`,
+    startToCloseTimeout: spec.startToCloseTimeout ?? d.startToCloseTimeout ?? ENGINE_DEFAULTS.startToCloseTimeout,
+    retry: {
+      maximumAttempts: retry.maxAttempts,
+      initialInterval: retry.initialInterval,
+      backoffCoefficient: retry.backoffCoefficient,
+      maximumInterval: retry.maxInterval,
+      ...(retry.nonRetryableErrorTypes && { nonRetryableErrorTypes: retry.nonRetryableErrorTypes }),
+    },
+  };
+  const scheduleToClose = spec.scheduleToCloseTimeout ?? d.scheduleToCloseTimeout;
+  if (scheduleToClose !== undefined) options.scheduleToCloseTimeout = scheduleToClose;
+  const heartbeat = spec.heartbeatTimeout ?? d.heartbeatTimeout;
+  if (heartbeat !== undefined) options.heartbeatTimeout = heartbeat;
+  const taskQueue = spec.taskQueue ?? d.taskQueue;
+  if (taskQueue !== undefined) options.taskQueue = taskQueue;
+  return options;
+}
+
+/** A readable error and the attempts it took, from what an activity call threw. */
+function describeFailure(err: unknown, maxAttempts: number): { message: string; attempts: number } {
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    const detail = cause instanceof ApplicationFailure ? (cause.details?.[0] as { tideflowAttempt?: number } | undefined) : undefined;
+    const attempts = detail?.tideflowAttempt ?? (err.retryState === 'MAXIMUM_ATTEMPTS_REACHED' ? maxAttempts : 1);
+    const type = cause instanceof ApplicationFailure && cause.type ? `${cause.type}: ` : '';
+    return { message: `${type}${cause?.message ?? err.message}`, attempts };
+  }
+  return { message: err instanceof Error ? err.message : String(err), attempts: 1 };
+}
+
+/** Execute one run of `dag`; resolves to the run summary, or fails naming the failed tasks. */
+export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<RunView> {
+  const info = workflowInfo();
+  const scheduledAt = info.typedSearchAttributes.get(SCHEDULED_START_KEY);
+  const trigger = info.typedSearchAttributes.get(TRIGGER_KEY) ?? (scheduledAt ? 'schedule' : 'manual');
+  let parsed: ReturnType<typeof parseInput>;
+  try {
+    parsed = parseInput(dag, rawInput);
+  } catch (err) {
+    // Tag even a rejected run, so it shows up under its DAG in the Web UI.
+    tagRun(dag.id, scheduledAt ?? new Date(info.startTime), trigger);
+    throw err;
+  }
+  const logicalDate = parsed.logicalDate ?? scheduledAt ?? new Date(info.startTime);
+  tagRun(dag.id, logicalDate, trigger);
+
+  const header: RunHeader = {
+    dagId: dag.id,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    trigger,
+    logicalDate: logicalDate.toISOString(),
+    ds: formatDs(logicalDate, dag.schedule?.timezone),
+    params: parsed.params,
+    startedAt: new Date().toISOString(),
+  };
+  const scheduler = new RunScheduler(dag, { params: parsed.params, logicalDate: header.logicalDate }, () => new Date().toISOString());
+  let status: RunStatus = 'running';
+  let endedAt: string | undefined;
+  setHandler(stateQuery, () => viewRun(header, scheduler, status, false, endedAt));
+
+  let wake = false;
+  let cancelled = false;
+  CancellationScope.current().cancelRequested.catch(() => {
+    cancelled = true;
+    wake = true;
+  });
+
+  const launch = (l: Launch): void => {
+    const spec = dag.tasks.find((t) => t.id === l.taskId) as TaskSpec;
+    const options = activityOptions(dag, spec, l.mapIndex);
+    const call = proxyActivities<Record<string, (inv: TaskInvocation) => Promise<TaskResult>>>(options)[spec.activity as string];
+    if (!call) throw new Error(`no activity proxy for '${spec.activity}'`);
+    call(invocation(header, scheduler, spec, l.mapIndex))
+      .then(
+        (result) => scheduler.succeed(l, result.output, result.attempt),
+        (err: unknown) => {
+          const failure = describeFailure(err, options.retry?.maximumAttempts ?? 1);
+          scheduler.fail(l, failure.message, failure.attempts);
+        },
+      )
+      .finally(() => {
+        wake = true;
+      });
+  };
+
+  while (!scheduler.isDone() && !cancelled) {
+    for (const l of scheduler.poll()) launch(l);
+    if (scheduler.isDone()) break;
+    await condition(() => wake);
+    wake = false;
+  }
+
+  endedAt = new Date().toISOString();
+  if (cancelled) {
+    scheduler.abort('run cancelled');
+    status = 'cancelled';
+    throw new CancelledFailure(`DAG run of '${dag.id}' cancelled`);
+  }
+  const failedLeaves = scheduler.failedLeaves();
+  status = failedLeaves.length > 0 ? 'failed' : 'success';
+  const summary = viewRun(header, scheduler, status, true, endedAt);
+  if (status === 'failed') {
+    const failed = scheduler.failedTasks();
+    const named = failed.length > 0 ? failed.map((r) => `'${r.id}' (${r.error ?? 'failed'})`).join(', ') : failedLeaves.map((id) => `'${id}'`).join(', ');
+    throw ApplicationFailure.nonRetryable(`DAG run of '${dag.id}' failed: task(s) ${named}`, 'DagRunFailed', summary);
+  }
+  return summary;
+}
+
+/** The activity argument: identity, params and the direct upstream outputs (refs stay refs). */
+function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, mapIndex: number | undefined): TaskInvocation {
+  const from = mapIndex === undefined ? undefined : spec.expand?.from;
+  const upstream: Record<string, unknown> = {};
+  for (const u of spec.upstream) if (u !== from) upstream[u] = scheduler.record(u).output;
+  const inv: TaskInvocation = {
+    dagId: header.dagId,
+    taskId: spec.id,
+    workflowId: header.workflowId,
+    runId: header.runId,
+    logicalDate: header.logicalDate,
+    ds: header.ds,
+    params: header.params,
+    upstream,
+  };
+  if (mapIndex !== undefined && from !== undefined) {
+    // Send one item, not the whole list, so a wide fan-out does not multiply history size.
+    const source = scheduler.record(from).output;
+    inv.map = isOutputRef(source) ? { index: mapIndex, itemRef: source as OutputRef } : { index: mapIndex, item: (source as unknown[])[mapIndex] };
+  }
+  return inv;
+}
