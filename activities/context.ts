@@ -12,6 +12,8 @@ export interface TaskContext {
   runId: string;
   logicalDate: string;
   ds: string;
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
   params: unknown;
   /** Index of this instance in a fan-out; undefined for an ordinary task. */
   mapIndex?: number;

@@ -4,6 +4,7 @@
  */
 import { buildSalesReport, distinctValues, generateSales, summarizeRegion } from './examples/sales';
 import { noop } from './builtin/noop';
+import { mlActivities } from './ml';
 
 export const activities = {
   noop,
@@ -11,6 +12,7 @@ export const activities = {
   distinctValues,
   summarizeRegion,
   buildSalesReport,
+  ...mlActivities,
 };
 
 export type Activities = typeof activities;

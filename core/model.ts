@@ -44,6 +44,9 @@ export interface InputContext<P = unknown, U = Record<string, unknown>> {
   logicalDate: string;
   /** Logical date as YYYY-MM-DD (UTC unless the DAG has a schedule timezone). */
   ds: string;
+  /** The data interval [start, end) the run covers, ISO-8601. */
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
   params: P;
   /** Outputs of the direct upstream tasks, by task id (large ones already fetched from S3). */
   upstream: U;
@@ -59,6 +62,7 @@ export interface MapInputContext<P = unknown, U = Record<string, unknown>, I = u
 export interface SelectorContext<P = unknown> {
   params: P;
   logicalDate: string;
+  ds: string;
 }
 
 export type BranchChoice = string | readonly string[] | null | undefined;

@@ -29,6 +29,8 @@ export interface TaskInvocation {
   runId: string;
   logicalDate: string;
   ds: string;
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
   params: unknown;
   /** Direct upstream outputs (inline values or OutputRefs); for a mapped task, without the fanned-out list. */
   upstream: Record<string, unknown>;

@@ -28,6 +28,9 @@ export interface RunHeader {
   trigger: string;
   logicalDate: string;
   ds: string;
+  /** The data interval [start, end) this run processes (Airflow 2 semantics). */
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
   params: unknown;
   startedAt: string;
 }

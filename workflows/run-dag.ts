@@ -19,6 +19,7 @@ import {
 } from '@temporalio/workflow';
 import { z } from 'zod';
 import { formatDs, parseInstant } from '../core/dates';
+import { intervalEndingAt, intervalStartingAt, latestCompletedInterval, type DataInterval } from '../core/intervals';
 import { ENGINE_DEFAULTS, type DagDefinition, type TaskSpec } from '../core/model';
 import type { OutputRef, TaskInvocation, TaskResult } from '../core/output-ref';
 import { isOutputRef } from '../core/output-ref';
@@ -111,6 +112,23 @@ function describeFailure(err: unknown, maxAttempts: number): { message: string; 
   return { message: err instanceof Error ? err.message : String(err), attempts: 1 };
 }
 
+/**
+ * Airflow 2 semantics: a scheduled run covers the cron interval ending at its nominal fire time
+ * and its logical date is that interval's start; an explicit logical date is kept as given and
+ * processes the interval containing it; a manual run without one takes the latest completed
+ * interval. Unscheduled DAGs have an empty interval at the logical date.
+ */
+function resolveLogicalDate(dag: DagDefinition, given: Date | undefined, scheduledAt: Date | undefined, startedAt: Date): { logicalDate: Date; interval: DataInterval } {
+  const s = dag.schedule;
+  if (given) return { logicalDate: given, interval: s ? intervalStartingAt(s, given) : { start: given, end: given } };
+  if (!s) {
+    const at = scheduledAt ?? startedAt;
+    return { logicalDate: at, interval: { start: at, end: at } };
+  }
+  const interval = scheduledAt ? intervalEndingAt(s, scheduledAt) : latestCompletedInterval(s, startedAt);
+  return { logicalDate: interval.start, interval };
+}
+
 /** Execute one run of `dag`; resolves to the run summary, or fails naming the failed tasks. */
 export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<RunView> {
   const info = workflowInfo();
@@ -124,7 +142,7 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
     tagRun(dag.id, scheduledAt ?? new Date(info.startTime), trigger);
     throw err;
   }
-  const logicalDate = parsed.logicalDate ?? scheduledAt ?? new Date(info.startTime);
+  const { logicalDate, interval } = resolveLogicalDate(dag, parsed.logicalDate, scheduledAt, new Date(info.startTime));
   tagRun(dag.id, logicalDate, trigger);
 
   const header: RunHeader = {
@@ -134,10 +152,12 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
     trigger,
     logicalDate: logicalDate.toISOString(),
     ds: formatDs(logicalDate, dag.schedule?.timezone),
+    dataIntervalStart: interval.start.toISOString(),
+    dataIntervalEnd: interval.end.toISOString(),
     params: parsed.params,
     startedAt: new Date().toISOString(),
   };
-  const scheduler = new RunScheduler(dag, { params: parsed.params, logicalDate: header.logicalDate }, () => new Date().toISOString());
+  const scheduler = new RunScheduler(dag, { params: parsed.params, logicalDate: header.logicalDate, ds: header.ds }, () => new Date().toISOString());
   let status: RunStatus = 'running';
   let endedAt: string | undefined;
   setHandler(stateQuery, () => viewRun(header, scheduler, status, false, endedAt));
@@ -203,6 +223,8 @@ function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, 
     runId: header.runId,
     logicalDate: header.logicalDate,
     ds: header.ds,
+    dataIntervalStart: header.dataIntervalStart,
+    dataIntervalEnd: header.dataIntervalEnd,
     params: header.params,
     upstream,
   };

@@ -12,7 +12,7 @@ import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../../core/search-attrib
 import { startDagRun, waitForRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/json-objects';
 import { createS3Client } from '../../storage/s3-client';
-import { bigData, branching, failing, fanOut, parallel, retries } from '../fixtures/dags';
+import { bigData, branching, failing, fanOut, intervals, parallel, retries } from '../fixtures/dags';
 import { createHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -193,5 +193,19 @@ describe('DAG engine on real servers', () => {
     // Count payload bytes as bytes (JSON.stringify would inflate a Uint8Array several-fold).
     const sizes = (history.events ?? []).map((e) => JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? 'x'.repeat(v.length) : v)).length);
     expect(Math.max(...sizes)).toBeLessThan(64 * 1024);
+  });
+
+  it('gives tasks the logical date, ds and data interval (Airflow 2 cron semantics, DAG timezone)', async () => {
+    const explicit = await startDagRun(h.client, intervals, { taskQueue: h.taskQueue, logicalDate: '2024-03-30T02:00:00Z' });
+    const view = (await explicit.result()) as RunView;
+    // 03:00 Paris is 02:00Z in winter; the interval containing it ends at the next 03:00 Paris, 01:00Z after the DST change.
+    expect(task(view, 'dates').output).toEqual({ logicalDate: '2024-03-30T02:00:00.000Z', ds: '2024-03-30', start: '2024-03-30T02:00:00.000Z', end: '2024-03-31T01:00:00.000Z' });
+    expect(view).toMatchObject({ dataIntervalStart: '2024-03-30T02:00:00.000Z', dataIntervalEnd: '2024-03-31T01:00:00.000Z' });
+    // No logical date: the latest completed interval, which ends at or before the start time.
+    const latest = (await (await startDagRun(h.client, intervals, { taskQueue: h.taskQueue })).result()) as RunView;
+    const end = Date.parse(latest.dataIntervalEnd);
+    expect(end).toBeLessThanOrEqual(Date.parse(latest.startedAt));
+    expect(Date.parse(latest.startedAt) - end).toBeLessThan(25 * 3_600_000);
+    expect(latest.logicalDate).toBe(latest.dataIntervalStart);
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * Classification metrics with scikit-learn's definitions, on class indices 0..K-1:
+ * `accuracy_score`, `f1_score(average='macro')` and `log_loss`.
+ */
+
+export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
+  checkSameLength(yTrue, yPred);
+  let hits = 0;
+  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) hits++;
+  return hits / yTrue.length;
+}
+
+/** confusion[t][p]: rows of true class t predicted as class p. */
+export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): number[][] {
+  checkSameLength(yTrue, yPred);
+  const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < yTrue.length; i++) {
+    const row = m[yTrue[i] as number];
+    const p = yPred[i] as number;
+    if (!row || p < 0 || p >= numClasses) throw new RangeError(`class index out of range at row ${i}`);
+    row[p] = (row[p] ?? 0) + 1;
+  }
+  return m;
+}
+
+/**
+ * Unweighted mean of per-class F1 = 2TP / (2TP + FP + FN), over the classes present in
+ * yTrue or yPred (scikit-learn's `labels=None`). A class that is present but never predicted
+ * correctly scores 0, and still counts in the mean.
+ */
+export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): number {
+  const m = confusionMatrix(yTrue, yPred, numClasses);
+  let sum = 0;
+  let present = 0;
+  for (let c = 0; c < numClasses; c++) {
+    const tp = m[c]?.[c] ?? 0;
+    let fn = 0;
+    let fp = 0;
+    for (let o = 0; o < numClasses; o++) {
+      if (o === c) continue;
+      fn += m[c]?.[o] ?? 0;
+      fp += m[o]?.[c] ?? 0;
+    }
+    if (tp + fn + fp === 0) continue;
+    present++;
+    sum += (2 * tp) / (2 * tp + fp + fn);
+  }
+  return present === 0 ? 0 : sum / present;
+}
+
+/**
+ * Mean negative log-likelihood of the true class, as scikit-learn ≥ 1.5 computes it:
+ * probabilities clipped to [eps, 1 - eps] (eps = float64 machine epsilon), no renormalization;
+ * rows that do not sum to 1 are rejected. `proba` is row-major, n × numClasses.
+ */
+export function logLoss(yTrue: ArrayLike<number>, proba: Float64Array, numClasses: number): number {
+  const n = yTrue.length;
+  if (proba.length !== n * numClasses) throw new RangeError(`expected ${n}×${numClasses} probabilities, got ${proba.length}`);
+  if (n === 0) throw new RangeError('log loss of no rows');
+  const eps = Number.EPSILON;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let rowSum = 0;
+    for (let c = 0; c < numClasses; c++) rowSum += proba[i * numClasses + c] as number;
+    if (!(Math.abs(rowSum - 1) <= 1e-9)) throw new RangeError(`probabilities of row ${i} sum to ${rowSum}, not 1`);
+    const t = yTrue[i] as number;
+    if (!(t >= 0 && t < numClasses)) throw new RangeError(`class index out of range at row ${i}`);
+    total -= Math.log(Math.min(1 - eps, Math.max(eps, proba[i * numClasses + t] as number)));
+  }
+  return total / n;
+}
+
+/** Index of the largest value of each row (the first on ties, as numpy's argmax). */
+export function argmaxRows(proba: Float64Array, numClasses: number): Int32Array {
+  const n = proba.length / numClasses;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if ((proba[i * numClasses + c] as number) > (proba[i * numClasses + best] as number)) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
+  if (a.length !== b.length) throw new RangeError(`length mismatch: ${a.length} true labels, ${b.length} predictions`);
+  if (a.length === 0) throw new RangeError('metric of no rows');
+}

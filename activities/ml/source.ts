@@ -1,0 +1,102 @@
+/**
+ * Read a dataset's bytes from where the run's `source` param points:
+ *   npm:<package>/<file>   a file shipped in an installed npm package (resolved with require.resolve)
+ *   s3://bucket/key        an object, read with the worker's S3 client
+ *   http(s)://…            fetched
+ *   file:///… or a path    the worker's local file system
+ * Failures that a retry cannot fix (no such file, HTTP 4xx) are non-retryable.
+ */
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
+import { parseS3Uri } from '../../storage/json-objects';
+import type { ArtifactStore } from './store';
+
+export interface SourceText {
+  text: string;
+  /** Where the bytes came from, resolved (an absolute path for npm: and local sources). */
+  location: string;
+  contentType?: string;
+}
+
+const notFound = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, 'SourceNotFound');
+
+function isPackageRoot(dir: string, name: string): boolean {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    return typeof pkg === 'object' && pkg !== null && (pkg as { name?: unknown }).name === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `vega-datasets/data/penguins.json` → its absolute path. A package's `exports` may hide its data
+ * files from require.resolve, so the package's entry point is resolved and its root found from there.
+ */
+export function resolvePackageFile(spec: string): string {
+  const parts = spec.split('/');
+  const nameParts = spec.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameParts).join('/');
+  const rel = parts.slice(nameParts).join('/');
+  if (name === '' || rel === '') throw notFound(`npm source must be npm:<package>/<file>, got npm:${spec}`);
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve(name));
+  } catch {
+    throw notFound(`npm package '${name}' is not installed on this worker`);
+  }
+  while (!isPackageRoot(dir, name)) {
+    const up = path.dirname(dir);
+    if (up === dir) throw notFound(`cannot find the root of npm package '${name}'`);
+    dir = up;
+  }
+  const file = path.resolve(dir, rel);
+  if (!file.startsWith(dir + path.sep)) throw notFound(`npm source path escapes package '${name}': ${rel}`);
+  return file;
+}
+
+async function readLocal(file: string): Promise<SourceText> {
+  try {
+    return { text: await readFile(file, 'utf8'), location: file };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw notFound(`cannot read ${file}: ${code}`);
+    throw err;
+  }
+}
+
+async function readHttp(url: string, signal: AbortSignal): Promise<SourceText> {
+  const res = await fetch(url, { signal, redirect: 'follow' });
+  if (!res.ok) {
+    const message = `GET ${url} answered ${res.status} ${res.statusText}`;
+    // 408 and 429 are worth retrying; other 4xx will answer the same next time.
+    if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw notFound(message);
+    throw new Error(message);
+  }
+  const contentType = res.headers.get('content-type');
+  return { text: await res.text(), location: url, ...(contentType !== null && { contentType }) };
+}
+
+async function readS3(store: ArtifactStore, uri: string): Promise<SourceText> {
+  const { bucket, key } = parseS3Uri(uri);
+  try {
+    const res = await store.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!res.Body) throw new Error(`empty body for ${uri}`);
+    return { text: await res.Body.transformToString('utf8'), location: uri, ...(res.ContentType !== undefined && { contentType: res.ContentType }) };
+  } catch (err) {
+    if (err instanceof NoSuchKey) throw notFound(`no object at ${uri}`);
+    throw err;
+  }
+}
+
+export async function readSource(source: string, store: ArtifactStore, signal: AbortSignal): Promise<SourceText> {
+  if (source.startsWith('npm:')) return readLocal(resolvePackageFile(source.slice(4)));
+  if (source.startsWith('s3://')) return readS3(store, source);
+  if (/^https?:\/\//i.test(source)) return readHttp(source, signal);
+  if (source.startsWith('file://')) return readLocal(fileURLToPath(source));
+  return readLocal(path.resolve(source));
+}

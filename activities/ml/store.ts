@@ -1,0 +1,58 @@
+/**
+ * Where the ML activities keep their artifacts: one S3 client, bucket and key prefix per
+ * worker process.
+ *
+ * The activities are built by `createMlActivities(provider)` (./index.ts), so a worker or a
+ * test can hand them its own client. The registry in activities/index.ts uses
+ * `storeFromEnv`, a lazy per-process singleton built from the same validated config the
+ * worker uses (loadConfig + createS3Client): the worker entry point does not pass its S3
+ * client to activities yet, and this keeps that wiring change out of this module's scope.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadConfig } from '../../config/env';
+import { getJsonByRef, putJsonText } from '../../storage/json-objects';
+import { createS3Client } from '../../storage/s3-client';
+import type { ArtifactRef } from './types';
+
+export interface ArtifactStore {
+  s3: S3Client;
+  bucket: string;
+  /** Key prefix, '' or ending in '/'. */
+  prefix: string;
+}
+
+/** Called on each use, so the store can be made lazily (and never, in a worker that runs no ML task). */
+export type StoreProvider = () => ArtifactStore;
+
+let fromEnv: ArtifactStore | undefined;
+
+/** The process-wide store from the environment, made on first use. */
+export const storeFromEnv: StoreProvider = () => {
+  if (!fromEnv) {
+    const config = loadConfig();
+    fromEnv = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: config.s3.prefix };
+  }
+  return fromEnv;
+};
+
+/** Identity of the run an artifact belongs to. */
+export interface RunIds {
+  dagId: string;
+  workflowId: string;
+}
+
+/** `${prefix}runs/<dagId>/<workflowId>/<path>`: every artifact of one DAG run, side by side. */
+export function runArtifactKey(store: ArtifactStore, run: RunIds, path: string): string {
+  return `${store.prefix}runs/${run.dagId}/${run.workflowId}/${path}`;
+}
+
+/** Serialize `value` as JSON under `key`; a retry rewrites the same key, so writing is idempotent. */
+export async function putArtifact(store: ArtifactStore, key: string, value: unknown): Promise<ArtifactRef> {
+  const ref = await putJsonText(store.s3, store.bucket, key, JSON.stringify(value));
+  return { uri: ref.uri, bytes: ref.bytes, sha256: ref.sha256 };
+}
+
+/** Read an artifact back, failing if its size or checksum changed since it was written. */
+export async function getArtifact(store: ArtifactStore, ref: ArtifactRef): Promise<unknown> {
+  return getJsonByRef(store.s3, { $tideflowRef: 1, uri: ref.uri, bytes: ref.bytes, sha256: ref.sha256 });
+}
