@@ -4,5 +4,6 @@
  */
 import type { DagDefinition } from '../core/model';
 import exampleEtl from './example_etl';
+import mlRetrain from './ml_retrain';
 
-export const dags: DagDefinition[] = [exampleEtl as DagDefinition];
+export const dags: DagDefinition[] = [exampleEtl, mlRetrain] as DagDefinition[];
