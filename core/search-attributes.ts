@@ -14,9 +14,11 @@ export const SCHEDULED_START_KEY = defineSearchAttributeKey('TemporalScheduledSt
 export const TRIGGERS = ['manual', 'schedule', 'backfill', 'drift'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
+export type SearchAttributeTypeName = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
+
 /** Names and types as the dev server's `--search-attribute NAME=Type` flag spells them. */
-export const TIDEFLOW_SEARCH_ATTRIBUTES = [
+export const TIDEFLOW_SEARCH_ATTRIBUTES: readonly { name: string; type: SearchAttributeTypeName }[] = [
   { name: DAG_KEY.name, type: 'Keyword' },
   { name: LOGICAL_DATE_KEY.name, type: 'Datetime' },
   { name: TRIGGER_KEY.name, type: 'Keyword' },
-] as const;
+];

@@ -2,6 +2,10 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config/env';
 
+// The SDK warns on every start that *future* versions will need Node 22; ours is pinned and
+// supports Node 20, so the warning is noise in every worker and CLI invocation.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 export function createS3Client(cfg: S3Config): S3Client {
   return new S3Client({
     region: cfg.region,

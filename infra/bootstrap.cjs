@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+/**
+ * Entry point of `npm start`, `npm test` and `npm run bench`:
+ *   1. runs `npm ci` when node_modules is missing or older than package-lock.json;
+ *   2. provisions the Temporal CLI and MinIO binaries (infra/provision.ts);
+ *   3. runs the command: start → infra/start.ts; test → typecheck + vitest run; bench → bench/main.ts.
+ * Plain CommonJS with no dependencies, because it runs before anything is installed.
+ */
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const USAGE = 'usage: node infra/bootstrap.cjs <start|test|bench> [-- extra args]';
+
+const log = (line) => process.stderr.write(`[bootstrap] ${line}\n`);
+
+/** @type {import('node:child_process').ChildProcess | null} */
+let current = null;
+let lastForward = { signal: '', at: 0 };
+
+// Ctrl-C reaches us twice (from the terminal and from npm) and children run in their own process
+// group (see run()), so we forward each signal once; repeats within a second are the same keypress.
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+  process.on(signal, () => {
+    const now = Date.now();
+    if (lastForward.signal === signal && now - lastForward.at < 1000) return;
+    lastForward = { signal, at: now };
+    if (current && current.exitCode === null && current.signalCode === null) current.kill(signal);
+    else process.exit(128 + (os.constants.signals[signal] || 0));
+  });
+}
+
+/**
+ * Runs a command with inherited stdio and resolves with its exit code (128+n when killed by signal n).
+ * `ownGroup` puts it in its own process group, so a terminal Ctrl-C reaches it only through us,
+ * exactly once; that lets infra/start.ts stop the worker, Temporal and MinIO in order.
+ */
+function run(command, args, { ownGroup = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', detached: ownGroup });
+    current = child;
+    child.on('error', (err) => {
+      log(`could not run ${command}: ${err.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      current = null;
+      resolve(code !== null ? code : 128 + (os.constants.signals[signal] || 0));
+    });
+  });
+}
+
+function mtimeMs(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/** npm writes node_modules/.package-lock.json on every install; older than the lockfile = stale. */
+function needsInstall() {
+  const installed = mtimeMs(path.join(ROOT, 'node_modules', '.package-lock.json'));
+  const lock = mtimeMs(path.join(ROOT, 'package-lock.json'));
+  if (installed === null) return 'node_modules is missing';
+  if (lock !== null && installed < lock) return 'node_modules is older than package-lock.json';
+  return null;
+}
+
+/** Absolute path of a package's bin script, run with this same node binary (no PATH or shebang games). */
+function binScript(pkg, binName) {
+  const pkgJson = path.join(ROOT, 'node_modules', pkg, 'package.json');
+  const meta = JSON.parse(fs.readFileSync(pkgJson, 'utf8'));
+  const rel = typeof meta.bin === 'string' ? meta.bin : meta.bin[binName];
+  return path.join(path.dirname(pkgJson), rel);
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const extra = rest[0] === '--' ? rest.slice(1) : rest;
+  if (!['start', 'test', 'bench'].includes(command)) {
+    log(USAGE);
+    return 2;
+  }
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+  const reason = needsInstall();
+  if (reason) {
+    log(`${reason}: running npm ci`);
+    const code = await run(npm, ['ci']);
+    if (code !== 0) {
+      log(`npm ci failed (exit ${code})`);
+      return code;
+    }
+  }
+
+  const tsx = binScript('tsx', 'tsx');
+  if (command === 'test') {
+    // Typecheck first: it fails in seconds, while provisioning may build binaries for minutes.
+    log('npm run typecheck');
+    const code = await run(npm, ['run', '--silent', 'typecheck']);
+    if (code !== 0) {
+      log(`typecheck failed (exit ${code})`);
+      return code;
+    }
+  }
+
+  const provisioned = await run(process.execPath, [tsx, 'infra/provision.ts']);
+  if (provisioned !== 0) return provisioned;
+
+  switch (command) {
+    case 'start':
+      return run(process.execPath, [tsx, 'infra/start.ts', ...extra], { ownGroup: true });
+    case 'test':
+      log(`vitest run ${extra.join(' ')}`.trim());
+      return run(process.execPath, [binScript('vitest', 'vitest'), 'run', ...extra], { ownGroup: true });
+    default:
+      return run(process.execPath, [tsx, 'bench/main.ts', ...extra], { ownGroup: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    log(err instanceof Error ? err.stack || err.message : String(err));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,174 @@
+/**
+ * `npm start`: a Temporal dev server, MinIO and a Tideflow worker in one terminal, until Ctrl-C.
+ * Configuration comes from the environment (see `EnvSchema`); state lives in TIDEFLOW_DATA_DIR.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { describeExit, sleep, startProcess, type ManagedProcess } from './process';
+import { startStack, type RunningStack } from './stack';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const WORKER_ENTRY = path.join(REPO_ROOT, 'workers', 'main.ts');
+const TASK_QUEUE = 'tideflow';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const EnvSchema = z.object({
+  TIDEFLOW_DATA_DIR: z.string().default('.tideflow'),
+  TIDEFLOW_TEMPORAL_PORT: port(7233),
+  TIDEFLOW_UI_PORT: port(8233),
+  TIDEFLOW_MINIO_PORT: port(9000),
+  TIDEFLOW_MINIO_CONSOLE_PORT: port(9001),
+  TIDEFLOW_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens')
+    .default('tideflow'),
+  MINIO_ROOT_USER: z.string().min(3, 'must be at least 3 characters').optional(),
+  MINIO_ROOT_PASSWORD: z.string().min(8, 'must be at least 8 characters (a MinIO rule)').optional(),
+});
+type Config = z.infer<typeof EnvSchema>;
+
+const CredentialsSchema = z.object({ minioUser: z.string().min(3), minioPassword: z.string().min(8) });
+type Credentials = z.infer<typeof CredentialsSchema>;
+
+function loadConfig(env: NodeJS.ProcessEnv): Config {
+  // `FOO= npm start` means "unset", not "empty string".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const ports = [parsed.data.TIDEFLOW_TEMPORAL_PORT, parsed.data.TIDEFLOW_UI_PORT, parsed.data.TIDEFLOW_MINIO_PORT, parsed.data.TIDEFLOW_MINIO_CONSOLE_PORT];
+  if (new Set(ports).size !== ports.length) {
+    throw new Error(`invalid configuration: TIDEFLOW_TEMPORAL_PORT, TIDEFLOW_UI_PORT, TIDEFLOW_MINIO_PORT and TIDEFLOW_MINIO_CONSOLE_PORT must differ (got ${ports.join(', ')})`);
+  }
+  return parsed.data;
+}
+
+/** Local-dev MinIO credentials: generated once, kept in dataDir/credentials.json (0600). Env vars win. */
+function loadCredentials(dataDir: string, config: Config): Credentials {
+  const file = path.join(dataDir, 'credentials.json');
+  let stored: Credentials;
+  if (fs.existsSync(file)) {
+    const parsed = CredentialsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file} is malformed; delete it to generate new credentials`);
+    stored = parsed.data;
+  } else {
+    stored = { minioUser: 'tideflow', minioPassword: randomBytes(24).toString('base64url') };
+    fs.writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  }
+  return { minioUser: config.MINIO_ROOT_USER ?? stored.minioUser, minioPassword: config.MINIO_ROOT_PASSWORD ?? stored.minioPassword };
+}
+
+/** A file another terminal can `source` to point the CLI at this stack. Holds the secret key: 0600. */
+function writeEnvFile(file: string, env: Record<string, string>): void {
+  const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
+  const body = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
+  fs.writeFileSync(file, `# Written by \`npm start\`; load with: source ${path.relative(process.cwd(), file)}\n${body}\n`, { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+/** Runs workers/main.ts and restarts it with exponential backoff (1 s → 30 s) if it exits on its own. */
+function superviseWorker(env: NodeJS.ProcessEnv): { stop(): Promise<void> } {
+  const tsxCli = require.resolve('tsx/cli');
+  let current: ManagedProcess | null = null;
+  let stopping = false;
+  let backoffMs = 1_000;
+  const launch = (): void => {
+    const startedAt = Date.now();
+    // stdio inherited: the worker's logs are what people watch in this terminal.
+    const proc = startProcess({ name: 'worker', command: process.execPath, args: [tsxCli, WORKER_ENTRY], env, logFile: null, cwd: REPO_ROOT });
+    current = proc;
+    void proc.exited.then(async (info) => {
+      if (stopping) return;
+      if (Date.now() - startedAt > 60_000) backoffMs = 1_000; // it had been healthy for a while
+      console.error(`[tideflow] worker ${describeExit(info)}; restarting in ${backoffMs / 1000} s`);
+      await sleep(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 30_000);
+      if (!stopping) launch();
+    });
+  };
+  launch();
+  return {
+    async stop(): Promise<void> {
+      stopping = true;
+      await current?.stop();
+    },
+  };
+}
+
+function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number): string {
+  const rel = path.relative(process.cwd(), dataDir) || '.';
+  return [
+    '',
+    'Tideflow is running.',
+    `  Temporal        ${stack.temporalAddress} (namespace ${stack.namespace})`,
+    `  Web UI          ${stack.uiUrl ?? '(headless)'}`,
+    `  MinIO S3 API    ${stack.s3Endpoint} (bucket ${stack.bucket})`,
+    `  MinIO console   http://127.0.0.1:${consolePort} (user ${creds.minioUser}; password in ${rel}/credentials.json)`,
+    `  Logs            ${rel}/logs/`,
+    '',
+    'Trigger a DAG from another terminal:',
+    `  source ${rel}/env`,
+    '  npx tideflow dags list',
+    '  npx tideflow trigger example_etl --wait',
+    `Or in the Web UI: Start Workflow → Workflow Type = the DAG id (e.g. example_etl), Task Queue = ${TASK_QUEUE}, Input = {"params":{}}`,
+    '',
+    'Press Ctrl-C to stop.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  if (!fs.existsSync(WORKER_ENTRY)) throw new Error(`${path.relative(REPO_ROOT, WORKER_ENTRY)} not found: the worker entry point is missing from this checkout`);
+  const dataDir = path.resolve(config.TIDEFLOW_DATA_DIR);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const creds = loadCredentials(dataDir, config);
+
+  let stack: RunningStack | null = null;
+  let worker: { stop(): Promise<void> } | null = null;
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return; // Ctrl-C can arrive several times (terminal, npm, bootstrap); stop once
+    stopping = true;
+    if (!stack) {
+      // Still starting: exit now; the exit hook in infra/process.ts kills what was spawned.
+      console.error(`\n[tideflow] ${signal} during startup; exiting`);
+      process.exit(130);
+    }
+    console.error(`\n[tideflow] ${signal}: stopping worker, Temporal and MinIO…`);
+    const running = stack;
+    void (async () => {
+      await worker?.stop();
+      await running.stop();
+      console.error('[tideflow] stopped');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
+
+  stack = await startStack({
+    dataDir,
+    temporalPort: config.TIDEFLOW_TEMPORAL_PORT,
+    uiPort: config.TIDEFLOW_UI_PORT,
+    minioPort: config.TIDEFLOW_MINIO_PORT,
+    minioConsolePort: config.TIDEFLOW_MINIO_CONSOLE_PORT,
+    bucket: config.TIDEFLOW_BUCKET,
+    minioUser: creds.minioUser,
+    minioPassword: creds.minioPassword,
+    log: (line) => console.error(`[tideflow] ${line}`),
+  });
+  writeEnvFile(path.join(dataDir, 'env'), stack.env);
+  worker = superviseWorker({ ...process.env, ...stack.env });
+  console.log(banner(stack, dataDir, creds, config.TIDEFLOW_MINIO_CONSOLE_PORT));
+}
+
+main().catch((err: unknown) => {
+  console.error(`[tideflow] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * Pinned versions of the native binaries Tideflow runs locally. This is the only place they are
+ * written down: provisioning, the cache layout and error messages all read from here.
+ *
+ * Both are built from source with `go install module@version` because neither project publishes
+ * downloadable binaries we can rely on (see docs / toolchain notes). The Temporal CLI v1.5.1
+ * embeds Temporal Server 1.29.1 and UI 2.42.1; v1.6.0+ carries a `replace` directive that
+ * `go install pkg@version` refuses, so do not bump it past v1.5.x without changing the build.
+ */
+export interface BinarySpec {
+  /** Executable name, also the name looked up on PATH. */
+  readonly name: 'temporal' | 'minio';
+  /** Go package path passed to `go install`. */
+  readonly module: string;
+  readonly version: string;
+  /** Environment variable that overrides the binary's location. */
+  readonly envVar: 'TEMPORAL_BIN' | 'MINIO_BIN';
+  /** A line of `<bin> --version` output must match this for a PATH binary to be accepted. */
+  readonly versionPattern: RegExp;
+}
+
+export const TEMPORAL: BinarySpec = {
+  name: 'temporal',
+  module: 'github.com/temporalio/cli/cmd/temporal',
+  version: 'v1.5.1',
+  envVar: 'TEMPORAL_BIN',
+  versionPattern: /^temporal version /m,
+};
+
+export const MINIO: BinarySpec = {
+  name: 'minio',
+  module: 'github.com/minio/minio',
+  version: 'v0.0.0-20260212201848-7aac2a2c5b7c',
+  envVar: 'MINIO_BIN',
+  versionPattern: /^minio version /m,
+};
+
+/** Temporal CLI v1.5.1's go.mod requires Go 1.25. */
+export const MIN_GO_VERSION: readonly [major: number, minor: number] = [1, 25];
