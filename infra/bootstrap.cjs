@@ -79,6 +79,10 @@ function binScript(pkg, binName) {
   return path.join(path.dirname(pkgJson), rel);
 }
 
+// The AWS SDK warns on every start that *future* releases will need Node 22; the pinned one
+// supports Node 20, so the warning is noise in every child process.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   const extra = rest[0] === '--' ? rest.slice(1) : rest;

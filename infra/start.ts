@@ -6,12 +6,15 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { Client, Connection } from '@temporalio/client';
+import { formatChanges, syncSchedules } from '../client/schedules';
+import { loadConfig as loadTideflowConfig } from '../config/env';
+import { dags } from '../dags';
 import { describeExit, sleep, startProcess, type ManagedProcess } from './process';
 import { startStack, type RunningStack } from './stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const WORKER_ENTRY = path.join(REPO_ROOT, 'workers', 'main.ts');
-const TASK_QUEUE = 'tideflow';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -100,7 +103,7 @@ function superviseWorker(env: NodeJS.ProcessEnv): { stop(): Promise<void> } {
   };
 }
 
-function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number): string {
+function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number, taskQueue: string): string {
   const rel = path.relative(process.cwd(), dataDir) || '.';
   return [
     '',
@@ -115,10 +118,22 @@ function banner(stack: RunningStack, dataDir: string, creds: Credentials, consol
     `  source ${rel}/env`,
     '  npx tideflow dags list',
     '  npx tideflow trigger example_etl --wait',
-    `Or in the Web UI: Start Workflow → Workflow Type = the DAG id (e.g. example_etl), Task Queue = ${TASK_QUEUE}, Input = {"params":{}}`,
+    `Or in the Web UI: Schedules → tideflow-<dag> → Trigger, or Workflows → Start Workflow with`,
+    `  Workflow Type = the DAG id (e.g. example_etl), Task Queue = ${taskQueue}, Input = {"params":{}} (JSON)`,
     '',
     'Press Ctrl-C to stop.',
   ].join('\n');
+}
+
+/** One Temporal Schedule per DAG, so the Web UI lists every DAG and can trigger it. */
+async function syncDagSchedules(stack: RunningStack, taskQueue: string): Promise<void> {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  try {
+    const changes = await syncSchedules(new Client({ connection, namespace: stack.namespace }), dags, { taskQueue });
+    console.error(`[tideflow] schedules synced with dags/:\n${formatChanges(changes)}`);
+  } finally {
+    await connection.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -164,8 +179,11 @@ async function main(): Promise<void> {
     log: (line) => console.error(`[tideflow] ${line}`),
   });
   writeEnvFile(path.join(dataDir, 'env'), stack.env);
-  worker = superviseWorker({ ...process.env, ...stack.env });
-  console.log(banner(stack, dataDir, creds, config.TIDEFLOW_MINIO_CONSOLE_PORT));
+  const env = { ...process.env, ...stack.env };
+  const { taskQueue } = loadTideflowConfig(env);
+  worker = superviseWorker(env);
+  await syncDagSchedules(stack, taskQueue);
+  console.log(banner(stack, dataDir, creds, config.TIDEFLOW_MINIO_CONSOLE_PORT, taskQueue));
 }
 
 main().catch((err: unknown) => {
