@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Entry point of `npm start`, `npm test` and `npm run bench`:
- *   1. runs `npm ci` when node_modules is missing or older than package-lock.json;
+ *   1. installs the locked dependencies when node_modules is missing or older than package-lock.json
+ *      (`npm install --no-save`, not `npm ci`: a registry that lacks other platforms' optional
+ *      packages, such as @swc/core's darwin builds, yields a lock `npm ci` refuses);
  *   2. provisions the Temporal CLI and MinIO binaries (infra/provision.ts);
  *   3. runs the command: start → infra/start.ts; test → typecheck + vitest run; bench → bench/main.ts.
  * Plain CommonJS with no dependencies, because it runs before anything is installed.
@@ -94,10 +96,10 @@ async function main() {
 
   const reason = needsInstall();
   if (reason) {
-    log(`${reason}: running npm ci`);
-    const code = await run(npm, ['ci']);
+    log(`${reason}: running npm install --no-save (locked versions)`);
+    const code = await run(npm, ['install', '--no-save', '--no-audit', '--no-fund']);
     if (code !== 0) {
-      log(`npm ci failed (exit ${code})`);
+      log(`npm install failed (exit ${code})`);
       return code;
     }
   }
