@@ -3,6 +3,8 @@
  * `npm start` runs it; so does the docker-compose worker image.
  */
 import { activities } from '../activities';
+import { connectClient } from '../client/connect';
+import { formatChanges, syncSchedules } from '../client/schedules';
 import { loadConfig } from '../config/env';
 import { dags } from '../dags';
 import { createS3Client } from '../storage/s3-client';
@@ -27,6 +29,13 @@ async function main(): Promise<void> {
     `tideflow worker ready: ${dags.length} DAG(s) [${dags.map((d) => d.id).join(', ')}] on task queue '${config.taskQueue}' ` +
       `(namespace '${config.temporal.namespace}', ${config.temporal.connection.address})`,
   );
+  if (process.env['TIDEFLOW_SYNC_SCHEDULES'] === 'true') {
+    // Deployments without `npm start` (docker-compose) sync here, so every DAG is listed in the Web UI.
+    const client = await connectClient(config);
+    const changes = await syncSchedules(client, dags, { taskQueue: config.taskQueue });
+    console.log(`schedules synced with dags/:\n${formatChanges(changes)}`);
+    await client.connection.close();
+  }
   await worker.run();
   await connection.close();
 }
