@@ -1,7 +1,7 @@
 /**
  * Starting and inspecting DAG runs from outside a workflow (CLI, tests, benchmark).
  */
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { parseInstant } from '../core/dates';
@@ -35,7 +35,7 @@ function manualWorkflowId(dagId: string): string {
   return `${dagId}__manual__${stamp}__${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export async function startDagRun(client: Client, dag: DagDefinition, o: TriggerOptions): Promise<WorkflowHandle> {
+export async function startDagRun(client: Client, dag: DagDefinition, o: TriggerOptions): Promise<WorkflowHandleWithFirstExecutionRunId> {
   checkParams(dag, o.params);
   const logicalDate = o.logicalDate === undefined ? undefined : parseInstant(o.logicalDate);
   if (o.logicalDate !== undefined && !logicalDate) throw new Error(`Invalid logical date '${o.logicalDate}': expected ISO-8601, e.g. 2024-01-01 or 2024-01-01T03:00:00Z`);
@@ -52,16 +52,12 @@ export async function startDagRun(client: Client, dag: DagDefinition, o: Trigger
   });
 }
 
-/** The run's state: live from the query, or from the summary a finished run left behind. */
+/**
+ * The run's live state from its `state` query (answered by a worker, also for closed runs).
+ * For a finished run, `waitForRun` reads the summary from history without needing a worker.
+ */
 export async function getRunView(client: Client, workflowId: string, runId?: string): Promise<RunView> {
-  const handle = client.workflow.getHandle(workflowId, runId);
-  try {
-    return await handle.query<RunView>('state');
-  } catch (queryErr) {
-    const outcome = await finishedOutcome(handle);
-    if (outcome) return outcome.view;
-    throw queryErr;
-  }
+  return client.workflow.getHandle(workflowId, runId).query<RunView>('state');
 }
 
 /** Wait for the run to end; returns its summary whether it succeeded or failed. */
@@ -76,11 +72,4 @@ export async function waitForRun(handle: WorkflowHandle): Promise<{ view: RunVie
     }
     throw err;
   }
-}
-
-async function finishedOutcome(handle: WorkflowHandle): Promise<{ view: RunView } | undefined> {
-  const desc = await handle.describe();
-  if (desc.status.name === 'RUNNING') return undefined;
-  const { view } = await waitForRun(handle);
-  return view ? { view } : undefined;
 }

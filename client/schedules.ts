@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { DagDefinition } from '../core/model';
 import { DAG_KEY, TRIGGER_KEY } from '../core/search-attributes';
+import { startCatchup } from './backfill';
 
 export const SCHEDULE_PREFIX = 'tideflow-';
 export const scheduleIdFor = (dagId: string): string => `${SCHEDULE_PREFIX}${dagId}`;
@@ -27,6 +28,8 @@ export interface SyncOptions {
   /** What to do with schedules whose DAG is gone; default delete. */
   removed?: 'delete' | 'pause';
   dryRun?: boolean;
+  /** Start the catchup backfill of a created schedule whose DAG has catchup and a past start date (default true). */
+  catchup?: boolean;
 }
 
 /** What a DAG's schedule should be; the same input always gives the same fingerprint. */
@@ -40,7 +43,8 @@ export function desiredSchedule(dag: DagDefinition, taskQueue: string): { option
         ...(s.endDate !== undefined && { endAt: new Date(s.endDate) }),
       }
     : {};
-  const policies = { overlap: 'SKIP', catchupWindow: s?.catchup ? '365 days' : '1 minute' } as const;
+  const overlap = (s?.overlap ?? 'skip').toUpperCase() as 'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL';
+  const policies = { overlap, catchupWindow: s?.catchup ? '365 days' : '1 minute' } as const;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ spec, policies, taskQueue, dag: dag.id }))
     .digest('hex')
@@ -96,8 +100,13 @@ export async function syncSchedules(client: Client, dags: readonly DagDefinition
     removed.delete(id);
     const note = await currentNote(client, id);
     if (note === undefined) {
-      changes.push({ scheduleId: id, dagId: dag.id, action: 'create', detail: want.describe });
-      if (!o.dryRun) await client.schedule.create(want.options);
+      const change: SyncChange = { scheduleId: id, dagId: dag.id, action: 'create', detail: want.describe };
+      changes.push(change);
+      if (!o.dryRun) {
+        await client.schedule.create(want.options);
+        const catchup = o.catchup === false ? undefined : await startCatchup(client, dag, o.taskQueue);
+        if (catchup !== undefined) change.detail += `; catchup backfill ${catchup}`;
+      } else if (dag.schedule?.catchup && dag.schedule.startDate !== undefined) change.detail += '; would start a catchup backfill';
     } else if (!note.includes(`(${want.fingerprint})`)) {
       changes.push({ scheduleId: id, dagId: dag.id, action: 'update', detail: want.describe });
       if (!o.dryRun) {

@@ -11,6 +11,7 @@ import {
   CancelledFailure,
   condition,
   defineQuery,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -106,8 +107,9 @@ function describeFailure(err: unknown, maxAttempts: number): { message: string; 
     const cause = err.cause;
     const detail = cause instanceof ApplicationFailure ? (cause.details?.[0] as { tideflowAttempt?: number } | undefined) : undefined;
     const attempts = detail?.tideflowAttempt ?? (err.retryState === 'MAXIMUM_ATTEMPTS_REACHED' ? maxAttempts : 1);
+    if (cause instanceof CancelledFailure) return { message: 'cancelled', attempts };
     const type = cause instanceof ApplicationFailure && cause.type ? `${cause.type}: ` : '';
-    return { message: `${type}${cause?.message ?? err.message}`, attempts };
+    return { message: `${type}${cause?.message || err.message || 'activity failed'}`, attempts };
   }
   return { message: err instanceof Error ? err.message : String(err), attempts: 1 };
 }
@@ -190,7 +192,13 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
   while (!scheduler.isDone() && !cancelled) {
     for (const l of scheduler.poll()) launch(l);
     if (scheduler.isDone()) break;
-    await condition(() => wake);
+    try {
+      await condition(() => wake);
+    } catch (err) {
+      // A cancel can surface here, from the wait itself: record it like any other cancel.
+      if (!isCancellation(err)) throw err;
+      cancelled = true;
+    }
     wake = false;
   }
 

@@ -12,7 +12,7 @@ import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../../core/search-attrib
 import { startDagRun, waitForRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/json-objects';
 import { createS3Client } from '../../storage/s3-client';
-import { bigData, branching, failing, fanOut, intervals, parallel, retries } from '../fixtures/dags';
+import { bigData, branching, failing, fanOut, intervals, parallel, retries, slowChain } from '../fixtures/dags';
 import { createHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -207,5 +207,22 @@ describe('DAG engine on real servers', () => {
     expect(end).toBeLessThanOrEqual(Date.parse(latest.startedAt));
     expect(Date.parse(latest.startedAt) - end).toBeLessThan(25 * 3_600_000);
     expect(latest.logicalDate).toBe(latest.dataIntervalStart);
+  });
+
+  it('records a cancelled run as cancelled, with its unfinished tasks ended', async () => {
+    const handle = await startDagRun(h.client, slowChain, { taskQueue: h.taskQueue });
+    for (let i = 0; i < 200; i++) {
+      if (h.readLog().some((e) => e.workflowId === handle.workflowId && e.taskId === 'slow')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const view = await handle.query<RunView>('state');
+    expect(view.status).toBe('cancelled');
+    expect(task(view, 'first').state).toBe('success');
+    expect(task(view, 'slow').state).toBe('failed');
+    expect(task(view, 'slow').error).toMatch(/cancel/i);
+    expect(task(view, 'last').state).toBe('upstream_failed');
   });
 });

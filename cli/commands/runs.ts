@@ -1,0 +1,86 @@
+/**
+ * `tideflow runs show <workflowId>`: one run's header and task table, live or finished.
+ */
+import { isGrpcDeadlineError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { RunView } from '../../core/run-view';
+import { getRunView, waitForRun } from '../../client/runs';
+import { flagOption, positional, stringOption } from '../args';
+import type { Command } from '../command';
+import { cliConfig, runUrl } from '../config';
+import { withTemporal, type TemporalSession } from '../connect';
+import { CliError } from '../errors';
+import { formatRun } from '../format-run';
+import { printJson } from '../io';
+import { reconcileStatus } from '../reconcile-status';
+
+/** The state query is answered by a worker; without one it would wait for the server's long timeout. */
+const QUERY_DEADLINE_MS = 10_000;
+
+async function query(session: TemporalSession, workflowId: string, runId: string | undefined, taskQueue: string): Promise<RunView> {
+  try {
+    return await session.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => getRunView(session.client, workflowId, runId));
+  } catch (err) {
+    if (!isGrpcDeadlineError(err)) throw err;
+    throw new CliError(
+      `the run's state query got no answer within ${QUERY_DEADLINE_MS / 1000}s (is a worker running on task queue '${taskQueue}'?)`,
+    );
+  }
+}
+
+/**
+ * A finished run's summary comes from its history (its result, or the failure's details),
+ * which needs no worker, so it is tried first; only a live run, or one that ended without a
+ * summary (cancelled, terminated), is asked through the query.
+ */
+export async function fetchRunView(session: TemporalSession, workflowId: string, runId: string | undefined, taskQueue: string): Promise<RunView> {
+  const client: Client = session.client;
+  const handle: WorkflowHandle = client.workflow.getHandle(workflowId, runId);
+  const desc = await handle.describe();
+  if (desc.status.name === 'RUNNING') return query(session, workflowId, desc.runId, desc.taskQueue || taskQueue);
+  const { view, error } = await waitForRun(handle);
+  if (view) return view;
+  try {
+    return reconcileStatus(await query(session, workflowId, desc.runId, desc.taskQueue || taskQueue), desc);
+  } catch {
+    // E.g. rejected input: the run failed before it had any task state to report.
+    const status = desc.status.name.toLowerCase().replace(/_/g, ' ');
+    throw new CliError(`run '${workflowId}' (run ${desc.runId}) ended ${status} without a task summary${error !== undefined ? `: ${error}` : ''}`);
+  }
+}
+
+export const runsShow: Command = {
+  name: 'runs show',
+  summary: "Show a run's status and task table (live while it runs)",
+  positionals: [{ name: 'workflowId', description: "the run's workflow id, as printed by 'tideflow trigger'" }],
+  options: {
+    'run-id': { type: 'string', value: 'id', description: 'a specific run of that workflow id (default: the latest)' },
+    json: { type: 'boolean', description: 'print the run view as JSON' },
+  },
+  examples: ['tideflow runs show example_etl__manual__2024-01-01T03-00-00-000Z__k3j9x2'],
+  async run(args, io) {
+    const workflowId = positional(args, 0);
+    const runId = stringOption(args, 'run-id');
+    const config = cliConfig(io.env);
+    return withTemporal(config, async (session) => {
+      let view: RunView;
+      try {
+        view = await fetchRunView(session, workflowId, runId, config.taskQueue);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          throw new CliError(
+            `no run with workflow id '${workflowId}'${runId !== undefined ? ` and run id '${runId}'` : ''} in namespace '${session.namespace}'`,
+          );
+        }
+        throw err;
+      }
+      if (flagOption(args, 'json')) {
+        printJson(io, view);
+        return 0;
+      }
+      io.stdout.write(formatRun(view));
+      const url = runUrl(io.env, session.namespace, view.workflowId, view.runId);
+      if (url) io.stdout.write(`\nWeb UI: ${url}\n`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,115 @@
+/**
+ * The `tideflow` command line: route argv to a command, print its errors for people, and
+ * exit with a meaningful code (0 ok, 1 failed, 2 bad usage or configuration, 130 Ctrl-C).
+ * Run through bin/tideflow.js (`npx tideflow`) or `npm run tideflow --`.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseCommandArgs } from './args';
+import type { Command } from './command';
+import { dagsList, dagsValidate } from './commands/dags';
+import { runsShow } from './commands/runs';
+import { trigger } from './commands/trigger';
+import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
+import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
+import { processIo, type Io } from './io';
+
+export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow];
+
+/** Commands with subcommands, and what the group is for. */
+const GROUPS: Record<string, string> = {
+  dags: 'Inspect and check the DAG definitions in dags/.',
+  runs: 'Inspect DAG runs.',
+};
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+async function runCommand(cmd: Command, argv: readonly string[], io: Io): Promise<number> {
+  const args = parseCommandArgs(cmd, argv);
+  if (args.help) {
+    io.stdout.write(renderCommandHelp(cmd));
+    return EXIT.ok;
+  }
+  return cmd.run(args, io);
+}
+
+function unknownCommand(word: string, candidates: readonly string[], scope: string): CliError {
+  const guess = closest(word, candidates);
+  return usageError(
+    `unknown command '${scope}${word}'${guess ? ` (did you mean '${scope}${guess}'?)` : ''}`,
+    `run 'tideflow ${scope}--help' for the list of commands`,
+  );
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [first, second] = argv;
+  if (first === undefined) {
+    io.stderr.write(renderTopHelp(COMMANDS));
+    return EXIT.usage;
+  }
+  if (isHelp(first)) {
+    io.stdout.write(renderTopHelp(COMMANDS));
+    return EXIT.ok;
+  }
+  // `tideflow help trigger` reads as `tideflow trigger --help`.
+  if (first === 'help') return second === undefined ? dispatch(['--help'], io) : dispatch([...argv.slice(1), '--help'], io);
+  if (first === '--version' || first === '-V') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (first.startsWith('-')) throw usageError(`unknown option '${first}' (options go after the command)`, "run 'tideflow --help' for usage");
+
+  const single = COMMANDS.find((c) => c.name === first);
+  if (single) return runCommand(single, argv.slice(1), io);
+
+  const groupSummary = GROUPS[first];
+  if (groupSummary === undefined) {
+    const words = [...new Set(COMMANDS.map((c) => c.name.split(' ')[0] ?? c.name)), 'help'];
+    throw unknownCommand(first, words, '');
+  }
+  const members = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+  if (second === undefined || isHelp(second)) {
+    (second === undefined ? io.stderr : io.stdout).write(renderGroupHelp(first, groupSummary, members));
+    return second === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const sub = members.find((c) => c.name === `${first} ${second}`);
+  if (!sub) throw unknownCommand(second, members.map((c) => c.name.slice(first.length + 1)), `${first} `);
+  return runCommand(sub, argv.slice(2), io);
+}
+
+/** Run the CLI on `argv` (without node and script); resolves to the exit code, never throws. */
+export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.stderr.write(`error: ${redactSecrets(err.message, io.env)}\n`);
+      if (err.hint !== undefined) io.stderr.write(`${redactSecrets(err.hint, io.env)}\n`);
+      return err.exitCode;
+    }
+    // Unexpected: still one line by default; the stack is there for whoever debugs it.
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    io.stderr.write(`error: ${redactSecrets(text, io.env)}\n`);
+    if (io.env.TIDEFLOW_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${redactSecrets(err.stack, io.env)}\n`);
+    else io.stderr.write('(set TIDEFLOW_DEBUG=1 for the stack trace)\n');
+    return EXIT.failed;
+  }
+}
+
+/** Process entry point: run, let stdout drain, then exit so no stray handle keeps the CLI alive. */
+export async function main(): Promise<void> {
+  // `tideflow dags list --json | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
+  const code = await runCli(process.argv.slice(2));
+  process.stdout.write('', () => process.exit(code));
+}
+
+if (require.main === module) void main();

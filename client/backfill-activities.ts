@@ -1,0 +1,80 @@
+/**
+ * The backfill workflow's one activity: what runs each logical date already has. Workflows
+ * cannot call the client, so this runs on the worker with the worker's own client.
+ *
+ * Two sources, merged: describe of the deterministic backfill run id (strongly consistent),
+ * and a visibility query over the page's dates for runs started any other way (schedule,
+ * manual trigger), found by the TideflowDag / TideflowLogicalDate search attributes.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { backfillRunId, type ExistingRun } from '../core/backfill-plan';
+import { LOGICAL_DATE_KEY } from '../core/search-attributes';
+
+export interface CheckRunsInput {
+  dagId: string;
+  logicalDates: string[];
+}
+
+interface Seen {
+  status: ExistingRun;
+  startedAt: number;
+}
+
+function statusOf(name: string): ExistingRun {
+  if (name === 'RUNNING' || name === 'CONTINUED_AS_NEW') return 'running';
+  if (name === 'COMPLETED') return 'succeeded';
+  return 'failed';
+}
+
+/** Running wins; otherwise the latest run's outcome counts. */
+function merge(a: Seen | undefined, b: Seen): Seen {
+  if (!a) return b;
+  if (a.status === 'running') return a;
+  if (b.status === 'running') return b;
+  return b.startedAt >= a.startedAt ? b : a;
+}
+
+async function describeBackfillRuns(client: Client, dagId: string, dates: readonly string[], seen: Map<string, Seen>): Promise<void> {
+  const batch = 16;
+  for (let i = 0; i < dates.length; i += batch) {
+    await Promise.all(
+      dates.slice(i, i + batch).map(async (date) => {
+        try {
+          const d = await client.workflow.getHandle(backfillRunId(dagId, date)).describe();
+          seen.set(date, merge(seen.get(date), { status: statusOf(d.status.name), startedAt: d.startTime.getTime() }));
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }
+      }),
+    );
+    Context.current().heartbeat(i);
+  }
+}
+
+async function listOtherRuns(client: Client, dagId: string, dates: readonly string[], seen: Map<string, Seen>): Promise<void> {
+  const times = dates.map((d) => Date.parse(d));
+  const min = new Date(Math.min(...times)).toISOString();
+  const max = new Date(Math.max(...times)).toISOString();
+  const wanted = new Set(dates);
+  const query = `TideflowDag = '${dagId.replace(/'/g, "\\'")}' AND TideflowLogicalDate >= '${min}' AND TideflowLogicalDate <= '${max}'`;
+  for await (const w of client.workflow.list({ query })) {
+    const at = w.typedSearchAttributes.get(LOGICAL_DATE_KEY);
+    const key = at instanceof Date ? at.toISOString() : undefined;
+    if (key === undefined || !wanted.has(key)) continue;
+    seen.set(key, merge(seen.get(key), { status: statusOf(w.status.name), startedAt: w.startTime.getTime() }));
+  }
+}
+
+/** One status per given date, in order. */
+export async function tideflowBackfillCheckRuns(input: CheckRunsInput): Promise<ExistingRun[]> {
+  if (input.logicalDates.length === 0) return [];
+  const client = Context.current().client;
+  const seen = new Map<string, Seen>();
+  await describeBackfillRuns(client, input.dagId, input.logicalDates, seen);
+  await listOtherRuns(client, input.dagId, input.logicalDates, seen);
+  return input.logicalDates.map((d) => seen.get(d)?.status ?? 'none');
+}
+
+export const backfillActivities = { tideflowBackfillCheckRuns };
+export type BackfillActivities = typeof backfillActivities;

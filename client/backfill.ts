@@ -1,0 +1,93 @@
+/**
+ * Starting and following backfills from outside a workflow (CLI, schedule sync's catchup,
+ * tests, benchmark). The work itself is the durable `tideflowBackfill` workflow.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { latestCompletedInterval } from '../core/intervals';
+import { backfillWorkflowId, catchupWorkflowId, parseRange, type BackfillInput, type BackfillProgress, type Reprocess } from '../core/backfill-plan';
+import type { DagDefinition } from '../core/model';
+import { checkParams } from './runs';
+
+export const BACKFILL_WORKFLOW = 'tideflowBackfill';
+
+export class BackfillError extends Error {
+  override name = 'BackfillError';
+}
+
+export interface BackfillOptions {
+  taskQueue: string;
+  from: string;
+  to: string;
+  reprocess?: Reprocess;
+  maxActive?: number;
+  backwards?: boolean;
+  dryRun?: boolean;
+  params?: Record<string, unknown>;
+  pageSize?: number;
+  /** Default: one id per DAG and range (a second identical backfill is refused while the first runs). */
+  workflowId?: string;
+}
+
+/** Everything checkable locally, checked before anything starts. */
+export function backfillInput(dag: DagDefinition, o: Omit<BackfillOptions, 'taskQueue' | 'workflowId'>): BackfillInput {
+  if (!dag.schedule) throw new BackfillError(`DAG '${dag.id}' has no schedule, so it has no logical dates to backfill (use 'tideflow trigger ${dag.id} --logical-date …')`);
+  const range = parseRange(o.from, o.to);
+  if (typeof range === 'string') throw new BackfillError(range);
+  if (o.maxActive !== undefined && (!Number.isInteger(o.maxActive) || o.maxActive < 1)) throw new BackfillError(`max-active must be a positive integer, got ${o.maxActive}`);
+  checkParams(dag, o.params);
+  return {
+    dagId: dag.id,
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    reprocess: o.reprocess ?? 'none',
+    ...(o.maxActive !== undefined && { maxActive: o.maxActive }),
+    backwards: o.backwards ?? false,
+    dryRun: o.dryRun ?? false,
+    params: o.params ?? {},
+    ...(o.pageSize !== undefined && { pageSize: o.pageSize }),
+  };
+}
+
+export async function startBackfill(client: Client, dag: DagDefinition, o: BackfillOptions): Promise<WorkflowHandle> {
+  const input = backfillInput(dag, o);
+  const workflowId = o.workflowId ?? (o.dryRun ? `${backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to))}__dry-run` : backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to)));
+  try {
+    return await client.workflow.start(BACKFILL_WORKFLOW, { taskQueue: o.taskQueue, workflowId, args: [input] });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new BackfillError(`a backfill of '${dag.id}' over this range is already running (workflow id '${workflowId}'); cancel it or wait for it`);
+    }
+    throw err;
+  }
+}
+
+export async function backfillProgress(client: Client, workflowId: string): Promise<BackfillProgress> {
+  return client.workflow.getHandle(workflowId).query<BackfillProgress>('backfillProgress');
+}
+
+/**
+ * Catchup (Airflow's catchup=True): when a DAG's schedule is created with a past start date,
+ * its missed intervals — every completed one since the start date — run through a backfill.
+ * The id is deterministic per DAG and start date, so a second sync never starts a second one.
+ * Returns the backfill's workflow id, or undefined when there is nothing to catch up.
+ */
+export async function startCatchup(client: Client, dag: DagDefinition, taskQueue: string, now = new Date()): Promise<string | undefined> {
+  const s = dag.schedule;
+  if (!s?.catchup || s.startDate === undefined) return undefined;
+  const start = new Date(s.startDate);
+  const latest = latestCompletedInterval(s, now).start;
+  const end = s.endDate !== undefined && Date.parse(s.endDate) < latest.getTime() ? new Date(s.endDate) : latest;
+  if (Number.isNaN(start.getTime()) || start.getTime() > end.getTime()) return undefined;
+  const workflowId = catchupWorkflowId(dag.id, start);
+  try {
+    await client.workflow.start(BACKFILL_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [backfillInput(dag, { from: start.toISOString(), to: end.toISOString(), reprocess: 'none' })],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return workflowId;
+}
