@@ -4,17 +4,9 @@
  * `(input, ctx) => Promise<output>`, easy to unit test with a hand-made context.
  */
 import { Context } from '@temporalio/activity';
+import type { RunIdentity } from '../core/model';
 
-export interface TaskContext {
-  dagId: string;
-  taskId: string;
-  workflowId: string;
-  runId: string;
-  logicalDate: string;
-  ds: string;
-  dataIntervalStart: string;
-  dataIntervalEnd: string;
-  params: unknown;
+export interface TaskContext extends RunIdentity {
   /** Index of this instance in a fan-out; undefined for an ordinary task. */
   mapIndex?: number;
   /** 1 on the first try. */

@@ -78,8 +78,7 @@ function wrap(deps: TaskRunnerDeps, name: string, impl: TaskActivity<never, unkn
     }
     const upstream: Record<string, unknown> = {};
     for (const [id, value] of Object.entries(inv.upstream)) upstream[id] = await resolve(deps, value);
-    const ids = { dagId: inv.dagId, taskId: inv.taskId, workflowId: inv.workflowId, runId: inv.runId, logicalDate: inv.logicalDate, ds: inv.ds,
-      dataIntervalStart: inv.dataIntervalStart, dataIntervalEnd: inv.dataIntervalEnd, params: inv.params };
+    const { upstream: _refs, map: _map, ...ids } = inv;
     const inputCtx: MapInputContext = { ...ids, upstream, item: inv.map ? await resolveItem(deps, inv.map) : undefined, mapIndex: inv.map?.index ?? -1 };
 
     let input: unknown;

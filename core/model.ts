@@ -34,8 +34,8 @@ export interface TaskOptionsBase {
   triggerRule?: TriggerRule;
 }
 
-/** What a task's `input` function (run on the worker, just before the activity) receives. */
-export interface InputContext<P = unknown, U = Record<string, unknown>> {
+/** Which run and task a piece of work belongs to, and the run's dates and params. */
+export interface RunIdentity<P = unknown> {
   dagId: string;
   taskId: string;
   workflowId: string;
@@ -48,6 +48,10 @@ export interface InputContext<P = unknown, U = Record<string, unknown>> {
   dataIntervalStart: string;
   dataIntervalEnd: string;
   params: P;
+}
+
+/** What a task's `input` function (run on the worker, just before the activity) receives. */
+export interface InputContext<P = unknown, U = Record<string, unknown>> extends RunIdentity<P> {
   /** Outputs of the direct upstream tasks, by task id (large ones already fetched from S3). */
   upstream: U;
 }
@@ -94,6 +98,13 @@ export interface ScheduleSpec {
   startDate?: string;
   endDate?: string;
   catchup?: boolean;
+  /** At most this many runs of the DAG at once: the default max-active of its backfills and catchup. */
+  maxActiveRuns?: number;
+  /**
+   * What the Temporal Schedule does when a fire time comes while a scheduled run is still
+   * running (default 'skip': scheduled runs never overlap).
+   */
+  overlap?: 'skip' | 'buffer_one' | 'buffer_all' | 'cancel_other' | 'terminate_other' | 'allow_all';
 }
 
 export interface DagDefinition<P = unknown> {

@@ -1,3 +1,5 @@
+import type { RunIdentity } from './model';
+
 /**
  * A task output too large for workflow history travels through S3; the workflow only sees
  * this small reference. `length` is set for list outputs so a fan-out can size itself.
@@ -22,16 +24,7 @@ export interface TaskResult {
 }
 
 /** What the workflow sends to a task activity; the worker turns it into the activity's real input. */
-export interface TaskInvocation {
-  dagId: string;
-  taskId: string;
-  workflowId: string;
-  runId: string;
-  logicalDate: string;
-  ds: string;
-  dataIntervalStart: string;
-  dataIntervalEnd: string;
-  params: unknown;
+export interface TaskInvocation extends RunIdentity {
   /** Direct upstream outputs (inline values or OutputRefs); for a mapped task, without the fanned-out list. */
   upstream: Record<string, unknown>;
   /** Mapped tasks only: the item (inline) or where to find it. */

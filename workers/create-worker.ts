@@ -7,6 +7,8 @@ import { loadDags } from '../core/load';
 import type { DagDefinition } from '../core/model';
 import { wrapActivities, type ActivityRegistry } from '../activities/task-runner';
 import type { TideflowConfig } from '../config/env';
+import { createS3Client } from '../storage/s3-client';
+import { backfillActivities } from '../client/backfill-activities';
 
 export interface TideflowWorkerOptions {
   connection: NativeConnection;
@@ -24,7 +26,7 @@ export interface TideflowWorkerOptions {
 }
 
 /** Called directly by the benchmark's plain-Temporal baseline, outside the DAG engine. */
-const rawActivities = { noopPlain: async (): Promise<void> => {} };
+const rawActivities = { noopPlain: async (): Promise<void> => {}, ...backfillActivities };
 
 export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Worker> {
   const registry = loadDags(o.dags, { activityNames: new Set(Object.keys(o.activities)) });
@@ -37,6 +39,18 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
     activities: { ...wrapped, ...rawActivities },
     ...(o.maxConcurrentActivityTaskExecutions !== undefined && { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions }),
   });
+}
+
+/** The worker options that come from configuration: where to poll and where large outputs go. */
+export function workerOptionsFromConfig(config: TideflowConfig): Pick<TideflowWorkerOptions, 'namespace' | 'taskQueue' | 's3' | 'bucket' | 'prefix' | 'offloadBytes'> {
+  return {
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    s3: createS3Client(config.s3),
+    bucket: config.s3.bucket,
+    prefix: config.s3.prefix,
+    offloadBytes: config.offloadBytes,
+  };
 }
 
 /** NativeConnection from the validated config (address, TLS, API key). */

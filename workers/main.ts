@@ -7,22 +7,16 @@ import { connectClient } from '../client/connect';
 import { formatChanges, syncSchedules } from '../client/schedules';
 import { loadConfig } from '../config/env';
 import { dags } from '../dags';
-import { createS3Client } from '../storage/s3-client';
-import { connectWorker, createTideflowWorker } from './create-worker';
+import { connectWorker, createTideflowWorker, workerOptionsFromConfig } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const connection = await connectWorker(config);
   const worker = await createTideflowWorker({
     connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.taskQueue,
+    ...workerOptionsFromConfig(config),
     dags,
     activities,
-    s3: createS3Client(config.s3),
-    bucket: config.s3.bucket,
-    prefix: config.s3.prefix,
-    offloadBytes: config.offloadBytes,
     workflows: { workflowsPath: require.resolve('../workflows') },
   });
   console.log(

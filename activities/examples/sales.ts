@@ -5,24 +5,13 @@
  */
 import * as aq from 'arquero';
 import type { TaskContext } from '../context';
+import { createRng } from '../ml/lib/random';
 
 export interface SaleRow {
   region: string;
   product: string;
   units: number;
   price: number;
-}
-
-/** Small deterministic PRNG (mulberry32): same seed, same rows. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function seedFrom(text: string): number {
@@ -34,7 +23,7 @@ function seedFrom(text: string): number {
 export async function generateSales(input: { rows: number; regions: string[] }, ctx: TaskContext): Promise<SaleRow[]> {
   if (!Number.isInteger(input.rows) || input.rows < 0) throw new Error(`rows must be a non-negative integer, got ${input.rows}`);
   if (input.regions.length === 0) throw new Error('regions must not be empty');
-  const rand = prng(seedFrom(`${ctx.dagId}:${ctx.ds}`));
+  const rand = createRng(seedFrom(`${ctx.dagId}:${ctx.ds}`));
   const products = ['widget', 'gadget', 'gizmo'];
   return Array.from({ length: input.rows }, () => ({
     region: input.regions[Math.floor(rand() * input.regions.length)] as string,

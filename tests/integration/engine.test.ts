@@ -7,13 +7,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import { isOutputRef } from '../../core/output-ref';
-import type { RunView, TaskView } from '../../core/run-view';
+import type { RunView } from '../../core/run-view';
 import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../../core/search-attributes';
-import { startDagRun, waitForRun } from '../../client/runs';
+import { startDagRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/json-objects';
 import { createS3Client } from '../../storage/s3-client';
 import { bigData, branching, failing, fanOut, intervals, parallel, retries, slowChain } from '../fixtures/dags';
-import { createHarness, type Harness } from './harness';
+import { createHarness, runToEnd, taskOf, type Harness } from './harness';
 
 let h: Harness;
 let stopWorker: () => Promise<void>;
@@ -28,18 +28,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function run(dag: DagDefinition, params: Record<string, unknown> = {}): Promise<{ view: RunView; error?: string; workflowId: string }> {
-  const handle = await startDagRun(h.client, dag, { taskQueue: h.taskQueue, params });
-  const outcome = await waitForRun(handle);
-  if (!outcome.view) throw new Error(`run ${handle.workflowId} ended without a summary: ${outcome.error}`);
-  return { view: outcome.view, workflowId: handle.workflowId, ...(outcome.error !== undefined && { error: outcome.error }) };
-}
-
-const task = (view: RunView, id: string): TaskView => {
-  const t = view.tasks.find((x) => x.id === id);
-  if (!t) throw new Error(`no task ${id}`);
-  return t;
-};
+const run = (dag: DagDefinition, params: Record<string, unknown> = {}) => runToEnd(h, dag, params);
+const task = taskOf;
 const statesOf = (view: RunView) => Object.fromEntries(view.tasks.map((t) => [t.id, t.state]));
 
 describe('DAG engine on real servers', () => {

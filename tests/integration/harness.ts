@@ -10,12 +10,29 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { activities } from '../../activities';
+import { startDagRun, waitForRun } from '../../client/runs';
+import type { DagDefinition } from '../../core/model';
+import type { RunView, TaskView } from '../../core/run-view';
 import { loadConfig, type TideflowConfig } from '../../config/env';
 import { dags } from '../../dags';
-import { createS3Client } from '../../storage/s3-client';
-import { createTideflowWorker } from '../../workers/create-worker';
+import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { testActivities, type LogEntry } from '../fixtures/activities';
 import { testDags } from '../fixtures/dags';
+
+/** Start a run of `dag` on the harness's queue and wait for its summary (also when it fails). */
+export async function runToEnd(h: Harness, dag: DagDefinition, params: Record<string, unknown> = {}): Promise<{ view: RunView; error?: string; workflowId: string }> {
+  const handle = await startDagRun(h.client, dag, { taskQueue: h.taskQueue, params });
+  const outcome = await waitForRun(handle);
+  if (!outcome.view) throw new Error(`run ${handle.workflowId} ended without a summary: ${outcome.error}`);
+  return { view: outcome.view, workflowId: handle.workflowId, ...(outcome.error !== undefined && { error: outcome.error }) };
+}
+
+/** One task's view in a run summary; throws if the task is absent. */
+export function taskOf(view: RunView, id: string): TaskView {
+  const t = view.tasks.find((x) => x.id === id);
+  if (!t) throw new Error(`no task ${id}`);
+  return t;
+}
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds: once per test process. */
@@ -60,14 +77,9 @@ export async function createHarness(name: string): Promise<Harness> {
       const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
       const worker = await createTideflowWorker({
         connection: nativeConnection,
-        namespace: stack.namespace,
-        taskQueue,
+        ...workerOptionsFromConfig(config),
         dags: [...dags, ...testDags],
         activities: { ...activities, ...testActivities },
-        s3: createS3Client(config.s3),
-        bucket: config.s3.bucket,
-        prefix: config.s3.prefix,
-        offloadBytes: config.offloadBytes,
         workflows: { workflowBundle: await testWorkflowBundle() },
       });
       const running = worker.run();

@@ -3,15 +3,14 @@
  * with a real worker in this process: both gate branches, a data failure, and the artifacts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
-import type { RunView, TaskView } from '../../core/run-view';
+import type { RunView } from '../../core/run-view';
 import { readModel, readRows, readSplit } from '../../activities/ml/artifacts';
 import { getArtifact, type ArtifactStore } from '../../activities/ml/store';
 import type { ArtifactRef } from '../../activities/ml/types';
 import mlRetrain from '../../dags/ml_retrain';
 import { createS3Client } from '../../storage/s3-client';
-import { createHarness, type Harness } from '../integration/harness';
+import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
 
 let h: Harness;
 let store: ArtifactStore;
@@ -28,18 +27,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function run(params: Record<string, unknown> = {}): Promise<{ view: RunView; error?: string; workflowId: string }> {
-  const handle = await startDagRun(h.client, mlRetrain as DagDefinition, { taskQueue: h.taskQueue, params });
-  const outcome = await waitForRun(handle);
-  if (!outcome.view) throw new Error(`run ${handle.workflowId} ended without a summary: ${outcome.error}`);
-  return { view: outcome.view, workflowId: handle.workflowId, ...(outcome.error !== undefined && { error: outcome.error }) };
-}
-
-const task = (view: RunView, id: string): TaskView => {
-  const t = view.tasks.find((x) => x.id === id);
-  if (!t) throw new Error(`no task ${id}`);
-  return t;
-};
+const run = (params: Record<string, unknown> = {}) => runToEnd(h, mlRetrain as DagDefinition, params);
+const task = taskOf;
 const states = (view: RunView) => Object.fromEntries(view.tasks.map((t) => [t.id, t.state]));
 const output = <T>(view: RunView, id: string): T => task(view, id).output as T;
 
