@@ -48,6 +48,7 @@ export class RunScheduler {
   /** Tasks whose trigger rule passed, waiting for a free slot. */
   private readonly queued = new Set<string>();
   private running = 0;
+  private finishedCount = 0;
 
   constructor(
     private readonly dag: DagDefinition,
@@ -67,7 +68,7 @@ export class RunScheduler {
   }
 
   isDone(): boolean {
-    return [...this.records.values()].every((r) => isFinished(r.state));
+    return this.finishedCount === this.records.size;
   }
 
   /** Leaves that ended failed or upstream_failed: Airflow fails a run on these. */
@@ -163,6 +164,7 @@ export class RunScheduler {
   }
 
   private finish(rec: TaskRecord, state: FinishedState, note?: string): void {
+    if (!isFinished(rec.state)) this.finishedCount++;
     rec.state = state;
     rec.endedAt = this.now();
     if (note !== undefined) rec.note = note;

@@ -11,7 +11,7 @@ import { formatChanges, syncSchedules } from '../client/schedules';
 import { loadConfig as loadTideflowConfig } from '../config/env';
 import { dags } from '../dags';
 import { describeExit, sleep, startProcess, type ManagedProcess } from './process';
-import { startStack, type RunningStack } from './stack';
+import { LOW_LATENCY_DYNAMIC_CONFIG, startStack, type RunningStack } from './stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const WORKER_ENTRY = path.join(REPO_ROOT, 'workers', 'main.ts');
@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     bucket: config.TIDEFLOW_BUCKET,
     minioUser: creds.minioUser,
     minioPassword: creds.minioPassword,
+    dynamicConfig: LOW_LATENCY_DYNAMIC_CONFIG,
     log: (line) => console.error(`[tideflow] ${line}`),
   });
   writeEnvFile(path.join(dataDir, 'env'), stack.env);

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { provisionBinaries } from '../../infra/provision';
-import { findFreePort, startStack } from '../../infra/stack';
+import { findFreePort, LOW_LATENCY_DYNAMIC_CONFIG, startStack } from '../../infra/stack';
 
 export interface ProvidedStack {
   temporalAddress: string;
@@ -62,6 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     minioUser: 'tideflow-test',
     minioPassword: `test-${Math.random().toString(36).slice(2)}-secret`,
     binaries,
+    dynamicConfig: LOW_LATENCY_DYNAMIC_CONFIG,
     log,
   });
   log(`stack ready in ${Date.now() - started} ms: Temporal ${stack.temporalAddress}, MinIO ${stack.s3Endpoint} (data ${dataDir})`);
