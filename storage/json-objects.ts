@@ -3,11 +3,15 @@
  * so a corrupted or replaced object is an error, never silently used.
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { OutputRef } from '../core/output-ref';
 
 export class ObjectIntegrityError extends Error {
   override name = 'ObjectIntegrityError';
+}
+
+export class MissingObjectError extends Error {
+  override name = 'MissingObjectError';
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -31,7 +35,10 @@ export async function putJsonText(s3: S3Client, bucket: string, key: string, jso
 /** Read a referenced JSON document, verifying its size and checksum. */
 export async function getJsonByRef(s3: S3Client, ref: OutputRef): Promise<unknown> {
   const { bucket, key } = parseS3Uri(ref.uri);
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((err: unknown) => {
+    if (err instanceof NoSuchKey) throw new MissingObjectError(`${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`);
+    throw err;
+  });
   if (!res.Body) throw new Error(`empty body for ${ref.uri}`);
   const bytes = await res.Body.transformToByteArray();
   const actual = sha256Hex(bytes);
