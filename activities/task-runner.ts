@@ -13,7 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DagRegistry } from '../core/load';
 import type { MapInputContext } from '../core/model';
 import { isOutputRef, type OutputRef, type TaskInvocation, type TaskResult } from '../core/output-ref';
-import { getJsonByRef, putJsonText } from '../storage/json-objects';
+import { getJsonByRef, MissingObjectError, ObjectIntegrityError, putJsonText } from '../storage/json-objects';
 import { currentTaskContext, type TaskActivity } from './context';
 
 export interface TaskRunnerDeps {
@@ -77,7 +77,17 @@ function wrap(deps: TaskRunnerDeps, name: string, impl: TaskActivity<never, unkn
       throw ApplicationFailure.nonRetryable(`task '${inv.taskId}' of DAG '${inv.dagId}' runs '${String(spec.activity)}', not '${name}'`, 'ActivityMismatch');
     }
     const upstream: Record<string, unknown> = {};
-    for (const [id, value] of Object.entries(inv.upstream)) upstream[id] = await resolve(deps, value);
+    for (const [id, value] of Object.entries(inv.upstream)) {
+      try {
+        upstream[id] = await resolve(deps, value);
+      } catch (err) {
+        // A corrupted or vanished output stays so on every retry: fail now, naming it.
+        if (err instanceof ObjectIntegrityError || err instanceof MissingObjectError) {
+          throw ApplicationFailure.nonRetryable(`output of upstream task '${id}': ${err.message}`, err.name);
+        }
+        throw err;
+      }
+    }
     const { upstream: _refs, map: _map, ...ids } = inv;
     const inputCtx: MapInputContext = { ...ids, upstream, item: inv.map ? await resolveItem(deps, inv.map) : undefined, mapIndex: inv.map?.index ?? -1 };
 

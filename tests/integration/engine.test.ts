@@ -12,7 +12,7 @@ import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../../core/search-attrib
 import { startDagRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/json-objects';
 import { createS3Client } from '../../storage/s3-client';
-import { bigData, branching, failing, fanOut, intervals, parallel, retries, slowChain } from '../fixtures/dags';
+import { bigData, branching, corrupted, failing, fanOut, intervals, parallel, retries, slowChain } from '../fixtures/dags';
 import { createHarness, runToEnd, taskOf, type Harness } from './harness';
 
 let h: Harness;
@@ -214,5 +214,14 @@ describe('DAG engine on real servers', () => {
     expect(task(view, 'slow').state).toBe('failed');
     expect(task(view, 'slow').error).toMatch(/cancel/i);
     expect(task(view, 'last').state).toBe('upstream_failed');
+  });
+
+  it('fails a task at once, naming the upstream, when an output it needs was corrupted in S3', async () => {
+    const { view, error, workflowId } = await run(corrupted);
+    expect(view.status).toBe('failed');
+    expect(task(view, 'measure')).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(task(view, 'measure').error).toMatch(/ObjectIntegrityError: output of upstream task 'big': s3:\/\/.+ is corrupted/);
+    expect(error).toContain("'measure'");
+    expect(h.readLog().filter((e) => e.workflowId === workflowId && e.taskId === 'measure')).toHaveLength(0);
   });
 });
