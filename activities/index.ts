@@ -5,14 +5,19 @@
 import { buildSalesReport, distinctValues, generateSales, summarizeRegion } from './examples/sales';
 import { noop } from './builtin/noop';
 import { mlActivities } from './ml';
+import { registryActivities } from './registry';
+import { storeFromEnv } from './ml/store';
+import { recordingRunManifests } from '../storage/artifacts/record-run';
 
-export const activities = {
+// Every task attempt is recorded in its run's manifest (artifacts read and written, timings).
+export const activities = recordingRunManifests(storeFromEnv, {
   noop,
   generateSales,
   distinctValues,
   summarizeRegion,
   buildSalesReport,
   ...mlActivities,
-};
+  ...registryActivities,
+});
 
 export type Activities = typeof activities;

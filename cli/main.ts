@@ -8,18 +8,23 @@ import path from 'node:path';
 import { parseCommandArgs } from './args';
 import type { Command } from './command';
 import { dagsList, dagsValidate } from './commands/dags';
-import { runsShow } from './commands/runs';
+import { modelsCommands } from './commands/models';
+import { backfill } from './commands/backfill';
+import { runsList, runsShow } from './commands/runs';
+import { scheduleCommands } from './commands/schedules';
 import { trigger } from './commands/trigger';
 import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
 
-export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow];
+export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow, runsList, backfill, ...scheduleCommands, ...modelsCommands];
 
 /** Commands with subcommands, and what the group is for. */
 const GROUPS: Record<string, string> = {
   dags: 'Inspect and check the DAG definitions in dags/.',
   runs: 'Inspect DAG runs.',
+  models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
+  schedules: "Manage the Temporal Schedules that run dags/ ('sync' makes them match).",
 };
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';

@@ -8,7 +8,8 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { backfillRunId, type ExistingRun } from '../core/backfill-plan';
+import { backfillRunId, countDates, parseRange, type ExistingRun } from '../core/backfill-plan';
+import type { ScheduleSpec } from '../core/model';
 import { LOGICAL_DATE_KEY } from '../core/search-attributes';
 
 export interface CheckRunsInput {
@@ -54,10 +55,12 @@ async function describeBackfillRuns(client: Client, dagId: string, dates: readon
 
 async function listOtherRuns(client: Client, dagId: string, dates: readonly string[], seen: Map<string, Seen>): Promise<void> {
   const times = dates.map((d) => Date.parse(d));
-  const min = new Date(Math.min(...times)).toISOString();
-  const max = new Date(Math.max(...times)).toISOString();
+  // Whole seconds, RFC 3339 without millis: the SQLite visibility store compares them as text.
+  const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const min = rfc3339(Math.min(...times));
+  const beyond = rfc3339(Math.max(...times) + 1000);
   const wanted = new Set(dates);
-  const query = `TideflowDag = '${dagId.replace(/'/g, "\\'")}' AND TideflowLogicalDate >= '${min}' AND TideflowLogicalDate <= '${max}'`;
+  const query = `TideflowDag = '${dagId.replace(/'/g, "\\'")}' AND TideflowLogicalDate >= '${min}' AND TideflowLogicalDate < '${beyond}'`;
   for await (const w of client.workflow.list({ query })) {
     const at = w.typedSearchAttributes.get(LOGICAL_DATE_KEY);
     const key = at instanceof Date ? at.toISOString() : undefined;
@@ -76,5 +79,11 @@ export async function tideflowBackfillCheckRuns(input: CheckRunsInput): Promise<
   return input.logicalDates.map((d) => seen.get(d)?.status ?? 'none');
 }
 
-export const backfillActivities = { tideflowBackfillCheckRuns };
+/** How many logical dates a range has: cron walking over 26k dates takes seconds, too long for a workflow task. */
+export async function tideflowBackfillCountDates(input: { schedule: ScheduleSpec; from: string; to: string }): Promise<number> {
+  const range = parseRange(input.from, input.to);
+  return typeof range === 'string' ? 0 : countDates(input.schedule, range);
+}
+
+export const backfillActivities = { tideflowBackfillCheckRuns, tideflowBackfillCountDates };
 export type BackfillActivities = typeof backfillActivities;

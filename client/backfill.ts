@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { latestCompletedInterval } from '../core/intervals';
 import { backfillWorkflowId, catchupWorkflowId, parseRange, type BackfillInput, type BackfillProgress, type Reprocess } from '../core/backfill-plan';
 import type { DagDefinition } from '../core/model';
+import { DAG_KEY } from '../core/search-attributes';
 import { checkParams } from './runs';
 
 export const BACKFILL_WORKFLOW = 'tideflowBackfill';
@@ -52,7 +53,7 @@ export async function startBackfill(client: Client, dag: DagDefinition, o: Backf
   const input = backfillInput(dag, o);
   const workflowId = o.workflowId ?? (o.dryRun ? `${backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to))}__dry-run` : backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to)));
   try {
-    return await client.workflow.start(BACKFILL_WORKFLOW, { taskQueue: o.taskQueue, workflowId, args: [input] });
+    return await client.workflow.start(BACKFILL_WORKFLOW, { taskQueue: o.taskQueue, workflowId, args: [input], typedSearchAttributes: [{ key: DAG_KEY, value: dag.id }] });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       throw new BackfillError(`a backfill of '${dag.id}' over this range is already running (workflow id '${workflowId}'); cancel it or wait for it`);
@@ -85,6 +86,7 @@ export async function startCatchup(client: Client, dag: DagDefinition, taskQueue
       workflowId,
       args: [backfillInput(dag, { from: start.toISOString(), to: end.toISOString(), reprocess: 'none' })],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: DAG_KEY, value: dag.id }],
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

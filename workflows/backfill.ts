@@ -23,7 +23,6 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   backfillRunId,
-  countDates,
   decide,
   emptyCounts,
   MAX_BACKFILL_DATES,
@@ -46,7 +45,7 @@ export const DEFAULT_PAGE_SIZE = 500;
 /** Outcomes carried across continue-as-new (failures first): bounded, so the input stays small. */
 const KEEP_LIMIT = 2000;
 
-const { tideflowBackfillCheckRuns } = proxyActivities<BackfillActivities>({
+const { tideflowBackfillCheckRuns, tideflowBackfillCountDates } = proxyActivities<BackfillActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -82,13 +81,7 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
     const backwards = input.backwards ?? false;
     const dryRun = input.dryRun ?? false;
 
-    let carry: BackfillCarry;
-    if (input.carry) carry = input.carry;
-    else {
-      const total = countDates(schedule, range);
-      if (total > MAX_BACKFILL_DATES) throw invalid(`the range has more than ${MAX_BACKFILL_DATES} logical dates; split it`);
-      carry = { total, counts: emptyCounts(), generation: 0, kept: [], omitted: 0, peakRunning: 0 };
-    }
+    const carry: BackfillCarry = input.carry ?? { total: 0, counts: emptyCounts(), generation: 0, kept: [], omitted: 0, peakRunning: 0 };
     const counts = { ...carry.counts };
     let current: DateOutcome[] = [];
     let running = 0;
@@ -119,6 +112,10 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
       };
     };
     setHandler(backfillProgressQuery, progress);
+    if (!input.carry) {
+      carry.total = await tideflowBackfillCountDates({ schedule, from: range.from.toISOString(), to: range.to.toISOString() });
+      if (carry.total > MAX_BACKFILL_DATES) throw invalid(`the range has more than ${MAX_BACKFILL_DATES} logical dates; split it`);
+    }
 
     const finish = (o: DateOutcome, state: 'succeeded' | 'failed' | 'cancelled', detail?: string): void => {
       o.state = state;
@@ -143,7 +140,7 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
         });
         child.result().then(
           () => finish(o, 'succeeded'),
-          (err: unknown) => (isCancellation(err) ? finish(o, 'cancelled', 'cancelled with the backfill') : finish(o, 'failed', errorText(err))),
+          (err: unknown) => (isCancellation(err) ? finish(o, 'cancelled', cancelled ? 'cancelled with the backfill' : 'run cancelled') : finish(o, 'failed', errorText(err))),
         );
       } catch (err) {
         running--;
@@ -152,8 +149,8 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
           o.detail = 'a run of this date is still running';
           counts.skipped++;
         } else if (isCancellation(err)) {
+          // The backfill was cancelled before this child started: the main loop reports it.
           o.state = 'pending';
-          throw err;
         } else {
           o.state = 'failed';
           o.detail = `could not start: ${errorText(err)}`;
@@ -178,9 +175,10 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
           counts.planned++;
         } else toRun.push(o);
       });
+      // Starts are not awaited one by one: up to maxActive children start in one workflow task.
       for (const o of toRun) {
         await condition(() => running < maxActive);
-        await launch(o);
+        void launch(o);
       }
       await condition(() => running === 0);
     } catch (err) {

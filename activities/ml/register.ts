@@ -1,9 +1,11 @@
 /**
- * register: file the model, its test metrics and its lineage as a candidate of the model.
- * Deliberately minimal: each run that passes the gate writes one document,
- * `${prefix}models/<modelName>/candidates/<workflowId>.json`. The real model registry
- * (versions, aliases such as "champion", promotion and rollback) is a later issue.
+ * register: file the model, its test metrics and its lineage as a candidate of the model
+ * (`${prefix}models/<modelName>/candidates/<workflowId>.json`, as before), and register it as
+ * a version in the model registry (registry/), idempotently per run + task, so a retried
+ * task returns the same version. Promotion to an alias stays a separate, deliberate step.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import { registerModelVersion } from '../../registry';
 import type { TaskContext } from '../context';
 import { readModel } from './artifacts';
 import { putArtifact, type StoreProvider } from './store';
@@ -20,6 +22,8 @@ export interface RegisterInput {
 export interface RegisterOutput extends ArtifactRef {
   modelName: string;
   candidate: string;
+  /** The model registry version this run's model became. */
+  version: number;
 }
 
 export function registerCandidate(store: StoreProvider) {
@@ -45,7 +49,21 @@ export function registerCandidate(store: StoreProvider) {
     };
     const key = `${s.prefix}models/${input.modelName}/candidates/${ctx.workflowId}.json`;
     const ref = await putArtifact(s, key, doc);
-    ctx.log.info('registered candidate', { modelName: input.modelName, uri: ref.uri });
-    return { ...ref, modelName: input.modelName, candidate: ctx.workflowId };
+    const { accuracy, macroF1, logLoss, n } = input.metrics;
+    const v = await registerModelVersion(s, {
+      name: input.modelName,
+      model: input.model,
+      featurePipeline: input.lineage.pipeline,
+      metrics: { accuracy, macroF1, logLoss, n },
+      params: ctx.params,
+      trainingData: [input.lineage.rawDataset, input.lineage.cleanDataset, input.lineage.split],
+      source: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, taskId: ctx.taskId, logicalDate: ctx.logicalDate },
+      tags: { source: input.lineage.source },
+      description: `candidate ${ctx.workflowId}`,
+      idempotencyKey: `${ctx.workflowId}/${ctx.taskId}`,
+    });
+    if (v.status !== 'ready') throw ApplicationFailure.nonRetryable(`version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`, 'FailedRegistration');
+    ctx.log.info('registered candidate', { modelName: input.modelName, uri: ref.uri, version: v.version });
+    return { ...ref, modelName: input.modelName, candidate: ctx.workflowId, version: v.version };
   };
 }

@@ -2,13 +2,16 @@
  * `tideflow runs show <workflowId>`: one run's header and task table, live or finished.
  */
 import { isGrpcDeadlineError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { parseInstant } from '../../core/dates';
 import type { RunView } from '../../core/run-view';
+import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY, TRIGGERS } from '../../core/search-attributes';
 import { getRunView, waitForRun } from '../../client/runs';
 import { flagOption, positional, stringOption } from '../args';
 import type { Command } from '../command';
 import { cliConfig, runUrl } from '../config';
 import { withTemporal, type TemporalSession } from '../connect';
-import { CliError } from '../errors';
+import { CliError, usageError } from '../errors';
+import { elapsedMs, formatDuration, formatInstant, table } from '../format';
 import { formatRun } from '../format-run';
 import { printJson } from '../io';
 import { reconcileStatus } from '../reconcile-status';
@@ -80,6 +83,82 @@ export const runsShow: Command = {
       io.stdout.write(formatRun(view));
       const url = runUrl(io.env, session.namespace, view.workflowId, view.runId);
       if (url) io.stdout.write(`\nWeb UI: ${url}\n`);
+      return 0;
+    });
+  },
+};
+
+const STATUS_QUERY: Record<string, string> = {
+  running: 'Running',
+  success: 'Completed',
+  succeeded: 'Completed',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Canceled',
+  canceled: 'Canceled',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+};
+
+/** The visibility query of `runs list`: Tideflow runs only (they carry TideflowTrigger), filtered. */
+export function runsListQuery(o: { dag?: string; status?: string; since?: Date }): string {
+  const parts = [`TideflowTrigger IN (${TRIGGERS.map((t) => `'${t}'`).join(', ')})`];
+  if (o.dag !== undefined) parts.push(`TideflowDag = '${o.dag.replace(/'/g, "\\'")}'`);
+  if (o.status !== undefined) parts.push(`ExecutionStatus = '${STATUS_QUERY[o.status]}'`);
+  // RFC 3339 without millis: the SQLite visibility store compares datetimes as text.
+  if (o.since !== undefined) parts.push(`StartTime >= '${o.since.toISOString().replace(/\.\d{3}Z$/, 'Z')}'`);
+  return parts.join(' AND ');
+}
+
+export const runsList: Command = {
+  name: 'runs list',
+  summary: 'List DAG runs, newest first (from the TideflowDag/TideflowLogicalDate/TideflowTrigger search attributes)',
+  options: {
+    dag: { type: 'string', value: 'id', description: "only this DAG's runs" },
+    status: { type: 'string', value: 'status', description: `only runs in this state: ${Object.keys(STATUS_QUERY).join(', ')}` },
+    since: { type: 'string', value: 'iso', description: 'only runs started at or after this instant, e.g. 2024-01-01T00:00:00Z' },
+    limit: { type: 'string', value: 'n', description: 'at most n runs (default 50)' },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  examples: ['tideflow runs list --dag example_etl --status failed', 'tideflow runs list --since 2024-01-01 --json'],
+  async run(args, io) {
+    const status = stringOption(args, 'status')?.toLowerCase();
+    if (status !== undefined && STATUS_QUERY[status] === undefined) throw usageError(`--status must be one of ${Object.keys(STATUS_QUERY).join(', ')}, got '${status}'`);
+    const sinceText = stringOption(args, 'since');
+    const since = sinceText === undefined ? undefined : parseInstant(sinceText);
+    if (since === null) throw usageError(`--since '${sinceText}' is not an ISO-8601 date`);
+    const limitText = stringOption(args, 'limit') ?? '50';
+    const limit = Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit must be a positive integer, got '${limitText}'`);
+    const dag = stringOption(args, 'dag');
+    const query = runsListQuery({ ...(dag !== undefined && { dag }), ...(status !== undefined && { status }), ...(since !== undefined && { since }) });
+    const config = cliConfig(io.env);
+    return withTemporal(config, async (session) => {
+      const runs = [];
+      for await (const w of session.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
+        const logicalDate = w.typedSearchAttributes.get(LOGICAL_DATE_KEY);
+        runs.push({
+          workflowId: w.workflowId,
+          runId: w.runId,
+          dagId: w.typedSearchAttributes.get(DAG_KEY) ?? w.type,
+          logicalDate: logicalDate?.toISOString(),
+          trigger: w.typedSearchAttributes.get(TRIGGER_KEY),
+          status: w.status.name.toLowerCase(),
+          startedAt: w.startTime.toISOString(),
+          closedAt: w.closeTime?.toISOString(),
+        });
+        if (runs.length >= limit) break;
+      }
+      if (flagOption(args, 'json')) {
+        printJson(io, runs);
+        return 0;
+      }
+      if (runs.length === 0) {
+        io.stdout.write('No runs match.\n');
+        return 0;
+      }
+      const rows = runs.map((r) => [r.workflowId, r.dagId, formatInstant(r.logicalDate), r.trigger ?? '', r.status, formatInstant(r.startedAt), formatDuration(elapsedMs(r.startedAt, r.closedAt) ?? NaN)]);
+      io.stdout.write(table(['RUN', 'DAG', 'LOGICAL DATE', 'TRIGGER', 'STATUS', 'STARTED', 'DURATION'], rows, { maxCellWidth: 64 }));
       return 0;
     });
   },

@@ -1,0 +1,121 @@
+/**
+ * Model-registry activities any DAG can name: register a version, promote it to an alias,
+ * resolve an alias. Registration is idempotent per DAG run + task, so Temporal's retry of a
+ * worker that died after writing returns the version already made; promotion carries the same
+ * request id so a retried promotion is not recorded twice.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { ArtifactCorruptedError, InvalidKeyError } from '../storage/artifacts/errors';
+import {
+  RegistryError, getVersionByAlias, promoteVersion, registerModelVersion, type ArtifactRef, type ModelVersion, type RegistryStore,
+} from '../registry';
+import type { TaskContext } from './context';
+import { storeFromEnv } from './ml/store';
+
+export type RegistryStoreProvider = () => RegistryStore;
+
+export interface RegisterModelInput {
+  modelName: string;
+  model: ArtifactRef;
+  featurePipeline?: ArtifactRef;
+  metrics?: Record<string, number>;
+  /** Training/evaluation data the model was made from (lineage). */
+  trainingData?: ArtifactRef[];
+  /** Defaults to the DAG run's params. */
+  params?: unknown;
+  tags?: Record<string, string>;
+  description?: string;
+}
+
+export interface RegisteredVersion {
+  modelName: string;
+  version: number;
+  status: ModelVersion['status'];
+  /** The model artifact, so downstream tasks can read it without asking the registry. */
+  uri: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface PromoteModelInput {
+  modelName: string;
+  version: number;
+  /** Default 'champion'. */
+  alias?: string;
+  reason: string;
+  /** Default `dag:<dagId>/<workflowId>`. */
+  actor?: string;
+}
+
+export interface PromotedModel {
+  modelName: string;
+  alias: string;
+  version: number;
+  previousVersion: number | null;
+}
+
+export interface ResolveAliasInput {
+  modelName: string;
+  alias: string;
+}
+
+/** Bad names, corrupt data and refused moves cannot be fixed by retrying; S3 outages can. */
+async function classified<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof RegistryError || err instanceof InvalidKeyError || err instanceof ArtifactCorruptedError) {
+      throw ApplicationFailure.nonRetryable(err.message, err.name);
+    }
+    throw err;
+  }
+}
+
+const taskKey = (ctx: TaskContext): string => `${ctx.workflowId}/${ctx.taskId}${ctx.mapIndex === undefined ? '' : `.${ctx.mapIndex}`}`;
+
+export function registerModel(store: RegistryStoreProvider) {
+  return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisteredVersion> =>
+    classified(async () => {
+      const v = await registerModelVersion(store(), {
+        name: input.modelName,
+        model: input.model,
+        ...(input.featurePipeline && { featurePipeline: input.featurePipeline }),
+        metrics: input.metrics ?? {},
+        params: input.params ?? ctx.params,
+        trainingData: input.trainingData ?? [],
+        source: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, taskId: ctx.taskId, logicalDate: ctx.logicalDate },
+        tags: input.tags ?? {},
+        description: input.description ?? '',
+        idempotencyKey: taskKey(ctx),
+      });
+      if (v.status !== 'ready') throw ApplicationFailure.nonRetryable(`version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`, 'FailedRegistration');
+      ctx.log.info('registered model version', { modelName: v.name, version: v.version });
+      return { modelName: v.name, version: v.version, status: v.status, uri: v.model.uri, bytes: v.model.bytes, sha256: v.model.sha256 };
+    });
+}
+
+export function promoteModel(store: RegistryStoreProvider) {
+  return async (input: PromoteModelInput, ctx: TaskContext): Promise<PromotedModel> =>
+    classified(async () => {
+      const alias = input.alias ?? 'champion';
+      const { event } = await promoteVersion(store(), {
+        name: input.modelName, version: input.version, alias, reason: input.reason,
+        actor: input.actor ?? `dag:${ctx.dagId}/${ctx.workflowId}`, requestId: taskKey(ctx),
+      });
+      return { modelName: input.modelName, alias, version: event.version, previousVersion: event.previousVersion };
+    });
+}
+
+export function resolveModelAlias(store: RegistryStoreProvider) {
+  return async (input: ResolveAliasInput): Promise<ModelVersion> => classified(() => getVersionByAlias(store(), input.modelName, input.alias));
+}
+
+export function createRegistryActivities(store: RegistryStoreProvider) {
+  return {
+    registryRegisterModel: registerModel(store),
+    registryPromoteModel: promoteModel(store),
+    registryResolveAlias: resolveModelAlias(store),
+  };
+}
+
+export const registryActivities = createRegistryActivities(storeFromEnv);

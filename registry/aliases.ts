@@ -1,0 +1,77 @@
+/**
+ * Promote a version to an alias, or roll the alias back to its previous holder. The alias
+ * document carries its own audit trail; each move is one If-Match write of that document, so
+ * the pointer and its audit entry change together or not at all, and concurrent movers never
+ * lose each other's update (the loser re-reads and re-applies).
+ */
+import { randomUUID } from 'node:crypto';
+import { getDoc, putDoc } from './documents';
+import { aliasKey } from './layout';
+import { validateAliasName, validateModelName, validateVersionNumber } from './names';
+import { getVersion } from './read';
+import { RegistryError, type AliasEvent, type AliasRecord, type RegistryStore } from './types';
+
+export interface MoveRequest {
+  name: string;
+  alias: string;
+  /** Who asked (a user, or `dag:<dagId>/<runId>`). */
+  actor: string;
+  reason: string;
+  /** When set, a retry carrying the same id is recognised and not applied twice. */
+  requestId?: string;
+}
+
+export interface MoveResult {
+  alias: AliasRecord;
+  event: AliasEvent;
+  /** False when the request id had already been applied (a retried activity). */
+  applied: boolean;
+}
+
+type Plan = (current: AliasRecord | undefined) => Promise<{ version: number; previous: number[]; action: AliasEvent['action'] }>;
+
+async function move(s: RegistryStore, req: MoveRequest, plan: Plan): Promise<MoveResult> {
+  const name = validateModelName(req.name);
+  const alias = validateAliasName(req.alias);
+  if (req.reason.trim() === '') throw new RegistryError('a reason is required to move an alias (it goes in the audit record)');
+  const key = aliasKey(s, name, alias);
+  // Always an id: a PUT retried by the SDK after a lost response must not be recorded twice.
+  const requestId = req.requestId ?? randomUUID();
+  for (;;) {
+    const doc = await getDoc<AliasRecord>(s, key);
+    const seen = doc?.value.events.find((e) => e.requestId === requestId);
+    if (doc && seen) return { alias: doc.value, event: seen, applied: false };
+    const { version, previous, action } = await plan(doc?.value);
+    const event: AliasEvent = {
+      action, version, previousVersion: doc?.value.version ?? null, actor: req.actor, reason: req.reason, at: new Date().toISOString(),
+      requestId,
+    };
+    const next: AliasRecord = { format: 'tideflow.model-alias', name, alias, version, previous, events: [...(doc?.value.events ?? []), event] };
+    const res = await putDoc(s, key, next, doc ? { ifMatch: doc.etag } : { ifNoneMatch: true });
+    if (res !== 'conflict') return { alias: next, event, applied: true };
+  }
+}
+
+/** Point `alias` at `version` (which must be ready), remembering the previous holder for rollback. */
+export async function promoteVersion(s: RegistryStore, req: MoveRequest & { version: number }): Promise<MoveResult> {
+  const version = validateVersionNumber(req.version);
+  const target = await getVersion(s, req.name, version);
+  if (target.status !== 'ready') throw new RegistryError(`version ${version} of ${req.name} is ${target.status}, not ready: it cannot be promoted`);
+  if (target.deletedAt !== undefined) throw new RegistryError(`version ${version} of ${req.name} was deleted`);
+  return move(s, req, async (current) => ({
+    action: 'promote',
+    version,
+    // Re-promoting the holder changes nothing to roll back to.
+    previous: current === undefined ? [] : current.version === version ? current.previous : [...current.previous, current.version],
+  }));
+}
+
+/** Point `alias` back at the version it named before the last promotion. */
+export async function rollbackAlias(s: RegistryStore, req: MoveRequest): Promise<MoveResult> {
+  return move(s, req, async (current) => {
+    if (!current) throw new RegistryError(`model ${req.name} has no alias ${JSON.stringify(req.alias)} to roll back`);
+    const version = current.previous[current.previous.length - 1];
+    if (version === undefined) throw new RegistryError(`alias ${req.alias} of ${req.name} has no previous version to roll back to`);
+    return { action: 'rollback', version, previous: current.previous.slice(0, -1) };
+  });
+}

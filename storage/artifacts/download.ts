@@ -1,0 +1,81 @@
+/**
+ * Read an artifact back, verifying it against the sha256 its key was derived from. The
+ * expected digest comes from the key, not from the caller or the object's metadata, so a
+ * replaced or bit-rotted object cannot pass. Streams are verified at their end; the file and
+ * bytes readers only hand data over once it has been verified.
+ */
+import { rename, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { pipeline as pipelineCb, Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { ArtifactCorruptedError, InvalidKeyError } from './errors';
+import { digestOfKey } from './keys';
+import { HashMeter } from './meter';
+import type { ContentStore, TransferOptions } from './types';
+
+/** What a reader needs: the key (or s3:// uri) and optionally the size recorded at write time. */
+export interface ArtifactLocator {
+  key?: string;
+  uri?: string;
+  bytes?: number;
+}
+
+function keyOf(store: ContentStore, loc: ArtifactLocator): string {
+  if (loc.key !== undefined) return loc.key;
+  const prefix = `s3://${store.bucket}/`;
+  if (loc.uri?.startsWith(prefix)) return loc.uri.slice(prefix.length);
+  throw new InvalidKeyError(`artifact ${loc.uri ?? '(no uri)'} is not in bucket ${store.bucket}`);
+}
+
+/** Fails the stream at its end when the content does not hash to the digest in its key. */
+class Verifier extends Transform {
+  constructor(private readonly meter: HashMeter, private readonly key: string, private readonly expected: string, private readonly expectedBytes: number | undefined) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    done(null, chunk);
+  }
+  override _flush(done: TransformCallback): void {
+    const actual = this.meter.hash.digest('hex');
+    const sizeOk = this.expectedBytes === undefined || this.expectedBytes === this.meter.bytes;
+    if (actual !== this.expected || !sizeOk) {
+      const size = this.expectedBytes === undefined ? '' : ` (${this.expectedBytes} bytes expected)`;
+      done(new ArtifactCorruptedError(`artifact ${this.key} is corrupted: its content hashes to ${actual} over ${this.meter.bytes} bytes, not ${this.expected}${size}; refusing to use it`));
+      return;
+    }
+    done();
+  }
+}
+
+/** A verifying stream of the artifact: it errors with ArtifactCorruptedError at its end on mismatch. */
+export async function openArtifact(store: ContentStore, loc: ArtifactLocator, opts: TransferOptions = {}): Promise<Readable> {
+  const key = keyOf(store, loc);
+  const expected = digestOfKey(key);
+  if (!expected) throw new InvalidKeyError(`${key} is not a content-addressed artifact key`);
+  const res = await store.s3.send(new GetObjectCommand({ Bucket: store.bucket, Key: key }), opts.signal ? { abortSignal: opts.signal } : {});
+  if (!(res.Body instanceof Readable)) throw new Error(`no body for ${key}`);
+  const meter = new HashMeter(opts);
+  const verifier = new Verifier(meter, key, expected, loc.bytes);
+  // pipeline destroys every stage on error, so a dropped connection reaches the consumer as an error, never a hang.
+  return pipelineCb(res.Body, meter, verifier, () => undefined);
+}
+
+/** Small artifacts only: the whole content, verified, in memory. */
+export async function readArtifactBytes(store: ContentStore, loc: ArtifactLocator, opts: TransferOptions = {}): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await openArtifact(store, loc, opts)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Stream to `path` with bounded memory; the file appears only once the content is verified. */
+export async function downloadArtifact(store: ContentStore, loc: ArtifactLocator, path: string, opts: TransferOptions = {}): Promise<void> {
+  const partial = `${path}.partial-${process.pid}`;
+  try {
+    await pipeline(await openArtifact(store, loc, opts), createWriteStream(partial), opts.signal ? { signal: opts.signal } : {});
+    await rename(partial, path);
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Write an artifact under the key derived from its sha256. A stream's digest is only known at
+ * its end, so it is uploaded (multipart, bounded memory) to a staging key while hashed, then
+ * copied server-side to its content key and the staging object removed. The content key thus
+ * appears whole or not at all: a failed or cancelled transfer leaves nothing visible under it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { contentKey, stagingKey } from './keys';
+import { HashMeter } from './meter';
+import { isNotFound } from './s3-errors';
+import type { ContentStore, PutResult, TransferOptions } from './types';
+
+/** Parts of 5 MiB (S3's minimum), 2 in flight: tens of MiB of buffers whatever the artifact's size. */
+const PART_SIZE = 5 * 1024 * 1024;
+const QUEUE_SIZE = 2;
+
+export interface PutOptions extends TransferOptions {
+  contentType?: string;
+}
+
+async function exists(store: ContentStore, key: string): Promise<boolean> {
+  try {
+    await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
+
+function result(store: ContentStore, key: string, sha256: string, bytes: number, deduplicated: boolean): PutResult {
+  return { uri: `s3://${store.bucket}/${key}`, key, bytes, sha256, deduplicated };
+}
+
+/** Small content already in memory: hash first, write once, straight to its content key. */
+export async function putArtifactBytes(store: ContentStore, data: Uint8Array | string, opts: PutOptions = {}): Promise<PutResult> {
+  const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const key = contentKey(store.prefix, sha256);
+  if (await exists(store, key)) return result(store, key, sha256, body.length, true);
+  await store.s3.send(
+    new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: body, ContentType: opts.contentType ?? 'application/octet-stream', Metadata: { sha256 } }),
+    opts.signal ? { abortSignal: opts.signal } : {},
+  );
+  return result(store, key, sha256, body.length, false);
+}
+
+/** Any size: streamed through a multipart upload, never held in memory. */
+export async function putArtifactStream(store: ContentStore, source: Readable | AsyncIterable<Uint8Array>, opts: PutOptions = {}): Promise<PutResult> {
+  const staging = stagingKey(store.prefix, randomUUID());
+  const meter = new HashMeter(opts);
+  const input = source instanceof Readable ? source : Readable.from(source);
+  const upload = new Upload({
+    client: store.s3,
+    params: { Bucket: store.bucket, Key: staging, Body: meter, ContentType: opts.contentType ?? 'application/octet-stream' },
+    partSize: PART_SIZE,
+    queueSize: QUEUE_SIZE,
+    leavePartsOnError: false,
+  });
+  const onAbort = (): void => void upload.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.all([pipeline(input, meter), upload.done()]);
+  } catch (err) {
+    input.destroy();
+    await upload.abort().catch(() => undefined);
+    await deleteQuietly(store, staging);
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  const sha256 = meter.hash.digest('hex');
+  const key = contentKey(store.prefix, sha256);
+  try {
+    if (await exists(store, key)) return result(store, key, sha256, meter.bytes, true);
+    await store.s3.send(
+      new CopyObjectCommand({
+        Bucket: store.bucket, Key: key, CopySource: `${store.bucket}/${encodeURI(staging)}`,
+        MetadataDirective: 'REPLACE', Metadata: { sha256 }, ContentType: opts.contentType ?? 'application/octet-stream',
+      }),
+      opts.signal ? { abortSignal: opts.signal } : {},
+    );
+    return result(store, key, sha256, meter.bytes, false);
+  } finally {
+    await deleteQuietly(store, staging);
+  }
+}
+
+/** Staging leftovers are garbage, not data: failing to remove one must not fail the caller. */
+async function deleteQuietly(store: ContentStore, key: string): Promise<void> {
+  await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: key })).catch(() => undefined);
+}

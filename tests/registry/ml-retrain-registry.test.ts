@@ -1,0 +1,64 @@
+/** ml_retrain's register step files each passing run as a registry version, with lineage. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DagDefinition } from '../../core/model';
+import type { ArtifactRef } from '../../activities/ml/types';
+import mlRetrain from '../../dags/ml_retrain';
+import { getVersionByAlias, lineageOfDataset, lineageOfVersion, listVersions, promoteVersion, type RegistryStore } from '../../registry';
+import { readRunManifest } from '../../storage/artifacts/manifest';
+import { createS3Client } from '../../storage/s3-client';
+import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+
+let h: Harness;
+let store: RegistryStore;
+let stopWorker: () => Promise<void>;
+beforeAll(async () => {
+  h = await createHarness('registry-ml');
+  store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
+  stopWorker = (await h.startWorker()).stop;
+}, 180_000);
+afterAll(async () => {
+  await stopWorker?.();
+  await h?.close();
+});
+
+describe('ml_retrain and the model registry', () => {
+  it('registers versions 1 and 2 for two passing runs, traceable to their data and promotable', async () => {
+    const modelName = `penguins-${Math.random().toString(36).slice(2, 8)}`;
+    const first = await runToEnd(h, mlRetrain as DagDefinition, { modelName });
+    const second = await runToEnd(h, mlRetrain as DagDefinition, { modelName });
+    expect([first.view.status, second.view.status]).toEqual(['success', 'success']);
+    const out = (r: typeof first) => taskOf(r.view, 'register').output as { version: number; candidate: string };
+    expect([out(first).version, out(second).version]).toEqual([1, 2]);
+
+    const versions = await listVersions(store, modelName);
+    expect(versions.map((v) => [v.version, v.status, v.source.workflowId])).toEqual([
+      [1, 'ready', first.workflowId],
+      [2, 'ready', second.workflowId],
+    ]);
+    expect(versions[0]?.metrics.accuracy).toBe((taskOf(first.view, 'evaluate').output as { accuracy: number }).accuracy);
+
+    const raw = taskOf(first.view, 'ingest').output as ArtifactRef;
+    const lin = await lineageOfVersion(store, modelName, 1);
+    expect(lin.run).toMatchObject({ dagId: 'ml_retrain', workflowId: first.workflowId, runId: first.view.runId, taskId: 'register' });
+    expect(lin.trainingData[0]).toMatchObject({ uri: raw.uri, sha256: raw.sha256 });
+    expect(lin.featurePipeline?.uri).toBe((taskOf(first.view, 'features').output as { pipeline: ArtifactRef }).pipeline.uri);
+    expect((await lineageOfDataset(store, raw.sha256)).modelVersions).toContainEqual({ name: modelName, version: 1, status: 'ready' });
+
+    expect((await lineageOfDataset(store, raw.sha256)).readBy).toContainEqual(expect.objectContaining({ workflowId: first.workflowId, taskId: 'validate' }));
+
+    // The run's manifest: identity, code version, and what each task read and wrote.
+    const manifest = await readRunManifest(store, 'ml_retrain', first.workflowId);
+    expect(manifest).toMatchObject({ dagId: 'ml_retrain', workflowId: first.workflowId, runId: first.view.runId, params: expect.objectContaining({ modelName }) });
+    expect(manifest?.code.packageVersion).toMatch(/^\d+\.\d+\.\d+/);
+    const byTask = new Map(manifest?.tasks.map((t) => [`${t.taskId}${t.mapIndex === undefined ? '' : `.${t.mapIndex}`}`, t]));
+    expect([...byTask.keys()].sort()).toEqual(['candidates', 'evaluate', 'features', 'ingest', 'register', 'report', 'split', 'train_best',
+      'tune.0', 'tune.1', 'tune.2', 'tune.3', 'tune.4', 'tune.5', 'validate']);
+    expect(byTask.get('ingest')).toMatchObject({ status: 'success', read: [], wrote: [expect.objectContaining({ uri: raw.uri, sha256: raw.sha256 })] });
+    expect(byTask.get('validate')?.read).toContainEqual(expect.objectContaining({ uri: raw.uri }));
+    expect(byTask.get('register')?.read.map((a) => a.uri)).toContain(lin.model.uri);
+    expect(manifest?.tasks.every((t) => t.durationMs >= 0 && t.endedAt >= t.startedAt)).toBe(true);
+
+    await promoteVersion(store, { name: modelName, version: 2, alias: 'champion', actor: 'test', reason: 'newest passing run' });
+    expect((await getVersionByAlias(store, modelName, 'champion')).source.workflowId).toBe(second.workflowId);
+  }, 120_000);
+});
