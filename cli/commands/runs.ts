@@ -101,8 +101,9 @@ const STATUS_QUERY: Record<string, string> = {
 };
 
 /** The visibility query of `runs list`: Tideflow runs only (they carry TideflowTrigger), filtered. */
-export function runsListQuery(o: { dag?: string; status?: string; since?: Date }): string {
-  const parts = [`TideflowTrigger IN (${TRIGGERS.map((t) => `'${t}'`).join(', ')})`];
+export function runsListQuery(o: { dag?: string; status?: string; since?: Date; trigger?: string }): string {
+  const triggers = o.trigger !== undefined ? [o.trigger] : TRIGGERS;
+  const parts = [`TideflowTrigger IN (${triggers.map((t) => `'${t}'`).join(', ')})`];
   if (o.dag !== undefined) parts.push(`TideflowDag = '${o.dag.replace(/'/g, "\\'")}'`);
   if (o.status !== undefined) parts.push(`ExecutionStatus = '${STATUS_QUERY[o.status]}'`);
   // RFC 3339 without millis: the SQLite visibility store compares datetimes as text.
@@ -117,6 +118,7 @@ export const runsList: Command = {
     dag: { type: 'string', value: 'id', description: "only this DAG's runs" },
     status: { type: 'string', value: 'status', description: `only runs in this state: ${Object.keys(STATUS_QUERY).join(', ')}` },
     since: { type: 'string', value: 'iso', description: 'only runs started at or after this instant, e.g. 2024-01-01T00:00:00Z' },
+    trigger: { type: 'string', value: 'kind', description: `only runs started this way: ${TRIGGERS.join(', ')}` },
     limit: { type: 'string', value: 'n', description: 'at most n runs (default 50)' },
     json: { type: 'boolean', description: 'print JSON' },
   },
@@ -131,7 +133,9 @@ export const runsList: Command = {
     const limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit must be a positive integer, got '${limitText}'`);
     const dag = stringOption(args, 'dag');
-    const query = runsListQuery({ ...(dag !== undefined && { dag }), ...(status !== undefined && { status }), ...(since !== undefined && { since }) });
+    const trigger = stringOption(args, 'trigger');
+    if (trigger !== undefined && !(TRIGGERS as readonly string[]).includes(trigger)) throw usageError(`--trigger must be one of ${TRIGGERS.join(', ')}, got '${trigger}'`);
+    const query = runsListQuery({ ...(dag !== undefined && { dag }), ...(trigger !== undefined && { trigger }), ...(status !== undefined && { status }), ...(since !== undefined && { since }) });
     const config = cliConfig(io.env);
     return withTemporal(config, async (session) => {
       const runs = [];

@@ -50,13 +50,15 @@ function ctxFor(run: string, attempt: number): TaskContext {
   };
 }
 
-function bytesStream(mib: number): Readable {
+/** `mib` MiB of data; after the first 8 MiB it waits for `gate`, so an outage always lands mid-upload. */
+function bytesStream(mib: number, gate: Promise<void> = Promise.resolve()): Readable {
   let i = 0;
   return new Readable({
     read() {
       if (i === mib) return void this.push(null);
-      const chunk = Buffer.alloc(1024 * 1024, i++ % 251);
-      this.push(chunk);
+      const push = (): void => void this.push(Buffer.alloc(1024 * 1024, i++ % 251));
+      if (i === 8) void gate.then(push);
+      else push();
     },
   });
 }
@@ -83,10 +85,13 @@ describe('MinIO unavailable mid-operation', () => {
     );
     const expected = createHash('sha256');
     for (let i = 0; i < 40; i++) expected.update(Buffer.alloc(1024 * 1024, i % 251));
-    const upload = retried('upload', () => putArtifactStream(store, bytesStream(40)), log);
+    let outageStarted!: () => void;
+    const outage = new Promise<void>((resolve) => (outageStarted = resolve));
+    const upload = retried('upload', (n) => putArtifactStream(store, bytesStream(40, n === 1 ? outage : undefined)), log);
 
     await sleep(150);
     await stack.stopMinio();
+    outageStarted();
     await sleep(3000);
     await stack.startMinio();
     const [results, uploaded] = await Promise.all([Promise.all(registrations), upload]);
