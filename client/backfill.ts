@@ -4,7 +4,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { latestCompletedInterval } from '../core/intervals';
-import { backfillWorkflowId, catchupWorkflowId, parseRange, type BackfillInput, type BackfillProgress, type Reprocess } from '../core/backfill-plan';
+import { backfillWorkflowId, catchupWorkflowId, parseRange, type BackfillInput, type BackfillProgress } from '../core/backfill-plan';
 import type { DagDefinition } from '../core/model';
 import { DAG_KEY } from '../core/search-attributes';
 import { checkParams } from './runs';
@@ -15,16 +15,8 @@ export class BackfillError extends Error {
   override name = 'BackfillError';
 }
 
-export interface BackfillOptions {
+export interface BackfillOptions extends Omit<BackfillInput, 'dagId' | 'carry'> {
   taskQueue: string;
-  from: string;
-  to: string;
-  reprocess?: Reprocess;
-  maxActive?: number;
-  backwards?: boolean;
-  dryRun?: boolean;
-  params?: Record<string, unknown>;
-  pageSize?: number;
   /** Default: one id per DAG and range (a second identical backfill is refused while the first runs). */
   workflowId?: string;
 }

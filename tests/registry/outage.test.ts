@@ -5,26 +5,20 @@
  * A private stack, since the shared one must not be stopped.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRegistryActivities } from '../../activities/registry';
 import type { TaskContext } from '../../activities/context';
-import { loadConfig } from '../../config/env';
-import { findFreePort, startStack, type RunningStack } from '../../infra/stack';
 import { listVersions, type RegistryStore } from '../../registry';
 import { putArtifactStream, readArtifactBytes, sweepStaging } from '../../storage/artifacts';
 import { createS3Client } from '../../storage/s3-client';
+import { startPrivateStack, type PrivateStack } from '../setup/private-stack';
 import { artifact } from './fixtures';
 
-const dir = mkdtempSync(join(tmpdir(), 'tideflow-outage-'));
-let stack: RunningStack | undefined;
+let own: PrivateStack | undefined;
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await own?.close();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,14 +59,8 @@ function bytesStream(mib: number, gate: Promise<void> = Promise.resolve()): Read
 
 describe('MinIO unavailable mid-operation', () => {
   it('retried registrations and uploads succeed once MinIO is back, with nothing half-written visible', async () => {
-    const ports = new Set<number>();
-    while (ports.size < 3) ports.add(await findFreePort());
-    const [temporalPort, minioPort, minioConsolePort] = [...ports] as [number, number, number];
-    stack = await startStack({
-      dataDir: join(dir, 'stack'), temporalPort, uiPort: null, minioPort, minioConsolePort,
-      bucket: 'outage-test', minioUser: 'outage-test', minioPassword: `outage-${Math.random().toString(36).slice(2)}`, binaries: inject('stack').binaries,
-    });
-    const config = loadConfig({ ...process.env, ...stack.env });
+    own = await startPrivateStack('outage-test');
+    const { stack, config } = own;
     const store: RegistryStore = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: 'outage/' };
     const { registryRegisterModel } = createRegistryActivities(() => store);
     const model = await artifact(store, 'model bytes');
