@@ -15,6 +15,7 @@ import { LOW_LATENCY_DYNAMIC_CONFIG, startStack, type RunningStack } from './sta
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const WORKER_ENTRY = path.join(REPO_ROOT, 'workers', 'main.ts');
+const ALERTS_ENTRY = path.join(REPO_ROOT, 'alerts', 'main.ts');
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -41,7 +42,9 @@ function loadConfig(env: NodeJS.ProcessEnv): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`);
+    // Echo what was given (it helps), except secrets, which never reach a terminal or a log.
+    const shown = (name: string): string => (/PASSWORD|SECRET|TOKEN|KEY/.test(name) ? '<redacted>' : JSON.stringify(present[name]));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
   const ports = [parsed.data.TIDEFLOW_TEMPORAL_PORT, parsed.data.TIDEFLOW_UI_PORT, parsed.data.TIDEFLOW_MINIO_PORT, parsed.data.TIDEFLOW_MINIO_CONSOLE_PORT];
@@ -103,6 +106,19 @@ function superviseWorker(env: NodeJS.ProcessEnv): { stop(): Promise<void> } {
   };
 }
 
+/** The alert receiver's bearer token: TIDEFLOW_ALERT_TOKEN, else generated once into dataDir/alert-token (0600). */
+function alertToken(dataDir: string): string {
+  if (process.env.TIDEFLOW_ALERT_TOKEN) return process.env.TIDEFLOW_ALERT_TOKEN;
+  const file = path.join(dataDir, 'alert-token');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** The alert receiver (alerts/main.ts) next to the worker; its log goes to the terminal. */
+function startAlertReceiver(env: NodeJS.ProcessEnv): ManagedProcess {
+  return startProcess({ name: 'alerts', command: process.execPath, args: [require.resolve('tsx/cli'), ALERTS_ENTRY], env, logFile: null, cwd: REPO_ROOT });
+}
+
 function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number, taskQueue: string): string {
   const rel = path.relative(process.cwd(), dataDir) || '.';
   return [
@@ -112,6 +128,7 @@ function banner(stack: RunningStack, dataDir: string, creds: Credentials, consol
     `  Web UI          ${stack.uiUrl ?? '(headless)'}`,
     `  MinIO S3 API    ${stack.s3Endpoint} (bucket ${stack.bucket})`,
     `  MinIO console   http://127.0.0.1:${consolePort} (user ${creds.minioUser}; password in ${rel}/credentials.json)`,
+    `  Alerts          http://${process.env.TIDEFLOW_ALERT_HOST || '127.0.0.1'}:${process.env.TIDEFLOW_ALERT_PORT || 9095}/alerts (Bearer token: $TIDEFLOW_ALERT_TOKEN in ${rel}/env)`,
     `  Logs            ${rel}/logs/`,
     '',
     'Trigger a DAG from another terminal:',
@@ -145,6 +162,7 @@ async function main(): Promise<void> {
 
   let stack: RunningStack | null = null;
   let worker: { stop(): Promise<void> } | null = null;
+  let alerts: ManagedProcess | null = null;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return; // Ctrl-C can arrive several times (terminal, npm, bootstrap); stop once
@@ -158,6 +176,7 @@ async function main(): Promise<void> {
     const running = stack;
     void (async () => {
       await worker?.stop();
+      await alerts?.stop();
       await running.stop();
       console.error('[tideflow] stopped');
       process.exit(0);
@@ -179,10 +198,12 @@ async function main(): Promise<void> {
     dynamicConfig: LOW_LATENCY_DYNAMIC_CONFIG,
     log: (line) => console.error(`[tideflow] ${line}`),
   });
-  writeEnvFile(path.join(dataDir, 'env'), stack.env);
-  const env = { ...process.env, ...stack.env };
+  const token = alertToken(dataDir);
+  writeEnvFile(path.join(dataDir, 'env'), { ...stack.env, TIDEFLOW_ALERT_TOKEN: token });
+  const env = { ...process.env, ...stack.env, TIDEFLOW_ALERT_TOKEN: token };
   const { taskQueue } = loadTideflowConfig(env);
   worker = superviseWorker(env);
+  alerts = startAlertReceiver(env);
   await syncDagSchedules(stack, taskQueue);
   console.log(banner(stack, dataDir, creds, config.TIDEFLOW_MINIO_CONSOLE_PORT, taskQueue));
 }
