@@ -121,11 +121,30 @@ async function main() {
   switch (command) {
     case 'start':
       return run(process.execPath, [tsx, 'infra/start.ts', ...extra], { ownGroup: true });
-    case 'test':
+    case 'test': {
       log(`vitest run ${extra.join(' ')}`.trim());
-      return run(process.execPath, [binScript('vitest', 'vitest'), 'run', ...extra], { ownGroup: true });
+      // A JSON report beside the usual output, to end with one plain 'N passed, N failed' line
+      // that any CI can read.
+      const report = path.join(os.tmpdir(), `tideflow-vitest-${process.pid}.json`);
+      const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra];
+      const code = await run(process.execPath, [binScript('vitest', 'vitest'), ...args], { ownGroup: true });
+      printTestTotals(report);
+      return code;
+    }
     default:
       return run(process.execPath, [tsx, 'bench/main.ts', ...extra], { ownGroup: true });
+  }
+}
+
+/** 'Tests: 240 passed, 0 failed, 2 skipped' from vitest's JSON report, if it wrote one. */
+function printTestTotals(report) {
+  try {
+    const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+    const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+    console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+    fs.rmSync(report, { force: true });
+  } catch {
+    // No report (vitest did not get that far): its own output and exit code say why.
   }
 }
 
