@@ -28,7 +28,7 @@ export interface SyncOptions {
   /** What to do with schedules whose DAG is gone; default delete. */
   removed?: 'delete' | 'pause';
   dryRun?: boolean;
-  /** Start the catchup backfill of a created schedule whose DAG has catchup and a past start date (default true). */
+  /** Start the catchup backfill of a created or updated schedule whose DAG has catchup and a past start date (default true). */
   catchup?: boolean;
 }
 
@@ -108,7 +108,8 @@ export async function syncSchedules(client: Client, dags: readonly DagDefinition
         if (catchup !== undefined) change.detail += `; catchup backfill ${catchup}`;
       } else if (dag.schedule?.catchup && dag.schedule.startDate !== undefined) change.detail += '; would start a catchup backfill';
     } else if (!note.includes(`(${want.fingerprint})`)) {
-      changes.push({ scheduleId: id, dagId: dag.id, action: 'update', detail: want.describe });
+      const change: SyncChange = { scheduleId: id, dagId: dag.id, action: 'update', detail: want.describe };
+      changes.push(change);
       if (!o.dryRun) {
         await client.schedule.getHandle(id).update((prev) => ({
           ...prev,
@@ -117,6 +118,10 @@ export async function syncSchedules(client: Client, dags: readonly DagDefinition
           policies: { ...prev.policies, ...want.options.policies },
           state: { ...prev.state, note: want.options.state?.note ?? '' },
         }));
+        // An update may have turned catchup on or moved the start date back; the catchup id is
+        // per DAG and start date, so one already run is not run again.
+        const catchup = o.catchup === false ? undefined : await startCatchup(client, dag, o.taskQueue);
+        if (catchup !== undefined) change.detail += `; catchup backfill ${catchup}`;
       }
     } else {
       changes.push({ scheduleId: id, dagId: dag.id, action: 'unchanged', detail: want.describe });

@@ -131,4 +131,19 @@ describe('backfill', () => {
     expect((await syncSchedules(h.client, [catchupDag], { taskQueue: h.taskQueue }))[0]?.action).toBe('unchanged');
     await h.client.schedule.getHandle(scheduleIdFor('t_backfill')).delete();
   });
+
+  it('catchup: an update that turns catchup on (with an earlier start) backfills the missed intervals', async () => {
+    const day = 86_400_000;
+    const today = Math.floor(Date.now() / day) * day;
+    const plain = { ...dag, schedule: { ...dag.schedule, cron: '0 0 * * *' } } as DagDefinition;
+    expect((await syncSchedules(h.client, [plain], { taskQueue: h.taskQueue }))[0]?.action).toBe('create');
+    const startDate = new Date(today - 2 * day).toISOString();
+    const withCatchup = { ...dag, schedule: { ...dag.schedule, cron: '0 0 * * *', catchup: true, startDate } } as DagDefinition;
+    const changes = await syncSchedules(h.client, [withCatchup], { taskQueue: h.taskQueue });
+    const id = catchupWorkflowId('t_backfill', new Date(startDate));
+    expect(changes[0]).toMatchObject({ action: 'update', detail: expect.stringContaining(id) });
+    const progress = (await h.client.workflow.getHandle(id).result()) as BackfillProgress;
+    expect(progress).toMatchObject({ total: 2, failed: 0 });
+    await h.client.schedule.getHandle(scheduleIdFor('t_backfill')).delete();
+  });
 });
