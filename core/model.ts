@@ -98,7 +98,10 @@ export interface ScheduleSpec {
   startDate?: string;
   endDate?: string;
   catchup?: boolean;
-  /** At most this many runs of the DAG at once: the default max-active of its backfills and catchup. */
+  /**
+   * At most this many runs of the DAG at once (Airflow's max_active_runs): manual and scheduled
+   * runs over the limit wait as 'queued'; backfills and catchup use it as their default max-active.
+   */
   maxActiveRuns?: number;
   /**
    * What the Temporal Schedule does when a fire time comes while a scheduled run is still

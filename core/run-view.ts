@@ -6,7 +6,8 @@
 import type { RunScheduler, TaskRecord } from './scheduler';
 import type { TaskState } from './trigger-rules';
 
-export type RunStatus = 'running' | 'success' | 'failed' | 'cancelled';
+/** `queued`: waiting for a slot under the DAG's maxActiveRuns. */
+export type RunStatus = 'queued' | 'running' | 'success' | 'failed' | 'cancelled';
 
 export interface TaskView {
   id: string;

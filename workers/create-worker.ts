@@ -9,6 +9,7 @@ import { wrapActivities, type ActivityRegistry } from '../activities/task-runner
 import type { TideflowConfig } from '../config/env';
 import { createS3Client } from '../storage/s3-client';
 import { backfillActivities } from '../client/backfill-activities';
+import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
 
 export interface TideflowWorkerOptions {
   connection: NativeConnection;
@@ -26,7 +27,7 @@ export interface TideflowWorkerOptions {
 }
 
 /** Called directly by the benchmark's plain-Temporal baseline, outside the DAG engine. */
-const rawActivities = { noopPlain: async (): Promise<void> => {}, ...backfillActivities };
+const rawActivities = { noopPlain: async (): Promise<void> => {}, ...backfillActivities, tideflowCountEarlierRuns };
 
 export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Worker> {
   const registry = loadDags(o.dags, { activityNames: new Set(Object.keys(o.activities)) });

@@ -13,6 +13,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
@@ -26,6 +27,7 @@ import { isOutputRef } from '../core/output-ref';
 import { viewRun, type RunHeader, type RunStatus, type RunView } from '../core/run-view';
 import { RunScheduler, type Launch } from '../core/scheduler';
 import { DAG_KEY, LOGICAL_DATE_KEY, SCHEDULED_START_KEY, TRIGGER_KEY } from '../core/search-attributes';
+import type { EarlierRunsInput } from '../activities/builtin/run-gate';
 
 /** The workflow input, as the CLI sends it and as a person types it in the Web UI. */
 export interface DagRunInput {
@@ -162,6 +164,13 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
   let status: RunStatus = 'running';
   let endedAt: string | undefined;
   setHandler(stateQuery, () => viewRun(header, scheduler, status, false, endedAt));
+  if (dag.schedule?.maxActiveRuns !== undefined && trigger !== 'backfill') {
+    status = 'queued';
+    // The recorded start time, the one visibility compares: "earlier" is then a strict order, so
+    // two queued runs can never each wait for the other.
+    await waitForRunSlot(dag.id, dag.schedule.maxActiveRuns, header.workflowId, info.runStartTime.toISOString());
+    status = 'running';
+  }
 
   const specs = new Map(dag.tasks.map((t) => [t.id, t]));
   let cancelled = false;
@@ -216,6 +225,20 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
     throw ApplicationFailure.nonRetryable(`DAG run of '${dag.id}' failed: task(s) ${named}`, 'DagRunFailed', summary);
   }
   return summary;
+}
+
+const { tideflowCountEarlierRuns } = proxyActivities<{ tideflowCountEarlierRuns: (i: EarlierRunsInput) => Promise<number> }>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '1 second' },
+});
+
+/** Wait while `max` earlier runs of the DAG are running; checks back off from 2 s to 60 s to keep history small. */
+async function waitForRunSlot(dagId: string, max: number, workflowId: string, startedAt: string): Promise<void> {
+  for (let pause = 2_000; ; pause = Math.min(pause * 2, 60_000)) {
+    const earlier = await tideflowCountEarlierRuns({ dagId, workflowId, startedAt });
+    if (earlier < max) return;
+    await sleep(pause);
+  }
 }
 
 /** The activity argument: identity, params and the direct upstream outputs (refs stay refs). */

@@ -12,7 +12,7 @@ import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../../core/search-attrib
 import { startDagRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/json-objects';
 import { createS3Client } from '../../storage/s3-client';
-import { bigData, branching, corrupted, failing, fanOut, intervals, parallel, retries, slowChain } from '../fixtures/dags';
+import { bigData, branching, corrupted, failing, fanOut, intervals, oneAtATime, parallel, retries, slowChain } from '../fixtures/dags';
 import { createHarness, runToEnd, taskOf, type Harness } from './harness';
 
 let h: Harness;
@@ -223,5 +223,23 @@ describe('DAG engine on real servers', () => {
     expect(task(view, 'measure').error).toMatch(/ObjectIntegrityError: output of upstream task 'big': s3:\/\/.+ is corrupted/);
     expect(error).toContain("'measure'");
     expect(h.readLog().filter((e) => e.workflowId === workflowId && e.taskId === 'measure')).toHaveLength(0);
+  });
+
+  it('queues manual runs over the DAG\'s maxActiveRuns and runs them one after another', async () => {
+    const handles = [];
+    for (let i = 0; i < 3; i++) {
+      handles.push(await startDagRun(h.client, oneAtATime, { taskQueue: h.taskQueue, params: { ms: 1500 } }));
+      // Different seconds: "earlier" is judged on start times to the second.
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    const states = await Promise.all(handles.map((x) => x.query<RunView>('state')));
+    expect(states.filter((v) => v.status === 'queued').length).toBeGreaterThanOrEqual(1);
+    await Promise.all(handles.map((x) => x.result()));
+    const spans = handles.map((x) => {
+      const log = h.readLog().filter((e) => e.workflowId === x.workflowId && e.taskId === 'work');
+      return { start: log.find((e) => e.event === 'start')?.at ?? NaN, end: log.find((e) => e.event === 'end')?.at ?? NaN };
+    });
+    spans.sort((a, b) => a.start - b.start);
+    for (let i = 1; i < spans.length; i++) expect((spans[i] as { start: number }).start).toBeGreaterThanOrEqual((spans[i - 1] as { end: number }).end);
   });
 });

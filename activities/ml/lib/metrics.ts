@@ -86,3 +86,16 @@ function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new RangeError(`length mismatch: ${a.length} true labels, ${b.length} predictions`);
   if (a.length === 0) throw new RangeError('metric of no rows');
 }
+
+/** Log loss from the positive-class probability of a binary problem (yTrue is 0/1). */
+export function binaryLogLoss(yTrue: ArrayLike<number>, p1: ArrayLike<number>): number {
+  const n = yTrue.length;
+  if (p1.length !== n) throw new RangeError(`length mismatch: ${n} labels, ${p1.length} probabilities`);
+  const proba = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const p = p1[i] as number;
+    proba[2 * i] = 1 - p;
+    proba[2 * i + 1] = p;
+  }
+  return logLoss(yTrue, proba, 2);
+}

@@ -1,0 +1,88 @@
+/**
+ * Issue 4's quality bar: on a real ≥ 100k-row dataset our gradient boosting and logistic regression
+ * reach within 0.01 ROC-AUC of scikit-learn's HistGradientBoostingClassifier and LogisticRegression
+ * (reference numbers: fixtures/flights-sklearn.json, from fixtures/gen_flights_reference.py).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fitGbt, gbtProba, gbtRaw } from '../../activities/ml/lib/gbt';
+import { fitLogistic, logisticProba } from '../../activities/ml/lib/logistic';
+import { binaryLogLoss } from '../../activities/ml/lib/metrics';
+import { rocAuc } from '../../activities/ml/lib/metrics-auc';
+import { r2, rmse } from '../../activities/ml/lib/metrics-regression';
+import { fitRidge, ridgePredict } from '../../activities/ml/lib/ridge';
+import { loadFlights, standardised, type FlightsSplit } from './flights-data';
+
+interface Reference {
+  trainRows: number;
+  testRows: number;
+  hist_gradient_boosting: { rocAuc: number; logLoss: number };
+  hist_gradient_boosting_regularised: { rocAuc: number; logLoss: number };
+  logistic_regression: { rocAuc: number; l2Equivalent: number; coef: number[]; intercept: number };
+  hist_gradient_boosting_regressor: { rmse: number; r2: number };
+  ridge: { params: { alpha: number }; coef: number[]; intercept: number; rmse: number; r2: number };
+}
+
+const ref = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'flights-sklearn.json'), 'utf8')) as Reference;
+
+describe('quality vs scikit-learn on flights-200k (delay > 15 min)', () => {
+  let data: FlightsSplit;
+  beforeAll(() => {
+    data = loadFlights();
+  });
+
+  it('uses the same split as the reference', () => {
+    expect(data.train.x.rows).toBe(ref.trainRows);
+    expect(data.test.x.rows).toBe(ref.testRows);
+  });
+
+  it('gradient boosting: ROC-AUC within 0.01 of HistGradientBoostingClassifier', () => {
+    const m = fitGbt(data.train.x, data.train.y, { loss: 'log_loss', maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20, seed: 0 });
+    const p = gbtProba(m, data.test.x);
+    const auc = rocAuc(data.test.y, p);
+    console.log(`GBT AUC ${auc.toFixed(4)} vs sklearn ${ref.hist_gradient_boosting.rocAuc.toFixed(4)}`);
+    expect(Math.abs(auc - ref.hist_gradient_boosting.rocAuc)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(binaryLogLoss(data.test.y, p) - ref.hist_gradient_boosting.logLoss)).toBeLessThanOrEqual(0.005);
+  });
+
+  it('gradient boosting, regularised (depth 3, L2 1, learning rate 0.2, 50 trees): within 0.01 ROC-AUC', () => {
+    const m = fitGbt(data.train.x, data.train.y, { loss: 'log_loss', maxIter: 50, learningRate: 0.2, maxLeafNodes: 31, maxDepth: 3, minSamplesLeaf: 50, l2: 1, seed: 0 });
+    const p = gbtProba(m, data.test.x);
+    const auc = rocAuc(data.test.y, p);
+    console.log(`GBT (regularised) AUC ${auc.toFixed(4)} vs sklearn ${ref.hist_gradient_boosting_regularised.rocAuc.toFixed(4)}`);
+    expect(Math.abs(auc - ref.hist_gradient_boosting_regularised.rocAuc)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(binaryLogLoss(data.test.y, p) - ref.hist_gradient_boosting_regularised.logLoss)).toBeLessThanOrEqual(0.005);
+  });
+
+  it('logistic regression: ROC-AUC within 0.01 of LogisticRegression, same coefficients', () => {
+    const s = standardised(data);
+    const fit = fitLogistic(s.train.x, s.train.y, 2, { l2: ref.logistic_regression.l2Equivalent });
+    const p = logisticProba(fit.model, s.test.x).filter((_, k) => k % 2 === 1);
+    const auc = rocAuc(s.test.y, p);
+    console.log(`LR AUC ${auc.toFixed(4)} vs sklearn ${ref.logistic_regression.rocAuc.toFixed(4)}`);
+    expect(Math.abs(auc - ref.logistic_regression.rocAuc)).toBeLessThanOrEqual(0.01);
+    // Same objective, so the same optimum: coefficients agree closely.
+    ref.logistic_regression.coef.forEach((c, j) => expect(Math.abs((fit.model.weights[j] as number) - c)).toBeLessThan(1e-3));
+    expect(Math.abs((fit.model.intercepts[0] as number) - ref.logistic_regression.intercept)).toBeLessThan(1e-3);
+  });
+
+  it('gradient boosting regression (delay minutes): RMSE within 1% and R² within 0.01 of HistGradientBoostingRegressor', () => {
+    const m = fitGbt(data.train.x, data.train.delay, { loss: 'squared_error', maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20, seed: 0 });
+    const pred = gbtRaw(m, data.test.x);
+    const ours = { rmse: rmse(data.test.delay, pred), r2: r2(data.test.delay, pred) };
+    console.log(`GBT regression RMSE ${ours.rmse.toFixed(3)} R² ${ours.r2.toFixed(4)} vs sklearn ${ref.hist_gradient_boosting_regressor.rmse.toFixed(3)} / ${ref.hist_gradient_boosting_regressor.r2.toFixed(4)}`);
+    expect(Math.abs(ours.rmse / ref.hist_gradient_boosting_regressor.rmse - 1)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(ours.r2 - ref.hist_gradient_boosting_regressor.r2)).toBeLessThanOrEqual(0.01);
+  });
+
+  it('ridge regression equals sklearn Ridge (closed form on both sides)', () => {
+    const s = standardised(data);
+    const m = fitRidge(s.train.x, s.train.delay, ref.ridge.params.alpha);
+    ref.ridge.coef.forEach((c, j) => expect(Math.abs((m.weights[j] as number) - c)).toBeLessThan(1e-8));
+    expect(Math.abs(m.intercept - ref.ridge.intercept)).toBeLessThan(1e-8);
+    const pred = ridgePredict(m, s.test.x);
+    expect(Math.abs(rmse(s.test.delay, pred) - ref.ridge.rmse)).toBeLessThan(1e-8);
+    expect(Math.abs(r2(s.test.delay, pred) - ref.ridge.r2)).toBeLessThan(1e-9);
+  });
+});
