@@ -4,6 +4,7 @@
  */
 import { buildSalesReport, distinctValues, generateSales, summarizeRegion } from './examples/sales';
 import { noop } from './builtin/noop';
+import { driftActivities } from './drift/monitor';
 import { mlActivities } from './ml';
 import { registryActivities } from './registry';
 import { storeFromEnv } from './ml/store';
@@ -18,6 +19,7 @@ export const activities = recordingRunManifests(storeFromEnv, {
   buildSalesReport,
   ...mlActivities,
   ...registryActivities,
+  ...driftActivities,
 });
 
 export type Activities = typeof activities;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseCommandArgs } from './args';
 import type { Command } from './command';
 import { dagsList, dagsValidate } from './commands/dags';
+import { driftCommands } from './commands/drift';
 import { modelsCommands } from './commands/models';
 import { backfill } from './commands/backfill';
 import { runsList, runsShow } from './commands/runs';
@@ -17,13 +18,14 @@ import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
 
-export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow, runsList, backfill, ...scheduleCommands, ...modelsCommands];
+export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow, runsList, backfill, ...scheduleCommands, ...modelsCommands, ...driftCommands];
 
 /** Commands with subcommands, and what the group is for. */
 const GROUPS: Record<string, string> = {
   dags: 'Inspect and check the DAG definitions in dags/.',
   runs: 'Inspect DAG runs.',
   models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
+  drift: "Drift alerts and each model's retraining controller.",
   schedules: "Manage the Temporal Schedules that run dags/ ('sync' makes them match).",
 };
 

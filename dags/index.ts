@@ -5,5 +5,6 @@
 import type { DagDefinition } from '../core/model';
 import exampleEtl from './example_etl';
 import mlRetrain from './ml_retrain';
+import driftMonitor from './drift_monitor';
 
-export const dags: DagDefinition[] = [exampleEtl, mlRetrain] as DagDefinition[];
+export const dags: DagDefinition[] = [exampleEtl, mlRetrain, driftMonitor] as DagDefinition[];

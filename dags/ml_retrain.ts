@@ -50,6 +50,19 @@ export const mlRetrainParams = z.object({
   /** The gate registers the model only when its test accuracy reaches this. */
   minAccuracy: z.number().min(0).max(1).default(0.9),
   modelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (an S3 key segment)').default('penguins'),
+  /** Set by the retraining controller on drift-triggered runs: the alerts that caused this retrain (kept in the run's params). */
+  driftAlerts: z
+    .array(
+      z.object({
+        fingerprint: z.string(),
+        reason: z.string(),
+        source: z.string(),
+        labels: z.record(z.string(), z.string()).optional(),
+        receivedAt: z.string().optional(),
+      }),
+    )
+    .max(100)
+    .optional(),
 });
 
 export default defineDag(

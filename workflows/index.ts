@@ -6,3 +6,4 @@ import { createDagRouter } from './router';
 export { plainChain } from './plain-chain';
 export const tideflowBackfill = createBackfillWorkflow(dags);
 export default createDagRouter(dags);
+export { tideflowRetrainController } from './retrain-controller';

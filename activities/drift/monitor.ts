@@ -1,0 +1,154 @@
+/**
+ * Drift monitoring activities (the drift_monitor DAG):
+ *
+ * - `driftComputeReport`: load the reference — the training data of the model's champion version
+ *   in the registry (its first `trainingData` artifact), or `referenceSource` when there is no
+ *   champion — and the current production window (`currentSource`), compute per-column drift with
+ *   core/drift's Evidently defaults, and write a report artifact with per-column statistics and
+ *   histograms (`runs/drift_monitor/<workflowId>/drift/report.json`).
+ * - `driftSignalController`: on dataset drift, signal the model's retraining controller
+ *   (signal-with-start). The fingerprint is the monitoring run's workflow id, so a retried task or
+ *   a replayed run never counts twice.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { Client, Connection } from '@temporalio/client';
+import { datasetDrift, histogram, sturgesEdges, type ColumnData, type ColumnDrift } from '../../core/drift';
+import { signalDrift } from '../../client/drift';
+import { loadConfig } from '../../config/env';
+import { getVersionByAlias, NotFoundError } from '../../registry';
+import type { TaskContext } from '../context';
+import { parseTable, detectFormat } from '../ml/lib/parse';
+import { readSource } from '../ml/source';
+import { getArtifact, putArtifact, runArtifactKey, storeFromEnv, type ArtifactStore } from '../ml/store';
+import type { ArtifactRef, Row } from '../ml/types';
+
+export interface DriftComputeInput {
+  model: string;
+  currentSource: string;
+  /** Used when the model has no champion version (or `useChampion` is false). */
+  referenceSource?: string;
+  useChampion: boolean;
+  /** Columns to compare (default: every column present in both, minus `exclude`). */
+  columns?: string[];
+  exclude: string[];
+  normalizeColumns: boolean;
+  missingValues: string[];
+  driftShare: number;
+}
+
+export interface DriftComputeOutput {
+  model: string;
+  drifted: boolean;
+  share: number;
+  driftedColumns: string[];
+  columns: Array<Pick<ColumnDrift, 'column' | 'method' | 'score' | 'threshold' | 'drifted'>>;
+  reference: { kind: 'champion'; version: number; uri: string } | { kind: 'source'; source: string };
+  report: ArtifactRef;
+}
+
+async function readRows(store: ArtifactStore, source: string, normalize: boolean, signal: AbortSignal): Promise<Row[]> {
+  const read = await readSource(source, store, signal);
+  const format = detectFormat(read.location, read.contentType);
+  if (!format) throw ApplicationFailure.nonRetryable(`cannot tell the format of ${read.location}: name it .json, .csv or .tsv`, 'UnsupportedFormat');
+  return parseTable(read.text, format, normalize).rows;
+}
+
+async function loadReference(store: ArtifactStore, input: DriftComputeInput, signal: AbortSignal): Promise<{ rows: Row[]; ref: DriftComputeOutput['reference'] }> {
+  if (input.useChampion) {
+    try {
+      const v = await getVersionByAlias(store, input.model, 'champion');
+      const data = v.trainingData[0];
+      if (data) {
+        const rows = await getArtifact(store, data);
+        if (!Array.isArray(rows)) throw ApplicationFailure.nonRetryable(`training data ${data.uri} of ${input.model} v${v.version} is not a table`, 'BadBaseline');
+        return { rows: rows as Row[], ref: { kind: 'champion', version: v.version, uri: data.uri } };
+      }
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+  if (!input.referenceSource) throw ApplicationFailure.nonRetryable(`model ${input.model} has no champion with training data, and no referenceSource was given`, 'NoBaseline');
+  return { rows: await readRows(store, input.referenceSource, input.normalizeColumns, signal), ref: { kind: 'source', source: input.referenceSource } };
+}
+
+function columnValues(rows: Row[], column: string, missing: Set<string>): Array<string | number | boolean | null> {
+  return rows.map((r) => {
+    const v = r[column];
+    if (v === null || v === undefined || (typeof v === 'string' && (v.trim() === '' || missing.has(v)))) return null;
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+    return String(v);
+  });
+}
+
+function histogramOf(col: ColumnData): unknown {
+  if (col.kind === 'numeric') {
+    const ref = Float64Array.from(col.reference.filter((v): v is number => typeof v === 'number')).sort();
+    const cur = Float64Array.from(col.current.filter((v): v is number => typeof v === 'number')).sort();
+    const edges = sturgesEdges(Float64Array.from([...ref, ...cur]).sort());
+    return { edges, reference: histogram(ref, edges), current: histogram(cur, edges) };
+  }
+  const count = (vs: readonly unknown[]) => vs.reduce<Record<string, number>>((acc, v) => (v === null ? acc : { ...acc, [String(v)]: (acc[String(v)] ?? 0) + 1 }), {});
+  return { reference: count(col.reference), current: count(col.current) };
+}
+
+export function computeDriftReport(storeProvider: () => ArtifactStore = storeFromEnv) {
+  return async (input: DriftComputeInput, ctx: TaskContext): Promise<DriftComputeOutput> => {
+    const store = storeProvider();
+    const { rows: refRows, ref } = await loadReference(store, input, ctx.signal);
+    const curRows = await readRows(store, input.currentSource, input.normalizeColumns, ctx.signal);
+    if (refRows.length === 0 || curRows.length === 0) throw ApplicationFailure.nonRetryable('reference and current data need at least one row', 'EmptyDataset');
+    const missing = new Set(input.missingValues);
+    const names = input.columns ?? Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c));
+    const columns: ColumnData[] = names.map((name) => {
+      const reference = columnValues(refRows, name, missing);
+      const current = columnValues(curRows, name, missing);
+      const numeric = [...reference, ...current].every((v) => v === null || typeof v === 'number');
+      return { name, kind: numeric ? 'numeric' : 'categorical', reference, current };
+    });
+    const usable = columns.filter((c) => c.reference.some((v) => v !== null) && c.current.some((v) => v !== null));
+    const result = datasetDrift(usable, { driftShare: input.driftShare });
+    const report = await putArtifact(store, runArtifactKey(store, ctx, 'drift/report.json'), {
+      format: 'tideflow.drift-report',
+      version: 1,
+      model: input.model,
+      reference: ref,
+      currentSource: input.currentSource,
+      rows: { reference: refRows.length, current: curRows.length },
+      ...result,
+      histograms: Object.fromEntries(usable.map((c) => [c.name, histogramOf(c)])),
+    });
+    const driftedColumns = result.columns.filter((c) => c.drifted).map((c) => c.column);
+    ctx.log.info('drift computed', { model: input.model, drifted: result.drifted, share: result.share, driftedColumns });
+    return {
+      model: input.model,
+      drifted: result.drifted,
+      share: result.share,
+      driftedColumns,
+      columns: result.columns.map(({ column, method, score, threshold, drifted }) => ({ column, method, score, threshold, drifted })),
+      reference: ref,
+      report,
+    };
+  };
+}
+
+let client: Promise<{ client: Client; taskQueue: string }> | undefined;
+function temporal(): Promise<{ client: Client; taskQueue: string }> {
+  client ??= (async () => {
+    const config = loadConfig(process.env);
+    const connection = await Connection.connect(config.temporal.connection);
+    return { client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue: config.taskQueue };
+  })();
+  client.catch(() => (client = undefined));
+  return client;
+}
+
+export async function driftSignalController(input: { report: DriftComputeOutput }, ctx: TaskContext): Promise<{ signalled: boolean; controller?: string }> {
+  const r = input.report;
+  if (!r.drifted) return { signalled: false };
+  const { client: c, taskQueue } = await temporal();
+  const reason = `dataset drift: ${r.driftedColumns.length}/${r.columns.length} columns (${r.driftedColumns.join(', ')}); report ${r.report.uri}`;
+  const sent = await signalDrift(c, r.model, { fingerprint: `drift_monitor:${ctx.workflowId}`, reason, source: 'monitoring', labels: { model: r.model, report: r.report.uri } }, { taskQueue });
+  return { signalled: true, controller: sent.workflowId };
+}
+
+export const driftActivities = { driftComputeReport: computeDriftReport(), driftSignalController };

@@ -1,0 +1,147 @@
+/**
+ * `tideflow drift signal|status`: talk to a model's retraining controller. `signal` sends a drift
+ * alert (signal-with-start: the controller is created on first use); `status` shows what it is
+ * doing, its pending alerts and its retrain history. --json for scripts.
+ */
+import { randomUUID } from 'node:crypto';
+import { driftStatus, signalDrift } from '../../client/drift';
+import { isValidModelName, type ControllerOptions, type ControllerStatus, type RetrainRecord } from '../../core/retrain-controller';
+import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
+import type { Command } from '../command';
+import { cliConfig } from '../config';
+import { withTemporal } from '../connect';
+import { CliError, EXIT, usageError } from '../errors';
+import { columns, formatInstant, table, truncate } from '../format';
+import { printJson, type Io } from '../io';
+import { fetchRunView } from './runs';
+import type { DriftComputeOutput } from '../../activities/drift/monitor';
+
+function modelArg(args: ParsedArgs): string {
+  const model = positional(args, 0);
+  if (!isValidModelName(model)) throw usageError(`invalid model name '${model}': 1-100 letters, digits, _ . - starting with a letter or digit`);
+  return model;
+}
+
+function seconds(args: ParsedArgs, name: string): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(n)) throw usageError(`--${name} must be a number of seconds, got '${text}'`);
+  return n;
+}
+
+export const driftSignalCommand: Command = {
+  name: 'drift signal',
+  summary: "Send a drift alert to a model's retraining controller (starting it if needed).",
+  positionals: [{ name: 'model', description: 'model name (the controller is tideflow-retrain__<model>)' }],
+  options: {
+    reason: { type: 'string', value: 'text', description: 'why (required), e.g. "PSI 0.3 on bill_length_mm"' },
+    fingerprint: { type: 'string', value: 'id', description: 'dedupe key (default: a new one, so every call counts)' },
+    dag: { type: 'string', value: 'id', description: 'retraining DAG, when this starts the controller (default ml_retrain)' },
+    debounce: { type: 'string', value: 'seconds', description: 'quiet period before a retrain, when this starts the controller (default 300)' },
+    cooldown: { type: 'string', value: 'seconds', description: 'minimum gap between retrains, when this starts the controller (default 3600)' },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  examples: ['tideflow drift signal penguins --reason "PSI 0.31 on bill_length_mm"', 'tideflow drift signal penguins --reason manual --debounce 0 --cooldown 0'],
+  async run(args, io) {
+    const model = modelArg(args);
+    const reason = stringOption(args, 'reason');
+    if (!reason) throw usageError('--reason is required', 'e.g. tideflow drift signal penguins --reason "PSI 0.3 on bill_length_mm"');
+    const dag = stringOption(args, 'dag');
+    const debounce = seconds(args, 'debounce');
+    const cooldown = seconds(args, 'cooldown');
+    const controller: ControllerOptions = {
+      ...(dag !== undefined && { dagId: dag }),
+      ...(debounce !== undefined && { debounceSeconds: debounce }),
+      ...(cooldown !== undefined && { cooldownSeconds: cooldown }),
+    };
+    const fingerprint = stringOption(args, 'fingerprint') ?? `cli-${randomUUID()}`;
+    const config = cliConfig(io.env);
+    return withTemporal(config, async ({ client }) => {
+      const sent = await signalDrift(client, model, { fingerprint, reason, source: 'cli', labels: { model } }, { taskQueue: config.taskQueue, controller });
+      if (flagOption(args, 'json')) printJson(io, { model, fingerprint, ...sent });
+      else io.stdout.write(`Drift alert sent to ${sent.workflowId} (fingerprint ${fingerprint}).\nFollow it with: tideflow drift status ${model}\n`);
+      return EXIT.ok;
+    });
+  },
+};
+
+function retrainRow(r: RetrainRecord): string[] {
+  return [String(r.n), r.outcome, formatInstant(r.startedAt), r.finishedAt ? formatInstant(r.finishedAt) : '-', String(r.alerts.length), r.runId, truncate(r.detail ?? '', 60)];
+}
+
+function render(s: ControllerStatus): string {
+  const lines = columns([
+    ['Model', s.model],
+    ['Status', `${s.status}${s.followUpQueued ? ' (one follow-up retrain queued)' : ''}`],
+    ['Retraining DAG', `${s.dagId} (debounce ${s.debounceSeconds} s, cooldown ${s.cooldownSeconds} s)`],
+    ['Running', s.running ? `#${s.running.n} ${s.running.runId} since ${formatInstant(s.running.startedAt)}` : '-'],
+    ['Last retrain', s.lastRetrain ? `#${s.lastRetrain.n} ${s.lastRetrain.outcome} ${formatInstant(s.lastRetrain.finishedAt)}${s.lastRetrain.detail ? `: ${truncate(s.lastRetrain.detail, 80)}` : ''}` : '-'],
+    ['Cooldown until', s.cooldownUntil ? formatInstant(s.cooldownUntil) : '-'],
+    ['Alerts', `${s.alertsReceived} received, ${s.duplicates} duplicates, ${s.pending.length} pending`],
+  ]);
+  let out = `${lines.join('\n')}\n`;
+  if (s.pending.length > 0) {
+    out += `\nPending alerts:\n${table(['FINGERPRINT', 'SOURCE', 'RECEIVED', 'REASON'], s.pending.map((a) => [a.fingerprint, a.source, formatInstant(a.receivedAt), a.reason]), { maxCellWidth: 60 })}`;
+  }
+  if (s.history.length > 0) {
+    out += `\nRetrains${s.droppedHistory > 0 ? ` (latest ${s.history.length}; ${s.droppedHistory} older omitted)` : ''}:\n`;
+    out += table(['#', 'OUTCOME', 'STARTED', 'FINISHED', 'ALERTS', 'RUN', 'DETAIL'], s.history.map(retrainRow), { maxCellWidth: 60 });
+  }
+  return out;
+}
+
+export const driftStatusCommand: Command = {
+  name: 'drift status',
+  summary: "Show a model's retraining controller: status, pending alerts, last retrain and history.",
+  positionals: [{ name: 'model', description: 'model name' }],
+  options: { json: { type: 'boolean', description: 'print JSON' } },
+  examples: ['tideflow drift status penguins', 'tideflow drift status penguins --json'],
+  async run(args, io: Io) {
+    const model = modelArg(args);
+    const config = cliConfig(io.env);
+    return withTemporal(config, async ({ client }) => {
+      const s = await driftStatus(client, model);
+      if (!s) throw new CliError(`no retraining controller for model '${model}' (it starts with the first drift alert: tideflow drift signal ${model} --reason …)`, EXIT.failed);
+      if (flagOption(args, 'json')) printJson(io, s);
+      else io.stdout.write(render(s));
+      return EXIT.ok;
+    });
+  },
+};
+
+const isReport = (v: unknown): v is DriftComputeOutput =>
+  typeof v === 'object' && v !== null && 'drifted' in v && 'columns' in v && Array.isArray((v as { columns: unknown }).columns);
+
+export const driftReportCommand: Command = {
+  name: 'drift report',
+  summary: 'Show the drift report of a drift_monitor run: per-column method, score, threshold, verdict.',
+  positionals: [{ name: 'workflowId', description: "the drift_monitor run's workflow id" }],
+  options: { json: { type: 'boolean', description: "print the compute task's output as JSON" } },
+  examples: ['tideflow drift report drift_monitor__manual__2026-11-22T05-00-00-000Z__k3j9x2'],
+  async run(args, io) {
+    const workflowId = positional(args, 0);
+    const config = cliConfig(io.env);
+    return withTemporal(config, async (session) => {
+      const view = await fetchRunView(session, workflowId, undefined, config.taskQueue);
+      const out = view.tasks.find((t) => t.id === 'compute')?.output;
+      if (!isReport(out)) throw new CliError(`run '${workflowId}' has no drift report (is it a finished drift_monitor run? its compute task is ${view.tasks.find((t) => t.id === 'compute')?.state ?? 'missing'})`, EXIT.failed);
+      if (flagOption(args, 'json')) {
+        printJson(io, out);
+        return EXIT.ok;
+      }
+      const reference = out.reference.kind === 'champion' ? `champion v${out.reference.version} training data (${out.reference.uri})` : out.reference.source;
+      io.stdout.write(`${columns([
+        ['Model', out.model],
+        ['Dataset drift', `${out.drifted ? 'YES' : 'no'} (${out.driftedColumns.length}/${out.columns.length} columns drifted, share ${out.share.toFixed(2)})`],
+        ['Reference', reference],
+        ['Report', out.report.uri],
+      ]).join('\n')}\n\n`);
+      const fmt = (x: number): string => (x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential(2) : x.toFixed(4));
+      io.stdout.write(table(['COLUMN', 'METHOD', 'SCORE', 'THRESHOLD', 'DRIFT'], out.columns.map((c) => [c.column, c.method, fmt(c.score), String(c.threshold), c.drifted ? 'yes' : 'no'])));
+      return EXIT.ok;
+    });
+  },
+};
+
+export const driftCommands: Command[] = [driftSignalCommand, driftStatusCommand, driftReportCommand];

@@ -1,0 +1,53 @@
+/**
+ * Talking to the retraining controllers from outside a workflow (CLI, alert receiver, monitoring
+ * activities, tests): drift signals by signal-with-start, status queries, pause/resume.
+ */
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  CONTROLLER_WORKFLOW,
+  controllerWorkflowId,
+  type ControllerOptions,
+  type ControllerStatus,
+  type DriftAlert,
+} from '../core/retrain-controller';
+import { controllerStatusQuery, driftSignal, pauseSignal, resumeSignal } from '../workflows/retrain-controller';
+
+export interface SignalDriftOptions {
+  taskQueue: string;
+  /** Used only when this signal starts the controller (an existing one keeps its options). */
+  controller?: ControllerOptions;
+}
+
+/** A fingerprint for alerts that come without one: same model, source, reason and labels → same fingerprint. */
+export function fingerprintOf(model: string, alert: Omit<DriftAlert, 'fingerprint'>): string {
+  const labels = Object.entries(alert.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify([model, alert.source, alert.reason, labels])).digest('hex').slice(0, 16);
+}
+
+/** Signal-with-start: the controller is created on the first alert for a model. Resolves once Temporal accepted the signal. */
+export async function signalDrift(client: Client, model: string, alert: DriftAlert, o: SignalDriftOptions): Promise<{ workflowId: string; runId: string }> {
+  const workflowId = controllerWorkflowId(model);
+  const handle = await client.workflow.signalWithStart(CONTROLLER_WORKFLOW, {
+    workflowId,
+    taskQueue: o.taskQueue,
+    args: [{ model, ...(o.controller ?? {}) }],
+    signal: driftSignal,
+    signalArgs: [alert],
+  });
+  return { workflowId, runId: handle.signaledRunId };
+}
+
+/** The controller's status, or undefined when no controller runs for the model. */
+export async function driftStatus(client: Client, model: string): Promise<ControllerStatus | undefined> {
+  try {
+    return await client.workflow.getHandle(controllerWorkflowId(model)).query(controllerStatusQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+export async function pauseController(client: Client, model: string, paused: boolean): Promise<void> {
+  await client.workflow.getHandle(controllerWorkflowId(model)).signal(paused ? pauseSignal : resumeSignal);
+}

@@ -1,0 +1,70 @@
+/** The drift_monitor DAG on the real servers: a shifted production window → drift report → a drift signal to the controller. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DriftComputeOutput } from '../../activities/drift/monitor';
+import { getArtifact } from '../../activities/ml/store';
+import { runCli } from '../../cli/main';
+import { driftStatus } from '../../client/drift';
+import type { DagDefinition } from '../../core/model';
+import driftMonitor from '../../dags/drift_monitor';
+import { createS3Client } from '../../storage/s3-client';
+import { captureIo } from '../cli/helpers';
+import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+
+let h: Harness;
+let stopWorker: () => Promise<void>;
+let shifted: string;
+beforeAll(async () => {
+  h = await createHarness('drift-monitor');
+  stopWorker = (await h.startWorker()).stop;
+  const rows = JSON.parse(readFileSync(join(__dirname, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<string, unknown>[];
+  const shift = (v: unknown, by: number) => (typeof v === 'number' ? v + by : v);
+  const moved = rows.map((r) => ({ ...r, 'Beak Length (mm)': shift(r['Beak Length (mm)'], 8), 'Flipper Length (mm)': shift(r['Flipper Length (mm)'], 25), 'Body Mass (g)': shift(r['Body Mass (g)'], 1500) }));
+  shifted = join(mkdtempSync(join(tmpdir(), 'tideflow-drift-')), 'penguins-shifted.json');
+  writeFileSync(shifted, JSON.stringify(moved));
+}, 180_000);
+afterAll(async () => {
+  await stopWorker?.();
+  await h?.close();
+});
+
+describe('drift_monitor', () => {
+  it('same data: no drift, no signal; the report holds statistics and histograms', async () => {
+    const model = `mon-${Math.random().toString(36).slice(2, 7)}`;
+    const { view } = await runToEnd(h, driftMonitor as DagDefinition, { model });
+    expect(view.status).toBe('success');
+    const out = taskOf(view, 'compute').output as DriftComputeOutput;
+    expect(out).toMatchObject({ drifted: false, share: 0, reference: { kind: 'source' } });
+    expect(out.columns.map((c) => c.column).sort()).toEqual(['beak_depth_mm', 'beak_length_mm', 'body_mass_g', 'flipper_length_mm', 'island', 'sex']);
+    expect(taskOf(view, 'signal').output).toEqual({ signalled: false });
+    const report = (await getArtifact({ s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix }, out.report)) as { format: string; histograms: Record<string, { edges?: number[] }> };
+    expect(report.format).toBe('tideflow.drift-report');
+    expect(report.histograms.body_mass_g?.edges?.length).toBeGreaterThan(2);
+    expect(await driftStatus(h.client, model)).toBeUndefined();
+  }, 120_000);
+
+  it('a shifted window drifts and signals the model controller once', async () => {
+    const model = `mon-${Math.random().toString(36).slice(2, 7)}`;
+    const { view, workflowId } = await runToEnd(h, driftMonitor as DagDefinition, { model, currentSource: shifted });
+    expect(view.status).toBe('success');
+    const out = taskOf(view, 'compute').output as DriftComputeOutput;
+    expect(out.drifted).toBe(true);
+    expect(out.driftedColumns).toEqual(expect.arrayContaining(['beak_length_mm', 'body_mass_g', 'flipper_length_mm']));
+    expect(out.driftedColumns).not.toContain('island');
+    expect(out.columns.find((c) => c.column === 'body_mass_g')).toMatchObject({ method: 'ks', drifted: true });
+    expect(taskOf(view, 'signal').output).toMatchObject({ signalled: true, controller: `tideflow-retrain__${model}` });
+    const s = await driftStatus(h.client, model);
+    expect(s?.pending).toEqual([expect.objectContaining({ fingerprint: `drift_monitor:${workflowId}`, source: 'monitoring' })]);
+
+    // `tideflow drift report <run>`: the verdict per column, as a table and as JSON.
+    const io = captureIo({ ...h.env });
+    expect(await runCli(['drift', 'report', workflowId], io)).toBe(0);
+    expect(io.out()).toMatch(/Dataset drift\s+YES \(3\/6 columns drifted, share 0.50\)/);
+    expect(io.out()).toMatch(/body_mass_g\s+ks\s+\S+\s+0.05\s+yes/);
+    const json = captureIo({ ...h.env });
+    expect(await runCli(['drift', 'report', workflowId, '--json'], json)).toBe(0);
+    expect(JSON.parse(json.out())).toMatchObject({ model, drifted: true });
+  }, 120_000);
+});

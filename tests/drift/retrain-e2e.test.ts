@@ -1,0 +1,48 @@
+/** End to end on the real servers: a burst of drift alerts → exactly one ml_retrain run with trigger=drift → a new registered version. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { driftStatus, signalDrift } from '../../client/drift';
+import type { ControllerStatus } from '../../core/retrain-controller';
+import { TRIGGER_KEY } from '../../core/search-attributes';
+import { listVersions, type RegistryStore } from '../../registry';
+import { readRunManifest } from '../../storage/artifacts/manifest';
+import { createS3Client } from '../../storage/s3-client';
+import { waitFor } from '../backfill/helpers';
+import { createHarness, type Harness } from '../integration/harness';
+
+let h: Harness;
+let store: RegistryStore;
+let stopWorker: () => Promise<void>;
+beforeAll(async () => {
+  h = await createHarness('drift-e2e');
+  store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
+  stopWorker = (await h.startWorker()).stop;
+}, 180_000);
+afterAll(async () => {
+  await stopWorker?.();
+  await h?.close();
+});
+
+describe('drift-triggered retraining', () => {
+  it('a burst of alerts starts exactly one ml_retrain run, which registers a new version', async () => {
+    const model = `penguins-${Math.random().toString(36).slice(2, 8)}`;
+    const opts = { taskQueue: h.taskQueue, controller: { debounceSeconds: 1, cooldownSeconds: 60 } };
+    for (const fp of ['psi-bill', 'psi-flipper', 'psi-bill']) await signalDrift(h.client, model, { fingerprint: fp, reason: `${fp} > 0.25`, source: 'monitoring' }, opts);
+    const s = await waitFor<ControllerStatus>(
+      'the retrain to finish',
+      async () => {
+        const st = await driftStatus(h.client, model);
+        return st?.lastRetrain ? st : undefined;
+      },
+      150_000,
+    );
+    expect(s.history).toHaveLength(1);
+    expect(s.lastRetrain).toMatchObject({ dagId: 'ml_retrain', outcome: 'succeeded' });
+    expect(s.duplicates).toBe(1);
+    const runId = s.lastRetrain?.runId ?? '';
+    expect((await h.client.workflow.getHandle(runId).describe()).typedSearchAttributes.get(TRIGGER_KEY)).toBe('drift');
+    const versions = await listVersions(store, model);
+    expect(versions.map((v) => [v.version, v.status, v.source.workflowId])).toEqual([[1, 'ready', runId]]);
+    const manifest = await readRunManifest(store, 'ml_retrain', runId);
+    expect(manifest?.params).toMatchObject({ modelName: model, driftAlerts: [expect.objectContaining({ fingerprint: 'psi-bill' }), expect.objectContaining({ fingerprint: 'psi-flipper' })] });
+  }, 180_000);
+});
