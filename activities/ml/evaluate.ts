@@ -4,7 +4,8 @@ import type { TaskContext } from '../context';
 import { readModel, readSplitRows, type ModelArtifact } from './artifacts';
 import { encodeLabels, transformRows } from './lib/features';
 import { predictProba, type SoftmaxModel } from './lib/logreg';
-import { accuracy, argmaxRows, confusionMatrix, logLoss, macroF1 } from './lib/metrics';
+import { accuracy, argmaxRows, confusionMatrix, logLoss } from './lib/metrics';
+import { f1 } from './lib/metrics-prf';
 import type { StoreProvider } from './store';
 import type { ArtifactRef, EvalMetrics } from './types';
 
@@ -35,7 +36,7 @@ export function evaluateModel(store: StoreProvider) {
     const yPred = argmaxRows(proba, k);
     const metrics: EvalMetrics = {
       accuracy: accuracy(yTrue, yPred),
-      macroF1: macroF1(yTrue, yPred, k),
+      macroF1: f1(yTrue, yPred, { average: 'macro', numClasses: k }),
       logLoss: logLoss(yTrue, proba, k),
       n: test.length,
       confusion: confusionMatrix(yTrue, yPred, k),

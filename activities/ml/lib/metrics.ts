@@ -24,31 +24,6 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
 }
 
 /**
- * Unweighted mean of per-class F1 = 2TP / (2TP + FP + FN), over the classes present in
- * yTrue or yPred (scikit-learn's `labels=None`). A class that is present but never predicted
- * correctly scores 0, and still counts in the mean.
- */
-export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): number {
-  const m = confusionMatrix(yTrue, yPred, numClasses);
-  let sum = 0;
-  let present = 0;
-  for (let c = 0; c < numClasses; c++) {
-    const tp = m[c]?.[c] ?? 0;
-    let fn = 0;
-    let fp = 0;
-    for (let o = 0; o < numClasses; o++) {
-      if (o === c) continue;
-      fn += m[c]?.[o] ?? 0;
-      fp += m[o]?.[c] ?? 0;
-    }
-    if (tp + fn + fp === 0) continue;
-    present++;
-    sum += (2 * tp) / (2 * tp + fp + fn);
-  }
-  return present === 0 ? 0 : sum / present;
-}
-
-/**
  * Mean negative log-likelihood of the true class, as scikit-learn ≥ 1.5 computes it:
  * probabilities clipped to [eps, 1 - eps] (eps = float64 machine epsilon), no renormalization;
  * rows that do not sum to 1 are rejected. `proba` is row-major, n × numClasses.
