@@ -5,6 +5,7 @@
 import { buildSalesReport, distinctValues, generateSales, summarizeRegion } from './examples/sales';
 import { noop } from './builtin/noop';
 import { driftActivities } from './drift/monitor';
+import { scheduledRetrainRequest } from './drift/schedule';
 import { mlActivities } from './ml';
 import { registryActivities } from './registry';
 import { storeFromEnv } from './ml/store';
@@ -20,6 +21,7 @@ export const activities = recordingRunManifests(storeFromEnv, {
   ...mlActivities,
   ...registryActivities,
   ...driftActivities,
+  scheduledRetrainRequest,
 });
 
 export type Activities = typeof activities;

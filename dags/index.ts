@@ -6,5 +6,6 @@ import type { DagDefinition } from '../core/model';
 import exampleEtl from './example_etl';
 import mlRetrain from './ml_retrain';
 import driftMonitor from './drift_monitor';
+import scheduledRetrain from './scheduled_retrain';
 
-export const dags: DagDefinition[] = [exampleEtl, mlRetrain, driftMonitor] as DagDefinition[];
+export const dags: DagDefinition[] = [exampleEtl, mlRetrain, driftMonitor, scheduledRetrain] as DagDefinition[];

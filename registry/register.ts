@@ -22,6 +22,8 @@ export interface RegisterRequest {
   name: string;
   model: ArtifactRef;
   featurePipeline?: ArtifactRef;
+  /** Reference profile of the training data (the drift monitor's baseline). */
+  profile?: ArtifactRef;
   metrics?: Record<string, number>;
   params?: unknown;
   trainingData?: ArtifactRef[];
@@ -122,6 +124,7 @@ export async function registerModelVersion(s: RegistryStore, req: RegisterReques
   const draft: Omit<ModelVersion, 'version'> = {
     format: 'tideflow.model-version', name, status: 'pending_registration', model: req.model,
     ...(req.featurePipeline && { featurePipeline: req.featurePipeline }),
+    ...(req.profile && { profile: req.profile }),
     metrics: req.metrics ?? {}, params: req.params ?? {}, trainingData: req.trainingData ?? [], source: req.source,
     tags: req.tags ?? {}, description: req.description ?? '', createdAt: now, updatedAt: now, idempotencyKey: req.idempotencyKey,
     claimToken: randomUUID(),

@@ -35,6 +35,8 @@ export interface ModelVersion {
   statusMessage?: string;
   model: ArtifactRef;
   featurePipeline?: ArtifactRef;
+  /** Reference profile of the training data (bounded sample + per-feature histograms): the drift baseline. */
+  profile?: ArtifactRef;
   metrics: Record<string, number>;
   params: unknown;
   trainingData: ArtifactRef[];

@@ -1,11 +1,12 @@
 /**
  * Drift monitoring activities (the drift_monitor DAG):
  *
- * - `driftComputeReport`: load the reference — the training data of the model's champion version
- *   in the registry (its first `trainingData` artifact), or `referenceSource` when there is no
- *   champion — and the current production window (`currentSource`), compute per-column drift with
- *   core/drift's Evidently defaults, and write a report artifact with per-column statistics and
- *   histograms (`runs/drift_monitor/<workflowId>/drift/report.json`).
+ * - `driftComputeReport`: load the reference — the model's champion version in the registry: the
+ *   sample of its reference `profile` when it has one, else its first `trainingData` artifact —
+ *   or `referenceSource` when there is no champion — and the current production window
+ *   (`currentSource`), compute per-column drift with core/drift's Evidently defaults, and write a
+ *   report artifact with per-column statistics and histograms
+ *   (`runs/drift_monitor/<workflowId>/drift/report.json`).
  * - `driftSignalController`: on dataset drift, signal the model's retraining controller
  *   (signal-with-start). The fingerprint is the monitoring run's workflow id, so a retried task or
  *   a replayed run never counts twice.
@@ -17,8 +18,8 @@ import { signalDrift } from '../../client/drift';
 import { loadConfig } from '../../config/env';
 import { getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
-import { parseTable, detectFormat } from '../ml/lib/parse';
-import { readSource } from '../ml/source';
+import { isReferenceProfile } from '../ml/profile';
+import { readTable } from '../ml/read-table';
 import { getArtifact, putArtifact, runArtifactKey, storeFromEnv, type ArtifactStore } from '../ml/store';
 import type { ArtifactRef, Row } from '../ml/types';
 
@@ -42,21 +43,24 @@ export interface DriftComputeOutput {
   share: number;
   driftedColumns: string[];
   columns: Array<Pick<ColumnDrift, 'column' | 'method' | 'score' | 'threshold' | 'drifted'>>;
-  reference: { kind: 'champion'; version: number; uri: string } | { kind: 'source'; source: string };
+  /** `profile`: the champion's reference profile sample was used (else its first training-data artifact). */
+  reference: { kind: 'champion'; version: number; uri: string; profile?: boolean } | { kind: 'source'; source: string };
   report: ArtifactRef;
 }
 
 async function readRows(store: ArtifactStore, source: string, normalize: boolean, signal: AbortSignal): Promise<Row[]> {
-  const read = await readSource(source, store, signal);
-  const format = detectFormat(read.location, read.contentType);
-  if (!format) throw ApplicationFailure.nonRetryable(`cannot tell the format of ${read.location}: name it .json, .csv or .tsv`, 'UnsupportedFormat');
-  return parseTable(read.text, format, normalize).rows;
+  return (await readTable(source, store, signal, normalize)).rows;
 }
 
 async function loadReference(store: ArtifactStore, input: DriftComputeInput, signal: AbortSignal): Promise<{ rows: Row[]; ref: DriftComputeOutput['reference'] }> {
   if (input.useChampion) {
     try {
       const v = await getVersionByAlias(store, input.model, 'champion');
+      if (v.profile) {
+        const profile = await getArtifact(store, v.profile);
+        if (!isReferenceProfile(profile)) throw ApplicationFailure.nonRetryable(`profile ${v.profile.uri} of ${input.model} v${v.version} is not a reference profile`, 'BadBaseline');
+        return { rows: profile.sample, ref: { kind: 'champion', version: v.version, uri: v.profile.uri, profile: true } };
+      }
       const data = v.trainingData[0];
       if (data) {
         const rows = await getArtifact(store, data);
@@ -132,7 +136,8 @@ export function computeDriftReport(storeProvider: () => ArtifactStore = storeFro
 }
 
 let client: Promise<{ client: Client; taskQueue: string }> | undefined;
-function temporal(): Promise<{ client: Client; taskQueue: string }> {
+/** One Temporal client per worker process (config from the environment), shared by the drift activities. */
+export function temporal(): Promise<{ client: Client; taskQueue: string }> {
   client ??= (async () => {
     const config = loadConfig(process.env);
     const connection = await Connection.connect(config.temporal.connection);

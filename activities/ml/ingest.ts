@@ -5,8 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { TaskContext } from '../context';
-import { detectFormat, parseTable } from './lib/parse';
-import { readSource } from './source';
+import { readTable } from './read-table';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import type { DatasetRef } from './types';
 
@@ -26,20 +25,10 @@ export interface IngestOutput extends DatasetRef {
 export function ingestDataset(store: StoreProvider) {
   return async (input: IngestInput, ctx: TaskContext): Promise<IngestOutput> => {
     const s = store();
-    const read = await readSource(input.source, s, ctx.signal);
-    const format = detectFormat(read.location, read.contentType);
-    if (!format) {
-      throw ApplicationFailure.nonRetryable(`cannot tell the format of ${read.location}: name it .json, .csv or .tsv`, 'UnsupportedFormat');
-    }
-    let table: ReturnType<typeof parseTable>;
-    try {
-      table = parseTable(read.text, format, input.normalizeColumns);
-    } catch (err) {
-      throw ApplicationFailure.nonRetryable(`cannot parse ${read.location} as ${format}: ${err instanceof Error ? err.message : String(err)}`, 'UnparsableSource');
-    }
-    if (table.rows.length === 0) throw ApplicationFailure.nonRetryable(`${read.location} has no rows`, 'EmptyDataset');
+    const table = await readTable(input.source, s, ctx.signal, input.normalizeColumns);
+    if (table.rows.length === 0) throw ApplicationFailure.nonRetryable(`${table.location} has no rows`, 'EmptyDataset');
     const ref = await putArtifact(s, runArtifactKey(s, ctx, 'datasets/raw.json'), table.rows);
     ctx.log.info('ingested dataset', { source: input.source, rows: table.rows.length, uri: ref.uri });
-    return { ...ref, rows: table.rows.length, columns: table.columns, source: input.source, location: read.location, format };
+    return { ...ref, rows: table.rows.length, columns: table.columns, source: input.source, location: table.location, format: table.format };
   };
 }

@@ -2,14 +2,17 @@
  * register: file the model, its test metrics and its lineage as a candidate of the model
  * (`${prefix}models/<modelName>/candidates/<workflowId>.json`, as before), and register it as
  * a version in the model registry (registry/), idempotently per run + task, so a retried
- * task returns the same version. Promotion to an alias stays a separate, deliberate step.
+ * task returns the same version. It also saves a reference profile of the raw training data
+ * (`${prefix}models/<modelName>/profiles/<workflowId>.json`, see ./profile.ts) and records it
+ * on the version as `profile`: the drift monitor's baseline. Promotion to an alias stays a separate, deliberate step.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { registerModelVersion } from '../../registry';
 import type { TaskContext } from '../context';
 import { readModel } from './artifacts';
-import { putArtifact, type StoreProvider } from './store';
-import type { ArtifactRef, EvalMetrics } from './types';
+import { buildProfile } from './profile';
+import { getArtifact, putArtifact, type StoreProvider } from './store';
+import type { ArtifactRef, EvalMetrics, Row } from './types';
 
 export interface RegisterInput {
   modelName: string;
@@ -49,11 +52,17 @@ export function registerCandidate(store: StoreProvider) {
     };
     const key = `${s.prefix}models/${input.modelName}/candidates/${ctx.workflowId}.json`;
     const ref = await putArtifact(s, key, doc);
+    // The drift baseline: a bounded, seeded sample of the training rows plus per-feature histograms.
+    const rawRows = await getArtifact(s, input.lineage.rawDataset);
+    const profile = Array.isArray(rawRows)
+      ? await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.workflowId}.json`, buildProfile(rawRows as Row[]))
+      : undefined;
     const { accuracy, macroF1, logLoss, n } = input.metrics;
     const v = await registerModelVersion(s, {
       name: input.modelName,
       model: input.model,
       featurePipeline: input.lineage.pipeline,
+      ...(profile && { profile }),
       metrics: { accuracy, macroF1, logLoss, n },
       params: ctx.params,
       trainingData: [input.lineage.rawDataset, input.lineage.cleanDataset, input.lineage.split],

@@ -15,8 +15,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parseS3Uri } from '../../storage/json-objects';
 import type { ArtifactStore } from './store';
 
-export interface SourceText {
-  text: string;
+export interface SourceBytes {
+  bytes: Uint8Array;
   /** Where the bytes came from, resolved (an absolute path for npm: and local sources). */
   location: string;
   contentType?: string;
@@ -59,9 +59,9 @@ export function resolvePackageFile(spec: string): string {
   return file;
 }
 
-async function readLocal(file: string): Promise<SourceText> {
+async function readLocal(file: string): Promise<SourceBytes> {
   try {
-    return { text: await readFile(file, 'utf8'), location: file };
+    return { bytes: await readFile(file), location: file };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') throw notFound(`cannot read ${file}: ${code}`);
@@ -69,7 +69,7 @@ async function readLocal(file: string): Promise<SourceText> {
   }
 }
 
-async function readHttp(url: string, signal: AbortSignal): Promise<SourceText> {
+async function readHttp(url: string, signal: AbortSignal): Promise<SourceBytes> {
   const res = await fetch(url, { signal, redirect: 'follow' });
   if (!res.ok) {
     const message = `GET ${url} answered ${res.status} ${res.statusText}`;
@@ -78,22 +78,22 @@ async function readHttp(url: string, signal: AbortSignal): Promise<SourceText> {
     throw new Error(message);
   }
   const contentType = res.headers.get('content-type');
-  return { text: await res.text(), location: url, ...(contentType !== null && { contentType }) };
+  return { bytes: new Uint8Array(await res.arrayBuffer()), location: url, ...(contentType !== null && { contentType }) };
 }
 
-async function readS3(store: ArtifactStore, uri: string): Promise<SourceText> {
+async function readS3(store: ArtifactStore, uri: string): Promise<SourceBytes> {
   const { bucket, key } = parseS3Uri(uri);
   try {
     const res = await store.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!res.Body) throw new Error(`empty body for ${uri}`);
-    return { text: await res.Body.transformToString('utf8'), location: uri, ...(res.ContentType !== undefined && { contentType: res.ContentType }) };
+    return { bytes: await res.Body.transformToByteArray(), location: uri, ...(res.ContentType !== undefined && { contentType: res.ContentType }) };
   } catch (err) {
     if (err instanceof NoSuchKey) throw notFound(`no object at ${uri}`);
     throw err;
   }
 }
 
-export async function readSource(source: string, store: ArtifactStore, signal: AbortSignal): Promise<SourceText> {
+export async function readSource(source: string, store: ArtifactStore, signal: AbortSignal): Promise<SourceBytes> {
   if (source.startsWith('npm:')) return readLocal(resolvePackageFile(source.slice(4)));
   if (source.startsWith('s3://')) return readS3(store, source);
   if (/^https?:\/\//i.test(source)) return readHttp(source, signal);

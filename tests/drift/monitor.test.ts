@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
-import { getArtifact } from '../../activities/ml/store';
+import { parseTable } from '../../activities/ml/lib/parse';
+import { buildProfile } from '../../activities/ml/profile';
+import { getArtifact, putArtifact } from '../../activities/ml/store';
 import { runCli } from '../../cli/main';
 import { driftStatus } from '../../client/drift';
 import type { DagDefinition } from '../../core/model';
 import driftMonitor from '../../dags/drift_monitor';
+import { promoteVersion, registerModelVersion } from '../../registry';
+import { artifact } from '../registry/fixtures';
 import { createS3Client } from '../../storage/s3-client';
 import { captureIo } from '../cli/helpers';
 import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
@@ -16,12 +20,14 @@ import { createHarness, runToEnd, taskOf, type Harness } from '../integration/ha
 let h: Harness;
 let stopWorker: () => Promise<void>;
 let shifted: string;
+let movedRows: Record<string, unknown>[];
 beforeAll(async () => {
   h = await createHarness('drift-monitor');
   stopWorker = (await h.startWorker()).stop;
   const rows = JSON.parse(readFileSync(join(__dirname, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<string, unknown>[];
   const shift = (v: unknown, by: number) => (typeof v === 'number' ? v + by : v);
   const moved = rows.map((r) => ({ ...r, 'Beak Length (mm)': shift(r['Beak Length (mm)'], 8), 'Flipper Length (mm)': shift(r['Flipper Length (mm)'], 25), 'Body Mass (g)': shift(r['Body Mass (g)'], 1500) }));
+  movedRows = moved;
   shifted = join(mkdtempSync(join(tmpdir(), 'tideflow-drift-')), 'penguins-shifted.json');
   writeFileSync(shifted, JSON.stringify(moved));
 }, 180_000);
@@ -66,5 +72,25 @@ describe('drift_monitor', () => {
     const json = captureIo({ ...h.env });
     expect(await runCli(['drift', 'report', workflowId, '--json'], json)).toBe(0);
     expect(JSON.parse(json.out())).toMatchObject({ model, drifted: true });
+  }, 120_000);
+
+  it("compares with the champion's reference profile when its version has one", async () => {
+    const model = `mon-${Math.random().toString(36).slice(2, 7)}`;
+    const store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
+    // The profile holds the shifted rows; the training data is not even a table: only the profile can be the baseline.
+    const normalized = parseTable(JSON.stringify(movedRows), 'json', true).rows;
+    const profile = await putArtifact(store, `${store.prefix}models/${model}/profiles/test.json`, buildProfile(normalized));
+    const run = `test-${model}`;
+    await registerModelVersion(store, {
+      name: model, model: await artifact(store, `model ${model}`), trainingData: [await artifact(store, `not a table ${model}`)], profile,
+      source: { dagId: 'ml_retrain', workflowId: run, runId: run, taskId: 'register' }, idempotencyKey: `${run}/register`,
+    });
+    await promoteVersion(store, { name: model, version: 1, alias: 'champion', actor: 'test', reason: 'profile baseline' });
+    const { view } = await runToEnd(h, driftMonitor as DagDefinition, { model });
+    expect(view.status).toBe('success');
+    const out = taskOf(view, 'compute').output as DriftComputeOutput;
+    expect(out.reference).toEqual({ kind: 'champion', version: 1, uri: profile.uri, profile: true });
+    expect(out.drifted).toBe(true);
+    expect(out.driftedColumns).toEqual(expect.arrayContaining(['beak_length_mm', 'body_mass_g', 'flipper_length_mm']));
   }, 120_000);
 });

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import type { ArtifactRef } from '../../activities/ml/types';
+import type { ReferenceProfile } from '../../activities/ml/profile';
+import { getArtifact } from '../../activities/ml/store';
 import mlRetrain from '../../dags/ml_retrain';
 import { getVersionByAlias, lineageOfDataset, lineageOfVersion, listVersions, promoteVersion, type RegistryStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';
@@ -38,6 +40,15 @@ describe('ml_retrain and the model registry', () => {
     expect(versions[0]?.metrics.accuracy).toBe((taskOf(first.view, 'evaluate').output as { accuracy: number }).accuracy);
 
     const raw = taskOf(first.view, 'ingest').output as ArtifactRef;
+    // The drift baseline: each version carries a bounded reference profile of its training data.
+    const profileRef = versions[0]?.profile;
+    expect(profileRef?.uri).toMatch(new RegExp(`models/${modelName}/profiles/${first.workflowId}\\.json$`));
+    const profile = (await getArtifact(store, profileRef as ArtifactRef)) as ReferenceProfile;
+    expect(profile).toMatchObject({ format: 'tideflow.reference-profile', rows: expect.any(Number) });
+    expect(profile.sampleSize).toBeLessThanOrEqual(5000);
+    expect(profile.sample).toHaveLength(Math.min(profile.rows, 5000));
+    expect(profile.features.body_mass_g).toMatchObject({ kind: 'numeric' });
+    expect(profile.features.island).toMatchObject({ kind: 'categorical' });
     const lin = await lineageOfVersion(store, modelName, 1);
     expect(lin.run).toMatchObject({ dagId: 'ml_retrain', workflowId: first.workflowId, runId: first.view.runId, taskId: 'register' });
     expect(lin.trainingData[0]).toMatchObject({ uri: raw.uri, sha256: raw.sha256 });

@@ -1,11 +1,13 @@
 /**
- * Parse a tabular source (JSON rows or columns, CSV, TSV) into row objects with arquero,
- * optionally renaming columns to snake_case ("Beak Length (mm)" → "beak_length_mm").
+ * Parse a tabular source (JSON rows or columns, CSV, TSV, Parquet, Arrow) into row objects with
+ * arquero, optionally renaming columns to snake_case ("Beak Length (mm)" → "beak_length_mm").
  */
 import * as aq from 'arquero';
 import type { Row } from '../types';
+import { readBinaryTable } from './parse-binary';
 
-export type TableFormat = 'json' | 'csv' | 'tsv';
+export type TableFormat = 'json' | 'csv' | 'tsv' | 'parquet' | 'arrow';
+export const TABLE_FORMATS: readonly TableFormat[] = ['json', 'csv', 'tsv', 'parquet', 'arrow'];
 
 /** The format named by a file extension or a Content-Type; undefined when neither says. */
 export function detectFormat(location: string, contentType?: string): TableFormat | undefined {
@@ -13,10 +15,14 @@ export function detectFormat(location: string, contentType?: string): TableForma
   if (path.endsWith('.json')) return 'json';
   if (path.endsWith('.csv')) return 'csv';
   if (path.endsWith('.tsv')) return 'tsv';
+  if (path.endsWith('.parquet') || path.endsWith('.pq')) return 'parquet';
+  if (path.endsWith('.arrow') || path.endsWith('.feather') || path.endsWith('.ipc') || path.endsWith('.arrows')) return 'arrow';
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json') return 'json';
   if (type === 'text/csv') return 'csv';
   if (type === 'text/tab-separated-values') return 'tsv';
+  if (type === 'application/vnd.apache.parquet') return 'parquet';
+  if (type === 'application/vnd.apache.arrow.file' || type === 'application/vnd.apache.arrow.stream') return 'arrow';
   return undefined;
 }
 
@@ -34,12 +40,26 @@ export interface ParsedTable {
   columns: string[];
 }
 
-export function parseTable(text: string, format: TableFormat, normalizeColumns: boolean): ParsedTable {
+/** Text formats only; `parseSource` also reads the binary ones. */
+export function parseTable(text: string, format: Exclude<TableFormat, 'parquet' | 'arrow'>, normalizeColumns: boolean): ParsedTable {
   // JSON is already typed; autoType would turn ISO-looking strings into Dates.
-  let table =
+  const table =
     format === 'json'
       ? aq.fromJSON(text, { autoType: false })
       : aq.fromCSV(text, { delimiter: format === 'tsv' ? '\t' : ',', autoType: true });
+  return toParsed(table, normalizeColumns);
+}
+
+/** Any supported format, from the source's bytes. */
+export async function parseSource(bytes: Uint8Array, format: TableFormat, normalizeColumns: boolean): Promise<ParsedTable> {
+  if (format === 'parquet' || format === 'arrow') return toParsed(await readBinaryTable(bytes, format), normalizeColumns);
+  // fatal: a file that is not UTF-8 text is an error, not silently mangled characters.
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  return parseTable(text, format, normalizeColumns);
+}
+
+function toParsed(input: aq.ColumnTable, normalizeColumns: boolean): ParsedTable {
+  let table = input;
   if (normalizeColumns) {
     const renames = new Map<string, string>();
     for (const name of table.columnNames()) {

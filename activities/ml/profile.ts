@@ -1,0 +1,58 @@
+/**
+ * Reference profile of a model version's training data (the drift baseline): a bounded, seeded
+ * sample of the rows plus, per feature, a histogram (numeric: Sturges edges over all rows) or
+ * category counts. register.ts saves one next to each candidate and records it on the version
+ * (`profile`); the drift monitor compares production windows with its sample.
+ */
+import { histogram, sturgesEdges } from '../../core/drift';
+import { createRng, shuffled } from './lib/random';
+import type { Row } from './types';
+
+export const PROFILE_MAX_ROWS = 5000;
+export const PROFILE_SEED = 42;
+
+export type FeatureProfile =
+  | { kind: 'numeric'; count: number; missing: number; min: number; max: number; edges: number[]; counts: number[] }
+  | { kind: 'categorical'; count: number; missing: number; categories: Record<string, number> };
+
+export interface ReferenceProfile {
+  format: 'tideflow.reference-profile';
+  version: 1;
+  /** Rows in the profiled dataset, and how many of them are in `sample`. */
+  rows: number;
+  sampleSize: number;
+  seed: number;
+  features: Record<string, FeatureProfile>;
+  sample: Row[];
+}
+
+function isMissing(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+function featureProfile(values: unknown[]): FeatureProfile {
+  const present = values.filter((v) => !isMissing(v));
+  const missing = values.length - present.length;
+  if (present.length > 0 && present.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    const sorted = Float64Array.from(present as number[]).sort();
+    const edges = sturgesEdges(sorted);
+    return { kind: 'numeric', count: present.length, missing, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, edges, counts: histogram(sorted, edges) };
+  }
+  const categories: Record<string, number> = {};
+  for (const v of present) categories[String(v)] = (categories[String(v)] ?? 0) + 1;
+  return { kind: 'categorical', count: present.length, missing, categories };
+}
+
+/** A deterministic profile: the same rows and seed give the same sample (a retried task rewrites the same artifact). */
+export function buildProfile(rows: readonly Row[], o: { maxRows?: number; seed?: number } = {}): ReferenceProfile {
+  const maxRows = Math.max(1, o.maxRows ?? PROFILE_MAX_ROWS);
+  const seed = o.seed ?? PROFILE_SEED;
+  const sample = rows.length <= maxRows ? [...rows] : shuffled(rows, createRng(seed)).slice(0, maxRows);
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const features = Object.fromEntries(names.map((n) => [n, featureProfile(rows.map((r) => r[n]))]));
+  return { format: 'tideflow.reference-profile', version: 1, rows: rows.length, sampleSize: sample.length, seed, features, sample };
+}
+
+export function isReferenceProfile(v: unknown): v is ReferenceProfile {
+  return typeof v === 'object' && v !== null && (v as { format?: unknown }).format === 'tideflow.reference-profile' && Array.isArray((v as { sample?: unknown }).sample);
+}
