@@ -12,7 +12,8 @@
  *   a replayed run never counts twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { Client, Connection } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { datasetDrift, histogram, sturgesEdges, type ColumnData, type ColumnDrift } from '../../core/drift';
 import { signalDrift } from '../../client/drift';
 import { loadConfig } from '../../config/env';
@@ -135,16 +136,12 @@ export function computeDriftReport(storeProvider: () => ArtifactStore = storeFro
   };
 }
 
-let client: Promise<{ client: Client; taskQueue: string }> | undefined;
-/** One Temporal client per worker process (config from the environment), shared by the drift activities. */
-export function temporal(): Promise<{ client: Client; taskQueue: string }> {
-  client ??= (async () => {
-    const config = loadConfig(process.env);
-    const connection = await Connection.connect(config.temporal.connection);
-    return { client: new Client({ connection, namespace: config.temporal.namespace }), taskQueue: config.taskQueue };
-  })();
-  client.catch(() => (client = undefined));
-  return client;
+/**
+ * The worker's own Temporal client (every activity has it), and the configured task queue for
+ * the controllers it starts — not this task's queue, which may be a special-purpose one.
+ */
+export async function temporal(): Promise<{ client: Client; taskQueue: string }> {
+  return { client: Context.current().client, taskQueue: loadConfig(process.env).taskQueue };
 }
 
 export async function driftSignalController(input: { report: DriftComputeOutput }, ctx: TaskContext): Promise<{ signalled: boolean; controller?: string }> {
