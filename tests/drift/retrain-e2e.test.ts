@@ -5,21 +5,18 @@ import type { ControllerStatus } from '../../core/retrain-controller';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import { listVersions, type RegistryStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';
-import { createS3Client } from '../../storage/s3-client';
 import { waitFor } from '../backfill/helpers';
-import { createHarness, type Harness } from '../integration/harness';
+import { startHarnessWithWorker, type Harness } from '../integration/harness';
 
 let h: Harness;
 let store: RegistryStore;
-let stopWorker: () => Promise<void>;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  h = await createHarness('drift-e2e');
-  store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
-  stopWorker = (await h.startWorker()).stop;
+  ({ h, stop } = await startHarnessWithWorker('drift-e2e'));
+  store = h.store;
 }, 180_000);
 afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
+  await stop?.();
 });
 
 describe('drift-triggered retraining', () => {

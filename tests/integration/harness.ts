@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -14,6 +15,7 @@ import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
 import type { RunView, TaskView } from '../../core/run-view';
 import { loadConfig, type TideflowConfig } from '../../config/env';
+import { createS3Client } from '../../storage/s3-client';
 import { dags } from '../../dags';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { testActivities, type LogEntry } from '../fixtures/activities';
@@ -34,6 +36,19 @@ export function taskOf(view: RunView, id: string): TaskView {
   return t;
 }
 
+/** A harness with an in-process worker already polling; `stop` shuts both down. */
+export async function startHarnessWithWorker(name: string): Promise<{ h: Harness; stop(): Promise<void> }> {
+  const h = await createHarness(name);
+  const worker = await h.startWorker();
+  return {
+    h,
+    async stop() {
+      await worker.stop();
+      await h.close();
+    },
+  };
+}
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds: once per test process. */
 export function testWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
@@ -44,6 +59,8 @@ export function testWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export interface Harness {
   client: Client;
   config: TideflowConfig;
+  /** S3 client, bucket and prefix of the shared MinIO: the shape artifact and registry stores take. */
+  store: { s3: S3Client; bucket: string; prefix: string };
   taskQueue: string;
   /** The execution log the fixture activities append to. */
   logFile: string;
@@ -69,6 +86,7 @@ export async function createHarness(name: string): Promise<Harness> {
   return {
     client,
     config,
+    store: { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: config.s3.prefix },
     taskQueue,
     logFile,
     env,

@@ -9,22 +9,17 @@ import { readModel, readRows, readSplit } from '../../activities/ml/artifacts';
 import { getArtifact, type ArtifactStore } from '../../activities/ml/store';
 import type { ArtifactRef } from '../../activities/ml/types';
 import mlRetrain from '../../dags/ml_retrain';
-import { createS3Client } from '../../storage/s3-client';
-import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { startHarnessWithWorker, runToEnd, taskOf, type Harness } from '../integration/harness';
 
 let h: Harness;
 let store: ArtifactStore;
-let stopWorker: () => Promise<void>;
-
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  h = await createHarness('ml');
-  store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
-  stopWorker = (await h.startWorker()).stop;
+  ({ h, stop } = await startHarnessWithWorker('ml'));
+  store = h.store;
 }, 180_000);
-
 afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
+  await stop?.();
 });
 
 const run = (params: Record<string, unknown> = {}) => runToEnd(h, mlRetrain as DagDefinition, params);

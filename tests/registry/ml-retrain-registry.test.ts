@@ -7,20 +7,17 @@ import { getArtifact } from '../../activities/ml/store';
 import mlRetrain from '../../dags/ml_retrain';
 import { getVersionByAlias, lineageOfDataset, lineageOfVersion, listVersions, promoteVersion, type RegistryStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';
-import { createS3Client } from '../../storage/s3-client';
-import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { startHarnessWithWorker, runToEnd, taskOf, type Harness } from '../integration/harness';
 
 let h: Harness;
 let store: RegistryStore;
-let stopWorker: () => Promise<void>;
+let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  h = await createHarness('registry-ml');
-  store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
-  stopWorker = (await h.startWorker()).stop;
+  ({ h, stop } = await startHarnessWithWorker('registry-ml'));
+  store = h.store;
 }, 180_000);
 afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
+  await stop?.();
 });
 
 describe('ml_retrain and the model registry', () => {
