@@ -4,6 +4,7 @@
  */
 import * as aq from 'arquero';
 import type { Row } from '../types';
+import { columnFromValues, type Frame } from './frame';
 import { readBinaryTable } from './parse-binary';
 
 export type TableFormat = 'json' | 'csv' | 'tsv' | 'parquet' | 'arrow';
@@ -59,17 +60,38 @@ export async function parseSource(bytes: Uint8Array, format: TableFormat, normal
 }
 
 function toParsed(input: aq.ColumnTable, normalizeColumns: boolean): ParsedTable {
-  let table = input;
-  if (normalizeColumns) {
-    const renames = new Map<string, string>();
-    for (const name of table.columnNames()) {
-      const next = snakeCase(name);
-      if (next === '') throw new RangeError(`column ${JSON.stringify(name)} has no letters or digits to name it by`);
-      const clash = [...renames].find(([, v]) => v === next);
-      if (clash) throw new RangeError(`columns ${JSON.stringify(clash[0])} and ${JSON.stringify(name)} both normalize to '${next}'`);
-      renames.set(name, next);
-    }
-    table = table.rename(Object.fromEntries(renames));
-  }
+  const table = normalizeColumns ? normalizeNames(input) : input;
   return { rows: table.objects() as Row[], columns: table.columnNames() };
+}
+
+/** Rename every column to snake_case, refusing names that vanish or collide. */
+function normalizeNames(input: aq.ColumnTable): aq.ColumnTable {
+  const renames = new Map<string, string>();
+  for (const name of input.columnNames()) {
+    const next = snakeCase(name);
+    if (next === '') throw new RangeError(`column ${JSON.stringify(name)} has no letters or digits to name it by`);
+    const clash = [...renames].find(([, v]) => v === next);
+    if (clash) throw new RangeError(`columns ${JSON.stringify(clash[0])} and ${JSON.stringify(name)} both normalize to '${next}'`);
+    renames.set(name, next);
+  }
+  return input.rename(Object.fromEntries(renames));
+}
+
+export interface FrameParseOptions {
+  normalizeColumns: boolean;
+  /** Strings that mean "no value" besides blanks (e.g. 'NA', '.'). */
+  missingValues?: readonly string[];
+}
+
+/** Any supported format → a typed Frame (column types inferred once, here). */
+export async function parseSourceFrame(bytes: Uint8Array, format: TableFormat, o: FrameParseOptions): Promise<Frame> {
+  let table: aq.ColumnTable;
+  if (format === 'parquet' || format === 'arrow') table = await readBinaryTable(bytes, format);
+  else {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    table = format === 'json' ? aq.fromJSON(text, { autoType: false }) : aq.fromCSV(text, { delimiter: format === 'tsv' ? '\t' : ',', autoType: true });
+  }
+  if (o.normalizeColumns) table = normalizeNames(table);
+  const columns = table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], o.missingValues));
+  return { rows: table.numRows(), columns };
 }
