@@ -1,6 +1,6 @@
 /** rejected: record why the candidate did not pass the gate (which threshold, by how much). */
 import type { TaskContext } from '../context';
-import { gateChecks, type GateCheck, type GateThresholds } from './lib/gate';
+import { gateChecks, type GateThresholds } from './lib/gate';
 import type { EvalMetrics } from './types';
 
 export interface RejectInput {
@@ -12,7 +12,7 @@ export interface RejectInput {
 export interface RejectOutput {
   modelName: string;
   reason: string;
-  failed: GateCheck[];
+  failed: ReturnType<typeof gateChecks>;
 }
 
 export async function rejectCandidate(input: RejectInput, ctx: TaskContext): Promise<RejectOutput> {

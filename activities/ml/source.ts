@@ -6,11 +6,11 @@
  *   file:///… or a path    the worker's local file system
  * Failures that a retry cannot fix (no such file, HTTP 4xx) are non-retryable.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { parseS3Uri } from '../../storage/json-objects';
 import type { ArtifactStore } from './store';
@@ -99,4 +99,44 @@ export async function readSource(source: string, store: ArtifactStore, signal: A
   if (/^https?:\/\//i.test(source)) return readHttp(source, signal);
   if (source.startsWith('file://')) return readLocal(fileURLToPath(source));
   return readLocal(path.resolve(source));
+}
+
+/** Files that are data in a partition folder: not hidden, not `_SUCCESS`-style markers. */
+const isDataFile = (name: string): boolean => !/(^|\/)[._][^/]*$/.test(name);
+
+/**
+ * The files of a partition folder (a source ending in '/'): every object under an s3:// prefix or
+ * every file in a local directory, sorted, markers and hidden files skipped. Plain sources are
+ * returned as they are. An empty folder is a non-retryable 'EmptyPartition' naming it.
+ */
+export async function listSourceFiles(source: string, store: ArtifactStore): Promise<string[]> {
+  if (!source.endsWith('/')) return [source];
+  let files: string[];
+  if (source.startsWith('s3://')) {
+    const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(source);
+    if (!m?.[1]) throw notFound(`not an s3:// folder: ${source}`);
+    const bucket = m[1];
+    const prefix = m[2] ?? '';
+    files = [];
+    let token: string | undefined;
+    do {
+      const res = await store.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of res.Contents ?? []) if (o.Key && !o.Key.endsWith('/') && isDataFile(o.Key.slice(prefix.length))) files.push(`s3://${bucket}/${o.Key}`);
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  } else if (/^https?:\/\//i.test(source) || source.startsWith('npm:')) {
+    throw notFound(`cannot list the folder ${source}: folders are supported for s3:// and local paths`);
+  } else {
+    const dir = source.startsWith('file://') ? fileURLToPath(source) : path.resolve(source);
+    try {
+      const entries = await readdir(dir, { withFileTypes: true });
+      files = entries.filter((e) => e.isFile() && isDataFile(e.name)).map((e) => path.join(dir, e.name));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw ApplicationFailure.nonRetryable(`partition ${dir} does not exist`, 'EmptyPartition');
+      throw err;
+    }
+  }
+  if (files.length === 0) throw ApplicationFailure.nonRetryable(`partition ${source} is empty: no data files under it`, 'EmptyPartition');
+  return files.sort();
 }
