@@ -6,6 +6,7 @@
  */
 import { histogram, sturgesEdges } from '../../core/drift';
 import { createRng, shuffled } from './lib/random';
+import { cellAt, frameToRows, takeRows, type Frame } from './lib/frame';
 import type { Row } from './types';
 
 export const PROFILE_MAX_ROWS = 5000;
@@ -55,4 +56,28 @@ export function buildProfile(rows: readonly Row[], o: { maxRows?: number; seed?:
 
 export function isReferenceProfile(v: unknown): v is ReferenceProfile {
   return typeof v === 'object' && v !== null && (v as { format?: unknown }).format === 'tideflow.reference-profile' && Array.isArray((v as { sample?: unknown }).sample);
+}
+
+/** The same profile from a typed Frame (the Arrow dataset artifact): histograms over every row, a seeded row sample. */
+export function buildFrameProfile(frame: Frame, o: { maxRows?: number; seed?: number } = {}): ReferenceProfile {
+  const maxRows = Math.max(1, o.maxRows ?? PROFILE_MAX_ROWS);
+  const seed = o.seed ?? PROFILE_SEED;
+  const all = Array.from({ length: frame.rows }, (_, i) => i);
+  const picked = frame.rows <= maxRows ? all : shuffled(all, createRng(seed)).slice(0, maxRows);
+  const sample = frameToRows(takeRows(frame, picked));
+  const features = Object.fromEntries(
+    frame.columns.map((col) => {
+      if (col.type === 'number') {
+        const present = col.values.filter((v) => Number.isFinite(v));
+        const sorted = present.sort();
+        if (sorted.length > 0) {
+          const edges = sturgesEdges(sorted);
+          const profile: FeatureProfile = { kind: 'numeric', count: sorted.length, missing: frame.rows - sorted.length, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, edges, counts: histogram(sorted, edges) };
+          return [col.name, profile];
+        }
+      }
+      return [col.name, featureProfile(Array.from({ length: frame.rows }, (_, i) => cellAt(col, i)))];
+    }),
+  );
+  return { format: 'tideflow.reference-profile', version: 1, rows: frame.rows, sampleSize: sample.length, seed, features, sample };
 }

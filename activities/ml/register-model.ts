@@ -1,0 +1,72 @@
+/**
+ * register: file a blessed model as a new version in the model registry (registry/), with its
+ * metrics, gate decision, lineage (dataset, split, pipeline, run) and a reference profile of
+ * its training data (the drift monitor's baseline); then, when the DAG asks for it, move the
+ * champion alias to it. Both steps are idempotent per run + task, so a retried task returns
+ * the same version and records one promotion.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { promoteVersion, registerModelVersion } from '../../registry';
+import type { TaskContext } from '../context';
+import { readDataset, type DatasetRef } from './dataset';
+import { buildFrameProfile } from './profile';
+import { putArtifact, type StoreProvider } from './store';
+import type { ArtifactRef } from './types';
+
+export interface RegisterModelInput {
+  modelName: string;
+  model: ArtifactRef;
+  /** The candidate's test metrics (numbers only are recorded). */
+  metrics: Record<string, unknown>;
+  /** The gate's one-line decision, recorded on the version and in the promotion's audit entry. */
+  gateSummary: string;
+  /** Move this alias (e.g. 'champion') to the new version; null to register only. */
+  promoteTo: string | null;
+  lineage: { source: string; dataset: DatasetRef; split: ArtifactRef; pipeline?: ArtifactRef };
+}
+
+export interface RegisterModelOutput {
+  modelName: string;
+  version: number;
+  /** The alias moved, and the version it named before (null: the first champion). */
+  promoted?: { alias: string; previousVersion: number | null };
+}
+
+const numericMetrics = (m: Record<string, unknown>): Record<string, number> =>
+  Object.fromEntries(Object.entries(m).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+
+export function registerModel(store: StoreProvider) {
+  return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisterModelOutput> => {
+    const s = store();
+    const frame = await readDataset(s, input.lineage.dataset);
+    const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.workflowId}.json`, buildFrameProfile(frame));
+    const v = await registerModelVersion(s, {
+      name: input.modelName,
+      model: input.model,
+      ...(input.lineage.pipeline && { featurePipeline: input.lineage.pipeline }),
+      profile,
+      metrics: numericMetrics(input.metrics),
+      params: ctx.params,
+      trainingData: [input.lineage.dataset, input.lineage.split].map(({ uri, bytes, sha256 }) => ({ uri, bytes, sha256 })),
+      source: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, taskId: ctx.taskId, logicalDate: ctx.logicalDate },
+      tags: { source: input.lineage.source, gate: input.gateSummary.slice(0, 500) },
+      description: `trained by ${ctx.dagId} run ${ctx.workflowId}`,
+      idempotencyKey: `${ctx.workflowId}/${ctx.taskId}`,
+    });
+    if (v.status !== 'ready') throw ApplicationFailure.nonRetryable(`version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`, 'FailedRegistration');
+    const out: RegisterModelOutput = { modelName: v.name, version: v.version };
+    if (input.promoteTo !== null) {
+      const moved = await promoteVersion(s, {
+        name: input.modelName,
+        alias: input.promoteTo,
+        version: v.version,
+        actor: `dag:${ctx.dagId}/${ctx.workflowId}`,
+        reason: input.gateSummary,
+        requestId: `${ctx.workflowId}/${ctx.taskId}/promote`,
+      });
+      out.promoted = { alias: input.promoteTo, previousVersion: moved.event.previousVersion };
+    }
+    ctx.log.info('registered model', { modelName: v.name, version: v.version, promoted: out.promoted?.alias });
+    return out;
+  };
+}
