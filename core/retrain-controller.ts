@@ -55,10 +55,22 @@ export interface ControllerOptions {
 
 export type RetrainOutcome = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'not_started';
 
+/** TideflowTrigger of a retrain run: 'schedule' when only scheduled requests asked for it, else 'drift'. */
+export type RetrainTrigger = 'drift' | 'schedule';
+
+/** Source of the alerts the scheduled_retrain DAG sends (activities/drift/schedule.ts). */
+export const SCHEDULE_SOURCE = 'schedule';
+
+export function retrainTrigger(alerts: readonly DriftAlert[]): RetrainTrigger {
+  return alerts.length > 0 && alerts.every((a) => a.source === SCHEDULE_SOURCE) ? 'schedule' : 'drift';
+}
+
 export interface RetrainRecord {
   n: number;
   runId: string;
   dagId: string;
+  /** Absent on retrains started before the trigger was recorded: those ran as 'drift'. */
+  trigger?: RetrainTrigger;
   startedAt: string;
   finishedAt?: string;
   outcome: RetrainOutcome;

@@ -3,12 +3,45 @@
  * was trained on (its training-data artifact in the registry; `referenceSource` when there is no
  * champion yet), write a drift report artifact (per-column statistics and histograms), and on
  * dataset drift signal the model's retraining controller (which debounces, dedupes and runs
- * ml_retrain with trigger=drift).
+ * ml_retrain with trigger=drift). With `performance`, the window's predictions are also scored
+ * against its labels and compared with the metrics recorded on the champion version (TFX-like
+ * change thresholds, core/drift/performance.ts); performance drift signals the controller too.
  *
  *   compute ── signal
  */
 import { z } from 'zod';
+import { PERFORMANCE_METRICS, performanceSpecProblems } from '../core/drift/performance';
 import { defineDag } from './define';
+
+/** Performance drift: which window columns hold the prediction and the label, and the metrics to watch. */
+export const performanceParams = z
+  .object({
+    predictionColumn: z.string().min(1),
+    labelColumn: z.string().min(1),
+    /** Classification: the positive-class probability, or a {class: probability} object per row (roc_auc, log_loss). */
+    probabilityColumn: z.string().min(1).optional(),
+    /** The positive class of binary metrics when the classes are not 0/1 or false/true. */
+    positiveLabel: z.string().min(1).optional(),
+    task: z.enum(['classification', 'regression']),
+    metrics: z
+      .array(
+        z.object({
+          name: z.enum(PERFORMANCE_METRICS),
+          /** Largest allowed absolute degradation vs the champion (drops, or rises for log_loss/rmse/mae). */
+          maxDrop: z.number().min(0).optional(),
+          /** Largest allowed degradation relative to the champion's value (0.1 = 10 %). */
+          maxRelativeDrop: z.number().min(0).optional(),
+          /** The champion's metric key, when not the metric's usual spelling. */
+          championKey: z.string().min(1).optional(),
+        }),
+      )
+      .min(1),
+    /** Fewer scored rows (label and prediction present) → 'insufficient labels' (reported, not drift). */
+    minLabeledRows: z.number().int().min(1).default(30),
+  })
+  .superRefine((p, ctx) => {
+    for (const message of performanceSpecProblems(p)) ctx.addIssue({ code: 'custom', message });
+  });
 
 export const driftMonitorParams = z.object({
   model: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (an S3 key segment)').default('penguins'),
@@ -24,12 +57,13 @@ export const driftMonitorParams = z.object({
   missingValues: z.array(z.string()).default(['NA', '.']),
   /** Dataset drift when this share of compared columns drifted. */
   driftShare: z.number().gt(0).max(1).default(0.5),
+  performance: performanceParams.optional(),
 });
 
 export default defineDag(
   {
     id: 'drift_monitor',
-    description: "Compare production data with the champion's training data; on drift, signal the retraining controller.",
+    description: "Compare production data (and, when labeled, predictions) with the champion's baseline; on drift, signal the retraining controller.",
     tags: ['ml', 'drift'],
     params: driftMonitorParams,
     schedule: { cron: '0 4 * * *', timezone: 'UTC' },
@@ -48,6 +82,7 @@ export default defineDag(
         normalizeColumns: params.normalizeColumns,
         missingValues: params.missingValues,
         driftShare: params.driftShare,
+        ...(params.performance && { performance: params.performance }),
       }),
     });
     dag.task('signal', { activity: 'driftSignalController', upstream: [compute], input: ({ upstream }) => ({ report: upstream.compute }) });

@@ -2,8 +2,9 @@
  * `tideflowRetrainController`: one long-running workflow per model (id `tideflow-retrain__<model>`),
  * started on demand with signal-with-start. `drift` signals are deduped by fingerprint, batched by a
  * quiet period (debounce), held back by a cooldown after each retrain, and turned into at most one
- * retraining run at a time: a child run of the retraining DAG with trigger=drift and the alerts in
- * its params (`driftAlerts`). Alerts arriving during a retrain queue exactly one follow-up retrain.
+ * retraining run at a time: a child run of the retraining DAG with the alerts in its params
+ * (`driftAlerts`) and TideflowTrigger=drift — or =schedule when every alert of the batch came from
+ * the scheduled_retrain DAG (source 'schedule'), so scheduled retrains stay distinguishable. Alerts arriving during a retrain queue exactly one follow-up retrain.
  * `pause`/`resume` stop and restart new retrains (a running one finishes). `status` query. The state
  * is carried through continue-as-new, which only happens between retrains.
  */
@@ -15,6 +16,7 @@ import {
   defineSignal,
   isCancellation,
   log,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -27,6 +29,7 @@ import {
   initialState,
   recordRetrain,
   retrainRunId,
+  retrainTrigger,
   validateAlert,
   type ControllerInput,
   type ControllerStatus,
@@ -102,7 +105,9 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
     const alerts = state.pending.splice(0);
     state.handled = alerts.map((a) => a.fingerprint);
     state.retrains++;
-    const record: RetrainRecord = { n: state.retrains, runId: retrainRunId(model, dagId, state.retrains), dagId, startedAt: now(), outcome: 'running', alerts };
+    // Versioned: histories recorded before the trigger followed the alerts replay with 'drift'.
+    const trigger = patched('retrain-trigger-from-alert-source') ? retrainTrigger(alerts) : 'drift';
+    const record: RetrainRecord = { n: state.retrains, runId: retrainRunId(model, dagId, state.retrains), dagId, trigger, startedAt: now(), outcome: 'running', alerts };
     running = record;
     recordRetrain(state, record);
     try {
@@ -111,7 +116,7 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
         args: [{ params: { modelName: model, ...(input.params ?? {}), driftAlerts: alerts } }],
         typedSearchAttributes: [
           { key: DAG_KEY, value: dagId },
-          { key: TRIGGER_KEY, value: 'drift' },
+          { key: TRIGGER_KEY, value: trigger },
         ],
       });
       try {

@@ -6,23 +6,28 @@
  *   or `referenceSource` when there is no champion — and the current production window
  *   (`currentSource`), compute per-column drift with core/drift's Evidently defaults, and write a
  *   report artifact with per-column statistics and histograms
- *   (`runs/drift_monitor/<workflowId>/drift/report.json`).
- * - `driftSignalController`: on dataset drift, signal the model's retraining controller
- *   (signal-with-start). The fingerprint is the monitoring run's workflow id, so a retried task or
- *   a replayed run never counts twice.
+ *   (`runs/drift_monitor/<workflowId>/drift/report.json`). With `performance`, also score the
+ *   window's rows that carry a label and a prediction and compare with the champion's recorded
+ *   metrics (./performance.ts; the champion is looked up even when `useChampion` is false, since
+ *   its metrics are the only performance baseline): the report's `performance` section.
+ * - `driftSignalController`: on dataset drift or performance drift, signal the model's retraining
+ *   controller (signal-with-start), one alert naming both. The fingerprint is the monitoring run's
+ *   workflow id, so a retried task or a replayed run never counts twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { datasetDrift, histogram, sturgesEdges, type ColumnData, type ColumnDrift } from '../../core/drift';
+import type { PerformanceDrift, PerformanceSpec } from '../../core/drift/performance';
 import { signalDrift } from '../../client/drift';
 import { loadConfig } from '../../config/env';
-import { getVersionByAlias, NotFoundError } from '../../registry';
+import { getVersionByAlias, NotFoundError, type ModelVersion } from '../../registry';
 import type { TaskContext } from '../context';
 import { isReferenceProfile } from '../ml/profile';
 import { readTable } from '../ml/read-table';
 import { getArtifact, putArtifact, runArtifactKey, storeFromEnv, type ArtifactStore } from '../ml/store';
 import type { ArtifactRef, Row } from '../ml/types';
+import { performanceColumns, performanceSection } from './performance';
 
 export interface DriftComputeInput {
   model: string;
@@ -36,6 +41,8 @@ export interface DriftComputeInput {
   normalizeColumns: boolean;
   missingValues: string[];
   driftShare: number;
+  /** Performance drift: predictions with labels in the window vs the champion's recorded metrics. */
+  performance?: PerformanceSpec;
 }
 
 export interface DriftComputeOutput {
@@ -47,30 +54,35 @@ export interface DriftComputeOutput {
   /** `profile`: the champion's reference profile sample was used (else its first training-data artifact). */
   reference: { kind: 'champion'; version: number; uri: string; profile?: boolean } | { kind: 'source'; source: string };
   report: ArtifactRef;
+  /** Present when the input asked for performance drift. `drifted` above is dataset (data) drift only. */
+  performance?: PerformanceDrift;
 }
 
 async function readRows(store: ArtifactStore, source: string, normalize: boolean, signal: AbortSignal): Promise<Row[]> {
   return (await readTable(source, store, signal, normalize)).rows;
 }
 
-async function loadReference(store: ArtifactStore, input: DriftComputeInput, signal: AbortSignal): Promise<{ rows: Row[]; ref: DriftComputeOutput['reference'] }> {
-  if (input.useChampion) {
-    try {
-      const v = await getVersionByAlias(store, input.model, 'champion');
-      if (v.profile) {
-        const profile = await getArtifact(store, v.profile);
-        if (!isReferenceProfile(profile)) throw ApplicationFailure.nonRetryable(`profile ${v.profile.uri} of ${input.model} v${v.version} is not a reference profile`, 'BadBaseline');
-        return { rows: profile.sample, ref: { kind: 'champion', version: v.version, uri: v.profile.uri, profile: true } };
-      }
-      const data = v.trainingData[0];
-      if (data) {
-        const rows = await getArtifact(store, data);
-        if (!Array.isArray(rows)) throw ApplicationFailure.nonRetryable(`training data ${data.uri} of ${input.model} v${v.version} is not a table`, 'BadBaseline');
-        return { rows: rows as Row[], ref: { kind: 'champion', version: v.version, uri: data.uri } };
-      }
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+async function findChampion(store: ArtifactStore, model: string): Promise<ModelVersion | undefined> {
+  try {
+    return await getVersionByAlias(store, model, 'champion');
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw err;
+  }
+}
+
+async function loadReference(store: ArtifactStore, input: DriftComputeInput, champion: ModelVersion | undefined, signal: AbortSignal): Promise<{ rows: Row[]; ref: DriftComputeOutput['reference'] }> {
+  const v = input.useChampion ? champion : undefined;
+  if (v?.profile) {
+    const profile = await getArtifact(store, v.profile);
+    if (!isReferenceProfile(profile)) throw ApplicationFailure.nonRetryable(`profile ${v.profile.uri} of ${input.model} v${v.version} is not a reference profile`, 'BadBaseline');
+    return { rows: profile.sample, ref: { kind: 'champion', version: v.version, uri: v.profile.uri, profile: true } };
+  }
+  const data = v?.trainingData[0];
+  if (v && data) {
+    const rows = await getArtifact(store, data);
+    if (!Array.isArray(rows)) throw ApplicationFailure.nonRetryable(`training data ${data.uri} of ${input.model} v${v.version} is not a table`, 'BadBaseline');
+    return { rows: rows as Row[], ref: { kind: 'champion', version: v.version, uri: data.uri } };
   }
   if (!input.referenceSource) throw ApplicationFailure.nonRetryable(`model ${input.model} has no champion with training data, and no referenceSource was given`, 'NoBaseline');
   return { rows: await readRows(store, input.referenceSource, input.normalizeColumns, signal), ref: { kind: 'source', source: input.referenceSource } };
@@ -99,11 +111,13 @@ function histogramOf(col: ColumnData): unknown {
 export function computeDriftReport(storeProvider: () => ArtifactStore = storeFromEnv) {
   return async (input: DriftComputeInput, ctx: TaskContext): Promise<DriftComputeOutput> => {
     const store = storeProvider();
-    const { rows: refRows, ref } = await loadReference(store, input, ctx.signal);
+    const champion = input.useChampion || input.performance ? await findChampion(store, input.model) : undefined;
+    const { rows: refRows, ref } = await loadReference(store, input, champion, ctx.signal);
     const curRows = await readRows(store, input.currentSource, input.normalizeColumns, ctx.signal);
     if (refRows.length === 0 || curRows.length === 0) throw ApplicationFailure.nonRetryable('reference and current data need at least one row', 'EmptyDataset');
     const missing = new Set(input.missingValues);
-    const names = input.columns ?? Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c));
+    const outputColumns = performanceColumns(input.performance);
+    const names = input.columns ?? Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c) && !outputColumns.includes(c));
     const columns: ColumnData[] = names.map((name) => {
       const reference = columnValues(refRows, name, missing);
       const current = columnValues(curRows, name, missing);
@@ -112,6 +126,7 @@ export function computeDriftReport(storeProvider: () => ArtifactStore = storeFro
     });
     const usable = columns.filter((c) => c.reference.some((v) => v !== null) && c.current.some((v) => v !== null));
     const result = datasetDrift(usable, { driftShare: input.driftShare });
+    const performance = input.performance && performanceSection(input.model, curRows, input.performance, champion, input.missingValues);
     const report = await putArtifact(store, runArtifactKey(store, ctx, 'drift/report.json'), {
       format: 'tideflow.drift-report',
       version: 1,
@@ -121,9 +136,10 @@ export function computeDriftReport(storeProvider: () => ArtifactStore = storeFro
       rows: { reference: refRows.length, current: curRows.length },
       ...result,
       histograms: Object.fromEntries(usable.map((c) => [c.name, histogramOf(c)])),
+      ...(performance && { performance }),
     });
     const driftedColumns = result.columns.filter((c) => c.drifted).map((c) => c.column);
-    ctx.log.info('drift computed', { model: input.model, drifted: result.drifted, share: result.share, driftedColumns });
+    ctx.log.info('drift computed', { model: input.model, drifted: result.drifted, share: result.share, driftedColumns, ...(performance && { performance: performance.summary }) });
     return {
       model: input.model,
       drifted: result.drifted,
@@ -132,6 +148,7 @@ export function computeDriftReport(storeProvider: () => ArtifactStore = storeFro
       columns: result.columns.map(({ column, method, score, threshold, drifted }) => ({ column, method, score, threshold, drifted })),
       reference: ref,
       report,
+      ...(performance && { performance }),
     };
   };
 }
@@ -146,10 +163,17 @@ export async function temporal(): Promise<{ client: Client; taskQueue: string }>
 
 export async function driftSignalController(input: { report: DriftComputeOutput }, ctx: TaskContext): Promise<{ signalled: boolean; controller?: string }> {
   const r = input.report;
-  if (!r.drifted) return { signalled: false };
+  const performance = r.performance?.drifted ? r.performance : undefined;
+  if (!r.drifted && !performance) return { signalled: false };
   const { client: c, taskQueue } = await temporal();
-  const reason = `dataset drift: ${r.driftedColumns.length}/${r.columns.length} columns (${r.driftedColumns.join(', ')}); report ${r.report.uri}`;
-  const sent = await signalDrift(c, r.model, { fingerprint: `drift_monitor:${ctx.workflowId}`, reason, source: 'monitoring', labels: { model: r.model, report: r.report.uri } }, { taskQueue });
+  const reasons = [
+    ...(r.drifted ? [`dataset drift: ${r.driftedColumns.length}/${r.columns.length} columns (${r.driftedColumns.join(', ')})`] : []),
+    ...(performance ? [performance.summary] : []),
+  ];
+  const reason = `${reasons.join('; ')}; report ${r.report.uri}`;
+  const kind = r.drifted && performance ? 'data+performance' : performance ? 'performance' : 'data';
+  const labels = { model: r.model, report: r.report.uri, kind, ...(performance && { metrics: performance.driftedMetrics.join(',') }) };
+  const sent = await signalDrift(c, r.model, { fingerprint: `drift_monitor:${ctx.workflowId}`, reason, source: 'monitoring', labels }, { taskQueue });
   return { signalled: true, controller: sent.workflowId };
 }
 

@@ -1,7 +1,9 @@
 /**
- * `tideflow drift signal|status`: talk to a model's retraining controller. `signal` sends a drift
- * alert (signal-with-start: the controller is created on first use); `status` shows what it is
- * doing, its pending alerts and its retrain history. --json for scripts.
+ * `tideflow drift signal|status|report`: talk to a model's retraining controller. `signal` sends a
+ * drift alert (signal-with-start: the controller is created on first use); `status` shows what it
+ * is doing, its pending alerts and its retrain history; `report` shows a drift_monitor run's data
+ * drift per column and, when it scored labeled predictions, its performance drift per metric.
+ * --json for scripts.
  */
 import { randomUUID } from 'node:crypto';
 import { driftStatus, signalDrift } from '../../client/drift';
@@ -15,6 +17,7 @@ import { columns, formatInstant, table, truncate } from '../format';
 import { printJson, type Io } from '../io';
 import { fetchRunView } from './runs';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
+import { formatMetric, type MetricComparison, type PerformanceDrift } from '../../core/drift/performance';
 
 function modelArg(args: ParsedArgs): string {
   const model = positional(args, 0);
@@ -67,7 +70,7 @@ export const driftSignalCommand: Command = {
 };
 
 function retrainRow(r: RetrainRecord): string[] {
-  return [String(r.n), r.outcome, formatInstant(r.startedAt), r.finishedAt ? formatInstant(r.finishedAt) : '-', String(r.alerts.length), r.runId, truncate(r.detail ?? '', 60)];
+  return [String(r.n), r.outcome, formatInstant(r.startedAt), r.finishedAt ? formatInstant(r.finishedAt) : '-', r.trigger ?? 'drift', String(r.alerts.length), r.runId, truncate(r.detail ?? '', 60)];
 }
 
 function render(s: ControllerStatus): string {
@@ -86,7 +89,7 @@ function render(s: ControllerStatus): string {
   }
   if (s.history.length > 0) {
     out += `\nRetrains${s.droppedHistory > 0 ? ` (latest ${s.history.length}; ${s.droppedHistory} older omitted)` : ''}:\n`;
-    out += table(['#', 'OUTCOME', 'STARTED', 'FINISHED', 'ALERTS', 'RUN', 'DETAIL'], s.history.map(retrainRow), { maxCellWidth: 60 });
+    out += table(['#', 'OUTCOME', 'STARTED', 'FINISHED', 'TRIGGER', 'ALERTS', 'RUN', 'DETAIL'], s.history.map(retrainRow), { maxCellWidth: 60 });
   }
   return out;
 }
@@ -110,12 +113,46 @@ export const driftStatusCommand: Command = {
   },
 };
 
+const PERFORMANCE_STATUS: Record<PerformanceDrift['status'], string> = {
+  drift: 'YES',
+  ok: 'no',
+  not_compared: 'not compared',
+  insufficient_labels: 'insufficient labels',
+};
+
+function metricRow(m: MetricComparison): string[] {
+  const num = (x: number | undefined): string => (x === undefined ? '-' : formatMetric(x));
+  const change = m.current !== undefined && m.champion !== undefined ? m.current - m.champion : undefined;
+  return [
+    m.metric,
+    num(m.current),
+    num(m.champion),
+    change === undefined ? '-' : `${change < 0 ? '−' : '+'}${formatMetric(Math.abs(change))}`,
+    num(m.maxDrop),
+    m.maxRelativeDrop === undefined ? '-' : `${Number((m.maxRelativeDrop * 100).toFixed(2))}%`,
+    m.verdict === 'drift' ? 'DRIFT' : m.verdict === 'ok' ? 'ok' : 'not compared',
+    m.reason,
+  ];
+}
+
+/** The performance section of `drift report`: verdict, scored rows, and one line per metric. */
+export function renderPerformance(p: PerformanceDrift): string {
+  const verdict = `${PERFORMANCE_STATUS[p.status]}${p.driftedMetrics.length > 0 ? ` (${p.driftedMetrics.join(', ')})` : ''}`;
+  const header = columns([
+    ['Performance drift', verdict],
+    ['Labeled rows', `${p.labeledRows} of ${p.rows} scored (${p.missingLabel} without a label, ${p.missingPrediction} without a prediction; minimum ${p.minLabeledRows})`],
+    ['Champion', p.champion ? `v${p.champion.version} (recorded metrics)` : 'none'],
+  ]);
+  const rows = table(['METRIC', 'CURRENT', 'CHAMPION', 'CHANGE', 'MAX DROP', 'MAX REL', 'VERDICT', 'REASON'], p.metrics.map(metricRow));
+  return `${header.join('\n')}\n\n${rows}`;
+}
+
 const isReport = (v: unknown): v is DriftComputeOutput =>
   typeof v === 'object' && v !== null && 'drifted' in v && 'columns' in v && Array.isArray((v as { columns: unknown }).columns);
 
 export const driftReportCommand: Command = {
   name: 'drift report',
-  summary: 'Show the drift report of a drift_monitor run: per-column method, score, threshold, verdict.',
+  summary: 'Show the drift report of a drift_monitor run: per-column method, score, threshold, verdict; per-metric performance drift.',
   positionals: [{ name: 'workflowId', description: "the drift_monitor run's workflow id" }],
   options: { json: { type: 'boolean', description: "print the compute task's output as JSON" } },
   examples: ['tideflow drift report drift_monitor__manual__2026-11-22T05-00-00-000Z__k3j9x2'],
@@ -139,6 +176,7 @@ export const driftReportCommand: Command = {
       ]).join('\n')}\n\n`);
       const fmt = (x: number): string => (x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential(2) : x.toFixed(4));
       io.stdout.write(table(['COLUMN', 'METHOD', 'SCORE', 'THRESHOLD', 'DRIFT'], out.columns.map((c) => [c.column, c.method, fmt(c.score), String(c.threshold), c.drifted ? 'yes' : 'no'])));
+      if (out.performance) io.stdout.write(`\n${renderPerformance(out.performance)}`);
       return EXIT.ok;
     });
   },

@@ -4,6 +4,7 @@ import type { ScheduledRetrainOutput } from '../../activities/drift/schedule';
 import { driftStatus, signalDrift } from '../../client/drift';
 import type { ControllerOptions, ControllerStatus } from '../../core/retrain-controller';
 import type { DagDefinition } from '../../core/model';
+import { TRIGGER_KEY } from '../../core/search-attributes';
 import scheduledRetrain from '../../dags/scheduled_retrain';
 import { waitFor } from '../backfill/helpers';
 import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
@@ -57,5 +58,9 @@ describe('scheduled_retrain', () => {
     ]);
     // One at a time: the follow-up started only after the drift retrain finished.
     expect(Date.parse(done.history[1]?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(done.history[0]?.finishedAt ?? ''));
+    // The scheduled retrain is told apart from the drift one: in the status and in the run's TideflowTrigger.
+    expect(done.history.map((r) => r.trigger)).toEqual(['drift', 'schedule']);
+    const triggers = await Promise.all(done.history.map(async (r) => (await h.client.workflow.getHandle(r.runId).describe()).typedSearchAttributes.get(TRIGGER_KEY)));
+    expect(triggers).toEqual(['drift', 'schedule']);
   }, 120_000);
 });

@@ -1,0 +1,26 @@
+/**
+ * The performance section of a drift report (driftComputeReport): score the window's labeled rows
+ * (core/drift/performance-window.ts) and compare with the champion version's recorded metrics
+ * (core/drift/performance.ts). Bad input a retry cannot fix — a prediction column absent from the
+ * window, a non-numeric regression label — fails the task non-retryably, naming the column.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { comparePerformance, type PerformanceDrift, type PerformanceSpec } from '../../core/drift/performance';
+import { windowMetrics } from '../../core/drift/performance-window';
+import type { ModelVersion } from '../../registry';
+import type { Row } from '../ml/types';
+
+export function performanceSection(model: string, rows: readonly Row[], spec: PerformanceSpec, champion: ModelVersion | undefined, missingValues: readonly string[]): PerformanceDrift {
+  try {
+    const window = windowMetrics(rows, spec, missingValues);
+    return comparePerformance(spec, window, champion && { version: champion.version, metrics: champion.metrics ?? {} }, `model ${model} has no champion version`);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(`performance drift of ${model}: ${err instanceof Error ? err.message : String(err)}`, 'BadPerformanceInput');
+  }
+}
+
+/** Columns that describe the model's output, not its input: never part of data drift. */
+export function performanceColumns(spec: PerformanceSpec | undefined): string[] {
+  if (!spec) return [];
+  return [spec.predictionColumn, ...(spec.probabilityColumn ? [spec.probabilityColumn] : [])];
+}
