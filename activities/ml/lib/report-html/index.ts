@@ -1,0 +1,11 @@
+/**
+ * The HTML run report: a pure renderer (no Node I/O) from RunReportData to one self-contained
+ * HTML document. The report activity gathers the data and stores the result as an artifact.
+ */
+export { renderRunReport } from './render';
+export { higherIsBetter, fmtNum, fmtCount } from './format';
+export { esc } from './escape';
+export { curveAuc, downsampleCurve, MAX_ROC_POINTS } from './charts-eval';
+export { MAX_COLUMNS, MAX_TOP_VALUES } from './sections/columns';
+export type * from './types';
+export { reportColumns, type ReportColumnsOptions } from './profile';

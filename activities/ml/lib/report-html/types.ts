@@ -1,0 +1,159 @@
+/**
+ * The input of the HTML run report: everything a run learned, in plain JSON-able shapes, so the
+ * report activity can gather it from task outputs and artifacts and the renderer stays pure.
+ * Every section but the run's identity is optional: a run may fail early or be rejected, and the
+ * report still renders what is known (absent sections are listed as "not available").
+ */
+
+export type ReportColumnType = 'number' | 'boolean' | 'timestamp' | 'string';
+
+export interface ReportRun {
+  dagId: string;
+  workflowId: string;
+  runId?: string;
+  /** ISO 8601. */
+  logicalDate?: string;
+  /** manual | scheduled | backfill | … (free text). */
+  trigger?: string;
+  /** ISO 8601. */
+  startedAt?: string;
+  /** The run's params; shown as a collapsible JSON block. */
+  params: Record<string, unknown>;
+  modelName: string;
+}
+
+export interface ReportHistogram {
+  /** Bin edges, ascending; `edges.length === counts.length + 1`. Timestamps in epoch ms. */
+  edges: number[];
+  counts: number[];
+}
+
+export interface ReportColumn {
+  name: string;
+  type: ReportColumnType;
+  /** Non-missing values. */
+  count: number;
+  missing: number;
+  /** missing / rows, in [0, 1]. */
+  missingFraction: number;
+  /** For number/boolean/timestamp (timestamps in epoch ms UTC; std in ms). */
+  mean?: number;
+  std?: number;
+  min?: number;
+  max?: number;
+  /** e.g. { p25: …, p50: …, p75: … }; keys shown as given. */
+  quantiles?: Record<string, number>;
+  /** Numeric/timestamp columns: drawn as a histogram. */
+  histogram?: { edges: number[]; counts: number[] };
+  /** Categorical (string/boolean) columns: drawn as bars, the first 20 shown. */
+  topValues?: { value: string; count: number }[];
+  /** Distinct non-missing values. */
+  unique?: number;
+}
+
+export interface ReportData {
+  /** Where the data came from (uri or description). */
+  source: string;
+  rows: number;
+  columns: ReportColumn[];
+}
+
+export interface ReportAnomaly {
+  /** null: the anomaly concerns the whole dataset. */
+  column: string | null;
+  kind: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface ReportSplit {
+  strategy: string;
+  train: number;
+  test: number;
+}
+
+export interface ReportTrial {
+  index: number;
+  /** Model family, e.g. logistic | gbt | ridge. */
+  kind: string;
+  hyperparams: Record<string, unknown>;
+  /** Cross-validated mean of `tuning.metric`. */
+  mean: number;
+  std?: number;
+  perFold?: number[];
+}
+
+export interface ReportTuning {
+  metric: string;
+  higherIsBetter: boolean;
+  trials: ReportTrial[];
+  /** `index` of the chosen trial (matched against ReportTrial.index). */
+  bestIndex: number;
+}
+
+export interface ReportRocCurve {
+  /** Same length as tpr; points in threshold order (fpr non-decreasing), as sklearn's roc_curve. */
+  fpr: number[];
+  tpr: number[];
+}
+
+export interface ReportChampion {
+  version: number;
+  metrics: Record<string, number>;
+  rocCurve?: ReportRocCurve;
+}
+
+export interface ReportEvaluation {
+  task: 'binary' | 'multiclass' | 'regression';
+  /** Class labels in the order of the confusion matrix's rows and columns. */
+  classes?: string[];
+  metrics: Record<string, number>;
+  /** confusion[i][j]: test rows of true class i predicted as class j. */
+  confusion?: number[][];
+  rocCurve?: ReportRocCurve;
+  /** The model currently holding the champion alias, evaluated on the same test split. */
+  champion?: ReportChampion;
+}
+
+export interface ReportGateCheck {
+  metric: string;
+  /** value: an absolute threshold; change: relative to the champion's baseline. */
+  kind: 'value' | 'change';
+  passed: boolean;
+  value: number;
+  /** Human-readable threshold, e.g. ">= 0.9" or "no worse than -0.01". */
+  threshold?: string;
+  baseline?: number;
+  message: string;
+}
+
+export interface ReportGate {
+  blessed: boolean;
+  checks: ReportGateCheck[];
+  note?: string;
+}
+
+export interface ReportRegistration {
+  version?: number;
+  aliases?: string[];
+  promoted?: boolean;
+  rejectedReason?: string;
+}
+
+export interface ReportArtifact {
+  name: string;
+  /** Shown as text (s3:// is not a browser link; http(s) is never linked: the report loads nothing). */
+  uri: string;
+}
+
+export interface RunReportData {
+  run: ReportRun;
+  data?: ReportData;
+  anomalies?: ReportAnomaly[];
+  split?: ReportSplit;
+  tuning?: ReportTuning;
+  evaluation?: ReportEvaluation;
+  gate?: ReportGate;
+  registration?: ReportRegistration;
+  artifacts?: ReportArtifact[];
+}
