@@ -16,12 +16,13 @@ import { connectWorker, createTideflowWorker } from '../workers/create-worker';
 import { backfillBench } from './backfill';
 import { MAX_CHAIN_TASKS } from './chain-dag';
 import { openEnvironment, TUNED_DYNAMIC_CONFIG, type BenchEnvironment } from './environment';
+import { ingestValidateBench } from './ingest-validate';
 import { mlTrainBench } from './ml-train';
 import { orchestration } from './orchestration';
 import type { BenchContext, BenchOptions, Benchmark } from './types';
 
 /** Every benchmark, in run order; a later one adds itself here. */
-const BENCHMARKS: readonly Benchmark[] = [orchestration, backfillBench, mlTrainBench];
+const BENCHMARKS: readonly Benchmark[] = [orchestration, backfillBench, mlTrainBench, ingestValidateBench];
 
 const USAGE = `usage: npm run bench -- [options]
   --tasks N          tasks per chain (default 50)

@@ -4,6 +4,7 @@
  */
 import * as aq from 'arquero';
 import type { Row } from '../types';
+import { csvToFrame } from './csv-frame';
 import { columnFromValues, type Frame } from './frame';
 import { readBinaryTable } from './parse-binary';
 
@@ -66,15 +67,22 @@ function toParsed(input: aq.ColumnTable, normalizeColumns: boolean): ParsedTable
 
 /** Rename every column to snake_case, refusing names that vanish or collide. */
 function normalizeNames(input: aq.ColumnTable): aq.ColumnTable {
-  const renames = new Map<string, string>();
-  for (const name of input.columnNames()) {
+  const names = input.columnNames();
+  const next = normalizedNames(names);
+  return input.rename(Object.fromEntries(names.map((name, i) => [name, next[i] as string])));
+}
+
+/** The snake_case names of `names`, in order; a RangeError naming the columns when one vanishes or two collide. */
+export function normalizedNames(names: readonly string[]): string[] {
+  const taken = new Map<string, string>();
+  return names.map((name) => {
     const next = snakeCase(name);
     if (next === '') throw new RangeError(`column ${JSON.stringify(name)} has no letters or digits to name it by`);
-    const clash = [...renames].find(([, v]) => v === next);
-    if (clash) throw new RangeError(`columns ${JSON.stringify(clash[0])} and ${JSON.stringify(name)} both normalize to '${next}'`);
-    renames.set(name, next);
-  }
-  return input.rename(Object.fromEntries(renames));
+    const clash = taken.get(next);
+    if (clash !== undefined) throw new RangeError(`columns ${JSON.stringify(clash)} and ${JSON.stringify(name)} both normalize to '${next}'`);
+    taken.set(next, name);
+    return next;
+  });
 }
 
 export interface FrameParseOptions {
@@ -83,15 +91,23 @@ export interface FrameParseOptions {
   missingValues?: readonly string[];
 }
 
-/** Any supported format → a typed Frame (column types inferred once, here). */
+/**
+ * Any supported format → a typed Frame (column types inferred once, here). CSV and TSV go through
+ * the fast scanner (./csv-frame.ts: types inferred over every value, malformed text → an error
+ * with its line number); JSON, Parquet and Arrow through arquero and `columnFromValues`.
+ */
 export async function parseSourceFrame(bytes: Uint8Array, format: TableFormat, o: FrameParseOptions): Promise<Frame> {
-  let table: aq.ColumnTable;
-  if (format === 'parquet' || format === 'arrow') table = await readBinaryTable(bytes, format);
-  else {
+  let frame: Frame;
+  if (format === 'csv' || format === 'tsv') {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    table = format === 'json' ? aq.fromJSON(text, { autoType: false }) : aq.fromCSV(text, { delimiter: format === 'tsv' ? '\t' : ',', autoType: true });
+    frame = csvToFrame(text, { delimiter: format === 'tsv' ? '\t' : ',', missingValues: o.missingValues ?? [] });
+  } else {
+    const table =
+      format === 'json' ? aq.fromJSON(new TextDecoder('utf-8', { fatal: true }).decode(bytes), { autoType: false }) : await readBinaryTable(bytes, format);
+    const columns = table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], o.missingValues));
+    frame = { rows: table.numRows(), columns };
   }
-  if (o.normalizeColumns) table = normalizeNames(table);
-  const columns = table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], o.missingValues));
-  return { rows: table.numRows(), columns };
+  if (!o.normalizeColumns) return frame;
+  const names = normalizedNames(frame.columns.map((c) => c.name));
+  return { rows: frame.rows, columns: frame.columns.map((c, i) => ({ ...c, name: names[i] as string })) };
 }

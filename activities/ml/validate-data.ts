@@ -1,0 +1,158 @@
+/**
+ * validateData: TFDV-style validation of a dataset artifact against a declared schema
+ * (./lib/validation). Computes statistics and anomalies, writes them as ONE JSON report artifact
+ * (`runs/<dag>/<run>/validation/report.json`), and fails the task — non-retryable, type
+ * 'DataValidationFailed', with a readable summary — when an anomaly is blocking ('error'). The
+ * report is written first, so a failed run still shows what was wrong.
+ *
+ * Row-count change vs the previous run (`previousRowCount: 'auto'`): each successful validation
+ * updates a small pointer object per DAG and task,
+ *   `${prefix}runs/<dagId>/_validation/<taskId>.json` = { rows, workflowId, logicalDate, dataset },
+ * and 'auto' compares with it — never with a pointer the same workflow wrote (a retried or
+ * re-run task must not compare a dataset with itself). A failed validation leaves it alone, so
+ * one bad partition does not become the next run's baseline. "Previous" is the last run that
+ * validated successfully, in wall-clock order (a backfill of old dates updates it too).
+ */
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TaskContext } from '../context';
+import { readDataset, type DatasetRef } from './dataset';
+import type { ColumnType } from './lib/frame';
+import { isBlocking, parseDataSchema, summarizeAnomalies, validateFrame, type Anomaly, type DataSchema, type DataSchemaInput, type DatasetStatistics } from './lib/validation';
+import { putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
+import type { ArtifactRef } from './types';
+
+export interface ValidateDataInput {
+  dataset: DatasetRef;
+  schema: DataSchemaInput;
+  /** Row count to compare with (schema.maxRowCountChange): 'auto' = the previous successful run's; null/absent = none. */
+  previousRowCount?: 'auto' | number | null;
+}
+
+export interface ColumnSummary {
+  name: string;
+  type: ColumnType;
+  missingFraction: number;
+  unique: number;
+}
+
+export interface ValidateDataOutput {
+  /** The input dataset, unchanged (downstream tasks take it from here). */
+  dataset: DatasetRef;
+  /** The full report: statistics, anomalies, schema. */
+  report: ArtifactRef;
+  rows: number;
+  /** Warnings (a passing validation has no error), at most MAX_OUTPUT_ANOMALIES; all are in the report. */
+  anomalies: Anomaly[];
+  anomalyCount: number;
+  blocking: 0;
+  previousRowCount: number | null;
+  /** Per column, at most MAX_OUTPUT_COLUMNS. */
+  columns: ColumnSummary[];
+}
+
+export interface ValidationReport {
+  format: 'tideflow.validation';
+  version: 1;
+  dataset: { uri: string; sha256: string; rows: number };
+  previousRowCount: number | null;
+  schema: DataSchema;
+  statistics: DatasetStatistics;
+  anomalies: Anomaly[];
+}
+
+export const MAX_OUTPUT_ANOMALIES = 20;
+export const MAX_OUTPUT_COLUMNS = 100;
+
+interface LatestPointer {
+  rows: number;
+  workflowId: string;
+  logicalDate: string;
+  dataset: string;
+}
+
+/** Where the last successful validation of this DAG's task keeps its row count. */
+export const latestPointerKey = (s: ArtifactStore, ctx: Pick<TaskContext, 'dagId' | 'taskId'>): string =>
+  `${s.prefix}runs/${ctx.dagId}/_validation/${ctx.taskId}.json`;
+
+async function readLatest(s: ArtifactStore, key: string, ctx: TaskContext): Promise<LatestPointer | null> {
+  let text: string;
+  try {
+    const res = await s.s3.send(new GetObjectCommand({ Bucket: s.bucket, Key: key }));
+    text = (await res.Body?.transformToString('utf-8')) ?? '';
+  } catch (err) {
+    if (err instanceof NoSuchKey) return null;
+    throw err;
+  }
+  try {
+    const v = JSON.parse(text) as Partial<LatestPointer>;
+    if (typeof v.rows === 'number' && typeof v.workflowId === 'string') return v as LatestPointer;
+  } catch {
+    // fall through: an unreadable pointer only means no comparison this time
+  }
+  ctx.log.warn('ignoring an unreadable previous-row-count pointer', { key });
+  return null;
+}
+
+async function previousRows(s: ArtifactStore, input: ValidateDataInput, ctx: TaskContext): Promise<number | null> {
+  const p = input.previousRowCount;
+  if (p === undefined || p === null) return null;
+  if (p !== 'auto') {
+    if (!Number.isInteger(p) || p < 0) throw ApplicationFailure.nonRetryable(`previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`, 'InvalidInput');
+    return p;
+  }
+  const latest = await readLatest(s, latestPointerKey(s, ctx), ctx);
+  return latest && latest.workflowId !== ctx.workflowId ? latest.rows : null;
+}
+
+export function validateData(store: StoreProvider) {
+  return async (input: ValidateDataInput, ctx: TaskContext): Promise<ValidateDataOutput> => {
+    let schema: DataSchema;
+    try {
+      schema = parseDataSchema(input.schema);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidDataSchema');
+    }
+    const s = store();
+    const previousRowCount = await previousRows(s, input, ctx);
+    const frame = await readDataset(s, input.dataset);
+    ctx.heartbeat({ phase: 'statistics', rows: frame.rows });
+    const { statistics, anomalies } = validateFrame(frame, schema, { previousRowCount });
+    const report: ValidationReport = {
+      format: 'tideflow.validation',
+      version: 1,
+      dataset: { uri: input.dataset.uri, sha256: input.dataset.sha256, rows: frame.rows },
+      previousRowCount,
+      schema,
+      statistics,
+      anomalies,
+    };
+    const ref = await putArtifact(s, runArtifactKey(s, ctx, 'validation/report.json'), report);
+    const blocking = anomalies.filter(isBlocking);
+    const summary = summarizeAnomalies(anomalies, { reportUri: ref.uri });
+    if (blocking.length > 0) {
+      throw ApplicationFailure.nonRetryable(summary, 'DataValidationFailed', {
+        anomalies: blocking.slice(0, 50),
+        blocking: blocking.length,
+        anomalyCount: anomalies.length,
+        report: ref,
+      });
+    }
+    const pointer: LatestPointer = { rows: frame.rows, workflowId: ctx.workflowId, logicalDate: ctx.logicalDate, dataset: input.dataset.uri };
+    await s.s3.send(
+      new PutObjectCommand({ Bucket: s.bucket, Key: latestPointerKey(s, ctx), Body: JSON.stringify(pointer), ContentType: 'application/json' }),
+    );
+    if (anomalies.length > 0) ctx.log.warn(summary);
+    else ctx.log.info('data validation passed', { rows: frame.rows, columns: frame.columns.length, report: ref.uri });
+    return {
+      dataset: input.dataset,
+      report: ref,
+      rows: frame.rows,
+      anomalies: anomalies.slice(0, MAX_OUTPUT_ANOMALIES),
+      anomalyCount: anomalies.length,
+      blocking: 0,
+      previousRowCount,
+      columns: statistics.columns.slice(0, MAX_OUTPUT_COLUMNS).map((c) => ({ name: c.name, type: c.type, missingFraction: c.missingFraction, unique: c.unique })),
+    };
+  };
+}
