@@ -7,6 +7,7 @@ import { noop } from './builtin/noop';
 import { driftActivities } from './drift/monitor';
 import { scheduledRetrainRequest } from './drift/schedule';
 import { mlActivities } from './ml';
+import { commandActivities } from './command';
 import { registryActivities } from './registry';
 import { storeFromEnv } from './ml/store';
 import { recordingRunManifests } from '../storage/artifacts/record-run';
@@ -21,6 +22,7 @@ export const activities = recordingRunManifests(storeFromEnv, {
   ...mlActivities,
   ...registryActivities,
   ...driftActivities,
+  ...commandActivities,
   scheduledRetrainRequest,
 });
 

@@ -7,5 +7,6 @@ import exampleEtl from './example_etl';
 import mlRetrain from './ml_retrain';
 import driftMonitor from './drift_monitor';
 import scheduledRetrain from './scheduled_retrain';
+import pythonTrain from './python_train';
 
-export const dags: DagDefinition[] = [exampleEtl, mlRetrain, driftMonitor, scheduledRetrain] as DagDefinition[];
+export const dags: DagDefinition[] = [exampleEtl, mlRetrain, driftMonitor, scheduledRetrain, pythonTrain] as DagDefinition[];

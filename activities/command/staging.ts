@@ -1,0 +1,104 @@
+/**
+ * Moving files between S3 and the command's private directory, streamed with bounded memory.
+ *
+ * Inputs are downloaded while hashed and checked against the reference's sha256 and size (or,
+ * for a content-addressed key, the digest in the key) before the process may read them.
+ * Outputs and logs are uploaded while hashed, under the run's prefix, and returned as the
+ * `{uri, bytes, sha256}` references every Tideflow reader verifies. Logs pass through the mask.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ApplicationFailure } from '@temporalio/common';
+import { digestOfKey } from '../../storage/artifacts/keys';
+import { HashMeter } from '../../storage/artifacts/meter';
+import { isNotFound } from '../../storage/artifacts/s3-errors';
+import type { ArtifactStore } from '../ml/store';
+import type { ArtifactRef, CommandInputSource } from './types';
+
+const PART_SIZE = 5 * 1024 * 1024;
+
+export interface S3Location {
+  bucket: string;
+  key: string;
+}
+
+/** `s3://bucket/key` → parts, or undefined when it is not one. */
+export function parseS3(uri: string): S3Location | undefined {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  return m?.[1] && m[2] ? { bucket: m[1], key: m[2] } : undefined;
+}
+
+export interface TransferHooks {
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+}
+
+/** Download one input to `path`; the file appears only once its size and checksum are verified. */
+export async function downloadInput(store: ArtifactStore, name: string, source: CommandInputSource, path: string, hooks: TransferHooks = {}): Promise<ArtifactRef> {
+  const ref = typeof source === 'string' ? { uri: source } : source;
+  const loc = parseS3(ref.uri);
+  if (!loc) throw ApplicationFailure.nonRetryable(`input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`, 'InvalidCommandInput');
+  const expectedSha = ref.sha256 ?? digestOfKey(loc.key);
+  let body: Readable;
+  try {
+    const res = await store.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), hooks.signal ? { abortSignal: hooks.signal } : {});
+    if (!(res.Body instanceof Readable)) throw new Error(`no body for ${ref.uri}`);
+    body = res.Body;
+  } catch (err) {
+    // A missing object stays missing on every retry.
+    if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`, 'MissingArtifact');
+    throw err;
+  }
+  const meter = new HashMeter({ ...(hooks.onProgress && { onProgress: hooks.onProgress }), progressEveryBytes: 4 * 1024 * 1024 });
+  const partial = `${path}.partial`;
+  try {
+    await pipeline(body, meter, createWriteStream(partial, { mode: 0o600 }), hooks.signal ? { signal: hooks.signal } : {});
+    const sha256 = meter.hash.digest('hex');
+    if ((expectedSha !== undefined && sha256 !== expectedSha) || (ref.bytes !== undefined && ref.bytes !== meter.bytes)) {
+      const want = [expectedSha && `sha256 ${expectedSha}`, ref.bytes !== undefined && `${ref.bytes} bytes`].filter(Boolean).join(', ');
+      throw ApplicationFailure.nonRetryable(
+        `input '${name}': ${ref.uri} is corrupted: its content is ${meter.bytes} bytes with sha256 ${sha256}, expected ${want}; refusing to run on it`,
+        'ArtifactCorrupted',
+      );
+    }
+    await rename(partial, path);
+    return { uri: ref.uri, bytes: meter.bytes, sha256 };
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+}
+
+export interface UploadOptions extends TransferHooks {
+  contentType?: string;
+  /** Applied to the bytes on their way up (the secret mask for logs). */
+  transform?: Transform;
+}
+
+/** Stream a local file to `key` in the store's bucket, hashing it on the way. */
+export async function uploadFile(store: ArtifactStore, key: string, path: string, o: UploadOptions = {}): Promise<ArtifactRef> {
+  const meter = new HashMeter({ ...(o.onProgress && { onProgress: o.onProgress }), progressEveryBytes: 4 * 1024 * 1024 });
+  const upload = new Upload({
+    client: store.s3,
+    params: { Bucket: store.bucket, Key: key, Body: meter, ContentType: o.contentType ?? 'application/octet-stream' },
+    partSize: PART_SIZE,
+    queueSize: 2,
+    leavePartsOnError: false,
+  });
+  const onAbort = (): void => void upload.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const copied = o.transform ? pipeline(createReadStream(path), o.transform, meter) : pipeline(createReadStream(path), meter);
+    await Promise.all([copied, upload.done()]);
+  } catch (err) {
+    await upload.abort().catch(() => undefined);
+    throw err;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  return { uri: `s3://${store.bucket}/${key}`, bytes: meter.bytes, sha256: meter.hash.digest('hex') };
+}
