@@ -1,11 +1,15 @@
 /**
  * Issue 4's quality bar: on a real ≥ 100k-row dataset our gradient boosting and logistic regression
  * reach within 0.01 ROC-AUC of scikit-learn's HistGradientBoostingClassifier and LogisticRegression
- * (reference numbers: fixtures/flights-sklearn.json, from fixtures/gen_flights_reference.py).
+ * (reference numbers: fixtures/flights-sklearn.json, from fixtures/gen_flights_reference.py), and
+ * likewise on a 3-class target through the estimator layer (fixtures/flights-multiclass-sklearn.json,
+ * from fixtures/gen_flights_multiclass.py).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fitEstimator, predictEstimator } from '../../activities/ml/lib/estimators';
+import { evaluateClassification } from '../../activities/ml/lib/evaluation';
 import { fitGbt, gbtProba, gbtRaw } from '../../activities/ml/lib/gbt';
 import { fitLogistic, logisticProba } from '../../activities/ml/lib/logistic';
 import { binaryLogLoss } from '../../activities/ml/lib/metrics';
@@ -84,5 +88,78 @@ describe('quality vs scikit-learn on flights-200k (delay > 15 min)', () => {
     const pred = ridgePredict(m, s.test.x);
     expect(Math.abs(rmse(s.test.delay, pred) - ref.ridge.rmse)).toBeLessThan(1e-8);
     expect(Math.abs(r2(s.test.delay, pred) - ref.ridge.r2)).toBeLessThan(1e-9);
+  });
+});
+
+interface MulticlassScores {
+  rocAucOvr: number;
+  accuracy: number;
+  logLoss: number;
+}
+
+interface MulticlassReference {
+  trainRows: number;
+  testRows: number;
+  hist_gradient_boosting: MulticlassScores & { baseline: number[] };
+  hist_gradient_boosting_early_stopping: MulticlassScores & { iterations: number; params: { max_iter: number } };
+  logistic_regression: MulticlassScores & { coef: number[][]; intercept: number[] };
+}
+
+const mref = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'flights-multiclass-sklearn.json'), 'utf8')) as MulticlassReference;
+
+/** The 3-class target of gen_flights_multiclass.py: on time or early, minor delay (≤ 15 min), late. */
+const bucket = (delay: Float64Array): Int32Array => Int32Array.from(delay, (d) => (d <= 0 ? 0 : d <= 15 ? 1 : 2));
+
+describe('quality vs scikit-learn on flights-200k, 3 delay classes (estimator layer)', () => {
+  let data: FlightsSplit;
+  let yTrain: Int32Array;
+  let yTest: Int32Array;
+  const classes = ['on_time', 'minor', 'late'];
+  beforeAll(() => {
+    data = loadFlights();
+    yTrain = bucket(data.train.delay);
+    yTest = bucket(data.test.delay);
+  });
+
+  it('uses the same split as the reference', () => {
+    expect(data.train.x.rows).toBe(mref.trainRows);
+    expect(data.test.x.rows).toBe(mref.testRows);
+  });
+
+  it('gradient boosting, 3 classes: macro OvR ROC-AUC and accuracy within 0.01 of HistGradientBoostingClassifier', async () => {
+    const est = await fitEstimator({ kind: 'gbt', task: 'multiclass', x: data.train.x, y: yTrain, numClasses: 3, hyperparams: { maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20 }, seed: 0 });
+    const model = est.kind === 'gbt' ? est.model : undefined;
+    if (model?.version !== 2) throw new Error('expected a multiclass gbt model');
+    // Same intercept-only start as sklearn (symmetric multinomial logit of the class priors).
+    mref.hist_gradient_boosting.baseline.forEach((b, k) => expect(Math.abs((model.baseline[k] as number) - b)).toBeLessThan(1e-9));
+    const ev = evaluateClassification(yTest, predictEstimator(est, data.test.x).proba as Float64Array, 3, classes);
+    console.log(`GBT 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.hist_gradient_boosting.rocAucOvr.toFixed(4)} / ${mref.hist_gradient_boosting.accuracy.toFixed(4)}`);
+    expect(Math.abs((ev.rocAuc as number) - mref.hist_gradient_boosting.rocAucOvr)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(ev.accuracy - mref.hist_gradient_boosting.accuracy)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(ev.logLoss - mref.hist_gradient_boosting.logLoss)).toBeLessThanOrEqual(0.005);
+  });
+
+  it('gradient boosting, 3 classes, early stopping: stops before max_iter like sklearn, within 0.01 ROC-AUC', async () => {
+    const r = mref.hist_gradient_boosting_early_stopping;
+    const est = await fitEstimator({ kind: 'gbt', task: 'multiclass', x: data.train.x, y: yTrain, numClasses: 3, hyperparams: { maxIter: 300, learningRate: 0.3, maxLeafNodes: 63, minSamplesLeaf: 5, earlyStopping: true }, seed: 0 });
+    const ev = evaluateClassification(yTest, predictEstimator(est, data.test.x).proba as Float64Array, 3, classes);
+    console.log(`GBT 3-class early stopping: ${est.fitInfo.iterations} iterations, AUC ${ev.rocAuc?.toFixed(4)} vs sklearn ${r.iterations} / ${r.rocAucOvr.toFixed(4)}`);
+    expect(est.fitInfo.stoppedEarly).toBe(true);
+    expect(est.fitInfo.iterations).toBeLessThan(r.params.max_iter);
+    expect(Math.abs((ev.rocAuc as number) - r.rocAucOvr)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(ev.accuracy - r.accuracy)).toBeLessThanOrEqual(0.01);
+  });
+
+  it('multinomial logistic regression (C = 1): ROC-AUC and accuracy within 0.01 of LogisticRegression, same coefficients', async () => {
+    const s = standardised(data);
+    const est = await fitEstimator({ kind: 'logistic_regression', task: 'multiclass', x: s.train.x, y: yTrain, numClasses: 3, hyperparams: { C: 1 } });
+    if (est.kind !== 'logistic_regression') throw new Error('expected a logistic model');
+    const ev = evaluateClassification(yTest, predictEstimator(est, s.test.x).proba as Float64Array, 3, classes);
+    console.log(`LR 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.logistic_regression.rocAucOvr.toFixed(4)} / ${mref.logistic_regression.accuracy.toFixed(4)}`);
+    expect(Math.abs((ev.rocAuc as number) - mref.logistic_regression.rocAucOvr)).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(ev.accuracy - mref.logistic_regression.accuracy)).toBeLessThanOrEqual(0.01);
+    // Same objective (sklearn's symmetric multinomial, l2 = 1 / (C · rows)), so the same optimum.
+    mref.logistic_regression.coef.forEach((row, k) => row.forEach((c, j) => expect(Math.abs((est.model.weights[k * 2 + j] as number) - c)).toBeLessThan(1e-3)));
+    mref.logistic_regression.intercept.forEach((b, k) => expect(Math.abs((est.model.intercepts[k] as number) - b)).toBeLessThan(1e-3));
   });
 });
