@@ -3,7 +3,7 @@
  * PRNG, and a binary label drawn from a logistic model with a nonlinear part (a sine, an
  * interaction and a step), so both a linear model and trees have something to learn.
  */
-import type { Matrix } from '../activities/ml/lib/logreg';
+import type { Matrix } from '../activities/ml/lib/matrix';
 import { createRng } from '../activities/ml/lib/random';
 
 export function makeClassification(rows: number, cols: number, seed: number): { x: Matrix; y: Int32Array } {

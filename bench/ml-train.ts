@@ -9,7 +9,7 @@
  */
 import { loadavg } from 'node:os';
 import { fitGbt, fitGbtMulticlass, gbtMulticlassProba, gbtProba } from '../activities/ml/lib/gbt';
-import type { Matrix } from '../activities/ml/lib/logreg';
+import type { Matrix } from '../activities/ml/lib/matrix';
 import { fitLogistic, logisticProba } from '../activities/ml/lib/logistic';
 import { rocAuc, rocAucOvr } from '../activities/ml/lib/metrics-auc';
 import { makeClassification } from './ml-data';

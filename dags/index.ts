@@ -8,5 +8,6 @@ import mlRetrain from './ml_retrain';
 import driftMonitor from './drift_monitor';
 import scheduledRetrain from './scheduled_retrain';
 import pythonTrain from './python_train';
+import batchPredict from './batch_predict';
 
-export const dags: DagDefinition[] = [exampleEtl, mlRetrain, driftMonitor, scheduledRetrain, pythonTrain] as DagDefinition[];
+export const dags: DagDefinition[] = [exampleEtl, mlRetrain, driftMonitor, scheduledRetrain, pythonTrain, batchPredict] as DagDefinition[];

@@ -1,192 +1,256 @@
 /**
- * The reference ML retraining DAG: multinomial logistic regression on a public dataset
- * (Palmer penguins from the `vega-datasets` npm package by default), tuned over a declared
- * grid by cross-validation, gated on test accuracy.
+ * The reference ML retraining DAG, on Palmer penguins (`vega-datasets` npm package) by default:
  *
- *   ingest ── validate ── split ── features ─┐
- *   candidates ──────────────────────────────┴─ tune[*] ── train_best ── evaluate ── gate ─┬─ register ─┐
- *                                                                                          └─ rejected ─┴─ report
+ *   ingest ── validate ── split ──────────────────────────────┐
+ *   candidates ─── tune[*] (k-fold CV per trial) ── train_best ── evaluate ── gate ─┬─ register ─┐
+ *                                                                                    └─ rejected ─┴─ report
  *
- * Data moves between tasks as S3 artifacts under `${prefix}runs/ml_retrain/<workflowId>/`;
- * task outputs are references and small summaries. Later work deepens each step (a model
- * registry with versions and aliases, real data validation, gradient boosting, drift baselines).
+ * ingest      the run's slice of the source (key template / data-interval filter) → Arrow dataset
+ * validate    declared schema + statistics + anomalies (TFDV-like); blocking anomalies fail the run
+ * split       stratified, random or time-based; settles the task (binary / multiclass / regression)
+ * tune        one instance per trial of the grid / random search; the feature pipeline is refitted per fold
+ * train_best  the best trial by its CV metric, fitted on the whole train split → tideflow.model artifact
+ * evaluate    candidate and the current champion, on the same test rows
+ * gate        TFX blessing: value thresholds, and change thresholds vs the champion
+ * register    a registry version with lineage; promoted to the champion alias when `promote`
+ * report      a self-contained HTML report
+ * Data moves as S3 artifacts under `${prefix}runs/ml_retrain/<workflowId>/`; outputs are references and small summaries.
  */
 import { z } from 'zod';
-import { gatePasses } from '../activities/ml/lib/gate';
+import { metricNameSchema } from '../activities/ml/lib/evaluation';
+import { featurePipelineSpecSchema, type FeaturePipelineSpecInput } from '../activities/ml/lib/feature-pipeline/spec';
+import { decideGate } from '../activities/ml/lib/gate';
+import { searchSpecSchema } from '../activities/ml/lib/search-space';
+import { dataSchema, type DataSchemaInput } from '../activities/ml/lib/validation/schema';
+import { driftAlertsParam } from './params/drift-alerts';
 import { defineDag } from './define';
 
-const DEFAULT_FEATURES = {
-  numeric: ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'],
-  categorical: ['island', 'sex'],
+const NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
+const CATEGORICAL = ['island', 'sex'];
+
+const PENGUINS_SCHEMA: DataSchemaInput = {
+  columns: {
+    species: { type: 'string', nullable: false, categories: ['Adelie', 'Chinstrap', 'Gentoo'] },
+    island: { type: 'string', nullable: false, categories: ['Biscoe', 'Dream', 'Torgersen'] },
+    beak_length_mm: { type: 'number', min: 25, max: 70, maxMissingFraction: 0.05 },
+    beak_depth_mm: { type: 'number', min: 10, max: 25, maxMissingFraction: 0.05 },
+    flipper_length_mm: { type: 'number', min: 150, max: 250, maxMissingFraction: 0.05 },
+    body_mass_g: { type: 'number', min: 2000, max: 7000, maxMissingFraction: 0.05 },
+    sex: { type: 'string', categories: ['MALE', 'FEMALE'], maxMissingFraction: 0.1 },
+  },
+  minRows: 100,
+  newColumns: 'warning',
 };
-const DEFAULT_GRID = { l2: [0.001, 0.01, 0.1], learningRate: [0.1, 0.5], epochs: [500] };
-const column = z.string().min(1);
+
+const PENGUINS_FEATURES: FeaturePipelineSpecInput = {
+  features: [...NUMERIC, ...CATEGORICAL],
+  steps: [
+    { op: 'impute', columns: NUMERIC, strategy: 'median' },
+    { op: 'standardize', columns: NUMERIC },
+    { op: 'impute', columns: CATEGORICAL, strategy: 'most_frequent' },
+    { op: 'onehot', columns: CATEGORICAL, handleUnknown: 'ignore' },
+  ],
+};
+
+const DEFAULT_SEARCH: z.input<typeof searchSpecSchema> = {
+  strategy: 'grid',
+  space: [
+    { kind: 'logistic_regression', params: { C: [0.1, 1, 10] } },
+    { kind: 'gbt', params: { learningRate: [0.1], maxIter: [50], minSamplesLeaf: [10] } },
+  ],
+};
+
+const threshold = z
+  .object({
+    metric: z.string().min(1),
+    higherIsBetter: z.boolean().optional(),
+    lower: z.number().optional(),
+    upper: z.number().optional(),
+    absoluteChange: z.number().optional(),
+    relativeChange: z.number().optional(),
+  })
+  .strict()
+  .refine((t) => [t.lower, t.upper, t.absoluteChange, t.relativeChange].some((v) => v !== undefined), 'a threshold needs lower, upper, absoluteChange or relativeChange');
 
 export const mlRetrainParams = z.object({
-  /** npm:<package>/<file>, s3://bucket/key, http(s)://…, file:///… or a path on the worker. */
+  /** npm:<package>/<file>, s3://bucket/key, http(s)://…, file:///… or a path; {{ds}}-style placeholders; '/' at the end = a partition folder. */
   source: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
   /** Rename source columns to snake_case ("Beak Length (mm)" → "beak_length_mm") before anything else. */
   normalizeColumns: z.boolean().default(true),
-  target: column.default('species'),
-  features: z
-    .object({ numeric: z.array(column).default(DEFAULT_FEATURES.numeric), categorical: z.array(column).default(DEFAULT_FEATURES.categorical) })
-    .default(DEFAULT_FEATURES),
   /** Cell values that mean "missing" besides null and blanks; the penguins data uses '.' once. */
   missingValues: z.array(z.string()).default(['NA', '.']),
-  minRows: z.number().int().min(2).default(100),
-  testFraction: z.number().gt(0).lt(1).default(0.2),
-  seed: z.number().int().min(0).max(0xffffffff).default(42),
-  folds: z.number().int().min(2).max(20).default(3),
-  grid: z
+  /** Keep only rows whose timestamp is in the run's data interval. */
+  timestampColumn: z.string().min(1).optional(),
+  target: z.string().min(1).default('species'),
+  task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto'),
+  /** Binary tasks: the positive class (default: the second label in sorted order, as sklearn). */
+  positiveClass: z.string().optional(),
+  /** The declared data schema (docs/data-validation.md). */
+  schema: dataSchema.prefault(PENGUINS_SCHEMA),
+  /** Compare the row count with the previous successful run's ('auto'), a number, or not at all (null). */
+  previousRowCount: z.union([z.literal('auto'), z.number().int().min(0), z.null()]).default('auto'),
+  /** The feature pipeline (docs/feature-pipeline.md), fitted on the train split only. */
+  features: featurePipelineSpecSchema.prefault(PENGUINS_FEATURES),
+  split: z
     .object({
-      l2: z.array(z.number().nonnegative()).min(1).default(DEFAULT_GRID.l2),
-      learningRate: z.array(z.number().positive()).min(1).default(DEFAULT_GRID.learningRate),
-      epochs: z.array(z.number().int().min(1).max(100_000)).min(1).default(DEFAULT_GRID.epochs),
+      strategy: z.enum(['stratified', 'random', 'time']).default('stratified'),
+      testFraction: z.number().gt(0).lt(1).default(0.2),
+      timeColumn: z.string().min(1).optional(),
     })
-    .default(DEFAULT_GRID)
-    .refine((g) => g.l2.length * g.learningRate.length * g.epochs.length <= 64, 'the grid may hold at most 64 candidates'),
-  /** The cross-validation metric train_best picks the winning candidate by. */
-  selectBy: z.enum(['cvAccuracy', 'cvLogLoss']).default('cvAccuracy'),
-  /** The gate registers the model only when its test accuracy reaches this. */
-  minAccuracy: z.number().min(0).max(1).default(0.9),
+    .refine((s) => s.strategy !== 'time' || s.timeColumn !== undefined, "strategy 'time' needs timeColumn")
+    .default({ strategy: 'stratified', testFraction: 0.2 }),
+  /** Grid or random search over estimators and hyperparameters (docs/ml-models.md). */
+  search: searchSpecSchema.prefault(DEFAULT_SEARCH),
+  folds: z.number().int().min(2).max(20).default(3),
+  /** The cross-validation metric the best trial is chosen by. */
+  selectBy: metricNameSchema.default('accuracy'),
+  seed: z.number().int().min(0).max(0xffffffff).default(42),
+  /** TFX-style blessing (docs: README "Gate"): value thresholds, and change thresholds vs the champion. */
+  thresholds: z.array(threshold).default([
+    { metric: 'accuracy', lower: 0.9 },
+    { metric: 'accuracy', absoluteChange: -0.02 },
+  ]),
+  /** The registry alias a blessed model is promoted to, and that the candidate is compared with; null: register only, compare with nothing. */
+  championAlias: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).nullable().default('champion'),
+  /** Promote a blessed model to `championAlias`. */
+  promote: z.boolean().default(true),
   modelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (an S3 key segment)').default('penguins'),
-  /** Set by the retraining controller on drift-triggered runs: the alerts that caused this retrain (kept in the run's params). */
-  driftAlerts: z
-    .array(
-      z.object({
-        fingerprint: z.string(),
-        reason: z.string(),
-        source: z.string(),
-        labels: z.record(z.string(), z.string()).optional(),
-        receivedAt: z.string().optional(),
-      }),
-    )
-    .max(100)
-    .optional(),
+  /** Set by the retraining controller on drift-triggered runs: the alerts that caused this retrain. */
+  driftAlerts: driftAlertsParam,
 });
 
 export default defineDag(
   {
     id: 'ml_retrain',
-    description: 'Retrain, evaluate and gate a softmax classifier (penguin species by default).',
+    description: 'Retrain, evaluate against the champion, gate, register and report a model (penguin species by default).',
     tags: ['ml', 'example'],
     params: mlRetrainParams,
     maxActiveTasks: 4,
     defaults: {
-      startToCloseTimeout: '2 minutes',
-      // The ML code throws RangeError for bad data or settings: retrying cannot help.
-      retry: { maxAttempts: 3, initialInterval: '2s', nonRetryableErrorTypes: ['RangeError'] },
+      startToCloseTimeout: '5 minutes',
+      // Bad data or settings fail non-retryably; other errors (S3, a lost worker) are retried.
+      retry: { maxAttempts: 3, initialInterval: '2s' },
     },
   },
   (dag) => {
     const ingest = dag.task('ingest', {
-      activity: 'mlIngestDataset',
-      startToCloseTimeout: '5 minutes',
+      activity: 'mlIngest',
       retry: { maxAttempts: 4, initialInterval: '5s', maxInterval: '1 minute' },
-      input: ({ params }) => ({ source: params.source, normalizeColumns: params.normalizeColumns }),
-    });
-    const validate = dag.task('validate', {
-      activity: 'mlValidateDataset',
-      upstream: [ingest],
-      input: ({ params, upstream }) => ({
-        dataset: upstream.ingest,
-        target: params.target,
-        features: params.features,
-        minRows: params.minRows,
+      heartbeatTimeout: '1 minute',
+      input: ({ params }) => ({
+        source: params.source,
+        normalizeColumns: params.normalizeColumns,
         missingValues: params.missingValues,
+        ...(params.timestampColumn !== undefined && { timestampColumn: params.timestampColumn }),
       }),
     });
-    const split = dag.task('split', {
-      activity: 'mlSplitDataset',
-      upstream: [validate],
-      input: ({ params, upstream }) => ({ dataset: upstream.validate.dataset, target: params.target, testFraction: params.testFraction, seed: params.seed }),
+    const validate = dag.task('validate', {
+      activity: 'mlValidate',
+      upstream: [ingest],
+      input: ({ params, upstream }) => ({ dataset: upstream.ingest, schema: params.schema, previousRowCount: params.previousRowCount }),
     });
-    const features = dag.task('features', {
-      activity: 'mlFitFeatures',
-      upstream: [validate, split],
-      input: ({ params, upstream }) => ({ dataset: upstream.validate.dataset, split: upstream.split.split, features: params.features }),
+    const split = dag.task('split', {
+      activity: 'mlSplit',
+      upstream: [validate],
+      input: ({ params, upstream }) => ({
+        dataset: upstream.validate.dataset,
+        target: params.target,
+        task: params.task,
+        strategy: params.split.strategy,
+        testFraction: params.split.testFraction,
+        seed: params.seed,
+        ...(params.split.timeColumn !== undefined && { timeColumn: params.split.timeColumn }),
+      }),
     });
     const candidates = dag.task('candidates', {
-      activity: 'mlExpandGrid',
-      description: 'Expand the declared hyperparameter grid, one item per tune instance.',
-      input: ({ params }) => ({ grid: params.grid }),
+      activity: 'mlExpandSearch',
+      description: 'Expand the declared search (grid or random) into one item per tune instance.',
+      input: ({ params }) => ({ search: params.search, seed: params.seed }),
     });
     const tune = dag.map('tune', {
-      activity: 'mlTuneCandidate',
+      activity: 'mlTuneTrial',
       over: candidates,
-      upstream: [validate, split, features],
+      upstream: [validate, split],
       maxParallel: 4,
       startToCloseTimeout: '30 minutes',
-      heartbeatTimeout: '30s',
+      heartbeatTimeout: '1 minute',
       input: ({ item, params, upstream }) => ({
-        config: item,
+        trial: item,
         dataset: upstream.validate.dataset,
         split: upstream.split.split,
         target: params.target,
+        task: upstream.split.task,
+        classes: upstream.split.classes,
         features: params.features,
-        classes: upstream.validate.classes,
         folds: params.folds,
         seed: params.seed,
+        metric: params.selectBy,
       }),
     });
     const trainBest = dag.task('train_best', {
-      activity: 'mlTrainBest',
-      upstream: [tune, validate, split, features],
+      activity: 'mlTrainModel',
+      upstream: [tune, validate, split],
       startToCloseTimeout: '30 minutes',
-      heartbeatTimeout: '30s',
+      heartbeatTimeout: '1 minute',
       input: ({ params, upstream }) => ({
         trials: upstream.tune,
-        selectBy: params.selectBy,
+        metric: params.selectBy,
         dataset: upstream.validate.dataset,
         split: upstream.split.split,
-        pipeline: upstream.features.pipeline,
         target: params.target,
-        classes: upstream.validate.classes,
+        task: upstream.split.task,
+        classes: upstream.split.classes,
+        features: params.features,
         seed: params.seed,
         modelName: params.modelName,
       }),
     });
     const evaluate = dag.task('evaluate', {
-      activity: 'mlEvaluateModel',
+      activity: 'mlEvaluate',
       upstream: [trainBest, validate, split],
-      input: ({ upstream }) => ({ model: upstream.train_best.model, dataset: upstream.validate.dataset, split: upstream.split.split }),
+      input: ({ params, upstream }) => ({
+        model: upstream.train_best.model,
+        dataset: upstream.validate.dataset,
+        split: upstream.split.split,
+        championAlias: params.championAlias,
+        ...(params.positiveClass !== undefined && { positiveClass: params.positiveClass }),
+      }),
     });
     const gate = dag.empty('gate', {
       upstream: [evaluate],
-      description: 'Register the model only if it reaches the thresholds on the test split.',
-      branch: (up, ctx) => (gatePasses(up.evaluate, ctx.params) ? 'register' : 'rejected'),
+      description: 'Bless the candidate (value thresholds, and change thresholds vs the champion) or reject it.',
+      branch: (up, ctx) => (decideGate(up.evaluate.metrics, ctx.params.thresholds, up.evaluate.champion).blessed ? 'register' : 'rejected'),
     });
     const register = dag.task('register', {
-      activity: 'mlRegisterCandidate',
-      upstream: [gate, trainBest, evaluate, ingest, validate, split, features],
+      activity: 'mlRegister',
+      upstream: [gate, trainBest, evaluate, ingest, split],
       input: ({ params, upstream }) => ({
         modelName: params.modelName,
         model: upstream.train_best.model,
-        metrics: upstream.evaluate,
-        lineage: {
-          source: params.source,
-          rawDataset: upstream.ingest,
-          cleanDataset: upstream.validate.dataset,
-          split: upstream.split.split,
-          pipeline: upstream.features.pipeline,
-        },
+        metrics: upstream.evaluate.metrics,
+        gateSummary: decideGate(upstream.evaluate.metrics, params.thresholds, upstream.evaluate.champion).summary,
+        promoteTo: params.promote ? params.championAlias : null,
+        lineage: { source: upstream.ingest.source, dataset: upstream.ingest, split: upstream.split.split },
       }),
     });
     const rejected = dag.task('rejected', {
-      activity: 'mlRejectCandidate',
+      activity: 'mlReject',
       upstream: [gate, evaluate],
-      input: ({ params, upstream }) => ({ modelName: params.modelName, metrics: upstream.evaluate, thresholds: { minAccuracy: params.minAccuracy } }),
+      input: ({ params, upstream }) => ({ modelName: params.modelName, metrics: upstream.evaluate.metrics, thresholds: params.thresholds, champion: upstream.evaluate.champion }),
     });
     dag.task('report', {
-      activity: 'mlWriteRunReport',
-      upstream: [register, rejected, validate, split, tune, trainBest, evaluate],
+      activity: 'mlReport',
+      upstream: [register, rejected, ingest, validate, split, tune, trainBest, evaluate],
       triggerRule: 'none_failed_min_one_success',
-      input: ({ upstream }) => ({
+      input: ({ params, upstream }) => ({
+        modelName: params.modelName,
+        ingest: upstream.ingest,
         validation: upstream.validate,
         split: upstream.split,
         trials: upstream.tune,
         training: upstream.train_best,
-        metrics: upstream.evaluate,
+        evaluation: upstream.evaluate,
+        thresholds: params.thresholds,
         // The branch not taken is skipped and has no output.
         registered: upstream.register ?? null,
         rejected: upstream.rejected ?? null,

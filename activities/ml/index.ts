@@ -1,34 +1,34 @@
 /**
- * The ML retraining activities, built around one artifact store. `mlActivities` (registered
- * in activities/index.ts) uses the process-wide store from the environment; tests and
- * workers that already hold an S3 client can call `createMlActivities` with their own.
+ * The ML lifecycle activities, built around one artifact store. `mlActivities` (registered in
+ * activities/index.ts) uses the process-wide store from the environment; tests and workers that
+ * already hold an S3 client can call `createMlActivities` with their own.
  */
-import { evaluateModel } from './evaluate';
-import { fitFeatures } from './features';
-import { expandHyperparameterGrid } from './grid';
-import { ingestDataset } from './ingest';
-import { registerCandidate } from './register';
-import { rejectCandidate } from './reject';
-import { writeRunReport } from './report';
-import { splitDataset } from './split';
+import { evaluateModel } from './evaluate-model';
+import { expandSearchTrials } from './expand-search';
+import { ingestData } from './ingest-data';
+import { predictBatch } from './predict-batch';
+import { registerModel } from './register-model';
+import { rejectModel } from './reject-model';
+import { splitData } from './split-data';
 import { storeFromEnv, type StoreProvider } from './store';
-import { trainBestModel } from './train-best';
-import { tuneCandidate } from './tune';
-import { validateDataset } from './validate';
+import { trainModel } from './train-model';
+import { tuneTrial } from './tune-trial';
+import { validateData } from './validate-data';
+import { writeRunReport } from './write-report';
 
 export function createMlActivities(store: StoreProvider) {
   return {
-    mlIngestDataset: ingestDataset(store),
-    mlValidateDataset: validateDataset(store),
-    mlSplitDataset: splitDataset(store),
-    mlFitFeatures: fitFeatures(store),
-    mlExpandGrid: expandHyperparameterGrid,
-    mlTuneCandidate: tuneCandidate(store),
-    mlTrainBest: trainBestModel(store),
-    mlEvaluateModel: evaluateModel(store),
-    mlRegisterCandidate: registerCandidate(store),
-    mlRejectCandidate: rejectCandidate,
-    mlWriteRunReport: writeRunReport(store),
+    mlIngest: ingestData(store),
+    mlValidate: validateData(store),
+    mlSplit: splitData(store),
+    mlExpandSearch: expandSearchTrials,
+    mlTuneTrial: tuneTrial(store),
+    mlTrainModel: trainModel(store),
+    mlEvaluate: evaluateModel(store),
+    mlRegister: registerModel(store),
+    mlReject: rejectModel,
+    mlReport: writeRunReport(store),
+    mlPredict: predictBatch(store),
   };
 }
 

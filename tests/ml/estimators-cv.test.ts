@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { bestTrial, crossValidate, foldsFor, kFolds, stratifiedFoldIds, type FoldData } from '../../activities/ml/lib/cv';
 import { fitEstimator, predictEstimator } from '../../activities/ml/lib/estimators';
 import { evaluateClassification } from '../../activities/ml/lib/evaluation';
-import type { Matrix } from '../../activities/ml/lib/logreg';
+import type { Matrix } from '../../activities/ml/lib/matrix';
 import { createRng } from '../../activities/ml/lib/random';
 
 const N = 600;

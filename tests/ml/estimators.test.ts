@@ -10,7 +10,7 @@ import {
 } from '../../activities/ml/lib/estimators';
 import { fitGbt, gbtProba, gbtRaw, gbtToJson } from '../../activities/ml/lib/gbt';
 import { fitLogistic, logisticProba } from '../../activities/ml/lib/logistic';
-import type { Matrix } from '../../activities/ml/lib/logreg';
+import type { Matrix } from '../../activities/ml/lib/matrix';
 import { fitRidge, ridgePredict } from '../../activities/ml/lib/ridge';
 import { createRng } from '../../activities/ml/lib/random';
 

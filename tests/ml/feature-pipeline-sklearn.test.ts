@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput } from '../../activities/ml/lib/feature-pipeline';
 import type { Frame, FrameColumn } from '../../activities/ml/lib/frame';
-import type { Matrix } from '../../activities/ml/lib/logreg';
+import type { Matrix } from '../../activities/ml/lib/matrix';
 
 type Cell = number | string | null;
 interface Case {

@@ -15,7 +15,7 @@ import {
 import { calendarParts } from '../../activities/ml/lib/feature-pipeline/steps/date-parts';
 import { medianInPlace } from '../../activities/ml/lib/feature-pipeline/steps/impute';
 import { type Frame, frameFromRows, takeRows } from '../../activities/ml/lib/frame';
-import type { Matrix } from '../../activities/ml/lib/logreg';
+import type { Matrix } from '../../activities/ml/lib/matrix';
 
 const rowsOf = (m: Matrix): number[][] => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 

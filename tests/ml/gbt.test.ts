@@ -4,7 +4,7 @@ import { fitGbt, fitGbtAsync, gbtFromJson, gbtProba, gbtRaw, gbtToJson } from '.
 import { rocAuc } from '../../activities/ml/lib/metrics-auc';
 import { rmse } from '../../activities/ml/lib/metrics-regression';
 import { createRng } from '../../activities/ml/lib/random';
-import type { Matrix } from '../../activities/ml/lib/logreg';
+import type { Matrix } from '../../activities/ml/lib/matrix';
 
 function randomMatrix(n: number, d: number, seed: number): Matrix {
   const r = createRng(seed);

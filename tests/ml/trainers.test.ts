@@ -4,7 +4,7 @@ import { fitLogistic, logisticFromJson, logisticProba, logisticToJson } from '..
 import { choleskySolve, fitRidge, ridgeFromJson, ridgePredict, ridgeToJson } from '../../activities/ml/lib/ridge';
 import { accuracy, argmaxRows } from '../../activities/ml/lib/metrics';
 import { createRng } from '../../activities/ml/lib/random';
-import type { Matrix } from '../../activities/ml/lib/logreg';
+import type { Matrix } from '../../activities/ml/lib/matrix';
 
 function randomMatrix(n: number, d: number, seed: number): Matrix {
   const r = createRng(seed);

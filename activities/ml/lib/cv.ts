@@ -10,7 +10,7 @@
 import type { Estimator, Task } from './estimators/types';
 import { predictEstimator } from './estimators/predict';
 import { checkMetricForTask, evaluateClassification, evaluateRegression, METRIC_NAMES, metricValue, METRICS, type MetricName } from './evaluation';
-import type { Matrix } from './logreg';
+import type { Matrix } from './matrix';
 import { createRng } from './random';
 import { stratifiedFolds } from './split';
 

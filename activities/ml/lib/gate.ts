@@ -11,10 +11,9 @@
  *    when a change threshold needs it
  */
 
-/** Metrics where smaller is better; every other metric is higher-is-better. */
-const LOWER_IS_BETTER = new Set(['log_loss', 'logLoss', 'rmse', 'mae', 'mse', 'brier']);
+import { higherIsBetter } from './metric-direction';
 
-export const higherIsBetter = (metric: string): boolean => !LOWER_IS_BETTER.has(metric);
+export { higherIsBetter };
 
 export interface MetricThreshold {
   metric: string;

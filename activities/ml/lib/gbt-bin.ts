@@ -5,7 +5,7 @@
  * when edges[b − 1] < v ≤ edges[b]; NaN goes to the reserved bin 255 (always right of a split).
  */
 import { createRng } from './random';
-import type { Matrix } from './logreg';
+import type { Matrix } from './matrix';
 
 export const MISSING_BIN = 255;
 const SUBSAMPLE = 200_000;

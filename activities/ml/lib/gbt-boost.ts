@@ -14,7 +14,7 @@
 import { applyBins, fitBinEdges, type BinEdges } from './gbt-bin';
 import { HistogramPool, sharedFloat64, sharedUint32, sharedUint8 } from './gbt-pool';
 import { addLeafValues, growTree, type GrowInput, type Tree, type TreeParams } from './gbt-tree';
-import type { Matrix } from './logreg';
+import type { Matrix } from './matrix';
 import { createRng, shuffled } from './random';
 import { stratifiedSplit } from './split';
 

@@ -10,7 +10,7 @@
  * stopping, the validation rows).
  */
 import { addTreeScores, boostSteps, sigmoid, type BoostResult, type GbtLoss, type GbtOptions, type GbtTree } from './gbt-boost';
-import type { Matrix } from './logreg';
+import type { Matrix } from './matrix';
 
 export type { GbtLoss, GbtOptions, GbtTree } from './gbt-boost';
 export { gbtFromJson, gbtModelFromJson, gbtToJson } from './gbt-json';

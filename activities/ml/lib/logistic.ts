@@ -11,7 +11,7 @@
  *     "intercepts": number[] (1 or K) }
  */
 import { minimizeLbfgs } from './lbfgs';
-import type { Matrix } from './logreg';
+import type { Matrix } from './matrix';
 
 export interface LogisticModel {
   numClasses: number;

@@ -8,7 +8,7 @@
  *   { "format": "tideflow.linear-regression", "version": 1, "numFeatures": d, "alpha": α,
  *     "weights": number[d], "intercept": number }
  */
-import type { Matrix } from './logreg';
+import type { Matrix } from './matrix';
 
 export interface RidgeModel {
   numFeatures: number;

@@ -7,7 +7,7 @@
 import { fitGbtAsync, fitGbtMulticlassAsync, type AnyGbtModel } from '../gbt';
 import type { GbtOptions } from '../gbt-boost';
 import { fitLogistic } from '../logistic';
-import type { Matrix } from '../logreg';
+import type { Matrix } from '../matrix';
 import { fitRidge } from '../ridge';
 import { validateHyperparams } from './hyperparams';
 import { EstimatorInputError, type Estimator, type EstimatorKind, type FitEstimatorInput, type Hyperparams, type Task } from './types';

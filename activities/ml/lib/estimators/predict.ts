@@ -4,7 +4,7 @@
  */
 import { gbtMulticlassProba, gbtProba, gbtRaw } from '../gbt';
 import { logisticProba } from '../logistic';
-import type { Matrix } from '../logreg';
+import type { Matrix } from '../matrix';
 import { argmaxRows } from '../metrics';
 import { ridgePredict } from '../ridge';
 import { EstimatorInputError, type Estimator, type Prediction } from './types';

@@ -5,7 +5,7 @@
  */
 import type { AnyGbtModel } from '../gbt';
 import type { LogisticModel } from '../logistic';
-import type { Matrix } from '../logreg';
+import type { Matrix } from '../matrix';
 import type { RidgeModel } from '../ridge';
 
 export type EstimatorKind = 'logistic_regression' | 'linear_regression' | 'gbt';

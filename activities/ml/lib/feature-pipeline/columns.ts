@@ -4,7 +4,7 @@
  * and one-hot, so the final check is where "still missing" is reported, once, by feature name.
  */
 import type { FrameColumn, NumericColumn, StringColumn } from '../frame';
-import type { Matrix } from '../logreg';
+import type { Matrix } from '../matrix';
 import { FeaturePipelineError, stepLabel } from './spec';
 
 /** A working column; `group` is the input column a one-hot output came from (so `drop` can remove them all). */

@@ -4,7 +4,7 @@
  * JSON-serializable; `transformFeatures` applies it unchanged to any other rows.
  */
 import { type Frame, getColumn, schemaOf } from '../frame';
-import type { Matrix } from '../logreg';
+import type { Matrix } from '../matrix';
 import { type StepContext, WorkingSet, checkFinalColumns, toMatrix } from './columns';
 import { FITTED_FORMAT, FITTED_VERSION, type FittedFeaturePipeline } from './fitted';
 import { planFeatureSpec } from './plan';

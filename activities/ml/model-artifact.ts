@@ -1,0 +1,117 @@
+/**
+ * The model artifact, `tideflow.model` version 1: everything needed to score raw rows, in one
+ * JSON document — the target and classes, the fitted feature pipeline
+ * (`tideflow.feature-pipeline`) and the estimator (`tideflow.estimator`), plus how it was
+ * trained. Batch prediction and champion re-scoring read only this (docs/ml-models.md).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { estimatorFromJson, EstimatorInputError, predictEstimator, type Estimator, type EstimatorJson, type Prediction, type Task } from './lib/estimators';
+import { FeaturePipelineError, parseFittedPipeline, transformFeatures, type FittedFeaturePipeline } from './lib/feature-pipeline';
+import { categoryAt, getColumn, type Frame } from './lib/frame';
+import { getArtifact, type ArtifactStore } from './store';
+import type { ArtifactRef } from './types';
+
+export const MODEL_FORMAT = 'tideflow.model';
+export const MODEL_VERSION = 1;
+
+export interface ModelArtifact {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  modelName: string;
+  task: Task;
+  target: string;
+  /** Classification: labels by class index (binary: classes[1] is the positive class). */
+  classes: string[];
+  pipeline: FittedFeaturePipeline;
+  estimator: EstimatorJson;
+  trial: { index: number; kind: string; hyperparams: Record<string, unknown> };
+  training: { rows: number; dataset: string; split: string; seed: number; dagId: string; workflowId: string };
+}
+
+/** A model ready to score: the artifact with its pipeline and estimator parsed. */
+export interface LoadedModel {
+  artifact: ModelArtifact;
+  pipeline: FittedFeaturePipeline;
+  estimator: Estimator;
+}
+
+const envelope = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.literal(MODEL_VERSION),
+  modelName: z.string(),
+  task: z.enum(['binary', 'multiclass', 'regression']),
+  target: z.string(),
+  classes: z.array(z.string()),
+  pipeline: z.unknown(),
+  estimator: z.unknown(),
+  trial: z.object({ index: z.number(), kind: z.string(), hyperparams: z.record(z.string(), z.unknown()) }),
+  training: z.object({ rows: z.number(), dataset: z.string(), split: z.string(), seed: z.number(), dagId: z.string(), workflowId: z.string() }),
+});
+
+const invalid = (uri: string, why: string): ApplicationFailure => ApplicationFailure.nonRetryable(`${uri} is not a usable tideflow.model: ${why}`, 'InvalidArtifact');
+
+/** Parse and check a model document; `uri` names it in errors. */
+export function loadModel(doc: unknown, uri: string): LoadedModel {
+  const format = (doc as { format?: unknown } | null)?.format;
+  const version = (doc as { version?: unknown } | null)?.version;
+  if (format !== MODEL_FORMAT) throw invalid(uri, `format is ${JSON.stringify(format)}, expected '${MODEL_FORMAT}'`);
+  if (version !== MODEL_VERSION) throw invalid(uri, `version ${JSON.stringify(version)} is not supported (this worker reads version ${MODEL_VERSION})`);
+  const parsed = envelope.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(uri, issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid');
+  }
+  try {
+    const pipeline = parseFittedPipeline(parsed.data.pipeline);
+    const estimator = estimatorFromJson(parsed.data.estimator);
+    if (estimator.numFeatures !== pipeline.featureNames.length) throw new RangeError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
+    if (estimator.task !== parsed.data.task) throw new RangeError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
+    return { artifact: parsed.data as ModelArtifact, pipeline, estimator };
+  } catch (err) {
+    throw invalid(uri, (err as Error).message);
+  }
+}
+
+export async function readModel(store: ArtifactStore, ref: ArtifactRef): Promise<LoadedModel> {
+  return loadModel(await getArtifact(store, ref), ref.uri);
+}
+
+/** Turn bad-input errors of the ML library into non-retryable task failures (other errors stay retryable). */
+export function asTaskFailure(err: unknown, where: string): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof FeaturePipelineError || err instanceof EstimatorInputError || err instanceof RangeError) {
+    return ApplicationFailure.nonRetryable(`${where}: ${err.message}`, err.name === 'Error' ? 'InvalidInput' : err.name);
+  }
+  return err;
+}
+
+/** Score a frame: the fitted pipeline's features (validated against what it was fitted on), then the estimator. */
+export function predictFrame(model: LoadedModel, frame: Frame): Prediction {
+  const { matrix } = transformFeatures(model.pipeline, frame);
+  return predictEstimator(model.estimator, matrix);
+}
+
+/**
+ * The target as the estimators want it: class indices (in `classes` order) or numbers. A label
+ * outside `classes` or a missing target is an error naming the row, never silently dropped.
+ */
+export function encodeTarget(frame: Frame, target: string, task: Task, classes: readonly string[]): Int32Array | Float64Array {
+  const col = getColumn(frame, target);
+  if (task === 'regression') {
+    if (col.type !== 'number') throw new RangeError(`target '${target}' holds ${col.type} values: regression needs numbers`);
+    col.values.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new RangeError(`target '${target}' is ${v} at row ${i}`);
+    });
+    return col.values;
+  }
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const y = new Int32Array(frame.rows);
+  for (let i = 0; i < frame.rows; i++) {
+    const label = categoryAt(col, i);
+    const k = label === null ? undefined : index.get(label);
+    if (k === undefined) throw new RangeError(`target '${target}' at row ${i} is ${JSON.stringify(label)}, not one of the classes ${classes.slice(0, 20).join(', ')}`);
+    y[i] = k;
+  }
+  return y;
+}

@@ -1,0 +1,93 @@
+/**
+ * predict: score a dataset with a registered model version, chosen by alias (e.g. 'champion')
+ * or number, and write the predictions as a dataset artifact (Arrow): the passthrough columns,
+ * `prediction`, and for classifiers one `proba_<class>` column per class. The version used is
+ * in the output, so a later promotion never makes it ambiguous which model scored the batch.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
+import type { TaskContext } from '../context';
+import { readDataset, writeDataset, type DatasetRef } from './dataset';
+import { getColumn, type Frame, type FrameColumn } from './lib/frame';
+import { asTaskFailure, predictFrame, readModel } from './model-artifact';
+import { runArtifactKey, type StoreProvider } from './store';
+
+export interface PredictBatchInput {
+  modelName: string;
+  /** Exactly one of alias and version. */
+  alias?: string;
+  version?: number;
+  dataset: DatasetRef;
+  /** Input columns copied next to the predictions (ids, timestamps, the label when present); default: all. */
+  passthrough?: string[];
+}
+
+export interface PredictBatchOutput {
+  predictions: DatasetRef;
+  modelName: string;
+  version: number;
+  task: string;
+  rows: number;
+  /** Classification: predicted rows per class; regression: mean, min, max of the predictions. */
+  summary: Record<string, number>;
+}
+
+export function predictBatch(store: StoreProvider) {
+  return async (input: PredictBatchInput, ctx: TaskContext): Promise<PredictBatchOutput> => {
+    if ((input.alias === undefined) === (input.version === undefined)) {
+      throw ApplicationFailure.nonRetryable('predict needs exactly one of alias and version', 'InvalidInput');
+    }
+    const s = store();
+    let version;
+    try {
+      version = input.alias !== undefined ? await getVersionByAlias(s, input.modelName, input.alias) : await getVersion(s, input.modelName, input.version as number);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw ApplicationFailure.nonRetryable(err.message, 'ModelNotFound');
+      throw err;
+    }
+    if (version.status !== 'ready' || version.deletedAt !== undefined) {
+      throw ApplicationFailure.nonRetryable(`version ${version.version} of ${version.name} is ${version.deletedAt ? 'deleted' : version.status}`, 'ModelNotFound');
+    }
+    const [model, frame] = await Promise.all([readModel(s, version.model), readDataset(s, input.dataset)]);
+    const a = model.artifact;
+    let columns: FrameColumn[];
+    const summary: Record<string, number> = {};
+    try {
+      const pred = predictFrame(model, frame);
+      const keep = (input.passthrough ?? frame.columns.map((c) => c.name)).map((n) => getColumn(frame, n));
+      if (a.task === 'regression') {
+        columns = [...keep, { name: 'prediction', type: 'number', values: pred.values }];
+        let sum = 0;
+        let min = Infinity;
+        let max = -Infinity;
+        for (const v of pred.values) {
+          sum += v;
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+        Object.assign(summary, { mean: sum / Math.max(1, frame.rows), min, max });
+      } else {
+        const k = a.classes.length;
+        const labels = Array.from(pred.values, (c) => a.classes[c] ?? null);
+        for (const l of labels) if (l !== null) summary[l] = (summary[l] ?? 0) + 1;
+        const proba = a.classes.map((cls, c): FrameColumn => {
+          const values = new Float64Array(frame.rows);
+          for (let i = 0; i < frame.rows; i++) values[i] = pred.proba?.[i * k + c] ?? NaN;
+          return { name: `proba_${cls}`, type: 'number', values };
+        });
+        columns = [...keep, { name: 'prediction', type: 'string', values: labels }, ...proba];
+      }
+    } catch (err) {
+      throw asTaskFailure(err, `predict with ${a.modelName} v${version.version}`);
+    }
+    const taken = new Set<string>();
+    for (const c of columns) {
+      if (taken.has(c.name)) throw ApplicationFailure.nonRetryable(`output column '${c.name}' clashes with an input column: leave it out of passthrough`, 'InvalidInput');
+      taken.add(c.name);
+    }
+    const out: Frame = { rows: frame.rows, columns };
+    const predictions = await writeDataset(s, runArtifactKey(s, ctx, `predictions/${input.modelName}-v${version.version}.arrow`), out);
+    ctx.log.info('scored batch', { modelName: input.modelName, version: version.version, rows: frame.rows, uri: predictions.uri });
+    return { predictions, modelName: input.modelName, version: version.version, task: a.task, rows: frame.rows, summary };
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * split: divide the dataset's labelled rows into train and test, stored as row-index lists.
+ *   random      seeded shuffle
+ *   stratified  seeded, per class (classification only; the default there)
+ *   time        train = earlier rows, test = later ones, by a timestamp column (no look-ahead)
+ * Also settles the learning task once for every later step: 'auto' is regression for a number
+ * target, classification otherwise (binary with two classes). Rows without a target are left out
+ * and counted; a target with a single class is refused here, before any training.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { TaskContext } from '../context';
+import { readDataset, type DatasetRef } from './dataset';
+import { categoryAt, getColumn, getNumericColumn, isMissingAt, type Frame } from './lib/frame';
+import { randomSplit, stratifiedSplit, timeSplit } from './lib/split';
+import { putArtifact, runArtifactKey, type StoreProvider } from './store';
+import type { ArtifactRef } from './types';
+
+export type LearningTask = 'binary' | 'multiclass' | 'regression';
+export type SplitStrategy = 'random' | 'stratified' | 'time';
+
+export interface SplitDataInput {
+  dataset: DatasetRef;
+  target: string;
+  task: LearningTask | 'auto';
+  strategy: SplitStrategy;
+  testFraction: number;
+  seed: number;
+  /** For strategy 'time': the timestamp column. */
+  timeColumn?: string;
+}
+
+export interface SplitArtifact {
+  format: 'tideflow.split';
+  version: 2;
+  dataset: string;
+  strategy: SplitStrategy;
+  seed: number;
+  testFraction: number;
+  /** Row indices into the dataset, ascending. */
+  train: number[];
+  test: number[];
+}
+
+export interface SplitDataOutput {
+  split: ArtifactRef;
+  strategy: SplitStrategy;
+  task: LearningTask;
+  /** Classification: the class labels, sorted (index = encoded label; binary positive class = classes[1]). */
+  classes: string[];
+  trainRows: number;
+  testRows: number;
+  /** Rows left out because their target is missing. */
+  missingTarget: number;
+  trainClassCounts?: Record<string, number>;
+  testClassCounts?: Record<string, number>;
+  /** Time split: the last training and first test timestamps. */
+  boundary?: { lastTrain: string; firstTest: string };
+}
+
+const bad = (message: string, type: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, type);
+
+function decideTask(frame: Frame, input: SplitDataInput, classes: string[]): LearningTask {
+  const col = getColumn(frame, input.target);
+  if (input.task === 'regression' || (input.task === 'auto' && col.type === 'number')) {
+    if (col.type !== 'number') throw bad(`target '${input.target}' holds ${col.type} values: regression needs numbers`, 'InvalidTarget');
+    return 'regression';
+  }
+  if (classes.length < 2) {
+    throw bad(`target '${input.target}' has ${classes.length === 0 ? 'no values' : `a single class '${classes[0]}'`}: a classifier needs at least 2 classes`, 'TooFewClasses');
+  }
+  if (input.task === 'binary' && classes.length !== 2) throw bad(`task 'binary' but target '${input.target}' has ${classes.length} classes: ${classes.slice(0, 10).join(', ')}`, 'InvalidTarget');
+  return input.task === 'auto' ? (classes.length === 2 ? 'binary' : 'multiclass') : input.task;
+}
+
+const countsOf = (labels: readonly string[], idx: readonly number[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const i of idx) out[labels[i] as string] = (out[labels[i] as string] ?? 0) + 1;
+  return out;
+};
+
+export function splitData(store: StoreProvider) {
+  return async (input: SplitDataInput, ctx: TaskContext): Promise<SplitDataOutput> => {
+    const s = store();
+    const frame = await readDataset(s, input.dataset);
+    let target;
+    try {
+      target = getColumn(frame, input.target);
+    } catch (err) {
+      throw bad(`target: ${(err as Error).message}`, 'MissingColumn');
+    }
+    const labelled: number[] = [];
+    for (let i = 0; i < frame.rows; i++) if (!isMissingAt(target, i)) labelled.push(i);
+    const labelsAll = Array.from({ length: frame.rows }, (_, i) => categoryAt(target, i) ?? '');
+    const classes = target.type === 'number' && input.task !== 'binary' && input.task !== 'multiclass' ? [] : [...new Set(labelled.map((i) => labelsAll[i] as string))].sort();
+    const task = decideTask(frame, input, classes);
+    if (task === 'regression') classes.length = 0;
+    if (labelled.length < 2) throw bad(`only ${labelled.length} row(s) have a '${input.target}' value: nothing to split`, 'TooFewRows');
+
+    let local: { train: number[]; test: number[] };
+    let boundary: SplitDataOutput['boundary'];
+    try {
+      if (input.strategy === 'time') {
+        if (!input.timeColumn) throw new RangeError("strategy 'time' needs a timeColumn");
+        const times = getNumericColumn(frame, input.timeColumn);
+        if (times.type !== 'timestamp') throw new RangeError(`time column '${input.timeColumn}' holds ${times.type} values, not timestamps`);
+        const ts = Float64Array.from(labelled, (i) => times.values[i] as number);
+        const byTime = timeSplit(ts, { testFraction: input.testFraction, column: input.timeColumn, missing: 'error' });
+        let last = -Infinity;
+        for (const j of byTime.train) last = Math.max(last, ts[j] as number);
+        boundary = { lastTrain: new Date(last).toISOString(), firstTest: new Date(byTime.cutoff).toISOString() };
+        local = byTime;
+      } else if (input.strategy === 'stratified') {
+        if (task === 'regression') throw new RangeError("strategy 'stratified' needs a classification target; use 'random' or 'time' for regression");
+        const labels = labelled.map((i) => labelsAll[i] as string);
+        const small = Object.entries(countsOf(labels, labels.map((_, j) => j))).filter(([, n]) => n < 2);
+        if (small.length > 0) throw new RangeError(`cannot stratify: class(es) ${small.map(([c]) => `'${c}'`).join(', ')} have fewer than 2 rows`);
+        local = stratifiedSplit(labels, input.testFraction, input.seed);
+      } else {
+        local = randomSplit(labelled.length, input.testFraction, input.seed);
+      }
+    } catch (err) {
+      if (err instanceof RangeError) throw bad(`split: ${err.message}`, 'InvalidSplit');
+      throw err;
+    }
+    const train = local.train.map((j) => labelled[j] as number).sort((a, b) => a - b);
+    const test = local.test.map((j) => labelled[j] as number).sort((a, b) => a - b);
+    if (train.length === 0 || test.length === 0) throw bad(`split left ${train.length} train and ${test.length} test rows: need both`, 'InvalidSplit');
+    const artifact: SplitArtifact = { format: 'tideflow.split', version: 2, dataset: input.dataset.uri, strategy: input.strategy, seed: input.seed, testFraction: input.testFraction, train, test };
+    const ref = await putArtifact(s, runArtifactKey(s, ctx, 'datasets/split.json'), artifact);
+    const out: SplitDataOutput = {
+      split: ref,
+      strategy: input.strategy,
+      task,
+      classes,
+      trainRows: train.length,
+      testRows: test.length,
+      missingTarget: frame.rows - labelled.length,
+      ...(task !== 'regression' && { trainClassCounts: countsOf(labelsAll, train), testClassCounts: countsOf(labelsAll, test) }),
+      ...(boundary && { boundary }),
+    };
+    ctx.log.info('split dataset', { strategy: input.strategy, task, train: train.length, test: test.length });
+    return out;
+  };
+}

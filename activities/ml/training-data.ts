@@ -1,0 +1,47 @@
+/**
+ * The rows a training step works on: the dataset artifact divided by the split artifact, and
+ * the target encoded once. Shared by tune, train and evaluate so they can never disagree about
+ * which rows are train and which are test.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { readDataset, type DatasetRef } from './dataset';
+import { takeRows, type Frame } from './lib/frame';
+import type { SplitArtifact } from './split-data';
+import { getArtifact, type ArtifactStore } from './store';
+import type { ArtifactRef } from './types';
+
+const indices = z.array(z.number().int().nonnegative());
+const splitSchema = z.object({
+  format: z.literal('tideflow.split'),
+  version: z.literal(2),
+  dataset: z.string(),
+  strategy: z.enum(['random', 'stratified', 'time']),
+  seed: z.number(),
+  testFraction: z.number(),
+  train: indices,
+  test: indices,
+});
+
+export async function readSplit(store: ArtifactStore, ref: ArtifactRef): Promise<SplitArtifact> {
+  const parsed = splitSchema.safeParse(await getArtifact(store, ref));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw ApplicationFailure.nonRetryable(`${ref.uri} is not a tideflow.split v2: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`, 'InvalidArtifact');
+  }
+  return parsed.data;
+}
+
+export interface SplitFrames {
+  train: Frame;
+  test: Frame;
+}
+
+/** The dataset's train and test rows; a split made for another dataset, or naming rows it lacks, fails. */
+export async function readSplitFrames(store: ArtifactStore, dataset: DatasetRef, split: ArtifactRef): Promise<SplitFrames> {
+  const [frame, s] = await Promise.all([readDataset(store, dataset), readSplit(store, split)]);
+  if (s.dataset !== dataset.uri) throw ApplicationFailure.nonRetryable(`split ${split.uri} was made for ${s.dataset}, not ${dataset.uri}`, 'InvalidArtifact');
+  const beyond = [...s.train, ...s.test].find((i) => i >= frame.rows);
+  if (beyond !== undefined) throw ApplicationFailure.nonRetryable(`split ${split.uri} names row ${beyond}; the dataset has ${frame.rows}`, 'InvalidArtifact');
+  return { train: takeRows(frame, s.train), test: takeRows(frame, s.test) };
+}

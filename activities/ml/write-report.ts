@@ -1,0 +1,124 @@
+/**
+ * report: gather what the run learned (validation statistics and anomalies, split, tuning
+ * trials, candidate vs champion evaluation, the gate's checks, registration) from task outputs
+ * and artifacts, render the self-contained HTML report (lib/report-html) and store it next to
+ * the run's other artifacts. Its uri is in this task's output, so `tideflow runs show` and the
+ * Web UI's run result link to it.
+ */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { TaskContext } from '../context';
+import { sha256Hex } from '../../storage/json-objects';
+import type { EvaluateModelOutput } from './evaluate-model';
+import type { IngestOutput } from './ingest-data';
+import { METRICS, type MetricName } from './lib/evaluation';
+import { decideGate, type MetricThreshold } from './lib/gate';
+import { renderRunReport, type ReportColumn, type ReportRocCurve, type RunReportData } from './lib/report-html';
+import type { ColumnStatistics } from './lib/validation';
+import type { RegisterModelOutput } from './register-model';
+import type { RejectModelOutput } from './reject-model';
+import type { SplitDataOutput } from './split-data';
+import { getArtifact, runArtifactKey, type StoreProvider } from './store';
+import type { TrainModelOutput } from './train-model';
+import type { TrialResult } from './tune-trial';
+import type { ArtifactRef } from './types';
+import type { ValidateDataOutput, ValidationReport } from './validate-data';
+
+export interface WriteReportInput {
+  modelName: string;
+  ingest: IngestOutput;
+  validation: ValidateDataOutput;
+  split: SplitDataOutput;
+  trials: TrialResult[];
+  training: TrainModelOutput;
+  evaluation: EvaluateModelOutput;
+  thresholds: MetricThreshold[];
+  registered: RegisterModelOutput | null;
+  rejected: RejectModelOutput | null;
+}
+
+export interface WriteReportOutput extends ArtifactRef {
+  /** Open it with `tideflow artifacts get <uri>` or any S3 client; text/html. */
+  contentType: 'text/html; charset=utf-8';
+  blessed: boolean;
+  summary: string;
+}
+
+/** Validation statistics → the report's column cards (one statistics implementation, TFDV-like). */
+export function reportColumnsFromStatistics(stats: readonly ColumnStatistics[]): ReportColumn[] {
+  return stats.map((c): ReportColumn => {
+    const base = { name: c.name, type: c.type, count: c.count, missing: c.missing, missingFraction: c.missingFraction, unique: c.unique };
+    if (c.type === 'number' || c.type === 'timestamp') {
+      return {
+        ...base,
+        ...(c.mean !== null && { mean: c.mean }),
+        ...(c.std !== null && { std: c.std }),
+        ...(c.min !== null && { min: c.min }),
+        ...(c.max !== null && { max: c.max }),
+        ...(c.quantiles && { quantiles: { p5: c.quantiles.p5, p25: c.quantiles.p25, p50: c.quantiles.p50, p75: c.quantiles.p75, p95: c.quantiles.p95 } }),
+        ...(c.histogram && { histogram: c.histogram }),
+      };
+    }
+    return { ...base, topValues: (c as Exclude<ColumnStatistics, { type: 'number' | 'timestamp' }>).topValues };
+  });
+}
+
+interface StoredEvaluation {
+  candidate?: { rocCurve?: ReportRocCurve };
+  champion?: { evaluation?: { rocCurve?: ReportRocCurve } } | null;
+}
+
+export function writeRunReport(store: StoreProvider) {
+  return async (input: WriteReportInput, ctx: TaskContext): Promise<WriteReportOutput> => {
+    const s = store();
+    const [validation, evaluation] = (await Promise.all([getArtifact(s, input.validation.report), getArtifact(s, input.evaluation.evaluation)])) as [ValidationReport, StoredEvaluation];
+    const ev = input.evaluation;
+    const champion = ev.champion && { version: ev.champion.version, metrics: ev.champion.metrics };
+    const decision = decideGate(ev.metrics, input.thresholds, champion);
+    const metric = input.trials[0]?.metric as MetricName | undefined;
+    const champCurve = evaluation.champion?.evaluation?.rocCurve;
+    const data: RunReportData = {
+      run: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, logicalDate: ctx.logicalDate, params: ctx.params as Record<string, unknown>, modelName: input.modelName },
+      data: { source: input.ingest.source, rows: validation.statistics.rows, columns: reportColumnsFromStatistics(validation.statistics.columns) },
+      anomalies: validation.anomalies,
+      split: { strategy: input.split.strategy, train: input.split.trainRows, test: input.split.testRows },
+      ...(metric && {
+        tuning: {
+          metric,
+          higherIsBetter: METRICS[metric]?.higherIsBetter ?? true,
+          trials: input.trials.map((t) => ({ index: t.index, kind: t.kind, hyperparams: t.hyperparams, mean: t.mean, std: t.std, perFold: t.perFold })),
+          bestIndex: input.training.best.index,
+        },
+      }),
+      evaluation: {
+        task: ev.task,
+        ...(ev.classes.length > 0 && { classes: ev.classes }),
+        metrics: ev.metrics,
+        ...(ev.confusion && { confusion: ev.confusion }),
+        ...(evaluation.candidate?.rocCurve && { rocCurve: evaluation.candidate.rocCurve }),
+        ...(ev.champion && { champion: { version: ev.champion.version, metrics: ev.champion.metrics, ...(champCurve && { rocCurve: champCurve }) } }),
+      },
+      gate: {
+        blessed: decision.blessed,
+        checks: decision.checks.map((c) => ({ metric: c.metric, kind: c.kind, passed: c.passed, value: c.value, threshold: c.threshold, ...(c.baseline !== undefined && { baseline: c.baseline }), message: c.message })),
+        note: [decision.summary, ev.champion?.note].filter(Boolean).join(' — '),
+      },
+      registration: input.registered
+        ? { version: input.registered.version, promoted: input.registered.promoted !== undefined, ...(input.registered.promoted && { aliases: [input.registered.promoted.alias] }) }
+        : { rejectedReason: input.rejected?.reason ?? decision.summary },
+      artifacts: [
+        { name: 'dataset', uri: input.ingest.uri },
+        { name: 'validation report', uri: input.validation.report.uri },
+        { name: 'split', uri: input.split.split.uri },
+        { name: 'model', uri: input.training.model.uri },
+        { name: 'evaluation', uri: input.evaluation.evaluation.uri },
+      ],
+    };
+    const html = Buffer.from(renderRunReport(data), 'utf8');
+    const key = runArtifactKey(s, ctx, 'report.html');
+    const sha256 = sha256Hex(html);
+    await s.s3.send(new PutObjectCommand({ Bucket: s.bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8', Metadata: { sha256 } }));
+    const uri = `s3://${s.bucket}/${key}`;
+    ctx.log.info('wrote run report', { uri, bytes: html.length });
+    return { uri, bytes: html.length, sha256, contentType: 'text/html; charset=utf-8', blessed: decision.blessed, summary: decision.summary };
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Batch prediction: score the run's slice of a dataset with a registered model version, by
+ * alias (the champion by default) or number, and store the predictions as an Arrow artifact.
+ *
+ *   ingest ── predict
+ *
+ * Schedule it daily with a templated source (`s3://lake/events/dt={{ds}}/`) or a timestamp
+ * column; the version that scored each batch is in the predict task's output.
+ */
+import { z } from 'zod';
+import { defineDag } from './define';
+
+export const batchPredictParams = z
+  .object({
+    source: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
+    normalizeColumns: z.boolean().default(true),
+    missingValues: z.array(z.string()).default(['NA', '.']),
+    timestampColumn: z.string().min(1).optional(),
+    modelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/).default('penguins'),
+    /** Which version scores the batch: an alias (default 'champion') or a version number. */
+    alias: z.string().min(1).optional(),
+    version: z.number().int().min(1).optional(),
+    /** Input columns copied next to the predictions; default all. */
+    passthrough: z.array(z.string().min(1)).optional(),
+  })
+  .refine((p) => !(p.alias !== undefined && p.version !== undefined), 'give alias or version, not both');
+
+export default defineDag(
+  {
+    id: 'batch_predict',
+    description: 'Score a dataset with a registered model (the champion by default) and store the predictions.',
+    tags: ['ml', 'example'],
+    params: batchPredictParams,
+    defaults: { startToCloseTimeout: '10 minutes', retry: { maxAttempts: 3, initialInterval: '2s' } },
+  },
+  (dag) => {
+    const ingest = dag.task('ingest', {
+      activity: 'mlIngest',
+      heartbeatTimeout: '1 minute',
+      input: ({ params }) => ({
+        source: params.source,
+        normalizeColumns: params.normalizeColumns,
+        missingValues: params.missingValues,
+        ...(params.timestampColumn !== undefined && { timestampColumn: params.timestampColumn }),
+      }),
+    });
+    dag.task('predict', {
+      activity: 'mlPredict',
+      upstream: [ingest],
+      input: ({ params, upstream }) => ({
+        modelName: params.modelName,
+        ...(params.version !== undefined ? { version: params.version } : { alias: params.alias ?? 'champion' }),
+        dataset: upstream.ingest,
+        ...(params.passthrough !== undefined && { passthrough: params.passthrough }),
+      }),
+    });
+  },
+);
