@@ -4,6 +4,7 @@
  * `envFromWorker` (secrets, by name only), and TIDEFLOW_* context variables.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { runDateValues } from '../../core/template';
 import type { TaskContext } from '../context';
 
 /** From the worker, when set: what most programs need to start. */
@@ -38,11 +39,7 @@ export function workerSecrets(workerEnv: NodeJS.ProcessEnv, names: string[]): Re
 /** Flat placeholders: `{{ds}}`, `{{run_id}}`, …; also the values of the TIDEFLOW_* variables. */
 export function builtinValues(ctx: TaskContext, workDir: string): Record<string, string> {
   return {
-    ds: ctx.ds,
-    ds_nodash: ctx.ds.replace(/-/g, ''),
-    logical_date: ctx.logicalDate,
-    data_interval_start: ctx.dataIntervalStart,
-    data_interval_end: ctx.dataIntervalEnd,
+    ...runDateValues(ctx),
     // The DAG run's id (the Temporal workflow id), as `tideflow runs show` takes it.
     run_id: ctx.workflowId,
     workflow_id: ctx.workflowId,

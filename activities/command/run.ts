@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { renderFields, TemplateError, type TemplateScope } from '../../core/template';
 import { InvalidKeyError } from '../../storage/artifacts/errors';
 import { validateKey } from '../../storage/artifacts/keys';
 import type { TaskContext } from '../context';
@@ -21,7 +22,6 @@ import { checkOutputs, readResult, uploadOutputs } from './collect';
 import { builtinValues, childEnvironment, workerSecrets } from './env';
 import { spawnGroup, stopGroup, supervise, type Supervised } from './process';
 import { downloadInput, parseS3, uploadFile } from './staging';
-import { renderFields, TemplateError, type TemplateScope } from './template';
 import type { ArtifactRef, CommandInput, CommandOutput, CommandProgress } from './types';
 import { checkAllowed, validateCommandInput } from './validate';
 

@@ -1,6 +1,6 @@
-/** Placeholder rendering (pure): values, paths, JSON for objects, and the errors for unknown names. */
+/** Placeholder rendering (pure, core/template.ts): values, paths, JSON for objects, and the errors for unknown names. */
 import { describe, expect, it } from 'vitest';
-import { renderFields, TemplateError, type TemplateScope } from '../../activities/command/template';
+import { renderFields, renderTemplate, runTemplateVars, TemplateError, type TemplateScope } from '../../core/template';
 
 const scope: TemplateScope = {
   builtins: { ds: '2024-01-01', run_id: 'python_train__manual__x', logical_date: '2024-01-01T03:00:00.000Z' },
@@ -65,5 +65,25 @@ describe('renderFields', () => {
   it('rejects null values and out-of-range indices', () => {
     expect(() => one('{{params.nothing}}')).toThrow('{{params.nothing}} is null');
     expect(() => one('{{params.nested.tags.5}}')).toThrow('params.nested.tags has 2 item(s), no index 5');
+  });
+});
+
+describe('renderTemplate with runTemplateVars (ingest source keys)', () => {
+  const run = { ds: '2024-03-05', logicalDate: '2024-03-05T00:00:00.000Z', dataIntervalStart: '2024-03-04T00:00:00.000Z', dataIntervalEnd: '2024-03-05T00:00:00.000Z', params: { table: 'events', day: { n: 5 } } };
+
+  it('offers the run dates and params', () => {
+    expect(renderTemplate('s3://lake/{{params.table}}/dt={{ds}}/{{ ds_nodash }}/', runTemplateVars(run), 'source')).toBe('s3://lake/events/dt=2024-03-05/20240305/');
+    expect(renderTemplate('{{data_interval_start}}..{{data_interval_end}} {{logical_date}} {{params.day.n}}', runTemplateVars(run), 'source')).toBe(
+      '2024-03-04T00:00:00.000Z..2024-03-05T00:00:00.000Z 2024-03-05T00:00:00.000Z 5',
+    );
+  });
+
+  it('names the field and lists the run placeholders; a task without inputs has no inputs.* placeholders', () => {
+    const scope = runTemplateVars(run);
+    expect(() => renderTemplate('data/{{dss}}.csv', scope, 'source')).toThrow(
+      'source: unknown placeholder {{dss}}. Available placeholders: {{ds}}, {{ds_nodash}}, {{logical_date}}, {{data_interval_start}}, {{data_interval_end}}, {{params.table}}, {{params.day.n}}',
+    );
+    expect(() => renderTemplate('{{inputs.x}}', scope, 'source')).toThrow("source: unknown placeholder {{inputs.x}}: no input 'x' is declared (declared inputs: none)");
+    expect(() => renderTemplate('{{vars.x}}', scope, 'source')).toThrow('source: unknown placeholder {{vars.x}}.');
   });
 });
