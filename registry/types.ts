@@ -2,7 +2,7 @@
  * The model registry's records (MLflow semantics, see shared notes): registered models,
  * integer versions never reused, a status per version, aliases that move, an audit trail.
  */
-import type { ContentStore } from '../storage/artifacts/types';
+import type { ArtifactRef, ContentStore } from '../storage/artifacts/types';
 
 /** The registry keeps its documents next to the artifacts: one client, bucket and prefix. */
 export type RegistryStore = ContentStore;
@@ -10,11 +10,7 @@ export type RegistryStore = ContentStore;
 export type VersionStatus = 'pending_registration' | 'ready' | 'failed_registration';
 
 /** An artifact as the ML activities hand it over (checksummed). */
-export interface ArtifactRef {
-  uri: string;
-  bytes: number;
-  sha256: string;
-}
+export type { ArtifactRef } from '../storage/artifacts/types';
 
 /** The DAG run (and task) that produced a version. */
 export interface RunSource {

@@ -3,14 +3,10 @@
  * task returns. The input is recorded in workflow history, so it must never hold a secret
  * value: secrets reach the process by name only, through `envFromWorker`.
  */
+import type { ArtifactRef } from '../../storage/artifacts/types';
 
 /** A stored object, as every Tideflow artifact reference has it; readers verify size and sha256. */
-export interface ArtifactRef {
-  /** s3://bucket/key */
-  uri: string;
-  bytes: number;
-  sha256: string;
-}
+export type { ArtifactRef };
 
 /** An input to stage: a bare s3:// URI, or a reference whose size and checksum are verified on download. */
 export type CommandInputSource = string | { uri: string; bytes?: number; sha256?: string };

@@ -5,12 +5,7 @@
  */
 
 /** An artifact in S3; readers verify `bytes` and `sha256` before trusting it. */
-export interface ArtifactRef {
-  /** s3://bucket/key */
-  uri: string;
-  bytes: number;
-  sha256: string;
-}
+export type { ArtifactRef } from '../../storage/artifacts/types';
 
 /** A row as parsed from a source: column name → cell value. */
 export type Row = Record<string, unknown>;

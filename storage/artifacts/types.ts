@@ -9,14 +9,23 @@ export interface ContentStore {
 }
 
 /**
- * A stored artifact. Compatible with the ML activities' ArtifactRef (uri, bytes, sha256);
- * `key` is derived from `sha256`, so identical content always has the same reference.
+ * An artifact in S3 as every Tideflow reference has it (ML steps, the command step, the model
+ * registry): readers verify `bytes` and `sha256` before trusting the object. The one definition;
+ * activities/ml/types, activities/command/types and registry/types re-export it.
  */
-export interface ContentRef {
+export interface ArtifactRef {
+  /** s3://bucket/key */
   uri: string;
-  key: string;
   bytes: number;
   sha256: string;
+}
+
+/**
+ * A stored artifact in the content-addressed store: an ArtifactRef whose `key` is derived from
+ * `sha256`, so identical content always has the same reference.
+ */
+export interface ContentRef extends ArtifactRef {
+  key: string;
 }
 
 export interface PutResult extends ContentRef {
