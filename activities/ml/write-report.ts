@@ -12,8 +12,7 @@ import type { EvaluateModelOutput } from './evaluate-model';
 import type { IngestOutput } from './ingest-data';
 import { METRICS, type MetricName } from './lib/evaluation';
 import { decideGate, type MetricThreshold } from './lib/gate';
-import { renderRunReport, type ReportColumn, type ReportRocCurve, type RunReportData } from './lib/report-html';
-import type { ColumnStatistics } from './lib/validation';
+import { renderRunReport, reportColumnsFromStatistics, type ReportRocCurve, type RunReportData } from './lib/report-html';
 import type { RegisterModelOutput } from './register-model';
 import type { RejectModelOutput } from './reject-model';
 import type { SplitDataOutput } from './split-data';
@@ -41,25 +40,6 @@ export interface WriteReportOutput extends ArtifactRef {
   contentType: 'text/html; charset=utf-8';
   blessed: boolean;
   summary: string;
-}
-
-/** Validation statistics → the report's column cards (one statistics implementation, TFDV-like). */
-export function reportColumnsFromStatistics(stats: readonly ColumnStatistics[]): ReportColumn[] {
-  return stats.map((c): ReportColumn => {
-    const base = { name: c.name, type: c.type, count: c.count, missing: c.missing, missingFraction: c.missingFraction, unique: c.unique };
-    if (c.type === 'number' || c.type === 'timestamp') {
-      return {
-        ...base,
-        ...(c.mean !== null && { mean: c.mean }),
-        ...(c.std !== null && { std: c.std }),
-        ...(c.min !== null && { min: c.min }),
-        ...(c.max !== null && { max: c.max }),
-        ...(c.quantiles && { quantiles: { p5: c.quantiles.p5, p25: c.quantiles.p25, p50: c.quantiles.p50, p75: c.quantiles.p75, p95: c.quantiles.p95 } }),
-        ...(c.histogram && { histogram: c.histogram }),
-      };
-    }
-    return { ...base, topValues: (c as Exclude<ColumnStatistics, { type: 'number' | 'timestamp' }>).topValues };
-  });
 }
 
 interface StoredEvaluation {

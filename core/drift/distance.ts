@@ -13,20 +13,10 @@
  *
  * Normalised Wasserstein (Evidently): scipy.stats.wasserstein_distance(ref, cur) / max(std(ref, ddof=0), 0.001).
  */
+import { quantileSorted } from '../quantile';
 import { countCategories, type Category } from './categorical';
 
 export const PSI_EPSILON = 1e-4;
-
-/** numpy.quantile(sorted, q) with the default 'linear' method. */
-export function quantileSorted(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  const frac = pos - lo;
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  return a + (b - a) * frac;
-}
 
 function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();

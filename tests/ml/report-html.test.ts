@@ -5,7 +5,8 @@
  * ROC downsampling/AUC).
  */
 import { describe, expect, it } from 'vitest';
-import { curveAuc, downsampleCurve, fmtCount, fmtNum, higherIsBetter, renderRunReport, reportColumns, type RunReportData } from '../../activities/ml/lib/report-html';
+import { curveAuc, downsampleCurve, fmtCount, fmtNum, higherIsBetter, renderRunReport, reportColumnsFromStatistics, type RunReportData } from '../../activities/ml/lib/report-html';
+import { computeStatistics } from '../../activities/ml/lib/validation';
 import type { Frame } from '../../activities/ml/lib/frame';
 import { compareMetric } from '../../activities/ml/lib/report-html/sections/evaluation';
 import { displayJson, esc } from '../../activities/ml/lib/report-html/escape';
@@ -338,7 +339,7 @@ describe('report helpers', () => {
   });
 });
 
-describe('reportColumns (Frame → column statistics)', () => {
+describe('reportColumnsFromStatistics (validation statistics → column cards)', () => {
   const frame: Frame = {
     rows: 6,
     columns: [
@@ -348,26 +349,31 @@ describe('reportColumns (Frame → column statistics)', () => {
       { name: 'empty', type: 'timestamp', values: Float64Array.from([NaN, NaN, NaN, NaN, NaN, NaN]) },
     ],
   };
-  const [x, b, s, empty] = reportColumns(frame);
+  const columns = reportColumnsFromStatistics(computeStatistics(frame).columns);
+  const [x, b, s, empty] = columns;
 
-  it('numeric: finite values only, numpy-linear quantiles, population std, Sturges histogram', () => {
-    expect(x).toMatchObject({ name: 'x', type: 'number', count: 5, missing: 1, unique: 4, mean: 2.5, min: 1, max: 4 });
+  it('numeric: finite values only, the report quantiles p5…p95, population std, the validation histogram', () => {
+    // unique: 4 finite values + the +Infinity one (validation counts distinct present values).
+    expect(x).toMatchObject({ name: 'x', type: 'number', count: 5, missing: 1, unique: 5, mean: 2.5, min: 1, max: 4 });
     expect(x!.missingFraction).toBeCloseTo(1 / 6, 15);
     expect(x!.std).toBeCloseTo(Math.sqrt(1.25), 15);
     const want: Record<string, number> = { p5: 1.15, p25: 1.75, p50: 2.5, p75: 3.25, p95: 3.85 }; // numpy.quantile([1, 2, 3, 4], …)
     expect(Object.keys(x!.quantiles!)).toEqual(Object.keys(want));
     for (const [k, v] of Object.entries(want)) expect(x!.quantiles![k]).toBeCloseTo(v, 12);
-    expect(x!.histogram).toEqual({ edges: [1, 2, 3, 4], counts: [1, 1, 2] });
+    // numpy.histogram([1, 2, 3, 4], bins=10)
+    expect(x!.histogram!.counts).toEqual([1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    expect(x!.histogram!.edges).toHaveLength(11);
+    expect(x!.histogram!.edges[3]).toBeCloseTo(1.9, 12);
   });
 
   it('boolean and string: value counts; an all-missing column has no statistics', () => {
-    expect(b).toMatchObject({ count: 5, missing: 1, topValues: [{ value: 'true', count: 3 }, { value: 'false', count: 2 }] });
+    expect(b).toMatchObject({ count: 5, missing: 1, unique: 2, topValues: [{ value: 'true', count: 3 }, { value: 'false', count: 2 }] });
     expect(s).toMatchObject({ count: 4, missing: 2, unique: 3, topValues: [{ value: 'a', count: 2 }, { value: 'b', count: 1 }, { value: 'c', count: 1 }] });
     expect(empty).toEqual({ name: 'empty', type: 'timestamp', count: 0, missing: 6, missingFraction: 1, unique: 0 });
   });
 
   it('renders: one chart per column with a distribution, a note for the empty one', () => {
-    const html = renderRunReport({ run: { dagId: 'd', workflowId: 'w', params: {}, modelName: 'm' }, data: { source: 'mem', rows: 6, columns: reportColumns(frame) } });
+    const html = renderRunReport({ run: { dagId: 'd', workflowId: 'w', params: {}, modelName: 'm' }, data: { source: 'mem', rows: 6, columns } });
     expect(count(html, /<svg /)).toBe(3);
     expect(html).toContain('No distribution recorded.');
     expect(html).toContain('<span>p95 3.85</span>');

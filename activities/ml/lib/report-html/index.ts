@@ -8,4 +8,4 @@ export { esc } from './escape';
 export { curveAuc, downsampleCurve, MAX_ROC_POINTS } from './charts-eval';
 export { MAX_COLUMNS, MAX_TOP_VALUES } from './sections/columns';
 export type * from './types';
-export { reportColumns, type ReportColumnsOptions } from './profile';
+export { reportColumnsFromStatistics } from './from-statistics';

@@ -14,6 +14,7 @@
  *  - string: distinct count, the 10 most frequent values (ties by value), length mean/min/max
  *    (UTF-16 code units); with ≤ 100 distinct values the full domain, for inferSchema.
  */
+import { quantileSorted } from '../../../../core/quantile';
 import type { ColumnType, Frame, FrameColumn } from '../frame';
 
 export const QUANTILE_LEVELS = [0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1] as const;
@@ -101,19 +102,6 @@ export type ColumnStatistics = NumericStatistics | BooleanStatistics | StringSta
 export interface DatasetStatistics {
   rows: number;
   columns: ColumnStatistics[];
-}
-
-/** numpy.quantile(sorted, q) with the default 'linear' method, on an ascending, NaN-free array. */
-export function quantileSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const a = sorted[lo] as number;
-  if (lo >= n - 1) return sorted[n - 1] as number;
-  const b = sorted[lo + 1] as number;
-  const t = h - lo;
-  // numpy's _lerp: from the nearer end, so q = 1 gives exactly the max.
-  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
 
 /** First index i with sorted[i] >= x (or sorted.length). */
