@@ -10,7 +10,8 @@ import type { TaskContext } from '../context';
 import { sha256Hex } from '../../storage/json-objects';
 import type { EvaluateModelOutput } from './evaluate-model';
 import type { IngestOutput } from './ingest-data';
-import { METRICS, type MetricName } from './lib/evaluation';
+import { higherIsBetter } from '../../core/metric-direction';
+import type { MetricName } from './lib/evaluation';
 import { decideGate, type MetricThreshold } from './lib/gate';
 import { renderRunReport, reportColumnsFromStatistics, type ReportRocCurve, type RunReportData } from './lib/report-html';
 import type { RegisterModelOutput } from './register-model';
@@ -64,7 +65,7 @@ export function writeRunReport(store: StoreProvider) {
       ...(metric && {
         tuning: {
           metric,
-          higherIsBetter: METRICS[metric]?.higherIsBetter ?? true,
+          higherIsBetter: higherIsBetter(metric),
           trials: input.trials.map((t) => ({ index: t.index, kind: t.kind, hyperparams: t.hyperparams, mean: t.mean, std: t.std, perFold: t.perFold })),
           bestIndex: input.training.best.index,
         },

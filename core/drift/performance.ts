@@ -18,7 +18,9 @@
  *
  * The window's metric values come from ./performance-window.ts (kept apart: this file is imported
  * by the drift_monitor DAG's params schema, i.e. by workflow code, and needs no metric code).
+ * Directions come from core/metric-direction, the rule the gate and model selection use.
  */
+import { higherIsBetter } from '../metric-direction';
 
 export const PERFORMANCE_METRICS = ['accuracy', 'f1', 'macro_f1', 'precision', 'recall', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'] as const;
 export type PerformanceMetric = (typeof PERFORMANCE_METRICS)[number];
@@ -26,7 +28,6 @@ export type PerformanceTask = 'classification' | 'regression';
 
 interface MetricInfo {
   task: PerformanceTask;
-  higherIsBetter: boolean;
   /** Computed from the probability column rather than the predicted label. */
   needsProbability: boolean;
   /** Keys tried, in order, in the champion version's `metrics` (registration has used both spellings). */
@@ -34,16 +35,16 @@ interface MetricInfo {
 }
 
 export const METRIC_INFO: Readonly<Record<PerformanceMetric, MetricInfo>> = {
-  accuracy: { task: 'classification', higherIsBetter: true, needsProbability: false, championKeys: ['accuracy'] },
-  f1: { task: 'classification', higherIsBetter: true, needsProbability: false, championKeys: ['f1'] },
-  macro_f1: { task: 'classification', higherIsBetter: true, needsProbability: false, championKeys: ['macro_f1', 'macroF1', 'f1_macro'] },
-  precision: { task: 'classification', higherIsBetter: true, needsProbability: false, championKeys: ['precision'] },
-  recall: { task: 'classification', higherIsBetter: true, needsProbability: false, championKeys: ['recall'] },
-  roc_auc: { task: 'classification', higherIsBetter: true, needsProbability: true, championKeys: ['roc_auc', 'rocAuc', 'auc'] },
-  log_loss: { task: 'classification', higherIsBetter: false, needsProbability: true, championKeys: ['log_loss', 'logLoss'] },
-  rmse: { task: 'regression', higherIsBetter: false, needsProbability: false, championKeys: ['rmse'] },
-  mae: { task: 'regression', higherIsBetter: false, needsProbability: false, championKeys: ['mae'] },
-  r2: { task: 'regression', higherIsBetter: true, needsProbability: false, championKeys: ['r2', 'r2_score'] },
+  accuracy: { task: 'classification', needsProbability: false, championKeys: ['accuracy'] },
+  f1: { task: 'classification', needsProbability: false, championKeys: ['f1'] },
+  macro_f1: { task: 'classification', needsProbability: false, championKeys: ['macro_f1', 'macroF1', 'f1_macro'] },
+  precision: { task: 'classification', needsProbability: false, championKeys: ['precision'] },
+  recall: { task: 'classification', needsProbability: false, championKeys: ['recall'] },
+  roc_auc: { task: 'classification', needsProbability: true, championKeys: ['roc_auc', 'rocAuc', 'auc'] },
+  log_loss: { task: 'classification', needsProbability: true, championKeys: ['log_loss', 'logLoss'] },
+  rmse: { task: 'regression', needsProbability: false, championKeys: ['rmse'] },
+  mae: { task: 'regression', needsProbability: false, championKeys: ['mae'] },
+  r2: { task: 'regression', needsProbability: false, championKeys: ['r2', 'r2_score'] },
 };
 
 export interface MetricThreshold {
@@ -177,27 +178,27 @@ export function championValue(champion: ChampionMetrics, t: MetricThreshold): { 
 
 /** Compare one metric's current value with the champion's (TFX change-threshold semantics, above). */
 export function compareMetric(t: MetricThreshold, current: number, champion: number, championVersion: number): Omit<MetricComparison, 'championKey'> {
-  const { higherIsBetter } = METRIC_INFO[t.name];
-  const degradation = higherIsBetter ? champion - current : current - champion;
+  const higher = higherIsBetter(t.name);
+  const degradation = higher ? champion - current : current - champion;
   const relative = champion !== 0 ? degradation / Math.abs(champion) : undefined;
   const overAbs = t.maxDrop !== undefined && degradation > t.maxDrop + EPS;
   const overRel = t.maxRelativeDrop !== undefined && (relative === undefined ? degradation > EPS : relative > t.maxRelativeDrop + EPS);
   const change = current - champion;
   const fromTo = `from ${formatMetric(champion)} (champion v${championVersion}) to ${formatMetric(current)}`;
-  const relText = relative === undefined ? 'any change from 0' : signedPercent(higherIsBetter ? -relative : relative);
+  const relText = relative === undefined ? 'any change from 0' : signedPercent(higher ? -relative : relative);
   const parts: string[] = [];
   if (overAbs) parts.push(`${signed(change)} > ${formatMetric(t.maxDrop as number)}`);
   if (overRel) parts.push(`${relText} > ${percent(t.maxRelativeDrop as number)}`);
   let reason: string;
   if (parts.length > 0) {
-    reason = `${t.name} ${higherIsBetter ? 'dropped' : 'rose'} ${fromTo} (${parts.join(', ')})`;
+    reason = `${t.name} ${higher ? 'dropped' : 'rose'} ${fromTo} (${parts.join(', ')})`;
   } else {
     const limits = [t.maxDrop !== undefined ? `≤ ${formatMetric(t.maxDrop)}` : '', t.maxRelativeDrop !== undefined ? `≤ ${percent(t.maxRelativeDrop)} relative` : ''].filter(Boolean).join(', ');
     reason = `${t.name} ${formatMetric(current)} vs ${formatMetric(champion)} (champion v${championVersion}): change ${signed(change)} within ${limits}`;
   }
   return {
     metric: t.name,
-    higherIsBetter,
+    higherIsBetter: higher,
     current,
     champion,
     degradation,
@@ -212,7 +213,7 @@ export function compareMetric(t: MetricThreshold, current: number, champion: num
 function notCompared(t: MetricThreshold, reason: string, current?: number): MetricComparison {
   return {
     metric: t.name,
-    higherIsBetter: METRIC_INFO[t.name].higherIsBetter,
+    higherIsBetter: higherIsBetter(t.name),
     ...(current !== undefined && { current }),
     ...(t.maxDrop !== undefined && { maxDrop: t.maxDrop }),
     ...(t.maxRelativeDrop !== undefined && { maxRelativeDrop: t.maxRelativeDrop }),

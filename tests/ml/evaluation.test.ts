@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { higherIsBetter } from '../../core/metric-direction';
 import { checkMetricForTask, evaluateClassification, evaluateRegression, isBetter, METRIC_NAMES, metricNameSchema, metricValue, METRICS, rocCurve, type RocCurve } from '../../activities/ml/lib/evaluation';
 
 interface RocCase extends RocCurve {
@@ -115,7 +116,7 @@ describe('evaluateRegression equals scikit-learn', () => {
 describe('METRICS', () => {
   it('declares each metric’s direction and tasks', () => {
     expect([...METRIC_NAMES].sort()).toEqual(['accuracy', 'f1', 'log_loss', 'macro_f1', 'mae', 'precision', 'r2', 'recall', 'rmse', 'roc_auc']);
-    expect(METRIC_NAMES.filter((m) => !METRICS[m].higherIsBetter).sort()).toEqual(['log_loss', 'mae', 'rmse']);
+    expect(METRIC_NAMES.filter((m) => !higherIsBetter(m)).sort()).toEqual(['log_loss', 'mae', 'rmse']);
     expect(isBetter('log_loss', 0.3, 0.4)).toBe(true);
     expect(isBetter('roc_auc', 0.3, 0.4)).toBe(false);
     expect(metricNameSchema.safeParse('auc').success).toBe(false);

@@ -7,6 +7,7 @@
  * Folds: `stratifiedFoldIds` (classification: each fold keeps the class mix) or `kFolds`
  * (regression: a seeded shuffle dealt round-robin). Both are deterministic for a seed.
  */
+import { higherIsBetter } from '../../../core/metric-direction';
 import type { Estimator, Task } from './estimators/types';
 import { predictEstimator } from './estimators/predict';
 import { checkMetricForTask, evaluateClassification, evaluateRegression, METRIC_NAMES, metricValue, METRICS, type MetricName } from './evaluation';
@@ -133,7 +134,7 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
     const bad = (values.get(metric) ?? []).findIndex((v) => v === null);
     throw new RangeError(`metric '${metric}' is undefined on fold ${bad} (a class is missing from its held-out rows); use fewer folds or another metric`);
   }
-  return { metric, higherIsBetter: METRICS[metric].higherIsBetter, ...chosen, allMetrics };
+  return { metric, higherIsBetter: higherIsBetter(metric), ...chosen, allMetrics };
 }
 
 /**
@@ -144,7 +145,7 @@ export function bestTrial<T extends { index: number; mean: number }>(trials: rea
   let best: T | undefined;
   for (const t of trials) {
     if (!Number.isFinite(t.mean)) continue;
-    if (!best || (METRICS[metric].higherIsBetter ? t.mean > best.mean : t.mean < best.mean) || (t.mean === best.mean && t.index < best.index)) best = t;
+    if (!best || (higherIsBetter(metric) ? t.mean > best.mean : t.mean < best.mean) || (t.mean === best.mean && t.index < best.index)) best = t;
   }
   if (!best) throw new RangeError(`no trial has a finite ${metric}`);
   return best;

@@ -2,9 +2,10 @@
  * Model evaluation with scikit-learn's definitions, from predicted probabilities (classification)
  * or predictions (regression): every number comes from the sklearn-parity metric functions
  * (metrics*.ts), plus `rocCurve` (sklearn's `roc_curve`, drop_intermediate=True). `METRICS` is
- * the one table of metric names a DAG may select by, each with its direction.
+ * the one table of metric names a DAG may select by; their direction is core/metric-direction's rule.
  */
 import { z } from 'zod';
+import { higherIsBetter } from '../../../core/metric-direction';
 import { accuracy, argmaxRows, confusionMatrix, logLoss } from './metrics';
 import { rocAuc, rocAucOvr } from './metrics-auc';
 import { classCounts, classScore, prfScore } from './metrics-prf';
@@ -175,7 +176,6 @@ export function evaluateRegression(yTrue: ArrayLike<number>, yPred: ArrayLike<nu
 }
 
 export interface MetricInfo {
-  higherIsBetter: boolean;
   tasks: readonly Task[];
   /** The evaluation field it reads. */
   field: 'accuracy' | 'f1' | 'macroF1' | 'rocAuc' | 'logLoss' | 'precision' | 'recall' | 'rmse' | 'mae' | 'r2';
@@ -184,18 +184,18 @@ export interface MetricInfo {
 
 const CLS: readonly Task[] = ['binary', 'multiclass'];
 
-/** Metric names a DAG may select or gate by, with their direction and the tasks they apply to. */
+/** Metric names a DAG may select or gate by, with the tasks they apply to (direction: higherIsBetter(name)). */
 export const METRICS = {
-  accuracy: { higherIsBetter: true, tasks: CLS, field: 'accuracy', doc: 'share of rows whose argmax class is the true class' },
-  f1: { higherIsBetter: true, tasks: ['binary'], field: 'f1', doc: 'F1 of the positive class (binary; use macro_f1 for multiclass)' },
-  macro_f1: { higherIsBetter: true, tasks: CLS, field: 'macroF1', doc: 'unweighted mean F1 over classes' },
-  roc_auc: { higherIsBetter: true, tasks: CLS, field: 'rocAuc', doc: 'binary ROC-AUC, or macro one-vs-rest for multiclass' },
-  log_loss: { higherIsBetter: false, tasks: CLS, field: 'logLoss', doc: 'mean negative log-likelihood of the true class' },
-  precision: { higherIsBetter: true, tasks: CLS, field: 'precision', doc: 'of the positive class (binary) or macro (multiclass)' },
-  recall: { higherIsBetter: true, tasks: CLS, field: 'recall', doc: 'of the positive class (binary) or macro (multiclass)' },
-  rmse: { higherIsBetter: false, tasks: ['regression'], field: 'rmse', doc: 'root mean squared error' },
-  mae: { higherIsBetter: false, tasks: ['regression'], field: 'mae', doc: 'mean absolute error' },
-  r2: { higherIsBetter: true, tasks: ['regression'], field: 'r2', doc: 'coefficient of determination' },
+  accuracy: { tasks: CLS, field: 'accuracy', doc: 'share of rows whose argmax class is the true class' },
+  f1: { tasks: ['binary'], field: 'f1', doc: 'F1 of the positive class (binary; use macro_f1 for multiclass)' },
+  macro_f1: { tasks: CLS, field: 'macroF1', doc: 'unweighted mean F1 over classes' },
+  roc_auc: { tasks: CLS, field: 'rocAuc', doc: 'binary ROC-AUC, or macro one-vs-rest for multiclass' },
+  log_loss: { tasks: CLS, field: 'logLoss', doc: 'mean negative log-likelihood of the true class' },
+  precision: { tasks: CLS, field: 'precision', doc: 'of the positive class (binary) or macro (multiclass)' },
+  recall: { tasks: CLS, field: 'recall', doc: 'of the positive class (binary) or macro (multiclass)' },
+  rmse: { tasks: ['regression'], field: 'rmse', doc: 'root mean squared error' },
+  mae: { tasks: ['regression'], field: 'mae', doc: 'mean absolute error' },
+  r2: { tasks: ['regression'], field: 'r2', doc: 'coefficient of determination' },
 } as const satisfies Record<string, MetricInfo>;
 
 export type MetricName = keyof typeof METRICS;
@@ -218,4 +218,4 @@ export function metricValue(metric: MetricName, ev: ClassificationEvaluation | R
 }
 
 /** True when score a is strictly better than b for this metric. */
-export const isBetter = (metric: MetricName, a: number, b: number): boolean => (METRICS[metric].higherIsBetter ? a > b : a < b);
+export const isBetter = (metric: MetricName, a: number, b: number): boolean => (higherIsBetter(metric) ? a > b : a < b);

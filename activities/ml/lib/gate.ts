@@ -11,7 +11,7 @@
  *    when a change threshold needs it
  */
 
-import { higherIsBetter } from './metric-direction';
+import { higherIsBetter } from '../../../core/metric-direction';
 
 export { higherIsBetter };
 

@@ -73,4 +73,4 @@ export function fmtDuration(ms: number | undefined | null): string {
   return `${fmtNum(ms)} ms`;
 }
 
-export { higherIsBetter } from '../metric-direction';
+export { higherIsBetter } from '../../../../core/metric-direction';

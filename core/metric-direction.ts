@@ -1,6 +1,7 @@
 /**
- * Which way a metric improves, from its name: the one rule the gate, the report and the drift
- * checks share. Pure (workflow code uses it through the gate).
+ * Which way a metric improves, from its name: the one rule the gate, the report, model selection
+ * (activities/ml/lib/evaluation METRICS, cv) and performance drift (core/drift/performance) share.
+ * Pure (workflow code uses it through the gate and the drift_monitor params).
  */
 
 // Metrics where smaller is better, by normalized name (lower case, no separators).
