@@ -4,13 +4,13 @@
  *   s3://bucket/key        an object, read with the worker's S3 client
  *   http(s)://…            fetched
  *   file:///… or a path    the worker's local file system
- * Failures that a retry cannot fix (no such file, HTTP 4xx) are non-retryable.
+ * Failures that a retry cannot fix (no such file or bucket, HTTP 4xx) are non-retryable.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchBucket, NoSuchKey } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { parseS3Uri } from '../../storage/json-objects';
 import type { ArtifactStore } from './store';
@@ -89,6 +89,7 @@ async function readS3(store: ArtifactStore, uri: string): Promise<SourceBytes> {
     return { bytes: await res.Body.transformToByteArray(), location: uri, ...(res.ContentType !== undefined && { contentType: res.ContentType }) };
   } catch (err) {
     if (err instanceof NoSuchKey) throw notFound(`no object at ${uri}`);
+    if (err instanceof NoSuchBucket) throw notFound(`no bucket '${bucket}' for ${uri}`);
     throw err;
   }
 }
@@ -120,7 +121,11 @@ export async function listSourceFiles(source: string, store: ArtifactStore): Pro
     files = [];
     let token: string | undefined;
     do {
-      const res = await store.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const res = await store.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })).catch((err: unknown) => {
+        // A bucket that is not there will not appear on a retry (a typo in the source, most likely).
+        if (err instanceof NoSuchBucket) throw notFound(`cannot list the folder ${source}: no bucket '${bucket}'`);
+        throw err;
+      });
       for (const o of res.Contents ?? []) if (o.Key && !o.Key.endsWith('/') && isDataFile(o.Key.slice(prefix.length))) files.push(`s3://${bucket}/${o.Key}`);
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token !== undefined);

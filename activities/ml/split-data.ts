@@ -95,6 +95,11 @@ export function splitData(store: StoreProvider) {
     const task = decideTask(frame, input, classes);
     if (task === 'regression') classes.length = 0;
     if (labelled.length < 2) throw bad(`only ${labelled.length} row(s) have a '${input.target}' value: nothing to split`, 'TooFewRows');
+    if (task === 'regression' && target.type !== 'string') {
+      // ±Infinity is not missing, so it would reach every trial and fail each one: refuse it once, here.
+      const at = labelled.find((i) => !Number.isFinite(target.values[i] as number));
+      if (at !== undefined) throw bad(`target '${input.target}' is ${target.values[at]} at row ${at}: regression needs finite targets`, 'InvalidTarget');
+    }
 
     let local: { train: number[]; test: number[] };
     let boundary: SplitDataOutput['boundary'];
@@ -125,6 +130,18 @@ export function splitData(store: StoreProvider) {
     const train = local.train.map((j) => labelled[j] as number).sort((a, b) => a - b);
     const test = local.test.map((j) => labelled[j] as number).sort((a, b) => a - b);
     if (train.length === 0 || test.length === 0) throw bad(`split left ${train.length} train and ${test.length} test rows: need both`, 'InvalidSplit');
+    if (task !== 'regression') {
+      // Two classes overall, but one of them only in the test rows: every trial would fail with "a single class".
+      const inTrain = new Set(train.map((i) => labelsAll[i] as string));
+      if (inTrain.size < 2) {
+        const only = [...inTrain][0] ?? '';
+        const rest = classes.filter((c) => c !== only).map((c) => `'${c}'`);
+        throw bad(
+          `split '${input.strategy}' left a single class '${only}' of target '${input.target}' in the ${train.length} train rows (${rest.length === 1 ? 'class' : 'classes'} ${rest.join(', ')} ${rest.length === 1 ? 'is' : 'are'} only in the test rows): a classifier needs at least 2 classes to learn`,
+          'TooFewClasses',
+        );
+      }
+    }
     const artifact: SplitArtifact = { format: 'tideflow.split', version: 2, dataset: input.dataset.uri, strategy: input.strategy, seed: input.seed, testFraction: input.testFraction, train, test };
     const ref = await putArtifact(s, runArtifactKey(s, ctx, 'datasets/split.json'), artifact);
     const out: SplitDataOutput = {

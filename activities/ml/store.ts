@@ -9,8 +9,9 @@
  * client to activities yet, and this keeps that wiring change out of this module's scope.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../config/env';
-import { getJsonByRef, putJsonText } from '../../storage/json-objects';
+import { getJsonByRef, MissingObjectError, ObjectIntegrityError, putJsonText } from '../../storage/json-objects';
 import { createS3Client } from '../../storage/s3-client';
 import type { ArtifactRef } from './types';
 
@@ -52,7 +53,17 @@ export async function putArtifact(store: ArtifactStore, key: string, value: unkn
   return { uri: ref.uri, bytes: ref.bytes, sha256: ref.sha256 };
 }
 
-/** Read an artifact back, failing if its size or checksum changed since it was written. */
+/**
+ * Read an artifact back, failing if its size or checksum changed since it was written. A deleted
+ * or replaced artifact stays so on every retry: non-retryable 'MissingArtifact' / 'InvalidArtifact'
+ * naming its uri, as readDataset does for datasets (a retry would only delay the failure).
+ */
 export async function getArtifact(store: ArtifactStore, ref: ArtifactRef): Promise<unknown> {
-  return getJsonByRef(store.s3, { $tideflowRef: 1, uri: ref.uri, bytes: ref.bytes, sha256: ref.sha256 });
+  try {
+    return await getJsonByRef(store.s3, { $tideflowRef: 1, uri: ref.uri, bytes: ref.bytes, sha256: ref.sha256 });
+  } catch (err) {
+    if (err instanceof MissingObjectError) throw ApplicationFailure.nonRetryable(`artifact ${err.message}`, 'MissingArtifact');
+    if (err instanceof ObjectIntegrityError) throw ApplicationFailure.nonRetryable(`artifact ${err.message}`, 'InvalidArtifact');
+    throw err;
+  }
 }

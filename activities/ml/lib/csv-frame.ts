@@ -206,9 +206,12 @@ function convertColumn(cells: CsvCells, name: string, j: number): FrameColumn {
   // number: the common case, and the one that must be fast
   const numeric = fill(cells, j, values, numberAt);
   if (numeric.ok && numeric.seen) return { name, type: 'number', values };
-  // A number seen before the first non-number rules out boolean and timestamp; a column with no
-  // value at all (numeric.ok, nothing seen) is a string column of nulls, as frameFromRows makes it.
-  if (!numeric.ok && !numeric.seen) {
+  // No value at all (every cell blank, a missing-value token, or NaN, which is missing as in any
+  // number column): a string column of nulls, as frameFromRows makes it — not a column of the
+  // text "NaN" that validation would then call a type mismatch.
+  if (numeric.ok) return { name, type: 'string', values: new Array<string | null>(n).fill(null) };
+  // A number seen before the first non-number rules out boolean and timestamp.
+  if (!numeric.seen) {
     const bool = fill(cells, j, values, boolAt);
     if (bool.ok) return { name, type: 'boolean', values };
     if (!bool.seen) {

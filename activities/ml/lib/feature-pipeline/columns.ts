@@ -117,23 +117,32 @@ export function checkFinalColumns(work: WorkingSet, phase: Phase): void {
     if (!bad) continue;
     let missing = 0;
     let infinite = 0;
-    let first = -1;
+    // Per kind: the message about missing values must not point at an infinite cell, or vice versa.
+    let firstMissing = -1;
+    let firstInfinite = -1;
     for (let i = 0; i < v.length; i++) {
       const x = v[i] as number;
       if (x - x === 0) continue;
-      if (Number.isNaN(x)) missing++;
-      else infinite++;
-      if (first < 0) first = i;
+      if (Number.isNaN(x)) {
+        missing++;
+        if (firstMissing < 0) firstMissing = i;
+      } else {
+        infinite++;
+        if (firstInfinite < 0) firstInfinite = i;
+      }
     }
     const source = col.group ?? col.name;
+    if (missing > 0 && missing === v.length && phase === 'fit') {
+      throw new FeaturePipelineError(`feature '${col.name}' has no value in any of the ${v.length} training rows (all missing): leave '${source}' out of the features or fix the source`);
+    }
     if (missing > 0) {
       const fix =
         phase === 'fit'
           ? `add an impute step for '${source}' before the steps that need complete values`
           : `the pipeline was fitted on rows without missing '${source}' and has no impute step for it: refit with an impute step`;
-      throw new FeaturePipelineError(`feature '${col.name}' still has ${missing} missing value${missing === 1 ? '' : 's'} after the pipeline ${where} (first at row ${first}): ${fix}`);
+      throw new FeaturePipelineError(`feature '${col.name}' still has ${missing} missing value${missing === 1 ? '' : 's'} after the pipeline ${where} (first at row ${firstMissing}): ${fix}`);
     }
-    throw new FeaturePipelineError(`feature '${col.name}' has ${infinite} infinite value${infinite === 1 ? '' : 's'} after the pipeline ${where} (first at row ${first})`);
+    throw new FeaturePipelineError(`feature '${col.name}' has ${infinite} infinite value${infinite === 1 ? '' : 's'} after the pipeline ${where} (first at row ${firstInfinite})`);
   }
 }
 

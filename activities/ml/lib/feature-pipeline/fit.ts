@@ -3,7 +3,7 @@
  * train split), in order, each step seeing what the earlier ones produced. The result is
  * JSON-serializable; `transformFeatures` applies it unchanged to any other rows.
  */
-import { type Frame, getColumn, schemaOf } from '../frame';
+import { type Frame, type FrameColumn, getColumn, hasColumn, schemaOf } from '../frame';
 import type { Matrix } from '../matrix';
 import { type StepContext, WorkingSet, checkFinalColumns, toMatrix } from './columns';
 import { FITTED_FORMAT, FITTED_VERSION, type FittedFeaturePipeline } from './fitted';
@@ -16,9 +16,21 @@ export interface FeatureMatrix {
   featureNames: string[];
 }
 
+const allMissing = (col: FrameColumn): boolean => (col.type === 'string' ? col.values.every((v) => v === null) : col.values.every((v) => Number.isNaN(v)));
+
 function fit(frame: Frame, specInput: FeaturePipelineSpecInput | FeaturePipelineSpec): { fitted: FittedFeaturePipeline; work: WorkingSet } {
   const spec = parseFeatureSpec(specInput);
-  planFeatureSpec(spec, schemaOf(frame));
+  try {
+    planFeatureSpec(spec, schemaOf(frame));
+  } catch (err) {
+    // A column with no value at all has no type of its own (CSV and JSON read it as strings), so
+    // the plan blames a "string column"; say what is really wrong with it.
+    const blamed = (name: string): boolean => (err as Error).message.includes(`'${name}'`) && hasColumn(frame, name) && allMissing(getColumn(frame, name));
+    const empty = err instanceof FeaturePipelineError && frame.rows > 0 ? spec.features.filter(blamed) : [];
+    if (empty.length === 0) throw err;
+    const names = empty.map((n) => `'${n}'`).join(', ');
+    throw new FeaturePipelineError(`feature pipeline: input column${empty.length === 1 ? '' : 's'} ${names} ha${empty.length === 1 ? 's' : 've'} no value in the ${frame.rows} training rows (all missing, so read as text): leave ${empty.length === 1 ? 'it' : 'them'} out of the features or fix the source (${(err as Error).message})`);
+  }
   if (frame.rows === 0) throw new FeaturePipelineError('feature pipeline: cannot fit on 0 rows');
   const inputs = spec.features.map((name) => ({ name, type: getColumn(frame, name).type }));
   const work = new WorkingSet(
