@@ -3,6 +3,7 @@
  * one long-running workflow per model that turns drift alerts into at most one retraining run
  * at a time. Used by the workflow, the client, the alert receiver and the CLI.
  */
+import { z } from 'zod';
 
 export const CONTROLLER_WORKFLOW = 'tideflowRetrainController';
 export const DEFAULT_RETRAIN_DAG = 'ml_retrain';
@@ -29,16 +30,22 @@ export function retrainRunId(model: string, dagId: string, n: number): string {
   return `${dagId}__drift__${model}__${n}`;
 }
 
-export interface DriftAlert {
+/**
+ * A drift alert, as the controller queues it and hands it to the retraining DAG (its `driftAlerts`
+ * param, dags/params/drift-alerts.ts): one schema for both, so the DAG accepts what the controller sends.
+ */
+export const driftAlertSchema = z.object({
   /** Identity for dedupe: the same fingerprint pending, retraining, or handled during the cooldown is ignored. */
-  fingerprint: string;
-  reason: string;
+  fingerprint: z.string(),
+  reason: z.string(),
   /** Who raised it: 'monitoring', 'cli', 'alertmanager', 'webhook', 'schedule', … */
-  source: string;
-  labels?: Record<string, string>;
+  source: z.string(),
+  labels: z.record(z.string(), z.string()).optional(),
   /** Set by the controller when it accepts the alert. */
-  receivedAt?: string;
-}
+  receivedAt: z.string().optional(),
+});
+
+export type DriftAlert = z.infer<typeof driftAlertSchema>;
 
 export interface ControllerOptions {
   /** DAG run for each retrain (default ml_retrain). */

@@ -1,15 +1,8 @@
-/** The `driftAlerts` param of retraining DAGs: set by the retraining controller on drift-triggered runs (the alerts that caused the retrain). */
-import { z } from 'zod';
+/**
+ * The `driftAlerts` param of retraining DAGs: set by the retraining controller on drift-triggered
+ * runs (the alerts that caused the retrain): the controller's own alert schema, at most the
+ * PENDING_LIMIT alerts one batch can hold.
+ */
+import { driftAlertSchema, PENDING_LIMIT } from '../../core/retrain-controller';
 
-export const driftAlertsParam = z
-  .array(
-    z.object({
-      fingerprint: z.string(),
-      reason: z.string(),
-      source: z.string(),
-      labels: z.record(z.string(), z.string()).optional(),
-      receivedAt: z.string().optional(),
-    }),
-  )
-  .max(100)
-  .optional();
+export const driftAlertsParam = driftAlertSchema.array().max(PENDING_LIMIT).optional();
