@@ -4,6 +4,7 @@
  * at a time. Used by the workflow, the client, the alert receiver and the CLI.
  */
 import { z } from 'zod';
+import { isValidModelName, MODEL_NAME_RULE } from './model-name';
 
 export const CONTROLLER_WORKFLOW = 'tideflowRetrainController';
 export const DEFAULT_RETRAIN_DAG = 'ml_retrain';
@@ -14,14 +15,10 @@ export const HISTORY_LIMIT = 20;
 /** Pending alerts kept per batch (a storm of distinct alerts still makes one retrain). */
 export const PENDING_LIMIT = 100;
 
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
-
-export function isValidModelName(model: string): boolean {
-  return MODEL_NAME.test(model) && !model.includes('..');
-}
+export { isValidModelName };
 
 export function controllerWorkflowId(model: string): string {
-  if (!isValidModelName(model)) throw new Error(`invalid model name ${JSON.stringify(model)}: 1-100 letters, digits, _ . - starting with a letter or digit`);
+  if (!isValidModelName(model)) throw new Error(`invalid model name ${JSON.stringify(model)}: ${MODEL_NAME_RULE}`);
   return `tideflow-retrain__${model}`;
 }
 

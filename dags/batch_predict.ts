@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { defineDag } from './define';
+import { modelNameParam } from './params/model-name';
 
 export const batchPredictParams = z
   .object({
@@ -16,7 +17,7 @@ export const batchPredictParams = z
     normalizeColumns: z.boolean().default(true),
     missingValues: z.array(z.string()).default(['NA', '.']),
     timestampColumn: z.string().min(1).optional(),
-    modelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/).default('penguins'),
+    modelName: modelNameParam.default('penguins'),
     /** Which version scores the batch: an alias (default 'champion') or a version number. */
     alias: z.string().min(1).optional(),
     version: z.number().int().min(1).optional(),

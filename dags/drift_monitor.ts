@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { PERFORMANCE_METRICS, performanceSpecProblems } from '../core/drift/performance';
 import { defineDag } from './define';
+import { modelNameParam } from './params/model-name';
 
 /** Performance drift: which window columns hold the prediction and the label, and the metrics to watch. */
 export const performanceParams = z
@@ -44,7 +45,7 @@ export const performanceParams = z
   });
 
 export const driftMonitorParams = z.object({
-  model: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (an S3 key segment)').default('penguins'),
+  model: modelNameParam.default('penguins'),
   /** The production window to check (same source syntax as ml_retrain's `source`). */
   currentSource: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
   referenceSource: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),

@@ -23,6 +23,7 @@ import { decideGate } from '../activities/ml/lib/gate';
 import { searchSpecSchema } from '../activities/ml/lib/search-space';
 import { dataSchema, type DataSchemaInput } from '../activities/ml/lib/validation/schema';
 import { driftAlertsParam } from './params/drift-alerts';
+import { modelNameParam } from './params/model-name';
 import { defineDag } from './define';
 
 const NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
@@ -114,7 +115,7 @@ export const mlRetrainParams = z.object({
   championAlias: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).nullable().default('champion'),
   /** Promote a blessed model to `championAlias`. */
   promote: z.boolean().default(true),
-  modelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (an S3 key segment)').default('penguins'),
+  modelName: modelNameParam.default('penguins'),
   /** Set by the retraining controller on drift-triggered runs: the alerts that caused this retrain. */
   driftAlerts: driftAlertsParam,
 });

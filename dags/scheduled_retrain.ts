@@ -8,9 +8,10 @@
  */
 import { z } from 'zod';
 import { defineDag } from './define';
+import { modelNameParam } from './params/model-name';
 
 export const scheduledRetrainParams = z.object({
-  modelName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'letters, digits, _ . - (an S3 key segment)').default('penguins'),
+  modelName: modelNameParam.default('penguins'),
 });
 
 export default defineDag(

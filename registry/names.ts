@@ -1,13 +1,12 @@
 /** Name rules: model names become S3 key segments; alias names follow MLflow. */
+import { isValidModelName, MODEL_NAME_RULE } from '../core/model-name';
 import { RegistryError } from './types';
 
-/** Same rule as ml_retrain's modelName param, so its models register unchanged. */
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const ALIAS = /^[\w-]*$/;
 
 export function validateModelName(name: string): string {
-  if (!MODEL_NAME.test(name) || name.includes('..')) {
-    throw new RegistryError(`invalid model name ${JSON.stringify(name)}: 1-100 letters, digits, _ . - starting with a letter or digit`);
+  if (!isValidModelName(name)) {
+    throw new RegistryError(`invalid model name ${JSON.stringify(name)}: ${MODEL_NAME_RULE}`);
   }
   return name;
 }

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { driftStatus, signalDrift } from '../../client/drift';
-import { isValidModelName, type ControllerOptions, type ControllerStatus, type RetrainRecord } from '../../core/retrain-controller';
+import { isValidModelName, MODEL_NAME_RULE } from '../../core/model-name';
+import type { ControllerOptions, ControllerStatus, RetrainRecord } from '../../core/retrain-controller';
 import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
@@ -21,7 +22,7 @@ import { formatMetric, type MetricComparison, type PerformanceDrift } from '../.
 
 function modelArg(args: ParsedArgs): string {
   const model = positional(args, 0);
-  if (!isValidModelName(model)) throw usageError(`invalid model name '${model}': 1-100 letters, digits, _ . - starting with a letter or digit`);
+  if (!isValidModelName(model)) throw usageError(`invalid model name '${model}': ${MODEL_NAME_RULE}`);
   return model;
 }
 
