@@ -47,6 +47,16 @@ function runDuration(view: RunView, now: number): string {
   return formatDuration(elapsedMs(view.startedAt, view.endedAt, now) ?? NaN);
 }
 
+/** HTML reports among the task outputs (`{uri, contentType: 'text/html…'}`), e.g. ml_retrain's run report. */
+export function reportLinks(view: RunView): [string, string][] {
+  const links: [string, string][] = [];
+  for (const t of view.tasks) {
+    const o = t.output as { uri?: unknown; contentType?: unknown } | undefined;
+    if (o && typeof o.uri === 'string' && typeof o.contentType === 'string' && o.contentType.startsWith('text/html')) links.push([t.id, o.uri]);
+  }
+  return links;
+}
+
 export function formatRunHeader(view: RunView, now: number = Date.now()): string {
   const rows: [string, string][] = [
     ['DAG', view.dagId],
@@ -60,6 +70,7 @@ export function formatRunHeader(view: RunView, now: number = Date.now()): string
     ['Params', compactJson(view.params)],
     ['Started', `${formatInstant(view.startedAt)}${view.endedAt !== undefined ? `, ended ${formatInstant(view.endedAt)}` : ''}`],
     ['Workflow', `${view.workflowId} (run ${view.runId})`],
+    ...reportLinks(view).map(([task, uri]): [string, string] => ['Report', `${uri} (task ${task})`]),
   ];
   return `${columns(rows.map(([k, v]) => [`${k}:`, v]), '').join('\n')}\n`;
 }

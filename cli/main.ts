@@ -10,6 +10,7 @@ import type { Command } from './command';
 import { dagsList, dagsValidate } from './commands/dags';
 import { driftCommands } from './commands/drift';
 import { modelsCommands } from './commands/models';
+import { artifactsGet } from './commands/artifacts';
 import { backfill } from './commands/backfill';
 import { runsList, runsShow } from './commands/runs';
 import { scheduleCommands } from './commands/schedules';
@@ -18,13 +19,14 @@ import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
 
-export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow, runsList, backfill, ...scheduleCommands, ...modelsCommands, ...driftCommands];
+export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow, runsList, backfill, ...scheduleCommands, ...modelsCommands, ...driftCommands, artifactsGet];
 
 /** Commands with subcommands, and what the group is for. */
 const GROUPS: Record<string, string> = {
   dags: 'Inspect and check the DAG definitions in dags/.',
   runs: 'Inspect DAG runs.',
   models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
+  artifacts: 'Artifacts the runs wrote (reports, datasets, predictions).',
   drift: "Drift alerts and each model's retraining controller.",
   schedules: "Manage the Temporal Schedules that run dags/ ('sync' makes them match).",
 };
