@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ArtifactCorruptedError, InvalidKeyError } from '../storage/artifacts/errors';
 import {
-  RegistryError, getVersionByAlias, promoteVersion, registerModelVersion, type ArtifactRef, type ModelVersion, type RegistryStore,
+  RegistryError, getVersionByAlias, promoteVersion, registerModelVersion, type ArtifactRef, type ModelVersion, type RegisterRequest, type RegistryStore,
 } from '../registry';
 import type { TaskContext } from './context';
 import { storeFromEnv } from './ml/store';
@@ -60,7 +60,7 @@ export interface ResolveAliasInput {
 }
 
 /** Bad names, corrupt data and refused moves cannot be fixed by retrying; S3 outages can. */
-async function classified<T>(work: () => Promise<T>): Promise<T> {
+export async function classified<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -73,22 +73,34 @@ async function classified<T>(work: () => Promise<T>): Promise<T> {
 
 const taskKey = (ctx: TaskContext): string => `${ctx.workflowId}/${ctx.taskId}${ctx.mapIndex === undefined ? '' : `.${ctx.mapIndex}`}`;
 
+/**
+ * Register a version on behalf of the running task (this activity and ml_retrain's register step):
+ * the task's run is the version's source, registration is idempotent per run + task, and a version
+ * that did not become ready fails the task for good.
+ */
+export async function registerForTask(store: RegistryStore, ctx: TaskContext, req: Omit<RegisterRequest, 'source' | 'idempotencyKey'>): Promise<ModelVersion> {
+  const v = await registerModelVersion(store, {
+    ...req,
+    source: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, taskId: ctx.taskId, logicalDate: ctx.logicalDate },
+    idempotencyKey: taskKey(ctx),
+  });
+  if (v.status !== 'ready') throw ApplicationFailure.nonRetryable(`version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`, 'FailedRegistration');
+  return v;
+}
+
 export function registerModel(store: RegistryStoreProvider) {
   return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisteredVersion> =>
     classified(async () => {
-      const v = await registerModelVersion(store(), {
+      const v = await registerForTask(store(), ctx, {
         name: input.modelName,
         model: input.model,
         ...(input.featurePipeline && { featurePipeline: input.featurePipeline }),
         metrics: input.metrics ?? {},
         params: input.params ?? ctx.params,
         trainingData: input.trainingData ?? [],
-        source: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, taskId: ctx.taskId, logicalDate: ctx.logicalDate },
         tags: input.tags ?? {},
         description: input.description ?? '',
-        idempotencyKey: taskKey(ctx),
       });
-      if (v.status !== 'ready') throw ApplicationFailure.nonRetryable(`version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`, 'FailedRegistration');
       ctx.log.info('registered model version', { modelName: v.name, version: v.version });
       return { modelName: v.name, version: v.version, status: v.status, uri: v.model.uri, bytes: v.model.bytes, sha256: v.model.sha256 };
     });
