@@ -11,7 +11,6 @@
 import {
   ApplicationFailure,
   CancellationScope,
-  ChildWorkflowFailure,
   condition,
   continueAsNew,
   defineQuery,
@@ -37,6 +36,7 @@ import {
 import type { DagDefinition } from '../core/model';
 import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import type { BackfillActivities } from '../client/backfill-activities';
+import { childErrorText } from './child-error';
 
 export const backfillProgressQuery = defineQuery<BackfillProgress>('backfillProgress');
 
@@ -52,11 +52,6 @@ const { tideflowBackfillCheckRuns, tideflowBackfillCountDates } = proxyActivitie
 });
 
 const invalid = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, 'InvalidBackfill');
-
-function errorText(err: unknown): string {
-  if (err instanceof ChildWorkflowFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
 
 export type BackfillWorkflow = (input: BackfillInput) => Promise<BackfillProgress>;
 
@@ -140,7 +135,7 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
         });
         child.result().then(
           () => finish(o, 'succeeded'),
-          (err: unknown) => (isCancellation(err) ? finish(o, 'cancelled', cancelled ? 'cancelled with the backfill' : 'run cancelled') : finish(o, 'failed', errorText(err))),
+          (err: unknown) => (isCancellation(err) ? finish(o, 'cancelled', cancelled ? 'cancelled with the backfill' : 'run cancelled') : finish(o, 'failed', childErrorText(err))),
         );
       } catch (err) {
         running--;
@@ -153,7 +148,7 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
           o.state = 'pending';
         } else {
           o.state = 'failed';
-          o.detail = `could not start: ${errorText(err)}`;
+          o.detail = `could not start: ${childErrorText(err)}`;
           counts.failed++;
         }
       }

@@ -9,7 +9,6 @@
  * is carried through continue-as-new, which only happens between retrains.
  */
 import {
-  ChildWorkflowFailure,
   condition,
   continueAsNew,
   defineQuery,
@@ -37,16 +36,12 @@ import {
   type RetrainRecord,
 } from '../core/retrain-controller';
 import { DAG_KEY, TRIGGER_KEY } from '../core/search-attributes';
+import { childErrorText } from './child-error';
 
 export const driftSignal = defineSignal<[DriftAlert]>('drift');
 export const pauseSignal = defineSignal<[]>('pause');
 export const resumeSignal = defineSignal<[]>('resume');
 export const controllerStatusQuery = defineQuery<ControllerStatus>('status');
-
-function errorText(err: unknown): string {
-  if (err instanceof ChildWorkflowFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
 
 export async function tideflowRetrainController(input: ControllerInput): Promise<never> {
   const model = input.model;
@@ -124,11 +119,11 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
         record.outcome = 'succeeded';
       } catch (err) {
         record.outcome = isCancellation(err) ? 'cancelled' : 'failed';
-        record.detail = errorText(err);
+        record.detail = childErrorText(err);
       }
     } catch (err) {
       record.outcome = 'not_started';
-      record.detail = `could not start: ${errorText(err)}`;
+      record.detail = `could not start: ${childErrorText(err)}`;
     }
     record.finishedAt = now();
     running = undefined;
