@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { higherIsBetter } from '../../../core/metric-direction';
-import { accuracy, argmaxRows, confusionMatrix, logLoss } from './metrics';
+import { accuracy, argmaxRows, confusionMatrix, logLoss, probaColumn } from './metrics';
 import { rocAuc, rocAucOvr } from './metrics-auc';
 import { classCounts, classScore, prfScore } from './metrics-prf';
 import { mae, r2, rmse } from './metrics-regression';
@@ -101,13 +101,6 @@ export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>): Ro
   };
 }
 
-function column(proba: Float64Array, k: number, c: number): Float64Array {
-  const n = proba.length / k;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = proba[i * k + c] as number;
-  return out;
-}
-
 const orNull = (f: () => number): number | null => {
   try {
     return f();
@@ -155,7 +148,7 @@ export function evaluateClassification(yTrue: ArrayLike<number>, proba: Float64A
   if (pos < 0) throw new RangeError(`positiveClass '${positiveClass}' is not one of the classes ${JSON.stringify(classes)}`);
   const k = counts[pos] as (typeof counts)[number];
   const isPos = Uint8Array.from({ length: n }, (_, i) => (yTrue[i] === pos ? 1 : 0));
-  const score = column(proba, 2, pos);
+  const score = probaColumn(proba, 2, pos);
   const out: ClassificationEvaluation = {
     ...ev,
     positiveClass: classes[pos] as string,

@@ -4,6 +4,7 @@
  * mid-ranks), and for multiclass the unweighted mean of one-vs-rest AUCs
  * (`multi_class='ovr', average='macro'`).
  */
+import { probaColumn } from './metrics';
 
 /** Binary ROC-AUC; yTrue is 0/1 (1 = positive), scores are higher-is-more-positive. */
 export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
@@ -46,19 +47,12 @@ export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): num
 export function rocAucOvr(yTrue: ArrayLike<number>, proba: Float64Array, numClasses: number): number {
   const n = yTrue.length;
   if (proba.length !== n * numClasses) throw new RangeError(`expected ${n}×${numClasses} scores, got ${proba.length}`);
-  if (numClasses === 2) return rocAuc(yTrue, columnOf(proba, 2, 1));
+  if (numClasses === 2) return rocAuc(yTrue, probaColumn(proba, 2, 1));
   let sum = 0;
   for (let c = 0; c < numClasses; c++) {
     const bin = new Uint8Array(n);
     for (let i = 0; i < n; i++) bin[i] = yTrue[i] === c ? 1 : 0;
-    sum += rocAuc(bin, columnOf(proba, numClasses, c));
+    sum += rocAuc(bin, probaColumn(proba, numClasses, c));
   }
   return sum / numClasses;
-}
-
-function columnOf(proba: Float64Array, k: number, c: number): Float64Array {
-  const n = proba.length / k;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = proba[i * k + c] as number;
-  return out;
 }

@@ -57,6 +57,14 @@ export function argmaxRows(proba: Float64Array, numClasses: number): Int32Array 
   return out;
 }
 
+/** Column `c` of a row-major n × k probability matrix: one class's probabilities. */
+export function probaColumn(proba: Float64Array, k: number, c: number): Float64Array {
+  const n = proba.length / k;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = proba[i * k + c] as number;
+  return out;
+}
+
 function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new RangeError(`length mismatch: ${a.length} true labels, ${b.length} predictions`);
   if (a.length === 0) throw new RangeError('metric of no rows');
