@@ -1,5 +1,15 @@
 /** Date helpers shared by workflow code and the CLI (Intl only; no Node APIs). */
 
+/** True when Intl knows the IANA zone (Node ships full ICU, so every IANA name works). */
+export function isValidTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Parse an ISO-8601 date or instant; null when it is not one. */
 export function parseInstant(value: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;

@@ -3,19 +3,11 @@
  * code, which never needs them, does not bundle the cron parser.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { isValidTimezone } from './dates';
 import type { DagDefinition } from './model';
 import type { DagProblem } from './validate';
 
 export const CRON_PRESETS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'] as const;
-
-export function isValidTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Problems with a cron expression, or null when it is valid. Five fields or a preset only. */
 export function cronProblem(cron: string, timezone = 'UTC'): string | null {

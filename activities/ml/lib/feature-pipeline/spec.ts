@@ -5,6 +5,7 @@
  * OneHotEncoder) so reference values can be computed there; docs/feature-pipeline.md has the details.
  */
 import { z } from 'zod';
+import { isValidTimezone } from '../../../../core/dates';
 
 const column = z.string().min(1, 'a column name is empty');
 const columns = z
@@ -15,15 +16,6 @@ const columns = z
 export const DATE_PARTS = ['year', 'month', 'day', 'hour', 'minute', 'weekday', 'dayofyear'] as const;
 export type DatePart = (typeof DATE_PARTS)[number];
 
-/** True when Intl knows the zone (Node ships full ICU, so every IANA name works). */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const imputeStepSchema = z.object({
   op: z.literal('impute'),
@@ -92,7 +84,7 @@ export const datePartsStepSchema = z.object({
     .refine((ps) => new Set(ps).size === ps.length, { message: 'a part is listed twice' })
     .default(['hour', 'weekday', 'month']),
   /** IANA zone the parts are read in; default UTC. */
-  timezone: z.string().refine(isTimeZone, { message: 'not an IANA time zone (e.g. Europe/Paris)' }).default('UTC'),
+  timezone: z.string().refine(isValidTimezone, { message: 'not an IANA time zone (e.g. Europe/Paris)' }).default('UTC'),
   /** Keep the timestamp column itself (default: replaced by its parts). */
   keep: z.boolean().default(false),
 });
