@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { OutputRef } from '../core/output-ref';
+import { s3Location, type S3Location } from './s3-uri';
 
 export class ObjectIntegrityError extends Error {
   override name = 'ObjectIntegrityError';
@@ -18,10 +19,10 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!m?.[1] || !m[2]) throw new Error(`not an s3:// URI: ${uri}`);
-  return { bucket: m[1], key: m[2] };
+export function parseS3Uri(uri: string): S3Location {
+  const loc = s3Location(uri);
+  if (!loc) throw new Error(`not an s3:// URI: ${uri}`);
+  return loc;
 }
 
 /** Write `json` (already serialized) and return a reference to it. */

@@ -15,13 +15,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import { renderFields, TemplateError, type TemplateScope } from '../../core/template';
 import { InvalidKeyError } from '../../storage/artifacts/errors';
 import { validateKey } from '../../storage/artifacts/keys';
+import { s3Location } from '../../storage/s3-uri';
 import type { TaskContext } from '../context';
 import type { ArtifactStore, StoreProvider } from '../ml/store';
 import { MaskStream, maskText, readTail, secretsToMask, tailLines } from './capture';
 import { checkOutputs, readResult, uploadOutputs } from './collect';
 import { builtinValues, childEnvironment, workerSecrets } from './env';
 import { spawnGroup, stopGroup, supervise, type Supervised } from './process';
-import { downloadInput, parseS3, uploadFile } from './staging';
+import { downloadInput, uploadFile } from './staging';
 import type { ArtifactRef, CommandInput, CommandOutput, CommandProgress } from './types';
 import { checkAllowed, validateCommandInput } from './validate';
 
@@ -120,7 +121,7 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
   // Local paths the placeholders point at.
   const inputPaths: Record<string, string> = {};
   for (const [name, src] of Object.entries(input.inputs ?? {})) {
-    const loc = parseS3(typeof src === 'string' ? src : src.uri);
+    const loc = s3Location(typeof src === 'string' ? src : src.uri);
     // The object's own file name (extension included, which some readers care about), never '.' or '..'.
     const base = basename(loc?.key ?? name);
     inputPaths[name] = join(l.inputs, name, base === '.' || base === '..' || base === '' ? name : base);

@@ -16,21 +16,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { digestOfKey } from '../../storage/artifacts/keys';
 import { HashMeter } from '../../storage/artifacts/meter';
 import { isNotFound } from '../../storage/artifacts/s3-errors';
+import { s3Location } from '../../storage/s3-uri';
 import type { ArtifactStore } from '../ml/store';
 import type { ArtifactRef, CommandInputSource } from './types';
 
 const PART_SIZE = 5 * 1024 * 1024;
-
-export interface S3Location {
-  bucket: string;
-  key: string;
-}
-
-/** `s3://bucket/key` → parts, or undefined when it is not one. */
-export function parseS3(uri: string): S3Location | undefined {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  return m?.[1] && m[2] ? { bucket: m[1], key: m[2] } : undefined;
-}
 
 export interface TransferHooks {
   signal?: AbortSignal;
@@ -40,7 +30,7 @@ export interface TransferHooks {
 /** Download one input to `path`; the file appears only once its size and checksum are verified. */
 export async function downloadInput(store: ArtifactStore, name: string, source: CommandInputSource, path: string, hooks: TransferHooks = {}): Promise<ArtifactRef> {
   const ref = typeof source === 'string' ? { uri: source } : source;
-  const loc = parseS3(ref.uri);
+  const loc = s3Location(ref.uri);
   if (!loc) throw ApplicationFailure.nonRetryable(`input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`, 'InvalidCommandInput');
   const expectedSha = ref.sha256 ?? digestOfKey(loc.key);
   let body: Readable;

@@ -8,19 +8,15 @@
  * worker uses (loadConfig + createS3Client): the worker entry point does not pass its S3
  * client to activities yet, and this keeps that wiring change out of this module's scope.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig } from '../../config/env';
+import type { ContentStore } from '../../storage/artifacts/types';
 import { getJsonByRef, MissingObjectError, ObjectIntegrityError, putJsonText } from '../../storage/json-objects';
 import { createS3Client } from '../../storage/s3-client';
 import type { ArtifactRef } from './types';
 
-export interface ArtifactStore {
-  s3: S3Client;
-  bucket: string;
-  /** Key prefix, '' or ending in '/'. */
-  prefix: string;
-}
+/** One S3 client, bucket and key prefix ('' or ending in '/'): the content store's shape, as the registry's. */
+export type ArtifactStore = ContentStore;
 
 /** Called on each use, so the store can be made lazily (and never, in a worker that runs no ML task). */
 export type StoreProvider = () => ArtifactStore;

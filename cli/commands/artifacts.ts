@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { s3Location } from '../../storage/s3-uri';
 import { positional, stringOption } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
@@ -19,9 +20,9 @@ export const artifactsGet: Command = {
   examples: ['tideflow artifacts get s3://tideflow/runs/ml_retrain/<run>/report.html --out report.html'],
   async run(args, io) {
     const uri = positional(args, 0);
-    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-    if (!m?.[1] || !m[2]) throw usageError(`not an s3:// uri: '${uri}'`);
-    const [bucket, key] = [m[1], m[2]];
+    const loc = s3Location(uri);
+    if (!loc) throw usageError(`not an s3:// uri: '${uri}'`);
+    const { bucket, key } = loc;
     const config = cliConfig(io.env);
     if (bucket !== config.s3.bucket || !key.startsWith(config.s3.prefix) || key.split('/').includes('..')) {
       throw usageError(`'${uri}' is outside this deployment's artifacts (s3://${config.s3.bucket}/${config.s3.prefix}…)`);
