@@ -8,19 +8,20 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Readable, type Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { ApplicationFailure } from '@temporalio/common';
 import { digestOfKey } from '../../storage/artifacts/keys';
 import { HashMeter } from '../../storage/artifacts/meter';
 import { isNotFound } from '../../storage/artifacts/s3-errors';
+import { uploadHashed, type UploadOptions } from '../../storage/artifacts/upload';
 import { s3Location } from '../../storage/s3-uri';
 import type { ArtifactStore } from '../ml/store';
 import type { ArtifactRef, CommandInputSource } from './types';
 
-const PART_SIZE = 5 * 1024 * 1024;
+/** Heartbeat progress at most this often during a transfer. */
+const PROGRESS_EVERY = 4 * 1024 * 1024;
 
 export interface TransferHooks {
   signal?: AbortSignal;
@@ -43,7 +44,7 @@ export async function downloadInput(store: ArtifactStore, name: string, source: 
     if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`, 'MissingArtifact');
     throw err;
   }
-  const meter = new HashMeter({ ...(hooks.onProgress && { onProgress: hooks.onProgress }), progressEveryBytes: 4 * 1024 * 1024 });
+  const meter = new HashMeter({ ...(hooks.onProgress && { onProgress: hooks.onProgress }), progressEveryBytes: PROGRESS_EVERY });
   const partial = `${path}.partial`;
   try {
     await pipeline(body, meter, createWriteStream(partial, { mode: 0o600 }), hooks.signal ? { signal: hooks.signal } : {});
@@ -63,32 +64,8 @@ export async function downloadInput(store: ArtifactStore, name: string, source: 
   }
 }
 
-export interface UploadOptions extends TransferHooks {
-  contentType?: string;
-  /** Applied to the bytes on their way up (the secret mask for logs). */
-  transform?: Transform;
-}
-
 /** Stream a local file to `key` in the store's bucket, hashing it on the way. */
 export async function uploadFile(store: ArtifactStore, key: string, path: string, o: UploadOptions = {}): Promise<ArtifactRef> {
-  const meter = new HashMeter({ ...(o.onProgress && { onProgress: o.onProgress }), progressEveryBytes: 4 * 1024 * 1024 });
-  const upload = new Upload({
-    client: store.s3,
-    params: { Bucket: store.bucket, Key: key, Body: meter, ContentType: o.contentType ?? 'application/octet-stream' },
-    partSize: PART_SIZE,
-    queueSize: 2,
-    leavePartsOnError: false,
-  });
-  const onAbort = (): void => void upload.abort();
-  o.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const copied = o.transform ? pipeline(createReadStream(path), o.transform, meter) : pipeline(createReadStream(path), meter);
-    await Promise.all([copied, upload.done()]);
-  } catch (err) {
-    await upload.abort().catch(() => undefined);
-    throw err;
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-  }
-  return { uri: `s3://${store.bucket}/${key}`, bytes: meter.bytes, sha256: meter.hash.digest('hex') };
+  const { bytes, sha256 } = await uploadHashed(store, key, createReadStream(path), { progressEveryBytes: PROGRESS_EVERY, ...o });
+  return { uri: `s3://${store.bucket}/${key}`, bytes, sha256 };
 }

@@ -5,7 +5,7 @@
  * appears whole or not at all: a failed or cancelled transfer leaves nothing visible under it.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -49,14 +49,20 @@ export async function putArtifactBytes(store: ContentStore, data: Uint8Array | s
   return result(store, key, sha256, body.length, false);
 }
 
-/** Any size: streamed through a multipart upload, never held in memory. */
-export async function putArtifactStream(store: ContentStore, source: Readable | AsyncIterable<Uint8Array>, opts: PutOptions = {}): Promise<PutResult> {
-  const staging = stagingKey(store.prefix, randomUUID());
+export interface UploadOptions extends PutOptions {
+  /** Applied to the bytes on their way up, before hashing (e.g. a secret mask for logs). */
+  transform?: Transform;
+}
+
+/**
+ * Stream `input` to `key` as a multipart upload (bounded memory), hashing and counting what is
+ * uploaded; the signal aborts it, and a failed upload leaves no parts behind.
+ */
+export async function uploadHashed(store: ContentStore, key: string, input: Readable, opts: UploadOptions = {}): Promise<{ bytes: number; sha256: string }> {
   const meter = new HashMeter(opts);
-  const input = source instanceof Readable ? source : Readable.from(source);
   const upload = new Upload({
     client: store.s3,
-    params: { Bucket: store.bucket, Key: staging, Body: meter, ContentType: opts.contentType ?? 'application/octet-stream' },
+    params: { Bucket: store.bucket, Key: key, Body: meter, ContentType: opts.contentType ?? 'application/octet-stream' },
     partSize: PART_SIZE,
     queueSize: QUEUE_SIZE,
     leavePartsOnError: false,
@@ -64,19 +70,33 @@ export async function putArtifactStream(store: ContentStore, source: Readable | 
   const onAbort = (): void => void upload.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await Promise.all([pipeline(input, meter), upload.done()]);
+    const copied = opts.transform ? pipeline(input, opts.transform, meter) : pipeline(input, meter);
+    await Promise.all([copied, upload.done()]);
   } catch (err) {
     input.destroy();
     await upload.abort().catch(() => undefined);
-    await deleteQuietly(store, staging);
     throw err;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  const sha256 = meter.hash.digest('hex');
+  return { bytes: meter.bytes, sha256: meter.hash.digest('hex') };
+}
+
+/** Any size: streamed through a multipart upload, never held in memory. */
+export async function putArtifactStream(store: ContentStore, source: Readable | AsyncIterable<Uint8Array>, opts: PutOptions = {}): Promise<PutResult> {
+  const staging = stagingKey(store.prefix, randomUUID());
+  const input = source instanceof Readable ? source : Readable.from(source);
+  let uploaded: { bytes: number; sha256: string };
+  try {
+    uploaded = await uploadHashed(store, staging, input, opts);
+  } catch (err) {
+    await deleteQuietly(store, staging);
+    throw err;
+  }
+  const { sha256, bytes } = uploaded;
   const key = contentKey(store.prefix, sha256);
   try {
-    if (await exists(store, key)) return result(store, key, sha256, meter.bytes, true);
+    if (await exists(store, key)) return result(store, key, sha256, bytes, true);
     await store.s3.send(
       new CopyObjectCommand({
         Bucket: store.bucket, Key: key, CopySource: `${store.bucket}/${encodeURI(staging)}`,
@@ -84,7 +104,7 @@ export async function putArtifactStream(store: ContentStore, source: Readable | 
       }),
       opts.signal ? { abortSignal: opts.signal } : {},
     );
-    return result(store, key, sha256, meter.bytes, false);
+    return result(store, key, sha256, bytes, false);
   } finally {
     await deleteQuietly(store, staging);
   }
