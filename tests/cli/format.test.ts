@@ -8,6 +8,7 @@ import { compactJson, formatDuration, table, truncate } from '../../cli/format';
 import { formatDagSummary, paramsJsonSchema, summarizeDag } from '../../cli/format-dags';
 import { formatLiveStatus, formatRun, formatTaskEvent, taskEvents } from '../../cli/format-run';
 import { reconcileStatus } from '../../cli/reconcile-status';
+import { fakeRunView } from './helpers';
 
 describe('table', () => {
   it('pads columns to the widest cell and trims trailing space', () => {
@@ -90,21 +91,7 @@ describe('DAG summaries', () => {
 });
 
 function view(states: Record<string, TaskState>, extra: Partial<RunView> = {}): RunView {
-  return {
-    dagId: 'demo',
-    workflowId: 'wf-1',
-    runId: 'run-1',
-    trigger: 'manual',
-    logicalDate: '2024-01-01T00:00:00.000Z',
-    ds: '2024-01-01',
-    dataIntervalStart: '2023-12-31T00:00:00.000Z',
-    dataIntervalEnd: '2024-01-01T00:00:00.000Z',
-    params: { n: 3 },
-    startedAt: '2024-01-01T00:00:00.000Z',
-    status: 'running',
-    tasks: Object.entries(states).map(([id, state]) => ({ id, state, attempts: state === 'pending' ? 0 : 1 })),
-    ...extra,
-  };
+  return fakeRunView({ params: { n: 3 }, tasks: Object.entries(states).map(([id, state]) => ({ id, state, attempts: state === 'pending' ? 0 : 1 })), ...extra });
 }
 
 describe('run views', () => {

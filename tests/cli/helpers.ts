@@ -2,9 +2,29 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Io } from '../../cli/io';
+import type { RunView } from '../../core/run-view';
 
 export const ROOT = join(__dirname, '..', '..');
 export const LAUNCHER = join(ROOT, 'bin', 'tideflow.js');
+
+/** A run view as the engine's state query returns it (a running manual run of 'demo'), with overrides. */
+export function fakeRunView(extra: Partial<RunView> = {}): RunView {
+  return {
+    dagId: 'demo',
+    workflowId: 'wf-1',
+    runId: 'run-1',
+    trigger: 'manual',
+    logicalDate: '2024-01-01T00:00:00.000Z',
+    ds: '2024-01-01',
+    dataIntervalStart: '2023-12-31T00:00:00.000Z',
+    dataIntervalEnd: '2024-01-01T00:00:00.000Z',
+    params: {},
+    startedAt: '2024-01-01T00:00:00.000Z',
+    status: 'running',
+    tasks: [],
+    ...extra,
+  };
+}
 
 export interface CapturedIo extends Io {
   out(): string;

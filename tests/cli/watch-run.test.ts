@@ -9,24 +9,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { RunView, TaskView } from '../../core/run-view';
 import type { TemporalSession } from '../../cli/connect';
 import { watchRun } from '../../cli/watch-run';
-import { captureIo } from './helpers';
+import { captureIo, fakeRunView } from './helpers';
 
-function view(status: RunView['status'], tasks: TaskView[]): RunView {
-  return {
-    dagId: 'demo',
-    workflowId: 'wf-1',
-    runId: 'run-1',
-    trigger: 'manual',
-    logicalDate: '2024-01-01T00:00:00.000Z',
-    ds: '2024-01-01',
-    dataIntervalStart: '2023-12-31T00:00:00.000Z',
-    dataIntervalEnd: '2024-01-01T00:00:00.000Z',
-    params: {},
-    startedAt: '2024-01-01T00:00:00.000Z',
-    status,
-    tasks,
-  };
-}
+const view = (status: RunView['status'], tasks: TaskView[]): RunView => fakeRunView({ status, tasks });
 
 const t = (id: string, state: TaskView['state'], extra: Partial<TaskView> = {}): TaskView => ({ id, state, attempts: state === 'pending' ? 0 : 1, ...extra });
 
