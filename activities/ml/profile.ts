@@ -31,13 +31,17 @@ function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 }
 
+/** Numeric feature: Sturges histogram over the ascending, finite, non-empty `sorted`. */
+function numericProfile(sorted: Float64Array, missing: number): FeatureProfile {
+  const edges = sturgesEdges(sorted);
+  return { kind: 'numeric', count: sorted.length, missing, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, edges, counts: histogram(sorted, edges) };
+}
+
 function featureProfile(values: unknown[]): FeatureProfile {
   const present = values.filter((v) => !isMissing(v));
   const missing = values.length - present.length;
   if (present.length > 0 && present.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    const sorted = Float64Array.from(present as number[]).sort();
-    const edges = sturgesEdges(sorted);
-    return { kind: 'numeric', count: present.length, missing, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, edges, counts: histogram(sorted, edges) };
+    return numericProfile(Float64Array.from(present as number[]).sort(), missing);
   }
   const categories: Record<string, number> = {};
   for (const v of present) categories[String(v)] = (categories[String(v)] ?? 0) + 1;
@@ -68,13 +72,8 @@ export function buildFrameProfile(frame: Frame, o: { maxRows?: number; seed?: nu
   const features = Object.fromEntries(
     frame.columns.map((col) => {
       if (col.type === 'number') {
-        const present = col.values.filter((v) => Number.isFinite(v));
-        const sorted = present.sort();
-        if (sorted.length > 0) {
-          const edges = sturgesEdges(sorted);
-          const profile: FeatureProfile = { kind: 'numeric', count: sorted.length, missing: frame.rows - sorted.length, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, edges, counts: histogram(sorted, edges) };
-          return [col.name, profile];
-        }
+        const sorted = col.values.filter((v) => Number.isFinite(v)).sort();
+        if (sorted.length > 0) return [col.name, numericProfile(sorted, frame.rows - sorted.length)];
       }
       return [col.name, featureProfile(Array.from({ length: frame.rows }, (_, i) => cellAt(col, i)))];
     }),
