@@ -9,14 +9,12 @@
  */
 import { z } from 'zod';
 import { defineDag } from './define';
+import { ingestInput, ingestParams } from './params/ingest';
 import { modelNameParam } from './params/model-name';
 
 export const batchPredictParams = z
   .object({
-    source: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
-    normalizeColumns: z.boolean().default(true),
-    missingValues: z.array(z.string()).default(['NA', '.']),
-    timestampColumn: z.string().min(1).optional(),
+    ...ingestParams,
     modelName: modelNameParam.default('penguins'),
     /** Which version scores the batch: an alias (default 'champion') or a version number. */
     alias: z.string().min(1).optional(),
@@ -38,12 +36,7 @@ export default defineDag(
     const ingest = dag.task('ingest', {
       activity: 'mlIngest',
       heartbeatTimeout: '1 minute',
-      input: ({ params }) => ({
-        source: params.source,
-        normalizeColumns: params.normalizeColumns,
-        missingValues: params.missingValues,
-        ...(params.timestampColumn !== undefined && { timestampColumn: params.timestampColumn }),
-      }),
+      input: ({ params }) => ingestInput(params),
     });
     dag.task('predict', {
       activity: 'mlPredict',

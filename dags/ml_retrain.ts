@@ -25,6 +25,7 @@ import { dataSchema, type DataSchemaInput } from '../activities/ml/lib/validatio
 import { driftAlertsParam } from './params/drift-alerts';
 import { modelNameParam } from './params/model-name';
 import { defineDag } from './define';
+import { ingestInput, ingestParams } from './params/ingest';
 
 const NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
 const CATEGORICAL = ['island', 'sex'];
@@ -74,14 +75,7 @@ const threshold = z
   .refine((t) => [t.lower, t.upper, t.absoluteChange, t.relativeChange].some((v) => v !== undefined), 'a threshold needs lower, upper, absoluteChange or relativeChange');
 
 export const mlRetrainParams = z.object({
-  /** npm:<package>/<file>, s3://bucket/key, http(s)://…, file:///… or a path; {{ds}}-style placeholders; '/' at the end = a partition folder. */
-  source: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
-  /** Rename source columns to snake_case ("Beak Length (mm)" → "beak_length_mm") before anything else. */
-  normalizeColumns: z.boolean().default(true),
-  /** Cell values that mean "missing" besides null and blanks; the penguins data uses '.' once. */
-  missingValues: z.array(z.string()).default(['NA', '.']),
-  /** Keep only rows whose timestamp is in the run's data interval. */
-  timestampColumn: z.string().min(1).optional(),
+  ...ingestParams,
   target: z.string().min(1).default('species'),
   task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default('auto'),
   /** Binary tasks: the positive class (default: the second label in sorted order, as sklearn). */
@@ -138,12 +132,7 @@ export default defineDag(
       activity: 'mlIngest',
       retry: { maxAttempts: 4, initialInterval: '5s', maxInterval: '1 minute' },
       heartbeatTimeout: '1 minute',
-      input: ({ params }) => ({
-        source: params.source,
-        normalizeColumns: params.normalizeColumns,
-        missingValues: params.missingValues,
-        ...(params.timestampColumn !== undefined && { timestampColumn: params.timestampColumn }),
-      }),
+      input: ({ params }) => ingestInput(params),
     });
     const validate = dag.task('validate', {
       activity: 'mlValidate',
