@@ -115,3 +115,18 @@ describe('zod schemas (DAG params)', () => {
     expect(searchSpecSchema.parse({ strategy: 'random', trials: 8, seed: 1, space: { kind: 'gbt' } }).space).toEqual([{ kind: 'gbt', params: {} }]);
   });
 });
+
+describe('random search over a mixed space', () => {
+  it('entries take turns; an entry of lists deals its grid without repeats until it runs out', () => {
+    const space: SearchSpace = [
+      { kind: 'gbt', params: { learningRate: { low: 0.01, high: 0.3, log: true } } },
+      { kind: 'linear_regression', params: { alpha: [0.1, 1, 10] } },
+    ];
+    const trials = expandSearch(space, { strategy: 'random', trials: 8, seed: 5 });
+    expect(trials.map((t) => t.kind)).toEqual(['gbt', 'linear_regression', 'gbt', 'linear_regression', 'gbt', 'linear_regression', 'gbt', 'linear_regression']);
+    const alphas = trials.filter((t) => t.kind === 'linear_regression').map((t) => t.hyperparams['alpha']);
+    expect(new Set(alphas.slice(0, 3))).toEqual(new Set([0.1, 1, 10]));
+    expect(alphas[3]).toBe(alphas[0]);
+    expect(expandSearch(space, { strategy: 'random', trials: 8, seed: 5 })).toEqual(trials);
+  });
+});

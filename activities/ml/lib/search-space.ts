@@ -134,6 +134,16 @@ function sampleDomain(d: ParamDomain, rand: () => number): HyperparamValue {
   return d.log ? Math.exp(Math.log(d.low) + r * (Math.log(d.high) - Math.log(d.low))) : d.low + r * (d.high - d.low);
 }
 
+/** 0..n−1 in a seeded random order (Fisher–Yates). */
+function shuffledIndices(n: number, rand: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}
+
 /** Floyd's algorithm: `m` distinct integers in 0..n−1 without materialising 0..n−1, ascending. */
 function sampleWithoutReplacement(n: number, m: number, rand: () => number): number[] {
   const chosen = new Set<number>();
@@ -170,8 +180,15 @@ export function expandSearch(space: SearchSpace, o: ExpandOptions): TrialConfig[
       const picks = (n as number) >= total ? Array.from({ length: total }, (_, g) => g) : sampleWithoutReplacement(total, n as number, rand);
       trials = picks.map((g, index) => gridTrial(space, sizes, g, index));
     } else {
+      // Entries take turns. An entry of lists only deals its grid points without replacement (a
+      // seeded shuffle, dealt again if it runs out), as sklearn's ParameterSampler does for a grid,
+      // so no trial repeats another while unseen points remain; ranges are sampled.
+      const decks = space.map((entry) => (Object.values(entry.params).every((d) => !isRange(d)) ? shuffledIndices(entryGridSize(entry), rand) : null));
       trials = Array.from({ length: n as number }, (_, index) => {
-        const entry = space[index % space.length] as EstimatorSpace;
+        const e = index % space.length;
+        const entry = space[e] as EstimatorSpace;
+        const deck = decks[e];
+        if (deck) return { index, kind: entry.kind, hyperparams: gridPoint(entry, deck[Math.floor(index / space.length) % deck.length] as number) };
         return { index, kind: entry.kind, hyperparams: Object.fromEntries(sortedKeys(entry).map((k) => [k, sampleDomain(entry.params[k] as ParamDomain, rand)])) };
       });
     }
