@@ -1,26 +1,30 @@
 /**
- * Parse a tabular source (JSON rows or columns, CSV, TSV, Parquet, Arrow) into row objects with
- * arquero, optionally renaming columns to snake_case ("Beak Length (mm)" → "beak_length_mm").
+ * Parse a tabular source (CSV, TSV, JSON rows or columns, JSON Lines, Parquet, Arrow) into a typed
+ * Frame — or row objects, a view of that Frame — optionally renaming columns to snake_case
+ * ("Beak Length (mm)" → "beak_length_mm").
  */
 import * as aq from 'arquero';
 import type { Row } from '../types';
 import { csvToFrame } from './csv-frame';
-import { columnFromValues, type Frame } from './frame';
+import { columnFromValues, frameFromRows, frameToRows, type Frame } from './frame';
+import { looksLikeJsonLines, parseJsonLines } from './json-lines';
 import { readBinaryTable } from './parse-binary';
 
-export type TableFormat = 'json' | 'csv' | 'tsv' | 'parquet' | 'arrow';
-export const TABLE_FORMATS: readonly TableFormat[] = ['json', 'csv', 'tsv', 'parquet', 'arrow'];
+export type TableFormat = 'json' | 'jsonl' | 'csv' | 'tsv' | 'parquet' | 'arrow';
+export const TABLE_FORMATS: readonly TableFormat[] = ['json', 'jsonl', 'csv', 'tsv', 'parquet', 'arrow'];
 
 /** The format named by a file extension or a Content-Type; undefined when neither says. */
 export function detectFormat(location: string, contentType?: string): TableFormat | undefined {
   const path = location.split(/[?#]/)[0]?.toLowerCase() ?? '';
   if (path.endsWith('.json')) return 'json';
+  if (path.endsWith('.jsonl') || path.endsWith('.ndjson')) return 'jsonl';
   if (path.endsWith('.csv')) return 'csv';
   if (path.endsWith('.tsv')) return 'tsv';
   if (path.endsWith('.parquet') || path.endsWith('.pq')) return 'parquet';
   if (path.endsWith('.arrow') || path.endsWith('.feather') || path.endsWith('.ipc') || path.endsWith('.arrows')) return 'arrow';
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   if (type === 'application/json') return 'json';
+  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/json-lines') return 'jsonl';
   if (type === 'text/csv') return 'csv';
   if (type === 'text/tab-separated-values') return 'tsv';
   if (type === 'application/vnd.apache.parquet') return 'parquet';
@@ -42,35 +46,20 @@ export interface ParsedTable {
   columns: string[];
 }
 
-/** Text formats only; `parseSource` also reads the binary ones. */
-export function parseTable(text: string, format: Exclude<TableFormat, 'parquet' | 'arrow'>, normalizeColumns: boolean): ParsedTable {
-  // JSON is already typed; autoType would turn ISO-looking strings into Dates.
-  const table =
-    format === 'json'
-      ? aq.fromJSON(text, { autoType: false })
-      : aq.fromCSV(text, { delimiter: format === 'tsv' ? '\t' : ',', autoType: true });
-  return toParsed(table, normalizeColumns);
+/**
+ * Text formats as row objects (what the drift monitor and tests compare): a view of the same
+ * typed Frame ingest stores, so a column is typed the same way whichever step reads it.
+ */
+export function parseTable(text: string, format: TextFormat, normalizeColumns: boolean, missingValues: readonly string[] = []): ParsedTable {
+  return toParsed(normalize(parseTextFrame(text, format, missingValues), normalizeColumns));
 }
 
-/** Any supported format, from the source's bytes. */
-export async function parseSource(bytes: Uint8Array, format: TableFormat, normalizeColumns: boolean): Promise<ParsedTable> {
-  if (format === 'parquet' || format === 'arrow') return toParsed(await readBinaryTable(bytes, format), normalizeColumns);
-  // fatal: a file that is not UTF-8 text is an error, not silently mangled characters.
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  return parseTable(text, format, normalizeColumns);
+/** Any supported format as row objects, from the source's bytes. */
+export async function parseSource(bytes: Uint8Array, format: TableFormat, normalizeColumns: boolean, missingValues: readonly string[] = []): Promise<ParsedTable> {
+  return toParsed(await parseSourceFrame(bytes, format, { normalizeColumns, missingValues }));
 }
 
-function toParsed(input: aq.ColumnTable, normalizeColumns: boolean): ParsedTable {
-  const table = normalizeColumns ? normalizeNames(input) : input;
-  return { rows: table.objects() as Row[], columns: table.columnNames() };
-}
-
-/** Rename every column to snake_case, refusing names that vanish or collide. */
-function normalizeNames(input: aq.ColumnTable): aq.ColumnTable {
-  const names = input.columnNames();
-  const next = normalizedNames(names);
-  return input.rename(Object.fromEntries(names.map((name, i) => [name, next[i] as string])));
-}
+const toParsed = (frame: Frame): ParsedTable => ({ rows: frameToRows(frame), columns: frame.columns.map((c) => c.name) });
 
 /** The snake_case names of `names`, in order; a RangeError naming the columns when one vanishes or two collide. */
 export function normalizedNames(names: readonly string[]): string[] {
@@ -91,23 +80,37 @@ export interface FrameParseOptions {
   missingValues?: readonly string[];
 }
 
+type TextFormat = Exclude<TableFormat, 'parquet' | 'arrow'>;
+
 /**
- * Any supported format → a typed Frame (column types inferred once, here). CSV and TSV go through
- * the fast scanner (./csv-frame.ts: types inferred over every value, malformed text → an error
- * with its line number); JSON, Parquet and Arrow through arquero and `columnFromValues`.
+ * A text format → a typed Frame. CSV and TSV go through the fast scanner (./csv-frame.ts: types
+ * inferred over every value, malformed text → an error with its line number); JSON (rows or
+ * columns) through arquero; JSON Lines, also under a .json name, line by line.
  */
-export async function parseSourceFrame(bytes: Uint8Array, format: TableFormat, o: FrameParseOptions): Promise<Frame> {
-  let frame: Frame;
-  if (format === 'csv' || format === 'tsv') {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    frame = csvToFrame(text, { delimiter: format === 'tsv' ? '\t' : ',', missingValues: o.missingValues ?? [] });
-  } else {
-    const table =
-      format === 'json' ? aq.fromJSON(new TextDecoder('utf-8', { fatal: true }).decode(bytes), { autoType: false }) : await readBinaryTable(bytes, format);
-    const columns = table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], o.missingValues));
-    frame = { rows: table.numRows(), columns };
-  }
-  if (!o.normalizeColumns) return frame;
+function parseTextFrame(text: string, format: TextFormat, missingValues: readonly string[]): Frame {
+  if (format === 'csv' || format === 'tsv') return csvToFrame(text, { delimiter: format === 'tsv' ? '\t' : ',', missingValues });
+  if (format === 'jsonl' || looksLikeJsonLines(text)) return frameFromRows(parseJsonLines(text), { missingValues });
+  // JSON is already typed; arquero's autoType would turn ISO-looking strings into Dates here.
+  return tableToFrame(aq.fromJSON(text, { autoType: false }), missingValues);
+}
+
+function tableToFrame(table: aq.ColumnTable, missingValues: readonly string[]): Frame {
+  return { rows: table.numRows(), columns: table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], missingValues)) };
+}
+
+function normalize(frame: Frame, normalizeColumns: boolean): Frame {
+  if (!normalizeColumns) return frame;
   const names = normalizedNames(frame.columns.map((c) => c.name));
   return { rows: frame.rows, columns: frame.columns.map((c, i) => ({ ...c, name: names[i] as string })) };
+}
+
+/** Any supported format → a typed Frame (column types inferred once, here). */
+export async function parseSourceFrame(bytes: Uint8Array, format: TableFormat, o: FrameParseOptions): Promise<Frame> {
+  const missing = o.missingValues ?? [];
+  // fatal: a file that is not UTF-8 text is an error, not silently mangled characters.
+  const frame =
+    format === 'parquet' || format === 'arrow'
+      ? tableToFrame(await readBinaryTable(bytes, format), missing)
+      : parseTextFrame(new TextDecoder('utf-8', { fatal: true }).decode(bytes), format, missing);
+  return normalize(frame, o.normalizeColumns);
 }
