@@ -30,7 +30,8 @@ import { ingestInput, ingestParams } from './params/ingest';
 const NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
 const CATEGORICAL = ['island', 'sex'];
 
-const PENGUINS_SCHEMA: DataSchemaInput = {
+/** The declared schema of the penguins data (the default `schema` param). */
+export const PENGUINS_SCHEMA: DataSchemaInput = {
   columns: {
     species: { type: 'string', nullable: false, categories: ['Adelie', 'Chinstrap', 'Gentoo'] },
     island: { type: 'string', nullable: false, categories: ['Biscoe', 'Dream', 'Torgersen'] },

@@ -4,28 +4,18 @@
  * estimator on the whole train split, and store the self-contained model artifact.
  */
 import type { TaskContext } from '../context';
-import type { DatasetRef } from './dataset';
 import { bestTrial } from './lib/cv';
-import { estimatorToJson, fitEstimator, type Task } from './lib/estimators';
-import type { MetricName } from './lib/evaluation';
-import { fitTransformFeatures, type FeaturePipelineSpecInput } from './lib/feature-pipeline';
+import { estimatorToJson, fitEstimator } from './lib/estimators';
+import { fitTransformFeatures } from './lib/feature-pipeline';
 import { asTaskFailure, encodeTarget, MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
 import { heartbeater } from './progress';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
-import { readSplitFrames } from './training-data';
+import { readSplitFrames, type TrainingInputs } from './training-data';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
 
-export interface TrainModelInput {
+export interface TrainModelInput extends TrainingInputs {
   trials: TrialResult[];
-  metric: MetricName;
-  dataset: DatasetRef;
-  split: ArtifactRef;
-  target: string;
-  task: Task;
-  classes: string[];
-  features: FeaturePipelineSpecInput;
-  seed: number;
   modelName: string;
 }
 

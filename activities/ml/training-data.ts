@@ -6,6 +6,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { readDataset, type DatasetRef } from './dataset';
+import type { Task } from './lib/estimators';
+import type { MetricName } from './lib/evaluation';
+import type { FeaturePipelineSpecInput } from './lib/feature-pipeline';
 import { takeRows, type Frame } from './lib/frame';
 import type { SplitArtifact } from './split-data';
 import { getArtifact, type ArtifactStore } from './store';
@@ -30,6 +33,19 @@ export async function readSplit(store: ArtifactStore, ref: ArtifactRef): Promise
     throw ApplicationFailure.nonRetryable(`${ref.uri} is not a tideflow.split v2: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`, 'InvalidArtifact');
   }
   return parsed.data;
+}
+
+/** What tune and train share: the data, its split, the target, the task and the feature pipeline to fit. */
+export interface TrainingInputs {
+  dataset: DatasetRef;
+  split: ArtifactRef;
+  target: string;
+  task: Task;
+  /** Class labels by index (classification); [] for regression. */
+  classes: string[];
+  features: FeaturePipelineSpecInput;
+  seed: number;
+  metric: MetricName;
 }
 
 export interface SplitFrames {

@@ -5,30 +5,20 @@
  * and per boosting iteration; a cancelled trial stops at the next one.
  */
 import type { TaskContext } from '../context';
-import type { DatasetRef } from './dataset';
 import { crossValidate, foldsFor } from './lib/cv';
-import { fitEstimator, type Task } from './lib/estimators';
+import { fitEstimator } from './lib/estimators';
 import type { MetricName } from './lib/evaluation';
-import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput } from './lib/feature-pipeline';
+import { fitTransformFeatures, transformFeatures } from './lib/feature-pipeline';
 import { takeRows } from './lib/frame';
 import type { TrialConfig } from './lib/search-space';
 import { asTaskFailure, encodeTarget } from './model-artifact';
 import { heartbeater } from './progress';
 import type { StoreProvider } from './store';
-import { readSplitFrames } from './training-data';
-import type { ArtifactRef } from './types';
+import { readSplitFrames, type TrainingInputs } from './training-data';
 
-export interface TuneTrialInput {
+export interface TuneTrialInput extends TrainingInputs {
   trial: TrialConfig;
-  dataset: DatasetRef;
-  split: ArtifactRef;
-  target: string;
-  task: Task;
-  classes: string[];
-  features: FeaturePipelineSpecInput;
   folds: number;
-  seed: number;
-  metric: MetricName;
 }
 
 export interface TrialResult {

@@ -13,10 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePackageFile } from '../../activities/ml/source';
-import type { DataSchemaInput } from '../../activities/ml/lib/validation';
 import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
-import mlRetrain from '../../dags/ml_retrain';
+import mlRetrain, { PENGUINS_SCHEMA } from '../../dags/ml_retrain';
 import { getVersionByAlias, listVersions } from '../../registry';
 import { runToEnd, startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
 
@@ -66,20 +65,6 @@ function failedAt(view: RunView, task: string, type: string, downstream: string[
   for (const d of downstream) expect(taskOf(view, d).state, d).toBe('upstream_failed');
   return t.error ?? '';
 }
-
-const PENGUINS_SCHEMA: DataSchemaInput = {
-  columns: {
-    species: { type: 'string', nullable: false, categories: ['Adelie', 'Chinstrap', 'Gentoo'] },
-    island: { type: 'string', nullable: false, categories: ['Biscoe', 'Dream', 'Torgersen'] },
-    beak_length_mm: { type: 'number', min: 25, max: 70, maxMissingFraction: 0.05 },
-    beak_depth_mm: { type: 'number', min: 10, max: 25, maxMissingFraction: 0.05 },
-    flipper_length_mm: { type: 'number', min: 150, max: 250, maxMissingFraction: 0.05 },
-    body_mass_g: { type: 'number', min: 2000, max: 7000, maxMissingFraction: 0.05 },
-    sex: { type: 'string', categories: ['MALE', 'FEMALE'], maxMissingFraction: 0.1 },
-  },
-  minRows: 100,
-  newColumns: 'warning',
-};
 
 describe('ml_retrain on bad data, with a champion registered', () => {
   it('a first run on good data registers v1 as champion', async () => {
