@@ -174,6 +174,41 @@ describe('ml_retrain on a real worker', () => {
     expect(output<RegisterModelOutput>(view, 'register').version).toBe(1);
   }, 180_000);
 
+  it('another real dataset: Seattle weather CSV, time-based split, date parts, 5-class gradient boosting', async () => {
+    const name = unique('seattle-weather');
+    const numeric = ['precipitation', 'temp_max', 'temp_min', 'wind'];
+    const { view } = await run({
+      modelName: name,
+      source: 'npm:vega-datasets/data/seattle-weather.csv',
+      target: 'weather',
+      schema: {
+        columns: {
+          date: { type: 'timestamp', nullable: false, unique: true, min: '2012-01-01', max: '2016-01-01' },
+          weather: { type: 'string', categories: ['drizzle', 'rain', 'sun', 'snow', 'fog'] },
+          precipitation: { type: 'number', min: 0 },
+          temp_max: { type: 'number', min: -30, max: 50 },
+          temp_min: { type: 'number', min: -30, max: 50 },
+          wind: { type: 'number', min: 0 },
+        },
+        minRows: 1000,
+      },
+      features: { features: [...numeric, 'date'], steps: [{ op: 'date_parts', columns: ['date'], parts: ['month', 'dayofyear'] }, { op: 'standardize', columns: numeric }] },
+      split: { strategy: 'time', testFraction: 0.2, timeColumn: 'date' },
+      search: { strategy: 'grid', space: [{ kind: 'gbt', params: { learningRate: [0.1], maxIter: [40] } }, { kind: 'logistic_regression', params: { C: [1] } }] },
+      selectBy: 'macro_f1',
+      thresholds: [{ metric: 'accuracy', lower: 0.6 }],
+    });
+    expect(view.status).toBe('success');
+    const split = output<SplitDataOutput>(view, 'split');
+    expect(split).toMatchObject({ task: 'multiclass', classes: ['drizzle', 'fog', 'rain', 'snow', 'sun'], strategy: 'time', trainRows: 1169, testRows: 292 });
+    expect(split.boundary?.lastTrain < (split.boundary?.firstTest ?? '')).toBe(true);
+    const evaluation = output<EvaluateModelOutput>(view, 'evaluate');
+    expect(evaluation.metrics.accuracy).toBeGreaterThan(0.6);
+    expect(evaluation.confusion).toHaveLength(5);
+    const model = await readModel(store, output<TrainModelOutput>(view, 'train_best').model);
+    expect(model.pipeline.featureNames).toEqual(expect.arrayContaining(['date_month', 'date_dayofyear', 'precipitation']));
+  }, 180_000);
+
   it('bad params are refused before the run starts, naming each param', async () => {
     const refused = run({ selectBy: 'auc', search: { strategy: 'grid', space: [{ kind: 'svm', params: {} }] } });
     await expect(refused).rejects.toThrow(/Invalid params for DAG 'ml_retrain':\n  - search\.space\.0\.kind: .*\n  - selectBy: Invalid option/);
