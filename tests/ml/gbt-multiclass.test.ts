@@ -82,7 +82,8 @@ describe('multiclass gradient boosting', () => {
   });
 
   it('is deterministic; two-thread histograms give exactly the one-thread model; the async fit matches and reports iterations', async () => {
-    const { x, y } = threeClasses(5000, 12);
+    // Large enough that nodes above MIN_SHARED_ROWS really go to the second thread.
+    const { x, y } = threeClasses(30_000, 12);
     const one = fitGbtMulticlass(x, y, 3, { maxIter: 6, threads: 1, seed: 4 });
     const two = fitGbtMulticlass(x, y, 3, { maxIter: 6, threads: 2, seed: 4 });
     expect(gbtToJson(two)).toBe(gbtToJson(one));

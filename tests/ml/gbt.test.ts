@@ -74,8 +74,9 @@ describe('histogram gradient boosting', () => {
   });
 
   it('two-thread histograms give exactly the single-thread model', () => {
-    const x = randomMatrix(6000, 5, 8);
-    const y = Int32Array.from({ length: 6000 }, (_, i) => ((x.data[5 * i] as number) * (x.data[5 * i + 3] as number) > 0 ? 1 : 0));
+    // Large enough that nodes above MIN_SHARED_ROWS really go to the second thread.
+    const x = randomMatrix(30_000, 5, 8);
+    const y = Int32Array.from({ length: 30_000 }, (_, i) => ((x.data[5 * i] as number) * (x.data[5 * i + 3] as number) > 0 ? 1 : 0));
     const one = fitGbt(x, y, { loss: 'log_loss', maxIter: 8, threads: 1 });
     const two = fitGbt(x, y, { loss: 'log_loss', maxIter: 8, threads: 2 });
     expect(gbtToJson(two)).toBe(gbtToJson(one));

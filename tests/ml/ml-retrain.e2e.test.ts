@@ -201,7 +201,7 @@ describe('ml_retrain on a real worker', () => {
     expect(view.status).toBe('success');
     const split = output<SplitDataOutput>(view, 'split');
     expect(split).toMatchObject({ task: 'multiclass', classes: ['drizzle', 'fog', 'rain', 'snow', 'sun'], strategy: 'time', trainRows: 1169, testRows: 292 });
-    expect(split.boundary?.lastTrain < (split.boundary?.firstTest ?? '')).toBe(true);
+    expect((split.boundary?.lastTrain ?? '') < (split.boundary?.firstTest ?? '')).toBe(true);
     const evaluation = output<EvaluateModelOutput>(view, 'evaluate');
     expect(evaluation.metrics.accuracy).toBeGreaterThan(0.6);
     expect(evaluation.confusion).toHaveLength(5);

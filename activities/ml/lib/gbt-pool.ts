@@ -69,6 +69,9 @@ export function sharedUint8(source: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Nodes with fewer rows than this are built on the calling thread alone: measured on 2 cores, 30 trees at 200k rows took 1.4 s with this vs 3.5 s handing every node off (1.6 s on one thread); at 1M rows 5.6 s either way (7.1 s on one thread). */
+export const MIN_SHARED_ROWS = 10_000;
+
 export class HistogramPool implements HistogramBuilder {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
   private readonly workerHist: Float64Array;
@@ -96,6 +99,12 @@ export class HistogramPool implements HistogramBuilder {
 
   build(inp: GrowInput, start: number, end: number, identity: boolean, hist: Float64Array): void {
     gatherGradHess(inp, start, end, identity);
+    // Waking the other thread costs up to a scheduler tick (~4 ms when the second core is busy):
+    // more than a small node's whole histogram. Small nodes stay on this thread.
+    if (end - start < MIN_SHARED_ROWS) {
+      accumulateFeatures(inp, start, end, identity, 0, inp.cols, hist);
+      return;
+    }
     const c = this.ctrl;
     c[START] = start;
     c[END] = end;
