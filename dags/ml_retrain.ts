@@ -221,7 +221,7 @@ export default defineDag(
         metrics: upstream.evaluate.metrics,
         gateSummary: decideGate(upstream.evaluate.metrics, params.thresholds, upstream.evaluate.champion).summary,
         promoteTo: params.promote ? params.championAlias : null,
-        lineage: { source: upstream.ingest.source, dataset: upstream.ingest, split: upstream.split.split },
+        lineage: { source: upstream.ingest.source, dataset: upstream.ingest, split: upstream.split.split, pipeline: upstream.train_best.pipeline },
       }),
     });
     const rejected = dag.task('rejected', {

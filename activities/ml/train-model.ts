@@ -21,6 +21,8 @@ export interface TrainModelInput extends TrainingInputs {
 
 export interface TrainModelOutput {
   model: ArtifactRef;
+  /** The fitted feature pipeline alone (also inside the model): the registry's featurePipeline lineage. */
+  pipeline: ArtifactRef;
   modelName: string;
   best: TrialResult;
   trainRows: number;
@@ -67,11 +69,15 @@ export function trainModel(store: StoreProvider) {
     } catch (err) {
       throw asTaskFailure(err, 'train_best');
     }
-    const ref = await putArtifact(s, runArtifactKey(s, ctx, `models/${input.modelName}.json`), artifact);
+    const [ref, pipeline] = await Promise.all([
+      putArtifact(s, runArtifactKey(s, ctx, `models/${input.modelName}.json`), artifact),
+      putArtifact(s, runArtifactKey(s, ctx, `models/${input.modelName}.pipeline.json`), artifact.pipeline),
+    ]);
     ctx.log.info('trained best trial', { index: best.index, kind: best.kind, uri: ref.uri });
     const info = artifact.estimator.fitInfo;
     return {
       model: ref,
+      pipeline,
       modelName: input.modelName,
       best,
       trainRows: train.rows,

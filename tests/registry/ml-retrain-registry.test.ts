@@ -49,6 +49,7 @@ describe('ml_retrain and the model registry', () => {
     const lin = await lineageOfVersion(store, modelName, 1);
     expect(lin.run).toMatchObject({ dagId: 'ml_retrain', workflowId: first.workflowId, runId: first.view.runId, taskId: 'register' });
     expect(lin.trainingData[0]).toMatchObject({ uri: raw.uri, sha256: raw.sha256 });
+    expect(lin.featurePipeline?.uri).toBe((taskOf(first.view, 'train_best').output as { pipeline: ArtifactRef }).pipeline.uri);
     expect((await lineageOfDataset(store, raw.sha256)).modelVersions).toContainEqual({ name: modelName, version: 1, status: 'ready' });
 
     expect((await lineageOfDataset(store, raw.sha256)).readBy).toContainEqual(expect.objectContaining({ workflowId: first.workflowId, taskId: 'validate' }));
