@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { MIN_GO_VERSION, MINIO, TEMPORAL, type BinarySpec } from './versions';
+import { ensurePython3 } from './python';
 
 export type Log = (line: string) => void;
 export interface Binaries {
@@ -249,6 +250,7 @@ if (require.main === module) {
   provisionBinaries().then(
     (bins) => {
       process.stdout.write(`temporal: ${bins.temporal}\nminio: ${bins.minio}\n`);
+      ensurePython3((line) => process.stderr.write(`provision: ${line}\n`));
     },
     (err: unknown) => {
       process.stderr.write(`provision: ${err instanceof Error ? err.message : String(err)}\n`);
