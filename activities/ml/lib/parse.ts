@@ -6,7 +6,8 @@
 import * as aq from 'arquero';
 import type { Row } from '../types';
 import { csvToFrame } from './csv-frame';
-import { columnFromValues, frameFromRows, frameToRows, type Frame } from './frame';
+import { fromArquero } from './frame-arquero';
+import { frameFromRows, frameToRows, type Frame } from './frame';
 import { looksLikeJsonLines, parseJsonLines } from './json-lines';
 import { readBinaryTable } from './parse-binary';
 
@@ -91,12 +92,9 @@ function parseTextFrame(text: string, format: TextFormat, missingValues: readonl
   if (format === 'csv' || format === 'tsv') return csvToFrame(text, { delimiter: format === 'tsv' ? '\t' : ',', missingValues });
   if (format === 'jsonl' || looksLikeJsonLines(text)) return frameFromRows(parseJsonLines(text), { missingValues });
   // JSON is already typed; arquero's autoType would turn ISO-looking strings into Dates here.
-  return tableToFrame(aq.fromJSON(text, { autoType: false }), missingValues);
+  return fromArquero(aq.fromJSON(text, { autoType: false }), missingValues);
 }
 
-function tableToFrame(table: aq.ColumnTable, missingValues: readonly string[]): Frame {
-  return { rows: table.numRows(), columns: table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], missingValues)) };
-}
 
 function normalize(frame: Frame, normalizeColumns: boolean): Frame {
   if (!normalizeColumns) return frame;
@@ -110,7 +108,7 @@ export async function parseSourceFrame(bytes: Uint8Array, format: TableFormat, o
   // fatal: a file that is not UTF-8 text is an error, not silently mangled characters.
   const frame =
     format === 'parquet' || format === 'arrow'
-      ? tableToFrame(await readBinaryTable(bytes, format), missing)
+      ? fromArquero(await readBinaryTable(bytes, format), missing)
       : parseTextFrame(new TextDecoder('utf-8', { fatal: true }).decode(bytes), format, missing);
   return normalize(frame, o.normalizeColumns);
 }
