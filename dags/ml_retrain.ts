@@ -17,6 +17,9 @@
  * Data moves as S3 artifacts under `${prefix}runs/ml_retrain/<workflowId>/`; outputs are references and small summaries.
  */
 import { z } from 'zod';
+import type { SplitDataOutput } from '../activities/ml/split-data';
+import type { TrainingInputs } from '../activities/ml/training-data';
+import type { ValidateDataOutput } from '../activities/ml/validate-data';
 import { metricNameSchema } from '../activities/ml/lib/evaluation';
 import { featurePipelineSpecSchema, type FeaturePipelineSpecInput } from '../activities/ml/lib/feature-pipeline/spec';
 import { decideGate } from '../activities/ml/lib/gate';
@@ -115,6 +118,22 @@ export const mlRetrainParams = z.object({
   driftAlerts: driftAlertsParam,
 });
 
+type MlRetrainParams = z.output<typeof mlRetrainParams>;
+
+/** What tune and train_best both get (TrainingInputs): the validated data, its split and the task it settled, the pipeline to fit. */
+function trainingInputs(params: MlRetrainParams, upstream: { validate: ValidateDataOutput; split: SplitDataOutput }): TrainingInputs {
+  return {
+    dataset: upstream.validate.dataset,
+    split: upstream.split.split,
+    target: params.target,
+    task: upstream.split.task,
+    classes: upstream.split.classes,
+    features: params.features,
+    seed: params.seed,
+    metric: params.selectBy,
+  };
+}
+
 export default defineDag(
   {
     id: 'ml_retrain',
@@ -165,36 +184,14 @@ export default defineDag(
       maxParallel: 4,
       startToCloseTimeout: '30 minutes',
       heartbeatTimeout: '1 minute',
-      input: ({ item, params, upstream }) => ({
-        trial: item,
-        dataset: upstream.validate.dataset,
-        split: upstream.split.split,
-        target: params.target,
-        task: upstream.split.task,
-        classes: upstream.split.classes,
-        features: params.features,
-        folds: params.folds,
-        seed: params.seed,
-        metric: params.selectBy,
-      }),
+      input: ({ item, params, upstream }) => ({ ...trainingInputs(params, upstream), trial: item, folds: params.folds }),
     });
     const trainBest = dag.task('train_best', {
       activity: 'mlTrainModel',
       upstream: [tune, validate, split],
       startToCloseTimeout: '30 minutes',
       heartbeatTimeout: '1 minute',
-      input: ({ params, upstream }) => ({
-        trials: upstream.tune,
-        metric: params.selectBy,
-        dataset: upstream.validate.dataset,
-        split: upstream.split.split,
-        target: params.target,
-        task: upstream.split.task,
-        classes: upstream.split.classes,
-        features: params.features,
-        seed: params.seed,
-        modelName: params.modelName,
-      }),
+      input: ({ params, upstream }) => ({ ...trainingInputs(params, upstream), trials: upstream.tune, modelName: params.modelName }),
     });
     const evaluate = dag.task('evaluate', {
       activity: 'mlEvaluate',

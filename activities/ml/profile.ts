@@ -6,7 +6,7 @@
  */
 import { histogram, sturgesEdges } from '../../core/drift';
 import { createRng, shuffled } from './lib/random';
-import { cellAt, frameToRows, takeRows, type Frame } from './lib/frame';
+import { cellAt, frameFromRows, frameToRows, takeRows, type Frame } from './lib/frame';
 import type { Row } from './types';
 
 export const PROFILE_MAX_ROWS = 5000;
@@ -48,21 +48,19 @@ function featureProfile(values: unknown[]): FeatureProfile {
   return { kind: 'categorical', count: present.length, missing, categories };
 }
 
-/** A deterministic profile: the same rows and seed give the same sample (a retried task rewrites the same artifact). */
+/**
+ * A profile of row objects (tests, ad-hoc baselines): the rows are typed as ingest types them,
+ * then profiled like a dataset artifact, so both give the same profile for the same data.
+ */
 export function buildProfile(rows: readonly Row[], o: { maxRows?: number; seed?: number } = {}): ReferenceProfile {
-  const maxRows = Math.max(1, o.maxRows ?? PROFILE_MAX_ROWS);
-  const seed = o.seed ?? PROFILE_SEED;
-  const sample = rows.length <= maxRows ? [...rows] : shuffled(rows, createRng(seed)).slice(0, maxRows);
-  const names = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const features = Object.fromEntries(names.map((n) => [n, featureProfile(rows.map((r) => r[n]))]));
-  return { format: 'tideflow.reference-profile', version: 1, rows: rows.length, sampleSize: sample.length, seed, features, sample };
+  return buildFrameProfile(frameFromRows(rows), o);
 }
 
 export function isReferenceProfile(v: unknown): v is ReferenceProfile {
   return typeof v === 'object' && v !== null && (v as { format?: unknown }).format === 'tideflow.reference-profile' && Array.isArray((v as { sample?: unknown }).sample);
 }
 
-/** The same profile from a typed Frame (the Arrow dataset artifact): histograms over every row, a seeded row sample. */
+/** A deterministic profile of a typed Frame (the Arrow dataset artifact): histograms over every row, a seeded row sample (a retried task rewrites the same artifact). */
 export function buildFrameProfile(frame: Frame, o: { maxRows?: number; seed?: number } = {}): ReferenceProfile {
   const maxRows = Math.max(1, o.maxRows ?? PROFILE_MAX_ROWS);
   const seed = o.seed ?? PROFILE_SEED;

@@ -10,7 +10,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
-import { categoryAt, getColumn, getNumericColumn, isMissingAt, type Frame } from './lib/frame';
+import { categoryAt, getColumn, getNumericColumn, isMissingAt, type FrameColumn } from './lib/frame';
 import { randomSplit, stratifiedSplit, timeSplit } from './lib/split';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
@@ -59,9 +59,9 @@ export interface SplitDataOutput {
 
 const bad = (message: string, type: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, type);
 
-function decideTask(frame: Frame, input: SplitDataInput, classes: string[]): LearningTask {
-  const col = getColumn(frame, input.target);
-  if (input.task === 'regression' || (input.task === 'auto' && col.type === 'number')) {
+/** `regression`: asked for, or 'auto' with a number target; otherwise classification over `classes`. */
+function decideTask(regression: boolean, col: FrameColumn, input: SplitDataInput, classes: string[]): LearningTask {
+  if (regression) {
     if (col.type !== 'number') throw bad(`target '${input.target}' holds ${col.type} values: regression needs numbers`, 'InvalidTarget');
     return 'regression';
   }
@@ -90,10 +90,10 @@ export function splitData(store: StoreProvider) {
     }
     const labelled: number[] = [];
     for (let i = 0; i < frame.rows; i++) if (!isMissingAt(target, i)) labelled.push(i);
-    const labelsAll = Array.from({ length: frame.rows }, (_, i) => categoryAt(target, i) ?? '');
-    const classes = target.type === 'number' && input.task !== 'binary' && input.task !== 'multiclass' ? [] : [...new Set(labelled.map((i) => labelsAll[i] as string))].sort();
-    const task = decideTask(frame, input, classes);
-    if (task === 'regression') classes.length = 0;
+    const regression = input.task === 'regression' || (input.task === 'auto' && target.type === 'number');
+    const labelsAll = regression ? [] : Array.from({ length: frame.rows }, (_, i) => categoryAt(target, i) ?? '');
+    const classes = regression ? [] : [...new Set(labelled.map((i) => labelsAll[i] as string))].sort();
+    const task = decideTask(regression, target, input, classes);
     if (labelled.length < 2) throw bad(`only ${labelled.length} row(s) have a '${input.target}' value: nothing to split`, 'TooFewRows');
     if (task === 'regression' && target.type !== 'string') {
       // ±Infinity is not missing, so it would reach every trial and fail each one: refuse it once, here.

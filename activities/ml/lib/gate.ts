@@ -118,14 +118,3 @@ export function decideGate(candidate: Readonly<Record<string, number>>, threshol
     : `not blessed: ${failed.map((c) => c.message).join('; ')}`;
   return { blessed, checks, changeThresholdsIgnored: ignored, summary };
 }
-
-// --- Legacy accuracy-only gate of the previous ml_retrain DAG; removed when the DAG moves to decideGate. ---
-export interface GateThresholds {
-  minAccuracy: number;
-}
-export function gateChecks(metrics: { accuracy: number }, t: GateThresholds): { metric: 'accuracy'; value: number; threshold: number; passed: boolean }[] {
-  return [{ metric: 'accuracy', value: metrics.accuracy, threshold: t.minAccuracy, passed: metrics.accuracy >= t.minAccuracy }];
-}
-export function gatePasses(metrics: { accuracy: number }, t: GateThresholds): boolean {
-  return gateChecks(metrics, t).every((c) => c.passed);
-}
