@@ -10,7 +10,7 @@ import { mlActivities } from './ml';
 import { commandActivities } from './command';
 import { registryActivities } from './registry';
 import { storeFromEnv } from './ml/store';
-import { recordingRunManifests } from '../storage/artifacts/record-run';
+import { recordingRunManifests } from './record-run';
 
 // Every task attempt is recorded in its run's manifest (artifacts read and written, timings).
 export const activities = recordingRunManifests(storeFromEnv, {

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { signalDrift } from '../client/drift';
 import { connectClient } from '../client/connect';
 import { loadConfig } from '../config/env';
-import type { ControllerOptions } from '../core/retrain-controller';
+import type { ControllerOptions } from '../mlops/retrain-policy';
 import { createAlertReceiver, DEFAULT_MAX_BODY_BYTES } from './server';
 
 const AlertEnv = z.object({

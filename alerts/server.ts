@@ -14,7 +14,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { DriftAlert } from '../core/retrain-controller';
+import type { DriftAlert } from '../mlops/retrain-policy';
 import { parseAlertPayload, type NormalizedAlert } from './payload';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

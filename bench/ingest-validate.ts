@@ -11,10 +11,10 @@
  * S3 round trips (ingest parses and encodes, validate decodes and checks).
  */
 import { loadavg } from 'node:os';
-import { frameFromArrow, frameToArrow } from '../activities/ml/lib/arrow-frame';
-import { parseSourceFrame } from '../activities/ml/lib/parse';
-import { createRng } from '../activities/ml/lib/random';
-import { computeStatistics, detectAnomalies, parseDataSchema, type DataSchema } from '../activities/ml/lib/validation';
+import { frameFromArrow, frameToArrow } from '../ml/io/arrow';
+import { parseSourceFrame } from '../ml/io/parse';
+import { createRng } from '../ml/stats/random';
+import { computeStatistics, detectAnomalies, parseDataSchema, type DataSchema } from '../ml/validation';
 import { formatTable, verdict } from './table';
 import type { BenchContext, BenchOutcome, Benchmark } from './types';
 

@@ -3,8 +3,8 @@
  * PRNG, and a binary label drawn from a logistic model with a nonlinear part (a sine, an
  * interaction and a step), so both a linear model and trees have something to learn.
  */
-import type { Matrix } from '../activities/ml/lib/matrix';
-import { createRng } from '../activities/ml/lib/random';
+import type { Matrix } from '../ml/frame/matrix';
+import { createRng } from '../ml/stats/random';
 
 export function makeClassification(rows: number, cols: number, seed: number): { x: Matrix; y: Int32Array } {
   if (cols < 4) throw new RangeError('need at least 4 features');

@@ -8,10 +8,10 @@
  * machine shared with other work, the wall time of a CPU-bound fit depends on the load.
  */
 import { loadavg } from 'node:os';
-import { fitGbt, fitGbtMulticlass, gbtMulticlassProba, gbtProba } from '../activities/ml/lib/gbt';
-import type { Matrix } from '../activities/ml/lib/matrix';
-import { fitLogistic, logisticProba } from '../activities/ml/lib/logistic';
-import { rocAuc, rocAucOvr } from '../activities/ml/lib/metrics-auc';
+import { fitGbt, fitGbtMulticlass, gbtMulticlassProba, gbtProba } from '../ml/gbt/gradient-boosting';
+import type { Matrix } from '../ml/frame/matrix';
+import { fitLogistic, logisticProba } from '../ml/linear/logistic';
+import { rocAuc, rocAucOvr } from '../ml/metrics/auc';
 import { makeClassification } from './ml-data';
 import { formatTable, verdict } from './table';
 import type { BenchContext, BenchOutcome, Benchmark } from './types';

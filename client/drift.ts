@@ -10,7 +10,7 @@ import {
   type ControllerOptions,
   type ControllerStatus,
   type DriftAlert,
-} from '../core/retrain-controller';
+} from '../mlops/retrain-policy';
 import { controllerStatusQuery, driftSignal, pauseSignal, resumeSignal } from '../workflows/retrain-controller';
 
 export interface SignalDriftOptions {

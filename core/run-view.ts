@@ -62,7 +62,8 @@ function taskView(rec: TaskRecord): TaskView {
 function jsonBytes(value: unknown): number {
   const text = JSON.stringify(value);
   // UTF-16 length understates multi-byte text; ×3 bounds UTF-8 bytes without a TextEncoder.
-  return text === undefined ? 0 : text.length * (/^[\x00-\x7f]*$/.test(text) ? 1 : 3);
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at U+0000 on purpose
+  return text === undefined ? 0 : text.length * (/^[\u0000-\u007f]*$/.test(text) ? 1 : 3);
 }
 
 export function viewRun(header: RunHeader, scheduler: RunScheduler, status: RunStatus, withOutputs: boolean, endedAt?: string): RunView {

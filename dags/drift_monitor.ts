@@ -10,7 +10,7 @@
  *   compute ── signal
  */
 import { z } from 'zod';
-import { PERFORMANCE_METRICS, performanceSpecProblems } from '../core/drift/performance';
+import { PERFORMANCE_METRICS, performanceSpecProblems } from '../ml/drift/performance';
 import { defineDag } from './define';
 import { modelNameParam } from './params/model-name';
 

@@ -5,7 +5,7 @@
  *      (`npm install --no-save`, not `npm ci`: a registry that lacks other platforms' optional
  *      packages, such as @swc/core's darwin builds, yields a lock `npm ci` refuses);
  *   2. provisions the Temporal CLI and MinIO binaries (infra/provision.ts);
- *   3. runs the command: start → infra/start.ts; test → typecheck + vitest run; bench → bench/main.ts.
+ *   3. runs the command: start → infra/start.ts; test → typecheck + lint + vitest run; bench → bench/main.ts.
  * Plain CommonJS with no dependencies, because it runs before anything is installed.
  */
 'use strict';
@@ -112,6 +112,14 @@ async function main() {
     if (code !== 0) {
       log(`typecheck failed (exit ${code})`);
       return code;
+    }
+    // Then the layer rules (dependency-cruiser), ESLint and Prettier: seconds, and a layering
+    // mistake is cheaper to see here than in review.
+    log('npm run lint');
+    const linted = await run(npm, ['run', '--silent', 'lint']);
+    if (linted !== 0) {
+      log(`lint failed (exit ${linted}); 'npm run format' fixes formatting`);
+      return linted;
     }
   }
 

@@ -5,7 +5,7 @@
  * lose each other's update (the loser re-reads and re-applies).
  */
 import { randomUUID } from 'node:crypto';
-import { getDoc, putDoc } from './documents';
+import { getDoc, putDoc } from '../storage/documents';
 import { aliasKey } from './layout';
 import { validateAliasName, validateModelName, validateVersionNumber } from './names';
 import { getVersion } from './read';

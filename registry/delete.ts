@@ -3,7 +3,7 @@
  * the number stays taken, so it is never handed out again, and lineage keeps pointing at it.
  * A version an alias names cannot be deleted; move the alias first.
  */
-import { getDoc, putDoc } from './documents';
+import { getDoc, putDoc } from '../storage/documents';
 import { versionKey } from './layout';
 import { validateModelName, validateVersionNumber } from './names';
 import { listAliases } from './read';

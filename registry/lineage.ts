@@ -5,7 +5,7 @@
  * the same bytes at two URIs are one dataset.
  */
 import { datasetRunsDir } from '../storage/artifacts/manifest';
-import { getDoc, listKeys } from './documents';
+import { getDoc, listKeys } from '../storage/documents';
 import { datasetUsesDir } from './layout';
 import { getVersion } from './read';
 import { RegistryError, type ArtifactRef, type ModelVersion, type RegistryStore, type RunSource } from './types';

@@ -1,5 +1,5 @@
 /** Read the registry: models, versions, aliases. Readers never write. */
-import { getDoc, listFolders, listKeys } from './documents';
+import { getDoc, listFolders, listKeys } from '../storage/documents';
 import { aliasesDir, aliasKey, modelKey, modelsRoot, versionKey, versionsDir } from './layout';
 import { validateAliasName, validateModelName, validateVersionNumber } from './names';
 import { NotFoundError, type AliasRecord, type ModelVersion, type RegisteredModel, type RegistryStore } from './types';

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../storage/json-objects';
 import { isNotFound } from '../storage/artifacts/s3-errors';
-import { getDoc, listKeys, putDoc } from './documents';
+import { getDoc, listKeys, putDoc } from '../storage/documents';
 import { datasetUseKey, idempotencyKeyPath, modelKey, versionKey, versionOfKey, versionsDir } from './layout';
 import { validateModelName } from './names';
 import { RegistryError, type ArtifactRef, type ModelVersion, type RegisteredModel, type RegistryStore, type RunSource } from './types';

@@ -8,7 +8,7 @@ import type { DagDefinition } from '../core/model';
 import { wrapActivities, type ActivityRegistry } from '../activities/task-runner';
 import type { TideflowConfig } from '../config/env';
 import { createS3Client } from '../storage/s3-client';
-import { backfillActivities } from '../client/backfill-activities';
+import { backfillActivities } from '../activities/backfill';
 import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
 
 export interface TideflowWorkerOptions {

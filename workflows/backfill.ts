@@ -35,7 +35,7 @@ import {
 } from '../core/backfill-plan';
 import type { DagDefinition } from '../core/model';
 import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../core/search-attributes';
-import type { BackfillActivities } from '../client/backfill-activities';
+import type { BackfillActivities } from '../activities/backfill';
 import { childErrorText } from './child-error';
 
 export const backfillProgressQuery = defineQuery<BackfillProgress>('backfillProgress');

@@ -34,7 +34,7 @@ import {
   type ControllerStatus,
   type DriftAlert,
   type RetrainRecord,
-} from '../core/retrain-controller';
+} from '../mlops/retrain-policy';
 import { DAG_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import { childErrorText } from './child-error';
 

@@ -215,7 +215,7 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
     // The logs are what explains a failure: upload them even after a cancellation, briefly.
     const logSignal = sup.stoppedBy === 'cancel' ? AbortSignal.timeout(LOG_UPLOAD_AFTER_CANCEL_MS) : ctx.signal;
     let logs: { stdout: ArtifactRef; stderr: ArtifactRef } | undefined;
-    let logNote = '';
+    let logNote: string;
     try {
       logs = await uploadLogs(store, ctx, l, secrets, logSignal);
       logNote = ` (full stderr: ${logs.stderr.uri})`;

@@ -17,8 +17,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { datasetDrift, histogram, sturgesEdges, type ColumnData, type ColumnDrift } from '../../core/drift';
-import type { PerformanceDrift, PerformanceSpec } from '../../core/drift/performance';
+import { datasetDrift, histogram, sturgesEdges, type ColumnData, type ColumnDrift } from '../../ml/drift';
+import type { PerformanceDrift, PerformanceSpec } from '../../ml/drift/performance';
 import { signalDrift } from '../../client/drift';
 import { loadConfig } from '../../config/env';
 import { getVersionByAlias, NotFoundError, type ModelVersion } from '../../registry';

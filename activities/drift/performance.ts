@@ -5,8 +5,8 @@
  * window, a non-numeric regression label — fails the task non-retryably, naming the column.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { comparePerformance, type PerformanceDrift, type PerformanceSpec } from '../../core/drift/performance';
-import { windowMetrics } from '../../core/drift/performance-window';
+import { comparePerformance, type PerformanceDrift, type PerformanceSpec } from '../../ml/drift/performance';
+import { windowMetrics } from '../../ml/drift/performance-window';
 import type { ModelVersion } from '../../registry';
 import type { Row } from '../ml/types';
 

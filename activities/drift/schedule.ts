@@ -7,7 +7,7 @@
  * A retrain the controller starts for scheduled requests only runs with TideflowTrigger=schedule.
  */
 import { signalDrift } from '../../client/drift';
-import { SCHEDULE_SOURCE } from '../../core/retrain-controller';
+import { SCHEDULE_SOURCE } from '../../mlops/retrain-policy';
 import type { TaskContext } from '../context';
 import { temporal } from './monitor';
 

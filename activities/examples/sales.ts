@@ -5,7 +5,7 @@
  */
 import * as aq from 'arquero';
 import type { TaskContext } from '../context';
-import { createRng } from '../ml/lib/random';
+import { createRng } from '../../ml/stats/random';
 
 export interface SaleRow {
   region: string;

@@ -6,8 +6,8 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { parseS3Uri, sha256Hex } from '../../storage/json-objects';
-import { frameFromArrow, frameToArrow } from './lib/arrow-frame';
-import { schemaOf, type ColumnSchema, type Frame } from './lib/frame';
+import { frameFromArrow, frameToArrow } from '../../ml/io/arrow';
+import { schemaOf, type ColumnSchema, type Frame } from '../../ml/frame/frame';
 import type { ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
 

@@ -8,8 +8,8 @@
  */
 import type { TaskContext } from '../context';
 import { getVersionByAlias, NotFoundError } from '../../registry';
-import { evaluateClassification, evaluateRegression, METRIC_NAMES, METRICS, metricValue, type ClassificationEvaluation, type RegressionEvaluation } from './lib/evaluation';
-import type { Frame } from './lib/frame';
+import { evaluateClassification, evaluateRegression, METRIC_NAMES, METRICS, metricValue, type ClassificationEvaluation, type RegressionEvaluation } from '../../ml/metrics/evaluation';
+import type { Frame } from '../../ml/frame/frame';
 import { asTaskFailure, encodeTarget, predictFrame, readModel, type LoadedModel } from './model-artifact';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import type { DatasetRef } from './dataset';

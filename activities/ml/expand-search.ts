@@ -1,6 +1,6 @@
 /** candidates: expand the declared search (grid, or seeded random draws) into one item per tune instance. */
 import { ApplicationFailure } from '@temporalio/common';
-import { expandSearch, searchSpecSchema, type TrialConfig } from './lib/search-space';
+import { expandSearch, searchSpecSchema, type TrialConfig } from '../../mlops/search-space';
 
 export async function expandSearchTrials(input: { search: unknown; seed: number }): Promise<TrialConfig[]> {
   const parsed = searchSpecSchema.safeParse(input.search);

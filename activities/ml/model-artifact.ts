@@ -6,9 +6,9 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { estimatorFromJson, EstimatorInputError, predictEstimator, type Estimator, type EstimatorJson, type Prediction, type Task } from './lib/estimators';
-import { FeaturePipelineError, parseFittedPipeline, transformFeatures, type FittedFeaturePipeline } from './lib/feature-pipeline';
-import { categoryAt, getColumn, type Frame } from './lib/frame';
+import { estimatorFromJson, EstimatorInputError, predictEstimator, type Estimator, type EstimatorJson, type Prediction, type Task } from '../../ml/estimators';
+import { FeaturePipelineError, parseFittedPipeline, transformFeatures, type FittedFeaturePipeline } from '../../ml/features';
+import { categoryAt, getColumn, type Frame } from '../../ml/frame/frame';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
 

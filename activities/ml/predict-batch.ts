@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
 import { readDataset, writeDataset, type DatasetRef } from './dataset';
-import { getColumn, type Frame, type FrameColumn } from './lib/frame';
+import { getColumn, type Frame, type FrameColumn } from '../../ml/frame/frame';
 import { asTaskFailure, predictFrame, readModel } from './model-artifact';
 import { runArtifactKey, type StoreProvider } from './store';
 

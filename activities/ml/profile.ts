@@ -4,9 +4,9 @@
  * category counts. register.ts saves one next to each candidate and records it on the version
  * (`profile`); the drift monitor compares production windows with its sample.
  */
-import { histogram, sturgesEdges } from '../../core/drift';
-import { createRng, shuffled } from './lib/random';
-import { cellAt, frameFromRows, frameToRows, takeRows, type Frame } from './lib/frame';
+import { histogram, sturgesEdges } from '../../ml/drift';
+import { createRng, shuffled } from '../../ml/stats/random';
+import { cellAt, frameFromRows, frameToRows, takeRows, type Frame } from '../../ml/frame/frame';
 import type { Row } from './types';
 
 export const PROFILE_MAX_ROWS = 5000;

@@ -4,8 +4,8 @@
  * non-retryable, naming the file.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Frame } from './lib/frame';
-import { detectFormat, parseSource, parseSourceFrame, TABLE_FORMATS, type FrameParseOptions, type ParsedTable, type TableFormat } from './lib/parse';
+import type { Frame } from '../../ml/frame/frame';
+import { detectFormat, parseSource, parseSourceFrame, TABLE_FORMATS, type FrameParseOptions, type ParsedTable, type TableFormat } from '../../ml/io/parse';
 import { readSource } from './source';
 import type { ArtifactStore } from './store';
 

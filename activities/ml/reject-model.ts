@@ -4,7 +4,7 @@
  * is registered and the champion is untouched.
  */
 import type { TaskContext } from '../context';
-import { decideGate, type Baseline, type GateCheck, type MetricThreshold } from './lib/gate';
+import { decideGate, type Baseline, type GateCheck, type MetricThreshold } from '../../mlops/gate';
 
 export interface RejectModelInput {
   modelName: string;

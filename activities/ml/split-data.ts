@@ -10,8 +10,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
-import { categoryAt, getColumn, getNumericColumn, isMissingAt, type FrameColumn } from './lib/frame';
-import { randomSplit, stratifiedSplit, timeSplit } from './lib/split';
+import { categoryAt, getColumn, getNumericColumn, isMissingAt, type FrameColumn } from '../../ml/frame/frame';
+import { randomSplit, stratifiedSplit, timeSplit } from '../../ml/model-selection/split';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 

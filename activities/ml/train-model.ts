@@ -4,9 +4,9 @@
  * estimator on the whole train split, and store the self-contained model artifact.
  */
 import type { TaskContext } from '../context';
-import { bestTrial } from './lib/cv';
-import { estimatorToJson, fitEstimator } from './lib/estimators';
-import { fitTransformFeatures } from './lib/feature-pipeline';
+import { bestTrial } from '../../ml/model-selection/cross-validation';
+import { estimatorToJson, fitEstimator } from '../../ml/estimators';
+import { fitTransformFeatures } from '../../ml/features';
 import { asTaskFailure, encodeTarget, MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
 import { heartbeater } from './progress';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';

@@ -6,10 +6,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { readDataset, type DatasetRef } from './dataset';
-import type { Task } from './lib/estimators';
-import type { MetricName } from './lib/evaluation';
-import type { FeaturePipelineSpecInput } from './lib/feature-pipeline';
-import { takeRows, type Frame } from './lib/frame';
+import type { Task } from '../../ml/estimators';
+import type { MetricName } from '../../ml/metrics/evaluation';
+import type { FeaturePipelineSpecInput } from '../../ml/features';
+import { takeRows, type Frame } from '../../ml/frame/frame';
 import type { SplitArtifact } from './split-data';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';

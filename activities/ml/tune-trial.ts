@@ -5,12 +5,12 @@
  * and per boosting iteration; a cancelled trial stops at the next one.
  */
 import type { TaskContext } from '../context';
-import { crossValidate, foldsFor } from './lib/cv';
-import { fitEstimator } from './lib/estimators';
-import type { MetricName } from './lib/evaluation';
-import { fitTransformFeatures, transformFeatures } from './lib/feature-pipeline';
-import { takeRows } from './lib/frame';
-import type { TrialConfig } from './lib/search-space';
+import { crossValidate, foldsFor } from '../../ml/model-selection/cross-validation';
+import { fitEstimator } from '../../ml/estimators';
+import type { MetricName } from '../../ml/metrics/evaluation';
+import { fitTransformFeatures, transformFeatures } from '../../ml/features';
+import { takeRows } from '../../ml/frame/frame';
+import type { TrialConfig } from '../../mlops/search-space';
 import { asTaskFailure, encodeTarget } from './model-artifact';
 import { heartbeater } from './progress';
 import type { StoreProvider } from './store';

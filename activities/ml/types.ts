@@ -7,5 +7,4 @@
 /** An artifact in S3; readers verify `bytes` and `sha256` before trusting it. */
 export type { ArtifactRef } from '../../storage/artifacts/types';
 
-/** A row as parsed from a source: column name → cell value. */
-export type Row = Record<string, unknown>;
+export type { Row } from '../../ml/frame/frame';

@@ -17,8 +17,8 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s
 import { ApplicationFailure } from '@temporalio/common';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
-import type { ColumnType } from './lib/frame';
-import { isBlocking, parseDataSchema, summarizeAnomalies, validateFrame, type Anomaly, type DataSchema, type DataSchemaInput, type DatasetStatistics } from './lib/validation';
+import type { ColumnType } from '../../ml/frame/frame';
+import { isBlocking, parseDataSchema, summarizeAnomalies, validateFrame, type Anomaly, type DataSchema, type DataSchemaInput, type DatasetStatistics } from '../../ml/validation';
 import { putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 

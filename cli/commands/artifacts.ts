@@ -30,7 +30,7 @@ export const artifactsGet: Command = {
     const [{ GetObjectCommand, NoSuchKey }, { createS3Client }] = await Promise.all([import('@aws-sdk/client-s3'), import('../../storage/s3-client')]);
     const s3 = createS3Client(config.s3);
     let body: Readable;
-    let contentType = '';
+    let contentType: string;
     try {
       const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       body = res.Body as Readable;

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { driftStatus, signalDrift } from '../../client/drift';
 import { isValidModelName, MODEL_NAME_RULE } from '../../core/model-name';
-import type { ControllerOptions, ControllerStatus, RetrainRecord } from '../../core/retrain-controller';
+import type { ControllerOptions, ControllerStatus, RetrainRecord } from '../../mlops/retrain-policy';
 import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
@@ -18,7 +18,7 @@ import { columns, formatInstant, table, truncate } from '../format';
 import { printJson, type Io } from '../io';
 import { fetchRunView } from './runs';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
-import { formatMetric, type MetricComparison, type PerformanceDrift } from '../../core/drift/performance';
+import { formatMetric, type MetricComparison, type PerformanceDrift } from '../../ml/drift/performance';
 
 function modelArg(args: ParsedArgs): string {
   const model = positional(args, 0);

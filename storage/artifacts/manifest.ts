@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getDoc, listKeys, putDoc } from '../../registry/documents';
+import { getDoc, listKeys, putDoc } from '../documents';
 import { validateKey } from './keys';
 import type { ContentStore } from './types';
 

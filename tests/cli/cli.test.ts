@@ -37,7 +37,7 @@ describe('tideflow (no server needed)', () => {
       expect(r.code, cmd).toBe(0);
       expect(r.stdout).toContain(`Usage: tideflow ${cmd}`);
       for (const flag of [...flags, '--help']) expect(r.stdout, `${cmd} ${flag}`).toContain(flag);
-      expect(r.stdout).toMatch(/Examples?:\n  tideflow /);
+      expect(r.stdout).toMatch(/Examples?:\n {2}tideflow /);
     }
   });
 

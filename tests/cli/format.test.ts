@@ -40,8 +40,8 @@ describe('small formatters', () => {
   });
 });
 
-const acts = { emit: async () => [1, 2], use: async (_: { x: number }) => 'ok' };
-const defineDag = createDagDefiner<typeof acts>();
+type Acts = { emit: () => Promise<number[]>; use: (_: { x: number }) => Promise<string> };
+const defineDag = createDagDefiner<Acts>();
 const dag = defineDag(
   {
     id: 'demo',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertEnv } from '../../alerts/main';
 import { createAlertReceiver, type AlertReceiver } from '../../alerts/server';
 import { driftStatus, signalDrift } from '../../client/drift';
-import type { ControllerStatus } from '../../core/retrain-controller';
+import type { ControllerStatus } from '../../mlops/retrain-policy';
 import { waitFor } from '../backfill/helpers';
 import { createHarness, type Harness } from '../integration/harness';
 

@@ -1,7 +1,7 @@
 /** `tideflow drift signal|status` against the real dev server, with a worker serving the controller. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
-import type { ControllerStatus } from '../../core/retrain-controller';
+import type { ControllerStatus } from '../../mlops/retrain-policy';
 import { waitFor } from '../backfill/helpers';
 import { captureIo } from '../cli/helpers';
 import { createHarness, type Harness } from '../integration/harness';

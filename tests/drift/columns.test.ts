@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnDrift, datasetDrift, defaultMethod, isDrifted } from '../../core/drift';
+import { columnDrift, datasetDrift, defaultMethod, isDrifted } from '../../ml/drift';
 import { sample } from './samples';
 
 describe('Evidently default methods and thresholds', () => {

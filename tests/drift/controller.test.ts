@@ -2,7 +2,7 @@
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driftStatus, pauseController, signalDrift } from '../../client/drift';
-import { controllerWorkflowId, type ControllerOptions, type ControllerStatus, type DriftAlert } from '../../core/retrain-controller';
+import { controllerWorkflowId, type ControllerOptions, type ControllerStatus, type DriftAlert } from '../../mlops/retrain-policy';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import { waitFor } from '../backfill/helpers';
 import { createHarness, testWorkflowBundle, type Harness } from '../integration/harness';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
-import { parseTable } from '../../activities/ml/lib/parse';
+import { parseTable } from '../../ml/io/parse';
 import { buildProfile } from '../../activities/ml/profile';
 import { getArtifact, putArtifact } from '../../activities/ml/store';
 import { runCli } from '../../cli/main';

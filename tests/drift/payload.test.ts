@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAlertPayload } from '../../alerts/payload';
 import { tokenMatches } from '../../alerts/server';
-import { acceptAlert, controllerWorkflowId, initialState, validateAlert } from '../../core/retrain-controller';
+import { acceptAlert, controllerWorkflowId, initialState, validateAlert } from '../../mlops/retrain-policy';
 
 describe('alert payloads', () => {
   it('normalises Alertmanager v4: model label, summary as reason, its fingerprint; alerts without a model are kept unrouted', () => {

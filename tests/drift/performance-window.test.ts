@@ -1,7 +1,7 @@
 /** Performance metrics of a production window (pure), hand-computed: which rows are scored, classes, binary/multiclass/regression. */
 import { describe, expect, it } from 'vitest';
-import type { PerformanceSpec } from '../../core/drift/performance';
-import { windowMetrics } from '../../core/drift/performance-window';
+import type { PerformanceSpec } from '../../ml/drift/performance';
+import { windowMetrics } from '../../ml/drift/performance-window';
 
 const cls = (metrics: PerformanceSpec['metrics'], o: Partial<PerformanceSpec> = {}): PerformanceSpec => ({
   predictionColumn: 'pred', labelColumn: 'label', probabilityColumn: 'p', task: 'classification', minLabeledRows: 1, metrics, ...o,

@@ -1,6 +1,6 @@
 /** Performance drift, pure: TFX-like change semantics against the champion's recorded metrics, with hand-computed values. */
 import { describe, expect, it } from 'vitest';
-import { compareMetric, comparePerformance, performanceSpecProblems, type ChampionMetrics, type PerformanceSpec, type WindowMetrics } from '../../core/drift/performance';
+import { compareMetric, comparePerformance, performanceSpecProblems, type ChampionMetrics, type PerformanceSpec, type WindowMetrics } from '../../ml/drift/performance';
 
 const spec = (metrics: PerformanceSpec['metrics'], o: Partial<PerformanceSpec> = {}): PerformanceSpec => ({
   predictionColumn: 'pred', labelColumn: 'label', task: 'classification', minLabeledRows: 30, metrics, ...o,

@@ -1,7 +1,7 @@
 /** End to end on the real servers: a burst of drift alerts → exactly one ml_retrain run with trigger=drift → a new registered version. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driftStatus, signalDrift } from '../../client/drift';
-import type { ControllerStatus } from '../../core/retrain-controller';
+import type { ControllerStatus } from '../../mlops/retrain-policy';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import { listVersions, type RegistryStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';

@@ -1,6 +1,6 @@
 /** The trigger a controller-started retrain runs with (pure): 'schedule' only when every alert of the batch is a scheduled request. */
 import { describe, expect, it } from 'vitest';
-import { retrainTrigger, type DriftAlert } from '../../core/retrain-controller';
+import { retrainTrigger, type DriftAlert } from '../../mlops/retrain-policy';
 
 const alert = (source: string, fingerprint = source): DriftAlert => ({ fingerprint, reason: 'r', source });
 

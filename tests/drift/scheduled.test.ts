@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScheduledRetrainOutput } from '../../activities/drift/schedule';
 import { driftStatus, signalDrift } from '../../client/drift';
-import type { ControllerOptions, ControllerStatus } from '../../core/retrain-controller';
+import type { ControllerOptions, ControllerStatus } from '../../mlops/retrain-policy';
 import type { DagDefinition } from '../../core/model';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import scheduledRetrain from '../../dags/scheduled_retrain';

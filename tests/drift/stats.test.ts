@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chi2Sf, chiSquareTest, jensenShannonCategorical, jensenShannonNumeric, ks2samp, kstwoSf, normalizedWasserstein, proportionZTest, psi, wassersteinDistance } from '../../core/drift';
+import { chi2Sf, chiSquareTest, jensenShannonCategorical, jensenShannonNumeric, ks2samp, kstwoSf, normalizedWasserstein, proportionZTest, psi, wassersteinDistance } from '../../ml/drift';
 import { numbers, type SampleInput } from './samples';
 
 interface Fixture {

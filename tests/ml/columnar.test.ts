@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, parseSource, parseTable } from '../../activities/ml/lib/parse';
+import { detectFormat, parseSource, parseTable } from '../../ml/io/parse';
 import { readTable } from '../../activities/ml/read-table';
 import { resolvePackageFile } from '../../activities/ml/source';
 import type { ArtifactStore } from '../../activities/ml/store';

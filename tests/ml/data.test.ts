@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { crossValidate, foldsFor } from '../../activities/ml/lib/cv';
-import { fitEstimator } from '../../activities/ml/lib/estimators';
-import { fitTransformFeatures, transformFeatures } from '../../activities/ml/lib/feature-pipeline';
-import { takeRows } from '../../activities/ml/lib/frame';
-import { detectFormat, parseSourceFrame, parseTable, snakeCase } from '../../activities/ml/lib/parse';
-import { validateFrame } from '../../activities/ml/lib/validation';
+import { crossValidate, foldsFor } from '../../ml/model-selection/cross-validation';
+import { fitEstimator } from '../../ml/estimators';
+import { fitTransformFeatures, transformFeatures } from '../../ml/features';
+import { takeRows } from '../../ml/frame/frame';
+import { detectFormat, parseSourceFrame, parseTable, snakeCase } from '../../ml/io/parse';
+import { validateFrame } from '../../ml/validation';
 import { encodeTarget } from '../../activities/ml/model-artifact';
 import { resolvePackageFile } from '../../activities/ml/source';
 import mlRetrain, { mlRetrainParams } from '../../dags/ml_retrain';

@@ -4,11 +4,11 @@
  * held-out rows), per-fold metrics equal a direct evaluation, and the best-trial choice.
  */
 import { describe, expect, it } from 'vitest';
-import { bestTrial, crossValidate, foldsFor, kFolds, stratifiedFoldIds, type FoldData } from '../../activities/ml/lib/cv';
-import { fitEstimator, predictEstimator } from '../../activities/ml/lib/estimators';
-import { evaluateClassification } from '../../activities/ml/lib/evaluation';
-import type { Matrix } from '../../activities/ml/lib/matrix';
-import { createRng } from '../../activities/ml/lib/random';
+import { bestTrial, crossValidate, foldsFor, kFolds, stratifiedFoldIds, type FoldData } from '../../ml/model-selection/cross-validation';
+import { fitEstimator, predictEstimator } from '../../ml/estimators';
+import { evaluateClassification } from '../../ml/metrics/evaluation';
+import type { Matrix } from '../../ml/frame/matrix';
+import { createRng } from '../../ml/stats/random';
 
 const N = 600;
 const r = createRng(21);

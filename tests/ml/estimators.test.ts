@@ -7,12 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   estimatorFromJson, estimatorToJson, EstimatorInputError, fitEstimator, predictEstimator, validateHyperparams, type Estimator, type FitEstimatorInput,
-} from '../../activities/ml/lib/estimators';
-import { fitGbt, gbtProba, gbtRaw, gbtToJson } from '../../activities/ml/lib/gbt';
-import { fitLogistic, logisticProba } from '../../activities/ml/lib/logistic';
-import type { Matrix } from '../../activities/ml/lib/matrix';
-import { fitRidge, ridgePredict } from '../../activities/ml/lib/ridge';
-import { createRng } from '../../activities/ml/lib/random';
+} from '../../ml/estimators';
+import { fitGbt, gbtProba, gbtRaw, gbtToJson } from '../../ml/gbt/gradient-boosting';
+import { fitLogistic, logisticProba } from '../../ml/linear/logistic';
+import type { Matrix } from '../../ml/frame/matrix';
+import { fitRidge, ridgePredict } from '../../ml/linear/ridge';
+import { createRng } from '../../ml/stats/random';
 
 function data(n: number, seed: number): { x: Matrix; bin: Int32Array; multi: Int32Array; reg: Float64Array } {
   const r = createRng(seed);

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { higherIsBetter } from '../../core/metric-direction';
-import { checkMetricForTask, evaluateClassification, evaluateRegression, isBetter, METRIC_NAMES, metricNameSchema, metricValue, rocCurve, type RocCurve } from '../../activities/ml/lib/evaluation';
+import { higherIsBetter } from '../../ml/metrics/direction';
+import { checkMetricForTask, evaluateClassification, evaluateRegression, isBetter, METRIC_NAMES, metricNameSchema, metricValue, rocCurve, type RocCurve } from '../../ml/metrics/evaluation';
 
 interface RocCase extends RocCurve {
   name: string;

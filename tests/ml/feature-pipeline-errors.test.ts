@@ -12,8 +12,8 @@ import {
   planFeatureSpec,
   transformFeatures,
   type FeaturePipelineSpecInput,
-} from '../../activities/ml/lib/feature-pipeline';
-import { type Frame, frameFromRows, schemaOf } from '../../activities/ml/lib/frame';
+} from '../../ml/features';
+import { type Frame, frameFromRows, schemaOf } from '../../ml/frame/frame';
 
 const frame = frameFromRows([
   { x: 1, y: 10, island: 'Biscoe', when: '2024-01-01T00:00:00Z', gap: null },

@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput } from '../../activities/ml/lib/feature-pipeline';
-import type { Frame, FrameColumn } from '../../activities/ml/lib/frame';
-import type { Matrix } from '../../activities/ml/lib/matrix';
+import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput } from '../../ml/features';
+import type { Frame, FrameColumn } from '../../ml/frame/frame';
+import type { Matrix } from '../../ml/frame/matrix';
 
 type Cell = number | string | null;
 interface Case {

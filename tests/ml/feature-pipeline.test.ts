@@ -11,11 +11,11 @@ import {
   parseFittedPipeline,
   transformFeatures,
   type FeaturePipelineSpecInput,
-} from '../../activities/ml/lib/feature-pipeline';
-import { calendarParts } from '../../activities/ml/lib/feature-pipeline/steps/date-parts';
-import { medianInPlace } from '../../activities/ml/lib/feature-pipeline/steps/impute';
-import { type Frame, frameFromRows, takeRows } from '../../activities/ml/lib/frame';
-import type { Matrix } from '../../activities/ml/lib/matrix';
+} from '../../ml/features';
+import { calendarParts } from '../../ml/features/steps/date-parts';
+import { medianInPlace } from '../../ml/features/steps/impute';
+import { type Frame, frameFromRows, takeRows } from '../../ml/frame/frame';
+import type { Matrix } from '../../ml/frame/matrix';
 
 const rowsOf = (m: Matrix): number[][] => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 

@@ -5,7 +5,7 @@
  * those with index % 5 == 0; `standardised` scales by the training rows' mean and population std.
  */
 import { readFileSync } from 'node:fs';
-import type { Matrix } from '../../activities/ml/lib/matrix';
+import type { Matrix } from '../../ml/frame/matrix';
 import { resolvePackageFile } from '../../activities/ml/source';
 
 export interface FlightsPart {

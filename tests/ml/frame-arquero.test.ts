@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { fromArquero, toArquero } from '../../activities/ml/lib/frame-arquero';
-import { frameFromRows, frameToRows } from '../../activities/ml/lib/frame';
+import { fromArquero, toArquero } from '../../ml/frame/arquero';
+import { frameFromRows, frameToRows } from '../../ml/frame/frame';
 
 describe('Frame ↔ arquero', () => {
   const frame = frameFromRows([

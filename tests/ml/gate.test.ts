@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideGate, higherIsBetter } from '../../activities/ml/lib/gate';
+import { decideGate, higherIsBetter } from '../../mlops/gate';
 
 describe('decideGate (TFX blessing semantics)', () => {
   it('value thresholds: lower ≤ metric ≤ upper, each bound its own check', () => {

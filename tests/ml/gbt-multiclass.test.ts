@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitGbt, fitGbtMulticlass, fitGbtMulticlassAsync, gbtFromJson, gbtModelFromJson, gbtMulticlassProba, gbtMulticlassRaw, gbtToJson } from '../../activities/ml/lib/gbt';
-import type { Matrix } from '../../activities/ml/lib/matrix';
-import { accuracy, argmaxRows } from '../../activities/ml/lib/metrics';
-import { createRng } from '../../activities/ml/lib/random';
+import { fitGbt, fitGbtMulticlass, fitGbtMulticlassAsync, gbtFromJson, gbtModelFromJson, gbtMulticlassProba, gbtMulticlassRaw, gbtToJson } from '../../ml/gbt/gradient-boosting';
+import type { Matrix } from '../../ml/frame/matrix';
+import { accuracy, argmaxRows } from '../../ml/metrics/classification';
+import { createRng } from '../../ml/stats/random';
 
 interface Fixture {
   sklearn: string;

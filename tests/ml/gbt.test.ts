@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyBins, binOf, fitBinEdges, MISSING_BIN } from '../../activities/ml/lib/gbt-bin';
-import { fitGbt, fitGbtAsync, gbtFromJson, gbtProba, gbtRaw, gbtToJson } from '../../activities/ml/lib/gbt';
-import { rocAuc } from '../../activities/ml/lib/metrics-auc';
-import { rmse } from '../../activities/ml/lib/metrics-regression';
-import { createRng } from '../../activities/ml/lib/random';
-import type { Matrix } from '../../activities/ml/lib/matrix';
+import { applyBins, binOf, fitBinEdges, MISSING_BIN } from '../../ml/gbt/binning';
+import { fitGbt, fitGbtAsync, gbtFromJson, gbtProba, gbtRaw, gbtToJson } from '../../ml/gbt/gradient-boosting';
+import { rocAuc } from '../../ml/metrics/auc';
+import { rmse } from '../../ml/metrics/regression';
+import { createRng } from '../../ml/stats/random';
+import type { Matrix } from '../../ml/frame/matrix';
 
 function randomMatrix(n: number, d: number, seed: number): Matrix {
   const r = createRng(seed);

@@ -5,7 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { readDataset } from '../../activities/ml/dataset';
 import { ingestData } from '../../activities/ml/ingest-data';
-import { frameToRows } from '../../activities/ml/lib/frame';
+import { frameToRows } from '../../ml/frame/frame';
 import { testContext, testStore } from './activity-env';
 
 const store = testStore(`ingest-test-${Date.now()}`);

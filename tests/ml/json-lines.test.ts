@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frameToRows } from '../../activities/ml/lib/frame';
-import { detectFormat, parseSourceFrame } from '../../activities/ml/lib/parse';
+import { frameToRows } from '../../ml/frame/frame';
+import { detectFormat, parseSourceFrame } from '../../ml/io/parse';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

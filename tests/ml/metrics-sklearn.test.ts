@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accuracy, binaryLogLoss, confusionMatrix, logLoss } from '../../activities/ml/lib/metrics';
-import { rocAuc, rocAucOvr } from '../../activities/ml/lib/metrics-auc';
-import { prfScore, type PrfMetric } from '../../activities/ml/lib/metrics-prf';
-import { mae, r2, rmse } from '../../activities/ml/lib/metrics-regression';
+import { accuracy, binaryLogLoss, confusionMatrix, logLoss } from '../../ml/metrics/classification';
+import { rocAuc, rocAucOvr } from '../../ml/metrics/auc';
+import { prfScore, type PrfMetric } from '../../ml/metrics/precision-recall';
+import { mae, r2, rmse } from '../../ml/metrics/regression';
 
 interface Case {
   name: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmaxRows, confusionMatrix, logLoss } from '../../activities/ml/lib/metrics';
-import { f1 } from '../../activities/ml/lib/metrics-prf';
+import { accuracy, argmaxRows, confusionMatrix, logLoss } from '../../ml/metrics/classification';
+import { f1 } from '../../ml/metrics/precision-recall';
 
 const macroF1 = (yTrue: number[], yPred: number[], numClasses: number): number => f1(yTrue, yPred, { average: 'macro', numClasses });
 

@@ -211,7 +211,7 @@ describe('ml_retrain on a real worker', () => {
 
   it('bad params are refused before the run starts, naming each param', async () => {
     const refused = run({ selectBy: 'auc', search: { strategy: 'grid', space: [{ kind: 'svm', params: {} }] } });
-    await expect(refused).rejects.toThrow(/Invalid params for DAG 'ml_retrain':\n  - search\.space\.0\.kind: .*\n  - selectBy: Invalid option/);
+    await expect(refused).rejects.toThrow(/Invalid params for DAG 'ml_retrain':\n {2}- search\.space\.0\.kind: .*\n {2}- selectBy: Invalid option/);
   }, 60_000);
 
   it('the evaluation artifact has the ROC-free multiclass evaluation and per-class scores', async () => {

@@ -8,14 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitEstimator, predictEstimator } from '../../activities/ml/lib/estimators';
-import { evaluateClassification } from '../../activities/ml/lib/evaluation';
-import { fitGbt, gbtProba, gbtRaw } from '../../activities/ml/lib/gbt';
-import { fitLogistic, logisticProba } from '../../activities/ml/lib/logistic';
-import { binaryLogLoss } from '../../activities/ml/lib/metrics';
-import { rocAuc } from '../../activities/ml/lib/metrics-auc';
-import { r2, rmse } from '../../activities/ml/lib/metrics-regression';
-import { fitRidge, ridgePredict } from '../../activities/ml/lib/ridge';
+import { fitEstimator, predictEstimator } from '../../ml/estimators';
+import { evaluateClassification } from '../../ml/metrics/evaluation';
+import { fitGbt, gbtProba, gbtRaw } from '../../ml/gbt/gradient-boosting';
+import { fitLogistic, logisticProba } from '../../ml/linear/logistic';
+import { binaryLogLoss } from '../../ml/metrics/classification';
+import { rocAuc } from '../../ml/metrics/auc';
+import { r2, rmse } from '../../ml/metrics/regression';
+import { fitRidge, ridgePredict } from '../../ml/linear/ridge';
 import { loadFlights, standardised, type FlightsSplit } from './flights-data';
 
 interface Reference {

@@ -5,12 +5,12 @@
  * ROC downsampling/AUC).
  */
 import { describe, expect, it } from 'vitest';
-import { curveAuc, downsampleCurve, fmtCount, fmtNum, higherIsBetter, renderRunReport, reportColumnsFromStatistics, type RunReportData } from '../../activities/ml/lib/report-html';
-import { computeStatistics } from '../../activities/ml/lib/validation';
-import type { Frame } from '../../activities/ml/lib/frame';
-import { compareMetric } from '../../activities/ml/lib/report-html/sections/evaluation';
-import { displayJson, esc } from '../../activities/ml/lib/report-html/escape';
-import { fmtDelta, fmtPct, fmtTimestamp } from '../../activities/ml/lib/report-html/format';
+import { curveAuc, downsampleCurve, fmtCount, fmtNum, higherIsBetter, renderRunReport, reportColumnsFromStatistics, type RunReportData } from '../../ml/report';
+import { computeStatistics } from '../../ml/validation';
+import type { Frame } from '../../ml/frame/frame';
+import { compareMetric } from '../../ml/report/sections/evaluation';
+import { displayJson, esc } from '../../ml/report/escape';
+import { fmtDelta, fmtPct, fmtTimestamp } from '../../ml/report/format';
 import { edgeReport, HOSTILE, hostileReport, multiclassEvaluation, realisticReport, rejectedReport, runOnlyReport, wideReport } from './fixtures/report-fixtures';
 
 const SECTIONS = ['data', 'anomalies', 'split', 'tuning', 'evaluation', 'gate', 'registration', 'artifacts'] as const;

@@ -3,7 +3,7 @@
  * integer ranges, sampling without replacement from all-list spaces), and named refusals.
  */
 import { describe, expect, it } from 'vitest';
-import { expandSearch, searchSpaceSchema, searchSpecSchema, type SearchSpace } from '../../activities/ml/lib/search-space';
+import { expandSearch, searchSpaceSchema, searchSpecSchema, type SearchSpace } from '../../mlops/search-space';
 
 describe('grid search', () => {
   it('is the Cartesian product, keys alphabetical with the last varying fastest, entries in turn', () => {

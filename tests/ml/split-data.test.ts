@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { writeDataset } from '../../activities/ml/dataset';
-import { frameFromRows } from '../../activities/ml/lib/frame';
+import { frameFromRows } from '../../ml/frame/frame';
 import { splitData } from '../../activities/ml/split-data';
 import { readSplit } from '../../activities/ml/training-data';
 import { testContext, testStore } from './activity-env';

@@ -3,7 +3,7 @@
  * or excluded) and the plain seeded random split. The stratified split is in split.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { randomSplit, stratifiedSplit, timeSplit } from '../../activities/ml/lib/split';
+import { randomSplit, stratifiedSplit, timeSplit } from '../../ml/model-selection/split';
 
 const day = (d: number): number => Date.UTC(2024, 0, d);
 

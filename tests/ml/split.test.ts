@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stratifiedFolds, stratifiedSplit } from '../../activities/ml/lib/split';
+import { stratifiedFolds, stratifiedSplit } from '../../ml/model-selection/split';
 
 const labels = [...Array<string>(50).fill('a'), ...Array<string>(30).fill('b'), ...Array<string>(20).fill('c')];
 /** Interleave so that class membership does not follow row order. */

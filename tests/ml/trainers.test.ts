@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { minimizeLbfgs } from '../../activities/ml/lib/lbfgs';
-import { fitLogistic, logisticFromJson, logisticProba, logisticToJson } from '../../activities/ml/lib/logistic';
-import { choleskySolve, fitRidge, ridgeFromJson, ridgePredict, ridgeToJson } from '../../activities/ml/lib/ridge';
-import { accuracy, argmaxRows } from '../../activities/ml/lib/metrics';
-import { createRng } from '../../activities/ml/lib/random';
-import type { Matrix } from '../../activities/ml/lib/matrix';
+import { minimizeLbfgs } from '../../ml/linear/lbfgs';
+import { fitLogistic, logisticFromJson, logisticProba, logisticToJson } from '../../ml/linear/logistic';
+import { choleskySolve, fitRidge, ridgeFromJson, ridgePredict, ridgeToJson } from '../../ml/linear/ridge';
+import { accuracy, argmaxRows } from '../../ml/metrics/classification';
+import { createRng } from '../../ml/stats/random';
+import type { Matrix } from '../../ml/frame/matrix';
 
 function randomMatrix(n: number, d: number, seed: number): Matrix {
   const r = createRng(seed);

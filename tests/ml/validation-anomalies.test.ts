@@ -4,11 +4,11 @@
  * the summary, and inferSchema.
  */
 import { describe, expect, it } from 'vitest';
-import { csvToFrame } from '../../activities/ml/lib/csv-frame';
-import type { Frame } from '../../activities/ml/lib/frame';
+import { csvToFrame } from '../../ml/io/csv';
+import type { Frame } from '../../ml/frame/frame';
 import {
   ANOMALY_KINDS, computeStatistics, inferSchema, isBlocking, parseDataSchema, summarizeAnomalies, validateFrame, type Anomaly, type AnomalyKind, type DataSchemaInput,
-} from '../../activities/ml/lib/validation';
+} from '../../ml/validation';
 
 const csv = (text: string): Frame => csvToFrame(text, { missingValues: ['NA'] });
 const run = (frame: Frame, schema: DataSchemaInput, previousRowCount?: number | null): Anomaly[] => validateFrame(frame, parseDataSchema(schema), { previousRowCount }).anomalies;

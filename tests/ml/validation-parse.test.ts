@@ -6,11 +6,11 @@
  */
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { CsvCells, numberAt, timestampAt } from '../../activities/ml/lib/csv-cells';
-import { csvToFrame } from '../../activities/ml/lib/csv-frame';
-import { columnFromValues, frameToRows, parseIsoTimestamp, type Frame } from '../../activities/ml/lib/frame';
-import { parseSourceFrame } from '../../activities/ml/lib/parse';
-import { createRng } from '../../activities/ml/lib/random';
+import { CsvCells, numberAt, timestampAt } from '../../ml/io/csv-cells';
+import { csvToFrame } from '../../ml/io/csv';
+import { columnFromValues, frameToRows, parseIsoTimestamp, type Frame } from '../../ml/frame/frame';
+import { parseSourceFrame } from '../../ml/io/parse';
+import { createRng } from '../../ml/stats/random';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const parse = (text: string, missingValues: string[] = [], delimiter = ','): Frame => csvToFrame(text, { delimiter, missingValues });

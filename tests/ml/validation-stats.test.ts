@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Frame } from '../../activities/ml/lib/frame';
-import { computeStatistics, QUANTILE_LEVELS, topCounts, type NumericStatistics, type StringStatistics } from '../../activities/ml/lib/validation';
+import type { Frame } from '../../ml/frame/frame';
+import { computeStatistics, QUANTILE_LEVELS, topCounts, type NumericStatistics, type StringStatistics } from '../../ml/validation';
 
 interface NumericCase {
   name: string;

@@ -1,7 +1,7 @@
 /** Version numbering and idempotent registration on the real MinIO. */
 import { describe, expect, it } from 'vitest';
 import { deleteVersion, getVersion, latestVersionNumber, promoteVersion, listVersions, registerModelVersion, type ModelVersion } from '../../registry';
-import { putDoc } from '../../registry/documents';
+import { putDoc } from '../../storage/documents';
 import { idempotencyKeyPath, versionKey } from '../../registry/layout';
 import { testStore } from '../artifacts/store-helper';
 import { inputs, request } from './fixtures';

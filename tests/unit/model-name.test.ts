@@ -1,7 +1,7 @@
 /** One model-name rule (core/model-name.ts) for the DAG params, the registry, the controller and the CLI. */
 import { describe, expect, it } from 'vitest';
 import { isValidModelName } from '../../core/model-name';
-import { controllerWorkflowId } from '../../core/retrain-controller';
+import { controllerWorkflowId } from '../../mlops/retrain-policy';
 import { modelNameParam } from '../../dags/params/model-name';
 import { mlRetrainParams } from '../../dags/ml_retrain';
 import { validateModelName } from '../../registry/names';

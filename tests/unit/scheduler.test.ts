@@ -3,8 +3,8 @@ import { createDagDefiner } from '../../core/define';
 import type { DagDefinition } from '../../core/model';
 import { RunScheduler, type Launch } from '../../core/scheduler';
 
-const acts = { work: async (_?: unknown) => 1 as unknown, list: async () => [] as number[] };
-const defineDag = createDagDefiner<typeof acts>();
+type Acts = { work: (_?: unknown) => Promise<unknown>; list: () => Promise<number[]> };
+const defineDag = createDagDefiner<Acts>();
 
 function scheduler(dag: DagDefinition, params: unknown = {}): RunScheduler {
   let t = 0;

@@ -1,0 +1,69 @@
+/**
+ * Wrap activities so every task attempt lands in its run's manifest: the artifact references
+ * found in the task's input (read) and output (written), its timings and outcome. Artifacts are
+ * recognised by shape ({uri: 's3://…', bytes, sha256}), which every Tideflow artifact
+ * reference has, so activities need not report anything themselves.
+ */
+import type { TaskActivity, TaskContext } from './context';
+import { recordTask, type ManifestArtifact } from '../storage/artifacts/manifest';
+import type { ContentStore } from '../storage/artifacts/types';
+
+const SHA = /^[0-9a-f]{64}$/;
+/** Inputs can be data frames: look at a bounded number of nodes, refs sit near the top anyway. */
+const MAX_NODES = 20_000;
+
+export function findArtifactRefs(value: unknown): ManifestArtifact[] {
+  const found = new Map<string, ManifestArtifact>();
+  const stack: unknown[] = [value];
+  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      stack.push(...v);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.uri === 'string' && o.uri.startsWith('s3://') && typeof o.sha256 === 'string' && SHA.test(o.sha256) && typeof o.bytes === 'number') {
+      found.set(`${o.uri}#${o.sha256}`, { uri: o.uri, bytes: o.bytes, sha256: o.sha256 });
+    }
+    stack.push(...Object.values(o));
+  }
+  return [...found.values()];
+}
+
+function withManifest<I, O>(store: () => ContentStore, impl: TaskActivity<I, O>): TaskActivity<I, O> {
+  return async (input: I, ctx: TaskContext): Promise<O> => {
+    const started = Date.now();
+    const read = findArtifactRefs(input);
+    const record = async (status: 'success' | 'failed', output: unknown, error?: string): Promise<void> => {
+      const readKeys = new Set(read.map((a) => `${a.uri}#${a.sha256}`));
+      const wrote = findArtifactRefs(output).filter((a) => !readKeys.has(`${a.uri}#${a.sha256}`));
+      const ended = Date.now();
+      await recordTask(
+        store(),
+        { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, logicalDate: ctx.logicalDate, dataIntervalStart: ctx.dataIntervalStart, dataIntervalEnd: ctx.dataIntervalEnd, params: ctx.params },
+        {
+          taskId: ctx.taskId, ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }), attempt: ctx.attempt, status, ...(error !== undefined && { error }),
+          startedAt: new Date(started).toISOString(), endedAt: new Date(ended).toISOString(), durationMs: ended - started, read, wrote,
+        },
+      );
+    };
+    let output: O;
+    try {
+      output = await impl(input, ctx);
+    } catch (err) {
+      // The task's own error matters more than a failure to record it.
+      await record('failed', undefined, err instanceof Error ? err.message : String(err)).catch(() => undefined);
+      throw err;
+    }
+    await record('success', output);
+    return output;
+  };
+}
+
+/** The same activities, each recording its attempts in the run manifest. Types are preserved. */
+export function recordingRunManifests<T extends Record<string, TaskActivity<never, unknown>>>(store: () => ContentStore, activities: T): T {
+  const wrapped: Record<string, TaskActivity<never, unknown>> = {};
+  for (const [name, impl] of Object.entries(activities)) wrapped[name] = withManifest(store, impl);
+  return wrapped as T;
+}

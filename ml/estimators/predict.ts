@@ -1,0 +1,40 @@
+/**
+ * `predictEstimator`: class probabilities and argmax classes for classification, predictions for
+ * regression, from any estimator kind.
+ */
+import { gbtMulticlassProba, gbtProba, gbtRaw } from '../gbt/gradient-boosting';
+import { logisticProba } from '../linear/logistic';
+import type { Matrix } from '../frame/matrix';
+import { argmaxRows } from '../metrics/classification';
+import { ridgePredict } from '../linear/ridge';
+import { EstimatorInputError, type Estimator, type Prediction } from './types';
+
+/** rows × 2 probabilities from P(class 1). */
+function twoColumns(p1: Float64Array): Float64Array {
+  const out = new Float64Array(2 * p1.length);
+  for (let i = 0; i < p1.length; i++) {
+    out[2 * i] = 1 - (p1[i] as number);
+    out[2 * i + 1] = p1[i] as number;
+  }
+  return out;
+}
+
+export function predictEstimator(est: Estimator, x: Matrix): Prediction {
+  if (x.cols !== est.numFeatures) throw new EstimatorInputError(`the ${est.kind} model expects ${est.numFeatures} features, the matrix has ${x.cols}`);
+  if (x.data.length !== x.rows * x.cols) throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
+  if (est.kind !== 'gbt') {
+    for (let i = 0; i < x.data.length; i++) {
+      if (!Number.isFinite(x.data[i])) throw new EstimatorInputError(`feature column ${i % x.cols} is ${x.data[i]} at row ${Math.floor(i / x.cols)}; ${est.kind} needs finite features`);
+    }
+  }
+  if (est.task === 'regression') {
+    if (est.kind === 'linear_regression') return { values: ridgePredict(est.model, x) };
+    if (est.kind === 'gbt' && est.model.version === 1) return { values: gbtRaw(est.model, x) };
+    throw new EstimatorInputError(`a ${est.kind} model cannot make regression predictions`);
+  }
+  let proba: Float64Array;
+  if (est.kind === 'logistic_regression') proba = logisticProba(est.model, x);
+  else if (est.kind === 'gbt') proba = est.model.version === 2 ? gbtMulticlassProba(est.model, x) : twoColumns(gbtProba(est.model, x));
+  else throw new EstimatorInputError('a linear_regression model cannot predict classes');
+  return { proba, values: Float64Array.from(argmaxRows(proba, est.numClasses)) };
+}

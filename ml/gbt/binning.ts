@@ -1,0 +1,96 @@
+/**
+ * Feature binning for histogram gradient boosting, as scikit-learn's `_BinMapper`: per feature,
+ * at most `maxBins` (≤ 255) bins whose upper edges are the midpoints between distinct values when
+ * there are few, else quantiles of a seeded subsample of ≤ 200,000 rows. A value v falls in bin b
+ * when edges[b − 1] < v ≤ edges[b]; NaN goes to the reserved bin 255 (always right of a split).
+ */
+import { createRng } from '../stats/random';
+import type { Matrix } from '../frame/matrix';
+
+export const MISSING_BIN = 255;
+const SUBSAMPLE = 200_000;
+
+/** Upper edges of each feature's bins, except the last bin's (which is +∞). */
+export type BinEdges = Float64Array[];
+
+function distinctSorted(values: Float64Array): Float64Array {
+  const out: number[] = [];
+  for (const v of values) if (out.length === 0 || v !== out[out.length - 1]) out.push(v);
+  return Float64Array.from(out);
+}
+
+/** numpy's percentile with linear interpolation, on sorted values. */
+function percentile(sorted: Float64Array, q: number): number {
+  const pos = (q / 100) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+}
+
+export function fitBinEdges(x: Matrix, maxBins: number, seed: number): BinEdges {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 255) throw new RangeError(`maxBins must be an integer in 2..255, got ${maxBins}`);
+  const { rows: n, cols: d, data } = x;
+  let sample: Uint32Array;
+  if (n > SUBSAMPLE) {
+    // Seeded partial Fisher–Yates: the first SUBSAMPLE entries become a uniform sample without replacement.
+    const rand = createRng(seed);
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    for (let i = 0; i < SUBSAMPLE; i++) {
+      const j = i + Math.floor(rand() * (n - i));
+      const t = all[i] as number;
+      all[i] = all[j] as number;
+      all[j] = t;
+    }
+    sample = all.slice(0, SUBSAMPLE);
+  } else {
+    sample = new Uint32Array(n);
+    for (let i = 0; i < n; i++) sample[i] = i;
+  }
+  const edges: BinEdges = [];
+  const col = new Float64Array(sample.length);
+  for (let f = 0; f < d; f++) {
+    let m = 0;
+    for (const i of sample) {
+      const v = data[i * d + f] as number;
+      if (!Number.isNaN(v)) col[m++] = v;
+    }
+    const sorted = col.slice(0, m).sort();
+    const distinct = distinctSorted(sorted);
+    if (distinct.length <= maxBins) {
+      const e = new Float64Array(Math.max(0, distinct.length - 1));
+      for (let b = 0; b < e.length; b++) e[b] = ((distinct[b] as number) + (distinct[b + 1] as number)) / 2;
+      edges.push(e);
+    } else {
+      const qs: number[] = [];
+      for (let b = 1; b < maxBins; b++) qs.push(percentile(sorted, (100 * b) / maxBins));
+      edges.push(distinctSorted(Float64Array.from(qs)));
+    }
+  }
+  return edges;
+}
+
+/** Bin of one value: the number of edges strictly below it (binary search); NaN → MISSING_BIN. */
+export function binOf(e: Float64Array, v: number): number {
+  if (Number.isNaN(v)) return MISSING_BIN;
+  let lo = 0;
+  let hi = e.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((e[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Column-major bin codes: feature f of row i at f·n + i. */
+export function applyBins(x: Matrix, edges: BinEdges): Uint8Array {
+  const { rows: n, cols: d, data } = x;
+  if (edges.length !== d) throw new RangeError(`bin edges for ${edges.length} features, data has ${d}`);
+  const out = new Uint8Array(n * d);
+  for (let f = 0; f < d; f++) {
+    const e = edges[f] as Float64Array;
+    for (let i = 0; i < n; i++) out[f * n + i] = binOf(e, data[i * d + f] as number);
+  }
+  return out;
+}

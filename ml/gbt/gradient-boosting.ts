@@ -1,0 +1,119 @@
+/**
+ * Histogram-based gradient-boosted trees (like scikit-learn's HistGradientBoosting*): squared-error
+ * regression, binary log loss and K-class log loss (softmax, K trees per iteration). The loop is
+ * gbt-boost.ts (binning in gbt-bin.ts, trees in gbt-tree.ts); this module is the public API:
+ * fitting (sync and async), predictions, and the serialised forms (gbt-json.ts).
+ *
+ * Binary and regression models are `tideflow.gbt` version 1 (`GbtModel`), multiclass models
+ * version 2 (`GbtMulticlassModel`); see gbt-json.ts and docs/ml-models.md.
+ * Deterministic for a seed (it picks the binning subsample of > 200,000 rows and, with early
+ * stopping, the validation rows).
+ */
+import { addTreeScores, boostSteps, sigmoid, type BoostResult, type GbtOptions } from './boosting';
+import type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
+import type { Matrix } from '../frame/matrix';
+
+export type { GbtLoss, GbtOptions } from './boosting';
+export type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
+export { gbtFromJson, gbtModelFromJson, gbtToJson } from './serialize';
+
+
+/** The boosting loop of a binary or regression model, yielding after every tree (see `boostSteps`). */
+export function* gbtSteps(x: Matrix, y: ArrayLike<number>, o: GbtOptions): Generator<number, GbtModel> {
+  const r: BoostResult = yield* boostSteps(x, y, o.loss === 'log_loss' ? 2 : 0, o);
+  return { format: 'tideflow.gbt', version: 1, loss: o.loss, numFeatures: x.cols, baseline: r.baseline[0] as number, trees: r.trees.map((it) => it[0] as GbtTree) };
+}
+
+/** The boosting loop of a K-class model (y: class indices 0..K−1), yielding after every iteration of K trees. */
+export function* gbtMulticlassSteps(x: Matrix, y: ArrayLike<number>, numClasses: number, o: Omit<GbtOptions, 'loss'>): Generator<number, GbtMulticlassModel> {
+  if (!Number.isInteger(numClasses) || numClasses < 3) throw new RangeError(`multiclass gradient boosting needs ≥ 3 classes, got ${numClasses} (use loss log_loss with 0/1 targets for 2)`);
+  const r: BoostResult = yield* boostSteps(x, y, numClasses, { ...o, loss: 'log_loss' });
+  return { format: 'tideflow.gbt', version: 2, loss: 'log_loss', numFeatures: x.cols, numClasses, baseline: r.baseline, trees: r.trees };
+}
+
+/** Reports an iteration; an exception from the callback is thrown into the generator, so its cleanup (the worker thread) runs. */
+function report<T>(steps: Generator<number, T>, onIteration: ((i: number) => void) | undefined, iterations: number): void {
+  try {
+    onIteration?.(iterations);
+  } catch (err) {
+    steps.throw(err);
+  }
+}
+
+function drive<T>(steps: Generator<number, T>, onIteration: ((i: number) => void) | undefined): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    report(steps, onIteration, next.value);
+  }
+}
+
+/** Gives the event loop a turn after each iteration (heartbeats, cancellation). */
+async function driveAsync<T>(steps: Generator<number, T>, onIteration: ((i: number) => void) | undefined): Promise<T> {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    report(steps, onIteration, next.value);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+export const fitGbt = (x: Matrix, y: ArrayLike<number>, o: GbtOptions): GbtModel => drive(gbtSteps(x, y, o), o.onIteration);
+
+/** Same model as `fitGbt`, yielding to the event loop after each tree. */
+export const fitGbtAsync = (x: Matrix, y: ArrayLike<number>, o: GbtOptions): Promise<GbtModel> => driveAsync(gbtSteps(x, y, o), o.onIteration);
+
+export const fitGbtMulticlass = (x: Matrix, y: ArrayLike<number>, numClasses: number, o: Omit<GbtOptions, 'loss'>): GbtMulticlassModel =>
+  drive(gbtMulticlassSteps(x, y, numClasses, o), o.onIteration);
+
+export const fitGbtMulticlassAsync = (x: Matrix, y: ArrayLike<number>, numClasses: number, o: Omit<GbtOptions, 'loss'>): Promise<GbtMulticlassModel> =>
+  driveAsync(gbtMulticlassSteps(x, y, numClasses, o), o.onIteration);
+
+function checkFeatures(m: AnyGbtModel, x: Matrix): void {
+  if (x.cols !== m.numFeatures) throw new RangeError(`model expects ${m.numFeatures} features, got ${x.cols}`);
+}
+
+/** Raw scores (log-odds for log_loss, predictions for squared_error). */
+export function gbtRaw(m: GbtModel, x: Matrix): Float64Array {
+  checkFeatures(m, x);
+  const out = new Float64Array(x.rows).fill(m.baseline);
+  for (const t of m.trees) addTreeScores(t, x, out, 0);
+  return out;
+}
+
+/** P(class 1) for a binary log_loss model. */
+export function gbtProba(m: GbtModel, x: Matrix): Float64Array {
+  if (m.loss !== 'log_loss') throw new RangeError('probabilities need a log_loss model');
+  return gbtRaw(m, x).map(sigmoid);
+}
+
+/** Raw scores of a multiclass model, rows × numClasses row-major. */
+export function gbtMulticlassRaw(m: GbtMulticlassModel, x: Matrix): Float64Array {
+  checkFeatures(m, x);
+  const n = x.rows;
+  const k = m.numClasses;
+  const colMajor = new Float64Array(n * k);
+  m.baseline.forEach((b, c) => colMajor.fill(b, c * n, (c + 1) * n));
+  for (const iteration of m.trees) iteration.forEach((t, c) => addTreeScores(t, x, colMajor, c * n));
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = colMajor[c * n + i] as number;
+  return out;
+}
+
+/** Class probabilities of a multiclass model (softmax of the raw scores), rows × numClasses row-major. */
+export function gbtMulticlassProba(m: GbtMulticlassModel, x: Matrix): Float64Array {
+  const raw = gbtMulticlassRaw(m, x);
+  const k = m.numClasses;
+  for (let i = 0; i < x.rows; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, raw[i * k + c] as number);
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp((raw[i * k + c] as number) - max);
+      raw[i * k + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < k; c++) raw[i * k + c] = (raw[i * k + c] as number) / sum;
+  }
+  return raw;
+}

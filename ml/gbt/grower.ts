@@ -1,0 +1,252 @@
+/**
+ * Grows one regression tree on binned features from per-row gradients and hessians, leaf-wise
+ * (best gain first) like scikit-learn's `TreeGrower`: per-node histograms of (gradient, hessian,
+ * count) per feature and bin; the smaller child's histogram is built from its rows and the
+ * larger child's is the parent's minus it (histogram subtraction). Rows of a node are a
+ * contiguous range of one index array, partitioned stably in place on each split.
+ */
+import { MISSING_BIN } from './binning';
+
+export interface TreeParams {
+  maxLeafNodes: number;
+  /** Maximum depth (root = 0); Infinity for none. */
+  maxDepth: number;
+  minSamplesLeaf: number;
+  l2: number;
+  learningRate: number;
+  minHessianToSplit: number;
+}
+
+/** A fitted tree; node 0 is the root; feature −1 marks a leaf. */
+export interface Tree {
+  feature: Int32Array;
+  /** Rows with bin ≤ binThreshold go left (missing values: bin 255, always right). */
+  binThreshold: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** Leaf values (already multiplied by the learning rate); 0 for split nodes. */
+  value: Float64Array;
+}
+
+export interface GrowInput {
+  /** Column-major bin codes (gbt-bin.ts `applyBins`). */
+  bins: Uint8Array;
+  rows: number;
+  cols: number;
+  grad: Float64Array;
+  hess: Float64Array;
+  /** Scratch: a permutation of 0..rows−1 (reordered in place) and a buffer of the same size. */
+  index: Uint32Array;
+  scratch: Uint32Array;
+  /** True when index is 0..rows−1 in order on entry (the root then reads gradients directly). */
+  rootIsIdentity: boolean;
+  /** Scratch of 2 × rows: a node's gradients and hessians, interleaved, in its row order. */
+  orderedGradHess: Float64Array;
+  /** Builds histograms on more than one thread (gbt-pool.ts); absent = this thread only. */
+  histograms?: HistogramBuilder;
+}
+
+export interface HistogramBuilder {
+  build(inp: GrowInput, start: number, end: number, identity: boolean, hist: Float64Array): void;
+}
+
+/** Doubles per feature in a histogram: 256 bins × (gradient, hessian, count). */
+export const HB = 256 * 3;
+
+interface Split {
+  gain: number;
+  feature: number;
+  bin: number;
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  hist: Float64Array;
+  g: number;
+  h: number;
+  split: Split | undefined;
+}
+
+/** Copies the node's gradients and hessians, interleaved, into `orderedGradHess` in its row order. */
+export function gatherGradHess(inp: GrowInput, start: number, end: number, identity: boolean): void {
+  const { grad, hess, index, orderedGradHess: gh } = inp;
+  for (let k = 0; k < end - start; k++) {
+    const i = identity ? k : (index[start + k] as number);
+    gh[2 * k] = grad[i] as number;
+    gh[2 * k + 1] = hess[i] as number;
+  }
+}
+
+/**
+ * Adds the node's rows into the histograms of features f0..f1−1 (zeroed first), from the gathered
+ * gradients. gbt-pool.ts runs the same loop in a worker thread for the other features.
+ */
+export function accumulateFeatures(inp: GrowInput, start: number, end: number, identity: boolean, f0: number, f1: number, hist: Float64Array): void {
+  const { bins, rows: n, index, orderedGradHess: gh } = inp;
+  const m = end - start;
+  hist.fill(0, f0 * HB, f1 * HB);
+  for (let f = f0; f < f1; f++) {
+    const col = f * n;
+    const base = f * HB;
+    for (let k = 0; k < m; k++) {
+      const p = base + (bins[col + (identity ? k : (index[start + k] as number))] as number) * 3;
+      hist[p] = (hist[p] as number) + (gh[2 * k] as number);
+      hist[p + 1] = (hist[p + 1] as number) + (gh[2 * k + 1] as number);
+      hist[p + 2] = (hist[p + 2] as number) + 1;
+    }
+  }
+}
+
+function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float64Array): void {
+  const identity = start === 0 && end === inp.rows && inp.rootIsIdentity;
+  if (inp.histograms) {
+    inp.histograms.build(inp, start, end, identity, hist);
+    return;
+  }
+  gatherGradHess(inp, start, end, identity);
+  accumulateFeatures(inp, start, end, identity, 0, inp.cols, hist);
+}
+
+function findSplit(hist: Float64Array, d: number, g: number, h: number, n: number, p: TreeParams): Split | undefined {
+  const parent = (g * g) / (h + p.l2);
+  let best: Split | undefined;
+  for (let f = 0; f < d; f++) {
+    let gl = 0;
+    let hl = 0;
+    let nl = 0;
+    const base = f * HB;
+    for (let b = 0; b < MISSING_BIN - 1; b++) {
+      const q = base + b * 3;
+      const c = hist[q + 2] as number;
+      if (c === 0) continue;
+      gl += hist[q] as number;
+      hl += hist[q + 1] as number;
+      nl += c;
+      if (nl < p.minSamplesLeaf) continue;
+      const nr = n - nl;
+      if (nr < p.minSamplesLeaf) break;
+      const hr = h - hl;
+      if (hl < p.minHessianToSplit || hr < p.minHessianToSplit) continue;
+      const gr = g - gl;
+      const gain = (gl * gl) / (hl + p.l2) + (gr * gr) / (hr + p.l2) - parent;
+      if (gain > 1e-12 && (best === undefined || gain > best.gain)) best = { gain, feature: f, bin: b };
+    }
+  }
+  return best;
+}
+
+function partition(inp: GrowInput, start: number, end: number, feature: number, bin: number): number {
+  const { bins, rows: n, index, scratch } = inp;
+  const col = feature * n;
+  let l = start;
+  let r = 0;
+  // Branchless (the left/right outcome is unpredictable): write to both sides, advance one.
+  // Safe in place: l ≤ k, so index[k] is read before anything overwrites it.
+  for (let k = start; k < end; k++) {
+    const i = index[k] as number;
+    const toRight = (bin - (bins[col + i] as number)) >>> 31; // 1 when bin code > bin
+    index[l] = i;
+    scratch[r] = i;
+    l += 1 - toRight;
+    r += toRight;
+  }
+  index.set(scratch.subarray(0, r), l);
+  return l;
+}
+
+/** A leaf's rows: index[start..end) after growth. */
+export interface LeafRange {
+  start: number;
+  end: number;
+  value: number;
+}
+
+export interface GrownTree {
+  tree: Tree;
+  leaves: LeafRange[];
+}
+
+export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
+  const d = inp.cols;
+  const feature: number[] = [-1];
+  const binThreshold: number[] = [0];
+  const left: number[] = [-1];
+  const right: number[] = [-1];
+  const value: number[] = [0];
+  const rootHist = new Float64Array(d * HB);
+  buildHistogram(inp, 0, inp.rows, rootHist);
+  let g = 0;
+  let h = 0;
+  for (let b = 0; b < 256; b++) {
+    g += rootHist[b * 3] as number;
+    h += rootHist[b * 3 + 1] as number;
+  }
+  const canSplit = (n: number, depth: number): boolean => depth < p.maxDepth && n >= 2 * p.minSamplesLeaf;
+  const leaves: Leaf[] = [{ node: 0, start: 0, end: inp.rows, depth: 0, hist: rootHist, g, h, split: canSplit(inp.rows, 0) ? findSplit(rootHist, d, g, h, inp.rows, p) : undefined }];
+  const newNode = (): number => {
+    feature.push(-1);
+    binThreshold.push(0);
+    left.push(-1);
+    right.push(-1);
+    value.push(0);
+    return feature.length - 1;
+  };
+  while (leaves.length < p.maxLeafNodes) {
+    let bestIdx = -1;
+    leaves.forEach((leaf, k) => {
+      if (leaf.split && (bestIdx < 0 || leaf.split.gain > (leaves[bestIdx]?.split?.gain ?? -Infinity))) bestIdx = k;
+    });
+    if (bestIdx < 0) break;
+    const leaf = leaves[bestIdx] as Leaf;
+    const split = leaf.split as Split;
+    const mid = partition(inp, leaf.start, leaf.end, split.feature, split.bin);
+    const ln = newNode();
+    const rn = newNode();
+    feature[leaf.node] = split.feature;
+    binThreshold[leaf.node] = split.bin;
+    left[leaf.node] = ln;
+    right[leaf.node] = rn;
+    const nLeft = mid - leaf.start;
+    const nRight = leaf.end - mid;
+    const small = new Float64Array(d * HB);
+    const leftSmaller = nLeft <= nRight;
+    buildHistogram(inp, leftSmaller ? leaf.start : mid, leftSmaller ? mid : leaf.end, small);
+    const large = leaf.hist;
+    for (let q = 0; q < large.length; q++) large[q] = (large[q] as number) - (small[q] as number);
+    const lHist = leftSmaller ? small : large;
+    const rHist = leftSmaller ? large : small;
+    let gl = 0;
+    let hl = 0;
+    for (let b = 0; b < 256; b++) {
+      gl += lHist[b * 3] as number;
+      hl += lHist[b * 3 + 1] as number;
+    }
+    const depth = leaf.depth + 1;
+    const mk = (node: number, start: number, end: number, hist: Float64Array, lg: number, lh: number): Leaf => ({
+      node, start, end, depth, hist, g: lg, h: lh,
+      split: canSplit(end - start, depth) ? findSplit(hist, d, lg, lh, end - start, p) : undefined,
+    });
+    leaves.splice(bestIdx, 1, mk(ln, leaf.start, mid, lHist, gl, hl), mk(rn, mid, leaf.end, rHist, leaf.g - gl, leaf.h - hl));
+  }
+  const ranges: LeafRange[] = [];
+  for (const leaf of leaves) {
+    const v = (-leaf.g / (leaf.h + p.l2)) * p.learningRate;
+    value[leaf.node] = v;
+    ranges.push({ start: leaf.start, end: leaf.end, value: v });
+  }
+  const tree = { feature: Int32Array.from(feature), binThreshold: Int32Array.from(binThreshold), left: Int32Array.from(left), right: Int32Array.from(right), value: Float64Array.from(value) };
+  return { tree, leaves: ranges };
+}
+
+/** After `growTree`, adds each leaf's value to the raw predictions of its training rows. */
+export function addLeafValues(grown: GrownTree, index: Uint32Array, raw: Float64Array): void {
+  for (const { start, end, value } of grown.leaves) {
+    for (let r = start; r < end; r++) {
+      const i = index[r] as number;
+      raw[i] = (raw[i] as number) + value;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/** An anomaly: what validation found wrong with one column or the dataset, with examples. */
+import type { Severity } from './schema';
+export const ANOMALY_KINDS = [
+  'too_few_rows',
+  'row_count_change',
+  'missing_column',
+  'new_column',
+  'all_missing',
+  'type_mismatch',
+  'missing_values',
+  'non_finite',
+  'out_of_range',
+  'out_of_domain',
+  'not_unique',
+] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+
+export interface Anomaly {
+  /** The column concerned; null for dataset-level anomalies (row counts). */
+  column: string | null;
+  kind: AnomalyKind;
+  /** 'error' blocks (the validate task fails); 'warning' is reported only. */
+  severity: Severity;
+  message: string;
+  /** Numbers and examples behind the message (JSON). */
+  details?: Record<string, unknown>;
+}
+
