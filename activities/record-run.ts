@@ -23,7 +23,13 @@ export function findArtifactRefs(value: unknown): ManifestArtifact[] {
       continue;
     }
     const o = v as Record<string, unknown>;
-    if (typeof o.uri === 'string' && o.uri.startsWith('s3://') && typeof o.sha256 === 'string' && SHA.test(o.sha256) && typeof o.bytes === 'number') {
+    if (
+      typeof o.uri === 'string' &&
+      o.uri.startsWith('s3://') &&
+      typeof o.sha256 === 'string' &&
+      SHA.test(o.sha256) &&
+      typeof o.bytes === 'number'
+    ) {
       found.set(`${o.uri}#${o.sha256}`, { uri: o.uri, bytes: o.bytes, sha256: o.sha256 });
     }
     stack.push(...Object.values(o));
@@ -41,10 +47,26 @@ function withManifest<I, O>(store: () => ContentStore, impl: TaskActivity<I, O>)
       const ended = Date.now();
       await recordTask(
         store(),
-        { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, logicalDate: ctx.logicalDate, dataIntervalStart: ctx.dataIntervalStart, dataIntervalEnd: ctx.dataIntervalEnd, params: ctx.params },
         {
-          taskId: ctx.taskId, ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }), attempt: ctx.attempt, status, ...(error !== undefined && { error }),
-          startedAt: new Date(started).toISOString(), endedAt: new Date(ended).toISOString(), durationMs: ended - started, read, wrote,
+          dagId: ctx.dagId,
+          workflowId: ctx.workflowId,
+          runId: ctx.runId,
+          logicalDate: ctx.logicalDate,
+          dataIntervalStart: ctx.dataIntervalStart,
+          dataIntervalEnd: ctx.dataIntervalEnd,
+          params: ctx.params,
+        },
+        {
+          taskId: ctx.taskId,
+          ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }),
+          attempt: ctx.attempt,
+          status,
+          ...(error !== undefined && { error }),
+          startedAt: new Date(started).toISOString(),
+          endedAt: new Date(ended).toISOString(),
+          durationMs: ended - started,
+          read,
+          wrote,
         },
       );
     };

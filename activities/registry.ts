@@ -7,7 +7,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ArtifactCorruptedError, InvalidKeyError } from '../storage/artifacts/errors';
 import {
-  RegistryError, getVersionByAlias, promoteVersion, registerModelVersion, type ArtifactRef, type ModelVersion, type RegisterRequest, type RegistryStore,
+  RegistryError,
+  getVersionByAlias,
+  promoteVersion,
+  registerModelVersion,
+  type ArtifactRef,
+  type ModelVersion,
+  type RegisterRequest,
+  type RegistryStore,
 } from '../registry';
 import type { TaskContext } from './context';
 import { storeFromEnv } from './ml/store';
@@ -78,13 +85,21 @@ const taskKey = (ctx: TaskContext): string => `${ctx.workflowId}/${ctx.taskId}${
  * the task's run is the version's source, registration is idempotent per run + task, and a version
  * that did not become ready fails the task for good.
  */
-export async function registerForTask(store: RegistryStore, ctx: TaskContext, req: Omit<RegisterRequest, 'source' | 'idempotencyKey'>): Promise<ModelVersion> {
+export async function registerForTask(
+  store: RegistryStore,
+  ctx: TaskContext,
+  req: Omit<RegisterRequest, 'source' | 'idempotencyKey'>,
+): Promise<ModelVersion> {
   const v = await registerModelVersion(store, {
     ...req,
     source: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, taskId: ctx.taskId, logicalDate: ctx.logicalDate },
     idempotencyKey: taskKey(ctx),
   });
-  if (v.status !== 'ready') throw ApplicationFailure.nonRetryable(`version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`, 'FailedRegistration');
+  if (v.status !== 'ready')
+    throw ApplicationFailure.nonRetryable(
+      `version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`,
+      'FailedRegistration',
+    );
   return v;
 }
 
@@ -111,15 +126,20 @@ export function promoteModel(store: RegistryStoreProvider) {
     classified(async () => {
       const alias = input.alias ?? 'champion';
       const { event } = await promoteVersion(store(), {
-        name: input.modelName, version: input.version, alias, reason: input.reason,
-        actor: input.actor ?? `dag:${ctx.dagId}/${ctx.workflowId}`, requestId: taskKey(ctx),
+        name: input.modelName,
+        version: input.version,
+        alias,
+        reason: input.reason,
+        actor: input.actor ?? `dag:${ctx.dagId}/${ctx.workflowId}`,
+        requestId: taskKey(ctx),
       });
       return { modelName: input.modelName, alias, version: event.version, previousVersion: event.previousVersion };
     });
 }
 
 export function resolveModelAlias(store: RegistryStoreProvider) {
-  return async (input: ResolveAliasInput): Promise<ModelVersion> => classified(() => getVersionByAlias(store(), input.modelName, input.alias));
+  return async (input: ResolveAliasInput): Promise<ModelVersion> =>
+    classified(() => getVersionByAlias(store(), input.modelName, input.alias));
 }
 
 export function createRegistryActivities(store: RegistryStoreProvider) {

@@ -51,7 +51,13 @@ async function offload(deps: TaskRunnerDeps, inv: TaskInvocation, output: unknow
   if (output === undefined) return undefined;
   const json = JSON.stringify(output);
   if (json === undefined || Buffer.byteLength(json, 'utf8') <= deps.offloadBytes) return output;
-  const ref: OutputRef = await putJsonText(deps.s3, deps.bucket, outputKey(deps, inv), json, Array.isArray(output) ? output.length : undefined);
+  const ref: OutputRef = await putJsonText(
+    deps.s3,
+    deps.bucket,
+    outputKey(deps, inv),
+    json,
+    Array.isArray(output) ? output.length : undefined,
+  );
   return ref;
 }
 
@@ -59,7 +65,15 @@ async function offload(deps: TaskRunnerDeps, inv: TaskInvocation, output: unknow
 function withAttempt(err: unknown, attempt: number): ApplicationFailure {
   const detail = { tideflowAttempt: attempt };
   if (err instanceof ApplicationFailure) {
-    return new ApplicationFailure(err.message, err.type, err.nonRetryable, [detail, ...(err.details ?? [])], err.cause, err.nextRetryDelay, err.category);
+    return new ApplicationFailure(
+      err.message,
+      err.type,
+      err.nonRetryable,
+      [detail, ...(err.details ?? [])],
+      err.cause,
+      err.nextRetryDelay,
+      err.category,
+    );
   }
   const e = err instanceof Error ? err : new Error(String(err));
   return new ApplicationFailure(e.message, e.name, false, [detail], e);
@@ -74,7 +88,10 @@ function wrap(deps: TaskRunnerDeps, name: string, impl: TaskActivity<never, unkn
       throw ApplicationFailure.nonRetryable(`task '${inv.taskId}' of DAG '${inv.dagId}' is not known to this worker`, 'UnknownTask');
     }
     if (spec.activity !== name) {
-      throw ApplicationFailure.nonRetryable(`task '${inv.taskId}' of DAG '${inv.dagId}' runs '${String(spec.activity)}', not '${name}'`, 'ActivityMismatch');
+      throw ApplicationFailure.nonRetryable(
+        `task '${inv.taskId}' of DAG '${inv.dagId}' runs '${String(spec.activity)}', not '${name}'`,
+        'ActivityMismatch',
+      );
     }
     const upstream: Record<string, unknown> = {};
     for (const [id, value] of Object.entries(inv.upstream)) {
@@ -89,7 +106,12 @@ function wrap(deps: TaskRunnerDeps, name: string, impl: TaskActivity<never, unkn
       }
     }
     const { upstream: _refs, map: _map, ...ids } = inv;
-    const inputCtx: MapInputContext = { ...ids, upstream, item: inv.map ? await resolveItem(deps, inv.map) : undefined, mapIndex: inv.map?.index ?? -1 };
+    const inputCtx: MapInputContext = {
+      ...ids,
+      upstream,
+      item: inv.map ? await resolveItem(deps, inv.map) : undefined,
+      mapIndex: inv.map?.index ?? -1,
+    };
 
     let input: unknown;
     try {
@@ -97,7 +119,10 @@ function wrap(deps: TaskRunnerDeps, name: string, impl: TaskActivity<never, unkn
     } catch (err) {
       // A bug in the DAG's wiring: retrying cannot fix it.
       const msg = err instanceof Error ? err.message : String(err);
-      throw ApplicationFailure.nonRetryable(`input function of task '${inv.taskId}' (DAG '${inv.dagId}') threw: ${msg}`, 'InputMappingError');
+      throw ApplicationFailure.nonRetryable(
+        `input function of task '${inv.taskId}' (DAG '${inv.dagId}') threw: ${msg}`,
+        'InputMappingError',
+      );
     }
     const ctx = currentTaskContext({ ...ids, ...(inv.map && { mapIndex: inv.map.index }) });
     let output: unknown;

@@ -31,10 +31,15 @@ const AlertEnv = z.object({
 export function alertEnv(env: NodeJS.ProcessEnv): z.infer<typeof AlertEnv> & { token: string | null } {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = AlertEnv.safeParse(present);
-  if (!parsed.success) throw new Error(`invalid alert receiver configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `invalid alert receiver configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const e = parsed.data;
   if (e.TIDEFLOW_ALERT_AUTH === 'required' && !e.TIDEFLOW_ALERT_TOKEN) {
-    throw new Error('TIDEFLOW_ALERT_TOKEN is not set: refusing to accept unauthenticated alerts (set TIDEFLOW_ALERT_AUTH=disabled for local development)');
+    throw new Error(
+      'TIDEFLOW_ALERT_TOKEN is not set: refusing to accept unauthenticated alerts (set TIDEFLOW_ALERT_AUTH=disabled for local development)',
+    );
   }
   return { ...e, token: e.TIDEFLOW_ALERT_AUTH === 'disabled' ? null : (e.TIDEFLOW_ALERT_TOKEN as string) };
 }

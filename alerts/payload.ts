@@ -77,7 +77,8 @@ export function parseAlertPayload(body: unknown): ParseResult {
       format: 'alertmanager',
       alerts: am.data.alerts.map((a) => {
         const labels = a.labels; // commonLabels are, by definition, already in every alert's labels
-        const reason = a.annotations.summary ?? a.annotations.description ?? am.data.commonAnnotations.summary ?? labels.alertname ?? 'alert';
+        const reason =
+          a.annotations.summary ?? a.annotations.description ?? am.data.commonAnnotations.summary ?? labels.alertname ?? 'alert';
         const model = labels.model;
         return {
           status: a.status,
@@ -98,7 +99,14 @@ export function parseAlertPayload(body: unknown): ParseResult {
     format: 'simple',
     alerts: list.map((a) => {
       const labels = { ...(a.labels ?? {}), model: a.model };
-      return { status: a.status, model: a.model, fingerprint: a.fingerprint ?? derivedFingerprint(a.model, a.reason, labels), reason: a.reason, source: 'webhook', labels };
+      return {
+        status: a.status,
+        model: a.model,
+        fingerprint: a.fingerprint ?? derivedFingerprint(a.model, a.reason, labels),
+        reason: a.reason,
+        source: 'webhook',
+        labels,
+      };
     }),
   };
 }

@@ -83,7 +83,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 function send(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(status === 413 && { connection: 'close' }) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...(status === 413 && { connection: 'close' }),
+  });
   res.end(text);
 }
 
@@ -112,13 +116,16 @@ export function createAlertReceiver(o: AlertReceiverOptions): AlertReceiver {
     const results = await Promise.allSettled(
       firing.map((a) => o.signal(a.model, { fingerprint: a.fingerprint, reason: a.reason, source: a.source, labels: a.labels })),
     );
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${firing[i]?.model}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [`${firing[i]?.model}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : [],
+    );
     for (const a of done) {
       resolved.push({ ...(a.model !== undefined && { model: a.model }), fingerprint: a.fingerprint, reason: a.reason, receivedAt: now });
       if (resolved.length > RESOLVED_LOG_LIMIT) resolved.shift();
       log(`alert resolved: model=${a.model ?? '-'} fingerprint=${a.fingerprint} ${a.reason}`);
     }
-    if (failed.length > 0) throw new HttpError(503, 'Temporal did not accept every drift signal; retry', { failed, signalled: firing.length - failed.length });
+    if (failed.length > 0)
+      throw new HttpError(503, 'Temporal did not accept every drift signal; retry', { failed, signalled: firing.length - failed.length });
     for (const a of firing) log(`drift signal: model=${a.model} fingerprint=${a.fingerprint} ${a.reason}`);
     return { format: parsed.format, signalled: firing.length, resolved: done.length, ignoredWithoutModel: ignored.length };
   };

@@ -62,7 +62,16 @@ export const backfillBench: Benchmark = {
       `Backfill: ${DATES} daily runs × ${result.tasksPerRun} no-op tasks, max-active ${MAX_ACTIVE}`,
       formatTable(
         ['dates', 'succeeded', 'failed', 'peak running', 'end to end', 'runs/s'],
-        [[String(progress.total), String(progress.succeeded), String(progress.failed), String(progress.peakRunning), `${(wallMs / 1000).toFixed(1)} s`, String(result.runsPerSecond)]],
+        [
+          [
+            String(progress.total),
+            String(progress.succeeded),
+            String(progress.failed),
+            String(progress.peakRunning),
+            `${(wallMs / 1000).toFixed(1)} s`,
+            String(result.runsPerSecond),
+          ],
+        ],
       ),
       `Target end to end <= ${BACKFILL_TARGET_MS / 1000} s with every run succeeded: ${verdict(result.target.pass)} (${(wallMs / 1000).toFixed(1)} s)`,
     ].join('\n');

@@ -27,16 +27,14 @@ export function chainTaskIds(n: number): string[] {
 }
 
 export function chainDag(n: number): DagDefinition {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CHAIN_TASKS) throw new Error(`chain length must be an integer in 1..${MAX_CHAIN_TASKS}, got ${n}`);
-  const dag = defineDag(
-    { id: chainDagId(n), description: `Benchmark: a chain of ${n} no-op tasks`, tags: ['bench'] },
-    (b) => {
-      let prev: TaskRef<string, void> | undefined;
-      for (const id of chainTaskIds(n)) {
-        prev = b.task(id, { activity: 'noop', upstream: prev ? [prev] : [] });
-      }
-    },
-  );
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CHAIN_TASKS)
+    throw new Error(`chain length must be an integer in 1..${MAX_CHAIN_TASKS}, got ${n}`);
+  const dag = defineDag({ id: chainDagId(n), description: `Benchmark: a chain of ${n} no-op tasks`, tags: ['bench'] }, (b) => {
+    let prev: TaskRef<string, void> | undefined;
+    for (const id of chainTaskIds(n)) {
+      prev = b.task(id, { activity: 'noop', upstream: prev ? [prev] : [] });
+    }
+  });
   return dag as DagDefinition;
 }
 

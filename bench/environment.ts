@@ -107,6 +107,10 @@ async function useExistingServer(address: string, log: (line: string) => void): 
   };
 }
 
-export async function openEnvironment(address: string | undefined, setup: ServerSetup, log: (line: string) => void): Promise<BenchEnvironment> {
+export async function openEnvironment(
+  address: string | undefined,
+  setup: ServerSetup,
+  log: (line: string) => void,
+): Promise<BenchEnvironment> {
   return address === undefined ? startOwnStack(setup, log) : useExistingServer(address, log);
 }

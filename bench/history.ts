@@ -63,8 +63,16 @@ export function analyzeHistory(history: History): RunTimings {
   const events = history.events ?? [];
   const timeById = new Map<number, number>();
   const out: RunTimings = {
-    gapsMs: [], decideMs: [], dispatchMs: [], executeMs: [], workflowTaskMs: [],
-    serverSpanMs: Number.NaN, events: events.length, workflowTasks: 0, failedWorkflowTasks: 0, activityPayloadBytes: 0,
+    gapsMs: [],
+    decideMs: [],
+    dispatchMs: [],
+    executeMs: [],
+    workflowTaskMs: [],
+    serverSpanMs: Number.NaN,
+    events: events.length,
+    workflowTasks: 0,
+    failedWorkflowTasks: 0,
+    activityPayloadBytes: 0,
   };
   let previous = Number.NaN;
   let firstTime = Number.NaN;

@@ -133,7 +133,12 @@ export const ingestValidateBench: Benchmark = {
       anomalies: validate.value.length,
       total: { seconds: total, target: { maxSeconds: INGEST_VALIDATE_TARGET_S, pass: total <= INGEST_VALIDATE_TARGET_S } },
     };
-    const row = (name: string, p: Phase, note: string): string[] => [name, `${p.seconds.toFixed(2)} s`, `${p.cpuSeconds.toFixed(2)} s`, note];
+    const row = (name: string, p: Phase, note: string): string[] => [
+      name,
+      `${p.seconds.toFixed(2)} s`,
+      `${p.cpuSeconds.toFixed(2)} s`,
+      note,
+    ];
     const report = [
       `Ingest + validate (${result.rows} rows × ${result.columns} columns, CSV ${(csv.length / 1e6).toFixed(0)} MB, Arrow ${(encode.value.length / 1e6).toFixed(0)} MB; load ${loadAverage.toFixed(1)})`,
       formatTable(

@@ -70,10 +70,14 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   if (v.help) return 'help';
-  const only = (v.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const only = (v.only ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const unknown = only.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown benchmark(s) in --only: ${unknown.join(', ')}`);
-  if (v.address !== undefined && !/^[^\s:]+:\d+$/.test(v.address)) throw new UsageError(`--address must look like host:port, got '${v.address}'`);
+  if (v.address !== undefined && !/^[^\s:]+:\d+$/.test(v.address))
+    throw new UsageError(`--address must look like host:port, got '${v.address}'`);
   const dynamicConfig = v['dynamic-config'] ?? [];
   const badValue = dynamicConfig.find((kv) => !/^[A-Za-z][A-Za-z0-9_.]*=\S+$/.test(kv));
   if (badValue !== undefined) throw new UsageError(`--dynamic-config must look like key.name=value, got '${badValue}'`);

@@ -15,7 +15,12 @@ export function makeClassification(rows: number, cols: number, seed: number): { 
     const o = i * cols;
     for (let j = 0; j < cols; j++) data[o + j] = rand() * 2 - 1;
     const a = data[o] as number;
-    const z = Math.sin(3 * a) + a + 2 * (data[o + 1] as number) * (data[o + 2] as number) + ((data[o + 3] as number) > 0.2 ? 1 : -0.5) - 0.5 * (data[o + 4] as number);
+    const z =
+      Math.sin(3 * a) +
+      a +
+      2 * (data[o + 1] as number) * (data[o + 2] as number) +
+      ((data[o + 3] as number) > 0.2 ? 1 : -0.5) -
+      0.5 * (data[o + 4] as number);
     y[i] = rand() < 1 / (1 + Math.exp(-2 * z)) ? 1 : 0;
   }
   return { x: { data, rows, cols }, y };

@@ -73,12 +73,20 @@ export const mlTrainBench: Benchmark = {
     let clock = startClock();
     const lr = fitLogistic(x, y, 2, { l2: 1e-6 });
     const lrTime = elapsed(clock);
-    const lrAuc = rocAuc(y, logisticProba(lr.model, x).filter((_, k) => k % 2 === 1));
+    const lrAuc = rocAuc(
+      y,
+      logisticProba(lr.model, x).filter((_, k) => k % 2 === 1),
+    );
     ctx.signal.throwIfAborted();
 
     ctx.log(`ml-train: gradient boosting, ${TREES} trees`);
     clock = startClock();
-    const gbt = fitGbt(x, y, { loss: 'log_loss', maxIter: TREES, seed: 42, onIteration: (i) => i % 25 === 0 && ctx.log(`ml-train: ${i} trees`) });
+    const gbt = fitGbt(x, y, {
+      loss: 'log_loss',
+      maxIter: TREES,
+      seed: 42,
+      onIteration: (i) => i % 25 === 0 && ctx.log(`ml-train: ${i} trees`),
+    });
     const gbtTime = elapsed(clock);
     const gbtAuc = rocAuc(y, gbtProba(gbt, x));
     ctx.signal.throwIfAborted();
@@ -92,22 +100,52 @@ export const mlTrainBench: Benchmark = {
 
     const result: MlTrainBenchResult = {
       gradientBoosting: {
-        rows: ROWS, features: COLS, trees: TREES, maxLeafNodes: 31, ...gbtTime, trainRocAuc: gbtAuc,
+        rows: ROWS,
+        features: COLS,
+        trees: TREES,
+        maxLeafNodes: 31,
+        ...gbtTime,
+        trainRocAuc: gbtAuc,
         target: { maxSeconds: GBT_TARGET_S, pass: gbtTime.seconds <= GBT_TARGET_S },
       },
       gradientBoostingMulticlass: {
-        rows: MULTI_ROWS, features: COLS, classes: MULTI_CLASSES, iterations: TREES, trees: TREES * MULTI_CLASSES, ...multiTime, trainRocAuc: multiAuc,
+        rows: MULTI_ROWS,
+        features: COLS,
+        classes: MULTI_CLASSES,
+        iterations: TREES,
+        trees: TREES * MULTI_CLASSES,
+        ...multiTime,
+        trainRocAuc: multiAuc,
       },
       logisticRegression: {
-        rows: ROWS, features: COLS, iterations: lr.iterations, converged: lr.converged, ...lrTime, trainRocAuc: lrAuc,
+        rows: ROWS,
+        features: COLS,
+        iterations: lr.iterations,
+        converged: lr.converged,
+        ...lrTime,
+        trainRocAuc: lrAuc,
         target: { maxSeconds: LOGREG_TARGET_S, pass: lrTime.seconds <= LOGREG_TARGET_S },
       },
     };
     const row = (name: string, m: TrainerMeasurement): string[] => [
-      name, `${m.rows} × ${m.features}`, `${m.seconds.toFixed(2)} s`, `${m.cpuSeconds.toFixed(2)} s`, m.loadAverage.toFixed(1), `<= ${m.target.maxSeconds} s`, verdict(m.target.pass), m.trainRocAuc.toFixed(4),
+      name,
+      `${m.rows} × ${m.features}`,
+      `${m.seconds.toFixed(2)} s`,
+      `${m.cpuSeconds.toFixed(2)} s`,
+      m.loadAverage.toFixed(1),
+      `<= ${m.target.maxSeconds} s`,
+      verdict(m.target.pass),
+      m.trainRocAuc.toFixed(4),
     ];
     const multiRow = (name: string, m: MlTrainBenchResult['gradientBoostingMulticlass']): string[] => [
-      name, `${m.rows} × ${m.features}`, `${m.seconds.toFixed(2)} s`, `${m.cpuSeconds.toFixed(2)} s`, m.loadAverage.toFixed(1), '-', '-', m.trainRocAuc.toFixed(4),
+      name,
+      `${m.rows} × ${m.features}`,
+      `${m.seconds.toFixed(2)} s`,
+      `${m.cpuSeconds.toFixed(2)} s`,
+      m.loadAverage.toFixed(1),
+      '-',
+      '-',
+      m.trainRocAuc.toFixed(4),
     ];
     const report = [
       'ML training (synthetic classification, one process)',

@@ -82,8 +82,11 @@ async function runOnce(ctx: BenchContext, kind: Kind, label: string): Promise<Ru
   }
   const wallMs = performance.now() - started;
   const timings = analyzeHistory(await handle.fetchHistory());
-  if (timings.gapsMs.length !== n) throw new Error(`${kind} run ${workflowId}: expected ${n} completed activities in history, found ${timings.gapsMs.length}`);
-  ctx.log(`  ${label.padEnd(10)} ${kind.padEnd(6)} ${wallMs.toFixed(0).padStart(6)} ms   p50/task ${quantile(timings.gapsMs, 0.5).toFixed(2)} ms   ${timings.workflowTasks} workflow tasks`);
+  if (timings.gapsMs.length !== n)
+    throw new Error(`${kind} run ${workflowId}: expected ${n} completed activities in history, found ${timings.gapsMs.length}`);
+  ctx.log(
+    `  ${label.padEnd(10)} ${kind.padEnd(6)} ${wallMs.toFixed(0).padStart(6)} ms   p50/task ${quantile(timings.gapsMs, 0.5).toFixed(2)} ms   ${timings.workflowTasks} workflow tasks`,
+  );
   return { wallMs, timings };
 }
 
@@ -95,13 +98,38 @@ function summarizeKind(samples: readonly RunSample[]): KindResult {
     p50Ms: round(quantile(gaps, 0.5)),
     p95Ms: round(quantile(gaps, 0.95)),
     meanRunMs: round(mean(samples.map((s) => s.wallMs)), 1),
-    firstTaskP50Ms: round(quantile(samples.map((s) => s.timings.gapsMs[0] ?? Number.NaN), 0.5)),
+    firstTaskP50Ms: round(
+      quantile(
+        samples.map((s) => s.timings.gapsMs[0] ?? Number.NaN),
+        0.5,
+      ),
+    ),
     phasesP50Ms: {
-      decide: round(quantile(all((t) => t.decideMs), 0.5)),
-      dispatch: round(quantile(all((t) => t.dispatchMs), 0.5)),
-      execute: round(quantile(all((t) => t.executeMs), 0.5)),
+      decide: round(
+        quantile(
+          all((t) => t.decideMs),
+          0.5,
+        ),
+      ),
+      dispatch: round(
+        quantile(
+          all((t) => t.dispatchMs),
+          0.5,
+        ),
+      ),
+      execute: round(
+        quantile(
+          all((t) => t.executeMs),
+          0.5,
+        ),
+      ),
     },
-    workflowTaskP50Ms: round(quantile(all((t) => t.workflowTaskMs), 0.5)),
+    workflowTaskP50Ms: round(
+      quantile(
+        all((t) => t.workflowTaskMs),
+        0.5,
+      ),
+    ),
     workflowTasksPerRun: perRun((t) => t.workflowTasks),
     eventsPerRun: perRun((t) => t.events),
     activityPayloadBytesPerRun: perRun((t) => t.activityPayloadBytes),
@@ -110,14 +138,29 @@ function summarizeKind(samples: readonly RunSample[]): KindResult {
 
 function report(r: OrchestrationResult): string {
   const row = (name: string, k: KindResult): string[] => [
-    name, ms(k.p50Ms), ms(k.p95Ms), ms(k.meanRunMs), String(k.workflowTasksPerRun), String(k.eventsPerRun), `${k.activityPayloadBytesPerRun} B`,
+    name,
+    ms(k.p50Ms),
+    ms(k.p95Ms),
+    ms(k.meanRunMs),
+    String(k.workflowTasksPerRun),
+    String(k.eventsPerRun),
+    `${k.activityPayloadBytesPerRun} B`,
   ];
   const main = formatTable(
     ['', 'p50 / task', 'p95 / task', 'mean run', 'WFTs / run', 'events / run', 'payload / run'],
-    [row('DAG engine', r.engine), row('plain Temporal', r.plain), ['engine / plain', ratio(r.ratioP50), ratio(r.ratioP95), ratio(r.engine.meanRunMs / r.plain.meanRunMs)]],
+    [
+      row('DAG engine', r.engine),
+      row('plain Temporal', r.plain),
+      ['engine / plain', ratio(r.ratioP50), ratio(r.ratioP95), ratio(r.engine.meanRunMs / r.plain.meanRunMs)],
+    ],
   );
   const phaseRow = (name: string, k: KindResult): string[] => [
-    name, ms(k.phasesP50Ms.decide), ms(k.phasesP50Ms.dispatch), ms(k.phasesP50Ms.execute), ms(k.workflowTaskP50Ms), ms(k.firstTaskP50Ms),
+    name,
+    ms(k.phasesP50Ms.decide),
+    ms(k.phasesP50Ms.dispatch),
+    ms(k.phasesP50Ms.execute),
+    ms(k.workflowTaskP50Ms),
+    ms(k.firstTaskP50Ms),
   ];
   const phases = formatTable(
     ['p50 of each phase', 'decide', 'dispatch', 'execute', 'WFT on worker', 'first task'],
@@ -132,11 +175,15 @@ function report(r: OrchestrationResult): string {
     ? []
     : tuned
       ? ['', `NOTE: plain Temporal takes ${ms(r.plain.p50Ms)} a task on a tuned server: the machine is probably busy; rerun when idle.`]
-      : ['', `NOTE: plain Temporal takes ${ms(r.plain.p50Ms)} a task: the server probably dispatches tasks on a 50 ms tick (stock`,
-        '  history.transferProcessorMaxPollRPS=20), which hides the engine\'s own overhead; prefer the bench\'s own (tuned) stack.'];
-  const server = r.server.kind === 'own-stack'
-    ? `own dev server ${r.server.address}${r.server.dynamicConfig.length > 0 ? ` with ${r.server.dynamicConfig.join(' ')}` : ' (stock settings)'}`
-    : `existing server ${r.server.address}`;
+      : [
+          '',
+          `NOTE: plain Temporal takes ${ms(r.plain.p50Ms)} a task: the server probably dispatches tasks on a 50 ms tick (stock`,
+          "  history.transferProcessorMaxPollRPS=20), which hides the engine's own overhead; prefer the bench's own (tuned) stack.",
+        ];
+  const server =
+    r.server.kind === 'own-stack'
+      ? `own dev server ${r.server.address}${r.server.dynamicConfig.length > 0 ? ` with ${r.server.dynamicConfig.join(' ')}` : ' (stock settings)'}`
+      : `existing server ${r.server.address}`;
   return [
     `Orchestration overhead per task: chain of ${r.tasks} no-op tasks, ${r.runs} measured runs of each (alternating, after 1 warm-up each)`,
     `Server: ${server}`,
@@ -174,7 +221,13 @@ export const orchestration: Benchmark = {
     const ratioP50 = round(engine.p50Ms / plain.p50Ms, 3);
     const ratioP95 = round(engine.p95Ms / plain.p95Ms, 3);
     const runP50 = (x: RunSample): number => quantile(x.timings.gapsMs, 0.5);
-    const pairedRatioP50 = round(quantile(samples.engine.map((e, i) => runP50(e) / runP50(samples.plain[i] ?? e)), 0.5), 3);
+    const pairedRatioP50 = round(
+      quantile(
+        samples.engine.map((e, i) => runP50(e) / runP50(samples.plain[i] ?? e)),
+        0.5,
+      ),
+      3,
+    );
     const result: OrchestrationResult = {
       tasks,
       runs,

@@ -5,7 +5,10 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   const line = (r: readonly string[]): string =>
-    widths.map((w, c) => (c === 0 ? (r[c] ?? '').padEnd(w) : (r[c] ?? '').padStart(w))).join('   ').trimEnd();
+    widths
+      .map((w, c) => (c === 0 ? (r[c] ?? '').padEnd(w) : (r[c] ?? '').padStart(w)))
+      .join('   ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('   ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }

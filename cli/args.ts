@@ -58,10 +58,7 @@ function translate(err: NodeArgError, spec: CommandSpec): Error {
   if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const flag = /Unknown option '([^']+)'/.exec(err.message)?.[1] ?? err.message;
     const guess = closest(flag.replace(/=.*$/, ''), [...flags, '--help']);
-    return usageError(
-      `unknown option '${flag}' for 'tideflow ${spec.name}'${guess ? ` (did you mean ${guess}?)` : ''}`,
-      helpHint(spec),
-    );
+    return usageError(`unknown option '${flag}' for 'tideflow ${spec.name}'${guess ? ` (did you mean ${guess}?)` : ''}`, helpHint(spec));
   }
   if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     // e.g. "Option '--params <value>' argument missing", or a boolean flag given a value.

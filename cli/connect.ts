@@ -37,9 +37,7 @@ function grpcDetails(err: unknown): string {
 }
 
 export function unreachable(address: string, detail?: string): CliError {
-  return new CliError(
-    `cannot reach Temporal at ${address} (is \`npm start\` running? set TEMPORAL_ADDRESS)${detail ? `: ${detail}` : ''}`,
-  );
+  return new CliError(`cannot reach Temporal at ${address} (is \`npm start\` running? set TEMPORAL_ADDRESS)${detail ? `: ${detail}` : ''}`);
 }
 
 /** A message for errors any Temporal call can raise; undefined when the error is not one of them. */
@@ -50,7 +48,9 @@ export function explainTemporalError(err: unknown, s: Pick<TemporalSession, 'add
   const code = grpcCode(err);
   if (code === GRPC.UNAVAILABLE) return unreachable(s.address, grpcDetails(err));
   if (code === GRPC.UNAUTHENTICATED || code === GRPC.PERMISSION_DENIED) {
-    return new CliError(`Temporal at ${s.address} refused the request: ${grpcDetails(err)} (check TEMPORAL_API_KEY and TEMPORAL_TLS_* settings)`);
+    return new CliError(
+      `Temporal at ${s.address} refused the request: ${grpcDetails(err)} (check TEMPORAL_API_KEY and TEMPORAL_TLS_* settings)`,
+    );
   }
   if (code === GRPC.NOT_FOUND && /namespace/i.test(grpcDetails(err))) {
     return new CliError(`namespace '${s.namespace}' does not exist on Temporal at ${s.address} (set TEMPORAL_NAMESPACE)`);

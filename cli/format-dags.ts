@@ -49,7 +49,10 @@ export function paramsJsonSchema(schema: z.ZodType): Pick<DagSummary, 'paramsSch
       const lenient = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
       return { paramsSchema: lenient, paramsSchemaNote: `partial: ${reason}; such fields accept any value here` };
     } catch (err) {
-      return { paramsSchema: null, paramsSchemaNote: `cannot be expressed as JSON Schema: ${err instanceof Error ? err.message : String(err)}` };
+      return {
+        paramsSchema: null,
+        paramsSchemaNote: `cannot be expressed as JSON Schema: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
   }
 }
@@ -81,7 +84,11 @@ export function summarizeDag(dag: DagDefinition): DagSummary {
 
 export function formatSchedule(schedule: ScheduleSpec | null): string {
   if (!schedule) return 'none';
-  const extras = [schedule.catchup ? 'catchup' : '', schedule.startDate ? `from ${schedule.startDate}` : '', schedule.endDate ? `until ${schedule.endDate}` : '']
+  const extras = [
+    schedule.catchup ? 'catchup' : '',
+    schedule.startDate ? `from ${schedule.startDate}` : '',
+    schedule.endDate ? `until ${schedule.endDate}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `${schedule.cron} (${schedule.timezone ?? 'UTC'}${extras ? `; ${extras}` : ''})`;
@@ -90,7 +97,8 @@ export function formatSchedule(schedule: ScheduleSpec | null): string {
 /** The notes column: what is special about a task, in the words DAG authors use. */
 export function taskNotes(t: TaskSummary): string {
   const notes: string[] = [];
-  if (t.mapsOver !== undefined) notes.push(`maps over ${t.mapsOver}${t.maxParallel !== undefined ? ` (max ${t.maxParallel} parallel)` : ''}`);
+  if (t.mapsOver !== undefined)
+    notes.push(`maps over ${t.mapsOver}${t.maxParallel !== undefined ? ` (max ${t.maxParallel} parallel)` : ''}`);
   if (t.branch) notes.push('branch');
   if (t.shortCircuit) notes.push('short-circuit');
   if (t.triggerRule !== ENGINE_DEFAULTS.triggerRule) notes.push(`trigger: ${t.triggerRule}`);

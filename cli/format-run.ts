@@ -52,7 +52,8 @@ export function reportLinks(view: RunView): [string, string][] {
   const links: [string, string][] = [];
   for (const t of view.tasks) {
     const o = t.output as { uri?: unknown; contentType?: unknown } | undefined;
-    if (o && typeof o.uri === 'string' && typeof o.contentType === 'string' && o.contentType.startsWith('text/html')) links.push([t.id, o.uri]);
+    if (o && typeof o.uri === 'string' && typeof o.contentType === 'string' && o.contentType.startsWith('text/html'))
+      links.push([t.id, o.uri]);
   }
   return links;
 }
@@ -72,7 +73,10 @@ export function formatRunHeader(view: RunView, now: number = Date.now()): string
     ['Workflow', `${view.workflowId} (run ${view.runId})`],
     ...reportLinks(view).map(([task, uri]): [string, string] => ['Report', `${uri} (task ${task})`]),
   ];
-  return `${columns(rows.map(([k, v]) => [`${k}:`, v]), '').join('\n')}\n`;
+  return `${columns(
+    rows.map(([k, v]) => [`${k}:`, v]),
+    '',
+  ).join('\n')}\n`;
 }
 
 export function formatTaskTable(view: RunView, now: number = Date.now()): string {
@@ -137,7 +141,9 @@ function counts(view: RunView): string {
   const done = view.tasks.filter((t) => t.state !== 'pending' && t.state !== 'running').length;
   const running = view.tasks.filter((t) => t.state === 'running').length;
   const failed = view.tasks.filter((t) => t.state === 'failed').length;
-  return [`${done}/${view.tasks.length} done`, running > 0 ? `${running} running` : '', failed > 0 ? `${failed} failed` : ''].filter(Boolean).join(' · ');
+  return [`${done}/${view.tasks.length} done`, running > 0 ? `${running} running` : '', failed > 0 ? `${failed} failed` : '']
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /**

@@ -18,7 +18,8 @@ export function renderCommandHelp(spec: CommandSpec): string {
   }
   const options = [...Object.entries(spec.options), ['help', HELP_OPTION] as const];
   lines.push('', 'Options:', ...columns(options.map(([name, o]) => [optionLabel(name, o), o.description])));
-  if (spec.examples.length > 0) lines.push('', spec.examples.length === 1 ? 'Example:' : 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  if (spec.examples.length > 0)
+    lines.push('', spec.examples.length === 1 ? 'Example:' : 'Examples:', ...spec.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -19,7 +19,18 @@ import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
 
-export const COMMANDS: readonly Command[] = [dagsList, dagsValidate, trigger, runsShow, runsList, backfill, ...scheduleCommands, ...modelsCommands, ...driftCommands, artifactsGet];
+export const COMMANDS: readonly Command[] = [
+  dagsList,
+  dagsValidate,
+  trigger,
+  runsShow,
+  runsList,
+  backfill,
+  ...scheduleCommands,
+  ...modelsCommands,
+  ...driftCommands,
+  artifactsGet,
+];
 
 /** Commands with subcommands, and what the group is for. */
 const GROUPS: Record<string, string> = {
@@ -71,7 +82,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  if (first.startsWith('-')) throw usageError(`unknown option '${first}' (options go after the command)`, "run 'tideflow --help' for usage");
+  if (first.startsWith('-'))
+    throw usageError(`unknown option '${first}' (options go after the command)`, "run 'tideflow --help' for usage");
 
   const single = COMMANDS.find((c) => c.name === first);
   if (single) return runCommand(single, argv.slice(1), io);
@@ -87,7 +99,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return second === undefined ? EXIT.usage : EXIT.ok;
   }
   const sub = members.find((c) => c.name === `${first} ${second}`);
-  if (!sub) throw unknownCommand(second, members.map((c) => c.name.slice(first.length + 1)), `${first} `);
+  if (!sub)
+    throw unknownCommand(
+      second,
+      members.map((c) => c.name.slice(first.length + 1)),
+      `${first} `,
+    );
   return runCommand(sub, argv.slice(2), io);
 }
 

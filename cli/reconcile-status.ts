@@ -29,6 +29,8 @@ export function reconcileStatus(view: RunView, desc: ClosedInfo): RunView {
     status: closed,
     ...(desc.closeTime !== undefined && view.endedAt === undefined && { endedAt: desc.closeTime.toISOString() }),
     // Tasks the run never settled are not running any more either; say so rather than guess.
-    tasks: view.tasks.map((t) => (t.state === 'running' || t.state === 'pending' ? { ...t, note: t.note ?? `run ${how} before this task ended` } : t)),
+    tasks: view.tasks.map((t) =>
+      t.state === 'running' || t.state === 'pending' ? { ...t, note: t.note ?? `run ${how} before this task ended` } : t,
+    ),
   };
 }

@@ -51,7 +51,10 @@ class Progress {
   private drawn = 0;
   private readonly painter: Painter;
 
-  constructor(private readonly out: Stream, colour: boolean) {
+  constructor(
+    private readonly out: Stream,
+    colour: boolean,
+  ) {
     this.painter = (style, text) => paint({ color: colour && out.isTTY }, style, text);
   }
 
@@ -107,7 +110,9 @@ export async function watchRun(session: TemporalSession, handle: WorkflowHandle,
   const poll = async (delayMs: number): Promise<{ kind: 'view'; view: RunView } | { kind: 'noanswer' }> => {
     await sleep(delayMs);
     try {
-      const view = await session.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => getRunView(session.client, handle.workflowId, runId));
+      const view = await session.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+        getRunView(session.client, handle.workflowId, runId),
+      );
       return { kind: 'view', view };
     } catch {
       return { kind: 'noanswer' };

@@ -23,10 +23,14 @@ export interface BackfillOptions extends Omit<BackfillInput, 'dagId' | 'carry'> 
 
 /** Everything checkable locally, checked before anything starts. */
 export function backfillInput(dag: DagDefinition, o: Omit<BackfillOptions, 'taskQueue' | 'workflowId'>): BackfillInput {
-  if (!dag.schedule) throw new BackfillError(`DAG '${dag.id}' has no schedule, so it has no logical dates to backfill (use 'tideflow trigger ${dag.id} --logical-date …')`);
+  if (!dag.schedule)
+    throw new BackfillError(
+      `DAG '${dag.id}' has no schedule, so it has no logical dates to backfill (use 'tideflow trigger ${dag.id} --logical-date …')`,
+    );
   const range = parseRange(o.from, o.to);
   if (typeof range === 'string') throw new BackfillError(range);
-  if (o.maxActive !== undefined && (!Number.isInteger(o.maxActive) || o.maxActive < 1)) throw new BackfillError(`max-active must be a positive integer, got ${o.maxActive}`);
+  if (o.maxActive !== undefined && (!Number.isInteger(o.maxActive) || o.maxActive < 1))
+    throw new BackfillError(`max-active must be a positive integer, got ${o.maxActive}`);
   checkParams(dag, o.params);
   return {
     dagId: dag.id,
@@ -43,12 +47,23 @@ export function backfillInput(dag: DagDefinition, o: Omit<BackfillOptions, 'task
 
 export async function startBackfill(client: Client, dag: DagDefinition, o: BackfillOptions): Promise<WorkflowHandle> {
   const input = backfillInput(dag, o);
-  const workflowId = o.workflowId ?? (o.dryRun ? `${backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to))}__dry-run` : backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to)));
+  const workflowId =
+    o.workflowId ??
+    (o.dryRun
+      ? `${backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to))}__dry-run`
+      : backfillWorkflowId(dag.id, new Date(input.from), new Date(input.to)));
   try {
-    return await client.workflow.start(BACKFILL_WORKFLOW, { taskQueue: o.taskQueue, workflowId, args: [input], typedSearchAttributes: [{ key: DAG_KEY, value: dag.id }] });
+    return await client.workflow.start(BACKFILL_WORKFLOW, {
+      taskQueue: o.taskQueue,
+      workflowId,
+      args: [input],
+      typedSearchAttributes: [{ key: DAG_KEY, value: dag.id }],
+    });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new BackfillError(`a backfill of '${dag.id}' over this range is already running (workflow id '${workflowId}'); cancel it or wait for it`);
+      throw new BackfillError(
+        `a backfill of '${dag.id}' over this range is already running (workflow id '${workflowId}'); cancel it or wait for it`,
+      );
     }
     throw err;
   }

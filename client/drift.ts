@@ -22,11 +22,19 @@ export interface SignalDriftOptions {
 /** A fingerprint for alerts that come without one: same model, source, reason and labels → same fingerprint. */
 export function fingerprintOf(model: string, alert: Omit<DriftAlert, 'fingerprint'>): string {
   const labels = Object.entries(alert.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256').update(JSON.stringify([model, alert.source, alert.reason, labels])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([model, alert.source, alert.reason, labels]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Signal-with-start: the controller is created on the first alert for a model. Resolves once Temporal accepted the signal. */
-export async function signalDrift(client: Client, model: string, alert: DriftAlert, o: SignalDriftOptions): Promise<{ workflowId: string; runId: string }> {
+export async function signalDrift(
+  client: Client,
+  model: string,
+  alert: DriftAlert,
+  o: SignalDriftOptions,
+): Promise<{ workflowId: string; runId: string }> {
   const workflowId = controllerWorkflowId(model);
   const handle = await client.workflow.signalWithStart(CONTROLLER_WORKFLOW, {
     workflowId,

@@ -11,7 +11,10 @@ import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY, type Trigger } from '../core/se
 
 export class ParamsError extends Error {
   override name = 'ParamsError';
-  constructor(readonly dagId: string, readonly issues: z.core.$ZodIssue[]) {
+  constructor(
+    readonly dagId: string,
+    readonly issues: z.core.$ZodIssue[],
+  ) {
     super(`Invalid params for DAG '${dagId}':\n${issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
   }
 }
@@ -38,7 +41,8 @@ function manualWorkflowId(dagId: string): string {
 export async function startDagRun(client: Client, dag: DagDefinition, o: TriggerOptions): Promise<WorkflowHandleWithFirstExecutionRunId> {
   checkParams(dag, o.params);
   const logicalDate = o.logicalDate === undefined ? undefined : parseInstant(o.logicalDate);
-  if (o.logicalDate !== undefined && !logicalDate) throw new Error(`Invalid logical date '${o.logicalDate}': expected ISO-8601, e.g. 2024-01-01 or 2024-01-01T03:00:00Z`);
+  if (o.logicalDate !== undefined && !logicalDate)
+    throw new Error(`Invalid logical date '${o.logicalDate}': expected ISO-8601, e.g. 2024-01-01 or 2024-01-01T03:00:00Z`);
   const trigger = o.trigger ?? 'manual';
   return client.workflow.start(dag.id, {
     taskQueue: o.taskQueue,

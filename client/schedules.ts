@@ -33,7 +33,10 @@ export interface SyncOptions {
 }
 
 /** What a DAG's schedule should be; the same input always gives the same fingerprint. */
-export function desiredSchedule(dag: DagDefinition, taskQueue: string): { options: ScheduleOptions; fingerprint: string; describe: string } {
+export function desiredSchedule(
+  dag: DagDefinition,
+  taskQueue: string,
+): { options: ScheduleOptions; fingerprint: string; describe: string } {
   const s = dag.schedule;
   const spec: ScheduleOptions['spec'] = s
     ? {
@@ -43,7 +46,8 @@ export function desiredSchedule(dag: DagDefinition, taskQueue: string): { option
         ...(s.endDate !== undefined && { endAt: new Date(s.endDate) }),
       }
     : {};
-  const overlap = (s?.overlap ?? 'skip').toUpperCase() as 'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL';
+  const overlap = (s?.overlap ?? 'skip').toUpperCase() as
+    'SKIP' | 'BUFFER_ONE' | 'BUFFER_ALL' | 'CANCEL_OTHER' | 'TERMINATE_OTHER' | 'ALLOW_ALL';
   const policies = { overlap, catchupWindow: s?.catchup ? '365 days' : '1 minute' } as const;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ spec, policies, taskQueue, dag: dag.id }))

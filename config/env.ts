@@ -22,8 +22,16 @@ const schema = z.object({
     .string()
     .default('')
     .transform((p) => (p === '' || p.endsWith('/') ? p : `${p}/`))
-    .refine((p) => PREFIX.test(p) && !p.split('/').some((seg) => seg === '..' || seg === '.'), 'must be a relative key prefix like "team/tideflow/" (no "..", no leading "/")'),
-  TIDEFLOW_OFFLOAD_BYTES: z.coerce.number().int().min(1024).max(1_500_000).default(256 * 1024),
+    .refine(
+      (p) => PREFIX.test(p) && !p.split('/').some((seg) => seg === '..' || seg === '.'),
+      'must be a relative key prefix like "team/tideflow/" (no "..", no leading "/")',
+    ),
+  TIDEFLOW_OFFLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_500_000)
+    .default(256 * 1024),
   AWS_ENDPOINT_URL_S3: z.url().optional(),
   AWS_ENDPOINT_URL: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),

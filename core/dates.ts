@@ -19,7 +19,9 @@ export function parseInstant(value: string): Date | null {
 
 /** Airflow's `ds`: the date as YYYY-MM-DD in the given IANA timezone. */
 export function formatDs(instant: Date, timezone = 'UTC'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+    instant,
+  );
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

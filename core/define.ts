@@ -60,19 +60,23 @@ export type ActivityTaskOptions<Acts, A extends keyof Acts, P, U extends readonl
     upstream?: U;
   } & InputOption<ActivityInput<Acts[A]>, InputContext<P, UpstreamOutputs<U>>>;
 
-export type MapTaskOptions<Acts, A extends keyof Acts, P, S extends TaskRef<string, readonly unknown[]>, U extends readonly Ref[]> =
-  TaskOptionsBase & {
-    activity: A;
-    /** The upstream whose list output is fanned out, one task instance per item. */
-    over: S;
-    /** At most this many instances of this task run at once (the DAG's maxActiveTasks still applies). */
-    maxParallel?: number;
-    upstream?: U;
-  } & InputOption<ActivityInput<Acts[A]>, MapInputContext<P, UpstreamOutputs<U>, ElementOf<RefOutput<S>>>>;
+export type MapTaskOptions<
+  Acts,
+  A extends keyof Acts,
+  P,
+  S extends TaskRef<string, readonly unknown[]>,
+  U extends readonly Ref[],
+> = TaskOptionsBase & {
+  activity: A;
+  /** The upstream whose list output is fanned out, one task instance per item. */
+  over: S;
+  /** At most this many instances of this task run at once (the DAG's maxActiveTasks still applies). */
+  maxParallel?: number;
+  upstream?: U;
+} & InputOption<ActivityInput<Acts[A]>, MapInputContext<P, UpstreamOutputs<U>, ElementOf<RefOutput<S>>>>;
 
 /** An empty task's selectors see its upstreams' outputs, since it has none of its own. */
-export type EmptyTaskOptions<P, U extends readonly Ref[]> = TaskOptionsBase &
-  SelectorOptions<UpstreamOutputs<U>, P> & { upstream?: U };
+export type EmptyTaskOptions<P, U extends readonly Ref[]> = TaskOptionsBase & SelectorOptions<UpstreamOutputs<U>, P> & { upstream?: U };
 
 export interface DagBuilder<Acts, P> {
   /** A task that runs one activity. */
@@ -121,7 +125,13 @@ function toTaskSpec(id: string, o: LooseTaskOptions): TaskSpec {
   if (o.over !== undefined && !upstream.includes(refId(o.over))) upstream.unshift(refId(o.over));
   const spec: TaskSpec = { id, upstream };
   const copied: (keyof TaskOptionsBase)[] = [
-    'description', 'retry', 'startToCloseTimeout', 'scheduleToCloseTimeout', 'heartbeatTimeout', 'taskQueue', 'triggerRule',
+    'description',
+    'retry',
+    'startToCloseTimeout',
+    'scheduleToCloseTimeout',
+    'heartbeatTimeout',
+    'taskQueue',
+    'triggerRule',
   ];
   for (const key of copied) if (o[key] !== undefined) Object.assign(spec, { [key]: o[key] });
   if (o.activity !== undefined) spec.activity = o.activity;

@@ -73,7 +73,9 @@ export class RunScheduler {
 
   /** Leaves that ended failed or upstream_failed: Airflow fails a run on these. */
   failedLeaves(): string[] {
-    return this.order.filter((id) => (this.down.get(id) ?? []).length === 0 && ['failed', 'upstream_failed'].includes(this.record(id).state));
+    return this.order.filter(
+      (id) => (this.down.get(id) ?? []).length === 0 && ['failed', 'upstream_failed'].includes(this.record(id).state),
+    );
   }
 
   /** Tasks that themselves failed (the root causes to name in an error). */
@@ -176,7 +178,10 @@ export class RunScheduler {
       if (rec.state !== 'pending' || this.queued.has(id)) continue;
       const spec = this.spec(id);
       const rule: TriggerRule = spec.triggerRule ?? this.dag.defaults.triggerRule ?? ENGINE_DEFAULTS.triggerRule;
-      const verdict = evaluateTriggerRule(rule, spec.upstream.map((u) => this.record(u).state));
+      const verdict = evaluateTriggerRule(
+        rule,
+        spec.upstream.map((u) => this.record(u).state),
+      );
       if (verdict === 'wait') continue;
       if (verdict !== 'run') {
         this.finish(rec, verdict, `trigger rule ${rule}`);
@@ -234,7 +239,9 @@ export class RunScheduler {
         const chosen = choice === null || choice === undefined ? [] : typeof choice === 'string' ? [choice] : [...choice];
         const unknown = chosen.filter((c) => !direct.includes(c));
         if (unknown.length > 0) {
-          throw new Error(`branch chose ${unknown.map((u) => `'${u}'`).join(', ')}, not a direct downstream (choices: ${direct.join(', ')})`);
+          throw new Error(
+            `branch chose ${unknown.map((u) => `'${u}'`).join(', ')}, not a direct downstream (choices: ${direct.join(', ')})`,
+          );
         }
         for (const d of direct) if (!chosen.includes(d)) this.skip(d, `not chosen by branch '${spec.id}'`);
       } else if (spec.shortCircuit && !spec.shortCircuit.predicate(output, this.selectorContext)) {

@@ -128,7 +128,9 @@ function resolve(name: string, scope: TemplateScope): string | { problem: string
     const path = Object.prototype.hasOwnProperty.call(table, rest) ? table[rest] : undefined;
     if (path === undefined) {
       const declared = Object.keys(table);
-      return { problem: `unknown placeholder {{${name}}}: no ${root.slice(0, -1)} '${rest}' is declared (declared ${root}: ${declared.length ? declared.join(', ') : 'none'})` };
+      return {
+        problem: `unknown placeholder {{${name}}}: no ${root.slice(0, -1)} '${rest}' is declared (declared ${root}: ${declared.length ? declared.join(', ') : 'none'})`,
+      };
     }
     return path;
   }
@@ -152,7 +154,9 @@ export function renderFields(fields: TemplateField[], scope: TemplateScope): str
     }),
   );
   if (problems.length > 0) {
-    const available = availablePlaceholders(scope).map((p) => `{{${p}}}`).join(', ');
+    const available = availablePlaceholders(scope)
+      .map((p) => `{{${p}}}`)
+      .join(', ');
     throw new TemplateError(`${problems.join('; ')}. Available placeholders: ${available}`);
   }
   return rendered;

@@ -14,7 +14,9 @@ export function cronProblem(cron: string, timezone = 'UTC'): string | null {
   if (typeof cron !== 'string' || cron.trim() === '') return 'cron must be a non-empty string';
   const trimmed = cron.trim();
   if (trimmed.startsWith('@')) {
-    return (CRON_PRESETS as readonly string[]).includes(trimmed) ? null : `unknown cron preset '${trimmed}' (one of ${CRON_PRESETS.join(', ')})`;
+    return (CRON_PRESETS as readonly string[]).includes(trimmed)
+      ? null
+      : `unknown cron preset '${trimmed}' (one of ${CRON_PRESETS.join(', ')})`;
   }
   const fields = trimmed.split(/\s+/).length;
   if (fields !== 5) return `cron '${trimmed}' has ${fields} field(s); expected 5 (minute hour day-of-month month day-of-week)`;

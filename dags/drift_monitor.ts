@@ -64,7 +64,8 @@ export const driftMonitorParams = z.object({
 export default defineDag(
   {
     id: 'drift_monitor',
-    description: "Compare production data (and, when labeled, predictions) with the champion's baseline; on drift, signal the retraining controller.",
+    description:
+      "Compare production data (and, when labeled, predictions) with the champion's baseline; on drift, signal the retraining controller.",
     tags: ['ml', 'drift'],
     params: driftMonitorParams,
     schedule: { cron: '0 4 * * *', timezone: 'UTC' },

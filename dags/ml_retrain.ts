@@ -76,7 +76,10 @@ const threshold = z
     relativeChange: z.number().optional(),
   })
   .strict()
-  .refine((t) => [t.lower, t.upper, t.absoluteChange, t.relativeChange].some((v) => v !== undefined), 'a threshold needs lower, upper, absoluteChange or relativeChange');
+  .refine(
+    (t) => [t.lower, t.upper, t.absoluteChange, t.relativeChange].some((v) => v !== undefined),
+    'a threshold needs lower, upper, absoluteChange or relativeChange',
+  );
 
 export const mlRetrainParams = z.object({
   ...ingestParams,
@@ -110,7 +113,11 @@ export const mlRetrainParams = z.object({
     { metric: 'accuracy', absoluteChange: -0.02 },
   ]),
   /** The registry alias a blessed model is promoted to, and that the candidate is compared with; null: register only, compare with nothing. */
-  championAlias: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/).nullable().default('champion'),
+  championAlias: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,63}$/)
+    .nullable()
+    .default('champion'),
   /** Promote a blessed model to `championAlias`. */
   promote: z.boolean().default(true),
   modelName: modelNameParam.default('penguins'),
@@ -218,13 +225,23 @@ export default defineDag(
         metrics: upstream.evaluate.metrics,
         gateSummary: decideGate(upstream.evaluate.metrics, params.thresholds, upstream.evaluate.champion).summary,
         promoteTo: params.promote ? params.championAlias : null,
-        lineage: { source: upstream.ingest.source, dataset: upstream.ingest, split: upstream.split.split, pipeline: upstream.train_best.pipeline },
+        lineage: {
+          source: upstream.ingest.source,
+          dataset: upstream.ingest,
+          split: upstream.split.split,
+          pipeline: upstream.train_best.pipeline,
+        },
       }),
     });
     const rejected = dag.task('rejected', {
       activity: 'mlReject',
       upstream: [gate, evaluate],
-      input: ({ params, upstream }) => ({ modelName: params.modelName, metrics: upstream.evaluate.metrics, thresholds: params.thresholds, champion: upstream.evaluate.champion }),
+      input: ({ params, upstream }) => ({
+        modelName: params.modelName,
+        metrics: upstream.evaluate.metrics,
+        thresholds: params.thresholds,
+        champion: upstream.evaluate.champion,
+      }),
     });
     dag.task('report', {
       activity: 'mlReport',

@@ -20,7 +20,11 @@ import { z } from 'zod';
 import { defineDag } from './define';
 
 /** A declared output of an upstream command (present whenever that task succeeded). */
-function outputOf(task: string, outputs: Record<string, { uri: string; bytes: number; sha256: string }>, name: string): { uri: string; bytes: number; sha256: string } {
+function outputOf(
+  task: string,
+  outputs: Record<string, { uri: string; bytes: number; sha256: string }>,
+  name: string,
+): { uri: string; bytes: number; sha256: string } {
   const ref = outputs[name];
   if (!ref) throw new Error(`task '${task}' returned no output '${name}' (it has: ${Object.keys(outputs).join(', ') || 'none'})`);
   return ref;
@@ -39,7 +43,10 @@ export default defineDag(
       /** Penguins JSON, relative to the project root (or absolute). */
       source: z.string().min(1).default('node_modules/vega-datasets/data/penguins.json'),
       target: z.string().min(1).default('species'),
-      features: z.array(z.string().regex(/^[A-Za-z0-9_]+$/)).min(1).default(DEFAULT_FEATURES),
+      features: z
+        .array(z.string().regex(/^[A-Za-z0-9_]+$/))
+        .min(1)
+        .default(DEFAULT_FEATURES),
       testFraction: z.number().gt(0).lt(1).default(0.2),
       seed: z.number().int().min(0).default(42),
       minAccuracy: z.number().min(0).max(1).default(0.9),
@@ -69,12 +76,18 @@ export default defineDag(
         command: params.python,
         args: [
           'examples/python/train_centroid.py',
-          '--input', '{{inputs.data}}',
-          '--output', '{{outputs.model}}',
-          '--target', '{{params.target}}',
-          '--features', params.features.join(','),
-          '--test-fraction', '{{params.testFraction}}',
-          '--seed', '{{params.seed}}',
+          '--input',
+          '{{inputs.data}}',
+          '--output',
+          '{{outputs.model}}',
+          '--target',
+          '{{params.target}}',
+          '--features',
+          params.features.join(','),
+          '--test-fraction',
+          '{{params.testFraction}}',
+          '--seed',
+          '{{params.seed}}',
         ],
         inputs: { data: outputOf('prepare', upstream.prepare.outputs, 'data') },
         outputs: { model: 'model.json' },
@@ -90,7 +103,17 @@ export default defineDag(
       upstream: [gate, train],
       input: ({ params, upstream }) => ({
         command: params.python,
-        args: ['examples/python/report.py', '--model', '{{inputs.model}}', '--accuracy', '{{vars.accuracy}}', '--run', '{{run_id}}', '--output', '{{outputs.report}}'],
+        args: [
+          'examples/python/report.py',
+          '--model',
+          '{{inputs.model}}',
+          '--accuracy',
+          '{{vars.accuracy}}',
+          '--run',
+          '{{run_id}}',
+          '--output',
+          '{{outputs.report}}',
+        ],
         inputs: { model: outputOf('train', upstream.train.outputs, 'model') },
         vars: { accuracy: upstream.train.result?.['accuracy'] },
         outputs: { report: 'report.md' },

@@ -21,7 +21,11 @@ export function assertPortFree(port: number, hint: { label: string; envVar: stri
     server.unref();
     server.once('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be used (${err.code ?? err.message})`;
-      reject(new Error(`port ${port} (${hint.label}) ${why}; set ${hint.envVar} to another port, or stop what is listening on it (is another \`npm start\` running?)`));
+      reject(
+        new Error(
+          `port ${port} (${hint.label}) ${why}; set ${hint.envVar} to another port, or stop what is listening on it (is another \`npm start\` running?)`,
+        ),
+      );
     });
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });

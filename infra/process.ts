@@ -110,7 +110,11 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
       if (!opts.logFile) return '';
       try {
         const text = fs.readFileSync(opts.logFile).subarray(startOffset).toString('utf8');
-        return text.split('\n').filter((l) => l.length > 0).slice(-lines).join('\n');
+        return text
+          .split('\n')
+          .filter((l) => l.length > 0)
+          .slice(-lines)
+          .join('\n');
       } catch {
         return '';
       }

@@ -45,7 +45,9 @@ async function provisionBinary(spec: BinarySpec, log: Log): Promise<string> {
   if (override) {
     const resolved = path.resolve(override);
     if (!isExecutableFile(resolved)) {
-      throw new Error(`${spec.envVar}=${override} is not an executable file. Point it at a ${spec.name} binary, or unset it to let Tideflow find or build one.`);
+      throw new Error(
+        `${spec.envVar}=${override} is not an executable file. Point it at a ${spec.name} binary, or unset it to let Tideflow find or build one.`,
+      );
     }
     return resolved;
   }

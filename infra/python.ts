@@ -17,7 +17,10 @@ export function ensurePython3(log: Log): boolean {
     log('python3 not found: installing it with apt-get (needed by the external command step and its tests)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-    const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'python3'], { stdio: 'inherit', env }) : update;
+    const install =
+      update.status === 0
+        ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'python3'], { stdio: 'inherit', env })
+        : update;
     if (install.status === 0 && has('python3', ['--version'])) return true;
   }
   log('python3 not found: the python_train DAG and tests/command need it (apt-get install python3); everything else works without it');

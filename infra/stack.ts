@@ -90,22 +90,31 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
   await assertPortFree(opts.minioConsolePort, PORT_HINTS.console);
 
   const temporalArgs = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.temporalPort),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.temporalPort),
     ...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
-    '--db-filename', path.join(dataDir, 'temporal', 'temporal.db'),
+    '--db-filename',
+    path.join(dataDir, 'temporal', 'temporal.db'),
     ...(namespace === 'default' ? [] : ['--namespace', namespace]),
-    '--log-level', 'warn',
+    '--log-level',
+    'warn',
     ...TIDEFLOW_SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),
     ...(opts.dynamicConfig ?? []).flatMap((kv) => ['--dynamic-config-value', kv]),
   ];
   const minioArgs = [
-    'server', path.join(dataDir, 'minio'),
-    '--address', `127.0.0.1:${opts.minioPort}`,
-    '--console-address', `127.0.0.1:${opts.minioConsolePort}`,
+    'server',
+    path.join(dataDir, 'minio'),
+    '--address',
+    `127.0.0.1:${opts.minioPort}`,
+    '--console-address',
+    `127.0.0.1:${opts.minioConsolePort}`,
     // Keeps MinIO from creating ~/.minio/certs; no certs there means plain HTTP.
-    '--certs-dir', path.join(dataDir, 'minio-certs'),
+    '--certs-dir',
+    path.join(dataDir, 'minio-certs'),
   ];
   // The Temporal CLI reads TEMPORAL_* as client settings and MinIO reads MINIO_*: don't inherit ours.
   const temporalEnv = envWithout(process.env, ['TEMPORAL_']);
@@ -123,7 +132,13 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     if (temporal?.running()) return;
     await assertPortFree(opts.temporalPort, PORT_HINTS.temporal);
     log(`starting Temporal dev server on ${temporalAddress}…`);
-    temporal = startProcess({ name: 'temporal', command: bins.temporal, args: temporalArgs, env: temporalEnv, logFile: path.join(logDir, 'temporal.log') });
+    temporal = startProcess({
+      name: 'temporal',
+      command: bins.temporal,
+      args: temporalArgs,
+      env: temporalEnv,
+      logFile: path.join(logDir, 'temporal.log'),
+    });
     await waitForTemporal(temporal, temporalAddress, namespace);
   };
   const startMinio = async (): Promise<void> => {
@@ -203,7 +218,9 @@ async function waitForTemporal(proc: ManagedProcess, address: string, namespace:
     await sleep(300);
   }
   await proc.stop();
-  throw new Error(`Temporal dev server not ready after ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}). Last lines of ${proc.logFile}:\n${proc.tail(40)}`);
+  throw new Error(
+    `Temporal dev server not ready after ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}). Last lines of ${proc.logFile}:\n${proc.tail(40)}`,
+  );
 }
 
 async function waitForMinio(proc: ManagedProcess, endpoint: string, opts: StackOptions): Promise<void> {
@@ -238,7 +255,9 @@ async function waitForMinio(proc: ManagedProcess, endpoint: string, opts: StackO
     s3.destroy();
   }
   await proc.stop();
-  throw new Error(`MinIO not ready after ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}). Last lines of ${proc.logFile}:\n${proc.tail(40)}`);
+  throw new Error(
+    `MinIO not ready after ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}). Last lines of ${proc.logFile}:\n${proc.tail(40)}`,
+  );
 }
 
 async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {

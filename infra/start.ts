@@ -47,9 +47,16 @@ function loadConfig(env: NodeJS.ProcessEnv): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const ports = [parsed.data.TIDEFLOW_TEMPORAL_PORT, parsed.data.TIDEFLOW_UI_PORT, parsed.data.TIDEFLOW_MINIO_PORT, parsed.data.TIDEFLOW_MINIO_CONSOLE_PORT];
+  const ports = [
+    parsed.data.TIDEFLOW_TEMPORAL_PORT,
+    parsed.data.TIDEFLOW_UI_PORT,
+    parsed.data.TIDEFLOW_MINIO_PORT,
+    parsed.data.TIDEFLOW_MINIO_CONSOLE_PORT,
+  ];
   if (new Set(ports).size !== ports.length) {
-    throw new Error(`invalid configuration: TIDEFLOW_TEMPORAL_PORT, TIDEFLOW_UI_PORT, TIDEFLOW_MINIO_PORT and TIDEFLOW_MINIO_CONSOLE_PORT must differ (got ${ports.join(', ')})`);
+    throw new Error(
+      `invalid configuration: TIDEFLOW_TEMPORAL_PORT, TIDEFLOW_UI_PORT, TIDEFLOW_MINIO_PORT and TIDEFLOW_MINIO_CONSOLE_PORT must differ (got ${ports.join(', ')})`,
+    );
   }
   return parsed.data;
 }
@@ -72,7 +79,9 @@ function loadCredentials(dataDir: string, config: Config): Credentials {
 /** A file another terminal can `source` to point the CLI at this stack. Holds the secret key: 0600. */
 function writeEnvFile(file: string, env: Record<string, string>): void {
   const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
-  const body = Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n');
+  const body = Object.entries(env)
+    .map(([k, v]) => `export ${k}=${quote(v)}`)
+    .join('\n');
   fs.writeFileSync(file, `# Written by \`npm start\`; load with: source ${path.relative(process.cwd(), file)}\n${body}\n`, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
 }
@@ -86,7 +95,14 @@ function superviseWorker(env: NodeJS.ProcessEnv): { stop(): Promise<void> } {
   const launch = (): void => {
     const startedAt = Date.now();
     // stdio inherited: the worker's logs are what people watch in this terminal.
-    const proc = startProcess({ name: 'worker', command: process.execPath, args: [tsxCli, WORKER_ENTRY], env, logFile: null, cwd: REPO_ROOT });
+    const proc = startProcess({
+      name: 'worker',
+      command: process.execPath,
+      args: [tsxCli, WORKER_ENTRY],
+      env,
+      logFile: null,
+      cwd: REPO_ROOT,
+    });
     current = proc;
     void proc.exited.then(async (info) => {
       if (stopping) return;
@@ -116,7 +132,14 @@ function alertToken(dataDir: string): string {
 
 /** The alert receiver (alerts/main.ts) next to the worker; its log goes to the terminal. */
 function startAlertReceiver(env: NodeJS.ProcessEnv): ManagedProcess {
-  return startProcess({ name: 'alerts', command: process.execPath, args: [require.resolve('tsx/cli'), ALERTS_ENTRY], env, logFile: null, cwd: REPO_ROOT });
+  return startProcess({
+    name: 'alerts',
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), ALERTS_ENTRY],
+    env,
+    logFile: null,
+    cwd: REPO_ROOT,
+  });
 }
 
 function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number, taskQueue: string): string {
@@ -155,7 +178,8 @@ async function syncDagSchedules(stack: RunningStack, taskQueue: string): Promise
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  if (!fs.existsSync(WORKER_ENTRY)) throw new Error(`${path.relative(REPO_ROOT, WORKER_ENTRY)} not found: the worker entry point is missing from this checkout`);
+  if (!fs.existsSync(WORKER_ENTRY))
+    throw new Error(`${path.relative(REPO_ROOT, WORKER_ENTRY)} not found: the worker entry point is missing from this checkout`);
   const dataDir = path.resolve(config.TIDEFLOW_DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true });
   const creds = loadCredentials(dataDir, config);

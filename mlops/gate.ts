@@ -81,12 +81,20 @@ function changeChecks(t: MetricThreshold, value: number | undefined, base: Basel
   const checks: GateCheck[] = [];
   const specs: [string, number, (diff: number, b: number) => number][] = [];
   if (t.absoluteChange !== undefined) specs.push([`diff ${cmp} ${fmt(t.absoluteChange)}`, t.absoluteChange, (d) => d]);
-  if (t.relativeChange !== undefined) specs.push([`diff/${champ} ${cmp} ${fmt(t.relativeChange)}`, t.relativeChange, (d, b) => d / Math.abs(b)]);
+  if (t.relativeChange !== undefined)
+    specs.push([`diff/${champ} ${cmp} ${fmt(t.relativeChange)}`, t.relativeChange, (d, b) => d / Math.abs(b)]);
   for (const [threshold, limit, measure] of specs) {
     const v = value ?? NaN;
     if (value === undefined || baseValue === undefined || !Number.isFinite(baseValue)) {
       const who = value === undefined ? "the candidate's evaluation" : `${champ}'s metrics`;
-      checks.push({ metric: t.metric, kind: 'change', passed: false, value: v, threshold, message: `${t.metric}: metric not found in ${who}` });
+      checks.push({
+        metric: t.metric,
+        kind: 'change',
+        passed: false,
+        value: v,
+        threshold,
+        message: `${t.metric}: metric not found in ${who}`,
+      });
       continue;
     }
     const diff = value - baseValue;
@@ -99,7 +107,11 @@ function changeChecks(t: MetricThreshold, value: number | undefined, base: Basel
 }
 
 /** Bless (or not) a candidate's metrics against the thresholds and the champion, if any. */
-export function decideGate(candidate: Readonly<Record<string, number>>, thresholds: readonly MetricThreshold[], champion: Baseline | null): GateDecision {
+export function decideGate(
+  candidate: Readonly<Record<string, number>>,
+  thresholds: readonly MetricThreshold[],
+  champion: Baseline | null,
+): GateDecision {
   const checks: GateCheck[] = [];
   let changeDeclared = false;
   for (const t of thresholds) {

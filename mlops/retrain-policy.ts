@@ -126,7 +126,17 @@ export interface ControllerStatus {
 }
 
 export function initialState(): ControllerState {
-  return { paused: false, pending: [], handled: [], retrains: 0, history: [], droppedHistory: 0, alertsReceived: 0, duplicates: 0, generation: 0 };
+  return {
+    paused: false,
+    pending: [],
+    handled: [],
+    retrains: 0,
+    history: [],
+    droppedHistory: 0,
+    alertsReceived: 0,
+    duplicates: 0,
+    generation: 0,
+  };
 }
 
 /**

@@ -69,7 +69,8 @@ export function checkSearchSpace(space: SearchSpace): void {
     const table = HYPERPARAMS[entry.kind];
     if (!table) fail(`search space entry ${e}: unknown estimator kind '${String(entry.kind)}' (known: ${ESTIMATOR_KINDS.join(', ')})`);
     const where = `search space entry ${e} (${entry.kind})`;
-    if ('C' in entry.params && 'l2' in entry.params && entry.kind === 'logistic_regression') fail(`${where}: give either 'C' or 'l2', not both`);
+    if ('C' in entry.params && 'l2' in entry.params && entry.kind === 'logistic_regression')
+      fail(`${where}: give either 'C' or 'l2', not both`);
     for (const [key, domain] of Object.entries(entry.params)) {
       const spec = table[key];
       if (!spec) fail(`${where}: unknown ${entry.kind} hyperparameter '${key}' (known: ${Object.keys(table).join(', ')})`);
@@ -86,10 +87,12 @@ export function checkSearchSpace(space: SearchSpace): void {
         continue;
       }
       if (spec?.type === 'boolean') fail(`${where}: '${key}' is true/false; give a list, not a range`);
-      if (!(Number.isFinite(domain.low) && Number.isFinite(domain.high) && domain.low < domain.high)) fail(`${where}: range of '${key}' needs finite low < high, got ${domain.low}..${domain.high}`);
+      if (!(Number.isFinite(domain.low) && Number.isFinite(domain.high) && domain.low < domain.high))
+        fail(`${where}: range of '${key}' needs finite low < high, got ${domain.low}..${domain.high}`);
       if (domain.log && !(domain.low > 0)) fail(`${where}: log range of '${key}' needs low > 0, got ${domain.low}`);
       if (spec?.type === 'integer' && !domain.int) fail(`${where}: '${key}' is an integer hyperparameter; its range needs "int": true`);
-      if (domain.int && !(Number.isInteger(domain.low) && Number.isInteger(domain.high))) fail(`${where}: integer range of '${key}' needs integer bounds, got ${domain.low}..${domain.high}`);
+      if (domain.int && !(Number.isInteger(domain.low) && Number.isInteger(domain.high)))
+        fail(`${where}: integer range of '${key}' needs integer bounds, got ${domain.low}..${domain.high}`);
       check(domain.low);
       if (domain.int) check(domain.high);
       else if (spec?.type === 'number' && spec.max !== undefined && domain.high > spec.max) check(domain.high);
@@ -164,10 +167,22 @@ export function expandSearch(space: SearchSpace, o: ExpandOptions): TrialConfig[
   if (o.strategy === 'grid') {
     for (const entry of space) {
       const range = Object.entries(entry.params).find(([, d]) => isRange(d));
-      if (range) fail(`grid search needs a list of values for every hyperparameter; ${entry.kind} '${range[0]}' is a range (use random search, or list the values)`);
+      if (range)
+        fail(
+          `grid search needs a list of values for every hyperparameter; ${entry.kind} '${range[0]}' is a range (use random search, or list the values)`,
+        );
     }
     if (total > cap) {
-      const detail = space.map((e) => `${e.kind}: ${sortedKeys(e).map((k) => `${k} ${(e.params[k] as HyperparamValue[]).length}`).join(' × ') || '1'}`).join('; ');
+      const detail = space
+        .map(
+          (e) =>
+            `${e.kind}: ${
+              sortedKeys(e)
+                .map((k) => `${k} ${(e.params[k] as HyperparamValue[]).length}`)
+                .join(' × ') || '1'
+            }`,
+        )
+        .join('; ');
       fail(`the grid has ${total} combinations (${detail}), over the cap of ${cap} trials; shrink the lists or use random search`);
     }
     trials = Array.from({ length: total }, (_, g) => gridTrial(space, sizes, g, g));
@@ -177,19 +192,27 @@ export function expandSearch(space: SearchSpace, o: ExpandOptions): TrialConfig[
     if ((n as number) > cap) fail(`random search asks for ${n} trials, over the cap of ${cap}`);
     const rand = createRng(o.seed ?? 0);
     if (allLists) {
-      const picks = (n as number) >= total ? Array.from({ length: total }, (_, g) => g) : sampleWithoutReplacement(total, n as number, rand);
+      const picks =
+        (n as number) >= total ? Array.from({ length: total }, (_, g) => g) : sampleWithoutReplacement(total, n as number, rand);
       trials = picks.map((g, index) => gridTrial(space, sizes, g, index));
     } else {
       // Entries take turns. An entry of lists only deals its grid points without replacement (a
       // seeded shuffle, dealt again if it runs out), as sklearn's ParameterSampler does for a grid,
       // so no trial repeats another while unseen points remain; ranges are sampled.
-      const decks = space.map((entry) => (Object.values(entry.params).every((d) => !isRange(d)) ? shuffledIndices(entryGridSize(entry), rand) : null));
+      const decks = space.map((entry) =>
+        Object.values(entry.params).every((d) => !isRange(d)) ? shuffledIndices(entryGridSize(entry), rand) : null,
+      );
       trials = Array.from({ length: n as number }, (_, index) => {
         const e = index % space.length;
         const entry = space[e] as EstimatorSpace;
         const deck = decks[e];
-        if (deck) return { index, kind: entry.kind, hyperparams: gridPoint(entry, deck[Math.floor(index / space.length) % deck.length] as number) };
-        return { index, kind: entry.kind, hyperparams: Object.fromEntries(sortedKeys(entry).map((k) => [k, sampleDomain(entry.params[k] as ParamDomain, rand)])) };
+        if (deck)
+          return { index, kind: entry.kind, hyperparams: gridPoint(entry, deck[Math.floor(index / space.length) % deck.length] as number) };
+        return {
+          index,
+          kind: entry.kind,
+          hyperparams: Object.fromEntries(sortedKeys(entry).map((k) => [k, sampleDomain(entry.params[k] as ParamDomain, rand)])),
+        };
       });
     }
   } else {
@@ -238,7 +261,8 @@ export const searchSpecSchema = z
     maxTrials: z.number().int().min(1).optional(),
   })
   .superRefine((s, ctx) => {
-    if (s.strategy === 'random' && s.trials === undefined) ctx.addIssue({ code: 'custom', path: ['trials'], message: "random search needs 'trials'" });
+    if (s.strategy === 'random' && s.trials === undefined)
+      ctx.addIssue({ code: 'custom', path: ['trials'], message: "random search needs 'trials'" });
   });
 
 export type SearchSpec = z.infer<typeof searchSpecSchema>;

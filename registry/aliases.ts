@@ -43,10 +43,22 @@ async function move(s: RegistryStore, req: MoveRequest, plan: Plan): Promise<Mov
     if (doc && seen) return { alias: doc.value, event: seen, applied: false };
     const { version, previous, action } = await plan(doc?.value);
     const event: AliasEvent = {
-      action, version, previousVersion: doc?.value.version ?? null, actor: req.actor, reason: req.reason, at: new Date().toISOString(),
+      action,
+      version,
+      previousVersion: doc?.value.version ?? null,
+      actor: req.actor,
+      reason: req.reason,
+      at: new Date().toISOString(),
       requestId,
     };
-    const next: AliasRecord = { format: 'tideflow.model-alias', name, alias, version, previous, events: [...(doc?.value.events ?? []), event] };
+    const next: AliasRecord = {
+      format: 'tideflow.model-alias',
+      name,
+      alias,
+      version,
+      previous,
+      events: [...(doc?.value.events ?? []), event],
+    };
     const res = await putDoc(s, key, next, doc ? { ifMatch: doc.etag } : { ifNoneMatch: true });
     if (res !== 'conflict') return { alias: next, event, applied: true };
   }
@@ -56,7 +68,8 @@ async function move(s: RegistryStore, req: MoveRequest, plan: Plan): Promise<Mov
 export async function promoteVersion(s: RegistryStore, req: MoveRequest & { version: number }): Promise<MoveResult> {
   const version = validateVersionNumber(req.version);
   const target = await getVersion(s, req.name, version);
-  if (target.status !== 'ready') throw new RegistryError(`version ${version} of ${req.name} is ${target.status}, not ready: it cannot be promoted`);
+  if (target.status !== 'ready')
+    throw new RegistryError(`version ${version} of ${req.name} is ${target.status}, not ready: it cannot be promoted`);
   if (target.deletedAt !== undefined) throw new RegistryError(`version ${version} of ${req.name} was deleted`);
   return move(s, req, async (current) => ({
     action: 'promote',

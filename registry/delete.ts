@@ -12,7 +12,8 @@ import { NotFoundError, RegistryError, type ModelVersion, type RegistryStore } f
 export async function deleteVersion(s: RegistryStore, name: string, version: number): Promise<ModelVersion> {
   const key = versionKey(s, validateModelName(name), validateVersionNumber(version));
   const holders = (await listAliases(s, name)).filter((a) => a.version === version).map((a) => a.alias);
-  if (holders.length > 0) throw new RegistryError(`version ${version} of ${name} is named by alias ${holders.join(', ')}: move the alias first`);
+  if (holders.length > 0)
+    throw new RegistryError(`version ${version} of ${name} is named by alias ${holders.join(', ')}: move the alias first`);
   for (;;) {
     const doc = await getDoc<ModelVersion>(s, key);
     if (!doc) throw new NotFoundError(`model ${name} has no version ${version}`);

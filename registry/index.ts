@@ -3,6 +3,16 @@ export { deleteVersion } from './delete';
 export { promoteVersion, rollbackAlias, type MoveRequest, type MoveResult } from './aliases';
 export { lineageOfDataset, lineageOfVersion, type DatasetLineage, type VersionLineage } from './lineage';
 export { validateAliasName, validateModelName } from './names';
-export { getAlias, getRegisteredModel, getVersion, getVersionByAlias, listAliases, listModelNames, listVersions, summarizeModel, type ModelSummary } from './read';
+export {
+  getAlias,
+  getRegisteredModel,
+  getVersion,
+  getVersionByAlias,
+  listAliases,
+  listModelNames,
+  listVersions,
+  summarizeModel,
+  type ModelSummary,
+} from './read';
 export { latestVersionNumber, registerModelVersion, type RegisterRequest } from './register';
 export * from './types';

@@ -25,8 +25,15 @@ export interface VersionLineage {
 export async function lineageOfVersion(s: RegistryStore, name: string, version: number): Promise<VersionLineage> {
   const v = await getVersion(s, name, version);
   return {
-    name: v.name, version: v.version, status: v.status, run: v.source, params: v.params, metrics: v.metrics, model: v.model,
-    ...(v.featurePipeline && { featurePipeline: v.featurePipeline }), trainingData: v.trainingData,
+    name: v.name,
+    version: v.version,
+    status: v.status,
+    run: v.source,
+    params: v.params,
+    metrics: v.metrics,
+    model: v.model,
+    ...(v.featurePipeline && { featurePipeline: v.featurePipeline }),
+    trainingData: v.trainingData,
   };
 }
 
@@ -50,7 +57,9 @@ export async function lineageOfDataset(s: RegistryStore, sha256: string): Promis
   const versions = await Promise.all(uses.map((u) => getVersion(s, u.name, u.version)));
   const runs = new Map<string, RunSource>();
   for (const v of versions) runs.set(`${v.source.workflowId}/${v.source.runId}`, v.source);
-  const readers = await Promise.all(keys.filter((k) => k.startsWith(datasetRunsDir(s, sha256))).map((k) => getDoc<DatasetLineage['readBy'][number]>(s, k)));
+  const readers = await Promise.all(
+    keys.filter((k) => k.startsWith(datasetRunsDir(s, sha256))).map((k) => getDoc<DatasetLineage['readBy'][number]>(s, k)),
+  );
   return {
     sha256,
     modelVersions: versions.map((v) => ({ name: v.name, version: v.version, status: v.status })),

@@ -75,7 +75,8 @@ async function artifactMissing(s: RegistryStore, ref: ArtifactRef): Promise<stri
   try {
     const { bucket, key } = parseS3Uri(ref.uri);
     const head = await s.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    if (head.ContentLength !== undefined && head.ContentLength !== ref.bytes) return `${ref.uri} has ${head.ContentLength} bytes, not ${ref.bytes}`;
+    if (head.ContentLength !== undefined && head.ContentLength !== ref.bytes)
+      return `${ref.uri} has ${head.ContentLength} bytes, not ${ref.bytes}`;
     return undefined;
   } catch (err) {
     if (isNotFound(err)) return `${ref.uri} does not exist`;
@@ -122,11 +123,21 @@ export async function registerModelVersion(s: RegistryStore, req: RegisterReques
   if (idem.value.version !== null) return finish(s, name, idem.value.version);
 
   const draft: Omit<ModelVersion, 'version'> = {
-    format: 'tideflow.model-version', name, status: 'pending_registration', model: req.model,
+    format: 'tideflow.model-version',
+    name,
+    status: 'pending_registration',
+    model: req.model,
     ...(req.featurePipeline && { featurePipeline: req.featurePipeline }),
     ...(req.profile && { profile: req.profile }),
-    metrics: req.metrics ?? {}, params: req.params ?? {}, trainingData: req.trainingData ?? [], source: req.source,
-    tags: req.tags ?? {}, description: req.description ?? '', createdAt: now, updatedAt: now, idempotencyKey: req.idempotencyKey,
+    metrics: req.metrics ?? {},
+    params: req.params ?? {},
+    trainingData: req.trainingData ?? [],
+    source: req.source,
+    tags: req.tags ?? {},
+    description: req.description ?? '',
+    createdAt: now,
+    updatedAt: now,
+    idempotencyKey: req.idempotencyKey,
     claimToken: randomUUID(),
   };
   const version = (await findOrphan(s, name, req.idempotencyKey, idem.value.floor)) ?? (await claimVersion(s, draft));

@@ -52,7 +52,12 @@ export async function listKeys(s: RegistryStore, prefix: string, startAfter?: st
   let token: string | undefined;
   do {
     const res = await s.s3.send(
-      new ListObjectsV2Command({ Bucket: s.bucket, Prefix: prefix, ContinuationToken: token, ...(token === undefined && startAfter !== undefined && { StartAfter: startAfter }) }),
+      new ListObjectsV2Command({
+        Bucket: s.bucket,
+        Prefix: prefix,
+        ContinuationToken: token,
+        ...(token === undefined && startAfter !== undefined && { StartAfter: startAfter }),
+      }),
     );
     for (const o of res.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
     token = res.IsTruncated ? res.NextContinuationToken : undefined;

@@ -37,14 +37,17 @@ export async function putJsonText(s3: S3Client, bucket: string, key: string, jso
 export async function getJsonByRef(s3: S3Client, ref: OutputRef): Promise<unknown> {
   const { bucket, key } = parseS3Uri(ref.uri);
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })).catch((err: unknown) => {
-    if (err instanceof NoSuchKey) throw new MissingObjectError(`${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`);
+    if (err instanceof NoSuchKey)
+      throw new MissingObjectError(`${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`);
     throw err;
   });
   if (!res.Body) throw new Error(`empty body for ${ref.uri}`);
   const bytes = await res.Body.transformToByteArray();
   const actual = sha256Hex(bytes);
   if (bytes.length !== ref.bytes || actual !== ref.sha256) {
-    throw new ObjectIntegrityError(`${ref.uri} is corrupted: expected ${ref.bytes} bytes with sha256 ${ref.sha256}, got ${bytes.length} bytes with sha256 ${actual}`);
+    throw new ObjectIntegrityError(
+      `${ref.uri} is corrupted: expected ${ref.bytes} bytes with sha256 ${ref.sha256}, got ${bytes.length} bytes with sha256 ${actual}`,
+    );
   }
   return JSON.parse(Buffer.from(bytes).toString('utf8'));
 }

@@ -31,19 +31,26 @@ const rawActivities = { noopPlain: async (): Promise<void> => {}, ...backfillAct
 
 export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Worker> {
   const registry = loadDags(o.dags, { activityNames: new Set(Object.keys(o.activities)) });
-  const wrapped = wrapActivities({ dags: registry, s3: o.s3, bucket: o.bucket, prefix: o.prefix, offloadBytes: o.offloadBytes }, o.activities);
+  const wrapped = wrapActivities(
+    { dags: registry, s3: o.s3, bucket: o.bucket, prefix: o.prefix, offloadBytes: o.offloadBytes },
+    o.activities,
+  );
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...o.workflows,
     activities: { ...wrapped, ...rawActivities },
-    ...(o.maxConcurrentActivityTaskExecutions !== undefined && { maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions }),
+    ...(o.maxConcurrentActivityTaskExecutions !== undefined && {
+      maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions,
+    }),
   });
 }
 
 /** The worker options that come from configuration: where to poll and where large outputs go. */
-export function workerOptionsFromConfig(config: TideflowConfig): Pick<TideflowWorkerOptions, 'namespace' | 'taskQueue' | 's3' | 'bucket' | 'prefix' | 'offloadBytes'> {
+export function workerOptionsFromConfig(
+  config: TideflowConfig,
+): Pick<TideflowWorkerOptions, 'namespace' | 'taskQueue' | 's3' | 'bucket' | 'prefix' | 'offloadBytes'> {
   return {
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,

@@ -62,17 +62,22 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
     const dag = lookup(input.dagId);
     if (!dag) throw invalid(`No DAG named '${input.dagId}' on this worker`);
     const schedule = dag.schedule;
-    if (!schedule) throw invalid(`DAG '${dag.id}' has no schedule, so it has no logical dates to backfill (trigger it with a --logical-date instead)`);
+    if (!schedule)
+      throw invalid(`DAG '${dag.id}' has no schedule, so it has no logical dates to backfill (trigger it with a --logical-date instead)`);
     const range = parseRange(input.from, input.to);
     if (typeof range === 'string') throw invalid(range);
     const reprocess = input.reprocess ?? 'none';
-    if (!REPROCESS_MODES.includes(reprocess)) throw invalid(`reprocess must be one of ${REPROCESS_MODES.join(', ')}, got '${String(reprocess)}'`);
+    if (!REPROCESS_MODES.includes(reprocess))
+      throw invalid(`reprocess must be one of ${REPROCESS_MODES.join(', ')}, got '${String(reprocess)}'`);
     const maxActive = input.maxActive ?? schedule.maxActiveRuns ?? DEFAULT_MAX_ACTIVE;
     if (!Number.isInteger(maxActive) || maxActive < 1) throw invalid(`maxActive must be a positive integer, got ${maxActive}`);
     const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(pageSize) || pageSize < 1) throw invalid(`pageSize must be a positive integer, got ${pageSize}`);
     const params = dag.params.safeParse(input.params ?? {});
-    if (!params.success) throw invalid(`Invalid params for DAG '${dag.id}': ${params.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    if (!params.success)
+      throw invalid(
+        `Invalid params for DAG '${dag.id}': ${params.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      );
     const backwards = input.backwards ?? false;
     const dryRun = input.dryRun ?? false;
 
@@ -135,7 +140,10 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
         });
         child.result().then(
           () => finish(o, 'succeeded'),
-          (err: unknown) => (isCancellation(err) ? finish(o, 'cancelled', cancelled ? 'cancelled with the backfill' : 'run cancelled') : finish(o, 'failed', childErrorText(err))),
+          (err: unknown) =>
+            isCancellation(err)
+              ? finish(o, 'cancelled', cancelled ? 'cancelled with the backfill' : 'run cancelled')
+              : finish(o, 'failed', childErrorText(err)),
         );
       } catch (err) {
         running--;

@@ -57,7 +57,9 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
   const coolingDown = (): boolean => state.cooldownUntil !== undefined && Date.parse(state.cooldownUntil) > Date.now();
   const shouldContinue = (): boolean => {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || (input.continueAsNewAfterEvents !== undefined && info.historyLength >= input.continueAsNewAfterEvents);
+    return (
+      info.continueAsNewSuggested || (input.continueAsNewAfterEvents !== undefined && info.historyLength >= input.continueAsNewAfterEvents)
+    );
   };
 
   setHandler(driftSignal, (raw: DriftAlert) => {
@@ -102,7 +104,15 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
     state.retrains++;
     // Versioned: histories recorded before the trigger followed the alerts replay with 'drift'.
     const trigger = patched('retrain-trigger-from-alert-source') ? retrainTrigger(alerts) : 'drift';
-    const record: RetrainRecord = { n: state.retrains, runId: retrainRunId(model, dagId, state.retrains), dagId, trigger, startedAt: now(), outcome: 'running', alerts };
+    const record: RetrainRecord = {
+      n: state.retrains,
+      runId: retrainRunId(model, dagId, state.retrains),
+      dagId,
+      trigger,
+      startedAt: now(),
+      outcome: 'running',
+      alerts,
+    };
     running = record;
     recordRetrain(state, record);
     try {

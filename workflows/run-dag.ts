@@ -58,13 +58,20 @@ function parseInput(dag: DagDefinition, raw: unknown): { params: unknown; logica
   }
   const params = dag.params.safeParse(input.data?.params ?? {});
   if (!params.success) {
-    throw ApplicationFailure.nonRetryable(`Invalid params for DAG '${dag.id}': ${issuesText(params.error)}`, 'InvalidParams', params.error.issues);
+    throw ApplicationFailure.nonRetryable(
+      `Invalid params for DAG '${dag.id}': ${issuesText(params.error)}`,
+      'InvalidParams',
+      params.error.issues,
+    );
   }
   const rawDate = input.data?.logicalDate;
   if (rawDate === undefined) return { params: params.data };
   const logicalDate = parseInstant(rawDate);
   if (!logicalDate) {
-    throw ApplicationFailure.nonRetryable(`Invalid logicalDate '${rawDate}' for DAG '${dag.id}': expected an ISO-8601 date`, 'InvalidRunInput');
+    throw ApplicationFailure.nonRetryable(
+      `Invalid logicalDate '${rawDate}' for DAG '${dag.id}': expected an ISO-8601 date`,
+      'InvalidRunInput',
+    );
   }
   return { params: params.data, logicalDate };
 }
@@ -121,7 +128,12 @@ function describeFailure(err: unknown, maxAttempts: number): { message: string; 
  * processes the interval containing it; a manual run without one takes the latest completed
  * interval. Unscheduled DAGs have an empty interval at the logical date.
  */
-function resolveLogicalDate(dag: DagDefinition, given: Date | undefined, scheduledAt: Date | undefined, startedAt: Date): { logicalDate: Date; interval: DataInterval } {
+function resolveLogicalDate(
+  dag: DagDefinition,
+  given: Date | undefined,
+  scheduledAt: Date | undefined,
+  startedAt: Date,
+): { logicalDate: Date; interval: DataInterval } {
   const s = dag.schedule;
   if (given) return { logicalDate: given, interval: s ? intervalStartingAt(s, given) : { start: given, end: given } };
   if (!s) {
@@ -160,7 +172,9 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
     params: parsed.params,
     startedAt: new Date().toISOString(),
   };
-  const scheduler = new RunScheduler(dag, { params: parsed.params, logicalDate: header.logicalDate, ds: header.ds }, () => new Date().toISOString());
+  const scheduler = new RunScheduler(dag, { params: parsed.params, logicalDate: header.logicalDate, ds: header.ds }, () =>
+    new Date().toISOString(),
+  );
   let status: RunStatus = 'running';
   let endedAt: string | undefined;
   setHandler(stateQuery, () => viewRun(header, scheduler, status, false, endedAt));
@@ -221,7 +235,10 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
   const summary = viewRun(header, scheduler, status, true, endedAt);
   if (status === 'failed') {
     const failed = scheduler.failedTasks();
-    const named = failed.length > 0 ? failed.map((r) => `'${r.id}' (${r.error ?? 'failed'})`).join(', ') : failedLeaves.map((id) => `'${id}'`).join(', ');
+    const named =
+      failed.length > 0
+        ? failed.map((r) => `'${r.id}' (${r.error ?? 'failed'})`).join(', ')
+        : failedLeaves.map((id) => `'${id}'`).join(', ');
     throw ApplicationFailure.nonRetryable(`DAG run of '${dag.id}' failed: task(s) ${named}`, 'DagRunFailed', summary);
   }
   return summary;
@@ -261,7 +278,9 @@ function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, 
   if (mapIndex !== undefined && from !== undefined) {
     // Send one item, not the whole list, so a wide fan-out does not multiply history size.
     const source = scheduler.record(from).output;
-    inv.map = isOutputRef(source) ? { index: mapIndex, itemRef: source as OutputRef } : { index: mapIndex, item: (source as unknown[])[mapIndex] };
+    inv.map = isOutputRef(source)
+      ? { index: mapIndex, itemRef: source as OutputRef }
+      : { index: mapIndex, item: (source as unknown[])[mapIndex] };
   }
   return inv;
 }

@@ -48,7 +48,10 @@ export class MaskStream extends Transform {
   constructor(secrets: readonly string[]) {
     super();
     // Longest first: where two secrets start at the same byte, the longer one is masked whole.
-    this.secrets = secrets.map((s) => Buffer.from(s, 'utf8')).filter((b) => b.length > 0).sort((a, b) => b.length - a.length);
+    this.secrets = secrets
+      .map((s) => Buffer.from(s, 'utf8'))
+      .filter((b) => b.length > 0)
+      .sort((a, b) => b.length - a.length);
     this.keep = Math.max(0, ...this.secrets.map((b) => b.length - 1));
   }
 

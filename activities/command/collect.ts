@@ -58,7 +58,11 @@ export async function uploadOutputs(
 }
 
 /** The JSON object in the result file, or undefined when the process wrote none. */
-export async function readResult(path: string, secrets: readonly string[], maxBytes = RESULT_MAX_BYTES): Promise<Record<string, unknown> | undefined> {
+export async function readResult(
+  path: string,
+  secrets: readonly string[],
+  maxBytes = RESULT_MAX_BYTES,
+): Promise<Record<string, unknown> | undefined> {
   const st = await lstat(path).catch(() => undefined);
   if (!st) return undefined;
   if (!st.isFile()) throw ApplicationFailure.nonRetryable('$TIDEFLOW_OUTPUT_FILE is not a regular file', 'InvalidCommandResult');
@@ -74,10 +78,16 @@ export async function readResult(path: string, secrets: readonly string[], maxBy
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`the result written to $TIDEFLOW_OUTPUT_FILE is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 'InvalidCommandResult');
+    throw ApplicationFailure.nonRetryable(
+      `the result written to $TIDEFLOW_OUTPUT_FILE is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      'InvalidCommandResult',
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw ApplicationFailure.nonRetryable(`the result written to $TIDEFLOW_OUTPUT_FILE must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`, 'InvalidCommandResult');
+    throw ApplicationFailure.nonRetryable(
+      `the result written to $TIDEFLOW_OUTPUT_FILE must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
+      'InvalidCommandResult',
+    );
   }
   return value as Record<string, unknown>;
 }

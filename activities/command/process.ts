@@ -122,10 +122,12 @@ export function spawnGroup(spec: SpawnSpec): Promise<{ ok: true; proc: GroupProc
       return;
     }
     let exited = false;
-    const exitPromise = new Promise<Exit>((res) => child.once('exit', (code, signal) => {
-      exited = true;
-      res({ code, signal });
-    }));
+    const exitPromise = new Promise<Exit>((res) =>
+      child.once('exit', (code, signal) => {
+        exited = true;
+        res({ code, signal });
+      }),
+    );
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (child.pid === undefined) resolve({ ok: false, error });
     });

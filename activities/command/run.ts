@@ -46,7 +46,15 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 :
 const short = (s: string, n = 300): string => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 async function makeLayout(dir: string): Promise<Layout> {
-  const l = { dir, inputs: join(dir, 'inputs'), outputs: join(dir, 'outputs'), tmp: join(dir, 'tmp'), stdout: join(dir, 'stdout.txt'), stderr: join(dir, 'stderr.txt'), result: join(dir, 'result.json') };
+  const l = {
+    dir,
+    inputs: join(dir, 'inputs'),
+    outputs: join(dir, 'outputs'),
+    tmp: join(dir, 'tmp'),
+    stdout: join(dir, 'stdout.txt'),
+    stderr: join(dir, 'stderr.txt'),
+    result: join(dir, 'result.json'),
+  };
   await Promise.all([mkdir(l.inputs), mkdir(l.outputs), mkdir(l.tmp)]);
   return l;
 }
@@ -57,7 +65,8 @@ function runKey(store: ArtifactStore, ctx: TaskContext, rest: string): string {
   try {
     return validateKey(`${store.prefix}runs/${ctx.dagId}/${ctx.workflowId}/${rest.replace('<task>', task)}`);
   } catch (err) {
-    if (err instanceof InvalidKeyError) throw ApplicationFailure.nonRetryable(`cannot store the command's files: ${err.message}`, 'InvalidKey');
+    if (err instanceof InvalidKeyError)
+      throw ApplicationFailure.nonRetryable(`cannot store the command's files: ${err.message}`, 'InvalidKey');
     throw err;
   }
 }
@@ -67,12 +76,21 @@ function render(input: CommandInput, scope: TemplateScope): { command: string; a
   const envEntries = Object.entries(input.env ?? {});
   try {
     const out = renderFields(
-      [{ where: 'command', text: input.command }, ...args.map((text, i) => ({ where: `args[${i}]`, text })), ...envEntries.map(([k, text]) => ({ where: `env.${k}`, text }))],
+      [
+        { where: 'command', text: input.command },
+        ...args.map((text, i) => ({ where: `args[${i}]`, text })),
+        ...envEntries.map(([k, text]) => ({ where: `env.${k}`, text })),
+      ],
       scope,
     );
     const command = out[0] as string;
-    if (command.trim() === '') throw ApplicationFailure.nonRetryable(`command ${JSON.stringify(input.command)} renders to an empty string`, 'InvalidCommandInput');
-    return { command, args: out.slice(1, 1 + args.length), env: Object.fromEntries(envEntries.map(([k], i) => [k, out[1 + args.length + i] as string])) };
+    if (command.trim() === '')
+      throw ApplicationFailure.nonRetryable(`command ${JSON.stringify(input.command)} renders to an empty string`, 'InvalidCommandInput');
+    return {
+      command,
+      args: out.slice(1, 1 + args.length),
+      env: Object.fromEntries(envEntries.map(([k], i) => [k, out[1 + args.length + i] as string])),
+    };
   } catch (err) {
     if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownPlaceholder');
     throw err;
@@ -83,14 +101,27 @@ async function resolveCwd(cwd: string | undefined): Promise<string> {
   const dir = resolve(PROJECT_ROOT, cwd ?? '.');
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) {
-    throw ApplicationFailure.nonRetryable(`cwd ${JSON.stringify(cwd)} (${dir}) ${st ? 'is not a directory' : 'does not exist'} on this worker`, 'InvalidCommandInput');
+    throw ApplicationFailure.nonRetryable(
+      `cwd ${JSON.stringify(cwd)} (${dir}) ${st ? 'is not a directory' : 'does not exist'} on this worker`,
+      'InvalidCommandInput',
+    );
   }
   return dir;
 }
 
-async function uploadLogs(store: ArtifactStore, ctx: TaskContext, l: Layout, secrets: readonly string[], signal: AbortSignal): Promise<{ stdout: ArtifactRef; stderr: ArtifactRef }> {
+async function uploadLogs(
+  store: ArtifactStore,
+  ctx: TaskContext,
+  l: Layout,
+  secrets: readonly string[],
+  signal: AbortSignal,
+): Promise<{ stdout: ArtifactRef; stderr: ArtifactRef }> {
   const up = (file: string, path: string): Promise<ArtifactRef> =>
-    uploadFile(store, runKey(store, ctx, `logs/<task>/attempt-${ctx.attempt}/${file}`), path, { contentType: 'text/plain; charset=utf-8', transform: new MaskStream(secrets), signal });
+    uploadFile(store, runKey(store, ctx, `logs/<task>/attempt-${ctx.attempt}/${file}`), path, {
+      contentType: 'text/plain; charset=utf-8',
+      transform: new MaskStream(secrets),
+      signal,
+    });
   const [stdout, stderr] = await Promise.all([up('stdout.txt', l.stdout), up('stderr.txt', l.stderr)]);
   return { stdout, stderr };
 }
@@ -146,26 +177,56 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
   let spawnedAt = Date.now();
   const progress = async (): Promise<CommandProgress> => {
     const [out, err] = await Promise.all([stat(l.stdout).catch(() => undefined), stat(l.stderr).catch(() => undefined)]);
-    const last = maskText(await readTail(l.stderr, 2048), secrets).split(/\r?\n/).filter((x) => x.trim() !== '').pop();
-    return { phase, ...(pid !== undefined && { pid }), elapsedMs: Date.now() - spawnedAt, stdoutBytes: out?.size ?? 0, stderrBytes: err?.size ?? 0, ...(last !== undefined && { lastStderrLine: short(last, 200) }) };
+    const last = maskText(await readTail(l.stderr, 2048), secrets)
+      .split(/\r?\n/)
+      .filter((x) => x.trim() !== '')
+      .pop();
+    return {
+      phase,
+      ...(pid !== undefined && { pid }),
+      elapsedMs: Date.now() - spawnedAt,
+      stdoutBytes: out?.size ?? 0,
+      stderrBytes: err?.size ?? 0,
+      ...(last !== undefined && { lastStderrLine: short(last, 200) }),
+    };
   };
   let beating = false;
   const beat = (): void => {
     if (beating) return;
     beating = true;
-    void progress().then((p) => ctx.heartbeat(p), () => undefined).finally(() => (beating = false));
+    void progress()
+      .then(
+        (p) => ctx.heartbeat(p),
+        () => undefined,
+      )
+      .finally(() => (beating = false));
   };
 
   // Inputs first: the process starts only with every file present and verified.
   for (const [name, src] of Object.entries(input.inputs ?? {})) {
     const path = inputPaths[name] as string;
     await mkdir(dirname(path), { recursive: true });
-    await downloadInput(store, name, src, path, { signal: ctx.signal, onProgress: (bytes) => ctx.heartbeat({ phase, input: name, bytes }) });
+    await downloadInput(store, name, src, path, {
+      signal: ctx.signal,
+      onProgress: (bytes) => ctx.heartbeat({ phase, input: name, bytes }),
+    });
   }
   for (const o of Object.values(outputs)) await mkdir(dirname(o.path), { recursive: true });
-  if (ctx.signal.aborted) throw ApplicationFailure.retryable(`command ${label} was cancelled (${cancelReason(ctx.signal)}) before it started`, 'CommandCancelled');
+  if (ctx.signal.aborted)
+    throw ApplicationFailure.retryable(
+      `command ${label} was cancelled (${cancelReason(ctx.signal)}) before it started`,
+      'CommandCancelled',
+    );
 
-  const childEnv = childEnvironment({ workerEnv: process.env, env, envFromWorker: input.envFromWorker ?? [], ctx, workDir: l.dir, tmpDir: l.tmp, outputFile: l.result });
+  const childEnv = childEnvironment({
+    workerEnv: process.env,
+    env,
+    envFromWorker: input.envFromWorker ?? [],
+    ctx,
+    workDir: l.dir,
+    tmpDir: l.tmp,
+    outputFile: l.result,
+  });
   const [outFh, errFh] = await Promise.all([open(l.stdout, 'w', 0o600), open(l.stderr, 'w', 0o600)]);
   let spawned: Awaited<ReturnType<typeof spawnGroup>>;
   try {
@@ -178,9 +239,16 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
     const e = spawned.error;
     if (e.code === 'ENOENT') {
       const where = command.includes('/') ? `no such file (resolved against cwd ${cwd})` : `not found on PATH (${childEnv['PATH']})`;
-      throw ApplicationFailure.nonRetryable(`command ${label} ${where}; if it is a script, check that its #! interpreter exists`, 'CommandNotFound');
+      throw ApplicationFailure.nonRetryable(
+        `command ${label} ${where}; if it is a script, check that its #! interpreter exists`,
+        'CommandNotFound',
+      );
     }
-    if (e.code === 'EACCES') throw ApplicationFailure.nonRetryable(`command ${label} is not executable (permission denied); chmod +x it or run it through its interpreter`, 'CommandNotExecutable');
+    if (e.code === 'EACCES')
+      throw ApplicationFailure.nonRetryable(
+        `command ${label} is not executable (permission denied); chmod +x it or run it through its interpreter`,
+        'CommandNotExecutable',
+      );
     throw ApplicationFailure.retryable(`could not start command ${label}: ${e.message}`, 'CommandSpawnFailed');
   }
   const proc = spawned.proc;
@@ -204,7 +272,8 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
     throw err;
   }
   const ranMs = Date.now() - spawnedAt;
-  if (sup.strays > 0) ctx.log.warn('command left processes running in its group after it exited; they were stopped', { pid, strays: sup.strays });
+  if (sup.strays > 0)
+    ctx.log.warn('command left processes running in its group after it exited; they were stopped', { pid, strays: sup.strays });
   ctx.log.info('command ended', { pid, exitCode: sup.exit.code, signal: sup.exit.signal, stoppedBy: sup.stoppedBy, ms: ranMs });
 
   phase = 'uploading';
@@ -223,14 +292,22 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
       logNote = ` (the logs could not be uploaded: ${err instanceof Error ? err.message : String(err)})`;
       ctx.log.warn('command logs not uploaded', { error: logNote });
     }
-    const tailText = tail.length > 0 ? `; last ${tail.length} line(s) of stderr${logNote}:\n${tail.join('\n')}` : `; stderr was empty${logNote}`;
+    const tailText =
+      tail.length > 0 ? `; last ${tail.length} line(s) of stderr${logNote}:\n${tail.join('\n')}` : `; stderr was empty${logNote}`;
     const type = sup.stoppedBy === 'timeout' ? 'CommandTimedOut' : sup.stoppedBy === 'cancel' ? 'CommandCancelled' : 'CommandFailed';
     // Retryable: a flaky script or a transient resource may succeed on the next attempt (per the DAG's retry policy).
     throw ApplicationFailure.create({
       message: `${end}${tailText}`,
       type,
       nonRetryable: false,
-      details: [{ exitCode: sup.exit.code, signal: sup.exit.signal, ...(sup.stoppedBy && { stoppedBy: sup.stoppedBy }), ...(logs && { stdout: logs.stdout, stderr: logs.stderr }) }],
+      details: [
+        {
+          exitCode: sup.exit.code,
+          signal: sup.exit.signal,
+          ...(sup.stoppedBy && { stoppedBy: sup.stoppedBy }),
+          ...(logs && { stdout: logs.stdout, stderr: logs.stderr }),
+        },
+      ],
     });
   }
 
@@ -241,7 +318,14 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
     signal: ctx.signal,
     onProgress: (bytes) => ctx.heartbeat({ phase, bytes }),
   });
-  return { exitCode: 0, durationMs: ranMs, stdout: logs.stdout, stderr: logs.stderr, outputs: uploaded, ...(result !== undefined && { result }) };
+  return {
+    exitCode: 0,
+    durationMs: ranMs,
+    stdout: logs.stdout,
+    stderr: logs.stderr,
+    outputs: uploaded,
+    ...(result !== undefined && { result }),
+  };
 }
 
 /** The activity, bound to an artifact store. */

@@ -29,19 +29,36 @@ export interface TransferHooks {
 }
 
 /** Download one input to `path`; the file appears only once its size and checksum are verified. */
-export async function downloadInput(store: ArtifactStore, name: string, source: CommandInputSource, path: string, hooks: TransferHooks = {}): Promise<ArtifactRef> {
+export async function downloadInput(
+  store: ArtifactStore,
+  name: string,
+  source: CommandInputSource,
+  path: string,
+  hooks: TransferHooks = {},
+): Promise<ArtifactRef> {
   const ref = typeof source === 'string' ? { uri: source } : source;
   const loc = s3Location(ref.uri);
-  if (!loc) throw ApplicationFailure.nonRetryable(`input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`, 'InvalidCommandInput');
+  if (!loc)
+    throw ApplicationFailure.nonRetryable(
+      `input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`,
+      'InvalidCommandInput',
+    );
   const expectedSha = ref.sha256 ?? digestOfKey(loc.key);
   let body: Readable;
   try {
-    const res = await store.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), hooks.signal ? { abortSignal: hooks.signal } : {});
+    const res = await store.s3.send(
+      new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }),
+      hooks.signal ? { abortSignal: hooks.signal } : {},
+    );
     if (!(res.Body instanceof Readable)) throw new Error(`no body for ${ref.uri}`);
     body = res.Body;
   } catch (err) {
     // A missing object stays missing on every retry.
-    if (isNotFound(err)) throw ApplicationFailure.nonRetryable(`input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`, 'MissingArtifact');
+    if (isNotFound(err))
+      throw ApplicationFailure.nonRetryable(
+        `input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`,
+        'MissingArtifact',
+      );
     throw err;
   }
   const meter = new HashMeter({ ...(hooks.onProgress && { onProgress: hooks.onProgress }), progressEveryBytes: PROGRESS_EVERY });

@@ -11,9 +11,19 @@ export const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Variables Tideflow sets for the process; `env` and `envFromWorker` may not override them. */
 export const RESERVED_ENV = [
-  'TIDEFLOW_DAG_ID', 'TIDEFLOW_TASK_ID', 'TIDEFLOW_RUN_ID', 'TIDEFLOW_TEMPORAL_RUN_ID', 'TIDEFLOW_LOGICAL_DATE', 'TIDEFLOW_DS',
-  'TIDEFLOW_DATA_INTERVAL_START', 'TIDEFLOW_DATA_INTERVAL_END', 'TIDEFLOW_ATTEMPT', 'TIDEFLOW_MAP_INDEX', 'TIDEFLOW_PARAMS',
-  'TIDEFLOW_OUTPUT_FILE', 'TIDEFLOW_WORK_DIR',
+  'TIDEFLOW_DAG_ID',
+  'TIDEFLOW_TASK_ID',
+  'TIDEFLOW_RUN_ID',
+  'TIDEFLOW_TEMPORAL_RUN_ID',
+  'TIDEFLOW_LOGICAL_DATE',
+  'TIDEFLOW_DS',
+  'TIDEFLOW_DATA_INTERVAL_START',
+  'TIDEFLOW_DATA_INTERVAL_END',
+  'TIDEFLOW_ATTEMPT',
+  'TIDEFLOW_MAP_INDEX',
+  'TIDEFLOW_PARAMS',
+  'TIDEFLOW_OUTPUT_FILE',
+  'TIDEFLOW_WORK_DIR',
 ] as const;
 const MAX_SECONDS = 7 * 24 * 3600;
 
@@ -32,20 +42,25 @@ function outputFileProblem(file: unknown): string | undefined {
 
 function seconds(problems: string[], field: string, v: unknown, min: number): void {
   if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_SECONDS) problems.push(`${field} must be a number of seconds in [${min}, ${MAX_SECONDS}], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_SECONDS)
+    problems.push(`${field} must be a number of seconds in [${min}, ${MAX_SECONDS}], got ${JSON.stringify(v)}`);
 }
 
 /** Shape and naming rules; throws InvalidCommandInput listing every problem. */
 export function validateCommandInput(input: unknown): CommandInput {
   const problems: string[] = [];
-  if (!isRecord(input)) throw ApplicationFailure.nonRetryable(`runCommand input must be an object, got ${JSON.stringify(input)}`, 'InvalidCommandInput');
+  if (!isRecord(input))
+    throw ApplicationFailure.nonRetryable(`runCommand input must be an object, got ${JSON.stringify(input)}`, 'InvalidCommandInput');
   const { command, args, inputs, outputs, vars, env, envFromWorker, cwd } = input;
   if (typeof command !== 'string' || command.trim() === '') problems.push('command must be a non-empty string');
   else if (command.includes('\0')) problems.push('command contains a NUL byte');
   else if (command !== command.trim() || (/\s/.test(command) && !command.includes('/'))) {
-    problems.push(`command ${JSON.stringify(command)} contains whitespace: put the executable in command and each argument in args (no shell is used)`);
+    problems.push(
+      `command ${JSON.stringify(command)} contains whitespace: put the executable in command and each argument in args (no shell is used)`,
+    );
   }
-  if (args !== undefined && (!Array.isArray(args) || args.some((a) => typeof a !== 'string'))) problems.push('args must be an array of strings');
+  if (args !== undefined && (!Array.isArray(args) || args.some((a) => typeof a !== 'string')))
+    problems.push('args must be an array of strings');
   else if (args?.some((a) => (a as string).includes('\0'))) problems.push('args contains a NUL byte');
   if (inputs !== undefined) {
     if (!isRecord(inputs)) problems.push('inputs must be an object of name → s3:// URI or {uri, bytes, sha256}');
@@ -53,9 +68,12 @@ export function validateCommandInput(input: unknown): CommandInput {
       for (const [name, src] of Object.entries(inputs)) {
         if (!NAME.test(name)) problems.push(`inputs name ${JSON.stringify(name)} must match ${NAME.source}`);
         const uri = typeof src === 'string' ? src : isRecord(src) ? src['uri'] : undefined;
-        if (typeof uri !== 'string' || !/^s3:\/\/[^/]+\/.+/.test(uri)) problems.push(`inputs.${name} must be an s3://bucket/key URI or {uri, bytes, sha256}, got ${JSON.stringify(src)}`);
-        if (isRecord(src) && src['sha256'] !== undefined && !(typeof src['sha256'] === 'string' && /^[0-9a-f]{64}$/.test(src['sha256']))) problems.push(`inputs.${name}.sha256 must be 64 lowercase hex digits`);
-        if (isRecord(src) && src['bytes'] !== undefined && !(Number.isInteger(src['bytes']) && (src['bytes'] as number) >= 0)) problems.push(`inputs.${name}.bytes must be a non-negative integer`);
+        if (typeof uri !== 'string' || !/^s3:\/\/[^/]+\/.+/.test(uri))
+          problems.push(`inputs.${name} must be an s3://bucket/key URI or {uri, bytes, sha256}, got ${JSON.stringify(src)}`);
+        if (isRecord(src) && src['sha256'] !== undefined && !(typeof src['sha256'] === 'string' && /^[0-9a-f]{64}$/.test(src['sha256'])))
+          problems.push(`inputs.${name}.sha256 must be 64 lowercase hex digits`);
+        if (isRecord(src) && src['bytes'] !== undefined && !(Number.isInteger(src['bytes']) && (src['bytes'] as number) >= 0))
+          problems.push(`inputs.${name}.bytes must be a non-negative integer`);
       }
     }
   }
@@ -85,11 +103,13 @@ export function validateCommandInput(input: unknown): CommandInput {
     }
   }
   if (envFromWorker !== undefined) {
-    if (!Array.isArray(envFromWorker) || envFromWorker.some((n) => typeof n !== 'string')) problems.push('envFromWorker must be an array of variable names');
+    if (!Array.isArray(envFromWorker) || envFromWorker.some((n) => typeof n !== 'string'))
+      problems.push('envFromWorker must be an array of variable names');
     else {
       for (const n of envFromWorker as string[]) {
         if (!ENV_NAME.test(n)) problems.push(`envFromWorker name ${JSON.stringify(n)} must match ${ENV_NAME.source}`);
-        else if ((RESERVED_ENV as readonly string[]).includes(n)) problems.push(`envFromWorker: ${n} is set by Tideflow and cannot be passed through`);
+        else if ((RESERVED_ENV as readonly string[]).includes(n))
+          problems.push(`envFromWorker: ${n} is set by Tideflow and cannot be passed through`);
         if (isRecord(env) && Object.prototype.hasOwnProperty.call(env, n)) problems.push(`${n} is in both env and envFromWorker`);
       }
     }
@@ -110,7 +130,10 @@ export function validateCommandInput(input: unknown): CommandInput {
  */
 export function checkAllowed(command: string, cwd: string, allow: string | undefined): void {
   if (allow === undefined || allow.trim() === '') return;
-  const entries = allow.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = allow
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   const absolute = command.includes('/') ? resolve(cwd, command) : undefined;
   const ok = entries.some((e) => {
     if (!e.includes('/')) return e === command;

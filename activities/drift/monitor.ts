@@ -71,21 +71,38 @@ async function findChampion(store: ArtifactStore, model: string): Promise<ModelV
   }
 }
 
-async function loadReference(store: ArtifactStore, input: DriftComputeInput, champion: ModelVersion | undefined, signal: AbortSignal): Promise<{ rows: Row[]; ref: DriftComputeOutput['reference'] }> {
+async function loadReference(
+  store: ArtifactStore,
+  input: DriftComputeInput,
+  champion: ModelVersion | undefined,
+  signal: AbortSignal,
+): Promise<{ rows: Row[]; ref: DriftComputeOutput['reference'] }> {
   const v = input.useChampion ? champion : undefined;
   if (v?.profile) {
     const profile = await getArtifact(store, v.profile);
-    if (!isReferenceProfile(profile)) throw ApplicationFailure.nonRetryable(`profile ${v.profile.uri} of ${input.model} v${v.version} is not a reference profile`, 'BadBaseline');
+    if (!isReferenceProfile(profile))
+      throw ApplicationFailure.nonRetryable(
+        `profile ${v.profile.uri} of ${input.model} v${v.version} is not a reference profile`,
+        'BadBaseline',
+      );
     return { rows: profile.sample, ref: { kind: 'champion', version: v.version, uri: v.profile.uri, profile: true } };
   }
   const data = v?.trainingData[0];
   if (v && data) {
     const rows = await getArtifact(store, data);
-    if (!Array.isArray(rows)) throw ApplicationFailure.nonRetryable(`training data ${data.uri} of ${input.model} v${v.version} is not a table`, 'BadBaseline');
+    if (!Array.isArray(rows))
+      throw ApplicationFailure.nonRetryable(`training data ${data.uri} of ${input.model} v${v.version} is not a table`, 'BadBaseline');
     return { rows: rows as Row[], ref: { kind: 'champion', version: v.version, uri: data.uri } };
   }
-  if (!input.referenceSource) throw ApplicationFailure.nonRetryable(`model ${input.model} has no champion with training data, and no referenceSource was given`, 'NoBaseline');
-  return { rows: await readRows(store, input.referenceSource, input.normalizeColumns, signal), ref: { kind: 'source', source: input.referenceSource } };
+  if (!input.referenceSource)
+    throw ApplicationFailure.nonRetryable(
+      `model ${input.model} has no champion with training data, and no referenceSource was given`,
+      'NoBaseline',
+    );
+  return {
+    rows: await readRows(store, input.referenceSource, input.normalizeColumns, signal),
+    ref: { kind: 'source', source: input.referenceSource },
+  };
 }
 
 function columnValues(rows: Row[], column: string, missing: Set<string>): Array<string | number | boolean | null> {
@@ -104,7 +121,8 @@ function histogramOf(col: ColumnData): unknown {
     const edges = sturgesEdges(Float64Array.from([...ref, ...cur]).sort());
     return { edges, reference: histogram(ref, edges), current: histogram(cur, edges) };
   }
-  const count = (vs: readonly unknown[]) => vs.reduce<Record<string, number>>((acc, v) => (v === null ? acc : { ...acc, [String(v)]: (acc[String(v)] ?? 0) + 1 }), {});
+  const count = (vs: readonly unknown[]) =>
+    vs.reduce<Record<string, number>>((acc, v) => (v === null ? acc : { ...acc, [String(v)]: (acc[String(v)] ?? 0) + 1 }), {});
   return { reference: count(col.reference), current: count(col.current) };
 }
 
@@ -114,10 +132,13 @@ export function computeDriftReport(storeProvider: () => ArtifactStore = storeFro
     const champion = input.useChampion || input.performance ? await findChampion(store, input.model) : undefined;
     const { rows: refRows, ref } = await loadReference(store, input, champion, ctx.signal);
     const curRows = await readRows(store, input.currentSource, input.normalizeColumns, ctx.signal);
-    if (refRows.length === 0 || curRows.length === 0) throw ApplicationFailure.nonRetryable('reference and current data need at least one row', 'EmptyDataset');
+    if (refRows.length === 0 || curRows.length === 0)
+      throw ApplicationFailure.nonRetryable('reference and current data need at least one row', 'EmptyDataset');
     const missing = new Set(input.missingValues);
     const outputColumns = performanceColumns(input.performance);
-    const names = input.columns ?? Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c) && !outputColumns.includes(c));
+    const names =
+      input.columns ??
+      Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c) && !outputColumns.includes(c));
     const columns: ColumnData[] = names.map((name) => {
       const reference = columnValues(refRows, name, missing);
       const current = columnValues(curRows, name, missing);
@@ -139,7 +160,13 @@ export function computeDriftReport(storeProvider: () => ArtifactStore = storeFro
       ...(performance && { performance }),
     });
     const driftedColumns = result.columns.filter((c) => c.drifted).map((c) => c.column);
-    ctx.log.info('drift computed', { model: input.model, drifted: result.drifted, share: result.share, driftedColumns, ...(performance && { performance: performance.summary }) });
+    ctx.log.info('drift computed', {
+      model: input.model,
+      drifted: result.drifted,
+      share: result.share,
+      driftedColumns,
+      ...(performance && { performance: performance.summary }),
+    });
     return {
       model: input.model,
       drifted: result.drifted,
@@ -161,7 +188,10 @@ export async function temporal(): Promise<{ client: Client; taskQueue: string }>
   return { client: Context.current().client, taskQueue: loadConfig(process.env).taskQueue };
 }
 
-export async function driftSignalController(input: { report: DriftComputeOutput }, ctx: TaskContext): Promise<{ signalled: boolean; controller?: string }> {
+export async function driftSignalController(
+  input: { report: DriftComputeOutput },
+  ctx: TaskContext,
+): Promise<{ signalled: boolean; controller?: string }> {
   const r = input.report;
   const performance = r.performance?.drifted ? r.performance : undefined;
   if (!r.drifted && !performance) return { signalled: false };
@@ -173,7 +203,12 @@ export async function driftSignalController(input: { report: DriftComputeOutput 
   const reason = `${reasons.join('; ')}; report ${r.report.uri}`;
   const kind = r.drifted && performance ? 'data+performance' : performance ? 'performance' : 'data';
   const labels = { model: r.model, report: r.report.uri, kind, ...(performance && { metrics: performance.driftedMetrics.join(',') }) };
-  const sent = await signalDrift(c, r.model, { fingerprint: `drift_monitor:${ctx.workflowId}`, reason, source: 'monitoring', labels }, { taskQueue });
+  const sent = await signalDrift(
+    c,
+    r.model,
+    { fingerprint: `drift_monitor:${ctx.workflowId}`, reason, source: 'monitoring', labels },
+    { taskQueue },
+  );
   return { signalled: true, controller: sent.workflowId };
 }
 

@@ -10,12 +10,26 @@ import { windowMetrics } from '../../ml/drift/performance-window';
 import type { ModelVersion } from '../../registry';
 import type { Row } from '../ml/types';
 
-export function performanceSection(model: string, rows: readonly Row[], spec: PerformanceSpec, champion: ModelVersion | undefined, missingValues: readonly string[]): PerformanceDrift {
+export function performanceSection(
+  model: string,
+  rows: readonly Row[],
+  spec: PerformanceSpec,
+  champion: ModelVersion | undefined,
+  missingValues: readonly string[],
+): PerformanceDrift {
   try {
     const window = windowMetrics(rows, spec, missingValues);
-    return comparePerformance(spec, window, champion && { version: champion.version, metrics: champion.metrics ?? {} }, `model ${model} has no champion version`);
+    return comparePerformance(
+      spec,
+      window,
+      champion && { version: champion.version, metrics: champion.metrics ?? {} },
+      `model ${model} has no champion version`,
+    );
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`performance drift of ${model}: ${err instanceof Error ? err.message : String(err)}`, 'BadPerformanceInput');
+    throw ApplicationFailure.nonRetryable(
+      `performance drift of ${model}: ${err instanceof Error ? err.message : String(err)}`,
+      'BadPerformanceInput',
+    );
   }
 }
 

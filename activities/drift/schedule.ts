@@ -25,7 +25,12 @@ export async function scheduledRetrainRequest(input: ScheduledRetrainInput, ctx:
   const { client, taskQueue } = await temporal();
   const fingerprint = `schedule:${ctx.dagId}:${ctx.ds}`;
   const reason = input.reason ?? `scheduled retrain for ${ctx.ds} (${ctx.dagId} run ${ctx.workflowId})`;
-  const sent = await signalDrift(client, input.modelName, { fingerprint, reason, source: SCHEDULE_SOURCE, labels: { model: input.modelName, run: ctx.workflowId, ds: ctx.ds } }, { taskQueue });
+  const sent = await signalDrift(
+    client,
+    input.modelName,
+    { fingerprint, reason, source: SCHEDULE_SOURCE, labels: { model: input.modelName, run: ctx.workflowId, ds: ctx.ds } },
+    { taskQueue },
+  );
   ctx.log.info('requested scheduled retrain', { modelName: input.modelName, controller: sent.workflowId, fingerprint });
   return { controller: sent.workflowId, fingerprint };
 }

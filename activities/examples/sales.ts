@@ -55,7 +55,12 @@ export async function summarizeRegion(input: { rows: SaleRow[]; region: string }
     .derive({ revenue: (d: SaleRow) => d.units * d.price })
     .rollup({ orders: aq.op.count(), units: aq.op.sum('units'), revenue: aq.op.sum('revenue') })
     .objects()[0] as { orders: number; units: number | null; revenue: number | null } | undefined;
-  return { region: input.region, orders: rows?.orders ?? 0, units: rows?.units ?? 0, revenue: Math.round((rows?.revenue ?? 0) * 100) / 100 };
+  return {
+    region: input.region,
+    orders: rows?.orders ?? 0,
+    units: rows?.units ?? 0,
+    revenue: Math.round((rows?.revenue ?? 0) * 100) / 100,
+  };
 }
 
 export interface SalesReport {

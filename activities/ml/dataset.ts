@@ -25,10 +25,24 @@ export async function writeDataset(store: ArtifactStore, key: string, frame: Fra
   const body = frameToArrow(frame);
   const sha256 = sha256Hex(body);
   await store.s3.send(
-    new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: body, ContentType: DATASET_CONTENT_TYPE, Metadata: { sha256, rows: String(frame.rows) } }),
+    new PutObjectCommand({
+      Bucket: store.bucket,
+      Key: key,
+      Body: body,
+      ContentType: DATASET_CONTENT_TYPE,
+      Metadata: { sha256, rows: String(frame.rows) },
+    }),
   );
   const schema = schemaOf(frame);
-  return { uri: `s3://${store.bucket}/${key}`, bytes: body.length, sha256, format: 'arrow', rows: frame.rows, columns: schema.map((c) => c.name), schema };
+  return {
+    uri: `s3://${store.bucket}/${key}`,
+    bytes: body.length,
+    sha256,
+    format: 'arrow',
+    rows: frame.rows,
+    columns: schema.map((c) => c.name),
+    schema,
+  };
 }
 
 const invalid = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, 'InvalidArtifact');
@@ -41,12 +55,18 @@ export async function readDataset(store: ArtifactStore, ref: DatasetRef): Promis
     if (!res.Body) throw new Error(`empty body for ${ref.uri}`);
     bytes = await res.Body.transformToByteArray();
   } catch (err) {
-    if (err instanceof NoSuchKey) throw ApplicationFailure.nonRetryable(`dataset ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`, 'MissingArtifact');
+    if (err instanceof NoSuchKey)
+      throw ApplicationFailure.nonRetryable(
+        `dataset ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`,
+        'MissingArtifact',
+      );
     throw err;
   }
   const sha256 = sha256Hex(bytes);
   if (bytes.length !== ref.bytes || sha256 !== ref.sha256) {
-    throw invalid(`dataset ${ref.uri} is corrupted: expected ${ref.bytes} bytes with sha256 ${ref.sha256}, got ${bytes.length} bytes with sha256 ${sha256}`);
+    throw invalid(
+      `dataset ${ref.uri} is corrupted: expected ${ref.bytes} bytes with sha256 ${ref.sha256}, got ${bytes.length} bytes with sha256 ${sha256}`,
+    );
   }
   let frame: Frame;
   try {

@@ -8,7 +8,15 @@
  */
 import type { TaskContext } from '../context';
 import { getVersionByAlias, NotFoundError } from '../../registry';
-import { evaluateClassification, evaluateRegression, METRIC_NAMES, METRICS, metricValue, type ClassificationEvaluation, type RegressionEvaluation } from '../../ml/metrics/evaluation';
+import {
+  evaluateClassification,
+  evaluateRegression,
+  METRIC_NAMES,
+  METRICS,
+  metricValue,
+  type ClassificationEvaluation,
+  type RegressionEvaluation,
+} from '../../ml/metrics/evaluation';
 import type { Frame } from '../../ml/frame/frame';
 import { asTaskFailure, encodeTarget, predictFrame, readModel, type LoadedModel } from './model-artifact';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
@@ -66,7 +74,13 @@ export function metricsRecord(ev: Evaluation, task: EvaluateModelOutput['task'])
   return out;
 }
 
-async function championMetrics(input: EvaluateModelInput, candidate: LoadedModel, test: Frame, ctx: TaskContext, store: ReturnType<StoreProvider>): Promise<{ champion: ChampionMetrics | null; evaluation?: Evaluation }> {
+async function championMetrics(
+  input: EvaluateModelInput,
+  candidate: LoadedModel,
+  test: Frame,
+  ctx: TaskContext,
+  store: ReturnType<StoreProvider>,
+): Promise<{ champion: ChampionMetrics | null; evaluation?: Evaluation }> {
   if (input.championAlias === null) return { champion: null };
   const name = candidate.artifact.modelName;
   let version;
@@ -76,7 +90,9 @@ async function championMetrics(input: EvaluateModelInput, candidate: LoadedModel
     if (err instanceof NotFoundError) return { champion: null };
     throw err;
   }
-  const recorded = (note: string): { champion: ChampionMetrics } => ({ champion: { version: version.version, metrics: version.metrics, source: 'recorded', note } });
+  const recorded = (note: string): { champion: ChampionMetrics } => ({
+    champion: { version: version.version, metrics: version.metrics, source: 'recorded', note },
+  });
   let champ: LoadedModel;
   try {
     champ = await readModel(store, version.model);
@@ -86,7 +102,9 @@ async function championMetrics(input: EvaluateModelInput, candidate: LoadedModel
   const a = champ.artifact;
   const c = candidate.artifact;
   if (a.task !== c.task || a.target !== c.target || a.classes.join('\u0000') !== c.classes.join('\u0000')) {
-    return recorded(`the champion predicts ${a.task} '${a.target}' [${a.classes.join(', ')}], not ${c.task} '${c.target}' [${c.classes.join(', ')}]; using its recorded metrics`);
+    return recorded(
+      `the champion predicts ${a.task} '${a.target}' [${a.classes.join(', ')}], not ${c.task} '${c.target}' [${c.classes.join(', ')}]; using its recorded metrics`,
+    );
   }
   try {
     const evaluation = evaluate(champ, test, input.positiveClass);

@@ -5,11 +5,19 @@ import { expandSearch, searchSpecSchema, type TrialConfig } from '../../mlops/se
 export async function expandSearchTrials(input: { search: unknown; seed: number }): Promise<TrialConfig[]> {
   const parsed = searchSpecSchema.safeParse(input.search);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`search: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, 'InvalidSearchSpace');
+    throw ApplicationFailure.nonRetryable(
+      `search: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      'InvalidSearchSpace',
+    );
   }
   try {
     const spec = parsed.data;
-    return expandSearch(spec.space, { strategy: spec.strategy, ...(spec.trials !== undefined && { trials: spec.trials }), seed: spec.seed ?? input.seed, ...(spec.maxTrials !== undefined && { maxTrials: spec.maxTrials }) });
+    return expandSearch(spec.space, {
+      strategy: spec.strategy,
+      ...(spec.trials !== undefined && { trials: spec.trials }),
+      seed: spec.seed ?? input.seed,
+      ...(spec.maxTrials !== undefined && { maxTrials: spec.maxTrials }),
+    });
   } catch (err) {
     throw ApplicationFailure.nonRetryable(`search: ${(err as Error).message}`, 'InvalidSearchSpace');
   }

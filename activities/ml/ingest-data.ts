@@ -60,7 +60,10 @@ export function ingestData(store: StoreProvider) {
     const files = await listSourceFiles(source, s);
     const parts = [];
     for (const file of files) {
-      const read = await readFrame(file, s, ctx.signal, { normalizeColumns: input.normalizeColumns, missingValues: input.missingValues ?? [] });
+      const read = await readFrame(file, s, ctx.signal, {
+        normalizeColumns: input.normalizeColumns,
+        missingValues: input.missingValues ?? [],
+      });
       parts.push({ ...read, frame: read.frame });
       if (files.length > 1) ctx.heartbeat({ read: parts.length, of: files.length });
     }
@@ -87,7 +90,15 @@ export function ingestData(store: StoreProvider) {
       } catch (err) {
         throw ApplicationFailure.nonRetryable(`${source}: ${(err as Error).message}`, 'InvalidTimestampColumn');
       }
-      selection = { column: input.timestampColumn, start, end, rowsRead: frame.rows, before: sel.before, after: sel.after, missingTimestamp: sel.missing };
+      selection = {
+        column: input.timestampColumn,
+        start,
+        end,
+        rowsRead: frame.rows,
+        before: sel.before,
+        after: sel.after,
+        missingTimestamp: sel.missing,
+      };
       frame = sel.frame;
     }
     if (frame.rows === 0) {

@@ -6,7 +6,15 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { estimatorFromJson, EstimatorInputError, predictEstimator, type Estimator, type EstimatorJson, type Prediction, type Task } from '../../ml/estimators';
+import {
+  estimatorFromJson,
+  EstimatorInputError,
+  predictEstimator,
+  type Estimator,
+  type EstimatorJson,
+  type Prediction,
+  type Task,
+} from '../../ml/estimators';
 import { FeaturePipelineError, parseFittedPipeline, transformFeatures, type FittedFeaturePipeline } from '../../ml/features';
 import { categoryAt, getColumn, type Frame } from '../../ml/frame/frame';
 import { getArtifact, type ArtifactStore } from './store';
@@ -46,17 +54,26 @@ const envelope = z.object({
   pipeline: z.unknown(),
   estimator: z.unknown(),
   trial: z.object({ index: z.number(), kind: z.string(), hyperparams: z.record(z.string(), z.unknown()) }),
-  training: z.object({ rows: z.number(), dataset: z.string(), split: z.string(), seed: z.number(), dagId: z.string(), workflowId: z.string() }),
+  training: z.object({
+    rows: z.number(),
+    dataset: z.string(),
+    split: z.string(),
+    seed: z.number(),
+    dagId: z.string(),
+    workflowId: z.string(),
+  }),
 });
 
-const invalid = (uri: string, why: string): ApplicationFailure => ApplicationFailure.nonRetryable(`${uri} is not a usable tideflow.model: ${why}`, 'InvalidArtifact');
+const invalid = (uri: string, why: string): ApplicationFailure =>
+  ApplicationFailure.nonRetryable(`${uri} is not a usable tideflow.model: ${why}`, 'InvalidArtifact');
 
 /** Parse and check a model document; `uri` names it in errors. */
 export function loadModel(doc: unknown, uri: string): LoadedModel {
   const format = (doc as { format?: unknown } | null)?.format;
   const version = (doc as { version?: unknown } | null)?.version;
   if (format !== MODEL_FORMAT) throw invalid(uri, `format is ${JSON.stringify(format)}, expected '${MODEL_FORMAT}'`);
-  if (version !== MODEL_VERSION) throw invalid(uri, `version ${JSON.stringify(version)} is not supported (this worker reads version ${MODEL_VERSION})`);
+  if (version !== MODEL_VERSION)
+    throw invalid(uri, `version ${JSON.stringify(version)} is not supported (this worker reads version ${MODEL_VERSION})`);
   const parsed = envelope.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -65,7 +82,8 @@ export function loadModel(doc: unknown, uri: string): LoadedModel {
   try {
     const pipeline = parseFittedPipeline(parsed.data.pipeline);
     const estimator = estimatorFromJson(parsed.data.estimator);
-    if (estimator.numFeatures !== pipeline.featureNames.length) throw new RangeError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
+    if (estimator.numFeatures !== pipeline.featureNames.length)
+      throw new RangeError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
     if (estimator.task !== parsed.data.task) throw new RangeError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
     return { artifact: parsed.data as ModelArtifact, pipeline, estimator };
   } catch (err) {
@@ -110,7 +128,10 @@ export function encodeTarget(frame: Frame, target: string, task: Task, classes: 
   for (let i = 0; i < frame.rows; i++) {
     const label = categoryAt(col, i);
     const k = label === null ? undefined : index.get(label);
-    if (k === undefined) throw new RangeError(`target '${target}' at row ${i} is ${JSON.stringify(label)}, not one of the classes ${classes.slice(0, 20).join(', ')}`);
+    if (k === undefined)
+      throw new RangeError(
+        `target '${target}' at row ${i} is ${JSON.stringify(label)}, not one of the classes ${classes.slice(0, 20).join(', ')}`,
+      );
     y[i] = k;
   }
   return y;

@@ -40,13 +40,19 @@ export function predictBatch(store: StoreProvider) {
     const s = store();
     let version;
     try {
-      version = input.alias !== undefined ? await getVersionByAlias(s, input.modelName, input.alias) : await getVersion(s, input.modelName, input.version as number);
+      version =
+        input.alias !== undefined
+          ? await getVersionByAlias(s, input.modelName, input.alias)
+          : await getVersion(s, input.modelName, input.version as number);
     } catch (err) {
       if (err instanceof NotFoundError) throw ApplicationFailure.nonRetryable(err.message, 'ModelNotFound');
       throw err;
     }
     if (version.status !== 'ready' || version.deletedAt !== undefined) {
-      throw ApplicationFailure.nonRetryable(`version ${version.version} of ${version.name} is ${version.deletedAt ? 'deleted' : version.status}`, 'ModelNotFound');
+      throw ApplicationFailure.nonRetryable(
+        `version ${version.version} of ${version.name} is ${version.deletedAt ? 'deleted' : version.status}`,
+        'ModelNotFound',
+      );
     }
     const [model, frame] = await Promise.all([readModel(s, version.model), readDataset(s, input.dataset)]);
     const a = model.artifact;
@@ -82,7 +88,11 @@ export function predictBatch(store: StoreProvider) {
     }
     const taken = new Set<string>();
     for (const c of columns) {
-      if (taken.has(c.name)) throw ApplicationFailure.nonRetryable(`output column '${c.name}' clashes with an input column: leave it out of passthrough`, 'InvalidInput');
+      if (taken.has(c.name))
+        throw ApplicationFailure.nonRetryable(
+          `output column '${c.name}' clashes with an input column: leave it out of passthrough`,
+          'InvalidInput',
+        );
       taken.add(c.name);
     }
     const out: Frame = { rows: frame.rows, columns };

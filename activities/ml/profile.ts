@@ -34,7 +34,15 @@ function isMissing(v: unknown): boolean {
 /** Numeric feature: Sturges histogram over the ascending, finite, non-empty `sorted`. */
 function numericProfile(sorted: Float64Array, missing: number): FeatureProfile {
   const edges = sturgesEdges(sorted);
-  return { kind: 'numeric', count: sorted.length, missing, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, edges, counts: histogram(sorted, edges) };
+  return {
+    kind: 'numeric',
+    count: sorted.length,
+    missing,
+    min: sorted[0] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+    edges,
+    counts: histogram(sorted, edges),
+  };
 }
 
 function featureProfile(values: unknown[]): FeatureProfile {
@@ -57,7 +65,12 @@ export function buildProfile(rows: readonly Row[], o: { maxRows?: number; seed?:
 }
 
 export function isReferenceProfile(v: unknown): v is ReferenceProfile {
-  return typeof v === 'object' && v !== null && (v as { format?: unknown }).format === 'tideflow.reference-profile' && Array.isArray((v as { sample?: unknown }).sample);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as { format?: unknown }).format === 'tideflow.reference-profile' &&
+    Array.isArray((v as { sample?: unknown }).sample)
+  );
 }
 
 /** A deterministic profile of a typed Frame (the Arrow dataset artifact): histograms over every row, a seeded row sample (a retried task rewrites the same artifact). */

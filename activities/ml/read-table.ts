@@ -5,7 +5,15 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Frame } from '../../ml/frame/frame';
-import { detectFormat, parseSource, parseSourceFrame, TABLE_FORMATS, type FrameParseOptions, type ParsedTable, type TableFormat } from '../../ml/io/parse';
+import {
+  detectFormat,
+  parseSource,
+  parseSourceFrame,
+  TABLE_FORMATS,
+  type FrameParseOptions,
+  type ParsedTable,
+  type TableFormat,
+} from '../../ml/io/parse';
 import { readSource } from './source';
 import type { ArtifactStore } from './store';
 
@@ -36,7 +44,10 @@ function formatOf(location: string, contentType: string | undefined): TableForma
 }
 
 const unparsable = (location: string, format: TableFormat, err: unknown): ApplicationFailure =>
-  ApplicationFailure.nonRetryable(`cannot parse ${location} as ${format}: ${err instanceof Error ? err.message : String(err)}`, 'UnparsableSource');
+  ApplicationFailure.nonRetryable(
+    `cannot parse ${location} as ${format}: ${err instanceof Error ? err.message : String(err)}`,
+    'UnparsableSource',
+  );
 
 export interface ReadFrame {
   frame: Frame;

@@ -40,7 +40,11 @@ export function registerModel(store: StoreProvider) {
     classified(async () => {
       const s = store();
       const frame = await readDataset(s, input.lineage.dataset);
-      const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.workflowId}.json`, buildFrameProfile(frame));
+      const profile = await putArtifact(
+        s,
+        `${s.prefix}models/${input.modelName}/profiles/${ctx.workflowId}.json`,
+        buildFrameProfile(frame),
+      );
       const v = await registerForTask(s, ctx, {
         name: input.modelName,
         model: input.model,

@@ -86,7 +86,11 @@ async function readS3(store: ArtifactStore, uri: string): Promise<SourceBytes> {
   try {
     const res = await store.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!res.Body) throw new Error(`empty body for ${uri}`);
-    return { bytes: await res.Body.transformToByteArray(), location: uri, ...(res.ContentType !== undefined && { contentType: res.ContentType }) };
+    return {
+      bytes: await res.Body.transformToByteArray(),
+      location: uri,
+      ...(res.ContentType !== undefined && { contentType: res.ContentType }),
+    };
   } catch (err) {
     if (err instanceof NoSuchKey) throw notFound(`no object at ${uri}`);
     if (err instanceof NoSuchBucket) throw notFound(`no bucket '${bucket}' for ${uri}`);
@@ -121,12 +125,15 @@ export async function listSourceFiles(source: string, store: ArtifactStore): Pro
     files = [];
     let token: string | undefined;
     do {
-      const res = await store.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })).catch((err: unknown) => {
-        // A bucket that is not there will not appear on a retry (a typo in the source, most likely).
-        if (err instanceof NoSuchBucket) throw notFound(`cannot list the folder ${source}: no bucket '${bucket}'`);
-        throw err;
-      });
-      for (const o of res.Contents ?? []) if (o.Key && !o.Key.endsWith('/') && isDataFile(o.Key.slice(prefix.length))) files.push(`s3://${bucket}/${o.Key}`);
+      const res = await store.s3
+        .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+        .catch((err: unknown) => {
+          // A bucket that is not there will not appear on a retry (a typo in the source, most likely).
+          if (err instanceof NoSuchBucket) throw notFound(`cannot list the folder ${source}: no bucket '${bucket}'`);
+          throw err;
+        });
+      for (const o of res.Contents ?? [])
+        if (o.Key && !o.Key.endsWith('/') && isDataFile(o.Key.slice(prefix.length))) files.push(`s3://${bucket}/${o.Key}`);
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token !== undefined);
   } else if (/^https?:\/\//i.test(source) || source.startsWith('npm:')) {
@@ -138,7 +145,8 @@ export async function listSourceFiles(source: string, store: ArtifactStore): Pro
       files = entries.filter((e) => e.isFile() && isDataFile(e.name)).map((e) => path.join(dir, e.name));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw ApplicationFailure.nonRetryable(`partition ${dir} does not exist`, 'EmptyPartition');
+      if (code === 'ENOENT' || code === 'ENOTDIR')
+        throw ApplicationFailure.nonRetryable(`partition ${dir} does not exist`, 'EmptyPartition');
       throw err;
     }
   }

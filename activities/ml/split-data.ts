@@ -66,9 +66,16 @@ function decideTask(regression: boolean, col: FrameColumn, input: SplitDataInput
     return 'regression';
   }
   if (classes.length < 2) {
-    throw bad(`target '${input.target}' has ${classes.length === 0 ? 'no values' : `a single class '${classes[0]}'`}: a classifier needs at least 2 classes`, 'TooFewClasses');
+    throw bad(
+      `target '${input.target}' has ${classes.length === 0 ? 'no values' : `a single class '${classes[0]}'`}: a classifier needs at least 2 classes`,
+      'TooFewClasses',
+    );
   }
-  if (input.task === 'binary' && classes.length !== 2) throw bad(`task 'binary' but target '${input.target}' has ${classes.length} classes: ${classes.slice(0, 10).join(', ')}`, 'InvalidTarget');
+  if (input.task === 'binary' && classes.length !== 2)
+    throw bad(
+      `task 'binary' but target '${input.target}' has ${classes.length} classes: ${classes.slice(0, 10).join(', ')}`,
+      'InvalidTarget',
+    );
   return input.task === 'auto' ? (classes.length === 2 ? 'binary' : 'multiclass') : input.task;
 }
 
@@ -98,7 +105,8 @@ export function splitData(store: StoreProvider) {
     if (task === 'regression' && target.type !== 'string') {
       // ±Infinity is not missing, so it would reach every trial and fail each one: refuse it once, here.
       const at = labelled.find((i) => !Number.isFinite(target.values[i] as number));
-      if (at !== undefined) throw bad(`target '${input.target}' is ${target.values[at]} at row ${at}: regression needs finite targets`, 'InvalidTarget');
+      if (at !== undefined)
+        throw bad(`target '${input.target}' is ${target.values[at]} at row ${at}: regression needs finite targets`, 'InvalidTarget');
     }
 
     let local: { train: number[]; test: number[] };
@@ -107,7 +115,8 @@ export function splitData(store: StoreProvider) {
       if (input.strategy === 'time') {
         if (!input.timeColumn) throw new RangeError("strategy 'time' needs a timeColumn");
         const times = getNumericColumn(frame, input.timeColumn);
-        if (times.type !== 'timestamp') throw new RangeError(`time column '${input.timeColumn}' holds ${times.type} values, not timestamps`);
+        if (times.type !== 'timestamp')
+          throw new RangeError(`time column '${input.timeColumn}' holds ${times.type} values, not timestamps`);
         const ts = Float64Array.from(labelled, (i) => times.values[i] as number);
         const byTime = timeSplit(ts, { testFraction: input.testFraction, column: input.timeColumn, missing: 'error' });
         let last = -Infinity;
@@ -115,10 +124,17 @@ export function splitData(store: StoreProvider) {
         boundary = { lastTrain: new Date(last).toISOString(), firstTest: new Date(byTime.cutoff).toISOString() };
         local = byTime;
       } else if (input.strategy === 'stratified') {
-        if (task === 'regression') throw new RangeError("strategy 'stratified' needs a classification target; use 'random' or 'time' for regression");
+        if (task === 'regression')
+          throw new RangeError("strategy 'stratified' needs a classification target; use 'random' or 'time' for regression");
         const labels = labelled.map((i) => labelsAll[i] as string);
-        const small = Object.entries(countsOf(labels, labels.map((_, j) => j))).filter(([, n]) => n < 2);
-        if (small.length > 0) throw new RangeError(`cannot stratify: class(es) ${small.map(([c]) => `'${c}'`).join(', ')} have fewer than 2 rows`);
+        const small = Object.entries(
+          countsOf(
+            labels,
+            labels.map((_, j) => j),
+          ),
+        ).filter(([, n]) => n < 2);
+        if (small.length > 0)
+          throw new RangeError(`cannot stratify: class(es) ${small.map(([c]) => `'${c}'`).join(', ')} have fewer than 2 rows`);
         local = stratifiedSplit(labels, input.testFraction, input.seed);
       } else {
         local = randomSplit(labelled.length, input.testFraction, input.seed);
@@ -129,7 +145,8 @@ export function splitData(store: StoreProvider) {
     }
     const train = local.train.map((j) => labelled[j] as number).sort((a, b) => a - b);
     const test = local.test.map((j) => labelled[j] as number).sort((a, b) => a - b);
-    if (train.length === 0 || test.length === 0) throw bad(`split left ${train.length} train and ${test.length} test rows: need both`, 'InvalidSplit');
+    if (train.length === 0 || test.length === 0)
+      throw bad(`split left ${train.length} train and ${test.length} test rows: need both`, 'InvalidSplit');
     if (task !== 'regression') {
       // Two classes overall, but one of them only in the test rows: every trial would fail with "a single class".
       const inTrain = new Set(train.map((i) => labelsAll[i] as string));
@@ -142,7 +159,16 @@ export function splitData(store: StoreProvider) {
         );
       }
     }
-    const artifact: SplitArtifact = { format: 'tideflow.split', version: 2, dataset: input.dataset.uri, strategy: input.strategy, seed: input.seed, testFraction: input.testFraction, train, test };
+    const artifact: SplitArtifact = {
+      format: 'tideflow.split',
+      version: 2,
+      dataset: input.dataset.uri,
+      strategy: input.strategy,
+      seed: input.seed,
+      testFraction: input.testFraction,
+      train,
+      test,
+    };
     const ref = await putArtifact(s, runArtifactKey(s, ctx, 'datasets/split.json'), artifact);
     const out: SplitDataOutput = {
       split: ref,

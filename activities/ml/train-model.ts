@@ -64,7 +64,14 @@ export function trainModel(store: StoreProvider) {
         pipeline: fit.fitted,
         estimator: estimatorToJson(estimator),
         trial: { index: best.index, kind: best.kind, hyperparams: best.hyperparams },
-        training: { rows: train.rows, dataset: input.dataset.uri, split: input.split.uri, seed: input.seed, dagId: ctx.dagId, workflowId: ctx.workflowId },
+        training: {
+          rows: train.rows,
+          dataset: input.dataset.uri,
+          split: input.split.uri,
+          seed: input.seed,
+          dagId: ctx.dagId,
+          workflowId: ctx.workflowId,
+        },
       };
     } catch (err) {
       throw asTaskFailure(err, 'train_best');

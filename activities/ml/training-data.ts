@@ -30,7 +30,10 @@ export async function readSplit(store: ArtifactStore, ref: ArtifactRef): Promise
   const parsed = splitSchema.safeParse(await getArtifact(store, ref));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw ApplicationFailure.nonRetryable(`${ref.uri} is not a tideflow.split v2: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`, 'InvalidArtifact');
+    throw ApplicationFailure.nonRetryable(
+      `${ref.uri} is not a tideflow.split v2: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
+      'InvalidArtifact',
+    );
   }
   return parsed.data;
 }
@@ -56,8 +59,10 @@ export interface SplitFrames {
 /** The dataset's train and test rows; a split made for another dataset, or naming rows it lacks, fails. */
 export async function readSplitFrames(store: ArtifactStore, dataset: DatasetRef, split: ArtifactRef): Promise<SplitFrames> {
   const [frame, s] = await Promise.all([readDataset(store, dataset), readSplit(store, split)]);
-  if (s.dataset !== dataset.uri) throw ApplicationFailure.nonRetryable(`split ${split.uri} was made for ${s.dataset}, not ${dataset.uri}`, 'InvalidArtifact');
+  if (s.dataset !== dataset.uri)
+    throw ApplicationFailure.nonRetryable(`split ${split.uri} was made for ${s.dataset}, not ${dataset.uri}`, 'InvalidArtifact');
   const beyond = [...s.train, ...s.test].find((i) => i >= frame.rows);
-  if (beyond !== undefined) throw ApplicationFailure.nonRetryable(`split ${split.uri} names row ${beyond}; the dataset has ${frame.rows}`, 'InvalidArtifact');
+  if (beyond !== undefined)
+    throw ApplicationFailure.nonRetryable(`split ${split.uri} names row ${beyond}; the dataset has ${frame.rows}`, 'InvalidArtifact');
   return { train: takeRows(frame, s.train), test: takeRows(frame, s.test) };
 }

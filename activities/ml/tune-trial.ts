@@ -49,7 +49,8 @@ export function tuneTrial(store: StoreProvider) {
         prepare: (trainIdx, heldIdx) => {
           const fit = fitTransformFeatures(takeRows(train, trainIdx), input.features);
           const held = transformFeatures(fit.fitted, takeRows(train, heldIdx));
-          const pick = (idx: Int32Array) => (y instanceof Int32Array ? Int32Array.from(idx, (i) => y[i] as number) : Float64Array.from(idx, (i) => y[i] as number));
+          const pick = (idx: Int32Array) =>
+            y instanceof Int32Array ? Int32Array.from(idx, (i) => y[i] as number) : Float64Array.from(idx, (i) => y[i] as number);
           return { xTrain: fit.matrix, yTrain: pick(trainIdx), xHeld: held.matrix, yHeld: pick(heldIdx) };
         },
         fit: (x, yy, fold) =>
@@ -69,7 +70,16 @@ export function tuneTrial(store: StoreProvider) {
       });
       const allMetrics = Object.fromEntries(Object.entries(cv.allMetrics).map(([k, v]) => [k, v.mean]));
       ctx.log.info('trial scored', { index: input.trial.index, kind: input.trial.kind, [input.metric]: cv.mean });
-      return { index: input.trial.index, kind: input.trial.kind, hyperparams: input.trial.hyperparams, metric: cv.metric, mean: cv.mean, std: cv.std, perFold: cv.perFold, allMetrics };
+      return {
+        index: input.trial.index,
+        kind: input.trial.kind,
+        hyperparams: input.trial.hyperparams,
+        metric: cv.metric,
+        mean: cv.mean,
+        std: cv.std,
+        perFold: cv.perFold,
+        allMetrics,
+      };
     } catch (err) {
       throw asTaskFailure(err, `trial ${input.trial.index} (${input.trial.kind})`);
     }

@@ -18,7 +18,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import type { ColumnType } from '../../ml/frame/frame';
-import { isBlocking, parseDataSchema, summarizeAnomalies, validateFrame, type Anomaly, type DataSchema, type DataSchemaInput, type DatasetStatistics } from '../../ml/validation';
+import {
+  isBlocking,
+  parseDataSchema,
+  summarizeAnomalies,
+  validateFrame,
+  type Anomaly,
+  type DataSchema,
+  type DataSchemaInput,
+  type DatasetStatistics,
+} from '../../ml/validation';
 import { putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
@@ -98,7 +107,11 @@ async function previousRows(s: ArtifactStore, input: ValidateDataInput, ctx: Tas
   const p = input.previousRowCount;
   if (p === undefined || p === null) return null;
   if (p !== 'auto') {
-    if (!Number.isInteger(p) || p < 0) throw ApplicationFailure.nonRetryable(`previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`, 'InvalidInput');
+    if (!Number.isInteger(p) || p < 0)
+      throw ApplicationFailure.nonRetryable(
+        `previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`,
+        'InvalidInput',
+      );
     return p;
   }
   const latest = await readLatest(s, latestPointerKey(s, ctx), ctx);
@@ -138,9 +151,19 @@ export function validateData(store: StoreProvider) {
         report: ref,
       });
     }
-    const pointer: LatestPointer = { rows: frame.rows, workflowId: ctx.workflowId, logicalDate: ctx.logicalDate, dataset: input.dataset.uri };
+    const pointer: LatestPointer = {
+      rows: frame.rows,
+      workflowId: ctx.workflowId,
+      logicalDate: ctx.logicalDate,
+      dataset: input.dataset.uri,
+    };
     await s.s3.send(
-      new PutObjectCommand({ Bucket: s.bucket, Key: latestPointerKey(s, ctx), Body: JSON.stringify(pointer), ContentType: 'application/json' }),
+      new PutObjectCommand({
+        Bucket: s.bucket,
+        Key: latestPointerKey(s, ctx),
+        Body: JSON.stringify(pointer),
+        ContentType: 'application/json',
+      }),
     );
     if (anomalies.length > 0) ctx.log.warn(summary);
     else ctx.log.info('data validation passed', { rows: frame.rows, columns: frame.columns.length, report: ref.uri });
@@ -152,7 +175,9 @@ export function validateData(store: StoreProvider) {
       anomalyCount: anomalies.length,
       blocking: 0,
       previousRowCount,
-      columns: statistics.columns.slice(0, MAX_OUTPUT_COLUMNS).map((c) => ({ name: c.name, type: c.type, missingFraction: c.missingFraction, unique: c.unique })),
+      columns: statistics.columns
+        .slice(0, MAX_OUTPUT_COLUMNS)
+        .map((c) => ({ name: c.name, type: c.type, missingFraction: c.missingFraction, unique: c.unique })),
     };
   };
 }

@@ -51,22 +51,43 @@ interface StoredEvaluation {
 export function writeRunReport(store: StoreProvider) {
   return async (input: WriteReportInput, ctx: TaskContext): Promise<WriteReportOutput> => {
     const s = store();
-    const [validation, evaluation] = (await Promise.all([getArtifact(s, input.validation.report), getArtifact(s, input.evaluation.evaluation)])) as [ValidationReport, StoredEvaluation];
+    const [validation, evaluation] = (await Promise.all([
+      getArtifact(s, input.validation.report),
+      getArtifact(s, input.evaluation.evaluation),
+    ])) as [ValidationReport, StoredEvaluation];
     const ev = input.evaluation;
     const champion = ev.champion && { version: ev.champion.version, metrics: ev.champion.metrics };
     const decision = decideGate(ev.metrics, input.thresholds, champion);
     const metric = input.trials[0]?.metric as MetricName | undefined;
     const champCurve = evaluation.champion?.evaluation?.rocCurve;
     const data: RunReportData = {
-      run: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, logicalDate: ctx.logicalDate, params: ctx.params as Record<string, unknown>, modelName: input.modelName },
-      data: { source: input.ingest.source, rows: validation.statistics.rows, columns: reportColumnsFromStatistics(validation.statistics.columns) },
+      run: {
+        dagId: ctx.dagId,
+        workflowId: ctx.workflowId,
+        runId: ctx.runId,
+        logicalDate: ctx.logicalDate,
+        params: ctx.params as Record<string, unknown>,
+        modelName: input.modelName,
+      },
+      data: {
+        source: input.ingest.source,
+        rows: validation.statistics.rows,
+        columns: reportColumnsFromStatistics(validation.statistics.columns),
+      },
       anomalies: validation.anomalies,
       split: { strategy: input.split.strategy, train: input.split.trainRows, test: input.split.testRows },
       ...(metric && {
         tuning: {
           metric,
           higherIsBetter: higherIsBetter(metric),
-          trials: input.trials.map((t) => ({ index: t.index, kind: t.kind, hyperparams: t.hyperparams, mean: t.mean, std: t.std, perFold: t.perFold })),
+          trials: input.trials.map((t) => ({
+            index: t.index,
+            kind: t.kind,
+            hyperparams: t.hyperparams,
+            mean: t.mean,
+            std: t.std,
+            perFold: t.perFold,
+          })),
           bestIndex: input.training.best.index,
         },
       }),
@@ -76,15 +97,29 @@ export function writeRunReport(store: StoreProvider) {
         metrics: ev.metrics,
         ...(ev.confusion && { confusion: ev.confusion }),
         ...(evaluation.candidate?.rocCurve && { rocCurve: evaluation.candidate.rocCurve }),
-        ...(ev.champion && { champion: { version: ev.champion.version, metrics: ev.champion.metrics, ...(champCurve && { rocCurve: champCurve }) } }),
+        ...(ev.champion && {
+          champion: { version: ev.champion.version, metrics: ev.champion.metrics, ...(champCurve && { rocCurve: champCurve }) },
+        }),
       },
       gate: {
         blessed: decision.blessed,
-        checks: decision.checks.map((c) => ({ metric: c.metric, kind: c.kind, passed: c.passed, value: c.value, threshold: c.threshold, ...(c.baseline !== undefined && { baseline: c.baseline }), message: c.message })),
+        checks: decision.checks.map((c) => ({
+          metric: c.metric,
+          kind: c.kind,
+          passed: c.passed,
+          value: c.value,
+          threshold: c.threshold,
+          ...(c.baseline !== undefined && { baseline: c.baseline }),
+          message: c.message,
+        })),
         note: [decision.summary, ev.champion?.note].filter(Boolean).join(' — '),
       },
       registration: input.registered
-        ? { version: input.registered.version, promoted: input.registered.promoted !== undefined, ...(input.registered.promoted && { aliases: [input.registered.promoted.alias] }) }
+        ? {
+            version: input.registered.version,
+            promoted: input.registered.promoted !== undefined,
+            ...(input.registered.promoted && { aliases: [input.registered.promoted.alias] }),
+          }
         : { rejectedReason: input.rejected?.reason ?? decision.summary },
       artifacts: [
         { name: 'dataset', uri: input.ingest.uri },
@@ -97,9 +132,18 @@ export function writeRunReport(store: StoreProvider) {
     const html = Buffer.from(renderRunReport(data), 'utf8');
     const key = runArtifactKey(s, ctx, 'report.html');
     const sha256 = sha256Hex(html);
-    await s.s3.send(new PutObjectCommand({ Bucket: s.bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8', Metadata: { sha256 } }));
+    await s.s3.send(
+      new PutObjectCommand({ Bucket: s.bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8', Metadata: { sha256 } }),
+    );
     const uri = `s3://${s.bucket}/${key}`;
     ctx.log.info('wrote run report', { uri, bytes: html.length });
-    return { uri, bytes: html.length, sha256, contentType: 'text/html; charset=utf-8', blessed: decision.blessed, summary: decision.summary };
+    return {
+      uri,
+      bytes: html.length,
+      sha256,
+      contentType: 'text/html; charset=utf-8',
+      blessed: decision.blessed,
+      summary: decision.summary,
+    };
   };
 }

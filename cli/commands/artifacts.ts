@@ -27,7 +27,10 @@ export const artifactsGet: Command = {
     if (bucket !== config.s3.bucket || !key.startsWith(config.s3.prefix) || key.split('/').includes('..')) {
       throw usageError(`'${uri}' is outside this deployment's artifacts (s3://${config.s3.bucket}/${config.s3.prefix}…)`);
     }
-    const [{ GetObjectCommand, NoSuchKey }, { createS3Client }] = await Promise.all([import('@aws-sdk/client-s3'), import('../../storage/s3-client')]);
+    const [{ GetObjectCommand, NoSuchKey }, { createS3Client }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../../storage/s3-client'),
+    ]);
     const s3 = createS3Client(config.s3);
     let body: Readable;
     let contentType: string;

@@ -41,7 +41,15 @@ export function progressLine(p: BackfillProgress, elapsedMs: number, withBar: bo
   return parts.join('  ');
 }
 
-const MARK: Record<DateOutcome['state'], string> = { succeeded: '✓', failed: '✗', cancelled: '⊘', skipped: '↷', running: '▶', pending: '·', planned: '○' };
+const MARK: Record<DateOutcome['state'], string> = {
+  succeeded: '✓',
+  failed: '✗',
+  cancelled: '⊘',
+  skipped: '↷',
+  running: '▶',
+  pending: '·',
+  planned: '○',
+};
 
 export function outcomeTable(dates: readonly DateOutcome[]): string {
   const rows = [...dates].map((d) => [d.logicalDate, `${MARK[d.state]} ${d.state}`, d.workflowId, d.detail ?? '']);
@@ -62,7 +70,12 @@ function intOption(text: string | undefined, name: string): number | undefined {
 }
 
 /** Poll the progress query until the workflow ends; every date seen on any page is remembered. */
-async function follow(client: Client, handle: WorkflowHandle, io: Io, json: boolean): Promise<{ final: BackfillProgress; seen: Map<string, DateOutcome> }> {
+async function follow(
+  client: Client,
+  handle: WorkflowHandle,
+  io: Io,
+  json: boolean,
+): Promise<{ final: BackfillProgress; seen: Map<string, DateOutcome> }> {
   const seen = new Map<string, DateOutcome>();
   const started = Date.now();
   const tty = io.stderr.isTTY && !json;
@@ -87,7 +100,9 @@ async function follow(client: Client, handle: WorkflowHandle, io: Io, json: bool
     final = await result;
   } catch (err) {
     if (tty) io.stderr.write('\n');
-    throw new CliError(`backfill failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`);
+    throw new CliError(
+      `backfill failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
+    );
   }
   if (tty) io.stderr.write(`\r\x1b[2K${progressLine(final, Date.now() - started, true)}\n`);
   else if (!json) io.stderr.write(`${progressLine(final, Date.now() - started, false)}\n`);
@@ -102,21 +117,34 @@ export const backfill: Command = {
   options: {
     from: { type: 'string', value: 'iso', description: 'first logical date (inclusive), e.g. 2024-01-01' },
     to: { type: 'string', value: 'iso', description: 'last logical date (inclusive)' },
-    reprocess: { type: 'string', value: 'mode', description: "dates that already ran: none (skip them, default), failed (re-run failed ones), completed (re-run all)" },
-    'max-active': { type: 'string', value: 'n', description: "at most n DAG runs at once (default: the schedule's maxActiveRuns, else 16)" },
+    reprocess: {
+      type: 'string',
+      value: 'mode',
+      description: 'dates that already ran: none (skip them, default), failed (re-run failed ones), completed (re-run all)',
+    },
+    'max-active': {
+      type: 'string',
+      value: 'n',
+      description: "at most n DAG runs at once (default: the schedule's maxActiveRuns, else 16)",
+    },
     backwards: { type: 'boolean', description: 'newest date first' },
     'dry-run': { type: 'boolean', description: 'list the dates and what would happen to each; start nothing' },
     params: { type: 'string', value: 'json', description: 'params for every run, as a JSON object' },
     json: { type: 'boolean', description: 'print the final report as JSON' },
   },
-  examples: ['tideflow backfill example_etl --from 2024-01-01 --to 2024-01-31 --max-active 5', 'tideflow backfill example_etl --from 2024-01-01 --to 2024-06-30 --reprocess failed --dry-run'],
+  examples: [
+    'tideflow backfill example_etl --from 2024-01-01 --to 2024-01-31 --max-active 5',
+    'tideflow backfill example_etl --from 2024-01-01 --to 2024-06-30 --reprocess failed --dry-run',
+  ],
   async run(args, io) {
     const dag = findDag(positional(args, 0));
     const from = stringOption(args, 'from');
     const to = stringOption(args, 'to');
-    if (from === undefined || to === undefined) throw usageError('--from and --to are required', "run 'tideflow backfill --help' for usage");
+    if (from === undefined || to === undefined)
+      throw usageError('--from and --to are required', "run 'tideflow backfill --help' for usage");
     const reprocess = (stringOption(args, 'reprocess') ?? 'none') as Reprocess;
-    if (!REPROCESS_MODES.includes(reprocess)) throw usageError(`--reprocess must be one of ${REPROCESS_MODES.join(', ')}, got '${reprocess}'`);
+    if (!REPROCESS_MODES.includes(reprocess))
+      throw usageError(`--reprocess must be one of ${REPROCESS_MODES.join(', ')}, got '${reprocess}'`);
     const maxActive = intOption(stringOption(args, 'max-active'), 'max-active');
     const options = {
       from,
@@ -144,7 +172,9 @@ export const backfill: Command = {
         throw err;
       }
       io.stderr.write(`Started backfill ${handle.workflowId} on task queue '${config.taskQueue}'\n`);
-      io.stderr.write(`(it is durable: Ctrl-C stops following, not the backfill; cancel it with: temporal workflow cancel --workflow-id '${handle.workflowId}')\n`);
+      io.stderr.write(
+        `(it is durable: Ctrl-C stops following, not the backfill; cancel it with: temporal workflow cancel --workflow-id '${handle.workflowId}')\n`,
+      );
       const { final, seen } = await follow(session.client, handle, io, json);
       const dates = [...seen.values()].sort((a, b) => (final.backwards ? -1 : 1) * a.logicalDate.localeCompare(b.logicalDate));
       const ok = final.failed === 0 && final.cancelled === 0 && !final.aborted;
@@ -154,7 +184,8 @@ export const backfill: Command = {
       }
       io.stdout.write(outcomeTable(dates));
       const missing = final.total - dates.length;
-      if (missing > 0) io.stdout.write(`(${missing} date(s) from earlier pages not shown: successes are not kept across continue-as-new)\n`);
+      if (missing > 0)
+        io.stdout.write(`(${missing} date(s) from earlier pages not shown: successes are not kept across continue-as-new)\n`);
       io.stdout.write(`${paint(io, ok ? 'green' : 'red', summary(final))}\n`);
       return ok ? EXIT.ok : EXIT.failed;
     });

@@ -42,11 +42,22 @@ export const driftSignalCommand: Command = {
     reason: { type: 'string', value: 'text', description: 'why (required), e.g. "PSI 0.3 on bill_length_mm"' },
     fingerprint: { type: 'string', value: 'id', description: 'dedupe key (default: a new one, so every call counts)' },
     dag: { type: 'string', value: 'id', description: 'retraining DAG, when this starts the controller (default ml_retrain)' },
-    debounce: { type: 'string', value: 'seconds', description: 'quiet period before a retrain, when this starts the controller (default 300)' },
-    cooldown: { type: 'string', value: 'seconds', description: 'minimum gap between retrains, when this starts the controller (default 3600)' },
+    debounce: {
+      type: 'string',
+      value: 'seconds',
+      description: 'quiet period before a retrain, when this starts the controller (default 300)',
+    },
+    cooldown: {
+      type: 'string',
+      value: 'seconds',
+      description: 'minimum gap between retrains, when this starts the controller (default 3600)',
+    },
     json: { type: 'boolean', description: 'print JSON' },
   },
-  examples: ['tideflow drift signal penguins --reason "PSI 0.31 on bill_length_mm"', 'tideflow drift signal penguins --reason manual --debounce 0 --cooldown 0'],
+  examples: [
+    'tideflow drift signal penguins --reason "PSI 0.31 on bill_length_mm"',
+    'tideflow drift signal penguins --reason manual --debounce 0 --cooldown 0',
+  ],
   async run(args, io) {
     const model = modelArg(args);
     const reason = stringOption(args, 'reason');
@@ -62,16 +73,33 @@ export const driftSignalCommand: Command = {
     const fingerprint = stringOption(args, 'fingerprint') ?? `cli-${randomUUID()}`;
     const config = cliConfig(io.env);
     return withTemporal(config, async ({ client }) => {
-      const sent = await signalDrift(client, model, { fingerprint, reason, source: 'cli', labels: { model } }, { taskQueue: config.taskQueue, controller });
+      const sent = await signalDrift(
+        client,
+        model,
+        { fingerprint, reason, source: 'cli', labels: { model } },
+        { taskQueue: config.taskQueue, controller },
+      );
       if (flagOption(args, 'json')) printJson(io, { model, fingerprint, ...sent });
-      else io.stdout.write(`Drift alert sent to ${sent.workflowId} (fingerprint ${fingerprint}).\nFollow it with: tideflow drift status ${model}\n`);
+      else
+        io.stdout.write(
+          `Drift alert sent to ${sent.workflowId} (fingerprint ${fingerprint}).\nFollow it with: tideflow drift status ${model}\n`,
+        );
       return EXIT.ok;
     });
   },
 };
 
 function retrainRow(r: RetrainRecord): string[] {
-  return [String(r.n), r.outcome, formatInstant(r.startedAt), r.finishedAt ? formatInstant(r.finishedAt) : '-', r.trigger ?? 'drift', String(r.alerts.length), r.runId, truncate(r.detail ?? '', 60)];
+  return [
+    String(r.n),
+    r.outcome,
+    formatInstant(r.startedAt),
+    r.finishedAt ? formatInstant(r.finishedAt) : '-',
+    r.trigger ?? 'drift',
+    String(r.alerts.length),
+    r.runId,
+    truncate(r.detail ?? '', 60),
+  ];
 }
 
 function render(s: ControllerStatus): string {
@@ -80,17 +108,28 @@ function render(s: ControllerStatus): string {
     ['Status', `${s.status}${s.followUpQueued ? ' (one follow-up retrain queued)' : ''}`],
     ['Retraining DAG', `${s.dagId} (debounce ${s.debounceSeconds} s, cooldown ${s.cooldownSeconds} s)`],
     ['Running', s.running ? `#${s.running.n} ${s.running.runId} since ${formatInstant(s.running.startedAt)}` : '-'],
-    ['Last retrain', s.lastRetrain ? `#${s.lastRetrain.n} ${s.lastRetrain.outcome} ${formatInstant(s.lastRetrain.finishedAt)}${s.lastRetrain.detail ? `: ${truncate(s.lastRetrain.detail, 80)}` : ''}` : '-'],
+    [
+      'Last retrain',
+      s.lastRetrain
+        ? `#${s.lastRetrain.n} ${s.lastRetrain.outcome} ${formatInstant(s.lastRetrain.finishedAt)}${s.lastRetrain.detail ? `: ${truncate(s.lastRetrain.detail, 80)}` : ''}`
+        : '-',
+    ],
     ['Cooldown until', s.cooldownUntil ? formatInstant(s.cooldownUntil) : '-'],
     ['Alerts', `${s.alertsReceived} received, ${s.duplicates} duplicates, ${s.pending.length} pending`],
   ]);
   let out = `${lines.join('\n')}\n`;
   if (s.pending.length > 0) {
-    out += `\nPending alerts:\n${table(['FINGERPRINT', 'SOURCE', 'RECEIVED', 'REASON'], s.pending.map((a) => [a.fingerprint, a.source, formatInstant(a.receivedAt), a.reason]), { maxCellWidth: 60 })}`;
+    out += `\nPending alerts:\n${table(
+      ['FINGERPRINT', 'SOURCE', 'RECEIVED', 'REASON'],
+      s.pending.map((a) => [a.fingerprint, a.source, formatInstant(a.receivedAt), a.reason]),
+      { maxCellWidth: 60 },
+    )}`;
   }
   if (s.history.length > 0) {
     out += `\nRetrains${s.droppedHistory > 0 ? ` (latest ${s.history.length}; ${s.droppedHistory} older omitted)` : ''}:\n`;
-    out += table(['#', 'OUTCOME', 'STARTED', 'FINISHED', 'TRIGGER', 'ALERTS', 'RUN', 'DETAIL'], s.history.map(retrainRow), { maxCellWidth: 60 });
+    out += table(['#', 'OUTCOME', 'STARTED', 'FINISHED', 'TRIGGER', 'ALERTS', 'RUN', 'DETAIL'], s.history.map(retrainRow), {
+      maxCellWidth: 60,
+    });
   }
   return out;
 }
@@ -106,7 +145,11 @@ export const driftStatusCommand: Command = {
     const config = cliConfig(io.env);
     return withTemporal(config, async ({ client }) => {
       const s = await driftStatus(client, model);
-      if (!s) throw new CliError(`no retraining controller for model '${model}' (it starts with the first drift alert: tideflow drift signal ${model} --reason …)`, EXIT.failed);
+      if (!s)
+        throw new CliError(
+          `no retraining controller for model '${model}' (it starts with the first drift alert: tideflow drift signal ${model} --reason …)`,
+          EXIT.failed,
+        );
       if (flagOption(args, 'json')) printJson(io, s);
       else io.stdout.write(render(s));
       return EXIT.ok;
@@ -141,7 +184,10 @@ export function renderPerformance(p: PerformanceDrift): string {
   const verdict = `${PERFORMANCE_STATUS[p.status]}${p.driftedMetrics.length > 0 ? ` (${p.driftedMetrics.join(', ')})` : ''}`;
   const header = columns([
     ['Performance drift', verdict],
-    ['Labeled rows', `${p.labeledRows} of ${p.rows} scored (${p.missingLabel} without a label, ${p.missingPrediction} without a prediction; minimum ${p.minLabeledRows})`],
+    [
+      'Labeled rows',
+      `${p.labeledRows} of ${p.rows} scored (${p.missingLabel} without a label, ${p.missingPrediction} without a prediction; minimum ${p.minLabeledRows})`,
+    ],
     ['Champion', p.champion ? `v${p.champion.version} (recorded metrics)` : 'none'],
   ]);
   const rows = table(['METRIC', 'CURRENT', 'CHAMPION', 'CHANGE', 'MAX DROP', 'MAX REL', 'VERDICT', 'REASON'], p.metrics.map(metricRow));
@@ -163,20 +209,37 @@ export const driftReportCommand: Command = {
     return withTemporal(config, async (session) => {
       const view = await fetchRunView(session, workflowId, undefined, config.taskQueue);
       const out = view.tasks.find((t) => t.id === 'compute')?.output;
-      if (!isReport(out)) throw new CliError(`run '${workflowId}' has no drift report (is it a finished drift_monitor run? its compute task is ${view.tasks.find((t) => t.id === 'compute')?.state ?? 'missing'})`, EXIT.failed);
+      if (!isReport(out))
+        throw new CliError(
+          `run '${workflowId}' has no drift report (is it a finished drift_monitor run? its compute task is ${view.tasks.find((t) => t.id === 'compute')?.state ?? 'missing'})`,
+          EXIT.failed,
+        );
       if (flagOption(args, 'json')) {
         printJson(io, out);
         return EXIT.ok;
       }
-      const reference = out.reference.kind === 'champion' ? `champion v${out.reference.version} training data (${out.reference.uri})` : out.reference.source;
-      io.stdout.write(`${columns([
-        ['Model', out.model],
-        ['Dataset drift', `${out.drifted ? 'YES' : 'no'} (${out.driftedColumns.length}/${out.columns.length} columns drifted, share ${out.share.toFixed(2)})`],
-        ['Reference', reference],
-        ['Report', out.report.uri],
-      ]).join('\n')}\n\n`);
+      const reference =
+        out.reference.kind === 'champion'
+          ? `champion v${out.reference.version} training data (${out.reference.uri})`
+          : out.reference.source;
+      io.stdout.write(
+        `${columns([
+          ['Model', out.model],
+          [
+            'Dataset drift',
+            `${out.drifted ? 'YES' : 'no'} (${out.driftedColumns.length}/${out.columns.length} columns drifted, share ${out.share.toFixed(2)})`,
+          ],
+          ['Reference', reference],
+          ['Report', out.report.uri],
+        ]).join('\n')}\n\n`,
+      );
       const fmt = (x: number): string => (x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential(2) : x.toFixed(4));
-      io.stdout.write(table(['COLUMN', 'METHOD', 'SCORE', 'THRESHOLD', 'DRIFT'], out.columns.map((c) => [c.column, c.method, fmt(c.score), String(c.threshold), c.drifted ? 'yes' : 'no'])));
+      io.stdout.write(
+        table(
+          ['COLUMN', 'METHOD', 'SCORE', 'THRESHOLD', 'DRIFT'],
+          out.columns.map((c) => [c.column, c.method, fmt(c.score), String(c.threshold), c.drifted ? 'yes' : 'no']),
+        ),
+      );
       if (out.performance) io.stdout.write(`\n${renderPerformance(out.performance)}`);
       return EXIT.ok;
     });

@@ -32,7 +32,8 @@ async function guarded(io: Io, work: (r: Registry, store: RegistryStore) => Prom
 
 function versionNumber(text: string | undefined, what: string): number {
   const n = Number(text);
-  if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw usageError(`${what} must be a positive integer, got '${text ?? ''}'`);
+  if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1)
+    throw usageError(`${what} must be a positive integer, got '${text ?? ''}'`);
   return n;
 }
 
@@ -45,12 +46,17 @@ function checkedAlias(r: Registry, alias: string): string {
 }
 
 const metricsText = (m: Record<string, number>): string =>
-  Object.entries(m).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`).join(' ');
+  Object.entries(m)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
+    .join(' ');
 
 function formatVersion(v: ModelVersion, aliases: string[]): string {
   const rows: [string, string][] = [
     ['Model', `${v.name} version ${v.version}${aliases.length > 0 ? ` (${aliases.join(', ')})` : ''}`],
-    ['Status', `${v.status}${v.statusMessage ? `: ${v.statusMessage}` : ''}${v.deletedAt ? ` (deleted ${formatInstant(v.deletedAt)})` : ''}`],
+    [
+      'Status',
+      `${v.status}${v.statusMessage ? `: ${v.statusMessage}` : ''}${v.deletedAt ? ` (deleted ${formatInstant(v.deletedAt)})` : ''}`,
+    ],
     ['Created', formatInstant(v.createdAt)],
     ['Model artifact', v.model.uri],
     ['Feature pipeline', v.featurePipeline?.uri ?? '-'],
@@ -59,7 +65,12 @@ function formatVersion(v: ModelVersion, aliases: string[]): string {
     ['Source run', `${v.source.dagId} ${v.source.workflowId} (task ${v.source.taskId})`],
     ['Training data', v.trainingData.map((d) => d.uri).join('\n                  ') || '-'],
     ['Description', v.description || '-'],
-    ['Tags', Object.entries(v.tags).map(([k, val]) => `${k}=${val}`).join(' ') || '-'],
+    [
+      'Tags',
+      Object.entries(v.tags)
+        .map(([k, val]) => `${k}=${val}`)
+        .join(' ') || '-',
+    ],
   ];
   return rows.map(([k, val]) => `${`${k}:`.padEnd(18)}${val}`).join('\n') + '\n';
 }
@@ -74,7 +85,17 @@ export const modelsList: Command = {
       const names = await r.listModelNames(store);
       const summaries = await Promise.all(names.map((n) => r.summarizeModel(store, n)));
       if (flagOption(args, 'json')) {
-        printJson(io, summaries.map((s) => ({ name: s.name, createdAt: s.createdAt, versions: s.versions, latestVersion: s.latest?.version ?? null, latestStatus: s.latest?.status ?? null, aliases: s.aliases })));
+        printJson(
+          io,
+          summaries.map((s) => ({
+            name: s.name,
+            createdAt: s.createdAt,
+            versions: s.versions,
+            latestVersion: s.latest?.version ?? null,
+            latestStatus: s.latest?.status ?? null,
+            aliases: s.aliases,
+          })),
+        );
         return 0;
       }
       if (summaries.length === 0) {
@@ -82,8 +103,13 @@ export const modelsList: Command = {
         return 0;
       }
       const rows = summaries.map((s) => [
-        s.name, String(s.versions), s.latest ? `${s.latest.version} (${s.latest.status})` : '-',
-        Object.entries(s.aliases).map(([a, v]) => `${a}=${v}`).join(' ') || '-', formatInstant(s.createdAt),
+        s.name,
+        String(s.versions),
+        s.latest ? `${s.latest.version} (${s.latest.status})` : '-',
+        Object.entries(s.aliases)
+          .map(([a, v]) => `${a}=${v}`)
+          .join(' ') || '-',
+        formatInstant(s.createdAt),
       ]);
       io.stdout.write(table(['MODEL', 'VERSIONS', 'LATEST', 'ALIASES', 'CREATED'], rows, { maxCellWidth: 60 }));
       return 0;
@@ -100,7 +126,11 @@ export const modelsShow: Command = {
     alias: { type: 'string', value: 'alias', description: 'show the version this alias names (e.g. champion)' },
     json: { type: 'boolean', description: 'print JSON' },
   },
-  examples: ['tideflow models show penguins', 'tideflow models show penguins --alias champion', 'tideflow models show penguins --version 3 --json'],
+  examples: [
+    'tideflow models show penguins',
+    'tideflow models show penguins --alias champion',
+    'tideflow models show penguins --version 3 --json',
+  ],
   async run(args, io) {
     const name = positional(args, 0);
     const versionText = stringOption(args, 'version');
@@ -111,21 +141,33 @@ export const modelsShow: Command = {
       const aliases = await r.listAliases(store, name);
       const aliasesOf = (v: number): string[] => aliases.filter((a) => a.version === v).map((a) => a.alias);
       if (versionText !== undefined || aliasText !== undefined) {
-        const v = aliasText !== undefined
-          ? await r.getVersionByAlias(store, name, checkedAlias(r, aliasText))
-          : await r.getVersion(store, name, versionNumber(versionText, '--version'));
+        const v =
+          aliasText !== undefined
+            ? await r.getVersionByAlias(store, name, checkedAlias(r, aliasText))
+            : await r.getVersion(store, name, versionNumber(versionText, '--version'));
         if (flagOption(args, 'json')) printJson(io, { ...v, aliases: aliasesOf(v.version) });
         else io.stdout.write(formatVersion(v, aliasesOf(v.version)));
         return 0;
       }
       const versions = await r.listVersions(store, name);
       if (flagOption(args, 'json')) {
-        printJson(io, { name, versions: versions.map((v) => ({ ...v, aliases: aliasesOf(v.version) })), aliases: aliases.map((a) => ({ alias: a.alias, version: a.version })) });
+        printJson(io, {
+          name,
+          versions: versions.map((v) => ({ ...v, aliases: aliasesOf(v.version) })),
+          aliases: aliases.map((a) => ({ alias: a.alias, version: a.version })),
+        });
         return 0;
       }
-      const rows = [...versions].reverse().map((v) => [
-        String(v.version), v.status, aliasesOf(v.version).join(' ') || '-', metricsText(v.metrics) || '-', v.source.workflowId, formatInstant(v.createdAt),
-      ]);
+      const rows = [...versions]
+        .reverse()
+        .map((v) => [
+          String(v.version),
+          v.status,
+          aliasesOf(v.version).join(' ') || '-',
+          metricsText(v.metrics) || '-',
+          v.source.workflowId,
+          formatInstant(v.createdAt),
+        ]);
       io.stdout.write(table(['VERSION', 'STATUS', 'ALIASES', 'METRICS', 'SOURCE RUN', 'CREATED'], rows, { maxCellWidth: 60 }));
       return 0;
     });
@@ -149,7 +191,10 @@ export const modelsPromote: Command = {
     actor: { type: 'string', value: 'name', description: 'who (default $TIDEFLOW_ACTOR or $USER)' },
     json: { type: 'boolean', description: 'print JSON' },
   },
-  examples: ['tideflow models promote penguins 4 --reason "beats v3 on holdout"', 'tideflow models promote penguins 5 --alias challenger --reason "shadow test"'],
+  examples: [
+    'tideflow models promote penguins 4 --reason "beats v3 on holdout"',
+    'tideflow models promote penguins 5 --alias challenger --reason "shadow test"',
+  ],
   async run(args, io) {
     const name = positional(args, 0);
     const version = versionNumber(positional(args, 1), '<version>');
@@ -159,7 +204,8 @@ export const modelsPromote: Command = {
       const alias = checkedAlias(r, stringOption(args, 'alias') ?? 'champion');
       const { event } = await r.promoteVersion(store, { name, version, alias, reason, actor: actorOf(args, io) });
       if (flagOption(args, 'json')) printJson(io, { model: name, alias, ...event });
-      else io.stdout.write(`${name}@${alias}: ${event.previousVersion ?? '(none)'} → ${event.version} (by ${event.actor}: ${event.reason})\n`);
+      else
+        io.stdout.write(`${name}@${alias}: ${event.previousVersion ?? '(none)'} → ${event.version} (by ${event.actor}: ${event.reason})\n`);
       return 0;
     });
   },
@@ -183,7 +229,10 @@ export const modelsRollback: Command = {
       const reason = stringOption(args, 'reason') ?? 'rollback';
       const { event } = await r.rollbackAlias(store, { name, alias, reason, actor: actorOf(args, io) });
       if (flagOption(args, 'json')) printJson(io, { model: name, alias, ...event });
-      else io.stdout.write(`${name}@${alias}: ${event.previousVersion ?? '(none)'} → ${event.version} (rolled back by ${event.actor}: ${event.reason})\n`);
+      else
+        io.stdout.write(
+          `${name}@${alias}: ${event.previousVersion ?? '(none)'} → ${event.version} (rolled back by ${event.actor}: ${event.reason})\n`,
+        );
       return 0;
     });
   },
@@ -208,12 +257,16 @@ export const modelsLineage: Command = {
         return 0;
       }
       io.stdout.write(`${name} version ${version} (${lin.status})\n`);
-      io.stdout.write(`  run       ${lin.run.dagId} ${lin.run.workflowId} (Temporal run ${lin.run.runId}, task ${lin.run.taskId}${lin.run.logicalDate ? `, logical date ${formatInstant(lin.run.logicalDate)}` : ''})\n`);
+      io.stdout.write(
+        `  run       ${lin.run.dagId} ${lin.run.workflowId} (Temporal run ${lin.run.runId}, task ${lin.run.taskId}${lin.run.logicalDate ? `, logical date ${formatInstant(lin.run.logicalDate)}` : ''})\n`,
+      );
       io.stdout.write(`  params    ${compactJson(lin.params)}\n`);
       io.stdout.write(`  metrics   ${metricsText(lin.metrics) || '-'}\n\n`);
       const rows = [
         ['model', lin.model.uri, lin.model.sha256.slice(0, 12), String(lin.model.bytes)],
-        ...(lin.featurePipeline ? [['feature pipeline', lin.featurePipeline.uri, lin.featurePipeline.sha256.slice(0, 12), String(lin.featurePipeline.bytes)]] : []),
+        ...(lin.featurePipeline
+          ? [['feature pipeline', lin.featurePipeline.uri, lin.featurePipeline.sha256.slice(0, 12), String(lin.featurePipeline.bytes)]]
+          : []),
         ...lin.trainingData.map((d) => ['training data', d.uri, d.sha256.slice(0, 12), String(d.bytes)]),
       ];
       io.stdout.write(table(['ROLE', 'ARTIFACT', 'SHA256', 'BYTES'], rows, { indent: '  ' }));

@@ -35,7 +35,12 @@ async function query(session: TemporalSession, workflowId: string, runId: string
  * which needs no worker, so it is tried first; only a live run, or one that ended without a
  * summary (cancelled, terminated), is asked through the query.
  */
-export async function fetchRunView(session: TemporalSession, workflowId: string, runId: string | undefined, taskQueue: string): Promise<RunView> {
+export async function fetchRunView(
+  session: TemporalSession,
+  workflowId: string,
+  runId: string | undefined,
+  taskQueue: string,
+): Promise<RunView> {
   const client: Client = session.client;
   const handle: WorkflowHandle = client.workflow.getHandle(workflowId, runId);
   const desc = await handle.describe();
@@ -47,7 +52,9 @@ export async function fetchRunView(session: TemporalSession, workflowId: string,
   } catch {
     // E.g. rejected input: the run failed before it had any task state to report.
     const status = desc.status.name.toLowerCase().replace(/_/g, ' ');
-    throw new CliError(`run '${workflowId}' (run ${desc.runId}) ended ${status} without a task summary${error !== undefined ? `: ${error}` : ''}`);
+    throw new CliError(
+      `run '${workflowId}' (run ${desc.runId}) ended ${status} without a task summary${error !== undefined ? `: ${error}` : ''}`,
+    );
   }
 }
 
@@ -125,7 +132,8 @@ export const runsList: Command = {
   examples: ['tideflow runs list --dag example_etl --status failed', 'tideflow runs list --since 2024-01-01 --json'],
   async run(args, io) {
     const status = stringOption(args, 'status')?.toLowerCase();
-    if (status !== undefined && STATUS_QUERY[status] === undefined) throw usageError(`--status must be one of ${Object.keys(STATUS_QUERY).join(', ')}, got '${status}'`);
+    if (status !== undefined && STATUS_QUERY[status] === undefined)
+      throw usageError(`--status must be one of ${Object.keys(STATUS_QUERY).join(', ')}, got '${status}'`);
     const sinceText = stringOption(args, 'since');
     const since = sinceText === undefined ? undefined : parseInstant(sinceText);
     if (since === null) throw usageError(`--since '${sinceText}' is not an ISO-8601 date`);
@@ -134,8 +142,14 @@ export const runsList: Command = {
     if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit must be a positive integer, got '${limitText}'`);
     const dag = stringOption(args, 'dag');
     const trigger = stringOption(args, 'trigger');
-    if (trigger !== undefined && !(TRIGGERS as readonly string[]).includes(trigger)) throw usageError(`--trigger must be one of ${TRIGGERS.join(', ')}, got '${trigger}'`);
-    const query = runsListQuery({ ...(dag !== undefined && { dag }), ...(trigger !== undefined && { trigger }), ...(status !== undefined && { status }), ...(since !== undefined && { since }) });
+    if (trigger !== undefined && !(TRIGGERS as readonly string[]).includes(trigger))
+      throw usageError(`--trigger must be one of ${TRIGGERS.join(', ')}, got '${trigger}'`);
+    const query = runsListQuery({
+      ...(dag !== undefined && { dag }),
+      ...(trigger !== undefined && { trigger }),
+      ...(status !== undefined && { status }),
+      ...(since !== undefined && { since }),
+    });
     const config = cliConfig(io.env);
     return withTemporal(config, async (session) => {
       const runs = [];
@@ -161,7 +175,15 @@ export const runsList: Command = {
         io.stdout.write('No runs match.\n');
         return 0;
       }
-      const rows = runs.map((r) => [r.workflowId, r.dagId, formatInstant(r.logicalDate), r.trigger ?? '', r.status, formatInstant(r.startedAt), formatDuration(elapsedMs(r.startedAt, r.closedAt) ?? NaN)]);
+      const rows = runs.map((r) => [
+        r.workflowId,
+        r.dagId,
+        formatInstant(r.logicalDate),
+        r.trigger ?? '',
+        r.status,
+        formatInstant(r.startedAt),
+        formatDuration(elapsedMs(r.startedAt, r.closedAt) ?? NaN),
+      ]);
       io.stdout.write(table(['RUN', 'DAG', 'LOGICAL DATE', 'TRIGGER', 'STATUS', 'STARTED', 'DURATION'], rows, { maxCellWidth: 64 }));
       return 0;
     });

@@ -21,7 +21,11 @@ export const schedulesSync: Command = {
   summary: 'Make Temporal Schedules match dags/ (create, update, delete or pause); prints the diff',
   options: {
     'dry-run': { type: 'boolean', description: 'print what would change; change nothing' },
-    removed: { type: 'string', value: 'delete|pause', description: "what to do with schedules of DAGs no longer in dags/ (default delete)" },
+    removed: {
+      type: 'string',
+      value: 'delete|pause',
+      description: 'what to do with schedules of DAGs no longer in dags/ (default delete)',
+    },
     json: { type: 'boolean', description: 'print the changes as JSON' },
   },
   examples: ['tideflow schedules sync --dry-run', 'tideflow schedules sync --removed pause'],
@@ -37,7 +41,9 @@ export const schedulesSync: Command = {
         return 0;
       }
       const changed = changes.filter((c) => c.action !== 'unchanged').length;
-      io.stdout.write(`${dryRun ? 'Would change' : 'Changed'} ${changed} of ${changes.length} schedule(s) on task queue '${config.taskQueue}':\n`);
+      io.stdout.write(
+        `${dryRun ? 'Would change' : 'Changed'} ${changed} of ${changes.length} schedule(s) on task queue '${config.taskQueue}':\n`,
+      );
       if (changes.length > 0) io.stdout.write(`${formatChanges(changes)}\n`);
       return 0;
     });
@@ -58,7 +64,10 @@ async function scheduleRows(client: Client): Promise<ScheduleRow[]> {
   // The listing is eventually consistent; each schedule's state is read with describe.
   for await (const listed of client.schedule.list()) {
     if (!listed.scheduleId.startsWith(SCHEDULE_PREFIX)) continue;
-    const s = await client.schedule.getHandle(listed.scheduleId).describe().catch(() => undefined);
+    const s = await client.schedule
+      .getHandle(listed.scheduleId)
+      .describe()
+      .catch(() => undefined);
     if (!s) continue;
     rows.push({
       dagId: s.scheduleId.slice(SCHEDULE_PREFIX.length),
@@ -86,14 +95,29 @@ export const schedulesList: Command = {
         printJson(io, { schedules: rows, notSynced: unsynced });
         return 0;
       }
-      io.stdout.write(table(['DAG', 'STATE', 'NEXT', 'LAST', 'SCHEDULE'], rows.map((r) => [r.dagId, r.state, formatInstant(r.next), formatInstant(r.last), r.note.replace(/^managed by tideflow \([0-9a-f]+\): /, '')])));
+      io.stdout.write(
+        table(
+          ['DAG', 'STATE', 'NEXT', 'LAST', 'SCHEDULE'],
+          rows.map((r) => [
+            r.dagId,
+            r.state,
+            formatInstant(r.next),
+            formatInstant(r.last),
+            r.note.replace(/^managed by tideflow \([0-9a-f]+\): /, ''),
+          ]),
+        ),
+      );
       if (unsynced.length > 0) io.stdout.write(`\nNo schedule yet for: ${unsynced.join(', ')} (run 'tideflow schedules sync')\n`);
       return 0;
     });
   },
 };
 
-async function withSchedule(io: Parameters<Command['run']>[1], dagId: string, fn: (handle: ScheduleHandle, client: Client) => Promise<string>): Promise<number> {
+async function withSchedule(
+  io: Parameters<Command['run']>[1],
+  dagId: string,
+  fn: (handle: ScheduleHandle, client: Client) => Promise<string>,
+): Promise<number> {
   const config = cliConfig(io.env);
   return withTemporal(config, async (session) => {
     const handle = session.client.schedule.getHandle(scheduleIdFor(dagId));
@@ -150,7 +174,8 @@ export const schedulesTrigger: Command = {
       await h.trigger();
       for (let i = 0; i < 30; i++) {
         const last = (await h.describe()).info.recentActions.at(-1);
-        if (last && last.action.workflow.workflowId !== before) return `Triggered ${h.scheduleId}: started ${last.action.workflow.workflowId}`;
+        if (last && last.action.workflow.workflowId !== before)
+          return `Triggered ${h.scheduleId}: started ${last.action.workflow.workflowId}`;
         await new Promise((r) => setTimeout(r, 100));
       }
       return `Triggered ${h.scheduleId} (the run may have been skipped by the overlap policy; see 'tideflow runs list --dag ${dagId}')`;

@@ -34,7 +34,10 @@ export function parseParamsOption(text: string | undefined): Record<string, unkn
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw usageError(`--params is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, `example: --params '{"rows": 100}'`);
+    throw usageError(
+      `--params is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      `example: --params '{"rows": 100}'`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
@@ -55,7 +58,11 @@ export const trigger: Command = {
   positionals: [{ name: 'dag', description: "the DAG's id (see 'tideflow dags list')" }],
   options: {
     params: { type: 'string', value: 'json', description: 'run params as a JSON object; omitted fields take their defaults' },
-    'logical-date': { type: 'string', value: 'iso', description: 'the logical date (default: the latest completed interval of a scheduled DAG, else now), e.g. 2024-01-01' },
+    'logical-date': {
+      type: 'string',
+      value: 'iso',
+      description: 'the logical date (default: the latest completed interval of a scheduled DAG, else now), e.g. 2024-01-01',
+    },
     wait: { type: 'boolean', short: 'w', description: 'follow the run until it ends; exit 0 only if it succeeded' },
     'cancel-on-interrupt': { type: 'boolean', description: 'with --wait: Ctrl-C also cancels the run (default: it keeps running)' },
     json: { type: 'boolean', description: 'print JSON: the run ids, or with --wait the final run view' },
@@ -70,7 +77,8 @@ export const trigger: Command = {
     try {
       checkParams(dag, params);
     } catch (err) {
-      if (err instanceof ParamsError) throw new CliError(err.message, EXIT.usage, "see each param's schema with 'tideflow dags list --json'");
+      if (err instanceof ParamsError)
+        throw new CliError(err.message, EXIT.usage, "see each param's schema with 'tideflow dags list --json'");
       throw err;
     }
     const logicalDate = stringOption(args, 'logical-date');
@@ -88,7 +96,14 @@ export const trigger: Command = {
       const runId = handle.firstExecutionRunId;
       const url = runUrl(io.env, session.namespace, handle.workflowId, runId);
       if (json && !wait) {
-        printJson(io, { dagId: dag.id, workflowId: handle.workflowId, runId, namespace: session.namespace, taskQueue: config.taskQueue, ...(url && { url }) });
+        printJson(io, {
+          dagId: dag.id,
+          workflowId: handle.workflowId,
+          runId,
+          namespace: session.namespace,
+          taskQueue: config.taskQueue,
+          ...(url && { url }),
+        });
         return EXIT.ok;
       }
       const rows: [string, string][] = [

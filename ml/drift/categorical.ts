@@ -49,7 +49,14 @@ export function chiSquareTest(
   const cur = countCategories(current);
   const categories = categoryUnion(ref, cur);
   const unseenInReference = categories.filter((c) => !ref.has(c));
-  return { ...chi2Contingency2xK(categories.map((c) => ref.get(c) ?? 0), categories.map((c) => cur.get(c) ?? 0)), categories, unseenInReference };
+  return {
+    ...chi2Contingency2xK(
+      categories.map((c) => ref.get(c) ?? 0),
+      categories.map((c) => cur.get(c) ?? 0),
+    ),
+    categories,
+    unseenInReference,
+  };
 }
 
 /** scipy.stats.chi2_contingency(correction=True) for a 2×k table given as two rows of counts. */
@@ -74,7 +81,7 @@ export function chi2Contingency2xK(row1: number[], row2: number[]): { statistic:
         const diff = expected - observed;
         observed += Math.sign(diff) * Math.min(0.5, Math.abs(diff));
       }
-      stat += ((observed - expected) ** 2) / expected;
+      stat += (observed - expected) ** 2 / expected;
     }
   }
   return { statistic: stat, pValue: chi2Sf(stat, dof), dof };

@@ -19,7 +19,9 @@ import { countCategories, type Category } from './categorical';
 export const PSI_EPSILON = 1e-4;
 
 function sortedCopy(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();
+  return Float64Array.from(values)
+    .filter((v) => !Number.isNaN(v))
+    .sort();
 }
 
 function searchRight(edges: number[], v: number): number {
@@ -118,11 +120,17 @@ export function jensenShannonNumeric(reference: ArrayLike<number>, current: Arra
   return jensenShannonOfCounts(histogram(ref, edges), histogram(cur, edges));
 }
 
-export function jensenShannonCategorical(reference: ArrayLike<Category | null | undefined>, current: ArrayLike<Category | null | undefined>): number {
+export function jensenShannonCategorical(
+  reference: ArrayLike<Category | null | undefined>,
+  current: ArrayLike<Category | null | undefined>,
+): number {
   const ref = countCategories(reference);
   const cur = countCategories(current);
   const keys = [...new Set([...ref.keys(), ...cur.keys()])].sort();
-  return jensenShannonOfCounts(keys.map((k) => ref.get(k) ?? 0), keys.map((k) => cur.get(k) ?? 0));
+  return jensenShannonOfCounts(
+    keys.map((k) => ref.get(k) ?? 0),
+    keys.map((k) => cur.get(k) ?? 0),
+  );
 }
 
 /** scipy.stats.wasserstein_distance(u, v) for unweighted samples. */

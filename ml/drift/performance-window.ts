@@ -61,7 +61,8 @@ function probabilityOf(v: unknown, column: string, row: number, missing: Readonl
   if (typeof x === 'object' && x !== null && !Array.isArray(x)) {
     const map: Record<string, number> = {};
     for (const [k, p] of Object.entries(x as Record<string, unknown>)) {
-      if (typeof p !== 'number' || !Number.isFinite(p)) throw new Error(`row ${row}: column '${column}': probability of class '${k}' is ${JSON.stringify(p)}, not a number`);
+      if (typeof p !== 'number' || !Number.isFinite(p))
+        throw new Error(`row ${row}: column '${column}': probability of class '${k}' is ${JSON.stringify(p)}, not a number`);
       map[k] = p;
     }
     return map;
@@ -92,7 +93,11 @@ interface Labeled {
 }
 
 /** Split the window into scored rows and counts. */
-function labeledRows(rows: readonly Row[], spec: PerformanceSpec, missing: ReadonlySet<string>): Labeled & { missingLabel: number; missingPrediction: number } {
+function labeledRows(
+  rows: readonly Row[],
+  spec: PerformanceSpec,
+  missing: ReadonlySet<string>,
+): Labeled & { missingLabel: number; missingPrediction: number } {
   const out: Labeled = { rowOf: [], labels: [], predictions: [], probabilities: [] };
   let missingLabel = 0;
   let missingPrediction = 0;
@@ -110,7 +115,9 @@ function labeledRows(rows: readonly Row[], spec: PerformanceSpec, missing: Reado
     out.rowOf.push(i);
     out.labels.push(label);
     out.predictions.push(pred);
-    out.probabilities.push(spec.probabilityColumn ? probabilityOf(r[spec.probabilityColumn], spec.probabilityColumn, i, missing) : undefined);
+    out.probabilities.push(
+      spec.probabilityColumn ? probabilityOf(r[spec.probabilityColumn], spec.probabilityColumn, i, missing) : undefined,
+    );
   });
   return { ...out, missingLabel, missingPrediction };
 }
@@ -155,7 +162,10 @@ function classification(d: Labeled, spec: PerformanceSpec, values: WindowMetrics
   const probabilityMatrix = (): Float64Array => {
     const m = new Float64Array(d.probabilities.length * k);
     d.probabilities.forEach((x, i) => {
-      if (typeof x !== 'object') throw new RangeError(`row ${d.rowOf[i]}: '${spec.probabilityColumn}' must be a {class: probability} object with ${k} classes (${classes.join(', ')}), got ${x === undefined ? 'nothing' : String(x)}`);
+      if (typeof x !== 'object')
+        throw new RangeError(
+          `row ${d.rowOf[i]}: '${spec.probabilityColumn}' must be a {class: probability} object with ${k} classes (${classes.join(', ')}), got ${x === undefined ? 'nothing' : String(x)}`,
+        );
       for (const [c, p] of Object.entries(x)) m[i * k + (index.get(c) as number)] = p;
     });
     return m;
@@ -172,14 +182,22 @@ function classification(d: Labeled, spec: PerformanceSpec, values: WindowMetrics
       case 'precision':
       case 'recall': {
         const fn = name === 'f1' ? f1 : name === 'precision' ? precision : recall;
-        attempt(values, errors, name, () => (k > 2 ? fn(yTrue, yPred, { average: 'macro', numClasses: k }) : fn(yTrue, yPred, { average: 'binary', posLabel: needPositive(name), numClasses: k })));
+        attempt(values, errors, name, () =>
+          k > 2
+            ? fn(yTrue, yPred, { average: 'macro', numClasses: k })
+            : fn(yTrue, yPred, { average: 'binary', posLabel: needPositive(name), numClasses: k }),
+        );
         break;
       }
       case 'roc_auc':
-        attempt(values, errors, name, () => (k > 2 ? rocAucOvr(yTrue, probabilityMatrix(), k) : rocAuc(binaryTruth(needPositive(name)), positiveProbability(name))));
+        attempt(values, errors, name, () =>
+          k > 2 ? rocAucOvr(yTrue, probabilityMatrix(), k) : rocAuc(binaryTruth(needPositive(name)), positiveProbability(name)),
+        );
         break;
       case 'log_loss':
-        attempt(values, errors, name, () => (k > 2 ? logLoss(yTrue, probabilityMatrix(), k) : binaryLogLoss(binaryTruth(needPositive(name)), positiveProbability(name))));
+        attempt(values, errors, name, () =>
+          k > 2 ? logLoss(yTrue, probabilityMatrix(), k) : binaryLogLoss(binaryTruth(needPositive(name)), positiveProbability(name)),
+        );
         break;
       default:
         errors[name] = `${name} is not a classification metric`;
@@ -207,7 +225,9 @@ function regression(d: Labeled, spec: PerformanceSpec, values: WindowMetrics['va
 export function windowMetrics(rows: readonly Row[], spec: PerformanceSpec, missingValues: readonly string[] = []): WindowMetrics {
   const present = (col: string): boolean => rows.some((r) => col in r);
   if (rows.length > 0 && !present(spec.predictionColumn)) {
-    throw new Error(`performance.predictionColumn '${spec.predictionColumn}' is not in the window (columns: ${Object.keys(rows[0] ?? {}).join(', ')})`);
+    throw new Error(
+      `performance.predictionColumn '${spec.predictionColumn}' is not in the window (columns: ${Object.keys(rows[0] ?? {}).join(', ')})`,
+    );
   }
   const missing = new Set(missingValues);
   const d = labeledRows(rows, spec, missing);

@@ -22,7 +22,18 @@
  */
 import { higherIsBetter } from '../metrics/direction';
 
-export const PERFORMANCE_METRICS = ['accuracy', 'f1', 'macro_f1', 'precision', 'recall', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'] as const;
+export const PERFORMANCE_METRICS = [
+  'accuracy',
+  'f1',
+  'macro_f1',
+  'precision',
+  'recall',
+  'roc_auc',
+  'log_loss',
+  'rmse',
+  'mae',
+  'r2',
+] as const;
 export type PerformanceMetric = (typeof PERFORMANCE_METRICS)[number];
 export type PerformanceTask = 'classification' | 'regression';
 
@@ -70,10 +81,13 @@ export interface PerformanceSpec {
 }
 
 /** Problems of a spec, each naming the metric or parameter ([] when fine). */
-export function performanceSpecProblems(spec: Pick<PerformanceSpec, 'task' | 'metrics' | 'probabilityColumn' | 'predictionColumn' | 'labelColumn'>): string[] {
+export function performanceSpecProblems(
+  spec: Pick<PerformanceSpec, 'task' | 'metrics' | 'probabilityColumn' | 'predictionColumn' | 'labelColumn'>,
+): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  if (spec.predictionColumn === spec.labelColumn) problems.push(`performance: predictionColumn and labelColumn are both '${spec.labelColumn}'`);
+  if (spec.predictionColumn === spec.labelColumn)
+    problems.push(`performance: predictionColumn and labelColumn are both '${spec.labelColumn}'`);
   for (const m of spec.metrics) {
     const info = METRIC_INFO[m.name];
     if (!info) {
@@ -83,11 +97,14 @@ export function performanceSpecProblems(spec: Pick<PerformanceSpec, 'task' | 'me
     if (seen.has(m.name)) problems.push(`performance.metrics: '${m.name}' is declared twice`);
     seen.add(m.name);
     if (info.task !== spec.task) problems.push(`performance.metrics: '${m.name}' is a ${info.task} metric, but task is '${spec.task}'`);
-    if (info.needsProbability && !spec.probabilityColumn) problems.push(`performance.metrics: '${m.name}' needs performance.probabilityColumn`);
-    if (m.maxDrop === undefined && m.maxRelativeDrop === undefined) problems.push(`performance.metrics: '${m.name}' needs maxDrop or maxRelativeDrop`);
+    if (info.needsProbability && !spec.probabilityColumn)
+      problems.push(`performance.metrics: '${m.name}' needs performance.probabilityColumn`);
+    if (m.maxDrop === undefined && m.maxRelativeDrop === undefined)
+      problems.push(`performance.metrics: '${m.name}' needs maxDrop or maxRelativeDrop`);
     for (const key of ['maxDrop', 'maxRelativeDrop'] as const) {
       const v = m[key];
-      if (v !== undefined && !(Number.isFinite(v) && v >= 0)) problems.push(`performance.metrics: '${m.name}'.${key} must be a finite number ≥ 0, got ${v}`);
+      if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+        problems.push(`performance.metrics: '${m.name}'.${key} must be a finite number ≥ 0, got ${v}`);
     }
   }
   if (spec.metrics.length === 0) problems.push('performance.metrics: declare at least one metric');
@@ -177,7 +194,12 @@ export function championValue(champion: ChampionMetrics, t: MetricThreshold): { 
 }
 
 /** Compare one metric's current value with the champion's (TFX change-threshold semantics, above). */
-export function compareMetric(t: MetricThreshold, current: number, champion: number, championVersion: number): Omit<MetricComparison, 'championKey'> {
+export function compareMetric(
+  t: MetricThreshold,
+  current: number,
+  champion: number,
+  championVersion: number,
+): Omit<MetricComparison, 'championKey'> {
   const higher = higherIsBetter(t.name);
   const degradation = higher ? champion - current : current - champion;
   const relative = champion !== 0 ? degradation / Math.abs(champion) : undefined;
@@ -193,7 +215,12 @@ export function compareMetric(t: MetricThreshold, current: number, champion: num
   if (parts.length > 0) {
     reason = `${t.name} ${higher ? 'dropped' : 'rose'} ${fromTo} (${parts.join(', ')})`;
   } else {
-    const limits = [t.maxDrop !== undefined ? `≤ ${formatMetric(t.maxDrop)}` : '', t.maxRelativeDrop !== undefined ? `≤ ${percent(t.maxRelativeDrop)} relative` : ''].filter(Boolean).join(', ');
+    const limits = [
+      t.maxDrop !== undefined ? `≤ ${formatMetric(t.maxDrop)}` : '',
+      t.maxRelativeDrop !== undefined ? `≤ ${percent(t.maxRelativeDrop)} relative` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     reason = `${t.name} ${formatMetric(current)} vs ${formatMetric(champion)} (champion v${championVersion}): change ${signed(change)} within ${limits}`;
   }
   return {
@@ -226,14 +253,37 @@ function notCompared(t: MetricThreshold, reason: string, current?: number): Metr
  * The performance verdict of a window: `window` from windowMetrics(), `champion` the champion
  * version's recorded metrics (undefined when the model has no champion; `noChampion` says why).
  */
-export function comparePerformance(spec: PerformanceSpec, window: WindowMetrics, champion: ChampionMetrics | undefined, noChampion = 'the model has no champion version'): PerformanceDrift {
+export function comparePerformance(
+  spec: PerformanceSpec,
+  window: WindowMetrics,
+  champion: ChampionMetrics | undefined,
+  noChampion = 'the model has no champion version',
+): PerformanceDrift {
   const problems = performanceSpecProblems(spec);
   if (problems.length > 0) throw new Error(problems.join('; '));
-  const counts: WindowCounts = { rows: window.rows, labeledRows: window.labeledRows, missingLabel: window.missingLabel, missingPrediction: window.missingPrediction };
-  const base = { ...counts, task: spec.task, minLabeledRows: spec.minLabeledRows, champion: champion ? { version: champion.version } : null, ...(window.classes && { classes: window.classes }) };
+  const counts: WindowCounts = {
+    rows: window.rows,
+    labeledRows: window.labeledRows,
+    missingLabel: window.missingLabel,
+    missingPrediction: window.missingPrediction,
+  };
+  const base = {
+    ...counts,
+    task: spec.task,
+    minLabeledRows: spec.minLabeledRows,
+    champion: champion ? { version: champion.version } : null,
+    ...(window.classes && { classes: window.classes }),
+  };
   if (window.labeledRows < spec.minLabeledRows) {
     const why = `insufficient labels: ${window.labeledRows} labeled rows < minLabeledRows ${spec.minLabeledRows}${window.note ? ` (${window.note})` : ''}`;
-    return { ...base, status: 'insufficient_labels', drifted: false, metrics: spec.metrics.map((t) => notCompared(t, why)), driftedMetrics: [], summary: why };
+    return {
+      ...base,
+      status: 'insufficient_labels',
+      drifted: false,
+      metrics: spec.metrics.map((t) => notCompared(t, why)),
+      driftedMetrics: [],
+      summary: why,
+    };
   }
   const metrics = spec.metrics.map((t): MetricComparison => {
     const current = window.values[t.name];
@@ -243,7 +293,11 @@ export function comparePerformance(spec: PerformanceSpec, window: WindowMetrics,
     if (!recorded) {
       const keys = Object.keys(champion.metrics);
       const tried = t.championKey ? [t.championKey] : METRIC_INFO[t.name].championKeys;
-      return notCompared(t, `${t.name} = ${formatMetric(current)}, not compared: champion v${champion.version} has no recorded ${tried.join('/')} (it has ${keys.length > 0 ? keys.join(', ') : 'no metrics'})`, current);
+      return notCompared(
+        t,
+        `${t.name} = ${formatMetric(current)}, not compared: champion v${champion.version} has no recorded ${tried.join('/')} (it has ${keys.length > 0 ? keys.join(', ') : 'no metrics'})`,
+        current,
+      );
     }
     return { ...compareMetric(t, current, recorded.value, champion.version), championKey: recorded.key };
   });

@@ -23,16 +23,24 @@ export function checkKindTask(kind: EstimatorKind, task: Task): void {
   const tasks = KIND_TASKS[kind];
   if (!tasks) throw new EstimatorInputError(`unknown estimator kind '${String(kind)}' (known: ${Object.keys(KIND_TASKS).join(', ')})`);
   if (!tasks.includes(task)) {
-    const hint = kind === 'linear_regression' ? '; use logistic_regression or gbt for classification' : kind === 'logistic_regression' ? '; use linear_regression or gbt for regression' : '';
+    const hint =
+      kind === 'linear_regression'
+        ? '; use logistic_regression or gbt for classification'
+        : kind === 'logistic_regression'
+          ? '; use linear_regression or gbt for regression'
+          : '';
     throw new EstimatorInputError(`estimator ${kind} cannot learn a ${String(task)} task (it handles ${tasks.join(', ')})${hint}`);
   }
 }
 
 function classCount(task: Task, numClasses: number | undefined): number {
   if (task === 'regression') return 0;
-  if (task === 'binary' && numClasses !== 2) throw new EstimatorInputError(`a binary task has 2 classes, got numClasses ${String(numClasses)}`);
+  if (task === 'binary' && numClasses !== 2)
+    throw new EstimatorInputError(`a binary task has 2 classes, got numClasses ${String(numClasses)}`);
   if (task === 'multiclass' && !(Number.isInteger(numClasses) && (numClasses as number) >= 3)) {
-    throw new EstimatorInputError(`a multiclass task has at least 3 classes, got numClasses ${String(numClasses)} (2 classes: use task 'binary')`);
+    throw new EstimatorInputError(
+      `a multiclass task has at least 3 classes, got numClasses ${String(numClasses)} (2 classes: use task 'binary')`,
+    );
   }
   return numClasses as number;
 }
@@ -40,7 +48,8 @@ function classCount(task: Task, numClasses: number | undefined): number {
 function checkShapes(x: Matrix, y: ArrayLike<number>): void {
   if (x.rows === 0) throw new EstimatorInputError('no training rows');
   if (x.cols === 0) throw new EstimatorInputError('no features');
-  if (x.data.length !== x.rows * x.cols) throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
+  if (x.data.length !== x.rows * x.cols)
+    throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
   if (y.length !== x.rows) throw new EstimatorInputError(`${x.rows} feature rows but ${y.length} targets`);
 }
 
@@ -51,11 +60,13 @@ function checkLabels(y: ArrayLike<number>, task: Task, numClasses: number): void
     if (task === 'regression') {
       if (!Number.isFinite(t)) throw new EstimatorInputError(`the target is ${t} at row ${i}; regression needs finite targets`);
     } else {
-      if (!(Number.isInteger(t) && t >= 0 && t < numClasses)) throw new EstimatorInputError(`label ${t} at row ${i} is not a class index in 0..${numClasses - 1}`);
+      if (!(Number.isInteger(t) && t >= 0 && t < numClasses))
+        throw new EstimatorInputError(`label ${t} at row ${i} is not a class index in 0..${numClasses - 1}`);
       if (seen.size < 2) seen.add(t);
     }
   }
-  if (task !== 'regression' && seen.size < 2) throw new EstimatorInputError('the target has a single class in the training rows; nothing to learn');
+  if (task !== 'regression' && seen.size < 2)
+    throw new EstimatorInputError('the target has a single class in the training rows; nothing to learn');
 }
 
 /** Infinite values are refused by every kind; NaN (missing) only gbt accepts. */
@@ -73,7 +84,11 @@ function checkFeatures(x: Matrix, kind: EstimatorKind, names: readonly string[] 
 
 const num = (hp: Hyperparams, key: string): number => hp[key] as number;
 
-async function fitGbtKind(input: FitEstimatorInput, hp: Hyperparams, numClasses: number): Promise<{ model: AnyGbtModel; iterations: number }> {
+async function fitGbtKind(
+  input: FitEstimatorInput,
+  hp: Hyperparams,
+  numClasses: number,
+): Promise<{ model: AnyGbtModel; iterations: number }> {
   const { x, y, signal } = input;
   const maxIter = num(hp, 'maxIter');
   const o: Omit<GbtOptions, 'loss'> = {

@@ -14,26 +14,72 @@ export type ParamSpec =
 
 export const HYPERPARAMS: Record<EstimatorKind, Record<string, ParamSpec>> = {
   logistic_regression: {
-    C: { type: 'number', min: 0, minInclusive: false, doc: "inverse regularisation strength as in sklearn's LogisticRegression(C); l2 = 1 / (C · rows). Default 1 when neither C nor l2 is given" },
-    l2: { type: 'number', min: 0, minInclusive: true, doc: 'L2 penalty on the mean cross-entropy, (l2 / 2)·‖W‖² (intercepts unpenalised); give C or l2, not both' },
+    C: {
+      type: 'number',
+      min: 0,
+      minInclusive: false,
+      doc: "inverse regularisation strength as in sklearn's LogisticRegression(C); l2 = 1 / (C · rows). Default 1 when neither C nor l2 is given",
+    },
+    l2: {
+      type: 'number',
+      min: 0,
+      minInclusive: true,
+      doc: 'L2 penalty on the mean cross-entropy, (l2 / 2)·‖W‖² (intercepts unpenalised); give C or l2, not both',
+    },
     maxIter: { type: 'integer', min: 1, max: 100_000, default: 200, doc: 'L-BFGS iterations at most' },
     tol: { type: 'number', min: 0, minInclusive: false, default: 1e-6, doc: 'stop when every gradient component is at most this' },
   },
   linear_regression: {
-    alpha: { type: 'number', min: 0, minInclusive: true, default: 1, doc: "ridge penalty as in sklearn's Ridge(alpha); 0 = ordinary least squares (refuses collinear features)" },
+    alpha: {
+      type: 'number',
+      min: 0,
+      minInclusive: true,
+      default: 1,
+      doc: "ridge penalty as in sklearn's Ridge(alpha); 0 = ordinary least squares (refuses collinear features)",
+    },
   },
   gbt: {
     learningRate: { type: 'number', min: 0, minInclusive: false, max: 10, maxInclusive: true, default: 0.1, doc: 'shrinkage of each tree' },
-    maxIter: { type: 'integer', min: 1, max: 10_000, default: 100, doc: 'boosting iterations (trees; K trees per iteration for K > 2 classes)' },
+    maxIter: {
+      type: 'integer',
+      min: 1,
+      max: 10_000,
+      default: 100,
+      doc: 'boosting iterations (trees; K trees per iteration for K > 2 classes)',
+    },
     maxLeafNodes: { type: 'integer', min: 2, max: 65_536, default: 31, doc: 'leaves per tree at most' },
     maxDepth: { type: 'integer', min: 1, max: 1000, noneAllowed: true, doc: 'depth per tree at most; "none" (default) = unlimited' },
     minSamplesLeaf: { type: 'integer', min: 1, max: 10_000_000, default: 20, doc: 'training rows per leaf at least' },
     l2: { type: 'number', min: 0, minInclusive: true, default: 0, doc: 'L2 regularisation of leaf values' },
     maxBins: { type: 'integer', min: 2, max: 255, default: 255, doc: 'histogram bins per feature (besides the missing-value bin)' },
-    earlyStopping: { type: 'boolean', default: false, doc: "hold out validationFraction of the rows and stop when their loss stops improving (sklearn's scoring='loss')" },
-    validationFraction: { type: 'number', min: 0, minInclusive: false, max: 1, maxInclusive: false, default: 0.1, doc: 'share of the rows held out when early stopping (stratified for classification)' },
-    nIterNoChange: { type: 'integer', min: 1, max: 10_000, default: 10, doc: 'early stopping: iterations without improvement before stopping' },
-    tol: { type: 'number', min: 0, minInclusive: true, default: 1e-7, doc: 'early stopping: improvement of the validation loss that counts' },
+    earlyStopping: {
+      type: 'boolean',
+      default: false,
+      doc: "hold out validationFraction of the rows and stop when their loss stops improving (sklearn's scoring='loss')",
+    },
+    validationFraction: {
+      type: 'number',
+      min: 0,
+      minInclusive: false,
+      max: 1,
+      maxInclusive: false,
+      default: 0.1,
+      doc: 'share of the rows held out when early stopping (stratified for classification)',
+    },
+    nIterNoChange: {
+      type: 'integer',
+      min: 1,
+      max: 10_000,
+      default: 10,
+      doc: 'early stopping: iterations without improvement before stopping',
+    },
+    tol: {
+      type: 'number',
+      min: 0,
+      minInclusive: true,
+      default: 1e-7,
+      doc: 'early stopping: improvement of the validation loss that counts',
+    },
   },
 };
 

@@ -60,7 +60,8 @@ const ridgeSchema = z.object({
 });
 
 export function estimatorToJson(est: Estimator): EstimatorJson {
-  const model = est.kind === 'logistic_regression' ? logisticToJson(est.model) : est.kind === 'linear_regression' ? ridgeToJson(est.model) : est.model;
+  const model =
+    est.kind === 'logistic_regression' ? logisticToJson(est.model) : est.kind === 'linear_regression' ? ridgeToJson(est.model) : est.model;
   return {
     format: ESTIMATOR_FORMAT,
     version: ESTIMATOR_VERSION,
@@ -75,7 +76,10 @@ export function estimatorToJson(est: Estimator): EstimatorJson {
 }
 
 function issues(err: z.ZodError): string {
-  return err.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return err.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
 }
 
 function fail(message: string): never {
@@ -93,12 +97,21 @@ export function estimatorFromJson(input: unknown): Estimator {
   const doc: unknown = typeof input === 'string' ? JSON.parse(input) : input;
   const head = (typeof doc === 'object' && doc !== null ? doc : {}) as { format?: unknown; version?: unknown };
   if (head.format !== ESTIMATOR_FORMAT) fail(`not a ${ESTIMATOR_FORMAT} artifact (format ${JSON.stringify(head.format) ?? 'missing'})`);
-  if (head.version !== ESTIMATOR_VERSION) fail(`${ESTIMATOR_FORMAT} version ${JSON.stringify(head.version) ?? 'missing'} is not supported (this reader knows version ${ESTIMATOR_VERSION})`);
+  if (head.version !== ESTIMATOR_VERSION)
+    fail(
+      `${ESTIMATOR_FORMAT} version ${JSON.stringify(head.version) ?? 'missing'} is not supported (this reader knows version ${ESTIMATOR_VERSION})`,
+    );
   const r = envelopeSchema.safeParse(doc);
   if (!r.success) fail(`malformed ${ESTIMATOR_FORMAT} artifact: ${issues(r.error)}`);
   const e = r.data;
   checkKindTask(e.kind, e.task);
-  const base = { task: e.task, numClasses: e.numClasses, numFeatures: e.numFeatures, hyperparams: validateHyperparams(e.kind, e.hyperparams), fitInfo: e.fitInfo };
+  const base = {
+    task: e.task,
+    numClasses: e.numClasses,
+    numFeatures: e.numFeatures,
+    hyperparams: validateHyperparams(e.kind, e.hyperparams),
+    fitInfo: e.fitInfo,
+  };
   const classes = e.task === 'regression' ? 0 : e.task === 'binary' ? 2 : Math.max(3, e.numClasses);
   if (e.numClasses !== classes) fail(`a ${e.task} estimator with numClasses ${e.numClasses}`);
   let est: Estimator;
@@ -113,7 +126,8 @@ export function estimatorFromJson(input: unknown): Estimator {
       const model = gbtModelFromJson(e.model);
       const expected = model.version === 2 ? 'multiclass' : model.loss === 'log_loss' ? 'binary' : 'regression';
       if (expected !== e.task) fail(`the estimator is for a ${e.task} task, its gbt model is ${expected}`);
-      if (model.version === 2 && model.numClasses !== e.numClasses) fail(`the estimator says ${e.numClasses} classes, its gbt model has ${model.numClasses}`);
+      if (model.version === 2 && model.numClasses !== e.numClasses)
+        fail(`the estimator says ${e.numClasses} classes, its gbt model has ${model.numClasses}`);
       est = { ...base, kind: e.kind, model };
     }
   } catch (err) {

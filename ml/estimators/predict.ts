@@ -20,11 +20,16 @@ function twoColumns(p1: Float64Array): Float64Array {
 }
 
 export function predictEstimator(est: Estimator, x: Matrix): Prediction {
-  if (x.cols !== est.numFeatures) throw new EstimatorInputError(`the ${est.kind} model expects ${est.numFeatures} features, the matrix has ${x.cols}`);
-  if (x.data.length !== x.rows * x.cols) throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
+  if (x.cols !== est.numFeatures)
+    throw new EstimatorInputError(`the ${est.kind} model expects ${est.numFeatures} features, the matrix has ${x.cols}`);
+  if (x.data.length !== x.rows * x.cols)
+    throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
   if (est.kind !== 'gbt') {
     for (let i = 0; i < x.data.length; i++) {
-      if (!Number.isFinite(x.data[i])) throw new EstimatorInputError(`feature column ${i % x.cols} is ${x.data[i]} at row ${Math.floor(i / x.cols)}; ${est.kind} needs finite features`);
+      if (!Number.isFinite(x.data[i]))
+        throw new EstimatorInputError(
+          `feature column ${i % x.cols} is ${x.data[i]} at row ${Math.floor(i / x.cols)}; ${est.kind} needs finite features`,
+        );
     }
   }
   if (est.task === 'regression') {

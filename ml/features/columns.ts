@@ -133,16 +133,22 @@ export function checkFinalColumns(work: WorkingSet, phase: Phase): void {
     }
     const source = col.group ?? col.name;
     if (missing > 0 && missing === v.length && phase === 'fit') {
-      throw new FeaturePipelineError(`feature '${col.name}' has no value in any of the ${v.length} training rows (all missing): leave '${source}' out of the features or fix the source`);
+      throw new FeaturePipelineError(
+        `feature '${col.name}' has no value in any of the ${v.length} training rows (all missing): leave '${source}' out of the features or fix the source`,
+      );
     }
     if (missing > 0) {
       const fix =
         phase === 'fit'
           ? `add an impute step for '${source}' before the steps that need complete values`
           : `the pipeline was fitted on rows without missing '${source}' and has no impute step for it: refit with an impute step`;
-      throw new FeaturePipelineError(`feature '${col.name}' still has ${missing} missing value${missing === 1 ? '' : 's'} after the pipeline ${where} (first at row ${firstMissing}): ${fix}`);
+      throw new FeaturePipelineError(
+        `feature '${col.name}' still has ${missing} missing value${missing === 1 ? '' : 's'} after the pipeline ${where} (first at row ${firstMissing}): ${fix}`,
+      );
     }
-    throw new FeaturePipelineError(`feature '${col.name}' has ${infinite} infinite value${infinite === 1 ? '' : 's'} after the pipeline ${where} (first at row ${firstInfinite})`);
+    throw new FeaturePipelineError(
+      `feature '${col.name}' has ${infinite} infinite value${infinite === 1 ? '' : 's'} after the pipeline ${where} (first at row ${firstInfinite})`,
+    );
   }
 }
 

@@ -16,7 +16,8 @@ export interface FeatureMatrix {
   featureNames: string[];
 }
 
-const allMissing = (col: FrameColumn): boolean => (col.type === 'string' ? col.values.every((v) => v === null) : col.values.every((v) => Number.isNaN(v)));
+const allMissing = (col: FrameColumn): boolean =>
+  col.type === 'string' ? col.values.every((v) => v === null) : col.values.every((v) => Number.isNaN(v));
 
 function fit(frame: Frame, specInput: FeaturePipelineSpecInput | FeaturePipelineSpec): { fitted: FittedFeaturePipeline; work: WorkingSet } {
   const spec = parseFeatureSpec(specInput);
@@ -25,11 +26,14 @@ function fit(frame: Frame, specInput: FeaturePipelineSpecInput | FeaturePipeline
   } catch (err) {
     // A column with no value at all has no type of its own (CSV and JSON read it as strings), so
     // the plan blames a "string column"; say what is really wrong with it.
-    const blamed = (name: string): boolean => (err as Error).message.includes(`'${name}'`) && hasColumn(frame, name) && allMissing(getColumn(frame, name));
+    const blamed = (name: string): boolean =>
+      (err as Error).message.includes(`'${name}'`) && hasColumn(frame, name) && allMissing(getColumn(frame, name));
     const empty = err instanceof FeaturePipelineError && frame.rows > 0 ? spec.features.filter(blamed) : [];
     if (empty.length === 0) throw err;
     const names = empty.map((n) => `'${n}'`).join(', ');
-    throw new FeaturePipelineError(`feature pipeline: input column${empty.length === 1 ? '' : 's'} ${names} ha${empty.length === 1 ? 's' : 've'} no value in the ${frame.rows} training rows (all missing, so read as text): leave ${empty.length === 1 ? 'it' : 'them'} out of the features or fix the source (${(err as Error).message})`);
+    throw new FeaturePipelineError(
+      `feature pipeline: input column${empty.length === 1 ? '' : 's'} ${names} ha${empty.length === 1 ? 's' : 've'} no value in the ${frame.rows} training rows (all missing, so read as text): leave ${empty.length === 1 ? 'it' : 'them'} out of the features or fix the source (${(err as Error).message})`,
+    );
   }
   if (frame.rows === 0) throw new FeaturePipelineError('feature pipeline: cannot fit on 0 rows');
   const inputs = spec.features.map((name) => ({ name, type: getColumn(frame, name).type }));
@@ -45,13 +49,22 @@ function fit(frame: Frame, specInput: FeaturePipelineSpecInput | FeaturePipeline
   });
   const names = work.columns.map((c) => c.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new FeaturePipelineError(`feature pipeline: two output features are named '${dup}' (a one-hot category collides with a column name): rename the column`);
+  if (dup !== undefined)
+    throw new FeaturePipelineError(
+      `feature pipeline: two output features are named '${dup}' (a one-hot category collides with a column name): rename the column`,
+    );
   checkFinalColumns(work, 'fit');
-  return { fitted: { format: FITTED_FORMAT, version: FITTED_VERSION, spec, inputs, steps, featureNames: names, fittedRows: frame.rows }, work };
+  return {
+    fitted: { format: FITTED_FORMAT, version: FITTED_VERSION, spec, inputs, steps, featureNames: names, fittedRows: frame.rows },
+    work,
+  };
 }
 
 /** Fit on `frame` (the training rows) and return the fitted pipeline with the training matrix (one pass). */
-export function fitTransformFeatures(frame: Frame, spec: FeaturePipelineSpecInput | FeaturePipelineSpec): FeatureMatrix & { fitted: FittedFeaturePipeline } {
+export function fitTransformFeatures(
+  frame: Frame,
+  spec: FeaturePipelineSpecInput | FeaturePipelineSpec,
+): FeatureMatrix & { fitted: FittedFeaturePipeline } {
   const { fitted, work } = fit(frame, spec);
   return { fitted, ...toMatrix(work, 'fit') };
 }

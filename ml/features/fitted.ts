@@ -44,23 +44,30 @@ export function parseFittedPipeline(json: unknown): FittedFeaturePipeline {
     throw new FeaturePipelineError(`not a fitted feature pipeline: format is ${JSON.stringify(head?.format)}, expected '${FITTED_FORMAT}'`);
   }
   if (head.version !== FITTED_VERSION) {
-    throw new FeaturePipelineError(`fitted feature pipeline version ${JSON.stringify(head.version)} is not supported (this build reads version ${FITTED_VERSION}): refit it`);
+    throw new FeaturePipelineError(
+      `fitted feature pipeline version ${JSON.stringify(head.version)} is not supported (this build reads version ${FITTED_VERSION}): refit it`,
+    );
   }
   const r = fittedSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new FeaturePipelineError(`invalid fitted feature pipeline: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+    throw new FeaturePipelineError(
+      `invalid fitted feature pipeline: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+    );
   }
   const p = r.data;
-  if (p.steps.length !== p.spec.steps.length) throw new FeaturePipelineError(`invalid fitted feature pipeline: ${p.steps.length} fitted steps for ${p.spec.steps.length} spec steps`);
+  if (p.steps.length !== p.spec.steps.length)
+    throw new FeaturePipelineError(`invalid fitted feature pipeline: ${p.steps.length} fitted steps for ${p.spec.steps.length} spec steps`);
   p.steps.forEach((s, i) => {
     const op = p.spec.steps[i]?.op;
     if (s.op !== op) throw new FeaturePipelineError(`invalid fitted feature pipeline: ${stepLabel(i, String(op))} was fitted as '${s.op}'`);
     if (s.op === 'onehot') checkOnehotParams(s);
   });
   for (const f of p.spec.features) {
-    if (!p.inputs.some((c) => c.name === f)) throw new FeaturePipelineError(`invalid fitted feature pipeline: no input type recorded for feature '${f}'`);
+    if (!p.inputs.some((c) => c.name === f))
+      throw new FeaturePipelineError(`invalid fitted feature pipeline: no input type recorded for feature '${f}'`);
   }
-  if (new Set(p.featureNames).size !== p.featureNames.length) throw new FeaturePipelineError('invalid fitted feature pipeline: duplicate feature names');
+  if (new Set(p.featureNames).size !== p.featureNames.length)
+    throw new FeaturePipelineError('invalid fitted feature pipeline: duplicate feature names');
   return p;
 }

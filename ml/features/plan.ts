@@ -31,8 +31,10 @@ function describeType(t: PlanType): string {
 /** The plan column named `name`, or an error saying which columns exist at this step. */
 function need(cols: PlanColumn[], name: string, index: number, step: FeatureStep, accepts: readonly PlanType[], why: string): PlanColumn {
   const col = cols.find((c) => c.name === name);
-  if (!col) fail(index, step, `column '${name}' is not a working column here (working columns: ${cols.map((c) => c.name).join(', ') || 'none'})`);
-  if (col.type === 'encoded' && !accepts.includes('encoded')) fail(index, step, `column '${name}' was one-hot encoded by an earlier step; later steps cannot use it`);
+  if (!col)
+    fail(index, step, `column '${name}' is not a working column here (working columns: ${cols.map((c) => c.name).join(', ') || 'none'})`);
+  if (col.type === 'encoded' && !accepts.includes('encoded'))
+    fail(index, step, `column '${name}' was one-hot encoded by an earlier step; later steps cannot use it`);
   if (!accepts.includes(col.type)) fail(index, step, `column '${name}' is ${describeType(col.type)}; ${why}`);
   return col;
 }
@@ -43,7 +45,8 @@ function replace(cols: PlanColumn[], name: string, by: PlanColumn[]): PlanColumn
 }
 
 function addNew(cols: PlanColumn[], add: PlanColumn[], index: number, step: FeatureStep): PlanColumn[] {
-  for (const a of add) if (cols.some((c) => c.name === a.name)) fail(index, step, `it would create column '${a.name}', which already exists`);
+  for (const a of add)
+    if (cols.some((c) => c.name === a.name)) fail(index, step, `it would create column '${a.name}', which already exists`);
   return [...cols, ...add];
 }
 
@@ -54,10 +57,20 @@ export function planStep(cols: PlanColumn[], step: FeatureStep, index: number): 
       const numericOnly = step.strategy === 'mean' || step.strategy === 'median';
       let out = cols;
       for (const name of step.columns) {
-        const col = need(cols, name, index, step, numericOnly ? NUMERIC : [...NUMERIC, 'string'], numericOnly ? `strategy '${step.strategy}' needs numbers: use 'most_frequent' or 'constant'` : 'impute a column before it is encoded');
+        const col = need(
+          cols,
+          name,
+          index,
+          step,
+          numericOnly ? NUMERIC : [...NUMERIC, 'string'],
+          numericOnly
+            ? `strategy '${step.strategy}' needs numbers: use 'most_frequent' or 'constant'`
+            : 'impute a column before it is encoded',
+        );
         if (step.fillValue !== undefined && step.strategy === 'constant') {
           const wantsString = col.type === 'string';
-          if (wantsString !== (typeof step.fillValue === 'string')) fail(index, step, `fillValue ${JSON.stringify(step.fillValue)} does not fit column '${name}', ${describeType(col.type)}`);
+          if (wantsString !== (typeof step.fillValue === 'string'))
+            fail(index, step, `fillValue ${JSON.stringify(step.fillValue)} does not fit column '${name}', ${describeType(col.type)}`);
         }
         // The mean (or a two-value median) of a 0/1 column is a fraction: a number from here on.
         if (col.type === 'boolean' && numericOnly) out = replace(out, name, [{ name, type: 'number' }]);
@@ -95,7 +108,8 @@ export function planStep(cols: PlanColumn[], step: FeatureStep, index: number): 
       for (const name of step.columns) {
         need(cols, name, index, step, ['timestamp'], 'date_parts needs a timestamp column');
         const parts = step.parts.map((p) => ({ name: datePartName(name, p), type: 'number' as const }));
-        for (const p of parts) if (out.some((c) => c.name === p.name)) fail(index, step, `it would create column '${p.name}', which already exists`);
+        for (const p of parts)
+          if (out.some((c) => c.name === p.name)) fail(index, step, `it would create column '${p.name}', which already exists`);
         out = replace(out, name, step.keep ? [{ name, type: 'timestamp' }, ...parts] : parts);
       }
       return out;
@@ -121,7 +135,8 @@ export function planStep(cols: PlanColumn[], step: FeatureStep, index: number): 
 
 /** Why a column left at the end of the pipeline cannot be a model feature; null when it can. */
 function finalProblem(col: PlanColumn): string | null {
-  if (col.type === 'string') return `feature '${col.name}' is a string column: one-hot encode it (add {"op":"onehot","columns":["${col.name}"]})`;
+  if (col.type === 'string')
+    return `feature '${col.name}' is a string column: one-hot encode it (add {"op":"onehot","columns":["${col.name}"]})`;
   if (col.type === 'timestamp')
     return `feature '${col.name}' is a timestamp column: extract date_parts from it, standardize it, or drop it`;
   return null;
@@ -134,7 +149,10 @@ function finalProblem(col: PlanColumn): string | null {
 export function planFeatureSpec(spec: FeaturePipelineSpec, inputs: readonly ColumnSchema[]): PlanColumn[] {
   let cols: PlanColumn[] = spec.features.map((name) => {
     const input = inputs.find((c) => c.name === name);
-    if (!input) throw new FeaturePipelineError(`feature pipeline: input column '${name}' does not exist (columns: ${inputs.map((c) => c.name).join(', ')})`);
+    if (!input)
+      throw new FeaturePipelineError(
+        `feature pipeline: input column '${name}' does not exist (columns: ${inputs.map((c) => c.name).join(', ')})`,
+      );
     return { name, type: input.type };
   });
   spec.steps.forEach((step, i) => {

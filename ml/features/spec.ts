@@ -16,7 +16,6 @@ const columns = z
 export const DATE_PARTS = ['year', 'month', 'day', 'hour', 'minute', 'weekday', 'dayofyear'] as const;
 export type DatePart = (typeof DATE_PARTS)[number];
 
-
 export const imputeStepSchema = z.object({
   op: z.literal('impute'),
   columns,
@@ -92,9 +91,7 @@ export const datePartsStepSchema = z.object({
 export const interactStepSchema = z.object({
   op: z.literal('interact'),
   /** Each pair adds the column `a*b` (the product), after the existing columns. */
-  pairs: z
-    .array(z.tuple([column, column]))
-    .min(1, 'list at least one pair'),
+  pairs: z.array(z.tuple([column, column])).min(1, 'list at least one pair'),
 });
 
 export const dropStepSchema = z.object({ op: z.literal('drop'), columns });

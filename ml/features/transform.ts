@@ -19,14 +19,21 @@ function allMissing(col: FrameColumn): boolean {
 function inputColumn(frame: Frame, name: string, type: FrameColumn['type'], fittedRows: number): FrameColumn {
   const col = frame.columns.find((c) => c.name === name);
   if (!col) {
-    throw new FeaturePipelineError(`feature pipeline: input column '${name}' is missing (the pipeline was fitted on ${fittedRows} rows with it; columns here: ${frame.columns.map((c) => c.name).join(', ')})`);
+    throw new FeaturePipelineError(
+      `feature pipeline: input column '${name}' is missing (the pipeline was fitted on ${fittedRows} rows with it; columns here: ${frame.columns.map((c) => c.name).join(', ')})`,
+    );
   }
   if (col.type === type) return col;
   // An all-empty column has no type of its own (ingest reads it as strings): it is simply all missing.
-  if (allMissing(col)) return type === 'string' ? { name, type, values: new Array<string | null>(frame.rows).fill(null) } : { name, type, values: new Float64Array(frame.rows).fill(NaN) };
+  if (allMissing(col))
+    return type === 'string'
+      ? { name, type, values: new Array<string | null>(frame.rows).fill(null) }
+      : { name, type, values: new Float64Array(frame.rows).fill(NaN) };
   // 0/1 are numbers too.
   if (col.type === 'boolean' && type === 'number') return { name, type, values: col.values };
-  throw new FeaturePipelineError(`feature pipeline: input column '${name}' is a ${col.type} column, but the pipeline was fitted on a ${type} column`);
+  throw new FeaturePipelineError(
+    `feature pipeline: input column '${name}' is a ${col.type} column, but the pipeline was fitted on a ${type} column`,
+  );
 }
 
 /** The model matrix for `frame`, column order = `fitted.featureNames`. */
@@ -41,6 +48,9 @@ export function transformFeatures(fitted: FittedFeaturePipeline, frame: Frame): 
   });
   const out = toMatrix(work, 'transform');
   const same = out.featureNames.length === fitted.featureNames.length && out.featureNames.every((n, i) => n === fitted.featureNames[i]);
-  if (!same) throw new FeaturePipelineError(`feature pipeline: transform produced features [${out.featureNames.join(', ')}], fitted were [${fitted.featureNames.join(', ')}]`);
+  if (!same)
+    throw new FeaturePipelineError(
+      `feature pipeline: transform produced features [${out.featureNames.join(', ')}], fitted were [${fitted.featureNames.join(', ')}]`,
+    );
   return out;
 }

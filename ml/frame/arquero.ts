@@ -24,5 +24,8 @@ export function toArquero(frame: Frame): aq.ColumnTable {
 }
 
 export function fromArquero(table: aq.ColumnTable, missingValues: readonly string[] = []): Frame {
-  return { rows: table.numRows(), columns: table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], missingValues)) };
+  return {
+    rows: table.numRows(),
+    columns: table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], missingValues)),
+  };
 }

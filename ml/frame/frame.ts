@@ -185,6 +185,12 @@ export function columnFromValues(name: string, values: readonly unknown[], missi
 /** Rows as parsed from a source → a typed Frame. */
 export function frameFromRows(rows: readonly Row[], o: FromRowsOptions = {}): Frame {
   const names = o.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const columns = names.map((name) => columnFromValues(name, rows.map((r) => r[name]), o.missingValues));
+  const columns = names.map((name) =>
+    columnFromValues(
+      name,
+      rows.map((r) => r[name]),
+      o.missingValues,
+    ),
+  );
   return { rows: rows.length, columns };
 }

@@ -28,7 +28,8 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 export function fitBinEdges(x: Matrix, maxBins: number, seed: number): BinEdges {
-  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 255) throw new RangeError(`maxBins must be an integer in 2..255, got ${maxBins}`);
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 255)
+    throw new RangeError(`maxBins must be an integer in 2..255, got ${maxBins}`);
   const { rows: n, cols: d, data } = x;
   let sample: Uint32Array;
   if (n > SUBSAMPLE) {

@@ -46,7 +46,6 @@ export interface GbtOptions {
   onIteration?: (iteration: number) => void;
 }
 
-
 export interface BoostResult {
   /** Raw score before the trees, one per raw-score column. */
   baseline: number[];
@@ -68,14 +67,16 @@ function checkInputs(x: Matrix, y: ArrayLike<number>, numClasses: number): void 
   if (y.length !== x.rows) throw new RangeError(`${x.rows} rows but ${y.length} targets`);
   for (let i = 0; i < x.data.length; i++) {
     const v = x.data[i] as number;
-    if (v === Infinity || v === -Infinity) throw new RangeError(`infinite feature value at row ${Math.floor(i / x.cols)}, column ${i % x.cols}`);
+    if (v === Infinity || v === -Infinity)
+      throw new RangeError(`infinite feature value at row ${Math.floor(i / x.cols)}, column ${i % x.cols}`);
   }
   const seen = new Set<number>();
   for (let i = 0; i < y.length; i++) {
     const t = y[i] as number;
     if (!Number.isFinite(t)) throw new RangeError(`non-finite target at row ${i}`);
     if (numClasses === 2 && t !== 0 && t !== 1) throw new RangeError(`log_loss needs 0/1 targets, got ${t} at row ${i}`);
-    if (numClasses > 2 && !(Number.isInteger(t) && t >= 0 && t < numClasses)) throw new RangeError(`class index ${t} at row ${i} outside 0..${numClasses - 1}`);
+    if (numClasses > 2 && !(Number.isInteger(t) && t >= 0 && t < numClasses))
+      throw new RangeError(`class index ${t} at row ${i} outside 0..${numClasses - 1}`);
     if (numClasses > 0 && seen.size < 2) seen.add(t);
   }
   if (numClasses > 0 && seen.size < 2) throw new RangeError('the target has a single class; nothing to learn');
@@ -113,7 +114,10 @@ function validationSplit(y: ArrayLike<number>, numClasses: number, fraction: num
     const s = stratifiedSplit(Array.from(y, String), fraction, splitSeed);
     return { train: s.train, valid: s.test };
   }
-  const order = shuffled(Array.from({ length: n }, (_, i) => i), createRng(splitSeed));
+  const order = shuffled(
+    Array.from({ length: n }, (_, i) => i),
+    createRng(splitSeed),
+  );
   const nValid = Math.min(n - 1, Math.max(1, Math.ceil(fraction * n)));
   return { valid: order.slice(0, nValid).sort((a, b) => a - b), train: order.slice(nValid).sort((a, b) => a - b) };
 }
@@ -139,7 +143,14 @@ function baselineOf(y: ArrayLike<number>, numClasses: number): number[] {
  * Gradients and hessians at the current raw scores, column-major (column k of row i at k·n + i).
  * Squared error keeps its constant hessian of 1 (filled once by the caller).
  */
-function computeGradients(raw: Float64Array, y: ArrayLike<number>, n: number, numClasses: number, grad: Float64Array, hess: Float64Array): void {
+function computeGradients(
+  raw: Float64Array,
+  y: ArrayLike<number>,
+  n: number,
+  numClasses: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
   if (numClasses === 0) {
     for (let i = 0; i < n; i++) grad[i] = (raw[i] as number) - (y[i] as number);
   } else if (numClasses === 2) {
@@ -263,7 +274,17 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const grad = new Float64Array(cols * n);
   const hess = new Float64Array(cols * n).fill(1);
   const index = sharedUint32(n);
-  const inp: GrowInput = { bins, rows: n, cols: x.cols, grad, hess, index, scratch: new Uint32Array(n), rootIsIdentity: true, orderedGradHess: sharedFloat64(2 * n) };
+  const inp: GrowInput = {
+    bins,
+    rows: n,
+    cols: x.cols,
+    grad,
+    hess,
+    index,
+    scratch: new Uint32Array(n),
+    rootIsIdentity: true,
+    orderedGradHess: sharedFloat64(2 * n),
+  };
   const scores: number[] = [];
   if (valid) {
     const m = valid.x.rows;

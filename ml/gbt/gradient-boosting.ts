@@ -17,16 +17,28 @@ export type { GbtLoss, GbtOptions } from './boosting';
 export type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
 export { gbtFromJson, gbtModelFromJson, gbtToJson } from './serialize';
 
-
 /** The boosting loop of a binary or regression model, yielding after every tree (see `boostSteps`). */
 export function* gbtSteps(x: Matrix, y: ArrayLike<number>, o: GbtOptions): Generator<number, GbtModel> {
   const r: BoostResult = yield* boostSteps(x, y, o.loss === 'log_loss' ? 2 : 0, o);
-  return { format: 'tideflow.gbt', version: 1, loss: o.loss, numFeatures: x.cols, baseline: r.baseline[0] as number, trees: r.trees.map((it) => it[0] as GbtTree) };
+  return {
+    format: 'tideflow.gbt',
+    version: 1,
+    loss: o.loss,
+    numFeatures: x.cols,
+    baseline: r.baseline[0] as number,
+    trees: r.trees.map((it) => it[0] as GbtTree),
+  };
 }
 
 /** The boosting loop of a K-class model (y: class indices 0..K−1), yielding after every iteration of K trees. */
-export function* gbtMulticlassSteps(x: Matrix, y: ArrayLike<number>, numClasses: number, o: Omit<GbtOptions, 'loss'>): Generator<number, GbtMulticlassModel> {
-  if (!Number.isInteger(numClasses) || numClasses < 3) throw new RangeError(`multiclass gradient boosting needs ≥ 3 classes, got ${numClasses} (use loss log_loss with 0/1 targets for 2)`);
+export function* gbtMulticlassSteps(
+  x: Matrix,
+  y: ArrayLike<number>,
+  numClasses: number,
+  o: Omit<GbtOptions, 'loss'>,
+): Generator<number, GbtMulticlassModel> {
+  if (!Number.isInteger(numClasses) || numClasses < 3)
+    throw new RangeError(`multiclass gradient boosting needs ≥ 3 classes, got ${numClasses} (use loss log_loss with 0/1 targets for 2)`);
   const r: BoostResult = yield* boostSteps(x, y, numClasses, { ...o, loss: 'log_loss' });
   return { format: 'tideflow.gbt', version: 2, loss: 'log_loss', numFeatures: x.cols, numClasses, baseline: r.baseline, trees: r.trees };
 }
@@ -61,13 +73,18 @@ async function driveAsync<T>(steps: Generator<number, T>, onIteration: ((i: numb
 export const fitGbt = (x: Matrix, y: ArrayLike<number>, o: GbtOptions): GbtModel => drive(gbtSteps(x, y, o), o.onIteration);
 
 /** Same model as `fitGbt`, yielding to the event loop after each tree. */
-export const fitGbtAsync = (x: Matrix, y: ArrayLike<number>, o: GbtOptions): Promise<GbtModel> => driveAsync(gbtSteps(x, y, o), o.onIteration);
+export const fitGbtAsync = (x: Matrix, y: ArrayLike<number>, o: GbtOptions): Promise<GbtModel> =>
+  driveAsync(gbtSteps(x, y, o), o.onIteration);
 
 export const fitGbtMulticlass = (x: Matrix, y: ArrayLike<number>, numClasses: number, o: Omit<GbtOptions, 'loss'>): GbtMulticlassModel =>
   drive(gbtMulticlassSteps(x, y, numClasses, o), o.onIteration);
 
-export const fitGbtMulticlassAsync = (x: Matrix, y: ArrayLike<number>, numClasses: number, o: Omit<GbtOptions, 'loss'>): Promise<GbtMulticlassModel> =>
-  driveAsync(gbtMulticlassSteps(x, y, numClasses, o), o.onIteration);
+export const fitGbtMulticlassAsync = (
+  x: Matrix,
+  y: ArrayLike<number>,
+  numClasses: number,
+  o: Omit<GbtOptions, 'loss'>,
+): Promise<GbtMulticlassModel> => driveAsync(gbtMulticlassSteps(x, y, numClasses, o), o.onIteration);
 
 function checkFeatures(m: AnyGbtModel, x: Matrix): void {
   if (x.cols !== m.numFeatures) throw new RangeError(`model expects ${m.numFeatures} features, got ${x.cols}`);

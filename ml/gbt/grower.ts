@@ -84,7 +84,15 @@ export function gatherGradHess(inp: GrowInput, start: number, end: number, ident
  * Adds the node's rows into the histograms of features f0..f1−1 (zeroed first), from the gathered
  * gradients. gbt-pool.ts runs the same loop in a worker thread for the other features.
  */
-export function accumulateFeatures(inp: GrowInput, start: number, end: number, identity: boolean, f0: number, f1: number, hist: Float64Array): void {
+export function accumulateFeatures(
+  inp: GrowInput,
+  start: number,
+  end: number,
+  identity: boolean,
+  f0: number,
+  f1: number,
+  hist: Float64Array,
+): void {
   const { bins, rows: n, index, orderedGradHess: gh } = inp;
   const m = end - start;
   hist.fill(0, f0 * HB, f1 * HB);
@@ -185,7 +193,18 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     h += rootHist[b * 3 + 1] as number;
   }
   const canSplit = (n: number, depth: number): boolean => depth < p.maxDepth && n >= 2 * p.minSamplesLeaf;
-  const leaves: Leaf[] = [{ node: 0, start: 0, end: inp.rows, depth: 0, hist: rootHist, g, h, split: canSplit(inp.rows, 0) ? findSplit(rootHist, d, g, h, inp.rows, p) : undefined }];
+  const leaves: Leaf[] = [
+    {
+      node: 0,
+      start: 0,
+      end: inp.rows,
+      depth: 0,
+      hist: rootHist,
+      g,
+      h,
+      split: canSplit(inp.rows, 0) ? findSplit(rootHist, d, g, h, inp.rows, p) : undefined,
+    },
+  ];
   const newNode = (): number => {
     feature.push(-1);
     binThreshold.push(0);
@@ -226,7 +245,13 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     }
     const depth = leaf.depth + 1;
     const mk = (node: number, start: number, end: number, hist: Float64Array, lg: number, lh: number): Leaf => ({
-      node, start, end, depth, hist, g: lg, h: lh,
+      node,
+      start,
+      end,
+      depth,
+      hist,
+      g: lg,
+      h: lh,
       split: canSplit(end - start, depth) ? findSplit(hist, d, lg, lh, end - start, p) : undefined,
     });
     leaves.splice(bestIdx, 1, mk(ln, leaf.start, mid, lHist, gl, hl), mk(rn, mid, leaf.end, rHist, leaf.g - gl, leaf.h - hl));
@@ -237,7 +262,13 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     value[leaf.node] = v;
     ranges.push({ start: leaf.start, end: leaf.end, value: v });
   }
-  const tree = { feature: Int32Array.from(feature), binThreshold: Int32Array.from(binThreshold), left: Int32Array.from(left), right: Int32Array.from(right), value: Float64Array.from(value) };
+  const tree = {
+    feature: Int32Array.from(feature),
+    binThreshold: Int32Array.from(binThreshold),
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    value: Float64Array.from(value),
+  };
   return { tree, leaves: ranges };
 }
 

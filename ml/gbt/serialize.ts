@@ -56,24 +56,32 @@ export const gbtToJson = (m: AnyGbtModel): string => JSON.stringify(m);
 function checkTree(t: GbtTree, where: string, numFeatures: number): void {
   const len = t.feature.length;
   if (len === 0) throw new RangeError(`${where} has no nodes`);
-  if ([t.threshold, t.left, t.right, t.value].some((a) => a.length !== len)) throw new RangeError(`${where} has arrays of different lengths`);
+  if ([t.threshold, t.left, t.right, t.value].some((a) => a.length !== len))
+    throw new RangeError(`${where} has arrays of different lengths`);
   t.feature.forEach((f, k) => {
     if (f >= numFeatures) throw new RangeError(`${where} node ${k} splits on feature ${f}, but the model has ${numFeatures}`);
-    if (f >= 0 && !((t.left[k] as number) > k && (t.left[k] as number) < len && (t.right[k] as number) > k && (t.right[k] as number) < len)) {
+    if (
+      f >= 0 &&
+      !((t.left[k] as number) > k && (t.left[k] as number) < len && (t.right[k] as number) > k && (t.right[k] as number) < len)
+    ) {
       throw new RangeError(`${where} node ${k} has children outside the tree`);
     }
   });
 }
 
 function describeIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).slice(0, 3).join('; ');
+  return err.issues
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .slice(0, 3)
+    .join('; ');
 }
 
 /** A parsed `tideflow.gbt` document of either version; refuses other formats and versions by name. */
 export function gbtModelFromJson(doc: unknown): AnyGbtModel {
   const head = (typeof doc === 'object' && doc !== null ? doc : {}) as { format?: unknown; version?: unknown };
   if (head.format !== 'tideflow.gbt') throw new RangeError(`not a tideflow.gbt model (format ${String(head.format)})`);
-  if (head.version !== 1 && head.version !== 2) throw new RangeError(`tideflow.gbt version ${String(head.version)} is not supported (this reader knows versions 1 and 2)`);
+  if (head.version !== 1 && head.version !== 2)
+    throw new RangeError(`tideflow.gbt version ${String(head.version)} is not supported (this reader knows versions 1 and 2)`);
   if (head.version === 1) {
     const p = v1Schema.safeParse(doc);
     if (!p.success) throw new RangeError(`malformed tideflow.gbt version-1 model: ${describeIssues(p.error)}`);
@@ -84,7 +92,8 @@ export function gbtModelFromJson(doc: unknown): AnyGbtModel {
   const p = v2Schema.safeParse(doc);
   if (!p.success) throw new RangeError(`malformed tideflow.gbt version-2 model: ${describeIssues(p.error)}`);
   const m: GbtMulticlassModel = p.data;
-  if (m.baseline.length !== m.numClasses) throw new RangeError(`tideflow.gbt version-2 model has ${m.baseline.length} baselines for ${m.numClasses} classes`);
+  if (m.baseline.length !== m.numClasses)
+    throw new RangeError(`tideflow.gbt version-2 model has ${m.baseline.length} baselines for ${m.numClasses} classes`);
   m.trees.forEach((it, i) => {
     if (it.length !== m.numClasses) throw new RangeError(`iteration ${i} has ${it.length} trees for ${m.numClasses} classes`);
     it.forEach((t, k) => checkTree(t, `iteration ${i} tree ${k}`, m.numFeatures));

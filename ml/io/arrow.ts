@@ -46,7 +46,8 @@ function toFloat(values: ArrayLike<unknown>, name: string, map: (v: unknown) => 
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     out[i] = v === null || v === undefined ? NaN : map(v);
-    if (typeof v === 'bigint' && !Number.isSafeInteger(out[i])) throw new RangeError(`column '${name}' holds ${v}, beyond exact double precision (2^53)`);
+    if (typeof v === 'bigint' && !Number.isSafeInteger(out[i]))
+      throw new RangeError(`column '${name}' holds ${v}, beyond exact double precision (2^53)`);
   }
   return out;
 }
@@ -59,7 +60,8 @@ export function frameFromArrow(bytes: Uint8Array): Frame {
     const values = table.getChild(field.name).toArray() as ArrayLike<unknown>;
     const id = field.type.typeId;
     const T = arrow.Type;
-    if (id === T.Int || id === T.Float || id === T.Decimal) return { name: field.name, type: 'number', values: toFloat(values, field.name, asNumber) };
+    if (id === T.Int || id === T.Float || id === T.Decimal)
+      return { name: field.name, type: 'number', values: toFloat(values, field.name, asNumber) };
     if (id === T.Bool) return { name: field.name, type: 'boolean', values: toFloat(values, field.name, (v) => (v ? 1 : 0)) };
     if (id === T.Timestamp || id === T.Date) return { name: field.name, type: 'timestamp', values: toFloat(values, field.name, asNumber) };
     if (id === T.Utf8 || id === T.LargeUtf8 || id === T.Utf8View) {

@@ -70,9 +70,15 @@ export function isMissingText(c: CsvCells, s: number, e: number): boolean {
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 const SPECIAL_NUMBERS: ReadonlyMap<string, number> = new Map([
-  ['nan', NaN], ['+nan', NaN], ['-nan', NaN],
-  ['inf', Infinity], ['+inf', Infinity], ['infinity', Infinity], ['+infinity', Infinity],
-  ['-inf', -Infinity], ['-infinity', -Infinity],
+  ['nan', NaN],
+  ['+nan', NaN],
+  ['-nan', NaN],
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['infinity', Infinity],
+  ['+infinity', Infinity],
+  ['-inf', -Infinity],
+  ['-infinity', -Infinity],
 ]);
 
 /** A number as JavaScript's Number() reads it, plus NaN / inf / infinity in any case (pandas writes 'inf'). */
@@ -162,11 +168,23 @@ export function boolAt(c: CsvCells, s: number, e: number): number {
   if (s >= 0 && !c.isToken(s, e)) {
     const t = c.text;
     const len = e - s;
-    if (len === 4 && (t.charCodeAt(s) | 32) === 116 && (t.charCodeAt(s + 1) | 32) === 114 && (t.charCodeAt(s + 2) | 32) === 117 && (t.charCodeAt(s + 3) | 32) === 101) return 1;
     if (
-      len === 5 && (t.charCodeAt(s) | 32) === 102 && (t.charCodeAt(s + 1) | 32) === 97 && (t.charCodeAt(s + 2) | 32) === 108 &&
-      (t.charCodeAt(s + 3) | 32) === 115 && (t.charCodeAt(s + 4) | 32) === 101
-    ) return 0;
+      len === 4 &&
+      (t.charCodeAt(s) | 32) === 116 &&
+      (t.charCodeAt(s + 1) | 32) === 114 &&
+      (t.charCodeAt(s + 2) | 32) === 117 &&
+      (t.charCodeAt(s + 3) | 32) === 101
+    )
+      return 1;
+    if (
+      len === 5 &&
+      (t.charCodeAt(s) | 32) === 102 &&
+      (t.charCodeAt(s + 1) | 32) === 97 &&
+      (t.charCodeAt(s + 2) | 32) === 108 &&
+      (t.charCodeAt(s + 3) | 32) === 115 &&
+      (t.charCodeAt(s + 4) | 32) === 101
+    )
+      return 0;
   }
   const t = c.trimmed(s, e);
   if (c.isMissingString(t)) return NaN;

@@ -94,7 +94,10 @@ class Scanner {
         if (p < n) {
           const c = text.charCodeAt(p);
           if (c !== delim && c !== LF && c !== CR) {
-            throw new CsvError(this.line, `unexpected ${JSON.stringify(text[p])} after the closing quote of field ${f + 1} (a quote inside a quoted field is written "")`);
+            throw new CsvError(
+              this.line,
+              `unexpected ${JSON.stringify(text[p])} after the closing quote of field ${f + 1} (a quote inside a quoted field is written "")`,
+            );
           }
         }
       } else {
@@ -151,7 +154,8 @@ function readHeader(sc: Scanner): string[] {
   const seen = new Map<string, number>();
   names.forEach((name, i) => {
     const first = seen.get(name);
-    if (first !== undefined) throw new CsvError(startLine, `the header names column ${JSON.stringify(name)} twice (fields ${first + 1} and ${i + 1})`);
+    if (first !== undefined)
+      throw new CsvError(startLine, `the header names column ${JSON.stringify(name)} twice (fields ${first + 1} and ${i + 1})`);
     seen.set(name, i);
   });
   return names;
@@ -191,7 +195,10 @@ export function csvToFrame(text: string, o: CsvFrameOptions = {}): Frame {
     const line = sc.line;
     const fields = sc.record(offsets, rows * stride, cols);
     if (fields !== cols) {
-      throw new CsvError(line, `${fields} field${fields === 1 ? '' : 's'}, but the header (line ${headerLine}) has ${cols}: ${names.join(', ')}`);
+      throw new CsvError(
+        line,
+        `${fields} field${fields === 1 ? '' : 's'}, but the header (line ${headerLine}) has ${cols}: ${names.join(', ')}`,
+      );
     }
     rows++;
   }

@@ -17,7 +17,10 @@ export function parseJsonLines(text: string): Row[] {
     } catch (err) {
       throw new RangeError(`line ${i + 1}: not valid JSON (${(err as Error).message})`, { cause: err });
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RangeError(`line ${i + 1}: expected a JSON object per line, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new RangeError(
+        `line ${i + 1}: expected a JSON object per line, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+      );
     rows.push(value as Row);
   }
   return rows;

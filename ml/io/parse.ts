@@ -51,12 +51,22 @@ export interface ParsedTable {
  * Text formats as row objects (what the drift monitor and tests compare): a view of the same
  * typed Frame ingest stores, so a column is typed the same way whichever step reads it.
  */
-export function parseTable(text: string, format: TextFormat, normalizeColumns: boolean, missingValues: readonly string[] = []): ParsedTable {
+export function parseTable(
+  text: string,
+  format: TextFormat,
+  normalizeColumns: boolean,
+  missingValues: readonly string[] = [],
+): ParsedTable {
   return toParsed(normalize(parseTextFrame(text, format, missingValues), normalizeColumns));
 }
 
 /** Any supported format as row objects, from the source's bytes. */
-export async function parseSource(bytes: Uint8Array, format: TableFormat, normalizeColumns: boolean, missingValues: readonly string[] = []): Promise<ParsedTable> {
+export async function parseSource(
+  bytes: Uint8Array,
+  format: TableFormat,
+  normalizeColumns: boolean,
+  missingValues: readonly string[] = [],
+): Promise<ParsedTable> {
   return toParsed(await parseSourceFrame(bytes, format, { normalizeColumns, missingValues }));
 }
 
@@ -69,7 +79,8 @@ export function normalizedNames(names: readonly string[]): string[] {
     const next = snakeCase(name);
     if (next === '') throw new RangeError(`column ${JSON.stringify(name)} has no letters or digits to name it by`);
     const clash = taken.get(next);
-    if (clash !== undefined) throw new RangeError(`columns ${JSON.stringify(clash)} and ${JSON.stringify(name)} both normalize to '${next}'`);
+    if (clash !== undefined)
+      throw new RangeError(`columns ${JSON.stringify(clash)} and ${JSON.stringify(name)} both normalize to '${next}'`);
     taken.set(next, name);
     return next;
   });
@@ -94,7 +105,6 @@ function parseTextFrame(text: string, format: TextFormat, missingValues: readonl
   // JSON is already typed; arquero's autoType would turn ISO-looking strings into Dates here.
   return fromArquero(aq.fromJSON(text, { autoType: false }), missingValues);
 }
-
 
 function normalize(frame: Frame, normalizeColumns: boolean): Frame {
   if (!normalizeColumns) return frame;

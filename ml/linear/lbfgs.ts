@@ -62,7 +62,10 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): 
       const yj = yHist[j] as Float64Array;
       for (let i = 0; i < n; i++) dir[i] = (dir[i] as number) - a * (yj[i] as number);
     }
-    const gamma = k > 0 ? dot(sHist[k - 1] as Float64Array, yHist[k - 1] as Float64Array) / dot(yHist[k - 1] as Float64Array, yHist[k - 1] as Float64Array) : 1 / Math.max(1, maxAbs(g));
+    const gamma =
+      k > 0
+        ? dot(sHist[k - 1] as Float64Array, yHist[k - 1] as Float64Array) / dot(yHist[k - 1] as Float64Array, yHist[k - 1] as Float64Array)
+        : 1 / Math.max(1, maxAbs(g));
     for (let i = 0; i < n; i++) dir[i] = (dir[i] as number) * gamma;
     for (let j = 0; j < k; j++) {
       const b = (rhoHist[j] as number) * dot(yHist[j] as Float64Array, dir);

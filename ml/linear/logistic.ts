@@ -123,12 +123,16 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
   }
   if (seen.reduce((a, b) => a + b, 0) < 2) throw new RangeError('the target has a single class; nothing to learn');
   for (let i = 0; i < x.data.length; i++) {
-    if (!Number.isFinite(x.data[i])) throw new RangeError(`non-finite feature value at row ${Math.floor(i / x.cols)}, column ${i % x.cols}`);
+    if (!Number.isFinite(x.data[i]))
+      throw new RangeError(`non-finite feature value at row ${Math.floor(i / x.cols)}, column ${i % x.cols}`);
   }
   const d = x.cols;
   const rows = numClasses === 2 ? 1 : numClasses;
   const f = numClasses === 2 ? binaryObjective(x, y, o.l2) : softmaxObjective(x, y, numClasses, o.l2);
-  const r = minimizeLbfgs(f, new Float64Array(rows * (d + 1)), { maxIterations: o.maxIterations ?? 200, gradientTolerance: o.tolerance ?? 1e-6 });
+  const r = minimizeLbfgs(f, new Float64Array(rows * (d + 1)), {
+    maxIterations: o.maxIterations ?? 200,
+    gradientTolerance: o.tolerance ?? 1e-6,
+  });
   const weights = new Float64Array(rows * d);
   const intercepts = new Float64Array(rows);
   for (let c = 0; c < rows; c++) {
@@ -180,12 +184,26 @@ export interface LogisticJson {
 export function logisticToJson(m: LogisticModel): LogisticJson {
   const rows = m.intercepts.length;
   const weights = Array.from({ length: rows }, (_, c) => Array.from(m.weights.subarray(c * m.numFeatures, (c + 1) * m.numFeatures)));
-  return { format: 'tideflow.logistic-regression', version: 1, numClasses: m.numClasses, numFeatures: m.numFeatures, weights, intercepts: Array.from(m.intercepts) };
+  return {
+    format: 'tideflow.logistic-regression',
+    version: 1,
+    numClasses: m.numClasses,
+    numFeatures: m.numFeatures,
+    weights,
+    intercepts: Array.from(m.intercepts),
+  };
 }
 
 export function logisticFromJson(j: LogisticJson): LogisticModel {
-  if (j.format !== 'tideflow.logistic-regression' || j.version !== 1) throw new RangeError(`not a version-1 tideflow.logistic-regression model (format ${String(j.format)}, version ${String(j.version)})`);
+  if (j.format !== 'tideflow.logistic-regression' || j.version !== 1)
+    throw new RangeError(`not a version-1 tideflow.logistic-regression model (format ${String(j.format)}, version ${String(j.version)})`);
   const rows = j.numClasses === 2 ? 1 : j.numClasses;
-  if (j.weights.length !== rows || j.intercepts.length !== rows || j.weights.some((w) => w.length !== j.numFeatures)) throw new RangeError('logistic-regression model has inconsistent shapes');
-  return { numClasses: j.numClasses, numFeatures: j.numFeatures, weights: Float64Array.from(j.weights.flat()), intercepts: Float64Array.from(j.intercepts) };
+  if (j.weights.length !== rows || j.intercepts.length !== rows || j.weights.some((w) => w.length !== j.numFeatures))
+    throw new RangeError('logistic-regression model has inconsistent shapes');
+  return {
+    numClasses: j.numClasses,
+    numFeatures: j.numFeatures,
+    weights: Float64Array.from(j.weights.flat()),
+    intercepts: Float64Array.from(j.intercepts),
+  };
 }

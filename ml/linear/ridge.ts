@@ -25,7 +25,8 @@ export function choleskySolve(a: Float64Array, b: Float64Array, d: number): Floa
       let s = a[i * d + j] as number;
       for (let k = 0; k < j; k++) s -= (l[i * d + k] as number) * (l[j * d + k] as number);
       if (i === j) {
-        if (!(s > 1e-12 * Math.abs(a[i * d + i] as number))) throw new RangeError(`matrix is not positive definite at column ${i} (collinear or constant feature? use alpha > 0)`);
+        if (!(s > 1e-12 * Math.abs(a[i * d + i] as number)))
+          throw new RangeError(`matrix is not positive definite at column ${i} (collinear or constant feature? use alpha > 0)`);
         l[i * d + i] = Math.sqrt(s);
       } else l[i * d + j] = s / (l[j * d + j] as number);
     }
@@ -107,11 +108,19 @@ export interface RidgeJson {
 }
 
 export function ridgeToJson(m: RidgeModel): RidgeJson {
-  return { format: 'tideflow.linear-regression', version: 1, numFeatures: m.numFeatures, alpha: m.alpha, weights: Array.from(m.weights), intercept: m.intercept };
+  return {
+    format: 'tideflow.linear-regression',
+    version: 1,
+    numFeatures: m.numFeatures,
+    alpha: m.alpha,
+    weights: Array.from(m.weights),
+    intercept: m.intercept,
+  };
 }
 
 export function ridgeFromJson(j: RidgeJson): RidgeModel {
-  if (j.format !== 'tideflow.linear-regression' || j.version !== 1) throw new RangeError(`not a version-1 tideflow.linear-regression model (format ${String(j.format)}, version ${String(j.version)})`);
+  if (j.format !== 'tideflow.linear-regression' || j.version !== 1)
+    throw new RangeError(`not a version-1 tideflow.linear-regression model (format ${String(j.format)}, version ${String(j.version)})`);
   if (j.weights.length !== j.numFeatures) throw new RangeError('linear-regression model has inconsistent shapes');
   return { numFeatures: j.numFeatures, alpha: j.alpha, weights: Float64Array.from(j.weights), intercept: j.intercept };
 }

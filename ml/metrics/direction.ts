@@ -5,7 +5,21 @@
  */
 
 // Metrics where smaller is better, by normalized name (lower case, no separators).
-const LOWER_IS_BETTER = new Set(['logloss', 'crossentropy', 'rmse', 'mse', 'mae', 'mape', 'medae', 'brier', 'brierscore', 'hingeloss', 'error', 'errorrate', 'loss']);
+const LOWER_IS_BETTER = new Set([
+  'logloss',
+  'crossentropy',
+  'rmse',
+  'mse',
+  'mae',
+  'mape',
+  'medae',
+  'brier',
+  'brierscore',
+  'hingeloss',
+  'error',
+  'errorrate',
+  'loss',
+]);
 
 /**
  * Whether a larger value of the metric is better. log_loss / logLoss / cvLogLoss, rmse, mae and

@@ -92,7 +92,13 @@ export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>): Ro
   let keep = tps.map((_, k) => k);
   if (tps.length > 2) {
     // Keep the ends and every point where the curve bends (a non-zero second difference).
-    keep = keep.filter((k) => k === 0 || k === tps.length - 1 || (fps[k + 1] as number) - 2 * (fps[k] as number) + (fps[k - 1] as number) !== 0 || (tps[k + 1] as number) - 2 * (tps[k] as number) + (tps[k - 1] as number) !== 0);
+    keep = keep.filter(
+      (k) =>
+        k === 0 ||
+        k === tps.length - 1 ||
+        (fps[k + 1] as number) - 2 * (fps[k] as number) + (fps[k - 1] as number) !== 0 ||
+        (tps[k + 1] as number) - 2 * (tps[k] as number) + (tps[k - 1] as number) !== 0,
+    );
   }
   return {
     fpr: [0, ...keep.map((k) => (fps[k] as number) / N)],
@@ -114,7 +120,13 @@ const orNull = (f: () => number): number | null => {
  * class is the argmax (first on ties, as numpy). `positiveClass` (binary only) is a name from
  * `classes`, default the second class. Zero-division scores are 0, as sklearn's default.
  */
-export function evaluateClassification(yTrue: ArrayLike<number>, proba: Float64Array, numClasses: number, classes: readonly string[], positiveClass?: string): ClassificationEvaluation {
+export function evaluateClassification(
+  yTrue: ArrayLike<number>,
+  proba: Float64Array,
+  numClasses: number,
+  classes: readonly string[],
+  positiveClass?: string,
+): ClassificationEvaluation {
   const n = yTrue.length;
   if (n === 0) throw new RangeError('evaluation of no rows');
   if (!Number.isInteger(numClasses) || numClasses < 2) throw new RangeError(`need at least 2 classes, got ${numClasses}`);
@@ -122,27 +134,47 @@ export function evaluateClassification(yTrue: ArrayLike<number>, proba: Float64A
   if (proba.length !== n * numClasses) throw new RangeError(`expected ${n} × ${numClasses} probabilities, got ${proba.length}`);
   for (let i = 0; i < n; i++) {
     const t = yTrue[i] as number;
-    if (!(Number.isInteger(t) && t >= 0 && t < numClasses)) throw new RangeError(`label ${t} at row ${i} is not a class index in 0..${numClasses - 1}`);
+    if (!(Number.isInteger(t) && t >= 0 && t < numClasses))
+      throw new RangeError(`label ${t} at row ${i} is not a class index in 0..${numClasses - 1}`);
   }
   const yPred = argmaxRows(proba, numClasses);
   const { counts } = classCounts(yTrue, yPred, numClasses);
   const support = new Array<number>(numClasses).fill(0);
   for (let i = 0; i < n; i++) support[yTrue[i] as number] = (support[yTrue[i] as number] as number) + 1;
-  const perClass = counts.map((c, k) => ({ class: classes[k] as string, precision: classScore('precision', c, 0), recall: classScore('recall', c, 0), f1: classScore('f1', c, 0), support: support[k] as number }));
+  const perClass = counts.map((c, k) => ({
+    class: classes[k] as string,
+    precision: classScore('precision', c, 0),
+    recall: classScore('recall', c, 0),
+    f1: classScore('f1', c, 0),
+    support: support[k] as number,
+  }));
   const macro = (m: 'precision' | 'recall' | 'f1'): number => prfScore(m, yTrue, yPred, { average: 'macro', numClasses, zeroDivision: 0 });
   const ev: ClassificationEvaluation = {
-    n, numClasses, classes: [...classes],
+    n,
+    numClasses,
+    classes: [...classes],
     accuracy: accuracy(yTrue, yPred),
-    precision: 0, recall: 0, f1: 0,
-    macroPrecision: macro('precision'), macroRecall: macro('recall'), macroF1: macro('f1'),
+    precision: 0,
+    recall: 0,
+    f1: 0,
+    macroPrecision: macro('precision'),
+    macroRecall: macro('recall'),
+    macroF1: macro('f1'),
     rocAuc: null,
     logLoss: logLoss(yTrue, proba, numClasses),
     confusion: confusionMatrix(yTrue, yPred, numClasses),
     perClass,
   };
   if (numClasses > 2) {
-    if (positiveClass !== undefined) throw new RangeError(`positiveClass '${positiveClass}' only applies to binary tasks (${numClasses} classes)`);
-    return { ...ev, precision: ev.macroPrecision, recall: ev.macroRecall, f1: ev.macroF1, rocAuc: orNull(() => rocAucOvr(yTrue, proba, numClasses)) };
+    if (positiveClass !== undefined)
+      throw new RangeError(`positiveClass '${positiveClass}' only applies to binary tasks (${numClasses} classes)`);
+    return {
+      ...ev,
+      precision: ev.macroPrecision,
+      recall: ev.macroRecall,
+      f1: ev.macroF1,
+      rocAuc: orNull(() => rocAucOvr(yTrue, proba, numClasses)),
+    };
   }
   const pos = positiveClass === undefined ? 1 : classes.indexOf(positiveClass);
   if (pos < 0) throw new RangeError(`positiveClass '${positiveClass}' is not one of the classes ${JSON.stringify(classes)}`);
@@ -199,7 +231,10 @@ export const metricNameSchema = z.enum(Object.keys(METRICS) as [MetricName, ...M
 export function checkMetricForTask(metric: string, task: Task): MetricName {
   const info = (METRICS as Record<string, MetricInfo>)[metric];
   if (!info) throw new RangeError(`unknown metric '${metric}' (known: ${METRIC_NAMES.join(', ')})`);
-  if (!info.tasks.includes(task)) throw new RangeError(`metric '${metric}' does not apply to a ${task} task (use one of ${METRIC_NAMES.filter((m) => (METRICS[m].tasks as readonly Task[]).includes(task)).join(', ')})`);
+  if (!info.tasks.includes(task))
+    throw new RangeError(
+      `metric '${metric}' does not apply to a ${task} task (use one of ${METRIC_NAMES.filter((m) => (METRICS[m].tasks as readonly Task[]).includes(task)).join(', ')})`,
+    );
   return metric as MetricName;
 }
 

@@ -30,7 +30,11 @@ export interface ClassCounts {
 export type PrfMetric = 'precision' | 'recall' | 'f1';
 
 /** Per-class TP / FP / FN from the confusion matrix; `present` marks classes seen in yTrue or yPred. */
-export function classCounts(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): { counts: ClassCounts[]; present: boolean[] } {
+export function classCounts(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  numClasses: number,
+): { counts: ClassCounts[]; present: boolean[] } {
   const m = confusionMatrix(yTrue, yPred, numClasses);
   const counts: ClassCounts[] = [];
   const present: boolean[] = [];
@@ -90,6 +94,8 @@ export function prfScore(metric: PrfMetric, yTrue: ArrayLike<number>, yPred: Arr
   return n === 0 ? zd : sum / n;
 }
 
-export const precision = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, o: PrfOptions = {}): number => prfScore('precision', yTrue, yPred, o);
-export const recall = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, o: PrfOptions = {}): number => prfScore('recall', yTrue, yPred, o);
+export const precision = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, o: PrfOptions = {}): number =>
+  prfScore('precision', yTrue, yPred, o);
+export const recall = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, o: PrfOptions = {}): number =>
+  prfScore('recall', yTrue, yPred, o);
 export const f1 = (yTrue: ArrayLike<number>, yPred: ArrayLike<number>, o: PrfOptions = {}): number => prfScore('f1', yTrue, yPred, o);

@@ -10,7 +10,15 @@
 import { higherIsBetter } from '../metrics/direction';
 import type { Estimator, Task } from '../estimators/types';
 import { predictEstimator } from '../estimators/predict';
-import { checkMetricForTask, evaluateClassification, evaluateRegression, METRIC_NAMES, metricValue, METRICS, type MetricName } from '../metrics/evaluation';
+import {
+  checkMetricForTask,
+  evaluateClassification,
+  evaluateRegression,
+  METRIC_NAMES,
+  metricValue,
+  METRICS,
+  type MetricName,
+} from '../metrics/evaluation';
 import type { Matrix } from '../frame/matrix';
 import { createRng } from '../stats/random';
 import { stratifiedFolds } from './split';
@@ -115,13 +123,19 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
     }
     const data = await input.prepare(trainIdx, heldIdx, f);
     if (data.xHeld.rows !== heldIdx.length || data.yHeld.length !== heldIdx.length) {
-      throw new RangeError(`fold ${f}: prepare returned ${data.xHeld.rows} held-out feature rows and ${data.yHeld.length} targets for ${heldIdx.length} held-out rows`);
+      throw new RangeError(
+        `fold ${f}: prepare returned ${data.xHeld.rows} held-out feature rows and ${data.yHeld.length} targets for ${heldIdx.length} held-out rows`,
+      );
     }
     const est = await input.fit(data.xTrain, data.yTrain, f);
-    if (est.task !== task) throw new RangeError(`fold ${f}: the fitted estimator is for a ${est.task} task, cross-validation is for ${task}`);
+    if (est.task !== task)
+      throw new RangeError(`fold ${f}: the fitted estimator is for a ${est.task} task, cross-validation is for ${task}`);
     const pred = predictEstimator(est, data.xHeld);
     const classes = input.classes ?? Array.from({ length: est.numClasses }, (_, c) => String(c));
-    const ev = task === 'regression' || !pred.proba ? evaluateRegression(data.yHeld, pred.values) : evaluateClassification(data.yHeld, pred.proba, est.numClasses, classes);
+    const ev =
+      task === 'regression' || !pred.proba
+        ? evaluateRegression(data.yHeld, pred.values)
+        : evaluateClassification(data.yHeld, pred.proba, est.numClasses, classes);
     for (const m of relevant) values.get(m)?.push(metricValue(m, ev));
     input.onFold?.(f + 1, k);
   }
@@ -132,7 +146,9 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
   const chosen = allMetrics[metric];
   if (!chosen) {
     const bad = (values.get(metric) ?? []).findIndex((v) => v === null);
-    throw new RangeError(`metric '${metric}' is undefined on fold ${bad} (a class is missing from its held-out rows); use fewer folds or another metric`);
+    throw new RangeError(
+      `metric '${metric}' is undefined on fold ${bad} (a class is missing from its held-out rows); use fewer folds or another metric`,
+    );
   }
   return { metric, higherIsBetter: higherIsBetter(metric), ...chosen, allMetrics };
 }
@@ -145,7 +161,8 @@ export function bestTrial<T extends { index: number; mean: number }>(trials: rea
   let best: T | undefined;
   for (const t of trials) {
     if (!Number.isFinite(t.mean)) continue;
-    if (!best || (higherIsBetter(metric) ? t.mean > best.mean : t.mean < best.mean) || (t.mean === best.mean && t.index < best.index)) best = t;
+    if (!best || (higherIsBetter(metric) ? t.mean > best.mean : t.mean < best.mean) || (t.mean === best.mean && t.index < best.index))
+      best = t;
   }
   if (!best) throw new RangeError(`no trial has a finite ${metric}`);
   return best;

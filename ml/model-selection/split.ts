@@ -111,7 +111,8 @@ export interface TimeSplit extends SplitIndices {
  */
 export function timeSplit(timestamps: Float64Array, o: TimeSplitOptions): TimeSplit {
   const what = o.column ? `timestamp column '${o.column}'` : 'timestamps';
-  if ((o.cutoff === undefined) === (o.testFraction === undefined)) throw new RangeError('timeSplit: give exactly one of cutoff and testFraction');
+  if ((o.cutoff === undefined) === (o.testFraction === undefined))
+    throw new RangeError('timeSplit: give exactly one of cutoff and testFraction');
   const present: number[] = [];
   const excluded: number[] = [];
   for (let i = 0; i < timestamps.length; i++) {
@@ -119,7 +120,9 @@ export function timeSplit(timestamps: Float64Array, o: TimeSplitOptions): TimeSp
     else excluded.push(i);
   }
   if (excluded.length > 0 && o.missing !== 'exclude') {
-    throw new RangeError(`timeSplit: ${what} has ${excluded.length} row${excluded.length === 1 ? '' : 's'} without a valid time (first: row ${excluded[0]}); drop them or pass missing: 'exclude'`);
+    throw new RangeError(
+      `timeSplit: ${what} has ${excluded.length} row${excluded.length === 1 ? '' : 's'} without a valid time (first: row ${excluded[0]}); drop them or pass missing: 'exclude'`,
+    );
   }
   const t = (i: number): number => timestamps[i] as number;
   let cutoff: number;
@@ -142,7 +145,9 @@ export function timeSplit(timestamps: Float64Array, o: TimeSplitOptions): TimeSp
     }
     const range = present.length ? `${iso(lo)} … ${iso(hi)}` : 'none';
     const side = train.length === 0 ? 'train' : 'test';
-    throw new RangeError(`timeSplit: the ${side} side is empty (cutoff ${iso(cutoff)}; ${what} span ${range}${o.testFraction !== undefined ? '; every row has the same time' : ''})`);
+    throw new RangeError(
+      `timeSplit: the ${side} side is empty (cutoff ${iso(cutoff)}; ${what} span ${range}${o.testFraction !== undefined ? '; every row has the same time' : ''})`,
+    );
   }
   return { train, test, cutoff, excluded };
 }

@@ -16,7 +16,8 @@ export function confusionProblem(classes: readonly string[] | undefined, m: read
   const n = m.length;
   for (let i = 0; i < n; i++) {
     const r = m[i];
-    if (!Array.isArray(r) || r.length !== n) return `confusion matrix row ${i} has ${Array.isArray(r) ? r.length : 0} cells, expected ${n} (a square matrix)`;
+    if (!Array.isArray(r) || r.length !== n)
+      return `confusion matrix row ${i} has ${Array.isArray(r) ? r.length : 0} cells, expected ${n} (a square matrix)`;
   }
   if (classes && classes.length !== n) return `confusion matrix is ${n}×${n} but ${classes.length} class labels were given`;
   return undefined;
@@ -55,7 +56,13 @@ export function confusionSvg(classesIn: readonly string[] | undefined, matrix: r
       const cx = x + cell / 2;
       const big = cell >= 44;
       const cls = `c-cell${dark ? ' c-on-dark' : ''}`;
-      if (cell >= 28 || v !== 0) g += text(cx, y + cell / 2 + (big ? -1 : 4), fmtCount(v), `class="${cls}" text-anchor="middle"${cell < 30 ? ' font-size="9"' : ''}`);
+      if (cell >= 28 || v !== 0)
+        g += text(
+          cx,
+          y + cell / 2 + (big ? -1 : 4),
+          fmtCount(v),
+          `class="${cls}" text-anchor="middle"${cell < 30 ? ' font-size="9"' : ''}`,
+        );
       if (big && total > 0) g += text(cx, y + cell / 2 + 13, fmtPct(share), `class="${cls} c-small" text-anchor="middle"`);
       parts.push(`<g><title>${esc(tip)}</title>${g}</g>`);
     }
@@ -63,14 +70,25 @@ export function confusionSvg(classesIn: readonly string[] | undefined, matrix: r
   // Axis labels: true classes on the left, predicted classes below (rotated when they are long).
   for (let i = 0; i < n; i++) {
     const label = classes[i] ?? '';
-    parts.push(`<g><title>${esc(label)}</title>${text(labelW - 6, top + i * cell + cell / 2 + 4, clip(label, 18), 'class="c-text" text-anchor="end"')}</g>`);
+    parts.push(
+      `<g><title>${esc(label)}</title>${text(labelW - 6, top + i * cell + cell / 2 + 4, clip(label, 18), 'class="c-text" text-anchor="end"')}</g>`,
+    );
     const cx = labelW + i * cell + cell / 2;
     const y = top + n * cell + 12;
-    const attrs = rotate ? `class="c-text" text-anchor="end" transform="rotate(-40 ${px(cx)} ${px(y)})"` : 'class="c-text" text-anchor="middle"';
+    const attrs = rotate
+      ? `class="c-text" text-anchor="end" transform="rotate(-40 ${px(cx)} ${px(y)})"`
+      : 'class="c-text" text-anchor="middle"';
     parts.push(`<g><title>${esc(label)}</title>${text(cx, y, clip(label, 18), attrs)}</g>`);
   }
   parts.push(text(labelW + (n * cell) / 2, H - 4, 'predicted', 'class="c-text c-strong" text-anchor="middle"'));
-  parts.push(text(10, top + (n * cell) / 2, 'true', `class="c-text c-strong" text-anchor="middle" transform="rotate(-90 10 ${px(top + (n * cell) / 2)})"`));
+  parts.push(
+    text(
+      10,
+      top + (n * cell) / 2,
+      'true',
+      `class="c-text c-strong" text-anchor="middle" transform="rotate(-90 10 ${px(top + (n * cell) / 2)})"`,
+    ),
+  );
   const omitted = nAll > n ? ` (first ${n} of ${nAll} classes)` : '';
   return svg(W, H, `Confusion matrix${omitted}`, parts.join(''));
 }
@@ -132,14 +150,23 @@ export function rocSvg(curves: readonly NamedCurve[]): string {
   const y = (v: number): number => top + (1 - v) * S;
   const parts: string[] = [];
   for (const t of niceTicks(0, 1, 5)) {
-    parts.push(`<line class="c-grid" x1="${px(x(t))}" y1="${top}" x2="${px(x(t))}" y2="${top + S}"/><line class="c-grid" x1="${left}" y1="${px(y(t))}" x2="${left + S}" y2="${px(y(t))}"/>`);
+    parts.push(
+      `<line class="c-grid" x1="${px(x(t))}" y1="${top}" x2="${px(x(t))}" y2="${top + S}"/><line class="c-grid" x1="${left}" y1="${px(y(t))}" x2="${left + S}" y2="${px(y(t))}"/>`,
+    );
     parts.push(text(x(t), top + S + 14, fmtNum(t), 'class="c-text" text-anchor="middle"'));
     parts.push(text(left - 5, y(t) + 4, fmtNum(t), 'class="c-text" text-anchor="end"'));
   }
   parts.push(`<rect class="c-frame" x="${left}" y="${top}" width="${S}" height="${S}"/>`);
   parts.push(`<line class="c-chance" x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}"/>`);
   parts.push(text(left + S / 2, top + S + 30, 'false positive rate', 'class="c-text c-strong" text-anchor="middle"'));
-  parts.push(text(12, top + S / 2, 'true positive rate', `class="c-text c-strong" text-anchor="middle" transform="rotate(-90 12 ${px(top + S / 2)})"`));
+  parts.push(
+    text(
+      12,
+      top + S / 2,
+      'true positive rate',
+      `class="c-text c-strong" text-anchor="middle" transform="rotate(-90 12 ${px(top + S / 2)})"`,
+    ),
+  );
   curves.forEach((c, k) => {
     const d = downsampleCurve(c);
     const pts = d.fpr.map((f, i) => `${px(x(f))},${px(y(d.tpr[i] ?? 0))}`).join(' ');

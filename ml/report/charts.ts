@@ -27,7 +27,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const pow = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
   const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
   return ticks;
 }
 
@@ -51,7 +52,8 @@ export function coarsen(edges: readonly number[], counts: readonly number[], max
 export function histogramProblem(h: { edges: readonly number[]; counts: readonly number[] }): string | undefined {
   if (!Array.isArray(h.edges) || !Array.isArray(h.counts)) return 'histogram edges/counts are not arrays';
   if (h.counts.length === 0) return 'histogram has no bins';
-  if (h.edges.length !== h.counts.length + 1) return `histogram has ${h.edges.length} edges for ${h.counts.length} bins (expected ${h.counts.length + 1})`;
+  if (h.edges.length !== h.counts.length + 1)
+    return `histogram has ${h.edges.length} edges for ${h.counts.length} bins (expected ${h.counts.length + 1})`;
   if (!h.edges.every(Number.isFinite)) return 'histogram edges are not all finite';
   if (!h.counts.every((c) => Number.isFinite(c) && c >= 0)) return 'histogram counts are not all finite and ≥ 0';
   return undefined;
@@ -174,7 +176,11 @@ export function trialsSvg(metric: string, trials: readonly TrialBar[]): string {
     .join('');
   const axisY = top + trials.length * row + 2;
   const ticks = niceTicks(lo, hi, 6)
-    .map((v) => `<line class="c-grid" x1="${px(x(v))}" y1="${top}" x2="${px(x(v))}" y2="${px(axisY)}"/>` + text(x(v), axisY + 14, fmtNum(v), 'class="c-text" text-anchor="middle"'))
+    .map(
+      (v) =>
+        `<line class="c-grid" x1="${px(x(v))}" y1="${top}" x2="${px(x(v))}" y2="${px(axisY)}"/>` +
+        text(x(v), axisY + 14, fmtNum(v), 'class="c-text" text-anchor="middle"'),
+    )
     .join('');
   const axis = `<line class="c-axis" x1="${labelW}" y1="${px(axisY)}" x2="${right}" y2="${px(axisY)}"/>`;
   return svg(W, H, `Cross-validated ${metric} per trial (mean ± std)`, ticks + rows + axis);

@@ -48,5 +48,7 @@ export function displayJson(value: unknown, maxChars = 20_000): string {
     const one = m.replace(/\n\s*/g, ' ').replace(/\[ /, '[').replace(/ \]$/, ']');
     return one.length <= 100 ? one : m;
   });
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}\n… (${(text.length - maxChars).toLocaleString('en-US')} more characters not shown)`;
+  return text.length <= maxChars
+    ? text
+    : `${text.slice(0, maxChars)}\n… (${(text.length - maxChars).toLocaleString('en-US')} more characters not shown)`;
 }

@@ -18,7 +18,9 @@ export function reportColumnsFromStatistics(stats: readonly ColumnStatistics[]):
         ...(c.std !== null && { std: c.std }),
         ...(c.min !== null && { min: c.min }),
         ...(c.max !== null && { max: c.max }),
-        ...(c.quantiles && { quantiles: { p5: c.quantiles.p5, p25: c.quantiles.p25, p50: c.quantiles.p50, p75: c.quantiles.p75, p95: c.quantiles.p95 } }),
+        ...(c.quantiles && {
+          quantiles: { p5: c.quantiles.p5, p25: c.quantiles.p25, p50: c.quantiles.p50, p75: c.quantiles.p75, p95: c.quantiles.p95 },
+        }),
         ...(c.histogram && { histogram: c.histogram }),
       };
     }

@@ -36,7 +36,8 @@ function checkRun(d: RunReportData): void {
   const r = d.run as Partial<RunReportData['run']> | undefined;
   if (typeof r !== 'object' || r === null) throw new TypeError('renderRunReport: data.run (the run identity) is required');
   for (const k of ['dagId', 'workflowId', 'modelName'] as const) {
-    if (typeof r[k] !== 'string') throw new TypeError(`renderRunReport: data.run.${k} must be a string, got ${r[k] === null ? 'null' : typeof r[k]}`);
+    if (typeof r[k] !== 'string')
+      throw new TypeError(`renderRunReport: data.run.${k} must be a string, got ${r[k] === null ? 'null' : typeof r[k]}`);
   }
 }
 

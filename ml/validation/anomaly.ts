@@ -25,4 +25,3 @@ export interface Anomaly {
   /** Numbers and examples behind the message (JSON). */
   details?: Record<string, unknown>;
 }
-

@@ -60,7 +60,13 @@ function typeMismatch(col: FrameColumn, spec: ColumnSpec): Anomaly | null {
       badCount > 0
         ? `column '${name}' is declared ${declared} but holds text: ${share(badCount, present)} values are not ${TYPE_NOUN[declared]}, e.g. ${bad.values.map(example).join(', ')}`
         : `column '${name}' is declared ${declared} but holds text: all ${count(present)} values read as ${TYPE_NOUN[declared]}, yet the source stores them as strings (quoted JSON values?)`;
-    return { column: name, kind: 'type_mismatch', severity: 'error', message, details: { declaredType: declared, actualType: col.type, invalid: badCount, present, examples: bad.values } };
+    return {
+      column: name,
+      kind: 'type_mismatch',
+      severity: 'error',
+      message,
+      details: { declaredType: declared, actualType: col.type, invalid: badCount, present, examples: bad.values },
+    };
   }
   const shown = new Examples<number | string | boolean>();
   for (let i = 0; i < col.values.length && shown.values.length < 3; i++) {
@@ -79,7 +85,13 @@ function typeMismatch(col: FrameColumn, spec: ColumnSpec): Anomaly | null {
 function missingAnomaly(name: string, spec: ColumnSpec, st: ColumnStatistics, rows: number): Anomaly | null {
   const details = { missing: st.missing, rows, missingFraction: st.missingFraction };
   if (!spec.nullable && st.missing > 0) {
-    return { column: name, kind: 'missing_values', severity: 'error', message: `column '${name}' is not nullable, but ${share(st.missing, rows)} values are missing`, details: { ...details, maxMissingFraction: 0 } };
+    return {
+      column: name,
+      kind: 'missing_values',
+      severity: 'error',
+      message: `column '${name}' is not nullable, but ${share(st.missing, rows)} values are missing`,
+      details: { ...details, maxMissingFraction: 0 },
+    };
   }
   if (spec.maxMissingFraction !== undefined && st.missingFraction > spec.maxMissingFraction) {
     return {
@@ -105,7 +117,13 @@ function nonFiniteAnomaly(col: NumericColumn, st: ColumnStatistics): Anomaly | n
 }
 
 function rangeAnomaly(col: NumericColumn, spec: ColumnSpec, st: ColumnStatistics): Anomaly | null {
-  if ((spec.min === undefined && spec.max === undefined) || (st.type !== 'number' && st.type !== 'timestamp') || st.min === null || st.max === null) return null;
+  if (
+    (spec.min === undefined && spec.max === undefined) ||
+    (st.type !== 'number' && st.type !== 'timestamp') ||
+    st.min === null ||
+    st.max === null
+  )
+    return null;
   const lo = spec.min === undefined ? -Infinity : boundValue(col.type, spec.min);
   const hi = spec.max === undefined ? Infinity : boundValue(col.type, spec.max);
   if (st.min >= lo && st.max <= hi) return null;
@@ -119,13 +137,26 @@ function rangeAnomaly(col: NumericColumn, spec: ColumnSpec, st: ColumnStatistics
     }
   }
   const fmt = (v: number): string => valueOf(col.type, v);
-  const range = spec.min !== undefined && spec.max !== undefined ? `outside [${fmt(lo)}, ${fmt(hi)}]` : spec.min !== undefined ? `below the minimum ${fmt(lo)}` : `above the maximum ${fmt(hi)}`;
+  const range =
+    spec.min !== undefined && spec.max !== undefined
+      ? `outside [${fmt(lo)}, ${fmt(hi)}]`
+      : spec.min !== undefined
+        ? `below the minimum ${fmt(lo)}`
+        : `above the maximum ${fmt(hi)}`;
   return {
     column: col.name,
     kind: 'out_of_range',
     severity: 'error',
     message: `column '${col.name}' has ${share(out, st.finite)} values ${range} (observed min ${fmt(st.min)}, max ${fmt(st.max)}), e.g. ${shown.values.map(fmt).join(', ')}`,
-    details: { outOfRange: out, present: st.finite, min: spec.min ?? null, max: spec.max ?? null, observedMin: st.min, observedMax: st.max, examples: shown.values.map(fmt) },
+    details: {
+      outOfRange: out,
+      present: st.finite,
+      min: spec.min ?? null,
+      max: spec.max ?? null,
+      observedMin: st.min,
+      observedMax: st.max,
+      examples: shown.values.map(fmt),
+    },
   };
 }
 
@@ -166,7 +197,14 @@ function domainAnomaly(col: FrameColumn, spec: ColumnSpec, st: ColumnStatistics)
     message:
       `column '${col.name}' has ${share(out, st.count)} values outside its ${count(allowed.size)} categories (allowed ${percent(spec.maxOutOfDomainFraction)}): ` +
       `${shown.map(([v, n]) => `${label(v)} (${count(n)}×)`).join(', ')}${outside.length > shown.length ? `, and ${count(outside.length - shown.length)} more` : ''}`,
-    details: { outOfDomain: out, present: st.count, fraction, maxFraction: spec.maxOutOfDomainFraction, distinctOutside: outside.length, examples: shown.map(([value, n]) => ({ value, count: n })) },
+    details: {
+      outOfDomain: out,
+      present: st.count,
+      fraction,
+      maxFraction: spec.maxOutOfDomainFraction,
+      distinctOutside: outside.length,
+      examples: shown.map(([value, n]) => ({ value, count: n })),
+    },
   };
 }
 

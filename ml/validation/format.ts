@@ -11,7 +11,8 @@ export function percent(fraction: number): string {
 }
 
 /** `part` of `whole` as "3 of 1,000 (0.3%)". */
-export const share = (part: number, whole: number): string => `${count(part)} of ${count(whole)} (${percent(whole === 0 ? 0 : part / whole)})`;
+export const share = (part: number, whole: number): string =>
+  `${count(part)} of ${count(whole)} (${percent(whole === 0 ? 0 : part / whole)})`;
 
 /** An example value as it should appear in a message: strings quoted and cut at 40 characters. */
 export function example(v: string | number | boolean | null): string {
@@ -22,4 +23,5 @@ export function example(v: string | number | boolean | null): string {
 }
 
 /** A number or timestamp for a message: ISO-8601 for timestamps, the number otherwise (±Infinity as such). */
-export const valueOf = (type: string, v: number): string => (type === 'timestamp' && Number.isFinite(v) ? new Date(v).toISOString() : String(v));
+export const valueOf = (type: string, v: number): string =>
+  type === 'timestamp' && Number.isFinite(v) ? new Date(v).toISOString() : String(v);

@@ -83,7 +83,8 @@ function columnProblems(name: string, spec: ColumnSpec): string[] {
   const problems: string[] = [];
   const col = `column '${name}'`;
   if (spec.min !== undefined || spec.max !== undefined) {
-    if (spec.type === 'string' || spec.type === 'boolean') problems.push(`${col}: min/max apply to number and timestamp columns, not ${spec.type}`);
+    if (spec.type === 'string' || spec.type === 'boolean')
+      problems.push(`${col}: min/max apply to number and timestamp columns, not ${spec.type}`);
     else {
       const what = spec.type === 'number' ? 'a number' : 'an ISO-8601 date/time or epoch milliseconds';
       for (const key of ['min', 'max'] as const) {
@@ -107,7 +108,10 @@ function columnProblems(name: string, spec: ColumnSpec): string[] {
             ? spec.categories.filter((c) => typeof c !== 'boolean')
             : [];
     if (spec.type === 'timestamp') problems.push(`${col}: categories apply to string, number and boolean columns, not timestamp`);
-    else if (wrong.length > 0) problems.push(`${col}: categories of a ${spec.type} column must be ${spec.type}s, got ${wrong.map((c) => JSON.stringify(c)).join(', ')}`);
+    else if (wrong.length > 0)
+      problems.push(
+        `${col}: categories of a ${spec.type} column must be ${spec.type}s, got ${wrong.map((c) => JSON.stringify(c)).join(', ')}`,
+      );
   }
   if (!spec.nullable && spec.maxMissingFraction !== undefined && spec.maxMissingFraction > 0) {
     problems.push(`${col}: nullable false allows no missing value, but maxMissingFraction is ${spec.maxMissingFraction}`);

@@ -155,7 +155,18 @@ function numericStatistics(name: string, type: 'number' | 'timestamp', values: F
     }
   }
   const count = n - missing;
-  const base = { name, type, count, missing, missingFraction: n === 0 ? 0 : missing / n, finite, nonFinite: pos + neg, positiveInfinity: pos, negativeInfinity: neg, zeros };
+  const base = {
+    name,
+    type,
+    count,
+    missing,
+    missingFraction: n === 0 ? 0 : missing / n,
+    finite,
+    nonFinite: pos + neg,
+    positiveInfinity: pos,
+    negativeInfinity: neg,
+    zeros,
+  };
   const infinities = (pos > 0 ? 1 : 0) + (neg > 0 ? 1 : 0);
   if (finite === 0) return { ...base, unique: infinities, mean: null, std: null, min: null, max: null, quantiles: null, histogram: null };
   const sorted = finiteValues.subarray(0, finite).sort();
@@ -185,7 +196,16 @@ function numericStatistics(name: string, type: 'number' | 'timestamp', values: F
   const max = (sorted[finite - 1] as number) + 0;
   const q = QUANTILE_LEVELS.map((level) => quantileSorted(sorted, level) + 0);
   const quantiles: Quantiles = { p0: q[0]!, p1: q[1]!, p5: q[2]!, p25: q[3]!, p50: q[4]!, p75: q[5]!, p95: q[6]!, p99: q[7]!, p100: q[8]! };
-  const stats: NumericStatistics = { ...base, unique: unique + infinities, mean, std: Math.sqrt((sq + sqComp) / finite), min, max, quantiles, histogram: histogramSorted(sorted) };
+  const stats: NumericStatistics = {
+    ...base,
+    unique: unique + infinities,
+    mean,
+    std: Math.sqrt((sq + sqComp) / finite),
+    min,
+    max,
+    quantiles,
+    histogram: histogramSorted(sorted),
+  };
   if (type === 'timestamp') {
     stats.minIso = new Date(min).toISOString();
     stats.maxIso = new Date(max).toISOString();
@@ -209,7 +229,17 @@ function booleanStatistics(name: string, values: Float64Array): BooleanStatistic
   ]
     .filter((v) => v.count > 0)
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  return { name, type: 'boolean', count, missing: n - count, missingFraction: n === 0 ? 0 : (n - count) / n, unique: topValues.length, trueCount: t, falseCount: f, topValues };
+  return {
+    name,
+    type: 'boolean',
+    count,
+    missing: n - count,
+    missingFraction: n === 0 ? 0 : (n - count) / n,
+    unique: topValues.length,
+    trueCount: t,
+    falseCount: f,
+    topValues,
+  };
 }
 
 /** The k most frequent entries, most frequent first, ties by value (code unit order): no full sort of a large domain. */

@@ -30,7 +30,12 @@ function keyOf(store: ContentStore, loc: ArtifactLocator): string {
 
 /** Fails the stream at its end when the content does not hash to the digest in its key. */
 class Verifier extends Transform {
-  constructor(private readonly meter: HashMeter, private readonly key: string, private readonly expected: string, private readonly expectedBytes: number | undefined) {
+  constructor(
+    private readonly meter: HashMeter,
+    private readonly key: string,
+    private readonly expected: string,
+    private readonly expectedBytes: number | undefined,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
@@ -41,7 +46,11 @@ class Verifier extends Transform {
     const sizeOk = this.expectedBytes === undefined || this.expectedBytes === this.meter.bytes;
     if (actual !== this.expected || !sizeOk) {
       const size = this.expectedBytes === undefined ? '' : ` (${this.expectedBytes} bytes expected)`;
-      done(new ArtifactCorruptedError(`artifact ${this.key} is corrupted: its content hashes to ${actual} over ${this.meter.bytes} bytes, not ${this.expected}${size}; refusing to use it`));
+      done(
+        new ArtifactCorruptedError(
+          `artifact ${this.key} is corrupted: its content hashes to ${actual} over ${this.meter.bytes} bytes, not ${this.expected}${size}; refusing to use it`,
+        ),
+      );
       return;
     }
     done();
@@ -53,7 +62,10 @@ export async function openArtifact(store: ContentStore, loc: ArtifactLocator, op
   const key = keyOf(store, loc);
   const expected = digestOfKey(key);
   if (!expected) throw new InvalidKeyError(`${key} is not a content-addressed artifact key`);
-  const res = await store.s3.send(new GetObjectCommand({ Bucket: store.bucket, Key: key }), opts.signal ? { abortSignal: opts.signal } : {});
+  const res = await store.s3.send(
+    new GetObjectCommand({ Bucket: store.bucket, Key: key }),
+    opts.signal ? { abortSignal: opts.signal } : {},
+  );
   if (!(res.Body instanceof Readable)) throw new Error(`no body for ${key}`);
   const meter = new HashMeter(opts);
   const verifier = new Verifier(meter, key, expected, loc.bytes);

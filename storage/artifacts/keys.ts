@@ -12,13 +12,15 @@ const MAX_KEY = 1024;
 function check(value: string, what: string, allowTrailingSlash: boolean): void {
   if (typeof value !== 'string') throw new InvalidKeyError(`${what} must be a string`);
   if (CONTROL.test(value)) throw new InvalidKeyError(`${what} ${JSON.stringify(value)} contains control characters`);
-  if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) throw new InvalidKeyError(`${what} ${JSON.stringify(value)} is absolute; use a relative key`);
+  if (value.startsWith('/') || /^[A-Za-z]:/.test(value))
+    throw new InvalidKeyError(`${what} ${JSON.stringify(value)} is absolute; use a relative key`);
   if (value.includes('\\')) throw new InvalidKeyError(`${what} ${JSON.stringify(value)} contains '\\'; use '/' between segments`);
   if (Buffer.byteLength(value, 'utf8') > MAX_KEY) throw new InvalidKeyError(`${what} is longer than ${MAX_KEY} bytes`);
   const segments = value.split('/');
   if (allowTrailingSlash && segments[segments.length - 1] === '') segments.pop();
   for (const seg of segments) {
-    if (seg === '..' || seg === '.') throw new InvalidKeyError(`${what} ${JSON.stringify(value)} contains a '${seg}' segment (path traversal)`);
+    if (seg === '..' || seg === '.')
+      throw new InvalidKeyError(`${what} ${JSON.stringify(value)} contains a '${seg}' segment (path traversal)`);
     if (seg === '') throw new InvalidKeyError(`${what} ${JSON.stringify(value)} has an empty segment ('//' or a trailing '/')`);
   }
 }

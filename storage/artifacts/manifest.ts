@@ -62,7 +62,9 @@ export function codeVersion(): RunHeader['code'] {
   let gitCommit = process.env.TIDEFLOW_GIT_COMMIT;
   if (gitCommit === undefined) {
     try {
-      gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       // Not a git checkout (a container image): the package version is all we know.
     }
@@ -86,7 +88,14 @@ export async function recordTask(s: ContentStore, run: RunIdentity, task: TaskMa
   await Promise.all([
     putDoc(s, validateKey(`${dir}tasks/${name}.json`), task, {}),
     putDoc(s, `${dir}run.json`, header, { ifNoneMatch: true }), // 'conflict': an earlier task wrote it
-    ...task.read.map((a) => putDoc(s, `${datasetRunsDir(s, a.sha256)}${run.workflowId}/${name}`, { dagId: run.dagId, workflowId: run.workflowId, runId: run.runId, taskId: task.taskId }, {})),
+    ...task.read.map((a) =>
+      putDoc(
+        s,
+        `${datasetRunsDir(s, a.sha256)}${run.workflowId}/${name}`,
+        { dagId: run.dagId, workflowId: run.workflowId, runId: run.runId, taskId: task.taskId },
+        {},
+      ),
+    ),
   ]);
 }
 
@@ -99,6 +108,10 @@ export async function readRunManifest(s: ContentStore, dagId: string, workflowId
   const tasks = (await Promise.all(keys.map((k) => getDoc<TaskManifest>(s, k)))).flatMap((d) => (d ? [d.value] : []));
   tasks.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.taskId.localeCompare(b.taskId));
   const startedAt = tasks.map((t) => t.startedAt).sort()[0] ?? header.value.createdAt;
-  const endedAt = tasks.map((t) => t.endedAt).sort().pop() ?? header.value.createdAt;
+  const endedAt =
+    tasks
+      .map((t) => t.endedAt)
+      .sort()
+      .pop() ?? header.value.createdAt;
   return { ...header.value, startedAt, endedAt, tasks };
 }

@@ -43,7 +43,13 @@ export async function putArtifactBytes(store: ContentStore, data: Uint8Array | s
   const key = contentKey(store.prefix, sha256);
   if (await exists(store, key)) return result(store, key, sha256, body.length, true);
   await store.s3.send(
-    new PutObjectCommand({ Bucket: store.bucket, Key: key, Body: body, ContentType: opts.contentType ?? 'application/octet-stream', Metadata: { sha256 } }),
+    new PutObjectCommand({
+      Bucket: store.bucket,
+      Key: key,
+      Body: body,
+      ContentType: opts.contentType ?? 'application/octet-stream',
+      Metadata: { sha256 },
+    }),
     opts.signal ? { abortSignal: opts.signal } : {},
   );
   return result(store, key, sha256, body.length, false);
@@ -58,7 +64,12 @@ export interface UploadOptions extends PutOptions {
  * Stream `input` to `key` as a multipart upload (bounded memory), hashing and counting what is
  * uploaded; the signal aborts it, and a failed upload leaves no parts behind.
  */
-export async function uploadHashed(store: ContentStore, key: string, input: Readable, opts: UploadOptions = {}): Promise<{ bytes: number; sha256: string }> {
+export async function uploadHashed(
+  store: ContentStore,
+  key: string,
+  input: Readable,
+  opts: UploadOptions = {},
+): Promise<{ bytes: number; sha256: string }> {
   const meter = new HashMeter(opts);
   const upload = new Upload({
     client: store.s3,
@@ -83,7 +94,11 @@ export async function uploadHashed(store: ContentStore, key: string, input: Read
 }
 
 /** Any size: streamed through a multipart upload, never held in memory. */
-export async function putArtifactStream(store: ContentStore, source: Readable | AsyncIterable<Uint8Array>, opts: PutOptions = {}): Promise<PutResult> {
+export async function putArtifactStream(
+  store: ContentStore,
+  source: Readable | AsyncIterable<Uint8Array>,
+  opts: PutOptions = {},
+): Promise<PutResult> {
   const staging = stagingKey(store.prefix, randomUUID());
   const input = source instanceof Readable ? source : Readable.from(source);
   let uploaded: { bytes: number; sha256: string };
@@ -99,8 +114,12 @@ export async function putArtifactStream(store: ContentStore, source: Readable | 
     if (await exists(store, key)) return result(store, key, sha256, bytes, true);
     await store.s3.send(
       new CopyObjectCommand({
-        Bucket: store.bucket, Key: key, CopySource: `${store.bucket}/${encodeURI(staging)}`,
-        MetadataDirective: 'REPLACE', Metadata: { sha256 }, ContentType: opts.contentType ?? 'application/octet-stream',
+        Bucket: store.bucket,
+        Key: key,
+        CopySource: `${store.bucket}/${encodeURI(staging)}`,
+        MetadataDirective: 'REPLACE',
+        Metadata: { sha256 },
+        ContentType: opts.contentType ?? 'application/octet-stream',
       }),
       opts.signal ? { abortSignal: opts.signal } : {},
     );

@@ -6,8 +6,17 @@ import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ArtifactCorruptedError, InvalidKeyError, contentKey, downloadArtifact, openArtifact, putArtifactBytes, putArtifactStream, readArtifactBytes,
-  sweepStaging, validateKey, validatePrefix,
+  ArtifactCorruptedError,
+  InvalidKeyError,
+  contentKey,
+  downloadArtifact,
+  openArtifact,
+  putArtifactBytes,
+  putArtifactStream,
+  readArtifactBytes,
+  sweepStaging,
+  validateKey,
+  validatePrefix,
 } from '../../storage/artifacts';
 import { testStore } from './store-helper';
 
@@ -61,7 +70,11 @@ describe('content-addressed artifacts', () => {
     await expect(downloadArtifact(store, ref, file)).rejects.toThrow(ArtifactCorruptedError);
     expect(existsSync(file)).toBe(false);
     const stream = await openArtifact(store, { key: ref.key });
-    await expect((async () => { for await (const _ of stream) void _; })()).rejects.toThrow(ArtifactCorruptedError);
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    ).rejects.toThrow(ArtifactCorruptedError);
   });
 
   it('sweeps staging leftovers of dead uploads, but not young ones', async () => {
@@ -72,7 +85,19 @@ describe('content-addressed artifacts', () => {
   });
 
   it('rejects traversal, absolute and control-character keys and prefixes', () => {
-    for (const bad of ['../etc/passwd', 'a/../../b', '/abs/key', 'a//b', 'a/./b', 'C:/x', 'a\\b', 'bell\u0007', 'nl\nkey', 'nul\u0000', '..']) {
+    for (const bad of [
+      '../etc/passwd',
+      'a/../../b',
+      '/abs/key',
+      'a//b',
+      'a/./b',
+      'C:/x',
+      'a\\b',
+      'bell\u0007',
+      'nl\nkey',
+      'nul\u0000',
+      '..',
+    ]) {
       expect(() => validateKey(bad), bad).toThrow(InvalidKeyError);
     }
     for (const bad of ['../up/', '/root/', 'a/../', 'tab\t/']) expect(() => validatePrefix(bad), bad).toThrow(InvalidKeyError);

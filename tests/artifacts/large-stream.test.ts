@@ -67,7 +67,9 @@ describe('large artifacts', () => {
     const hash = createHash('sha256');
     const beats: number[] = [];
     const t0 = Date.now();
-    const up = await peakRssGrowth(() => putArtifactStream(store, generated(SIZE_MIB, hash), { onProgress: (n) => (beats.push(n), collect()) }));
+    const up = await peakRssGrowth(() =>
+      putArtifactStream(store, generated(SIZE_MIB, hash), { onProgress: (n) => (beats.push(n), collect()) }),
+    );
     const upMs = Date.now() - t0;
     uploadedKey = up.result.key;
     expect(up.result).toMatchObject({ bytes: SIZE_MIB * MiB, sha256: hash.digest('hex'), deduplicated: false });
@@ -85,7 +87,9 @@ describe('large artifacts', () => {
     });
     const downMs = Date.now() - t1;
     expect(down.result).toEqual({ bytes: SIZE_MIB * MiB, sha256: up.result.sha256 });
-    console.log(`[large-stream] ${SIZE_MIB} MiB: upload ${upMs} ms, peak RSS growth ${up.growthMiB.toFixed(1)} MiB; download ${downMs} ms, peak RSS growth ${down.growthMiB.toFixed(1)} MiB`);
+    console.log(
+      `[large-stream] ${SIZE_MIB} MiB: upload ${upMs} ms, peak RSS growth ${up.growthMiB.toFixed(1)} MiB; download ${downMs} ms, peak RSS growth ${down.growthMiB.toFixed(1)} MiB`,
+    );
     // Measured ~47 MiB up and ~21 MiB down, the same for 200 and 400 MiB artifacts: bounded by the
     // part size and queue (5 MiB x 2 in flight, each part copied once by lib-storage), not by the artifact.
     expect(up.growthMiB).toBeLessThan(BOUND_MIB);

@@ -45,7 +45,13 @@ describe('backfill', () => {
   it('dry run lists the dates and starts nothing', async () => {
     const { progress } = await backfill(h, { from: '2024-02-01', to: '2024-02-05', dryRun: true, backwards: true });
     expect(progress.planned).toBe(5);
-    expect(progress.dates.map((d) => d.logicalDate.slice(0, 10))).toEqual(['2024-02-05', '2024-02-04', '2024-02-03', '2024-02-02', '2024-02-01']);
+    expect(progress.dates.map((d) => d.logicalDate.slice(0, 10))).toEqual([
+      '2024-02-05',
+      '2024-02-04',
+      '2024-02-03',
+      '2024-02-02',
+      '2024-02-01',
+    ]);
     for (const d of progress.dates) {
       await expect(h.client.workflow.getHandle(d.workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     }
@@ -65,8 +71,15 @@ describe('backfill', () => {
     expect(byDate(failed.progress)).toMatchObject({ '2024-03-02': 'succeeded', '2024-03-04': 'succeeded', '2024-03-01': 'skipped' });
 
     // A run of 03-06 (however started) is still running: even 'completed' leaves it alone.
-    const blocker = await startDagRun(h.client, dag, { taskQueue: h.taskQueue, logicalDate: '2024-03-06T00:00:00Z', params: { ms: 4000 }, workflowId: 'blocker-2024-03-06' });
-    await waitFor('the blocking run to be visible', async () => ((await h.client.workflow.count(`WorkflowId = 'blocker-2024-03-06' AND ExecutionStatus = 'Running'`)).count === 1 ? true : undefined));
+    const blocker = await startDagRun(h.client, dag, {
+      taskQueue: h.taskQueue,
+      logicalDate: '2024-03-06T00:00:00Z',
+      params: { ms: 4000 },
+      workflowId: 'blocker-2024-03-06',
+    });
+    await waitFor('the blocking run to be visible', async () =>
+      (await h.client.workflow.count(`WorkflowId = 'blocker-2024-03-06' AND ExecutionStatus = 'Running'`)).count === 1 ? true : undefined,
+    );
     const completed = await backfill(h, { ...range, reprocess: 'completed' });
     expect(completed.progress).toMatchObject({ succeeded: 5, failed: 0, skipped: 1 });
     expect(completed.progress.dates.find((d) => d.logicalDate.startsWith('2024-03-06'))?.detail).toMatch(/still running/);
@@ -82,8 +95,12 @@ describe('backfill', () => {
   });
 
   it('cancel cancels the running children and reports the rest as not started', async () => {
-    const handle = await (await import('../../client/backfill')).startBackfill(h.client, dag, { taskQueue: h.taskQueue, from: '2024-04-01', to: '2024-04-10', maxActive: 2, params: { ms: 5000 } });
-    await waitFor('two running children', async () => ((await backfillProgress(h.client, handle.workflowId)).running === 2 ? true : undefined));
+    const handle = await (
+      await import('../../client/backfill')
+    ).startBackfill(h.client, dag, { taskQueue: h.taskQueue, from: '2024-04-01', to: '2024-04-10', maxActive: 2, params: { ms: 5000 } });
+    await waitFor('two running children', async () =>
+      (await backfillProgress(h.client, handle.workflowId)).running === 2 ? true : undefined,
+    );
     await handle.cancel();
     const progress = (await handle.result()) as BackfillProgress;
     await Worker.runReplayHistory({ workflowBundle: await testWorkflowBundle() }, await handle.fetchHistory(), handle.workflowId);
@@ -94,12 +111,25 @@ describe('backfill', () => {
   });
 
   it('pages with continue-as-new, backwards, keeping counters and failures', async () => {
-    const { handle, progress } = await backfill(h, { from: '2024-05-01', to: '2024-05-10', pageSize: 4, maxActive: 2, backwards: true, params: { ms: 50, failOn: ['2024-05-09'] } });
+    const { handle, progress } = await backfill(h, {
+      from: '2024-05-01',
+      to: '2024-05-10',
+      pageSize: 4,
+      maxActive: 2,
+      backwards: true,
+      params: { ms: 50, failOn: ['2024-05-09'] },
+    });
     expect(progress).toMatchObject({ total: 10, succeeded: 9, failed: 1, generation: 2, done: true });
     // Kept from earlier pages: the failure; the last page's dates in full.
-    expect(progress.dates.map((d) => `${d.logicalDate.slice(0, 10)} ${d.state}`)).toEqual(['2024-05-09 failed', '2024-05-02 succeeded', '2024-05-01 succeeded']);
+    expect(progress.dates.map((d) => `${d.logicalDate.slice(0, 10)} ${d.state}`)).toEqual([
+      '2024-05-09 failed',
+      '2024-05-02 succeeded',
+      '2024-05-01 succeeded',
+    ]);
     expect(progress.omitted).toBe(7);
-    const log = h.readLog().filter((e) => e.workflowId.startsWith('t_backfill__backfill__2024-05-') && e.taskId === 'wait' && e.event === 'start');
+    const log = h
+      .readLog()
+      .filter((e) => e.workflowId.startsWith('t_backfill__backfill__2024-05-') && e.taskId === 'wait' && e.event === 'start');
     const order = [...log].sort((a, b) => a.at - b.at).map((e) => e.workflowId.slice(-24, -14));
     expect(order[0]).toMatch(/2024-05-(10|09)/);
     expect(order.at(-1)).toMatch(/2024-05-0[12]/);

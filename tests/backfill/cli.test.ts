@@ -41,10 +41,25 @@ it('backfill: dry run, a real run with its outcome table, exit codes, runs list'
   expect(JSON.parse(again.out)).toMatchObject({ skipped: 2, succeeded: 0 });
 
   // --trigger: other test files start manual example_etl runs on the same server.
-  const list = await cli('runs', 'list', '--dag', 'example_etl', '--trigger', 'backfill', '--status', 'completed', '--since', new Date(Date.now() - 600_000).toISOString(), '--json');
+  const list = await cli(
+    'runs',
+    'list',
+    '--dag',
+    'example_etl',
+    '--trigger',
+    'backfill',
+    '--status',
+    'completed',
+    '--since',
+    new Date(Date.now() - 600_000).toISOString(),
+    '--json',
+  );
   expect(list.code).toBe(0);
   const runs = JSON.parse(list.out) as { workflowId: string; trigger: string; logicalDate: string }[];
-  expect(runs.map((r) => r.workflowId).sort()).toEqual(['example_etl__backfill__2023-06-01T03:00:00.000Z', 'example_etl__backfill__2023-06-02T03:00:00.000Z']);
+  expect(runs.map((r) => r.workflowId).sort()).toEqual([
+    'example_etl__backfill__2023-06-01T03:00:00.000Z',
+    'example_etl__backfill__2023-06-02T03:00:00.000Z',
+  ]);
   expect(runs.every((r) => r.trigger === 'backfill')).toBe(true);
   const table = await cli('runs', 'list', '--dag', 'example_etl');
   expect(table.out).toMatch(/example_etl__backfill__2023-06-02T03:00:00.000Z\s+example_etl\s+2023-06-02 03:00:00Z\s+backfill\s+completed/);
@@ -70,5 +85,8 @@ it('schedules sync (diff, idempotent), list, pause, unpause, trigger', async () 
   const trig = await cli('schedules', 'trigger', 'ml_retrain');
   expect(trig.code).toBe(0);
   expect(trig.out).toMatch(/started ml_retrain__scheduled-/);
-  await h.client.workflow.getHandle(/started (\S+)/.exec(trig.out)?.[1] ?? '').terminate().catch(() => undefined);
+  await h.client.workflow
+    .getHandle(/started (\S+)/.exec(trig.out)?.[1] ?? '')
+    .terminate()
+    .catch(() => undefined);
 });

@@ -9,7 +9,10 @@ import type { Harness } from '../integration/harness';
 
 export const dag = backfillable as DagDefinition;
 
-export async function backfill(h: Harness, o: Omit<BackfillOptions, 'taskQueue'>): Promise<{ handle: WorkflowHandle; progress: BackfillProgress }> {
+export async function backfill(
+  h: Harness,
+  o: Omit<BackfillOptions, 'taskQueue'>,
+): Promise<{ handle: WorkflowHandle; progress: BackfillProgress }> {
   const handle = await startBackfill(h.client, dag, { taskQueue: h.taskQueue, ...o });
   return { handle, progress: (await handle.result()) as BackfillProgress };
 }
@@ -36,7 +39,9 @@ export function maxConcurrentRuns(entries: readonly LogEntry[], prefix: string):
 /** How many times each run's `task` started, by workflow id. */
 export function starts(entries: readonly LogEntry[], task: string, prefix: string): Map<string, number> {
   const count = new Map<string, number>();
-  for (const e of entries) if (e.taskId === task && e.event === 'start' && e.workflowId.startsWith(prefix)) count.set(e.workflowId, (count.get(e.workflowId) ?? 0) + 1);
+  for (const e of entries)
+    if (e.taskId === task && e.event === 'start' && e.workflowId.startsWith(prefix))
+      count.set(e.workflowId, (count.get(e.workflowId) ?? 0) + 1);
   return count;
 }
 

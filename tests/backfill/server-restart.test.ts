@@ -16,7 +16,13 @@ afterAll(async () => {
 it('a backfill survives a Temporal server restart without running any date twice', async () => {
   own = await startPrivateStack('bf-crash');
   const w = await startPrivateWorker(own);
-  const handle = await startBackfill(w.client, dag, { taskQueue: own.config.taskQueue, from: '2024-07-01', to: '2024-07-10', maxActive: 3, params: { ms: 800 } });
+  const handle = await startBackfill(w.client, dag, {
+    taskQueue: own.config.taskQueue,
+    from: '2024-07-01',
+    to: '2024-07-10',
+    maxActive: 3,
+    params: { ms: 800 },
+  });
   await waitFor('two dates done', async () => ((await backfillProgress(w.client, handle.workflowId)).succeeded >= 2 ? true : undefined));
   await own.stack.stopTemporal();
   await new Promise((r) => setTimeout(r, 2000));

@@ -15,7 +15,13 @@ afterAll(async () => {
 
 it('a worker killed mid-backfill: after restart every date runs exactly once', async () => {
   const first = await h.spawnWorker();
-  const handle = await startBackfill(h.client, dag, { taskQueue: h.taskQueue, from: '2024-06-01', to: '2024-06-12', maxActive: 4, params: { ms: 1200 } });
+  const handle = await startBackfill(h.client, dag, {
+    taskQueue: h.taskQueue,
+    from: '2024-06-01',
+    to: '2024-06-12',
+    maxActive: 4,
+    params: { ms: 1200 },
+  });
   await waitFor('some dates done and others running', async () => {
     const p = await backfillProgress(h.client, handle.workflowId);
     return p.succeeded >= 2 && p.running >= 2 ? true : undefined;
@@ -30,7 +36,9 @@ it('a worker killed mid-backfill: after restart every date runs exactly once', a
 
   // One workflow execution per date, each completed once; each run's last task ran once.
   const executions = new Map<string, number>();
-  for await (const w of h.client.workflow.list({ query: `TideflowDag = 't_backfill' AND TideflowTrigger = 'backfill' AND TideflowLogicalDate >= '2024-06-01T00:00:00Z' AND TideflowLogicalDate < '2024-06-13T00:00:00Z'` })) {
+  for await (const w of h.client.workflow.list({
+    query: `TideflowDag = 't_backfill' AND TideflowTrigger = 'backfill' AND TideflowLogicalDate >= '2024-06-01T00:00:00Z' AND TideflowLogicalDate < '2024-06-13T00:00:00Z'`,
+  })) {
     expect(w.status.name).toBe('COMPLETED');
     executions.set(w.workflowId, (executions.get(w.workflowId) ?? 0) + 1);
   }

@@ -42,7 +42,12 @@ describe('tideflow artifacts get', () => {
   });
 
   it('the run summary links HTML reports found in task outputs', () => {
-    const view = { tasks: [{ id: 'report', output: { uri: 's3://b/r.html', contentType: 'text/html; charset=utf-8' } }, { id: 'x', output: { uri: 's3://b/x.json' } }] } as unknown as RunView;
+    const view = {
+      tasks: [
+        { id: 'report', output: { uri: 's3://b/r.html', contentType: 'text/html; charset=utf-8' } },
+        { id: 'x', output: { uri: 's3://b/x.json' } },
+      ],
+    } as unknown as RunView;
     expect(reportLinks(view)).toEqual([['report', 's3://b/r.html']]);
   });
 });

@@ -53,7 +53,12 @@ describe('tideflow (no server needed)', () => {
     const r = await runCliProcess(['dags', 'list', '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const listed = JSON.parse(r.stdout) as { id: string; taskCount: number; paramsSchema: { properties: Record<string, unknown> }; tasks: { id: string }[] }[];
+    const listed = JSON.parse(r.stdout) as {
+      id: string;
+      taskCount: number;
+      paramsSchema: { properties: Record<string, unknown> };
+      tasks: { id: string }[];
+    }[];
     expect(listed.map((d) => d.id)).toEqual(dags.map((d) => d.id));
     const etl = listed.find((d) => d.id === 'example_etl');
     expect(etl).toMatchObject({
@@ -78,7 +83,10 @@ describe('tideflow (no server needed)', () => {
   });
 
   it('bad params are exit 2, every issue listed, nothing started', async () => {
-    const r = await runCliProcess(['trigger', 'example_etl', '--params', '{"rows": -1, "regions": [], "minRevenue": "x"}'], UNREACHABLE_ENV);
+    const r = await runCliProcess(
+      ['trigger', 'example_etl', '--params', '{"rows": -1, "regions": [], "minRevenue": "x"}'],
+      UNREACHABLE_ENV,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Invalid params for DAG 'example_etl'");
     for (const field of ['rows', 'regions', 'minRevenue']) expect(r.stderr).toContain(`  - ${field}: `);
@@ -131,7 +139,9 @@ describe('bin/quiet-warnings.js', () => {
       "process.emitWarning('a different warning', 'CustomWarning');",
     ].join('');
     const r = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['-r', join(ROOT, 'bin', 'quiet-warnings.js'), '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['-r', join(ROOT, 'bin', 'quiet-warnings.js'), '-e', script], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('error', reject);

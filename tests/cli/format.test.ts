@@ -12,9 +12,15 @@ import { fakeRunView } from './helpers';
 
 describe('table', () => {
   it('pads columns to the widest cell and trims trailing space', () => {
-    expect(table(['A', 'LONG HEADER', 'C'], [['xyz', '1', ''], ['', '22', 'last']])).toBe(
-      ['A    LONG HEADER  C', 'xyz  1', '     22           last', ''].join('\n'),
-    );
+    expect(
+      table(
+        ['A', 'LONG HEADER', 'C'],
+        [
+          ['xyz', '1', ''],
+          ['', '22', 'last'],
+        ],
+      ),
+    ).toBe(['A    LONG HEADER  C', 'xyz  1', '     22           last', ''].join('\n'));
   });
 
   it('cuts long cells except in the last column', () => {
@@ -63,7 +69,12 @@ describe('DAG summaries', () => {
   it('describes tasks as data', () => {
     const s = summarizeDag(dag);
     expect(s).toMatchObject({ id: 'demo', description: 'A demo', tags: ['t1'], taskCount: 5, schedule: { cron: '0 3 * * *' } });
-    expect(s.tasks.find((t) => t.id === 'each')).toMatchObject({ activity: 'use', mapsOver: 'list', maxParallel: 2, upstream: ['list', 'gate'] });
+    expect(s.tasks.find((t) => t.id === 'each')).toMatchObject({
+      activity: 'use',
+      mapsOver: 'list',
+      maxParallel: 2,
+      upstream: ['list', 'gate'],
+    });
     expect(s.tasks.find((t) => t.id === 'gate')).toMatchObject({ activity: null, branch: true, shortCircuit: false });
     expect(s.tasks.find((t) => t.id === 'end')?.triggerRule).toBe('all_done');
   });
@@ -91,7 +102,11 @@ describe('DAG summaries', () => {
 });
 
 function view(states: Record<string, TaskState>, extra: Partial<RunView> = {}): RunView {
-  return fakeRunView({ params: { n: 3 }, tasks: Object.entries(states).map(([id, state]) => ({ id, state, attempts: state === 'pending' ? 0 : 1 })), ...extra });
+  return fakeRunView({
+    params: { n: 3 },
+    tasks: Object.entries(states).map(([id, state]) => ({ id, state, attempts: state === 'pending' ? 0 : 1 })),
+    ...extra,
+  });
 }
 
 describe('run views', () => {
@@ -102,7 +117,10 @@ describe('run views', () => {
     const v = view({ extract: 'success', train: 'failed' });
     Object.assign(v.tasks[0] ?? {}, { startedAt: '2024-01-01T00:00:00.000Z', endedAt: '2024-01-01T00:00:00.200Z' });
     Object.assign(v.tasks[1] ?? {}, { attempts: 3, error: 'ValueError: nan loss' });
-    expect(taskEvents(v, seen)).toEqual(['  ✓ extract  success (1 attempt, 0.2s)', '  ✗ train    failed: ValueError: nan loss (3 attempts)']);
+    expect(taskEvents(v, seen)).toEqual([
+      '  ✓ extract  success (1 attempt, 0.2s)',
+      '  ✗ train    failed: ValueError: nan loss (3 attempts)',
+    ]);
   });
 
   it('explains skips and mapped tasks', () => {
@@ -110,9 +128,9 @@ describe('run views', () => {
       "  ↷ alert  skipped (not chosen by branch 'check')",
     );
     expect(formatTaskEvent({ id: 'join', state: 'success', attempts: 0 }, 4)).toBe('  ✓ join  success');
-    expect(
-      formatTaskEvent({ id: 'm', state: 'success', attempts: 1, mapped: { total: 4, running: 0, succeeded: 4, failed: 0 } }, 1),
-    ).toBe('  ✓ m  success (4 mapped)');
+    expect(formatTaskEvent({ id: 'm', state: 'success', attempts: 1, mapped: { total: 4, running: 0, succeeded: 4, failed: 0 } }, 1)).toBe(
+      '  ✓ m  success (4 mapped)',
+    );
   });
 
   it('renders header and table, repeating long errors in full', () => {

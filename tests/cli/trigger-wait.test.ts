@@ -51,13 +51,22 @@ describe('tideflow with a server and a worker', () => {
   let workflowId = '';
 
   it('trigger --wait --json succeeds with the final run view', async () => {
-    const r = await runCliProcess(['trigger', 'example_etl', '--params', '{"rows": 200}', '--logical-date', '2024-03-01', '--wait', '--json'], env, 90_000);
+    const r = await runCliProcess(
+      ['trigger', 'example_etl', '--params', '{"rows": 200}', '--logical-date', '2024-03-01', '--wait', '--json'],
+      env,
+      90_000,
+    );
     expect(r.code, r.stderr).toBe(0);
     const view = JSON.parse(r.stdout) as RunView;
     workflowId = view.workflowId;
     expect(view).toMatchObject({ dagId: 'example_etl', status: 'success', ds: '2024-03-01', params: { rows: 200 } });
     const state = (id: string) => view.tasks.find((t) => t.id === id)?.state;
-    expect([state('extract'), state('summarize_region'), state('report'), state('done')]).toEqual(['success', 'success', 'success', 'success']);
+    expect([state('extract'), state('summarize_region'), state('report'), state('done')]).toEqual([
+      'success',
+      'success',
+      'success',
+      'success',
+    ]);
     // Exactly one side of the branch ran.
     expect([state('revenue_alert'), state('revenue_ok')].sort()).toEqual(['skipped', 'success']);
     // Progress went to stderr, as lines (not a terminal), one per state change.

@@ -13,7 +13,12 @@ import { captureIo, fakeRunView } from './helpers';
 
 const view = (status: RunView['status'], tasks: TaskView[]): RunView => fakeRunView({ status, tasks });
 
-const t = (id: string, state: TaskView['state'], extra: Partial<TaskView> = {}): TaskView => ({ id, state, attempts: state === 'pending' ? 0 : 1, ...extra });
+const t = (id: string, state: TaskView['state'], extra: Partial<TaskView> = {}): TaskView => ({
+  id,
+  state,
+  attempts: state === 'pending' ? 0 : 1,
+  ...extra,
+});
 
 /**
  * A fake session whose `state` query answers `views` in turn (repeating the last); the run's
@@ -55,7 +60,10 @@ describe('watchRun', () => {
     ]);
     done.endedAt = '2024-01-01T00:00:01.000Z';
     const { session, asHandle } = fakeTemporal(
-      [view('running', [t('extract', 'running'), t('alert', 'pending')]), view('running', [t('extract', 'running'), t('alert', 'pending')])],
+      [
+        view('running', [t('extract', 'running'), t('alert', 'pending')]),
+        view('running', [t('extract', 'running'), t('alert', 'pending')]),
+      ],
       async () => done,
     );
     const io = captureIo();
@@ -72,7 +80,11 @@ describe('watchRun', () => {
   it('exits 1 naming the failed task, with the summary carried by the failure', async () => {
     const failed = view('failed', [t('train', 'failed', { attempts: 3, error: 'ValueError: nan loss' }), t('deploy', 'upstream_failed')]);
     const { session, asHandle } = fakeTemporal([view('running', [t('train', 'running'), t('deploy', 'pending')])], async () => {
-      const cause = ApplicationFailure.nonRetryable("DAG run of 'demo' failed: task(s) 'train' (ValueError: nan loss)", 'DagRunFailed', failed);
+      const cause = ApplicationFailure.nonRetryable(
+        "DAG run of 'demo' failed: task(s) 'train' (ValueError: nan loss)",
+        'DagRunFailed',
+        failed,
+      );
       throw new WorkflowFailedError('Workflow execution failed', cause, RetryState.NON_RETRYABLE_FAILURE);
     });
     const io = captureIo();
@@ -92,7 +104,10 @@ describe('watchRun', () => {
 
   it('on interrupt exits 130 and leaves the run alone unless asked to cancel it', async () => {
     for (const cancelOnInterrupt of [false, true]) {
-      const { session, asHandle, handle } = fakeTemporal([view('running', [t('a', 'running')]), view('running', [t('a', 'running')])], () => new Promise<RunView>(() => {}));
+      const { session, asHandle, handle } = fakeTemporal(
+        [view('running', [t('a', 'running')]), view('running', [t('a', 'running')])],
+        () => new Promise<RunView>(() => {}),
+      );
       const stop = new AbortController();
       handle.query.mockImplementationOnce(async () => {
         stop.abort();

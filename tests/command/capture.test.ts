@@ -17,7 +17,10 @@ describe('secret masking', () => {
   it('keeps values of 4+ characters and the lines of multi-line values, longest first', () => {
     expect(secretsToMask(['abc', 'abcd', 'x-token-long'])).toEqual(['x-token-long', 'abcd']);
     expect(secretsToMask(['-----BEGIN KEY-----\nAAAABBBB\n-----END KEY-----'])).toEqual([
-      '-----BEGIN KEY-----\nAAAABBBB\n-----END KEY-----', '-----BEGIN KEY-----', '-----END KEY-----', 'AAAABBBB',
+      '-----BEGIN KEY-----\nAAAABBBB\n-----END KEY-----',
+      '-----BEGIN KEY-----',
+      '-----END KEY-----',
+      'AAAABBBB',
     ]);
   });
 

@@ -23,7 +23,11 @@ export const commandOnce = defineDag(
 
 /** Three attempts, 100 ms apart: non-retryable errors must stop after the first. */
 export const commandRetried = defineDag(
-  { id: 't_command_retry', params, defaults: { retry: { maxAttempts: 3, initialInterval: '100ms', backoffCoefficient: 1 }, heartbeatTimeout: '5 seconds' } },
+  {
+    id: 't_command_retry',
+    params,
+    defaults: { retry: { maxAttempts: 3, initialInterval: '100ms', backoffCoefficient: 1 }, heartbeatTimeout: '5 seconds' },
+  },
   (dag) => {
     dag.task('run', { activity: 'runCommand', input: ({ params: p }) => spec(p) });
   },

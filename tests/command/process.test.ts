@@ -18,7 +18,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function start(args: string[]): Promise<{ proc: GroupProcess; pids: () => Promise<{ pid: number; grandchild: number }> }> {
   const pidfile = join(dir, `pids-${++n}.json`);
   const out = openSync(join(dir, `out-${n}.txt`), 'w');
-  const spawned = await spawnGroup({ command: 'python3', args: [SLEEPER, '--pidfile', pidfile, ...args], cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/' }, stdoutFd: out, stderrFd: out });
+  const spawned = await spawnGroup({
+    command: 'python3',
+    args: [SLEEPER, '--pidfile', pidfile, ...args],
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/' },
+    stdoutFd: out,
+    stderrFd: out,
+  });
   closeSync(out);
   if (!spawned.ok) throw spawned.error;
   return {
@@ -78,7 +85,14 @@ describe('process groups', () => {
   });
 
   it('reports a missing executable as ENOENT', async () => {
-    const r = await spawnGroup({ command: 'tideflow-no-such-command', args: [], cwd: dir, env: { PATH: '/usr/bin:/bin' }, stdoutFd: 1, stderrFd: 2 });
+    const r = await spawnGroup({
+      command: 'tideflow-no-such-command',
+      args: [],
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin' },
+      stdoutFd: 1,
+      stderrFd: 2,
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('ENOENT');
   });

@@ -107,7 +107,15 @@ describe('runCommand on real servers', () => {
     const { view, workflowId } = await run(commandOnce, {
       spec: {
         command: 'python3',
-        args: [`${FIX}/roundtrip.py`, '--input', '{{inputs.data}}', '--output', '{{outputs.table}}', '--tag', '{{params.extra.tag}}-{{ds}}'],
+        args: [
+          `${FIX}/roundtrip.py`,
+          '--input',
+          '{{inputs.data}}',
+          '--output',
+          '{{outputs.table}}',
+          '--tag',
+          '{{params.extra.tag}}-{{ds}}',
+        ],
         inputs: { data: input },
         outputs: { table: 'nested/table.csv' },
         env: { MODE: 'run-{{run_id}}' },
@@ -127,15 +135,26 @@ describe('runCommand on real servers', () => {
     expect(table).toMatchObject({ bytes: body.length, sha256: sha(body) });
 
     // The result object, with the rendered argv and the TIDEFLOW_* context.
-    const result = out.result as { rows: number; tag: string; argv: string[]; cwd: string; env: Record<string, string>; envNames: string[] };
+    const result = out.result as {
+      rows: number;
+      tag: string;
+      argv: string[];
+      cwd: string;
+      env: Record<string, string>;
+      envNames: string[];
+    };
     expect(result.rows).toBe(3);
     expect(result.tag).toBe(`v1-${view.ds}`);
     expect(result.argv[1]).toMatch(/\/inputs\/data\/in\.csv$/);
     expect(result.argv[3]).toMatch(/\/outputs\/nested\/table\.csv$/);
     expect(result.cwd).toBe(join(__dirname, '..', '..'));
     expect(result.env).toMatchObject({
-      TIDEFLOW_DAG_ID: 't_command', TIDEFLOW_TASK_ID: 'run', TIDEFLOW_RUN_ID: workflowId, TIDEFLOW_LOGICAL_DATE: view.logicalDate,
-      TIDEFLOW_DS: view.ds, TIDEFLOW_ATTEMPT: '1',
+      TIDEFLOW_DAG_ID: 't_command',
+      TIDEFLOW_TASK_ID: 'run',
+      TIDEFLOW_RUN_ID: workflowId,
+      TIDEFLOW_LOGICAL_DATE: view.logicalDate,
+      TIDEFLOW_DS: view.ds,
+      TIDEFLOW_ATTEMPT: '1',
     });
     // A minimal environment: none of the worker's S3/Temporal settings leak into the process.
     expect(result.envNames).toContain('MODE');
@@ -164,7 +183,9 @@ describe('runCommand on real servers', () => {
     expect(view.status).toBe('failed');
     const t = taskOf(view, 'run');
     expect(t.attempts).toBe(3);
-    expect(t.error).toMatch(/^CommandFailed: command "python3" exited with code 3 after [\d.]+ s; last 20 line\(s\) of stderr \(full stderr: s3:\/\/\S+\/logs\/run\/attempt-3\/stderr\.txt\):\n/);
+    expect(t.error).toMatch(
+      /^CommandFailed: command "python3" exited with code 3 after [\d.]+ s; last 20 line\(s\) of stderr \(full stderr: s3:\/\/\S+\/logs\/run\/attempt-3\/stderr\.txt\):\n/,
+    );
     const lines = (t.error ?? '').split('\n').slice(1);
     expect(lines).toEqual(Array.from({ length: 20 }, (_, i) => `error line ${i + 11}`));
     for (const attempt of [1, 2, 3]) {
@@ -177,7 +198,12 @@ describe('runCommand on real servers', () => {
   it('kills the whole process group on its own timeout: SIGTERM, then SIGKILL, grandchild included', async () => {
     const pidfile = join(scratch, 'timeout.json');
     const started = run(commandOnce, {
-      spec: { command: 'python3', args: [`${FIX}/sleeper.py`, '--pidfile', pidfile, '--seconds', '120', '--grandchild', '--ignore-term'], timeoutSeconds: 2, killGraceSeconds: 1 },
+      spec: {
+        command: 'python3',
+        args: [`${FIX}/sleeper.py`, '--pidfile', pidfile, '--seconds', '120', '--grandchild', '--ignore-term'],
+        timeoutSeconds: 2,
+        killGraceSeconds: 1,
+      },
     });
     const pids = await waitForFile(pidfile);
     expect(isAlive(pids.pid)).toBe(true);
@@ -188,7 +214,9 @@ describe('runCommand on real servers', () => {
     expect(isAlive(pids.grandchild)).toBe(false);
     const t = taskOf(view, 'run');
     expect(t.state).toBe('failed');
-    expect(t.error).toMatch(/^CommandTimedOut: command "python3" timed out after [\d.]+ s: sent SIGTERM to its process group, then SIGKILL after the 1\.0 s grace period; last \d+ line\(s\) of stderr/);
+    expect(t.error).toMatch(
+      /^CommandTimedOut: command "python3" timed out after [\d.]+ s: sent SIGTERM to its process group, then SIGKILL after the 1\.0 s grace period; last \d+ line\(s\) of stderr/,
+    );
     expect(t.error).toMatch(/step \d+ of 480/);
   });
 
@@ -211,7 +239,9 @@ describe('runCommand on real servers', () => {
 
   it('stops processes a successful command left behind in its group', async () => {
     const pidfile = join(scratch, 'orphan.json');
-    const { view } = await run(commandOnce, { spec: { command: 'python3', args: [`${FIX}/sleeper.py`, '--pidfile', pidfile, '--seconds', '1', '--grandchild', '--exit-early'] } });
+    const { view } = await run(commandOnce, {
+      spec: { command: 'python3', args: [`${FIX}/sleeper.py`, '--pidfile', pidfile, '--seconds', '1', '--grandchild', '--exit-early'] },
+    });
     expect(view.status).toBe('success');
     const pids = JSON.parse(readFileSync(pidfile, 'utf8')) as { grandchild: number };
     expect(isAlive(pids.grandchild)).toBe(false);
@@ -241,14 +271,18 @@ describe('runCommand on real servers', () => {
   });
 
   it('masks worker secrets in the logs, the result, the failure message and the history', async () => {
-    const ok = await run(commandOnce, { spec: { command: 'python3', args: [`${FIX}/leak_secret.py`, SECRET_NAME, '0'], envFromWorker: [SECRET_NAME] } });
+    const ok = await run(commandOnce, {
+      spec: { command: 'python3', args: [`${FIX}/leak_secret.py`, SECRET_NAME, '0'], envFromWorker: [SECRET_NAME] },
+    });
     expect(ok.view.status).toBe('success');
     const out = outputOf(ok.view);
     expect((await readObject(out.stdout.uri)).toString()).toBe('token=***\nagain:***\n');
     expect((await readObject(out.stderr.uri)).toString()).toBe('connecting with *** ...\nok\n');
     expect(out.result).toEqual({ echo: '***', length: SECRET.length });
 
-    const failed = await run(commandOnce, { spec: { command: 'python3', args: [`${FIX}/leak_secret.py`, SECRET_NAME, '1'], envFromWorker: [SECRET_NAME] } });
+    const failed = await run(commandOnce, {
+      spec: { command: 'python3', args: [`${FIX}/leak_secret.py`, SECRET_NAME, '1'], envFromWorker: [SECRET_NAME] },
+    });
     const t = taskOf(failed.view, 'run');
     expect(t.error).toContain('connecting with *** ...');
     const stderr = `s3://${h.store.bucket}/${h.store.prefix}runs/t_command/${failed.workflowId}/logs/run/attempt-1/stderr.txt`;
@@ -262,11 +296,18 @@ describe('runCommand on real servers', () => {
 
   it('rejects an unknown placeholder at once, naming it and listing what exists', async () => {
     const { view } = await run(commandRetried, {
-      spec: { command: 'python3', args: ['x.py', '{{inputs.dat}}', '{{outputs.model}}'], inputs: { data: 's3://b/k.csv' }, outputs: { model: 'm.json' } },
+      spec: {
+        command: 'python3',
+        args: ['x.py', '{{inputs.dat}}', '{{outputs.model}}'],
+        inputs: { data: 's3://b/k.csv' },
+        outputs: { model: 'm.json' },
+      },
     });
     const t = taskOf(view, 'run');
     expect(t.attempts).toBe(1);
-    expect(t.error).toContain("UnknownPlaceholder: args[1]: unknown placeholder {{inputs.dat}}: no input 'dat' is declared (declared inputs: data). Available placeholders: {{ds}}");
+    expect(t.error).toContain(
+      "UnknownPlaceholder: args[1]: unknown placeholder {{inputs.dat}}: no input 'dat' is declared (declared inputs: data). Available placeholders: {{ds}}",
+    );
     expect(t.error).toContain('{{inputs.data}}, {{outputs.model}}');
   });
 
@@ -280,17 +321,30 @@ describe('runCommand on real servers', () => {
   it('fails when a declared output was not written, or the result is too large, or an input is corrupted', async () => {
     const input = await putObject(`command-tests/${randomUUID()}/in.csv`, 'x\n');
     const missing = await run(commandRetried, {
-      spec: { command: 'python3', args: [`${FIX}/roundtrip.py`, '--input', '{{inputs.data}}', '--output', '{{outputs.table}}', '--tag', 't'], inputs: { data: input }, outputs: { table: 't.csv', model: 'model.bin' } },
+      spec: {
+        command: 'python3',
+        args: [`${FIX}/roundtrip.py`, '--input', '{{inputs.data}}', '--output', '{{outputs.table}}', '--tag', 't'],
+        inputs: { data: input },
+        outputs: { table: 't.csv', model: 'model.bin' },
+      },
     });
     expect(taskOf(missing.view, 'run')).toMatchObject({ attempts: 1 });
-    expect(taskOf(missing.view, 'run').error).toBe("CommandOutputMissing: the command exited 0 but declared output(s) 'model' (model.bin) was not written; write each to its {{outputs.<name>}} path");
+    expect(taskOf(missing.view, 'run').error).toBe(
+      "CommandOutputMissing: the command exited 0 but declared output(s) 'model' (model.bin) was not written; write each to its {{outputs.<name>}} path",
+    );
 
     const big = await run(commandRetried, { spec: { command: 'python3', args: [`${FIX}/write_result.py`, '70000'] } });
-    expect(taskOf(big.view, 'run').error).toMatch(/^CommandResultTooLarge: the result written to \$TIDEFLOW_OUTPUT_FILE is 7\d{4} bytes, over the 65536-byte limit/);
+    expect(taskOf(big.view, 'run').error).toMatch(
+      /^CommandResultTooLarge: the result written to \$TIDEFLOW_OUTPUT_FILE is 7\d{4} bytes, over the 65536-byte limit/,
+    );
 
-    const corrupt = await run(commandRetried, { spec: { command: 'python3', args: ['{{inputs.data}}'], inputs: { data: { ...input, sha256: 'f'.repeat(64) } } } });
+    const corrupt = await run(commandRetried, {
+      spec: { command: 'python3', args: ['{{inputs.data}}'], inputs: { data: { ...input, sha256: 'f'.repeat(64) } } },
+    });
     expect(taskOf(corrupt.view, 'run')).toMatchObject({ attempts: 1 });
-    expect(taskOf(corrupt.view, 'run').error).toContain(`ArtifactCorrupted: input 'data': ${input.uri} is corrupted: its content is 2 bytes with sha256 ${input.sha256}, expected sha256 ${'f'.repeat(64)}`);
+    expect(taskOf(corrupt.view, 'run').error).toContain(
+      `ArtifactCorrupted: input 'data': ${input.uri} is corrupted: its content is 2 bytes with sha256 ${input.sha256}, expected sha256 ${'f'.repeat(64)}`,
+    );
   });
 });
 
@@ -298,13 +352,22 @@ describe('python_train example DAG', () => {
   it('prepares the penguins CSV, trains a nearest-centroid model in Python, gates on its accuracy and reports', async () => {
     const { view, workflowId } = await run(pythonTrain as DagDefinition, {});
     expect(view.status).toBe('success');
-    expect(Object.fromEntries(view.tasks.map((t) => [t.id, t.state]))).toEqual({ prepare: 'success', train: 'success', gate: 'success', report: 'success', rejected: 'skipped' });
+    expect(Object.fromEntries(view.tasks.map((t) => [t.id, t.state]))).toEqual({
+      prepare: 'success',
+      train: 'success',
+      gate: 'success',
+      report: 'success',
+      rejected: 'skipped',
+    });
     expect(outputOf(view, 'prepare').result).toMatchObject({ rows: 333, dropped: 11 });
     const train = outputOf(view, 'train');
     expect(train.result).toMatchObject({ trainRows: 266, testRows: 67, classes: ['Adelie', 'Chinstrap', 'Gentoo'] });
     const accuracy = (train.result as { accuracy: number }).accuracy;
     expect(accuracy).toBeGreaterThanOrEqual(0.9);
-    const model = JSON.parse((await readObject((train.outputs['model'] as ArtifactRef).uri)).toString()) as { features: string[]; centroids: Record<string, number[]> };
+    const model = JSON.parse((await readObject((train.outputs['model'] as ArtifactRef).uri)).toString()) as {
+      features: string[];
+      centroids: Record<string, number[]>;
+    };
     expect(Object.keys(model.centroids)).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
     expect(model.features).toHaveLength(4);
     const report = (await readObject((outputOf(view, 'report').outputs['report'] as ArtifactRef).uri)).toString();

@@ -16,8 +16,15 @@ function failure(fn: () => unknown): ApplicationFailure {
 describe('validateCommandInput', () => {
   it('accepts a complete input', () => {
     const input = {
-      command: 'python3', args: ['train.py', '--x', '{{ds}}'], inputs: { data: 's3://b/k.csv', ref: { uri: 's3://b/k', bytes: 3, sha256: 'a'.repeat(64) } },
-      outputs: { model: 'model/model.json' }, vars: { n: 1 }, env: { MODE: 'fast' }, envFromWorker: ['AWS_SECRET_ACCESS_KEY'], cwd: 'examples', timeoutSeconds: 10,
+      command: 'python3',
+      args: ['train.py', '--x', '{{ds}}'],
+      inputs: { data: 's3://b/k.csv', ref: { uri: 's3://b/k', bytes: 3, sha256: 'a'.repeat(64) } },
+      outputs: { model: 'model/model.json' },
+      vars: { n: 1 },
+      env: { MODE: 'fast' },
+      envFromWorker: ['AWS_SECRET_ACCESS_KEY'],
+      cwd: 'examples',
+      timeoutSeconds: 10,
     };
     expect(validateCommandInput(input)).toBe(input);
   });
@@ -25,8 +32,13 @@ describe('validateCommandInput', () => {
   it('lists every problem, non-retryable', () => {
     const f = failure(() =>
       validateCommandInput({
-        command: 'python3 train.py', args: ['ok', 3], inputs: { 'bad name': 'http://x/y' }, outputs: { model: '../escape.json', abs: '/etc/passwd' },
-        env: { TIDEFLOW_RUN_ID: 'x', 'A-B': 'y' }, envFromWorker: ['SECRET'], timeoutSeconds: -1,
+        command: 'python3 train.py',
+        args: ['ok', 3],
+        inputs: { 'bad name': 'http://x/y' },
+        outputs: { model: '../escape.json', abs: '/etc/passwd' },
+        env: { TIDEFLOW_RUN_ID: 'x', 'A-B': 'y' },
+        envFromWorker: ['SECRET'],
+        timeoutSeconds: -1,
       }),
     );
     expect(f.type).toBe('InvalidCommandInput');
@@ -41,12 +53,15 @@ describe('validateCommandInput', () => {
       'env.TIDEFLOW_RUN_ID is set by Tideflow and cannot be overridden',
       'env name "A-B" must match',
       'timeoutSeconds must be a number of seconds',
-    ]) expect(f.message).toContain(part);
+    ])
+      expect(f.message).toContain(part);
   });
 
   it('rejects an empty command and a corrupt sha256', () => {
     expect(failure(() => validateCommandInput({ command: '' })).message).toContain('command must be a non-empty string');
-    expect(failure(() => validateCommandInput({ command: 'x', inputs: { d: { uri: 's3://b/k', sha256: 'nothex' } } })).message).toContain('inputs.d.sha256 must be 64 lowercase hex digits');
+    expect(failure(() => validateCommandInput({ command: 'x', inputs: { d: { uri: 's3://b/k', sha256: 'nothex' } } })).message).toContain(
+      'inputs.d.sha256 must be 64 lowercase hex digits',
+    );
   });
 });
 
@@ -64,7 +79,9 @@ describe('TIDEFLOW_COMMAND_ALLOW', () => {
     const f = failure(() => checkAllowed('bash', '/repo', allow));
     expect(f.type).toBe('CommandNotAllowed');
     expect(f.nonRetryable).toBe(true);
-    expect(f.message).toBe('command "bash" is not allowed on this worker: TIDEFLOW_COMMAND_ALLOW permits "python3", "/usr/bin/Rscript", "/opt/jobs/"');
+    expect(f.message).toBe(
+      'command "bash" is not allowed on this worker: TIDEFLOW_COMMAND_ALLOW permits "python3", "/usr/bin/Rscript", "/opt/jobs/"',
+    );
     expect(() => checkAllowed('/opt/jobs/../../bin/sh', '/repo', allow)).toThrow('not allowed');
     expect(() => checkAllowed('/usr/bin/python3', '/repo', allow)).toThrow('not allowed');
   });

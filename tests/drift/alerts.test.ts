@@ -24,7 +24,10 @@ beforeAll(async () => {
     log: () => {},
     signal: async (model, alert) => {
       signals++;
-      await signalDrift(h.client, model, alert, { taskQueue: h.taskQueue, controller: { dagId: 't_backfill', debounceSeconds: 0.5, cooldownSeconds: 0, params: { ms: 50 } } });
+      await signalDrift(h.client, model, alert, {
+        taskQueue: h.taskQueue,
+        controller: { dagId: 't_backfill', debounceSeconds: 0.5, cooldownSeconds: 0, params: { ms: 50 } },
+      });
     },
   });
   await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
@@ -81,7 +84,11 @@ describe('alert receiver', () => {
       return st && st.history.some((r) => r.outcome === 'succeeded') ? st : undefined;
     });
     expect(s.history).toHaveLength(1);
-    expect(s.history[0]?.alerts[0]).toMatchObject({ fingerprint: 'c0ffee1234', reason: 'PSI 0.31 on bill_length_mm', source: 'alertmanager' });
+    expect(s.history[0]?.alerts[0]).toMatchObject({
+      fingerprint: 'c0ffee1234',
+      reason: 'PSI 0.31 on bill_length_mm',
+      source: 'alertmanager',
+    });
     const resolved = await post(alertmanager(model, 'resolved'));
     expect(await resolved.json()).toMatchObject({ signalled: 0, resolved: 2 });
     expect(receiver.resolved.some((r) => r.model === model && r.fingerprint === 'c0ffee1234')).toBe(true);

@@ -26,7 +26,22 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 describe('tideflow drift', () => {
   it('signal starts the controller, status shows the retrain (table and JSON)', async () => {
     const model = `cli-${Math.random().toString(36).slice(2, 7)}`;
-    const sent = await cli('drift', 'signal', model, '--reason', 'PSI 0.4 on x', '--dag', 't_backfill', '--debounce', '0.3', '--cooldown', '0', '--fingerprint', 'fp-1', '--json');
+    const sent = await cli(
+      'drift',
+      'signal',
+      model,
+      '--reason',
+      'PSI 0.4 on x',
+      '--dag',
+      't_backfill',
+      '--debounce',
+      '0.3',
+      '--cooldown',
+      '0',
+      '--fingerprint',
+      'fp-1',
+      '--json',
+    );
     expect(sent.code).toBe(0);
     expect(JSON.parse(sent.out)).toMatchObject({ model, fingerprint: 'fp-1', workflowId: `tideflow-retrain__${model}` });
     const s = await waitFor<ControllerStatus>('a finished retrain', async () => {
@@ -34,7 +49,10 @@ describe('tideflow drift', () => {
       const st = JSON.parse(r.out) as ControllerStatus;
       return st.lastRetrain ? st : undefined;
     });
-    expect(s.lastRetrain).toMatchObject({ outcome: 'succeeded', alerts: [expect.objectContaining({ fingerprint: 'fp-1', source: 'cli', reason: 'PSI 0.4 on x' })] });
+    expect(s.lastRetrain).toMatchObject({
+      outcome: 'succeeded',
+      alerts: [expect.objectContaining({ fingerprint: 'fp-1', source: 'cli', reason: 'PSI 0.4 on x' })],
+    });
     const table = await cli('drift', 'status', model);
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/Status\s+idle/);

@@ -38,16 +38,32 @@ describe('Evidently default methods and thresholds', () => {
       { name: 'b', kind: 'numeric' as const, reference: ref, current: sample({ seed: 6, n: 2000, loc: 0, scale: 1 }) },
     ];
     const r = datasetDrift(cols);
-    expect(r.columns.map((c) => [c.method, c.drifted])).toEqual([['wasserstein', true], ['wasserstein', false]]);
+    expect(r.columns.map((c) => [c.method, c.drifted])).toEqual([
+      ['wasserstein', true],
+      ['wasserstein', false],
+    ]);
     expect(r).toMatchObject({ share: 0.5, drifted: true });
     expect(datasetDrift(cols, { driftShare: 0.75 }).drifted).toBe(false);
   });
 
   it('reports unseen categories on the chi-square path, and honours an explicit method', () => {
-    const r = columnDrift({ name: 'c', kind: 'categorical', reference: ['a', 'b', 'c', 'a', 'b', 'c'], current: ['a', 'b', 'c', 'd', 'd', 'd'] });
+    const r = columnDrift({
+      name: 'c',
+      kind: 'categorical',
+      reference: ['a', 'b', 'c', 'a', 'b', 'c'],
+      current: ['a', 'b', 'c', 'd', 'd', 'd'],
+    });
     expect(r.method).toBe('chisquare');
     expect(r.unseenCategories).toEqual(['d']);
-    const p = columnDrift({ name: 'x', kind: 'numeric', reference: sample({ seed: 7, n: 300, loc: 0, scale: 1 }), current: sample({ seed: 8, n: 300, loc: 2, scale: 1 }) }, { method: 'psi' });
+    const p = columnDrift(
+      {
+        name: 'x',
+        kind: 'numeric',
+        reference: sample({ seed: 7, n: 300, loc: 0, scale: 1 }),
+        current: sample({ seed: 8, n: 300, loc: 2, scale: 1 }),
+      },
+      { method: 'psi' },
+    );
     expect(p).toMatchObject({ method: 'psi', threshold: 0.1, drifted: true });
   });
 });

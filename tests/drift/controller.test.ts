@@ -20,8 +20,15 @@ afterAll(async () => {
 
 const uniq = (name: string): string => `${name}-${Math.random().toString(36).slice(2, 7)}`;
 const alert = (fingerprint: string, reason = 'psi high'): DriftAlert => ({ fingerprint, reason, source: 'test', labels: { model: 'm' } });
-const fast = (o: Partial<ControllerOptions> = {}): ControllerOptions => ({ dagId: 't_backfill', debounceSeconds: 0.5, cooldownSeconds: 0, params: { ms: 100 }, ...o });
-const send = (model: string, a: DriftAlert, o: ControllerOptions) => signalDrift(h.client, model, a, { taskQueue: h.taskQueue, controller: o });
+const fast = (o: Partial<ControllerOptions> = {}): ControllerOptions => ({
+  dagId: 't_backfill',
+  debounceSeconds: 0.5,
+  cooldownSeconds: 0,
+  params: { ms: 100 },
+  ...o,
+});
+const send = (model: string, a: DriftAlert, o: ControllerOptions) =>
+  signalDrift(h.client, model, a, { taskQueue: h.taskQueue, controller: o });
 const status = async (model: string): Promise<ControllerStatus> => {
   const s = await driftStatus(h.client, model);
   if (!s) throw new Error('no controller');

@@ -24,9 +24,17 @@ let movedRows: Record<string, unknown>[];
 beforeAll(async () => {
   h = await createHarness('drift-monitor');
   stopWorker = (await h.startWorker()).stop;
-  const rows = JSON.parse(readFileSync(join(__dirname, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<string, unknown>[];
+  const rows = JSON.parse(readFileSync(join(__dirname, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >[];
   const shift = (v: unknown, by: number) => (typeof v === 'number' ? v + by : v);
-  const moved = rows.map((r) => ({ ...r, 'Beak Length (mm)': shift(r['Beak Length (mm)'], 8), 'Flipper Length (mm)': shift(r['Flipper Length (mm)'], 25), 'Body Mass (g)': shift(r['Body Mass (g)'], 1500) }));
+  const moved = rows.map((r) => ({
+    ...r,
+    'Beak Length (mm)': shift(r['Beak Length (mm)'], 8),
+    'Flipper Length (mm)': shift(r['Flipper Length (mm)'], 25),
+    'Body Mass (g)': shift(r['Body Mass (g)'], 1500),
+  }));
   movedRows = moved;
   shifted = join(mkdtempSync(join(tmpdir(), 'tideflow-drift-')), 'penguins-shifted.json');
   writeFileSync(shifted, JSON.stringify(moved));
@@ -43,9 +51,19 @@ describe('drift_monitor', () => {
     expect(view.status).toBe('success');
     const out = taskOf(view, 'compute').output as DriftComputeOutput;
     expect(out).toMatchObject({ drifted: false, share: 0, reference: { kind: 'source' } });
-    expect(out.columns.map((c) => c.column).sort()).toEqual(['beak_depth_mm', 'beak_length_mm', 'body_mass_g', 'flipper_length_mm', 'island', 'sex']);
+    expect(out.columns.map((c) => c.column).sort()).toEqual([
+      'beak_depth_mm',
+      'beak_length_mm',
+      'body_mass_g',
+      'flipper_length_mm',
+      'island',
+      'sex',
+    ]);
     expect(taskOf(view, 'signal').output).toEqual({ signalled: false });
-    const report = (await getArtifact({ s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix }, out.report)) as { format: string; histograms: Record<string, { edges?: number[] }> };
+    const report = (await getArtifact(
+      { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix },
+      out.report,
+    )) as { format: string; histograms: Record<string, { edges?: number[] }> };
     expect(report.format).toBe('tideflow.drift-report');
     expect(report.histograms.body_mass_g?.edges?.length).toBeGreaterThan(2);
     expect(await driftStatus(h.client, model)).toBeUndefined();
@@ -82,8 +100,12 @@ describe('drift_monitor', () => {
     const profile = await putArtifact(store, `${store.prefix}models/${model}/profiles/test.json`, buildProfile(normalized));
     const run = `test-${model}`;
     await registerModelVersion(store, {
-      name: model, model: await artifact(store, `model ${model}`), trainingData: [await artifact(store, `not a table ${model}`)], profile,
-      source: { dagId: 'ml_retrain', workflowId: run, runId: run, taskId: 'register' }, idempotencyKey: `${run}/register`,
+      name: model,
+      model: await artifact(store, `model ${model}`),
+      trainingData: [await artifact(store, `not a table ${model}`)],
+      profile,
+      source: { dagId: 'ml_retrain', workflowId: run, runId: run, taskId: 'register' },
+      idempotencyKey: `${run}/register`,
     });
     await promoteVersion(store, { name: model, version: 1, alias: 'champion', actor: 'test', reason: 'profile baseline' });
     const { view } = await runToEnd(h, driftMonitor as DagDefinition, { model });

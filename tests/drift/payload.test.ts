@@ -19,7 +19,14 @@ describe('alert payloads', () => {
       ok: true,
       format: 'alertmanager',
       alerts: [
-        { status: 'firing', model: 'penguins', fingerprint: 'f1', reason: 'PSI high', source: 'alertmanager', labels: { model: 'penguins', alertname: 'Drift' } },
+        {
+          status: 'firing',
+          model: 'penguins',
+          fingerprint: 'f1',
+          reason: 'PSI high',
+          source: 'alertmanager',
+          labels: { model: 'penguins', alertname: 'Drift' },
+        },
         { status: 'resolved', fingerprint: 'f2', reason: 'Other', source: 'alertmanager', labels: { alertname: 'Other' } },
       ],
     });
@@ -61,7 +68,12 @@ describe('controller rules', () => {
   });
 
   it('validates signal payloads and model names', () => {
-    expect(validateAlert({ fingerprint: 'f', reason: 'r', source: 's', labels: { n: 1 } })).toEqual({ fingerprint: 'f', reason: 'r', source: 's', labels: { n: '1' } });
+    expect(validateAlert({ fingerprint: 'f', reason: 'r', source: 's', labels: { n: 1 } })).toEqual({
+      fingerprint: 'f',
+      reason: 'r',
+      source: 's',
+      labels: { n: '1' },
+    });
     expect(validateAlert({ reason: 'r' })).toMatch(/fingerprint/);
     expect(controllerWorkflowId('penguins')).toBe('tideflow-retrain__penguins');
     expect(() => controllerWorkflowId('../x')).toThrow(/invalid model name/);

@@ -41,7 +41,11 @@ afterAll(async () => {
 
 /** The production window: every row with a prediction; every 10th row's label not yet known. */
 function writeWindow(name: string, predict: (species: string, i: number) => string): string {
-  const rows = penguins.map((r, i) => ({ ...r, Species: i % 10 === 0 ? null : r['Species'], predicted_species: predict(String(r['Species']), i) }));
+  const rows = penguins.map((r, i) => ({
+    ...r,
+    Species: i % 10 === 0 ? null : r['Species'],
+    predicted_species: predict(String(r['Species']), i),
+  }));
   const file = join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(rows));
   return file;
@@ -50,12 +54,20 @@ function writeWindow(name: string, predict: (species: string, i: number) => stri
 /** Champion v1 with known metrics, and a baseline profile of the same penguins (so no data drift). */
 async function registerChampion(model: string): Promise<void> {
   const store = h.store;
-  const profile = await putArtifact(store, `${store.prefix}models/${model}/profiles/test.json`, buildProfile(parseTable(JSON.stringify(penguins), 'json', true).rows));
+  const profile = await putArtifact(
+    store,
+    `${store.prefix}models/${model}/profiles/test.json`,
+    buildProfile(parseTable(JSON.stringify(penguins), 'json', true).rows),
+  );
   const run = `test-${model}`;
   await registerModelVersion(store, {
-    name: model, model: await artifact(store, `model ${model}`), trainingData: [await artifact(store, `data ${model}`)], profile,
+    name: model,
+    model: await artifact(store, `model ${model}`),
+    trainingData: [await artifact(store, `data ${model}`)],
+    profile,
     metrics: { accuracy: 0.95, macroF1: 0.94, logLoss: 0.15, n: 67 },
-    source: { dagId: 'ml_retrain', workflowId: run, runId: run, taskId: 'register' }, idempotencyKey: `${run}/register`,
+    source: { dagId: 'ml_retrain', workflowId: run, runId: run, taskId: 'register' },
+    idempotencyKey: `${run}/register`,
   });
   await promoteVersion(store, { name: model, version: 1, alias: 'champion', actor: 'test', reason: 'performance baseline' });
 }
@@ -64,7 +76,10 @@ const performance = (o: Record<string, unknown> = {}) => ({
   predictionColumn: 'predicted_species',
   labelColumn: 'species',
   task: 'classification',
-  metrics: [{ name: 'accuracy', maxDrop: 0.05 }, { name: 'macro_f1', maxRelativeDrop: 0.1 }],
+  metrics: [
+    { name: 'accuracy', maxDrop: 0.05 },
+    { name: 'macro_f1', maxRelativeDrop: 0.1 },
+  ],
   ...o,
 });
 
@@ -77,10 +92,18 @@ describe('drift_monitor: performance drift', () => {
     await registerChampion(model);
     // A fast retraining DAG and short debounce, so the test sees the controller act (no alert sent here).
     const controller: ControllerInput = { model, dagId: 't_backfill', debounceSeconds: 0.5, cooldownSeconds: 600, params: { ms: 100 } };
-    await h.client.workflow.start(CONTROLLER_WORKFLOW, { workflowId: controllerWorkflowId(model), taskQueue: h.taskQueue, args: [controller] });
+    await h.client.workflow.start(CONTROLLER_WORKFLOW, {
+      workflowId: controllerWorkflowId(model),
+      taskQueue: h.taskQueue,
+      args: [controller],
+    });
 
     const bad = writeWindow('bad', () => 'Adelie');
-    const { view, workflowId } = await runToEnd(h, driftMonitor as DagDefinition, { model, currentSource: bad, performance: performance() });
+    const { view, workflowId } = await runToEnd(h, driftMonitor as DagDefinition, {
+      model,
+      currentSource: bad,
+      performance: performance(),
+    });
     expect(view.status).toBe('success');
     const out = taskOf(view, 'compute').output as DriftComputeOutput;
     expect(out.drifted).toBe(false); // the features did not move
@@ -90,12 +113,23 @@ describe('drift_monitor: performance drift', () => {
     const rest = labeled();
     const adelie = rest.filter((r) => r['Species'] === 'Adelie').length;
     const p = out.performance as PerformanceDrift;
-    expect(p).toMatchObject({ status: 'drift', drifted: true, rows: 344, labeledRows: 309, missingLabel: 35, missingPrediction: 0, champion: { version: 1 }, driftedMetrics: ['accuracy', 'macro_f1'] });
+    expect(p).toMatchObject({
+      status: 'drift',
+      drifted: true,
+      rows: 344,
+      labeledRows: 309,
+      missingLabel: 35,
+      missingPrediction: 0,
+      champion: { version: 1 },
+      driftedMetrics: ['accuracy', 'macro_f1'],
+    });
     expect(rest).toHaveLength(309);
     const accuracy = p.metrics.find((m) => m.metric === 'accuracy');
     expect(accuracy?.current).toBeCloseTo(adelie / 309, 12);
     expect(accuracy).toMatchObject({ champion: 0.95, championKey: 'accuracy', verdict: 'drift' });
-    expect(accuracy?.reason).toBe(`accuracy dropped from 0.95 (champion v1) to ${Number((adelie / 309).toFixed(4))} (−${Number((0.95 - adelie / 309).toFixed(4))} > 0.05)`);
+    expect(accuracy?.reason).toBe(
+      `accuracy dropped from 0.95 (champion v1) to ${Number((adelie / 309).toFixed(4))} (−${Number((0.95 - adelie / 309).toFixed(4))} > 0.05)`,
+    );
     // Macro F1 over the 3 classes present: Adelie's F1 = 2·adelie / (adelie + 309); the others 0.
     expect(p.metrics.find((m) => m.metric === 'macro_f1')).toMatchObject({ championKey: 'macroF1', champion: 0.94, verdict: 'drift' });
     expect(p.metrics.find((m) => m.metric === 'macro_f1')?.current).toBeCloseTo((2 * adelie) / (adelie + 309) / 3, 12);
@@ -103,16 +137,29 @@ describe('drift_monitor: performance drift', () => {
 
     // The report artifact carries the performance section.
     const report = (await getArtifact(h.store, out.report)) as { performance?: PerformanceDrift };
-    expect(report.performance?.metrics.map((m) => [m.metric, m.verdict])).toEqual([['accuracy', 'drift'], ['macro_f1', 'drift']]);
+    expect(report.performance?.metrics.map((m) => [m.metric, m.verdict])).toEqual([
+      ['accuracy', 'drift'],
+      ['macro_f1', 'drift'],
+    ]);
 
     // The controller ran exactly one retrain for this alert, whose reason names the metric.
-    const s = await waitFor<ControllerStatus>('the retrain to finish', async () => {
-      const st = await driftStatus(h.client, model);
-      return st?.lastRetrain ? st : undefined;
-    }, 60_000);
+    const s = await waitFor<ControllerStatus>(
+      'the retrain to finish',
+      async () => {
+        const st = await driftStatus(h.client, model);
+        return st?.lastRetrain ? st : undefined;
+      },
+      60_000,
+    );
     expect(s.history).toHaveLength(1);
     expect(s.lastRetrain).toMatchObject({ outcome: 'succeeded', trigger: 'drift' });
-    expect(s.lastRetrain?.alerts).toEqual([expect.objectContaining({ fingerprint: `drift_monitor:${workflowId}`, source: 'monitoring', labels: expect.objectContaining({ kind: 'performance', metrics: 'accuracy,macro_f1' }) })]);
+    expect(s.lastRetrain?.alerts).toEqual([
+      expect.objectContaining({
+        fingerprint: `drift_monitor:${workflowId}`,
+        source: 'monitoring',
+        labels: expect.objectContaining({ kind: 'performance', metrics: 'accuracy,macro_f1' }),
+      }),
+    ]);
     expect(s.lastRetrain?.alerts[0]?.reason).toContain('performance drift: accuracy dropped from 0.95 (champion v1)');
     expect(s.pending).toEqual([]);
     expect(s.alertsReceived).toBe(1);
@@ -140,9 +187,18 @@ describe('drift_monitor: performance drift', () => {
     expect(p.metrics.find((m) => m.metric === 'accuracy')?.current).toBeCloseTo((309 - wrong) / 309, 12);
     expect(taskOf(ok.view, 'signal').output).toEqual({ signalled: false });
 
-    const few = await runToEnd(h, driftMonitor as DagDefinition, { model, currentSource: writeWindow('bad-few', () => 'Adelie'), performance: performance({ minLabeledRows: 1000 }) });
+    const few = await runToEnd(h, driftMonitor as DagDefinition, {
+      model,
+      currentSource: writeWindow('bad-few', () => 'Adelie'),
+      performance: performance({ minLabeledRows: 1000 }),
+    });
     const q = (taskOf(few.view, 'compute').output as DriftComputeOutput).performance as PerformanceDrift;
-    expect(q).toMatchObject({ status: 'insufficient_labels', drifted: false, labeledRows: 309, summary: 'insufficient labels: 309 labeled rows < minLabeledRows 1000' });
+    expect(q).toMatchObject({
+      status: 'insufficient_labels',
+      drifted: false,
+      labeledRows: 309,
+      summary: 'insufficient labels: 309 labeled rows < minLabeledRows 1000',
+    });
     expect(taskOf(few.view, 'signal').output).toEqual({ signalled: false });
     expect(await driftStatus(h.client, model)).toBeUndefined();
 
@@ -152,7 +208,15 @@ describe('drift_monitor: performance drift', () => {
   }, 180_000);
 
   it('invalid performance params fail the run before any task, naming the problem', async () => {
-    const res = await runToEnd(h, driftMonitor as DagDefinition, { model: uniq('perf-bad'), performance: performance({ metrics: [{ name: 'rmse', maxDrop: 1 }, { name: 'log_loss', maxDrop: 0.1 }] }) }).catch((err: unknown) => ({ error: String(err) }));
+    const res = await runToEnd(h, driftMonitor as DagDefinition, {
+      model: uniq('perf-bad'),
+      performance: performance({
+        metrics: [
+          { name: 'rmse', maxDrop: 1 },
+          { name: 'log_loss', maxDrop: 0.1 },
+        ],
+      }),
+    }).catch((err: unknown) => ({ error: String(err) }));
     expect(JSON.stringify(res)).toMatch(/'rmse' is a regression metric, but task is 'classification'/);
     expect(JSON.stringify(res)).toMatch(/'log_loss' needs performance.probabilityColumn/);
   }, 60_000);

@@ -4,9 +4,16 @@ import type { PerformanceSpec } from '../../ml/drift/performance';
 import { windowMetrics } from '../../ml/drift/performance-window';
 
 const cls = (metrics: PerformanceSpec['metrics'], o: Partial<PerformanceSpec> = {}): PerformanceSpec => ({
-  predictionColumn: 'pred', labelColumn: 'label', probabilityColumn: 'p', task: 'classification', minLabeledRows: 1, metrics, ...o,
+  predictionColumn: 'pred',
+  labelColumn: 'label',
+  probabilityColumn: 'p',
+  task: 'classification',
+  minLabeledRows: 1,
+  metrics,
+  ...o,
 });
-const all = (...names: PerformanceSpec['metrics'][number]['name'][]): PerformanceSpec['metrics'] => names.map((name) => ({ name, maxDrop: 0.05 }));
+const all = (...names: PerformanceSpec['metrics'][number]['name'][]): PerformanceSpec['metrics'] =>
+  names.map((name) => ({ name, maxDrop: 0.05 }));
 
 describe('windowMetrics: classification', () => {
   it("binary 0/1: sklearn's classic example; rows without a label or a prediction are ignored and counted", () => {
@@ -53,13 +60,25 @@ describe('windowMetrics: classification', () => {
   });
 
   it('1, "1" and 1.0 are one class', () => {
-    const w = windowMetrics([{ label: 1, pred: '1' }, { label: '0', pred: 0 }, { label: 1.0, pred: 0 }], cls(all('accuracy'), { probabilityColumn: undefined }));
+    const w = windowMetrics(
+      [
+        { label: 1, pred: '1' },
+        { label: '0', pred: 0 },
+        { label: 1.0, pred: 0 },
+      ],
+      cls(all('accuracy'), { probabilityColumn: undefined }),
+    );
     expect(w.classes).toEqual(['0', '1']);
     expect(w.values.accuracy).toBeCloseTo(2 / 3, 15);
   });
 
   it('text classes: binary metrics need positiveLabel, and say so; with it they are computed', () => {
-    const rows = [{ label: 'yes', pred: 'yes' }, { label: 'no', pred: 'yes' }, { label: 'yes', pred: 'no' }, { label: 'yes', pred: 'yes' }];
+    const rows = [
+      { label: 'yes', pred: 'yes' },
+      { label: 'no', pred: 'yes' },
+      { label: 'yes', pred: 'no' },
+      { label: 'yes', pred: 'yes' },
+    ];
     const without = windowMetrics(rows, cls(all('accuracy', 'f1'), { probabilityColumn: undefined }));
     expect(without.values).toEqual({ accuracy: 0.5 });
     expect(without.errors.f1).toBe('binary f1 needs performance.positiveLabel (classes: no, yes)');
@@ -68,26 +87,58 @@ describe('windowMetrics: classification', () => {
   });
 
   it('a metric the window cannot compute carries the reason: one class only for roc_auc, a missing probability', () => {
-    const one = windowMetrics([{ label: 1, pred: 1, p: 0.9 }, { label: 1, pred: 0, p: 0.3 }], cls(all('roc_auc', 'accuracy')));
+    const one = windowMetrics(
+      [
+        { label: 1, pred: 1, p: 0.9 },
+        { label: 1, pred: 0, p: 0.3 },
+      ],
+      cls(all('roc_auc', 'accuracy')),
+    );
     expect(one.values).toEqual({ accuracy: 0.5 });
     expect(one.errors.roc_auc).toMatch(/only one class/);
-    const noP = windowMetrics([{ label: 1, pred: 1, p: 0.9 }, { label: 0, pred: 0 }], cls(all('log_loss')));
+    const noP = windowMetrics(
+      [
+        { label: 1, pred: 1, p: 0.9 },
+        { label: 0, pred: 0 },
+      ],
+      cls(all('log_loss')),
+    );
     expect(noP.errors.log_loss).toBe("row 1 has a label and a prediction but no 'p'");
   });
 
   it('no label column at all: 0 labeled rows, and a note saying so; no prediction column: an error naming it', () => {
     const w = windowMetrics([{ pred: 1 }, { pred: 0 }], cls(all('accuracy')));
     expect(w).toMatchObject({ rows: 2, labeledRows: 0, missingLabel: 2, note: "the window has no label column 'label'" });
-    expect(() => windowMetrics([{ label: 1, prediction: 1 }], cls(all('accuracy')))).toThrow("performance.predictionColumn 'pred' is not in the window (columns: label, prediction)");
-    expect(() => windowMetrics([{ label: { x: 1 }, pred: 1 }], cls(all('accuracy')))).toThrow(`row 0: column 'label' holds {"x":1}, not a class label`);
+    expect(() => windowMetrics([{ label: 1, prediction: 1 }], cls(all('accuracy')))).toThrow(
+      "performance.predictionColumn 'pred' is not in the window (columns: label, prediction)",
+    );
+    expect(() => windowMetrics([{ label: { x: 1 }, pred: 1 }], cls(all('accuracy')))).toThrow(
+      `row 0: column 'label' holds {"x":1}, not a class label`,
+    );
   });
 });
 
 describe('windowMetrics: regression', () => {
-  const reg: PerformanceSpec = { predictionColumn: 'yhat', labelColumn: 'y', task: 'regression', minLabeledRows: 1, metrics: [{ name: 'rmse', maxDrop: 1 }, { name: 'mae', maxDrop: 1 }, { name: 'r2', maxDrop: 1 }] };
+  const reg: PerformanceSpec = {
+    predictionColumn: 'yhat',
+    labelColumn: 'y',
+    task: 'regression',
+    minLabeledRows: 1,
+    metrics: [
+      { name: 'rmse', maxDrop: 1 },
+      { name: 'mae', maxDrop: 1 },
+      { name: 'r2', maxDrop: 1 },
+    ],
+  };
 
   it("sklearn's doc example y = [3, −0.5, 2, 7], ŷ = [2.5, 0, 2, 8] (numeric text accepted)", () => {
-    const rows = [{ y: 3, yhat: 2.5 }, { y: '-0.5', yhat: 0 }, { y: 2, yhat: '2' }, { y: 7, yhat: 8 }, { y: '', yhat: 1 }];
+    const rows = [
+      { y: 3, yhat: 2.5 },
+      { y: '-0.5', yhat: 0 },
+      { y: 2, yhat: '2' },
+      { y: 7, yhat: 8 },
+      { y: '', yhat: 1 },
+    ];
     const w = windowMetrics(rows, reg);
     expect(w).toMatchObject({ rows: 5, labeledRows: 4, missingLabel: 1 });
     expect(w.values.rmse).toBeCloseTo(Math.sqrt(0.375), 15);
@@ -97,6 +148,14 @@ describe('windowMetrics: regression', () => {
   });
 
   it('a non-numeric value is an error naming the column and the row', () => {
-    expect(() => windowMetrics([{ y: 1, yhat: 1 }, { y: 'abc', yhat: 2 }], reg)).toThrow(`row 1: column 'y' holds "abc", not a finite number`);
+    expect(() =>
+      windowMetrics(
+        [
+          { y: 1, yhat: 1 },
+          { y: 'abc', yhat: 2 },
+        ],
+        reg,
+      ),
+    ).toThrow(`row 1: column 'y' holds "abc", not a finite number`);
   });
 });

@@ -1,12 +1,29 @@
 /** Performance drift, pure: TFX-like change semantics against the champion's recorded metrics, with hand-computed values. */
 import { describe, expect, it } from 'vitest';
-import { compareMetric, comparePerformance, performanceSpecProblems, type ChampionMetrics, type PerformanceSpec, type WindowMetrics } from '../../ml/drift/performance';
+import {
+  compareMetric,
+  comparePerformance,
+  performanceSpecProblems,
+  type ChampionMetrics,
+  type PerformanceSpec,
+  type WindowMetrics,
+} from '../../ml/drift/performance';
 
 const spec = (metrics: PerformanceSpec['metrics'], o: Partial<PerformanceSpec> = {}): PerformanceSpec => ({
-  predictionColumn: 'pred', labelColumn: 'label', task: 'classification', minLabeledRows: 30, metrics, ...o,
+  predictionColumn: 'pred',
+  labelColumn: 'label',
+  task: 'classification',
+  minLabeledRows: 30,
+  metrics,
+  ...o,
 });
 const window = (values: WindowMetrics['values'], labeledRows = 100, errors: WindowMetrics['errors'] = {}): WindowMetrics => ({
-  rows: labeledRows + 5, labeledRows, missingLabel: 4, missingPrediction: 1, values, errors,
+  rows: labeledRows + 5,
+  labeledRows,
+  missingLabel: 4,
+  missingPrediction: 1,
+  values,
+  errors,
 });
 /** What registration records today (activities/ml/register.ts). */
 const v3: ChampionMetrics = { version: 3, metrics: { accuracy: 0.94, macroF1: 0.9, logLoss: 0.2, n: 67 } };
@@ -71,17 +88,36 @@ describe('compareMetric: change thresholds', () => {
 
 describe('comparePerformance', () => {
   it('a champion without the metric: not compared, with the reason; never a silent pass', () => {
-    const p = comparePerformance(spec([{ name: 'accuracy', maxDrop: 0.05 }, { name: 'roc_auc', maxDrop: 0.05 }], { probabilityColumn: 'p' }), window({ accuracy: 0.93, roc_auc: 0.9 }), v3);
+    const p = comparePerformance(
+      spec(
+        [
+          { name: 'accuracy', maxDrop: 0.05 },
+          { name: 'roc_auc', maxDrop: 0.05 },
+        ],
+        { probabilityColumn: 'p' },
+      ),
+      window({ accuracy: 0.93, roc_auc: 0.9 }),
+      v3,
+    );
     expect(p.status).toBe('not_compared');
     expect(p.drifted).toBe(false);
     expect(p.metrics.map((m) => m.verdict)).toEqual(['ok', 'not_compared']);
-    expect(p.metrics[1]?.reason).toBe('roc_auc = 0.9, not compared: champion v3 has no recorded roc_auc/rocAuc/auc (it has accuracy, macroF1, logLoss, n)');
+    expect(p.metrics[1]?.reason).toBe(
+      'roc_auc = 0.9, not compared: champion v3 has no recorded roc_auc/rocAuc/auc (it has accuracy, macroF1, logLoss, n)',
+    );
     expect(p.summary).toMatch(/^performance not fully compared \(100 labeled rows\): roc_auc = 0.9/);
   });
 
   it("reads the champion's camelCase keys (macroF1, logLoss) and an explicit championKey", () => {
     const p = comparePerformance(
-      spec([{ name: 'macro_f1', maxDrop: 0.05 }, { name: 'log_loss', maxDrop: 0.1 }, { name: 'f1', maxDrop: 0.05, championKey: 'macroF1' }], { probabilityColumn: 'p' }),
+      spec(
+        [
+          { name: 'macro_f1', maxDrop: 0.05 },
+          { name: 'log_loss', maxDrop: 0.1 },
+          { name: 'f1', maxDrop: 0.05, championKey: 'macroF1' },
+        ],
+        { probabilityColumn: 'p' },
+      ),
       window({ macro_f1: 0.7, log_loss: 0.25, f1: 0.88 }),
       v3,
     );
@@ -95,7 +131,14 @@ describe('comparePerformance', () => {
   });
 
   it('one metric drifting makes the window drift even when another is not compared', () => {
-    const p = comparePerformance(spec([{ name: 'accuracy', maxDrop: 0.05 }, { name: 'recall', maxDrop: 0.05 }]), window({ accuracy: 0.81, recall: 0.5 }), v3);
+    const p = comparePerformance(
+      spec([
+        { name: 'accuracy', maxDrop: 0.05 },
+        { name: 'recall', maxDrop: 0.05 },
+      ]),
+      window({ accuracy: 0.81, recall: 0.5 }),
+      v3,
+    );
     expect(p.status).toBe('drift');
     expect(p.metrics.map((m) => m.verdict)).toEqual(['drift', 'not_compared']);
   });
@@ -103,7 +146,11 @@ describe('comparePerformance', () => {
   it('no champion: the current values are reported, nothing is compared', () => {
     const p = comparePerformance(spec([{ name: 'accuracy', maxDrop: 0.05 }]), window({ accuracy: 0.5 }), undefined);
     expect(p).toMatchObject({ status: 'not_compared', drifted: false, champion: null });
-    expect(p.metrics[0]).toMatchObject({ current: 0.5, verdict: 'not_compared', reason: 'accuracy = 0.5, not compared: the model has no champion version' });
+    expect(p.metrics[0]).toMatchObject({
+      current: 0.5,
+      verdict: 'not_compared',
+      reason: 'accuracy = 0.5, not compared: the model has no champion version',
+    });
   });
 
   it('fewer labeled rows than minLabeledRows: insufficient labels, not drift, even with terrible values', () => {
@@ -115,13 +162,27 @@ describe('comparePerformance', () => {
   });
 
   it('a metric the window cannot compute is not compared, with its reason', () => {
-    const p = comparePerformance(spec([{ name: 'roc_auc', maxDrop: 0.05 }], { probabilityColumn: 'p' }), window({}, 100, { roc_auc: 'ROC-AUC is undefined when only one class is present in yTrue' }), { version: 1, metrics: { roc_auc: 0.9 } });
+    const p = comparePerformance(
+      spec([{ name: 'roc_auc', maxDrop: 0.05 }], { probabilityColumn: 'p' }),
+      window({}, 100, { roc_auc: 'ROC-AUC is undefined when only one class is present in yTrue' }),
+      { version: 1, metrics: { roc_auc: 0.9 } },
+    );
     expect(p.status).toBe('not_compared');
     expect(p.metrics[0]?.reason).toBe('roc_auc not computed on the window: ROC-AUC is undefined when only one class is present in yTrue');
   });
 
   it('all compared and within thresholds: ok', () => {
-    const p = comparePerformance(spec([{ name: 'accuracy', maxDrop: 0.05 }, { name: 'log_loss', maxRelativeDrop: 0.5 }], { probabilityColumn: 'p' }), window({ accuracy: 0.95, log_loss: 0.29 }), v3);
+    const p = comparePerformance(
+      spec(
+        [
+          { name: 'accuracy', maxDrop: 0.05 },
+          { name: 'log_loss', maxRelativeDrop: 0.5 },
+        ],
+        { probabilityColumn: 'p' },
+      ),
+      window({ accuracy: 0.95, log_loss: 0.29 }),
+      v3,
+    );
     expect(p.status).toBe('ok');
     expect(p.summary).toBe('no performance drift (100 labeled rows; accuracy 0.95, log_loss 0.29)');
   });
@@ -130,7 +191,11 @@ describe('comparePerformance', () => {
 describe('performanceSpecProblems', () => {
   it('names each problem: wrong task, missing probability column, no threshold, duplicates, negative threshold', () => {
     expect(performanceSpecProblems(spec([{ name: 'accuracy', maxDrop: 0.05 }]))).toEqual([]);
-    expect(performanceSpecProblems(spec([{ name: 'rmse', maxDrop: 1 }, { name: 'roc_auc', maxDrop: 0.1 }, { name: 'accuracy' }, { name: 'accuracy', maxDrop: -1 }]))).toEqual([
+    expect(
+      performanceSpecProblems(
+        spec([{ name: 'rmse', maxDrop: 1 }, { name: 'roc_auc', maxDrop: 0.1 }, { name: 'accuracy' }, { name: 'accuracy', maxDrop: -1 }]),
+      ),
+    ).toEqual([
       "performance.metrics: 'rmse' is a regression metric, but task is 'classification'",
       "performance.metrics: 'roc_auc' needs performance.probabilityColumn",
       "performance.metrics: 'accuracy' needs maxDrop or maxRelativeDrop",

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildProfile, isReferenceProfile, PROFILE_MAX_ROWS } from '../../activities/ml/profile';
 
-const rows = Array.from({ length: 12_000 }, (_, i) => ({ id: i, x: (i * 7919) % 1000, colour: ['red', 'green', 'blue'][i % 3], note: i % 10 === 0 ? null : 'n' }));
+const rows = Array.from({ length: 12_000 }, (_, i) => ({
+  id: i,
+  x: (i * 7919) % 1000,
+  colour: ['red', 'green', 'blue'][i % 3],
+  note: i % 10 === 0 ? null : 'n',
+}));
 
 describe('buildProfile', () => {
   it('samples at most 5000 rows, deterministically for a seed', () => {

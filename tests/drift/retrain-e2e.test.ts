@@ -23,7 +23,8 @@ describe('drift-triggered retraining', () => {
   it('a burst of alerts starts exactly one ml_retrain run, which registers a new version', async () => {
     const model = `penguins-${Math.random().toString(36).slice(2, 8)}`;
     const opts = { taskQueue: h.taskQueue, controller: { debounceSeconds: 1, cooldownSeconds: 60 } };
-    for (const fp of ['psi-bill', 'psi-flipper', 'psi-bill']) await signalDrift(h.client, model, { fingerprint: fp, reason: `${fp} > 0.25`, source: 'monitoring' }, opts);
+    for (const fp of ['psi-bill', 'psi-flipper', 'psi-bill'])
+      await signalDrift(h.client, model, { fingerprint: fp, reason: `${fp} > 0.25`, source: 'monitoring' }, opts);
     const s = await waitFor<ControllerStatus>(
       'the retrain to finish',
       async () => {
@@ -40,6 +41,9 @@ describe('drift-triggered retraining', () => {
     const versions = await listVersions(store, model);
     expect(versions.map((v) => [v.version, v.status, v.source.workflowId])).toEqual([[1, 'ready', runId]]);
     const manifest = await readRunManifest(store, 'ml_retrain', runId);
-    expect(manifest?.params).toMatchObject({ modelName: model, driftAlerts: [expect.objectContaining({ fingerprint: 'psi-bill' }), expect.objectContaining({ fingerprint: 'psi-flipper' })] });
+    expect(manifest?.params).toMatchObject({
+      modelName: model,
+      driftAlerts: [expect.objectContaining({ fingerprint: 'psi-bill' }), expect.objectContaining({ fingerprint: 'psi-flipper' })],
+    });
   }, 180_000);
 });

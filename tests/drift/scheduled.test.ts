@@ -30,7 +30,12 @@ describe('scheduled_retrain', () => {
   it('a scheduled request while a drift retrain runs queues one follow-up, never a second concurrent retrain', async () => {
     const model = `sched-${Math.random().toString(36).slice(2, 7)}`;
     const o: ControllerOptions = { dagId: 't_backfill', debounceSeconds: 0.5, cooldownSeconds: 0, params: { ms: 3000 } };
-    await signalDrift(h.client, model, { fingerprint: 'psi-bill', reason: 'psi high', source: 'monitoring' }, { taskQueue: h.taskQueue, controller: o });
+    await signalDrift(
+      h.client,
+      model,
+      { fingerprint: 'psi-bill', reason: 'psi high', source: 'monitoring' },
+      { taskQueue: h.taskQueue, controller: o },
+    );
     const first = await waitFor('the drift retrain to run', async () => ((await status(model)).running ? status(model) : undefined));
     expect(first.running?.alerts.map((a) => a.fingerprint)).toEqual(['psi-bill']);
 
@@ -39,7 +44,10 @@ describe('scheduled_retrain', () => {
     const b = await runToEnd(h, scheduledRetrain as DagDefinition, { modelName: model });
     expect([a.view.status, b.view.status]).toEqual(['success', 'success']);
     const out = taskOf(a.view, 'request').output as ScheduledRetrainOutput;
-    expect(out).toMatchObject({ controller: `tideflow-retrain__${model}`, fingerprint: expect.stringMatching(/^schedule:scheduled_retrain:\d{4}-\d{2}-\d{2}$/) });
+    expect(out).toMatchObject({
+      controller: `tideflow-retrain__${model}`,
+      fingerprint: expect.stringMatching(/^schedule:scheduled_retrain:\d{4}-\d{2}-\d{2}$/),
+    });
 
     const during = await status(model);
     expect(during.running?.n).toBe(1);
@@ -48,10 +56,14 @@ describe('scheduled_retrain', () => {
     expect(during.pending).toEqual([expect.objectContaining({ fingerprint: out.fingerprint, source: 'schedule' })]);
     expect(during.duplicates).toBeGreaterThanOrEqual(1);
 
-    const done = await waitFor('the follow-up to finish', async () => {
-      const s = await status(model);
-      return s.history.length >= 2 && !s.running && s.history.every((r) => r.outcome !== 'running') ? s : undefined;
-    }, 60_000);
+    const done = await waitFor(
+      'the follow-up to finish',
+      async () => {
+        const s = await status(model);
+        return s.history.length >= 2 && !s.running && s.history.every((r) => r.outcome !== 'running') ? s : undefined;
+      },
+      60_000,
+    );
     expect(done.history.map((r) => [r.n, r.outcome, r.alerts.map((x) => x.fingerprint)])).toEqual([
       [1, 'succeeded', ['psi-bill']],
       [2, 'succeeded', [out.fingerprint]],
@@ -60,7 +72,9 @@ describe('scheduled_retrain', () => {
     expect(Date.parse(done.history[1]?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(done.history[0]?.finishedAt ?? ''));
     // The scheduled retrain is told apart from the drift one: in the status and in the run's TideflowTrigger.
     expect(done.history.map((r) => r.trigger)).toEqual(['drift', 'schedule']);
-    const triggers = await Promise.all(done.history.map(async (r) => (await h.client.workflow.getHandle(r.runId).describe()).typedSearchAttributes.get(TRIGGER_KEY)));
+    const triggers = await Promise.all(
+      done.history.map(async (r) => (await h.client.workflow.getHandle(r.runId).describe()).typedSearchAttributes.get(TRIGGER_KEY)),
+    );
     expect(triggers).toEqual(['drift', 'schedule']);
   }, 120_000);
 });

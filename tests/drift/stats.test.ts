@@ -1,16 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chi2Sf, chiSquareTest, jensenShannonCategorical, jensenShannonNumeric, ks2samp, kstwoSf, normalizedWasserstein, proportionZTest, psi, wassersteinDistance } from '../../ml/drift';
+import {
+  chi2Sf,
+  chiSquareTest,
+  jensenShannonCategorical,
+  jensenShannonNumeric,
+  ks2samp,
+  kstwoSf,
+  normalizedWasserstein,
+  proportionZTest,
+  psi,
+  wassersteinDistance,
+} from '../../ml/drift';
 import { numbers, type SampleInput } from './samples';
 
 interface Fixture {
   scipy: string;
   ks: Array<{ name: string; reference: SampleInput; current: SampleInput; statistic: number; pvalue: number }>;
   kstwo: Array<{ n: number; x: number; sf: number }>;
-  chi2: Array<{ name: string; reference: Array<string | number>; current: Array<string | number>; statistic: number; pvalue: number; dof: number }>;
+  chi2: Array<{
+    name: string;
+    reference: Array<string | number>;
+    current: Array<string | number>;
+    statistic: number;
+    pvalue: number;
+    dof: number;
+  }>;
   chi2sf: Array<{ x: number; dof: number; sf: number }>;
-  z: Array<{ name: string; reference: Array<string | number | boolean>; current: Array<string | number | boolean>; statistic: number; pvalue: number }>;
+  z: Array<{
+    name: string;
+    reference: Array<string | number | boolean>;
+    current: Array<string | number | boolean>;
+    statistic: number;
+    pvalue: number;
+  }>;
   psi: Array<{ name: string; reference: SampleInput; current: SampleInput; bins: number; psi: number }>;
   js: Array<{ name: string; kind: 'numeric' | 'categorical'; reference: SampleInput; current: SampleInput; distance: number }>;
   wasserstein: Array<{ name: string; reference: SampleInput; current: SampleInput; distance: number; normalized: number }>;

@@ -37,11 +37,18 @@ describe('durability', () => {
     const summary = (await handle.result()) as RunView;
     expect(summary.status).toBe('success');
 
-    const starts = (taskId: string) => mine().filter((e) => e.taskId === taskId && e.event === 'start').map((e) => e.attempt);
+    const starts = (taskId: string) =>
+      mine()
+        .filter((e) => e.taskId === taskId && e.event === 'start')
+        .map((e) => e.attempt);
     expect(starts('first')).toEqual([1]);
     // The killed attempt never ended; the retry on the new worker did.
     expect(starts('slow')).toEqual([1, 2]);
-    expect(mine().filter((e) => e.taskId === 'slow' && e.event === 'end').map((e) => e.attempt)).toEqual([2]);
+    expect(
+      mine()
+        .filter((e) => e.taskId === 'slow' && e.event === 'end')
+        .map((e) => e.attempt),
+    ).toEqual([2]);
     expect(starts('last')).toEqual([1]);
     expect(summary.tasks.find((t) => t.id === 'slow')).toMatchObject({ state: 'success', attempts: 2 });
   });

@@ -55,9 +55,12 @@ describe('DAG engine on real servers', () => {
     const { view, workflowId } = await run(retries, { failures: 2 });
     expect(view.status).toBe('success');
     expect(task(view, 'flaky')).toMatchObject({ state: 'success', attempts: 3, output: 'succeeded on attempt 3' });
-    expect(h.readLog().filter((e) => e.workflowId === workflowId && e.taskId === 'flaky').map((e) => `${e.attempt}:${e.event}`)).toEqual([
-      '1:start', '2:start', '3:start', '3:end',
-    ]);
+    expect(
+      h
+        .readLog()
+        .filter((e) => e.workflowId === workflowId && e.taskId === 'flaky')
+        .map((e) => `${e.attempt}:${e.event}`),
+    ).toEqual(['1:start', '2:start', '3:start', '3:end']);
   });
 
   it('fails a run on a permanently failing task, marks downstream upstream_failed and names the task', async () => {
@@ -83,16 +86,34 @@ describe('DAG engine on real servers', () => {
 
   it('follows the chosen branch and skips the other; a short-circuit skips what follows', async () => {
     const left = await run(branching, { path: 'left', proceed: true });
-    expect(statesOf(left.view)).toMatchObject({ left: 'success', right: 'skipped', join: 'success', gate: 'success', after_gate: 'success', final: 'success' });
+    expect(statesOf(left.view)).toMatchObject({
+      left: 'success',
+      right: 'skipped',
+      join: 'success',
+      gate: 'success',
+      after_gate: 'success',
+      final: 'success',
+    });
     const right = await run(branching, { path: 'right', proceed: false });
-    expect(statesOf(right.view)).toMatchObject({ left: 'skipped', right: 'success', join: 'success', gate: 'success', after_gate: 'skipped', final: 'skipped' });
+    expect(statesOf(right.view)).toMatchObject({
+      left: 'skipped',
+      right: 'success',
+      join: 'success',
+      gate: 'success',
+      after_gate: 'skipped',
+      final: 'skipped',
+    });
     expect(right.view.status).toBe('success');
     expect(task(right.view, 'after_gate').note).toBe("short-circuited by 'gate'");
   });
 
   it('fans out over a list produced at run time, bounded, and collects the results', async () => {
     const { view, workflowId } = await run(fanOut, { xs: [1, 2, 3, 4, 5, 6, 7] });
-    expect(task(view, 'square')).toMatchObject({ state: 'success', output: [1, 4, 9, 16, 25, 36, 49], mapped: { total: 7, succeeded: 7, failed: 0 } });
+    expect(task(view, 'square')).toMatchObject({
+      state: 'success',
+      output: [1, 4, 9, 16, 25, 36, 49],
+      mapped: { total: 7, succeeded: 7, failed: 0 },
+    });
     expect(task(view, 'total').output).toBe(140);
     const instances = h.readLog().filter((e) => e.workflowId === workflowId && e.taskId === 'square');
     expect(instances.map((e) => e.mapIndex).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -103,7 +124,11 @@ describe('DAG engine on real servers', () => {
 
   it('rejects invalid params before any task runs, listing every problem', async () => {
     // Start the way the Web UI does (type name + JSON input), bypassing the CLI's own check.
-    const handle = await h.client.workflow.start('t_retries', { taskQueue: h.taskQueue, workflowId: `bad-params-${Date.now()}`, args: [{ params: { failures: 'two', extra: 1 } }] });
+    const handle = await h.client.workflow.start('t_retries', {
+      taskQueue: h.taskQueue,
+      workflowId: `bad-params-${Date.now()}`,
+      args: [{ params: { failures: 'two', extra: 1 } }],
+    });
     const err = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause;
@@ -116,7 +141,11 @@ describe('DAG engine on real servers', () => {
   });
 
   it('rejects malformed input and unknown DAG types with clear errors', async () => {
-    const bad = await h.client.workflow.start('t_retries', { taskQueue: h.taskQueue, workflowId: `bad-input-${Date.now()}`, args: [{ failures: 2 }] });
+    const bad = await h.client.workflow.start('t_retries', {
+      taskQueue: h.taskQueue,
+      workflowId: `bad-input-${Date.now()}`,
+      args: [{ failures: 2 }],
+    });
     await expect(bad.result()).rejects.toMatchObject({ cause: { message: expect.stringContaining('Expected {"params": {...}') } });
     const unknown = await h.client.workflow.start('no_such_dag', { taskQueue: h.taskQueue, workflowId: `unknown-${Date.now()}`, args: [] });
     await expect(unknown.result()).rejects.toMatchObject({ cause: { message: expect.stringContaining("No DAG named 'no_such_dag'") } });
@@ -131,7 +160,12 @@ describe('DAG engine on real servers', () => {
       else await new Promise((r) => setTimeout(r, 50));
     }
     expect(midRun?.status).toBe('running');
-    expect(midRun?.tasks.find((t) => t.id === 'a')).toMatchObject({ state: 'success', attempts: 1, startedAt: expect.any(String), endedAt: expect.any(String) });
+    expect(midRun?.tasks.find((t) => t.id === 'a')).toMatchObject({
+      state: 'success',
+      attempts: 1,
+      startedAt: expect.any(String),
+      endedAt: expect.any(String),
+    });
     expect(midRun?.tasks.find((t) => t.id === 'f')?.state).toBe('pending');
     await handle.result();
     const done = await handle.query<RunView>('state');
@@ -143,7 +177,11 @@ describe('DAG engine on real servers', () => {
     const logicalDate = '2024-03-01T03:00:00.000Z';
     const viaCli = await startDagRun(h.client, retries, { taskQueue: h.taskQueue, params: { failures: 0 }, logicalDate });
     await viaCli.result();
-    const uiStyle = await h.client.workflow.start('t_retries', { taskQueue: h.taskQueue, workflowId: `ui-style-${Date.now()}`, args: [{ params: { failures: 0 } }] });
+    const uiStyle = await h.client.workflow.start('t_retries', {
+      taskQueue: h.taskQueue,
+      workflowId: `ui-style-${Date.now()}`,
+      args: [{ params: { failures: 0 } }],
+    });
     const summary = (await uiStyle.result()) as RunView;
     expect(summary).toMatchObject({ status: 'success', trigger: 'manual', dagId: 't_retries' });
     const a = (await viaCli.describe()).typedSearchAttributes;
@@ -160,7 +198,8 @@ describe('DAG engine on real servers', () => {
       found = [];
       for await (const wf of h.client.workflow.list({
         query: `TideflowDag = 't_retries' AND TideflowTrigger = 'manual' AND TideflowLogicalDate >= '2024-03-01T00:00:00Z' AND TideflowLogicalDate < '2024-03-02T00:00:00Z'`,
-      })) found.push(wf.workflowId);
+      }))
+        found.push(wf.workflowId);
       if (found.length < 1) await new Promise((r) => setTimeout(r, 100));
     }
     expect(found).toEqual([viaCli.workflowId]);
@@ -181,7 +220,9 @@ describe('DAG engine on real servers', () => {
     const handle = h.client.workflow.getHandle(view.workflowId);
     const history = await handle.fetchHistory();
     // Count payload bytes as bytes (JSON.stringify would inflate a Uint8Array several-fold).
-    const sizes = (history.events ?? []).map((e) => JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? 'x'.repeat(v.length) : v)).length);
+    const sizes = (history.events ?? []).map(
+      (e) => JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? 'x'.repeat(v.length) : v)).length,
+    );
     expect(Math.max(...sizes)).toBeLessThan(64 * 1024);
   });
 
@@ -189,7 +230,12 @@ describe('DAG engine on real servers', () => {
     const explicit = await startDagRun(h.client, intervals, { taskQueue: h.taskQueue, logicalDate: '2024-03-30T02:00:00Z' });
     const view = (await explicit.result()) as RunView;
     // 03:00 Paris is 02:00Z in winter; the interval containing it ends at the next 03:00 Paris, 01:00Z after the DST change.
-    expect(task(view, 'dates').output).toEqual({ logicalDate: '2024-03-30T02:00:00.000Z', ds: '2024-03-30', start: '2024-03-30T02:00:00.000Z', end: '2024-03-31T01:00:00.000Z' });
+    expect(task(view, 'dates').output).toEqual({
+      logicalDate: '2024-03-30T02:00:00.000Z',
+      ds: '2024-03-30',
+      start: '2024-03-30T02:00:00.000Z',
+      end: '2024-03-31T01:00:00.000Z',
+    });
     expect(view).toMatchObject({ dataIntervalStart: '2024-03-30T02:00:00.000Z', dataIntervalEnd: '2024-03-31T01:00:00.000Z' });
     // No logical date: the latest completed interval, which ends at or before the start time.
     const latest = (await (await startDagRun(h.client, intervals, { taskQueue: h.taskQueue })).result()) as RunView;
@@ -225,7 +271,7 @@ describe('DAG engine on real servers', () => {
     expect(h.readLog().filter((e) => e.workflowId === workflowId && e.taskId === 'measure')).toHaveLength(0);
   });
 
-  it('queues manual runs over the DAG\'s maxActiveRuns and runs them one after another', async () => {
+  it("queues manual runs over the DAG's maxActiveRuns and runs them one after another", async () => {
     const handles = [];
     for (let i = 0; i < 3; i++) {
       handles.push(await startDagRun(h.client, oneAtATime, { taskQueue: h.taskQueue, params: { ms: 1500 } }));
@@ -240,6 +286,7 @@ describe('DAG engine on real servers', () => {
       return { start: log.find((e) => e.event === 'start')?.at ?? NaN, end: log.find((e) => e.event === 'end')?.at ?? NaN };
     });
     spans.sort((a, b) => a.start - b.start);
-    for (let i = 1; i < spans.length; i++) expect((spans[i] as { start: number }).start).toBeGreaterThanOrEqual((spans[i - 1] as { end: number }).end);
+    for (let i = 1; i < spans.length; i++)
+      expect((spans[i] as { start: number }).start).toBeGreaterThanOrEqual((spans[i - 1] as { end: number }).end);
   });
 });

@@ -22,7 +22,11 @@ import { testActivities, type LogEntry } from '../fixtures/activities';
 import { testDags } from '../fixtures/dags';
 
 /** Start a run of `dag` on the harness's queue and wait for its summary (also when it fails). */
-export async function runToEnd(h: Harness, dag: DagDefinition, params: Record<string, unknown> = {}): Promise<{ view: RunView; error?: string; workflowId: string }> {
+export async function runToEnd(
+  h: Harness,
+  dag: DagDefinition,
+  params: Record<string, unknown> = {},
+): Promise<{ view: RunView; error?: string; workflowId: string }> {
   const handle = await startDagRun(h.client, dag, { taskQueue: h.taskQueue, params });
   const outcome = await waitForRun(handle);
   if (!outcome.view) throw new Error(`run ${handle.workflowId} ended without a summary: ${outcome.error}`);
@@ -52,7 +56,10 @@ export async function startHarnessWithWorker(name: string): Promise<{ h: Harness
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling takes seconds: once per test process. */
 export function testWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: join(__dirname, '../fixtures/workflows.ts'), logger: { log: () => {}, info: () => {}, warn: () => {}, error: console.error, debug: () => {}, trace: () => {} } });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: join(__dirname, '../fixtures/workflows.ts'),
+    logger: { log: () => {}, info: () => {}, warn: () => {}, error: console.error, debug: () => {}, trace: () => {} },
+  });
   return bundle;
 }
 
@@ -90,7 +97,14 @@ export async function createHarness(name: string): Promise<Harness> {
     taskQueue,
     logFile,
     env,
-    readLog: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogEntry) : []),
+    readLog: () =>
+      existsSync(logFile)
+        ? readFileSync(logFile, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as LogEntry)
+        : [],
     async startWorker() {
       const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
       const worker = await createTideflowWorker({

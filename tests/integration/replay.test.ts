@@ -24,7 +24,10 @@ beforeAll(async () => {
   h = await createHarness('replay');
   stopWorker = (await h.startWorker()).stop;
   // Replay against the production workflows module, exactly what workers/main.ts bundles.
-  productionBundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows/index.ts'), logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } });
+  productionBundle = await bundleWorkflowCode({
+    workflowsPath: join(__dirname, '../../workflows/index.ts'),
+    logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} },
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -42,7 +45,10 @@ describe.each(dags.map((d) => [d.id, d] as const))('replay of DAG %s', (dagId, d
 
     const file = join(HISTORIES, `${dagId}.json`);
     if (record) writeFileSync(file, historyToJSON(history));
-    expect(existsSync(file), `no recorded history for DAG '${dagId}': run TIDEFLOW_RECORD_HISTORIES=1 npx vitest run tests/integration/replay.test.ts and commit ${file}`).toBe(true);
+    expect(
+      existsSync(file),
+      `no recorded history for DAG '${dagId}': run TIDEFLOW_RECORD_HISTORIES=1 npx vitest run tests/integration/replay.test.ts and commit ${file}`,
+    ).toBe(true);
     const committed = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: productionBundle }, committed, `${dagId}-committed`);
   }, 180_000);

@@ -24,7 +24,10 @@ const actions = (changes: { dagId: string; action: string }[]) => Object.fromEnt
 describe('schedule sync', () => {
   it('creates, is idempotent, updates what changed, deletes what was removed; dry run touches nothing', async () => {
     const dags = [intervals, retries] as DagDefinition[];
-    expect(actions(await syncSchedules(h.client, dags, { taskQueue: h.taskQueue, dryRun: true }))).toEqual({ t_interval: 'create', t_retries: 'create' });
+    expect(actions(await syncSchedules(h.client, dags, { taskQueue: h.taskQueue, dryRun: true }))).toEqual({
+      t_interval: 'create',
+      t_retries: 'create',
+    });
     await expect(h.client.schedule.getHandle(scheduleIdFor('t_interval')).describe()).rejects.toThrow();
 
     expect(actions(await syncSchedules(h.client, dags, { taskQueue: h.taskQueue }))).toEqual({ t_interval: 'create', t_retries: 'create' });
@@ -33,10 +36,16 @@ describe('schedule sync', () => {
     expect(described.spec.timezone).toBe('Europe/Paris');
     expect((await h.client.schedule.getHandle(scheduleIdFor('t_retries')).describe()).spec.calendars ?? []).toEqual([]);
 
-    expect(actions(await syncSchedules(h.client, dags, { taskQueue: h.taskQueue }))).toEqual({ t_interval: 'unchanged', t_retries: 'unchanged' });
+    expect(actions(await syncSchedules(h.client, dags, { taskQueue: h.taskQueue }))).toEqual({
+      t_interval: 'unchanged',
+      t_retries: 'unchanged',
+    });
 
     const changed = { ...intervals, schedule: { cron: '30 4 * * *', timezone: 'Europe/Paris' } } as DagDefinition;
-    expect(actions(await syncSchedules(h.client, [changed, retries as DagDefinition], { taskQueue: h.taskQueue }))).toEqual({ t_interval: 'update', t_retries: 'unchanged' });
+    expect(actions(await syncSchedules(h.client, [changed, retries as DagDefinition], { taskQueue: h.taskQueue }))).toEqual({
+      t_interval: 'update',
+      t_retries: 'unchanged',
+    });
     const after = await h.client.schedule.getHandle(scheduleIdFor('t_interval')).describe();
     expect(JSON.stringify(after.spec.calendars)).toContain('30');
 

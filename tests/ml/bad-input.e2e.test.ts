@@ -101,7 +101,9 @@ describe('ml_retrain on bad data, with a champion registered', () => {
     const file = penguinsCsv('types.csv', (r, i) => ({ ...r, 'Body Mass (g)': null, ...(i === 5 && { 'Beak Length (mm)': 'forty' }) }));
     const { view } = await run({ source: file });
     const error = failedAt(view, 'validate', 'DataValidationFailed', ['split', 'tune', 'train_best', 'register', 'report']);
-    expect(error).toContain("column 'beak_length_mm' is declared number but holds text: 1 of 342 (0.29%) values are not numbers, e.g. 'forty'");
+    expect(error).toContain(
+      "column 'beak_length_mm' is declared number but holds text: 1 of 342 (0.29%) values are not numbers, e.g. 'forty'",
+    );
     expect(error).toContain("column 'body_mass_g' has no value: all 344 rows are missing");
     expect(await registryState()).toEqual({ versions: [1], champion: 1 });
   }, 180_000);
@@ -116,7 +118,9 @@ describe('ml_retrain on bad data, with a champion registered', () => {
     );
     const error = failedAt(view, 'tune', 'FeaturePipelineError', ['train_best', 'evaluate', 'register', 'report']);
     expect(taskOf(view, 'tune').mapped).toMatchObject({ total: 1, failed: 1 });
-    expect(error).toMatch(/trial 0 \(logistic_regression\): feature pipeline step 1 \(standardize\), fitting: column 'flipper_length_mm' cannot be fitted: it holds Infinity at row \d+/);
+    expect(error).toMatch(
+      /trial 0 \(logistic_regression\): feature pipeline step 1 \(standardize\), fitting: column 'flipper_length_mm' cannot be fitted: it holds Infinity at row \d+/,
+    );
     expect(await registryState()).toEqual({ versions: [1], champion: 1 });
   }, 180_000);
 

@@ -24,7 +24,9 @@ const split = splitData(() => store);
 const s3uri = (key: string): string => `s3://${store.bucket}/${store.prefix}${key}`;
 
 async function put(key: string, body: string | Uint8Array): Promise<string> {
-  await store.s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: `${store.prefix}${key}`, Body: typeof body === 'string' ? Buffer.from(body) : body }));
+  await store.s3.send(
+    new PutObjectCommand({ Bucket: store.bucket, Key: `${store.prefix}${key}`, Body: typeof body === 'string' ? Buffer.from(body) : body }),
+  );
   return s3uri(key);
 }
 
@@ -47,7 +49,9 @@ describe('malformed CSV: ingest fails non-retryably, naming the file and the lin
       message: `cannot parse ${many} as csv: line 3: 4 fields, but the header (line 1) has 3: a, b, c`,
     });
     const few = localFile('few.csv', 'a,b,c\n1,2,3\n\n4,5\n');
-    expect((await failure(ingestFile(few))).message).toBe(`cannot parse ${few} as csv: line 4: 2 fields, but the header (line 1) has 3: a, b, c`);
+    expect((await failure(ingestFile(few))).message).toBe(
+      `cannot parse ${few} as csv: line 4: 2 fields, but the header (line 1) has 3: a, b, c`,
+    );
   });
 
   it('text after a closing quote, an empty file, bytes that are not UTF-8', async () => {
@@ -56,16 +60,28 @@ describe('malformed CSV: ingest fails non-retryably, naming the file and the lin
       `cannot parse ${after} as csv: line 2: unexpected "y" after the closing quote of field 1 (a quote inside a quoted field is written "")`,
     );
     const empty = localFile('empty.csv', '');
-    expect(await failure(ingestFile(empty))).toMatchObject({ type: 'UnparsableSource', nonRetryable: true, message: `cannot parse ${empty} as csv: line 1: the file is empty: there is no header line` });
+    expect(await failure(ingestFile(empty))).toMatchObject({
+      type: 'UnparsableSource',
+      nonRetryable: true,
+      message: `cannot parse ${empty} as csv: line 1: the file is empty: there is no header line`,
+    });
     const latin1 = localFile('latin1.csv', Buffer.from([0x61, 0x0a, 0xe9, 0x0a]));
-    expect(await failure(ingestFile(latin1))).toMatchObject({ type: 'UnparsableSource', nonRetryable: true, message: expect.stringContaining(`cannot parse ${latin1} as csv: `) });
+    expect(await failure(ingestFile(latin1))).toMatchObject({
+      type: 'UnparsableSource',
+      nonRetryable: true,
+      message: expect.stringContaining(`cannot parse ${latin1} as csv: `),
+    });
   });
 
   it('in a partition folder: the bad file is named by its s3:// uri', async () => {
     await put('malformed/dt=2024-01-02/part-0.csv', 'a,b\n1,2\n');
     const bad = await put('malformed/dt=2024-01-02/part-1.csv', 'a,b\n3,4\n5,"6\n');
     const err = await failure(ingestFile(s3uri('malformed/dt={{ds}}/')));
-    expect(err).toMatchObject({ type: 'UnparsableSource', nonRetryable: true, message: `cannot parse ${bad} as csv: line 3: field 2 opens a quote that is never closed` });
+    expect(err).toMatchObject({
+      type: 'UnparsableSource',
+      nonRetryable: true,
+      message: `cannot parse ${bad} as csv: line 3: field 2 opens a quote that is never closed`,
+    });
   });
 
   it('an s3:// source in a bucket that does not exist is not retried', async () => {
@@ -84,13 +100,29 @@ describe('wrong types: a type_mismatch anomaly naming the column, with examples'
   it('text in a column declared number; booleans in a column declared number', async () => {
     const csv = 'price,flag,kind\n1.5,true,a\n2,false,b\nabc,true,a\n3,true,b\nn/a?,false,a\n';
     const data = await ingestFile(localFile('types.csv', csv));
-    expect(data.schema).toEqual([{ name: 'price', type: 'string' }, { name: 'flag', type: 'boolean' }, { name: 'kind', type: 'string' }]);
-    const err = await failure(validate({ dataset: data, schema: { columns: { price: { type: 'number' }, flag: { type: 'number' }, kind: { type: 'string' } } } }, testContext()));
+    expect(data.schema).toEqual([
+      { name: 'price', type: 'string' },
+      { name: 'flag', type: 'boolean' },
+      { name: 'kind', type: 'string' },
+    ]);
+    const err = await failure(
+      validate(
+        { dataset: data, schema: { columns: { price: { type: 'number' }, flag: { type: 'number' }, kind: { type: 'string' } } } },
+        testContext(),
+      ),
+    );
     expect(err).toMatchObject({ type: 'DataValidationFailed', nonRetryable: true });
-    expect(err.message).toContain("column 'price' is declared number but holds text: 2 of 5 (40%) values are not numbers, e.g. 'abc', 'n/a?'");
+    expect(err.message).toContain(
+      "column 'price' is declared number but holds text: 2 of 5 (40%) values are not numbers, e.g. 'abc', 'n/a?'",
+    );
     expect(err.message).toContain("column 'flag' is declared number but holds booleans, e.g. true, false");
-    const [details] = err.details as [{ anomalies: { column: string; kind: string; details: { examples: unknown[] } }[]; report: { uri: string } }];
-    expect(details.anomalies.map((a) => [a.column, a.kind])).toEqual([['price', 'type_mismatch'], ['flag', 'type_mismatch']]);
+    const [details] = err.details as [
+      { anomalies: { column: string; kind: string; details: { examples: unknown[] } }[]; report: { uri: string } },
+    ];
+    expect(details.anomalies.map((a) => [a.column, a.kind])).toEqual([
+      ['price', 'type_mismatch'],
+      ['flag', 'type_mismatch'],
+    ]);
     expect(details.anomalies[0]?.details.examples).toEqual(['abc', 'n/a?']);
     // The report artifact was written before the task failed, with the same anomalies.
     const report = (await getArtifact(store, details.report as never)) as ValidationReport;
@@ -103,17 +135,33 @@ describe('an empty partition or an empty selection: ingest fails naming the fold
     await put('empty/dt=2024-01-02/_SUCCESS', '');
     await put('empty/dt=2024-01-03/part-0.csv', 'a\n1\n');
     const err = await failure(ingestFile(s3uri('empty/dt={{ds}}/')));
-    expect(err).toMatchObject({ type: 'EmptyPartition', nonRetryable: true, message: `partition ${s3uri('empty/dt=2024-01-02/')} is empty: no data files under it` });
+    expect(err).toMatchObject({
+      type: 'EmptyPartition',
+      nonRetryable: true,
+      message: `partition ${s3uri('empty/dt=2024-01-02/')} is empty: no data files under it`,
+    });
     const hidden = localFile('p1/dt=2024-01-02/.keep', '').replace(/\/dt=.*$/, '');
-    expect(await failure(ingestFile(`${hidden}/dt={{ds}}/`))).toMatchObject({ type: 'EmptyPartition', nonRetryable: true, message: `partition ${hidden}/dt=2024-01-02/ is empty: no data files under it` });
+    expect(await failure(ingestFile(`${hidden}/dt={{ds}}/`))).toMatchObject({
+      type: 'EmptyPartition',
+      nonRetryable: true,
+      message: `partition ${hidden}/dt=2024-01-02/ is empty: no data files under it`,
+    });
     const absent = localFile('p2/dt=2024-01-01/.keep', '').replace(/\/dt=.*$/, '');
-    expect(await failure(ingestFile(`${absent}/dt={{ds}}/`))).toMatchObject({ type: 'EmptyPartition', nonRetryable: true, message: `partition ${absent}/dt=2024-01-02 does not exist` });
+    expect(await failure(ingestFile(`${absent}/dt={{ds}}/`))).toMatchObject({
+      type: 'EmptyPartition',
+      nonRetryable: true,
+      message: `partition ${absent}/dt=2024-01-02 does not exist`,
+    });
   });
 
   it('a folder whose files hold only a header; a timestamp filter that selects no row', async () => {
     await put('headers/dt=2024-01-02/part-0.csv', 'ts,v\n');
     await put('headers/dt=2024-01-02/part-1.csv', 'ts,v\n');
-    expect(await failure(ingestFile(s3uri('headers/dt={{ds}}/')))).toMatchObject({ type: 'EmptyDataset', nonRetryable: true, message: `${s3uri('headers/dt=2024-01-02/')} has no rows` });
+    expect(await failure(ingestFile(s3uri('headers/dt={{ds}}/')))).toMatchObject({
+      type: 'EmptyDataset',
+      nonRetryable: true,
+      message: `${s3uri('headers/dt=2024-01-02/')} has no rows`,
+    });
     const file = localFile('old.csv', 'ts,v\n2023-12-31T10:00:00Z,1\n2024-01-05T00:00:00Z,2\n,3\n');
     const err = await failure(ingestFile(file, { timestampColumn: 'ts' }));
     expect(err).toMatchObject({ type: 'EmptyDataset', nonRetryable: true });
@@ -124,39 +172,79 @@ describe('an empty partition or an empty selection: ingest fails naming the fold
 describe('an all-null column: an all_missing anomaly naming it', () => {
   it('blank and NA cells only; a warning when the schema allows it (maxMissingFraction 1)', async () => {
     const data = await ingestFile(localFile('nulls.csv', 'id,weight,label\n1,,A\n2,NA,B\n3,,A\n4, ,B\n'), { missingValues: ['NA'] });
-    const schema = { columns: { id: { type: 'number' as const }, weight: { type: 'number' as const }, label: { type: 'string' as const } } };
+    const schema = {
+      columns: { id: { type: 'number' as const }, weight: { type: 'number' as const }, label: { type: 'string' as const } },
+    };
     const err = await failure(validate({ dataset: data, schema }, testContext()));
     expect(err).toMatchObject({ type: 'DataValidationFailed', nonRetryable: true });
     expect(err.message).toContain("column 'weight' has no value: all 4 rows are missing (null, blank or a missing-value token)");
-    expect((err.details as [{ anomalies: { column: string; kind: string }[] }])[0].anomalies).toEqual([expect.objectContaining({ column: 'weight', kind: 'all_missing', severity: 'error' })]);
-    const allowed = await validate({ dataset: data, schema: { columns: { ...schema.columns, weight: { type: 'number', maxMissingFraction: 1 } } } }, testContext());
+    expect((err.details as [{ anomalies: { column: string; kind: string }[] }])[0].anomalies).toEqual([
+      expect.objectContaining({ column: 'weight', kind: 'all_missing', severity: 'error' }),
+    ]);
+    const allowed = await validate(
+      { dataset: data, schema: { columns: { ...schema.columns, weight: { type: 'number', maxMissingFraction: 1 } } } },
+      testContext(),
+    );
     expect(allowed.anomalies).toEqual([expect.objectContaining({ column: 'weight', kind: 'all_missing', severity: 'warning' })]);
   });
 
   it('NaN cells only (missing in a number column): all_missing too, not a type mismatch', async () => {
     const data = await ingestFile(localFile('nans.csv', 'id,score\n1,NaN\n2,nan\n3,\n'));
     expect(data.schema).toContainEqual({ name: 'score', type: 'string' });
-    const err = await failure(validate({ dataset: data, schema: { columns: { id: { type: 'number' }, score: { type: 'number' } } } }, testContext()));
+    const err = await failure(
+      validate({ dataset: data, schema: { columns: { id: { type: 'number' }, score: { type: 'number' } } } }, testContext()),
+    );
     expect((err.details as [{ anomalies: unknown[] }])[0].anomalies).toEqual([
-      expect.objectContaining({ column: 'score', kind: 'all_missing', message: "column 'score' has no value: all 3 rows are missing (null, blank or a missing-value token)" }),
+      expect.objectContaining({
+        column: 'score',
+        kind: 'all_missing',
+        message: "column 'score' has no value: all 3 rows are missing (null, blank or a missing-value token)",
+      }),
     ]);
   });
 });
 
 describe('a single-class target: split fails TooFewClasses naming the target and the class', () => {
-  const splitInput = (dataset: DatasetRef, target = 'label') => ({ dataset, target, task: 'auto' as const, strategy: 'stratified' as const, testFraction: 0.25, seed: 1 });
+  const splitInput = (dataset: DatasetRef, target = 'label') => ({
+    dataset,
+    target,
+    task: 'auto' as const,
+    strategy: 'stratified' as const,
+    testFraction: 0.25,
+    seed: 1,
+  });
 
   it('one class in every row; a target with no value; a target that is not there', async () => {
-    const one = await ingestFile(localFile('one.csv', classCsv(40, (i, col) => (col === 'label' ? 'A' : undefined))));
+    const one = await ingestFile(
+      localFile(
+        'one.csv',
+        classCsv(40, (i, col) => (col === 'label' ? 'A' : undefined)),
+      ),
+    );
     expect(await failure(split(splitInput(one), testContext()))).toMatchObject({
       type: 'TooFewClasses',
       nonRetryable: true,
       message: "target 'label' has a single class 'A': a classifier needs at least 2 classes",
     });
-    const none = await ingestFile(localFile('none.csv', classCsv(10, (i, col) => (col === 'label' ? '' : undefined))));
-    expect((await failure(split(splitInput(none), testContext()))).message).toBe("target 'label' has no values: a classifier needs at least 2 classes");
-    const zeros = await ingestFile(localFile('zeros.csv', classCsv(10, (i, col) => (col === 'label' ? '0' : undefined))));
-    expect(await failure(split({ ...splitInput(zeros), task: 'binary' }, testContext()))).toMatchObject({ type: 'TooFewClasses', message: "target 'label' has a single class '0': a classifier needs at least 2 classes" });
+    const none = await ingestFile(
+      localFile(
+        'none.csv',
+        classCsv(10, (i, col) => (col === 'label' ? '' : undefined)),
+      ),
+    );
+    expect((await failure(split(splitInput(none), testContext()))).message).toBe(
+      "target 'label' has no values: a classifier needs at least 2 classes",
+    );
+    const zeros = await ingestFile(
+      localFile(
+        'zeros.csv',
+        classCsv(10, (i, col) => (col === 'label' ? '0' : undefined)),
+      ),
+    );
+    expect(await failure(split({ ...splitInput(zeros), task: 'binary' }, testContext()))).toMatchObject({
+      type: 'TooFewClasses',
+      message: "target 'label' has a single class '0': a classifier needs at least 2 classes",
+    });
     expect(await failure(split(splitInput(one, 'species'), testContext()))).toMatchObject({
       type: 'MissingColumn',
       nonRetryable: true,
@@ -169,17 +257,29 @@ describe('a single-class target: split fails TooFewClasses naming the target and
     const data = await ingestFile(localFile('late-class.csv', csv));
     const err = await failure(split({ ...splitInput(data), strategy: 'time', timeColumn: 'ts' }, testContext()));
     expect(err).toMatchObject({ type: 'TooFewClasses', nonRetryable: true });
-    expect(err.message).toBe("split 'time' left a single class 'A' of target 'label' in the 15 train rows (class 'B' is only in the test rows): a classifier needs at least 2 classes to learn");
+    expect(err.message).toBe(
+      "split 'time' left a single class 'A' of target 'label' in the 15 train rows (class 'B' is only in the test rows): a classifier needs at least 2 classes to learn",
+    );
   });
 
   it('a class with one row cannot be stratified: InvalidSplit naming the class', async () => {
-    const data = await ingestFile(localFile('rare.csv', classCsv(20, (i, col) => (col === 'label' ? (i === 7 ? 'C' : i % 2 ? 'B' : 'A') : undefined))));
-    expect(await failure(split(splitInput(data), testContext()))).toMatchObject({ type: 'InvalidSplit', nonRetryable: true, message: "split: cannot stratify: class(es) 'C' have fewer than 2 rows" });
+    const data = await ingestFile(
+      localFile(
+        'rare.csv',
+        classCsv(20, (i, col) => (col === 'label' ? (i === 7 ? 'C' : i % 2 ? 'B' : 'A') : undefined)),
+      ),
+    );
+    expect(await failure(split(splitInput(data), testContext()))).toMatchObject({
+      type: 'InvalidSplit',
+      nonRetryable: true,
+      message: "split: cannot stratify: class(es) 'C' have fewer than 2 rows",
+    });
   });
 });
 
 describe('a missing or replaced dataset artifact: MissingArtifact / InvalidArtifact naming its uri', () => {
-  const splitOf = (dataset: DatasetRef) => split({ dataset, target: 'label', task: 'auto', strategy: 'stratified', testFraction: 0.25, seed: 1 }, testContext());
+  const splitOf = (dataset: DatasetRef) =>
+    split({ dataset, target: 'label', task: 'auto', strategy: 'stratified', testFraction: 0.25, seed: 1 }, testContext());
   const keyOf = (uri: string): string => uri.replace(`s3://${store.bucket}/`, '');
 
   it('deleted before split (and before validate)', async () => {
@@ -187,7 +287,11 @@ describe('a missing or replaced dataset artifact: MissingArtifact / InvalidArtif
     await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: keyOf(data.uri) }));
     const message = `dataset ${data.uri} does not exist (deleted, or written under another bucket/prefix?)`;
     expect(await failure(splitOf(data))).toMatchObject({ type: 'MissingArtifact', nonRetryable: true, message });
-    expect(await failure(validate({ dataset: data, schema: { columns: {} } }, testContext()))).toMatchObject({ type: 'MissingArtifact', nonRetryable: true, message });
+    expect(await failure(validate({ dataset: data, schema: { columns: {} } }, testContext()))).toMatchObject({
+      type: 'MissingArtifact',
+      nonRetryable: true,
+      message,
+    });
   });
 
   it('replaced by other bytes; bytes that match the reference but are not Arrow; a row count that differs', async () => {
@@ -195,15 +299,26 @@ describe('a missing or replaced dataset artifact: MissingArtifact / InvalidArtif
     await put(keyOf(data.uri).slice(store.prefix.length), 'x,label\n1,A\n');
     const err = await failure(splitOf(data));
     expect(err).toMatchObject({ type: 'InvalidArtifact', nonRetryable: true });
-    expect(err.message).toMatch(new RegExp(`^dataset ${data.uri} is corrupted: expected ${data.bytes} bytes with sha256 ${data.sha256}, got 12 bytes with sha256 [0-9a-f]{64}$`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^dataset ${data.uri} is corrupted: expected ${data.bytes} bytes with sha256 ${data.sha256}, got 12 bytes with sha256 [0-9a-f]{64}$`,
+      ),
+    );
 
     const junk = new TextEncoder().encode('ARROW1 but not really');
     const junkUri = await put('datasets/junk.arrow', junk);
     const { sha256Hex } = await import('../../storage/json-objects');
     const junkRef: DatasetRef = { ...data, uri: junkUri, bytes: junk.length, sha256: sha256Hex(junk) };
-    expect(await failure(splitOf(junkRef))).toMatchObject({ type: 'InvalidArtifact', nonRetryable: true, message: expect.stringMatching(new RegExp(`^dataset ${junkUri} is not a readable Arrow file: `)) });
+    expect(await failure(splitOf(junkRef))).toMatchObject({
+      type: 'InvalidArtifact',
+      nonRetryable: true,
+      message: expect.stringMatching(new RegExp(`^dataset ${junkUri} is not a readable Arrow file: `)),
+    });
 
     const real = await ingestFile(localFile('rows.csv', classCsv(20)));
-    expect(await failure(splitOf({ ...real, rows: 21 }))).toMatchObject({ type: 'InvalidArtifact', message: `dataset ${real.uri} has 20 rows, its reference says 21` });
+    expect(await failure(splitOf({ ...real, rows: 21 }))).toMatchObject({
+      type: 'InvalidArtifact',
+      message: `dataset ${real.uri} has 20 rows, its reference says 21`,
+    });
   });
 });

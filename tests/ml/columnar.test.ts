@@ -42,7 +42,9 @@ describe('columnar sources', () => {
     const whole = bytes('penguins.snappy.parquet');
     await expect(parseSource(whole.slice(0, whole.length - 100), 'parquet', true)).rejects.toThrow();
     const big = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: [1n, 2n ** 60n], type: 'INT64' }] }));
-    await expect(parseSource(big, 'parquet', false)).rejects.toThrow("column 'id' holds 1152921504606846976, beyond exact double precision");
+    await expect(parseSource(big, 'parquet', false)).rejects.toThrow(
+      "column 'id' holds 1152921504606846976, beyond exact double precision",
+    );
     await expect(parseSource(new Uint8Array([0x61, 0x0a, 0xff, 0xfe]), 'csv', false)).rejects.toThrow(/encoded|decode|invalid/i);
   });
 
@@ -53,6 +55,8 @@ describe('columnar sources', () => {
     expect(table).toMatchObject({ format: 'parquet', rows: original.rows });
     const tmp = mkdtempSync(join(tmpdir(), 'tideflow-bad-'));
     writeFileSync(join(tmp, 'broken.parquet'), 'not a parquet file at all');
-    await expect(readTable(join(tmp, 'broken.parquet'), noStore, signal, true)).rejects.toThrow(`cannot parse ${join(tmp, 'broken.parquet')} as parquet`);
+    await expect(readTable(join(tmp, 'broken.parquet'), noStore, signal, true)).rejects.toThrow(
+      `cannot parse ${join(tmp, 'broken.parquet')} as parquet`,
+    );
   });
 });

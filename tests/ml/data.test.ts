@@ -55,7 +55,12 @@ describe('penguins data', () => {
       classes,
       prepare: (tr, he) => {
         const fit = fitTransformFeatures(takeRows(frame, tr), params.features);
-        return { xTrain: fit.matrix, yTrain: Int32Array.from(tr, (i) => y[i] as number), xHeld: transformFeatures(fit.fitted, takeRows(frame, he)).matrix, yHeld: Int32Array.from(he, (i) => y[i] as number) };
+        return {
+          xTrain: fit.matrix,
+          yTrain: Int32Array.from(tr, (i) => y[i] as number),
+          xHeld: transformFeatures(fit.fitted, takeRows(frame, he)).matrix,
+          yHeld: Int32Array.from(he, (i) => y[i] as number),
+        };
       },
       fit: (x, yy) => fitEstimator({ kind: 'logistic_regression', task: 'multiclass', x, y: yy, numClasses: 3, hyperparams: { C: 1 } }),
     });
@@ -66,7 +71,19 @@ describe('penguins data', () => {
 
   it('declares the DAG shape the issue asks for, and gates by the TFX rules', () => {
     const byId = new Map(mlRetrain.tasks.map((t) => [t.id, t]));
-    expect([...byId.keys()]).toEqual(['ingest', 'validate', 'split', 'candidates', 'tune', 'train_best', 'evaluate', 'gate', 'register', 'rejected', 'report']);
+    expect([...byId.keys()]).toEqual([
+      'ingest',
+      'validate',
+      'split',
+      'candidates',
+      'tune',
+      'train_best',
+      'evaluate',
+      'gate',
+      'register',
+      'rejected',
+      'report',
+    ]);
     expect(byId.get('tune')?.expand?.from).toBe('candidates');
     expect(byId.get('gate')?.activity).toBeUndefined();
     expect(byId.get('report')?.triggerRule).toBe('none_failed_min_one_success');
@@ -75,6 +92,8 @@ describe('penguins data', () => {
     expect(branch?.({ evaluate: { metrics: { accuracy: 0.95 }, champion: null } }, ctx)).toBe('register');
     expect(branch?.({ evaluate: { metrics: { accuracy: 0.85 }, champion: null } }, ctx)).toBe('rejected');
     // Better than 0.9 but more than 0.02 below the champion.
-    expect(branch?.({ evaluate: { metrics: { accuracy: 0.93 }, champion: { version: 4, metrics: { accuracy: 0.97 } } } }, ctx)).toBe('rejected');
+    expect(branch?.({ evaluate: { metrics: { accuracy: 0.93 }, champion: { version: 4, metrics: { accuracy: 0.97 } } } }, ctx)).toBe(
+      'rejected',
+    );
   });
 });

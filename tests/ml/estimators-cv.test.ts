@@ -13,7 +13,9 @@ import { createRng } from '../../ml/stats/random';
 const N = 600;
 const r = createRng(21);
 const raw = Float64Array.from({ length: N * 2 }, () => r() * 10 + 5);
-const yBin = Int32Array.from({ length: N }, (_, i) => ((raw[2 * i] as number) + 0.5 * (raw[2 * i + 1] as number) + 3 * (r() - 0.5) > 12.5 ? 1 : 0));
+const yBin = Int32Array.from({ length: N }, (_, i) =>
+  (raw[2 * i] as number) + 0.5 * (raw[2 * i + 1] as number) + 3 * (r() - 0.5) > 12.5 ? 1 : 0,
+);
 const yReg = Float64Array.from({ length: N }, (_, i) => 2 * (raw[2 * i] as number) - (raw[2 * i + 1] as number) + r());
 
 /** Standardises with the training rows' statistics only, as a feature pipeline would. */
@@ -22,8 +24,16 @@ function prepareWith<Y extends Float64Array | Int32Array>(y: Y, log: Array<{ tra
     log.push({ train: trainIdx, held: heldIdx });
     const mean = [0, 0];
     for (const i of trainIdx) for (let j = 0; j < 2; j++) mean[j] = (mean[j] as number) + (raw[2 * i + j] as number) / trainIdx.length;
-    const take = (idx: Int32Array): Matrix => ({ rows: idx.length, cols: 2, data: Float64Array.from({ length: idx.length * 2 }, (_, k) => (raw[2 * (idx[k >> 1] as number) + (k & 1)] as number) - (mean[k & 1] as number)) });
-    const pick = (idx: Int32Array) => (y instanceof Int32Array ? Int32Array.from(idx, (i) => y[i] as number) : Float64Array.from(idx, (i) => y[i] as number));
+    const take = (idx: Int32Array): Matrix => ({
+      rows: idx.length,
+      cols: 2,
+      data: Float64Array.from(
+        { length: idx.length * 2 },
+        (_, k) => (raw[2 * (idx[k >> 1] as number) + (k & 1)] as number) - (mean[k & 1] as number),
+      ),
+    });
+    const pick = (idx: Int32Array) =>
+      y instanceof Int32Array ? Int32Array.from(idx, (i) => y[i] as number) : Float64Array.from(idx, (i) => y[i] as number);
     return { xTrain: take(trainIdx), yTrain: pick(trainIdx), xHeld: take(heldIdx), yHeld: pick(heldIdx) };
   };
 }
@@ -54,9 +64,18 @@ describe('crossValidate', () => {
   it('classification: one preparation per fold on disjoint rows; per-fold metrics equal a direct evaluation', async () => {
     const log: Array<{ train: Int32Array; held: Int32Array }> = [];
     const folds = stratifiedFoldIds(yBin, 4, 1);
-    const fit = (x: Matrix, y: Float64Array | Int32Array) => fitEstimator({ kind: 'logistic_regression', task: 'binary', x, y, numClasses: 2 });
+    const fit = (x: Matrix, y: Float64Array | Int32Array) =>
+      fitEstimator({ kind: 'logistic_regression', task: 'binary', x, y, numClasses: 2 });
     const progress: number[] = [];
-    const res = await crossValidate({ rows: N, folds, task: 'binary', metric: 'roc_auc', prepare: prepareWith(yBin, log), fit, onFold: (f) => progress.push(f) });
+    const res = await crossValidate({
+      rows: N,
+      folds,
+      task: 'binary',
+      metric: 'roc_auc',
+      prepare: prepareWith(yBin, log),
+      fit,
+      onFold: (f) => progress.push(f),
+    });
     expect(progress).toEqual([1, 2, 3, 4]);
     expect(log).toHaveLength(4);
     const heldCount = new Int32Array(N);
@@ -87,7 +106,11 @@ describe('crossValidate', () => {
 
   it('regression with linear regression on plain k-fold: rmse (lower is better), mae, r2', async () => {
     const res = await crossValidate({
-      rows: N, folds: kFolds(N, 3, 2), task: 'regression', metric: 'rmse', prepare: prepareWith(yReg, []),
+      rows: N,
+      folds: kFolds(N, 3, 2),
+      task: 'regression',
+      metric: 'rmse',
+      prepare: prepareWith(yReg, []),
       fit: (x, y) => fitEstimator({ kind: 'linear_regression', task: 'regression', x, y, hyperparams: { alpha: 0 } }),
     });
     expect(res.higherIsBetter).toBe(false);
@@ -99,13 +122,26 @@ describe('crossValidate', () => {
   });
 
   it('refuses a metric of another task, bad fold ids, and a selection metric undefined on a fold', async () => {
-    const base = { rows: N, task: 'binary' as const, prepare: prepareWith(yBin, []), fit: (x: Matrix, y: Float64Array | Int32Array) => fitEstimator({ kind: 'gbt', task: 'binary', x, y, numClasses: 2, hyperparams: { maxIter: 3 } }) };
-    await expect(crossValidate({ ...base, folds: kFolds(N, 3, 0), metric: 'rmse' })).rejects.toThrow(/'rmse' does not apply to a binary task/);
+    const base = {
+      rows: N,
+      task: 'binary' as const,
+      prepare: prepareWith(yBin, []),
+      fit: (x: Matrix, y: Float64Array | Int32Array) =>
+        fitEstimator({ kind: 'gbt', task: 'binary', x, y, numClasses: 2, hyperparams: { maxIter: 3 } }),
+    };
+    await expect(crossValidate({ ...base, folds: kFolds(N, 3, 0), metric: 'rmse' })).rejects.toThrow(
+      /'rmse' does not apply to a binary task/,
+    );
     await expect(crossValidate({ ...base, folds: new Int32Array(N), metric: 'accuracy' })).rejects.toThrow(/at least 2 folds/);
-    await expect(crossValidate({ ...base, folds: Int32Array.from({ length: N }, (_, i) => (i % 2) * 2), metric: 'accuracy' })).rejects.toThrow(/fold 1 has no rows/);
+    await expect(
+      crossValidate({ ...base, folds: Int32Array.from({ length: N }, (_, i) => (i % 2) * 2), metric: 'accuracy' }),
+    ).rejects.toThrow(/fold 1 has no rows/);
     await expect(crossValidate({ ...base, folds: new Int32Array(5), metric: 'accuracy' })).rejects.toThrow(/5 fold ids for 600 rows/);
     // Fold 1 holds only negatives: its ROC-AUC is undefined.
-    const negatives = Array.from(yBin).map((v, i) => (v === 0 ? i : -1)).filter((i) => i >= 0).slice(0, 50);
+    const negatives = Array.from(yBin)
+      .map((v, i) => (v === 0 ? i : -1))
+      .filter((i) => i >= 0)
+      .slice(0, 50);
     const folds = Int32Array.from({ length: N }, (_, i) => (i % 2) * 2);
     for (const i of negatives) folds[i] = 1;
     await expect(crossValidate({ ...base, folds, metric: 'roc_auc' })).rejects.toThrow(/metric 'roc_auc' is undefined on fold 1/);
@@ -117,7 +153,12 @@ describe('crossValidate', () => {
   it('stops between folds when aborted', async () => {
     const ac = new AbortController();
     const run = crossValidate({
-      rows: N, folds: kFolds(N, 3, 0), task: 'binary', metric: 'accuracy', prepare: prepareWith(yBin, []), signal: ac.signal,
+      rows: N,
+      folds: kFolds(N, 3, 0),
+      task: 'binary',
+      metric: 'accuracy',
+      prepare: prepareWith(yBin, []),
+      signal: ac.signal,
       fit: (x, y) => fitEstimator({ kind: 'logistic_regression', task: 'binary', x, y, numClasses: 2 }),
       onFold: (f) => f === 1 && ac.abort(new Error('trial cancelled')),
     });
@@ -127,7 +168,12 @@ describe('crossValidate', () => {
 
 describe('bestTrial', () => {
   it('follows the metric’s direction; ties go to the lower index; non-finite means are skipped', () => {
-    const trials = [{ index: 2, mean: 0.8 }, { index: 0, mean: 0.7 }, { index: 1, mean: 0.8 }, { index: 3, mean: NaN }];
+    const trials = [
+      { index: 2, mean: 0.8 },
+      { index: 0, mean: 0.7 },
+      { index: 1, mean: 0.8 },
+      { index: 3, mean: NaN },
+    ];
     expect(bestTrial(trials, 'roc_auc').index).toBe(1);
     expect(bestTrial(trials, 'log_loss').index).toBe(0);
     expect(() => bestTrial([{ index: 0, mean: NaN }], 'rmse')).toThrow(/no trial has a finite rmse/);

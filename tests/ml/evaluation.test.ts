@@ -6,7 +6,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { higherIsBetter } from '../../ml/metrics/direction';
-import { checkMetricForTask, evaluateClassification, evaluateRegression, isBetter, METRIC_NAMES, metricNameSchema, metricValue, rocCurve, type RocCurve } from '../../ml/metrics/evaluation';
+import {
+  checkMetricForTask,
+  evaluateClassification,
+  evaluateRegression,
+  isBetter,
+  METRIC_NAMES,
+  metricNameSchema,
+  metricValue,
+  rocCurve,
+  type RocCurve,
+} from '../../ml/metrics/evaluation';
 
 interface RocCase extends RocCurve {
   name: string;
@@ -20,7 +30,13 @@ interface ClsCase {
   positiveClass?: string;
   yTrue: number[];
   proba: number[];
-  expected: Record<string, number> & { confusion: number[][]; perClassPrecision: number[]; perClassRecall: number[]; perClassF1: number[]; rocCurve?: RocCurve };
+  expected: Record<string, number> & {
+    confusion: number[][];
+    perClassPrecision: number[];
+    perClassRecall: number[];
+    perClassF1: number[];
+    rocCurve?: RocCurve;
+  };
 }
 
 interface RegCase {
@@ -30,7 +46,12 @@ interface RegCase {
   expected: { rmse: number; mae: number; r2: number };
 }
 
-const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'evaluation-sklearn.json'), 'utf8')) as { sklearn: string; rocCurve: RocCase[]; classification: ClsCase[]; regression: RegCase[] };
+const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'evaluation-sklearn.json'), 'utf8')) as {
+  sklearn: string;
+  rocCurve: RocCase[];
+  classification: ClsCase[];
+  regression: RegCase[];
+};
 const TOL = 1e-9;
 
 function nearAll(actual: readonly number[], expected: readonly number[]): void {
@@ -68,9 +89,18 @@ describe('evaluateClassification equals scikit-learn to 1e-9', () => {
       }
       expect(Math.abs((ev.rocAuc as number) - (e['rocAuc'] as number))).toBeLessThanOrEqual(TOL);
       expect(ev.confusion).toEqual(e.confusion);
-      nearAll(ev.perClass.map((p) => p.precision), e.perClassPrecision);
-      nearAll(ev.perClass.map((p) => p.recall), e.perClassRecall);
-      nearAll(ev.perClass.map((p) => p.f1), e.perClassF1);
+      nearAll(
+        ev.perClass.map((p) => p.precision),
+        e.perClassPrecision,
+      );
+      nearAll(
+        ev.perClass.map((p) => p.recall),
+        e.perClassRecall,
+      );
+      nearAll(
+        ev.perClass.map((p) => p.f1),
+        e.perClassF1,
+      );
       expect(ev.perClass.map((p) => p.class)).toEqual(c.classes);
       expect(ev.perClass.reduce((s, p) => s + p.support, 0)).toBe(c.yTrue.length);
       if (k === 2) {
@@ -95,7 +125,15 @@ describe('evaluateClassification equals scikit-learn to 1e-9', () => {
     expect(() => evaluateClassification([0, 1, 0], proba, 2, ['no', 'yes'], 'maybe')).toThrow(/positiveClass 'maybe' is not one of/);
     expect(() => evaluateClassification([0, 1, 2], proba, 2, ['no', 'yes'])).toThrow(/label 2 at row 2/);
     expect(() => evaluateClassification([0, 1], proba, 2, ['no', 'yes'])).toThrow(/expected 2 × 2 probabilities/);
-    expect(() => evaluateClassification([0, 1, 2], Float64Array.from({ length: 9 }, () => 1 / 3), 3, ['a', 'b', 'c'], 'a')).toThrow(/only applies to binary/);
+    expect(() =>
+      evaluateClassification(
+        [0, 1, 2],
+        Float64Array.from({ length: 9 }, () => 1 / 3),
+        3,
+        ['a', 'b', 'c'],
+        'a',
+      ),
+    ).toThrow(/only applies to binary/);
   });
 });
 
@@ -115,7 +153,18 @@ describe('evaluateRegression equals scikit-learn', () => {
 
 describe('METRICS', () => {
   it('declares each metric’s direction and tasks', () => {
-    expect([...METRIC_NAMES].sort()).toEqual(['accuracy', 'f1', 'log_loss', 'macro_f1', 'mae', 'precision', 'r2', 'recall', 'rmse', 'roc_auc']);
+    expect([...METRIC_NAMES].sort()).toEqual([
+      'accuracy',
+      'f1',
+      'log_loss',
+      'macro_f1',
+      'mae',
+      'precision',
+      'r2',
+      'recall',
+      'rmse',
+      'roc_auc',
+    ]);
     expect(METRIC_NAMES.filter((m) => !higherIsBetter(m)).sort()).toEqual(['log_loss', 'mae', 'rmse']);
     expect(isBetter('log_loss', 0.3, 0.4)).toBe(true);
     expect(isBetter('roc_auc', 0.3, 0.4)).toBe(false);
@@ -129,7 +178,9 @@ describe('METRICS', () => {
     expect(metricValue('log_loss', ev)).toBe(ev.logLoss);
     expect(metricValue('rmse', evaluateRegression([1, 2], [1, 3]))).toBeCloseTo(Math.sqrt(0.5), 12);
     expect(() => metricValue('rmse', ev)).toThrow(/not part of this evaluation/);
-    expect(() => checkMetricForTask('rmse', 'binary')).toThrow(/'rmse' does not apply to a binary task \(use one of accuracy, f1, macro_f1/);
+    expect(() => checkMetricForTask('rmse', 'binary')).toThrow(
+      /'rmse' does not apply to a binary task \(use one of accuracy, f1, macro_f1/,
+    );
     expect(() => checkMetricForTask('f1', 'multiclass')).toThrow(/macro_f1/);
     expect(() => checkMetricForTask('auc', 'binary')).toThrow(/unknown metric 'auc'/);
     expect(checkMetricForTask('r2', 'regression')).toBe('r2');

@@ -22,7 +22,12 @@ const frame = frameFromRows([
   { x: -0.5, y: 40, island: 'Biscoe', when: '2024-01-04T00:00:00Z', gap: null },
 ]);
 // gap is all null → a string column; make it an all-missing number column instead.
-const numericGap: Frame = { rows: frame.rows, columns: frame.columns.map((c) => (c.name === 'gap' ? { name: 'gap', type: 'number', values: new Float64Array(frame.rows).fill(NaN) } : c)) };
+const numericGap: Frame = {
+  rows: frame.rows,
+  columns: frame.columns.map((c) =>
+    c.name === 'gap' ? { name: 'gap', type: 'number', values: new Float64Array(frame.rows).fill(NaN) } : c,
+  ),
+};
 
 function fitError(spec: FeaturePipelineSpecInput, f: Frame = numericGap): string {
   try {
@@ -36,14 +41,44 @@ function fitError(spec: FeaturePipelineSpecInput, f: Frame = numericGap): string
 
 describe('spec (zod): the error names the step index, its op and the field', () => {
   const cases: [string, unknown, RegExp][] = [
-    ['unknown op', { features: ['x'], steps: [{ op: 'standardize', columns: ['x'] }, { op: 'frobnicate', columns: ['x'] }] }, /step 1 \(frobnicate\) op/],
+    [
+      'unknown op',
+      {
+        features: ['x'],
+        steps: [
+          { op: 'standardize', columns: ['x'] },
+          { op: 'frobnicate', columns: ['x'] },
+        ],
+      },
+      /step 1 \(frobnicate\) op/,
+    ],
     ['nBins below 2', { features: ['x'], steps: [{ op: 'bin', columns: ['x'], nBins: 1 }] }, /step 0 \(bin\) nBins/],
-    ['bad time zone', { features: ['w'], steps: [{ op: 'date_parts', columns: ['w'], timezone: 'Mars/Olympus' }] }, /step 0 \(date_parts\) timezone: not an IANA time zone/],
-    ['inverted minmax range', { features: ['x'], steps: [{ op: 'minmax', columns: ['x'], range: [1, 0] }] }, /step 0 \(minmax\) range: range must be \[low, high\]/],
-    ['column listed twice', { features: ['x'], steps: [{ op: 'log', columns: ['x', 'x'] }] }, /step 0 \(log\) columns: a column is listed twice/],
-    ['fractional count', { features: ['i'], steps: [{ op: 'onehot', columns: ['i'], minFrequency: 2.5 }] }, /step 0 \(onehot\) minFrequency/],
+    [
+      'bad time zone',
+      { features: ['w'], steps: [{ op: 'date_parts', columns: ['w'], timezone: 'Mars/Olympus' }] },
+      /step 0 \(date_parts\) timezone: not an IANA time zone/,
+    ],
+    [
+      'inverted minmax range',
+      { features: ['x'], steps: [{ op: 'minmax', columns: ['x'], range: [1, 0] }] },
+      /step 0 \(minmax\) range: range must be \[low, high\]/,
+    ],
+    [
+      'column listed twice',
+      { features: ['x'], steps: [{ op: 'log', columns: ['x', 'x'] }] },
+      /step 0 \(log\) columns: a column is listed twice/,
+    ],
+    [
+      'fractional count',
+      { features: ['i'], steps: [{ op: 'onehot', columns: ['i'], minFrequency: 2.5 }] },
+      /step 0 \(onehot\) minFrequency/,
+    ],
     ['no features', { features: [], steps: [] }, /features: list at least one column/],
-    ['unknown date part', { features: ['w'], steps: [{ op: 'date_parts', columns: ['w'], parts: ['fortnight'] }] }, /step 0 \(date_parts\) parts\.0/],
+    [
+      'unknown date part',
+      { features: ['w'], steps: [{ op: 'date_parts', columns: ['w'], parts: ['fortnight'] }] },
+      /step 0 \(date_parts\) parts\.0/,
+    ],
   ];
   for (const [name, spec, pattern] of cases) {
     it(name, () => {
@@ -56,17 +91,89 @@ describe('spec (zod): the error names the step index, its op and the field', () 
 describe('plan: spec against the input columns, before any data is read', () => {
   const schema = schemaOf(numericGap);
   const cases: [string, FeaturePipelineSpecInput, RegExp][] = [
-    ['input column missing', { features: ['x', 'nope'], steps: [] }, /input column 'nope' does not exist \(columns: x, y, island, when, gap\)/],
-    ['scaling a string column', { features: ['x', 'island'], steps: [{ op: 'impute', columns: ['x'] }, { op: 'standardize', columns: ['x', 'island'] }] }, /step 1 \(standardize\): column 'island' is a string column; standardize needs numbers/],
-    ['median of strings', { features: ['island'], steps: [{ op: 'impute', columns: ['island'], strategy: 'median' }] }, /step 0 \(impute\): column 'island' is a string column; strategy 'median' needs numbers/],
-    ['date parts of a number', { features: ['x'], steps: [{ op: 'date_parts', columns: ['x'] }] }, /step 0 \(date_parts\): column 'x' is a number column; date_parts needs a timestamp column/],
-    ['using an encoded column', { features: ['island'], steps: [{ op: 'onehot', columns: ['island'] }, { op: 'drop', columns: ['island'] }, { op: 'log', columns: ['island'] }] }, /step 2 \(log\): column 'island' is not a working column here/],
-    ['scaling an encoded column', { features: ['island'], steps: [{ op: 'onehot', columns: ['island'] }, { op: 'standardize', columns: ['island'] }] }, /step 1 \(standardize\): column 'island' was one-hot encoded by an earlier step/],
-    ['column not among the features', { features: ['x'], steps: [{ op: 'log', columns: ['y'] }] }, /step 0 \(log\): column 'y' is not a working column here \(working columns: x\)/],
+    [
+      'input column missing',
+      { features: ['x', 'nope'], steps: [] },
+      /input column 'nope' does not exist \(columns: x, y, island, when, gap\)/,
+    ],
+    [
+      'scaling a string column',
+      {
+        features: ['x', 'island'],
+        steps: [
+          { op: 'impute', columns: ['x'] },
+          { op: 'standardize', columns: ['x', 'island'] },
+        ],
+      },
+      /step 1 \(standardize\): column 'island' is a string column; standardize needs numbers/,
+    ],
+    [
+      'median of strings',
+      { features: ['island'], steps: [{ op: 'impute', columns: ['island'], strategy: 'median' }] },
+      /step 0 \(impute\): column 'island' is a string column; strategy 'median' needs numbers/,
+    ],
+    [
+      'date parts of a number',
+      { features: ['x'], steps: [{ op: 'date_parts', columns: ['x'] }] },
+      /step 0 \(date_parts\): column 'x' is a number column; date_parts needs a timestamp column/,
+    ],
+    [
+      'using an encoded column',
+      {
+        features: ['island'],
+        steps: [
+          { op: 'onehot', columns: ['island'] },
+          { op: 'drop', columns: ['island'] },
+          { op: 'log', columns: ['island'] },
+        ],
+      },
+      /step 2 \(log\): column 'island' is not a working column here/,
+    ],
+    [
+      'scaling an encoded column',
+      {
+        features: ['island'],
+        steps: [
+          { op: 'onehot', columns: ['island'] },
+          { op: 'standardize', columns: ['island'] },
+        ],
+      },
+      /step 1 \(standardize\): column 'island' was one-hot encoded by an earlier step/,
+    ],
+    [
+      'column not among the features',
+      { features: ['x'], steps: [{ op: 'log', columns: ['y'] }] },
+      /step 0 \(log\): column 'y' is not a working column here \(working columns: x\)/,
+    ],
     ['string left at the end', { features: ['x', 'island'], steps: [] }, /feature 'island' is a string column: one-hot encode it/],
     ['timestamp left at the end', { features: ['when'], steps: [] }, /feature 'when' is a timestamp column: extract date_parts/],
-    ['fill value of the wrong type', { features: ['island'], steps: [{ op: 'impute', columns: ['island'], strategy: 'constant', fillValue: 0 }, { op: 'onehot', columns: ['island'] }] }, /step 0 \(impute\): fillValue 0 does not fit column 'island', a string column/],
-    ['interaction name taken', { features: ['x', 'y'], steps: [{ op: 'interact', pairs: [['x', 'y'], ['x', 'y']] }] }, /step 0 \(interact\): it would create column 'x\*y', which already exists/],
+    [
+      'fill value of the wrong type',
+      {
+        features: ['island'],
+        steps: [
+          { op: 'impute', columns: ['island'], strategy: 'constant', fillValue: 0 },
+          { op: 'onehot', columns: ['island'] },
+        ],
+      },
+      /step 0 \(impute\): fillValue 0 does not fit column 'island', a string column/,
+    ],
+    [
+      'interaction name taken',
+      {
+        features: ['x', 'y'],
+        steps: [
+          {
+            op: 'interact',
+            pairs: [
+              ['x', 'y'],
+              ['x', 'y'],
+            ],
+          },
+        ],
+      },
+      /step 0 \(interact\): it would create column 'x\*y', which already exists/,
+    ],
     ['nothing left', { features: ['x'], steps: [{ op: 'drop', columns: ['x'] }] }, /no feature is left/],
   ];
   for (const [name, spec, pattern] of cases) {
@@ -78,7 +185,13 @@ describe('plan: spec against the input columns, before any data is read', () => 
   }
 
   it('returns the final working columns of a good spec', () => {
-    const spec = parseFeatureSpec({ features: ['x', 'island', 'when'], steps: [{ op: 'onehot', columns: ['island'] }, { op: 'date_parts', columns: ['when'], parts: ['hour'] }] });
+    const spec = parseFeatureSpec({
+      features: ['x', 'island', 'when'],
+      steps: [
+        { op: 'onehot', columns: ['island'] },
+        { op: 'date_parts', columns: ['when'], parts: ['hour'] },
+      ],
+    });
     expect(planFeatureSpec(spec, schema)).toEqual([
       { name: 'x', type: 'number' },
       { name: 'island', type: 'encoded' },
@@ -100,40 +213,61 @@ describe('fit: data errors name the feature or the step and column', () => {
     );
     const fitted = fitFeaturePipeline(numericGap, { features: ['x'], steps: [{ op: 'log', columns: ['x'] }] });
     const bad = frameFromRows([{ x: 5 }, { x: -2 }]);
-    expect(() => transformFeatures(fitted, bad)).toThrow("feature pipeline step 0 (log), transforming: column 'x' has -2 at row 1; log needs value + offset (1) > 0");
+    expect(() => transformFeatures(fitted, bad)).toThrow(
+      "feature pipeline step 0 (log), transforming: column 'x' has -2 at row 1; log needs value + offset (1) > 0",
+    );
   });
 
   it('a column with no value in the training rows', () => {
     expect(fitError({ features: ['gap'], steps: [{ op: 'impute', columns: ['gap'], strategy: 'median' }] })).toMatch(
       /step 0 \(impute\), fitting: column 'gap' has no value in the 4 training rows: cannot compute its median/,
     );
-    expect(fitError({ features: ['gap'], steps: [{ op: 'standardize', columns: ['gap'] }] })).toMatch(/step 0 \(standardize\), fitting: column 'gap' has no value/);
+    expect(fitError({ features: ['gap'], steps: [{ op: 'standardize', columns: ['gap'] }] })).toMatch(
+      /step 0 \(standardize\), fitting: column 'gap' has no value/,
+    );
     // 'constant' needs no value.
-    expect(fitFeaturePipeline(numericGap, { features: ['gap'], steps: [{ op: 'impute', columns: ['gap'], strategy: 'constant', fillValue: -1 }] }).featureNames).toEqual(['gap']);
+    expect(
+      fitFeaturePipeline(numericGap, {
+        features: ['gap'],
+        steps: [{ op: 'impute', columns: ['gap'], strategy: 'constant', fillValue: -1 }],
+      }).featureNames,
+    ).toEqual(['gap']);
   });
 
   it('an infinite value that would make a fitted parameter infinite', () => {
     const inf: Frame = { rows: 3, columns: [{ name: 'v', type: 'number', values: Float64Array.of(1, Infinity, 2) }] };
-    expect(fitError({ features: ['v'], steps: [{ op: 'standardize', columns: ['v'] }] }, inf)).toMatch(/step 0 \(standardize\), fitting: column 'v' cannot be fitted: it holds Infinity at row 1/);
-    expect(fitError({ features: ['v'], steps: [] }, inf)).toMatch(/feature 'v' has 1 infinite value after the pipeline in the training rows \(first at row 1\)/);
+    expect(fitError({ features: ['v'], steps: [{ op: 'standardize', columns: ['v'] }] }, inf)).toMatch(
+      /step 0 \(standardize\), fitting: column 'v' cannot be fitted: it holds Infinity at row 1/,
+    );
+    expect(fitError({ features: ['v'], steps: [] }, inf)).toMatch(
+      /feature 'v' has 1 infinite value after the pipeline in the training rows \(first at row 1\)/,
+    );
   });
 
   it("missing: 'error' refuses a missing category at fit", () => {
-    expect(fitError({ features: ['island'], steps: [{ op: 'onehot', columns: ['island'], missing: 'error' }] })).toMatch(/step 0 \(onehot\), fitting: column 'island' has 1 missing values \(missing: 'error'\)/);
+    expect(fitError({ features: ['island'], steps: [{ op: 'onehot', columns: ['island'], missing: 'error' }] })).toMatch(
+      /step 0 \(onehot\), fitting: column 'island' has 1 missing values \(missing: 'error'\)/,
+    );
   });
 
   it('an id-like column with too many categories', () => {
     const ids = frameFromRows(Array.from({ length: 1500 }, (_, i) => ({ id: `u${i}` })));
-    expect(fitError({ features: ['id'], steps: [{ op: 'onehot', columns: ['id'] }] }, ids)).toMatch(/step 0 \(onehot\), fitting: column 'id' has 1500 categories .*set maxCategories or minFrequency/);
+    expect(fitError({ features: ['id'], steps: [{ op: 'onehot', columns: ['id'] }] }, ids)).toMatch(
+      /step 0 \(onehot\), fitting: column 'id' has 1500 categories .*set maxCategories or minFrequency/,
+    );
   });
 
   it('zero training rows', () => {
-    expect(fitError({ features: ['x'], steps: [] }, { rows: 0, columns: [{ name: 'x', type: 'number', values: new Float64Array(0) }] })).toMatch(/cannot fit on 0 rows/);
+    expect(
+      fitError({ features: ['x'], steps: [] }, { rows: 0, columns: [{ name: 'x', type: 'number', values: new Float64Array(0) }] }),
+    ).toMatch(/cannot fit on 0 rows/);
   });
 
   it('an output name collision between a category and a column', () => {
     const f = frameFromRows([{ a: 'b', 'a=b': 1 }]);
-    expect(fitError({ features: ['a', 'a=b'], steps: [{ op: 'onehot', columns: ['a'] }] }, f)).toMatch(/two output features are named 'a=b'/);
+    expect(fitError({ features: ['a', 'a=b'], steps: [{ op: 'onehot', columns: ['a'] }] }, f)).toMatch(
+      /two output features are named 'a=b'/,
+    );
   });
 });
 
@@ -148,31 +282,61 @@ describe('transform: the input frame is checked against what was fitted', () => 
   });
 
   it('a missing input column', () => {
-    expect(() => transformFeatures(fitted, frameFromRows([{ x: 1, island: 'Dream' }]))).toThrow(/input column 'y' is missing \(the pipeline was fitted on 4 rows with it; columns here: x, island\)/);
+    expect(() => transformFeatures(fitted, frameFromRows([{ x: 1, island: 'Dream' }]))).toThrow(
+      /input column 'y' is missing \(the pipeline was fitted on 4 rows with it; columns here: x, island\)/,
+    );
   });
 
   it('a column of another type', () => {
-    expect(() => transformFeatures(fitted, frameFromRows([{ x: 'one', y: 1, island: 'Dream' }]))).toThrow("feature pipeline: input column 'x' is a string column, but the pipeline was fitted on a number column");
+    expect(() => transformFeatures(fitted, frameFromRows([{ x: 'one', y: 1, island: 'Dream' }]))).toThrow(
+      "feature pipeline: input column 'x' is a string column, but the pipeline was fitted on a number column",
+    );
   });
 
   it("an unseen category with handleUnknown 'error' names the column, the value and the row", () => {
-    expect(() => transformFeatures(fitted, frameFromRows([{ x: 1, y: 1, island: 'Dream' }, { x: 1, y: 1, island: 'Torgersen' }]))).toThrow(
+    expect(() =>
+      transformFeatures(
+        fitted,
+        frameFromRows([
+          { x: 1, y: 1, island: 'Dream' },
+          { x: 1, y: 1, island: 'Torgersen' },
+        ]),
+      ),
+    ).toThrow(
       "feature pipeline step 2 (onehot), transforming: column 'island' has \"Torgersen\" at row 1, a category not seen in the training rows (handleUnknown: 'error')",
     );
   });
 
   it('a missing value where the training rows had none and no step imputes it', () => {
-    expect(() => transformFeatures(fitted, frameFromRows([{ x: 1, y: 1, island: 'Dream' }, { x: null, y: 1, island: 'Dream' }]))).toThrow(
-      /feature 'x' still has 1 missing value after the pipeline in the rows to transform \(first at row 1\).*no impute step/,
-    );
+    expect(() =>
+      transformFeatures(
+        fitted,
+        frameFromRows([
+          { x: 1, y: 1, island: 'Dream' },
+          { x: null, y: 1, island: 'Dream' },
+        ]),
+      ),
+    ).toThrow(/feature 'x' still has 1 missing value after the pipeline in the rows to transform \(first at row 1\).*no impute step/);
   });
 });
 
 describe('parseFittedPipeline: fitted JSON is checked before it is trusted', () => {
-  const good = JSON.parse(JSON.stringify(fitFeaturePipeline(numericGap, { features: ['x', 'island'], steps: [{ op: 'standardize', columns: ['x'] }, { op: 'onehot', columns: ['island'] }] }))) as Record<string, unknown>;
+  const good = JSON.parse(
+    JSON.stringify(
+      fitFeaturePipeline(numericGap, {
+        features: ['x', 'island'],
+        steps: [
+          { op: 'standardize', columns: ['x'] },
+          { op: 'onehot', columns: ['island'] },
+        ],
+      }),
+    ),
+  ) as Record<string, unknown>;
 
   it('another format or version', () => {
-    expect(() => parseFittedPipeline({ ...good, format: 'tideflow.features' })).toThrow(/format is "tideflow.features", expected 'tideflow.feature-pipeline'/);
+    expect(() => parseFittedPipeline({ ...good, format: 'tideflow.features' })).toThrow(
+      /format is "tideflow.features", expected 'tideflow.feature-pipeline'/,
+    );
     expect(() => parseFittedPipeline({ ...good, version: 2 })).toThrow(/version 2 is not supported \(this build reads version 1\)/);
     expect(() => parseFittedPipeline(null)).toThrow(/not a fitted feature pipeline/);
   });

@@ -17,7 +17,8 @@ import { medianInPlace } from '../../ml/features/steps/impute';
 import { type Frame, frameFromRows, takeRows } from '../../ml/frame/frame';
 import type { Matrix } from '../../ml/frame/matrix';
 
-const rowsOf = (m: Matrix): number[][] => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+const rowsOf = (m: Matrix): number[][] =>
+  Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 
 const penguins = frameFromRows([
   { bill: 39.1, mass: 3750, island: 'Torgersen', sex: 'male', seen: '2024-03-10T06:30:00Z' },
@@ -88,7 +89,11 @@ describe('fit and transform', () => {
     expect(rowsOf(out.matrix)[0]?.slice(2, 7)).toEqual([0, 0, 0, 0, 0]);
     expect(rowsOf(out.matrix)[1]?.slice(5, 7)).toEqual([0, 1]);
     // Fitting on the train rows of a bigger frame gives the very same pipeline as fitting on them alone.
-    const all = frameFromRows([...Array(6).keys()].map((i) => ({ ...rowAt(penguins, i) })).concat([{ bill: 1e9, mass: 1e12, island: 'Atlantis', sex: 'male', seen: '2099-01-01T00:00:00Z' }]));
+    const all = frameFromRows(
+      [...Array(6).keys()]
+        .map((i) => ({ ...rowAt(penguins, i) }))
+        .concat([{ bill: 1e9, mass: 1e12, island: 'Atlantis', sex: 'male', seen: '2099-01-01T00:00:00Z' }]),
+    );
     expect(fitFeaturePipeline(takeRows(all, [0, 1, 2, 3, 4, 5]), spec)).toEqual(fitted);
     expect(fitFeaturePipeline(all, spec)).not.toEqual(fitted);
   });
@@ -135,19 +140,29 @@ describe('fit and transform', () => {
 
 function rowAt(frame: Frame, i: number): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const c of frame.columns) row[c.name] = c.type === 'timestamp' ? new Date(c.values[i] as number).toISOString() : c.type === 'string' ? c.values[i] : Number.isNaN(c.values[i]) ? null : c.values[i];
+  for (const c of frame.columns)
+    row[c.name] =
+      c.type === 'timestamp'
+        ? new Date(c.values[i] as number).toISOString()
+        : c.type === 'string'
+          ? c.values[i]
+          : Number.isNaN(c.values[i])
+            ? null
+            : c.values[i];
   return row;
 }
 
 describe('median without a full sort', () => {
   it('equals the sorted middle (two middles averaged) on 2,000 random arrays with duplicates and runs', () => {
     let seed = 3;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const wrong: string[] = [];
     for (let k = 0; k < 2000; k++) {
       const n = 1 + Math.floor(rand() * 60);
       const kind = k % 4;
-      const a = Float64Array.from({ length: n }, (_, i) => (kind === 0 ? Math.floor(rand() * 5) : kind === 1 ? i : kind === 2 ? n - i : rand() * 1e6 - 5e5));
+      const a = Float64Array.from({ length: n }, (_, i) =>
+        kind === 0 ? Math.floor(rand() * 5) : kind === 1 ? i : kind === 2 ? n - i : rand() * 1e6 - 5e5,
+      );
       const s = a.slice().sort();
       const want = n % 2 ? (s[n >> 1] as number) : ((s[(n >> 1) - 1] as number) + (s[n >> 1] as number)) / 2;
       const got = medianInPlace(a);
@@ -161,7 +176,12 @@ describe('defaultFeatureSpec', () => {
   it('imputes (median / most frequent), standardizes numeric and one-hot encodes categorical columns, unseen → zeros', () => {
     const s = defaultFeatureSpec(['bill', 'mass'], ['island', 'sex']);
     expect(s.features).toEqual(['bill', 'mass', 'island', 'sex']);
-    expect(s.steps.map((st) => `${st.op}${'strategy' in st ? `:${st.strategy}` : ''}`)).toEqual(['impute:median', 'standardize', 'impute:most_frequent', 'onehot']);
+    expect(s.steps.map((st) => `${st.op}${'strategy' in st ? `:${st.strategy}` : ''}`)).toEqual([
+      'impute:median',
+      'standardize',
+      'impute:most_frequent',
+      'onehot',
+    ]);
     const { featureNames, fitted } = fitTransformFeatures(penguins, s);
     expect(featureNames).toEqual(['bill', 'mass', 'island=Biscoe', 'island=Dream', 'island=Torgersen', 'sex=female', 'sex=male']);
     const impute = fitted.steps[0];
@@ -186,24 +206,39 @@ describe('date_parts', () => {
   ];
 
   it('gives year, month, day, hour, minute, weekday (Monday = 0) and day of year in UTC', () => {
-    const frame: Frame = { rows: known.length, columns: [{ name: 'ts', type: 'timestamp', values: Float64Array.from(known, ([iso]) => at(iso)) }] };
+    const frame: Frame = {
+      rows: known.length,
+      columns: [{ name: 'ts', type: 'timestamp', values: Float64Array.from(known, ([iso]) => at(iso)) }],
+    };
     const parts = ['year', 'month', 'day', 'hour', 'minute', 'weekday', 'dayofyear'] as const;
-    const { matrix, featureNames } = fitTransformFeatures(frame, { features: ['ts'], steps: [{ op: 'date_parts', columns: ['ts'], parts: [...parts] }] });
+    const { matrix, featureNames } = fitTransformFeatures(frame, {
+      features: ['ts'],
+      steps: [{ op: 'date_parts', columns: ['ts'], parts: [...parts] }],
+    });
     expect(featureNames).toEqual(parts.map((p) => `ts_${p}`));
     rowsOf(matrix).forEach((row, i) => expect(row).toEqual(parts.map((p) => known[i]?.[1][p])));
   });
 
   it('agrees with Date on 20,000 random instants from 1900 to 2100', () => {
     let seed = 7;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const mismatches: string[] = [];
     for (let k = 0; k < 20_000; k++) {
       const ms = Math.floor(-2.2e12 + rand() * 6.3e12);
       const d = new Date(ms);
       const p = calendarParts(ms);
-      const doy = Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
+      const doy =
+        Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
       const got = [p.year, p.month, p.day, p.hour, p.minute, p.weekday, p.dayofyear].join();
-      const want = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), (d.getUTCDay() + 6) % 7, doy].join();
+      const want = [
+        d.getUTCFullYear(),
+        d.getUTCMonth() + 1,
+        d.getUTCDate(),
+        d.getUTCHours(),
+        d.getUTCMinutes(),
+        (d.getUTCDay() + 6) % 7,
+        doy,
+      ].join();
       if (got !== want) mismatches.push(`${d.toISOString()}: ${got} ≠ ${want}`);
     }
     expect(mismatches).toEqual([]);
@@ -212,7 +247,10 @@ describe('date_parts', () => {
   it('reads the parts in an IANA time zone, across a DST change and at a +05:45 offset', () => {
     const times = ['2024-03-10T06:30:00Z', '2024-03-10T07:30:00Z', '2024-11-03T05:30:00Z', '2024-11-03T06:30:00Z'];
     const frame: Frame = { rows: 4, columns: [{ name: 'ts', type: 'timestamp', values: Float64Array.from(times, at) }] };
-    const ny = fitTransformFeatures(frame, { features: ['ts'], steps: [{ op: 'date_parts', columns: ['ts'], parts: ['day', 'hour', 'minute', 'weekday'], timezone: 'America/New_York' }] });
+    const ny = fitTransformFeatures(frame, {
+      features: ['ts'],
+      steps: [{ op: 'date_parts', columns: ['ts'], parts: ['day', 'hour', 'minute', 'weekday'], timezone: 'America/New_York' }],
+    });
     // 01:30 EST, then 03:30 EDT (clocks jump at 02:00); in November 01:30 EDT then 01:30 EST.
     expect(rowsOf(ny.matrix)).toEqual([
       [10, 1, 30, 6],
@@ -220,21 +258,35 @@ describe('date_parts', () => {
       [3, 1, 30, 6],
       [3, 1, 30, 6],
     ]);
-    const ktm = fitTransformFeatures({ rows: 1, columns: [{ name: 'ts', type: 'timestamp', values: Float64Array.of(at('2023-12-31T18:15:00Z')) }] }, {
-      features: ['ts'],
-      steps: [{ op: 'date_parts', columns: ['ts'], parts: ['year', 'dayofyear', 'hour', 'minute'], timezone: 'Asia/Kathmandu' }],
-    });
+    const ktm = fitTransformFeatures(
+      { rows: 1, columns: [{ name: 'ts', type: 'timestamp', values: Float64Array.of(at('2023-12-31T18:15:00Z')) }] },
+      {
+        features: ['ts'],
+        steps: [{ op: 'date_parts', columns: ['ts'], parts: ['year', 'dayofyear', 'hour', 'minute'], timezone: 'Asia/Kathmandu' }],
+      },
+    );
     expect(rowsOf(ktm.matrix)).toEqual([[2024, 1, 0, 0]]);
   });
 
   it('agrees with Intl on 3,000 random instants in three zones', () => {
     let seed = 11;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const values = Float64Array.from({ length: 3000 }, () => Math.floor(rand() * 2.2e12));
     const frame: Frame = { rows: values.length, columns: [{ name: 'ts', type: 'timestamp', values }] };
     for (const timezone of ['Europe/Paris', 'Australia/Lord_Howe', 'America/Sao_Paulo']) {
-      const { matrix } = fitTransformFeatures(frame, { features: ['ts'], steps: [{ op: 'date_parts', columns: ['ts'], parts: ['year', 'month', 'day', 'hour', 'minute'], timezone }] });
-      const fmt = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+      const { matrix } = fitTransformFeatures(frame, {
+        features: ['ts'],
+        steps: [{ op: 'date_parts', columns: ['ts'], parts: ['year', 'month', 'day', 'hour', 'minute'], timezone }],
+      });
+      const fmt = new Intl.DateTimeFormat('en-US', {
+        timeZone: timezone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      });
       const mismatches: string[] = [];
       rowsOf(matrix).forEach((row, i) => {
         const p = Object.fromEntries(fmt.formatToParts(new Date(values[i] as number)).map((x) => [x.type, Number(x.value)]));
@@ -304,7 +356,10 @@ describe('encodings and reshaping', () => {
 
   it('groups rare categories into <column>=(infrequent), which unseen values join with infrequent_if_exist', () => {
     const f = frameFromRows(['a', 'a', 'a', 'b', 'b', 'c', 'd'].map((c) => ({ c })));
-    const fitted = fitFeaturePipeline(f, { features: ['c'], steps: [{ op: 'onehot', columns: ['c'], minFrequency: 2, handleUnknown: 'infrequent_if_exist' }] });
+    const fitted = fitFeaturePipeline(f, {
+      features: ['c'],
+      steps: [{ op: 'onehot', columns: ['c'], minFrequency: 2, handleUnknown: 'infrequent_if_exist' }],
+    });
     expect(fitted.featureNames).toEqual(['c=a', 'c=b', 'c=(infrequent)']);
     const out = transformFeatures(fitted, frameFromRows([{ c: 'c' }, { c: 'zzz' }, { c: 'a' }]));
     expect(rowsOf(out.matrix)).toEqual([

@@ -29,8 +29,16 @@ export function loadFlights(): FlightsSplit {
   const rows = JSON.parse(readFileSync(resolvePackageFile('vega-datasets/data/flights-200k.json'), 'utf8')) as FlightRow[];
   const nTest = Math.ceil(rows.length / 5);
   const nTrain = rows.length - nTest;
-  const train: FlightsPart = { x: { data: new Float64Array(nTrain * 2), rows: nTrain, cols: 2 }, y: new Int32Array(nTrain), delay: new Float64Array(nTrain) };
-  const test: FlightsPart = { x: { data: new Float64Array(nTest * 2), rows: nTest, cols: 2 }, y: new Int32Array(nTest), delay: new Float64Array(nTest) };
+  const train: FlightsPart = {
+    x: { data: new Float64Array(nTrain * 2), rows: nTrain, cols: 2 },
+    y: new Int32Array(nTrain),
+    delay: new Float64Array(nTrain),
+  };
+  const test: FlightsPart = {
+    x: { data: new Float64Array(nTest * 2), rows: nTest, cols: 2 },
+    y: new Int32Array(nTest),
+    delay: new Float64Array(nTest),
+  };
   let a = 0;
   let b = 0;
   rows.forEach((r, i) => {
@@ -50,7 +58,8 @@ export function standardised(s: FlightsSplit): FlightsSplit {
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (data[i * d + j] as number) / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j] = (std[j] as number) + ((data[i * d + j] as number) - (mean[j] as number)) ** 2 / n;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) std[j] = (std[j] as number) + ((data[i * d + j] as number) - (mean[j] as number)) ** 2 / n;
   const scale = (m: Matrix): Matrix => ({
     rows: m.rows,
     cols: d,

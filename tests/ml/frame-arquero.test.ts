@@ -15,8 +15,15 @@ describe('Frame ↔ arquero', () => {
     expect(t.numRows()).toBe(3);
     expect(t.get('at', 0)).toEqual(new Date('2024-01-02T00:00:00Z'));
     expect(t.get('revenue', 1)).toBeNull();
-    const sums = t.groupby('region').rollup({ total: aq.op.sum('revenue') }).orderby('region').objects();
-    expect(sums).toEqual([{ region: 'north', total: 15 }, { region: 'south', total: undefined }]);
+    const sums = t
+      .groupby('region')
+      .rollup({ total: aq.op.sum('revenue') })
+      .orderby('region')
+      .objects();
+    expect(sums).toEqual([
+      { region: 'north', total: 15 },
+      { region: 'south', total: undefined },
+    ]);
   });
 
   it('round-trips with the same column types and values', () => {

@@ -3,7 +3,14 @@ import { decideGate, higherIsBetter } from '../../mlops/gate';
 
 describe('decideGate (TFX blessing semantics)', () => {
   it('value thresholds: lower ≤ metric ≤ upper, each bound its own check', () => {
-    const d = decideGate({ accuracy: 0.92, log_loss: 0.31 }, [{ metric: 'accuracy', lower: 0.9 }, { metric: 'log_loss', upper: 0.3 }], null);
+    const d = decideGate(
+      { accuracy: 0.92, log_loss: 0.31 },
+      [
+        { metric: 'accuracy', lower: 0.9 },
+        { metric: 'log_loss', upper: 0.3 },
+      ],
+      null,
+    );
     expect(d.blessed).toBe(false);
     expect(d.checks.map((c) => [c.metric, c.kind, c.passed])).toEqual([
       ['accuracy', 'value', true],
@@ -49,7 +56,9 @@ describe('decideGate (TFX blessing semantics)', () => {
   });
 
   it('an explicit direction overrides the name', () => {
-    const d = decideGate({ custom_cost: 5 }, [{ metric: 'custom_cost', higherIsBetter: false, absoluteChange: 0 }], { metrics: { custom_cost: 6 } });
+    const d = decideGate({ custom_cost: 5 }, [{ metric: 'custom_cost', higherIsBetter: false, absoluteChange: 0 }], {
+      metrics: { custom_cost: 6 },
+    });
     expect(d.blessed).toBe(true);
   });
 

@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitGbt, fitGbtMulticlass, fitGbtMulticlassAsync, gbtFromJson, gbtModelFromJson, gbtMulticlassProba, gbtMulticlassRaw, gbtToJson } from '../../ml/gbt/gradient-boosting';
+import {
+  fitGbt,
+  fitGbtMulticlass,
+  fitGbtMulticlassAsync,
+  gbtFromJson,
+  gbtModelFromJson,
+  gbtMulticlassProba,
+  gbtMulticlassRaw,
+  gbtToJson,
+} from '../../ml/gbt/gradient-boosting';
 import type { Matrix } from '../../ml/frame/matrix';
 import { accuracy, argmaxRows } from '../../ml/metrics/classification';
 import { createRng } from '../../ml/stats/random';
@@ -45,7 +54,11 @@ describe('multiclass gradient boosting', () => {
     const x: Matrix = { data: Float64Array.from(fx.x.slice(0, trainRows * cols)), rows: trainRows, cols };
     const test: Matrix = { data: Float64Array.from(fx.x.slice(trainRows * cols)), rows: rows - trainRows, cols };
     const m = fitGbtMulticlass(x, Int32Array.from(fx.y.slice(0, trainRows)), fx.numClasses, {
-      maxIter: params.max_iter, learningRate: params.learning_rate, maxLeafNodes: params.max_leaf_nodes, minSamplesLeaf: params.min_samples_leaf, l2: params.l2_regularization,
+      maxIter: params.max_iter,
+      learningRate: params.learning_rate,
+      maxLeafNodes: params.max_leaf_nodes,
+      minSamplesLeaf: params.min_samples_leaf,
+      l2: params.l2_regularization,
     });
     fx.baseline.forEach((b, k) => expect(Math.abs((m.baseline[k] as number) - b)).toBeLessThan(1e-12));
     expect(m.trees).toHaveLength(params.max_iter);
@@ -99,15 +112,31 @@ describe('multiclass gradient boosting', () => {
     const n = 4000;
     const x: Matrix = { data: Float64Array.from({ length: n * 2 }, () => r()), rows: n, cols: 2 };
     const y = Int32Array.from({ length: n }, () => Math.floor(r() * 3));
-    const m = fitGbtMulticlass(x, y, 3, { maxIter: 200, learningRate: 0.5, minSamplesLeaf: 2, earlyStopping: true, nIterNoChange: 5, seed: 1 });
+    const m = fitGbtMulticlass(x, y, 3, {
+      maxIter: 200,
+      learningRate: 0.5,
+      minSamplesLeaf: 2,
+      earlyStopping: true,
+      nIterNoChange: 5,
+      seed: 1,
+    });
     // At least nIterNoChange iterations: the first check compares them with the baseline's score.
     expect(m.trees.length).toBeGreaterThanOrEqual(5);
     expect(m.trees.length).toBeLessThan(40);
-    const again = fitGbtMulticlass(x, y, 3, { maxIter: 200, learningRate: 0.5, minSamplesLeaf: 2, earlyStopping: true, nIterNoChange: 5, seed: 1 });
+    const again = fitGbtMulticlass(x, y, 3, {
+      maxIter: 200,
+      learningRate: 0.5,
+      minSamplesLeaf: 2,
+      earlyStopping: true,
+      nIterNoChange: 5,
+      seed: 1,
+    });
     expect(gbtToJson(again)).toBe(gbtToJson(m));
     // Binary and regression models accept it too.
     const yb = Int32Array.from(y, (v) => (v === 0 ? 1 : 0));
-    expect(fitGbt(x, yb, { loss: 'log_loss', maxIter: 200, learningRate: 0.5, earlyStopping: true, nIterNoChange: 5 }).trees.length).toBeLessThan(60);
+    expect(
+      fitGbt(x, yb, { loss: 'log_loss', maxIter: 200, learningRate: 0.5, earlyStopping: true, nIterNoChange: 5 }).trees.length,
+    ).toBeLessThan(60);
   });
 
   it('version-2 JSON round-trips; the version-1 reader points to gbtModelFromJson; malformed documents are refused by name', () => {
@@ -125,7 +154,11 @@ describe('multiclass gradient boosting', () => {
     expect(() => gbtModelFromJson({ ...doc, trees: [m.trees[0]?.slice(0, 2)] })).toThrow(/iteration 0 has 2 trees for 3 classes/);
     expect(() => gbtModelFromJson({ ...doc, baseline: 1 })).toThrow(/malformed tideflow.gbt version-2 model: baseline/);
     // A version-1 document still reads through both readers.
-    const v1 = fitGbt(x, Int32Array.from(y, (v) => (v === 2 ? 1 : 0)), { loss: 'log_loss', maxIter: 2 });
+    const v1 = fitGbt(
+      x,
+      Int32Array.from(y, (v) => (v === 2 ? 1 : 0)),
+      { loss: 'log_loss', maxIter: 2 },
+    );
     expect(gbtModelFromJson(JSON.parse(gbtToJson(v1)))).toEqual(v1);
     expect(gbtFromJson(gbtToJson(v1))).toEqual(v1);
   });

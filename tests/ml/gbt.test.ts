@@ -55,7 +55,7 @@ describe('histogram gradient boosting', () => {
 
   it('log loss: learns an XOR a linear model cannot, respecting depth and leaf limits', () => {
     const x = randomMatrix(4000, 2, 5);
-    const y = Int32Array.from({ length: 4000 }, (_, i) => ((x.data[2 * i] as number) > 0) !== ((x.data[2 * i + 1] as number) > 0) ? 1 : 0);
+    const y = Int32Array.from({ length: 4000 }, (_, i) => ((x.data[2 * i] as number) > 0 !== (x.data[2 * i + 1] as number) > 0 ? 1 : 0));
     const m = fitGbt(x, y, { loss: 'log_loss', maxIter: 30, maxDepth: 2, maxLeafNodes: 3 });
     for (const t of m.trees) expect(t.feature.filter((f) => f < 0).length).toBeLessThanOrEqual(3);
     expect(rocAuc(y, gbtProba(m, x))).toBeGreaterThan(0.99);
@@ -100,7 +100,9 @@ describe('histogram gradient boosting', () => {
     const x: Matrix = { data: Float64Array.from([0, 1, 2, 3, NaN, NaN]), rows: 6, cols: 1 };
     const m = fitGbt(x, [0, 0, 0, 0, 1, 1], { loss: 'squared_error', maxIter: 1, learningRate: 1, maxLeafNodes: 2, minSamplesLeaf: 1 });
     expect(Array.from(gbtRaw(m, { data: Float64Array.from([NaN, 1.5]), rows: 2, cols: 1 }))).toEqual([1, 0]);
-    expect(() => fitGbt({ data: Float64Array.from([Infinity, 1]), rows: 2, cols: 1 }, [0, 1], { loss: 'log_loss' })).toThrow(/row 0, column 0/);
+    expect(() => fitGbt({ data: Float64Array.from([Infinity, 1]), rows: 2, cols: 1 }, [0, 1], { loss: 'log_loss' })).toThrow(
+      /row 0, column 0/,
+    );
     expect(() => fitGbt(x, [1, 1, 1, 1, 1, 1], { loss: 'log_loss' })).toThrow(/single class/);
   });
 });

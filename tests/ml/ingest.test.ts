@@ -18,7 +18,10 @@ async function put(key: string, body: string): Promise<string> {
 
 describe('ingest', () => {
   it('stores the penguins dataset as a typed Arrow artifact with its row count and schema', async () => {
-    const out = await ingest({ source: 'npm:vega-datasets/data/penguins.json', normalizeColumns: true, missingValues: ['.'] }, testContext());
+    const out = await ingest(
+      { source: 'npm:vega-datasets/data/penguins.json', normalizeColumns: true, missingValues: ['.'] },
+      testContext(),
+    );
     expect(out.rows).toBe(344);
     expect(out.format).toBe('arrow');
     expect(out.uri).toMatch(/\/datasets\/ingested\.arrow$/);
@@ -53,27 +56,50 @@ describe('ingest', () => {
     writeFileSync(file, 'ts,v\n2024-01-01T23:59:59Z,1\n2024-01-02T00:00:00Z,2\n2024-01-02T23:59:59Z,3\n2024-01-03T00:00:00Z,4\n,5\n');
     const out = await ingest({ source: file, normalizeColumns: false, timestampColumn: 'ts' }, testContext());
     expect(frameToRows(await readDataset(store, out)).map((r) => r['v'])).toEqual([2, 3]);
-    expect(out.selection).toEqual({ column: 'ts', start: '2024-01-02T00:00:00.000Z', end: '2024-01-03T00:00:00.000Z', rowsRead: 5, before: 1, after: 1, missingTimestamp: 1 });
+    expect(out.selection).toEqual({
+      column: 'ts',
+      start: '2024-01-02T00:00:00.000Z',
+      end: '2024-01-03T00:00:00.000Z',
+      rowsRead: 5,
+      before: 1,
+      after: 1,
+      missingTimestamp: 1,
+    });
   });
 
   it('bad input: an empty partition, an empty interval, an unknown placeholder, a non-timestamp column, a malformed file', async () => {
     const ctx = testContext();
     const empty = mkdtempSync(join(tmpdir(), 'ingest-empty-'));
-    await expect(ingest({ source: `${empty}/`, normalizeColumns: false }, ctx)).rejects.toMatchObject({ type: 'EmptyPartition', nonRetryable: true });
-    await expect(ingest({ source: `s3://${store.bucket}/${store.prefix}events/dt=1999-01-01/`, normalizeColumns: false }, ctx)).rejects.toThrow(
-      /partition s3:\/\/.*dt=1999-01-01\/ is empty/,
-    );
+    await expect(ingest({ source: `${empty}/`, normalizeColumns: false }, ctx)).rejects.toMatchObject({
+      type: 'EmptyPartition',
+      nonRetryable: true,
+    });
+    await expect(
+      ingest({ source: `s3://${store.bucket}/${store.prefix}events/dt=1999-01-01/`, normalizeColumns: false }, ctx),
+    ).rejects.toThrow(/partition s3:\/\/.*dt=1999-01-01\/ is empty/);
     const dir = mkdtempSync(join(tmpdir(), 'ingest-bad-'));
     mkdirSync(join(dir, 'sub'));
     const file = join(dir, 'e.csv');
     writeFileSync(file, 'ts,v\n2020-01-01,1\n');
-    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'ts' }, ctx)).rejects.toThrow('has no rows in [2024-01-02T00:00:00.000Z, 2024-01-03T00:00:00.000Z) by \'ts\' (1 rows read)');
-    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'v' }, ctx)).rejects.toThrow("timestamp column 'v' holds number values");
-    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'nope' }, ctx)).rejects.toThrow("column 'nope' does not exist (columns: ts, v)");
-    await expect(ingest({ source: 'data/{{dss}}.csv', normalizeColumns: false }, ctx)).rejects.toThrow('source: unknown placeholder {{dss}}');
+    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'ts' }, ctx)).rejects.toThrow(
+      "has no rows in [2024-01-02T00:00:00.000Z, 2024-01-03T00:00:00.000Z) by 'ts' (1 rows read)",
+    );
+    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'v' }, ctx)).rejects.toThrow(
+      "timestamp column 'v' holds number values",
+    );
+    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'nope' }, ctx)).rejects.toThrow(
+      "column 'nope' does not exist (columns: ts, v)",
+    );
+    await expect(ingest({ source: 'data/{{dss}}.csv', normalizeColumns: false }, ctx)).rejects.toThrow(
+      'source: unknown placeholder {{dss}}',
+    );
     const manual = testContext({ dataIntervalStart: '2024-01-02T00:00:00.000Z', dataIntervalEnd: '2024-01-02T00:00:00.000Z' });
-    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'ts' }, manual)).rejects.toThrow('is empty: a manual run');
+    await expect(ingest({ source: file, normalizeColumns: false, timestampColumn: 'ts' }, manual)).rejects.toThrow(
+      'is empty: a manual run',
+    );
     writeFileSync(join(dir, 'bad.parquet'), 'not parquet');
-    await expect(ingest({ source: join(dir, 'bad.parquet'), normalizeColumns: false }, ctx)).rejects.toMatchObject({ type: 'UnparsableSource' });
+    await expect(ingest({ source: join(dir, 'bad.parquet'), normalizeColumns: false }, ctx)).rejects.toMatchObject({
+      type: 'UnparsableSource',
+    });
   });
 });

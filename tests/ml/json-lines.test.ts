@@ -12,9 +12,15 @@ describe('JSON Lines', () => {
   });
 
   it('parses one object per line into typed columns, blank lines ignored, keys unioned', async () => {
-    const text = '{"id": 1, "ts": "2024-01-02T03:00:00Z", "ok": true}\n\n{"id": 2, "ts": "2024-01-03T03:00:00Z", "ok": false, "note": "x"}\r\n';
+    const text =
+      '{"id": 1, "ts": "2024-01-02T03:00:00Z", "ok": true}\n\n{"id": 2, "ts": "2024-01-03T03:00:00Z", "ok": false, "note": "x"}\r\n';
     const frame = await parseSourceFrame(bytes(text), 'jsonl', { normalizeColumns: false });
-    expect(frame.columns.map((c) => [c.name, c.type])).toEqual([['id', 'number'], ['ts', 'timestamp'], ['ok', 'boolean'], ['note', 'string']]);
+    expect(frame.columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 'number'],
+      ['ts', 'timestamp'],
+      ['ok', 'boolean'],
+      ['note', 'string'],
+    ]);
     expect(frameToRows(frame)).toEqual([
       { id: 1, ts: '2024-01-02T03:00:00.000Z', ok: true, note: null },
       { id: 2, ts: '2024-01-03T03:00:00.000Z', ok: false, note: 'x' },
@@ -29,7 +35,11 @@ describe('JSON Lines', () => {
   });
 
   it('names the bad line', async () => {
-    await expect(parseSourceFrame(bytes('{"a": 1}\n{"a": \n'), 'jsonl', { normalizeColumns: false })).rejects.toThrow(/^line 2: not valid JSON/);
-    await expect(parseSourceFrame(bytes('{"a": 1}\n[1, 2]\n'), 'jsonl', { normalizeColumns: false })).rejects.toThrow('line 2: expected a JSON object per line, got an array');
+    await expect(parseSourceFrame(bytes('{"a": 1}\n{"a": \n'), 'jsonl', { normalizeColumns: false })).rejects.toThrow(
+      /^line 2: not valid JSON/,
+    );
+    await expect(parseSourceFrame(bytes('{"a": 1}\n[1, 2]\n'), 'jsonl', { normalizeColumns: false })).rejects.toThrow(
+      'line 2: expected a JSON object per line, got an array',
+    );
   });
 });

@@ -62,7 +62,13 @@ describe(`metrics equal scikit-learn ${fixture.sklearn}'s to 1e-9`, () => {
         const score = c.score ?? [];
         if ('roc_auc' in c.expected) near(rocAuc(c.yTrue, score), num(c, 'roc_auc'));
         else expect(() => rocAuc(c.yTrue, score)).toThrow(/one class/);
-        near(binaryLogLoss(c.yTrue, score.map((s) => Math.min(1, Math.max(0, s)))), num(c, 'log_loss'));
+        near(
+          binaryLogLoss(
+            c.yTrue,
+            score.map((s) => Math.min(1, Math.max(0, s))),
+          ),
+          num(c, 'log_loss'),
+        );
       } else {
         const proba = Float64Array.from(c.proba ?? []);
         near(logLoss(c.yTrue, proba, k), num(c, 'log_loss'));

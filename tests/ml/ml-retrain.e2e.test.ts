@@ -52,13 +52,26 @@ describe('ml_retrain on a real worker', () => {
     const { view, workflowId } = await run({ modelName });
     expect(view.status).toBe('success');
     expect(states(view)).toEqual({
-      ingest: 'success', validate: 'success', split: 'success', candidates: 'success', tune: 'success',
-      train_best: 'success', evaluate: 'success', gate: 'success', register: 'success', rejected: 'skipped', report: 'success',
+      ingest: 'success',
+      validate: 'success',
+      split: 'success',
+      candidates: 'success',
+      tune: 'success',
+      train_best: 'success',
+      evaluate: 'success',
+      gate: 'success',
+      register: 'success',
+      rejected: 'skipped',
+      report: 'success',
     });
     expect(taskOf(view, 'tune').mapped).toMatchObject({ total: 4, succeeded: 4, failed: 0 });
 
     const ingest = output<{ uri: string; rows: number; format: string }>(view, 'ingest');
-    expect(ingest).toMatchObject({ rows: 344, format: 'arrow', uri: `s3://${store.bucket}/${store.prefix}runs/ml_retrain/${workflowId}/datasets/ingested.arrow` });
+    expect(ingest).toMatchObject({
+      rows: 344,
+      format: 'arrow',
+      uri: `s3://${store.bucket}/${store.prefix}runs/ml_retrain/${workflowId}/datasets/ingested.arrow`,
+    });
     const split = output<SplitDataOutput>(view, 'split');
     expect(split).toMatchObject({ task: 'multiclass', classes: ['Adelie', 'Chinstrap', 'Gentoo'], strategy: 'stratified' });
     const evaluation = output<EvaluateModelOutput>(view, 'evaluate');
@@ -70,7 +83,12 @@ describe('ml_retrain on a real worker', () => {
 
     const training = output<TrainModelOutput>(view, 'train_best');
     const model = await readModel(store, training.model);
-    expect(model.artifact).toMatchObject({ format: 'tideflow.model', version: 1, task: 'multiclass', classes: ['Adelie', 'Chinstrap', 'Gentoo'] });
+    expect(model.artifact).toMatchObject({
+      format: 'tideflow.model',
+      version: 1,
+      task: 'multiclass',
+      classes: ['Adelie', 'Chinstrap', 'Gentoo'],
+    });
     expect(model.artifact.trial.index).toBe(training.best.index);
     // The pipeline was fitted on the train split only: its median imputation is the train rows' median.
     const { train } = await readSplitFrames(store, ingest as never, split.split);
@@ -79,7 +97,11 @@ describe('ml_retrain on a real worker', () => {
     const registered = output<RegisterModelOutput>(view, 'register');
     expect(registered).toEqual({ modelName, version: 1, promoted: { alias: 'champion', previousVersion: null } });
     const champion = await getVersionByAlias(store, modelName, 'champion');
-    expect(champion).toMatchObject({ version: 1, metrics: { accuracy: evaluation.metrics.accuracy }, source: { workflowId, taskId: 'register' } });
+    expect(champion).toMatchObject({
+      version: 1,
+      metrics: { accuracy: evaluation.metrics.accuracy },
+      source: { workflowId, taskId: 'register' },
+    });
     expect(champion.tags['gate']).toMatch(/^blessed: 1 check\(s\) passed \(no champion yet: change thresholds ignored\)$/);
     expect(champion.profile).toBeDefined();
 
@@ -100,13 +122,23 @@ describe('ml_retrain on a real worker', () => {
     expect(evaluation.champion).toMatchObject({ version: 1, source: 'rescored' });
     // Same data and seed: the champion scores what the candidate scores.
     expect(evaluation.champion?.metrics.accuracy).toBe(evaluation.metrics.accuracy);
-    expect(output<RegisterModelOutput>(view, 'register')).toEqual({ modelName, version: 2, promoted: { alias: 'champion', previousVersion: 1 } });
+    expect(output<RegisterModelOutput>(view, 'register')).toEqual({
+      modelName,
+      version: 2,
+      promoted: { alias: 'champion', previousVersion: 1 },
+    });
     expect((await getVersionByAlias(store, modelName, 'champion')).version).toBe(2);
   }, 180_000);
 
   it('rejects a candidate that falls short of the champion, naming the threshold; nothing registered', async () => {
     const before = await listVersions(store, modelName);
-    const { view } = await run({ modelName, thresholds: [{ metric: 'accuracy', lower: 0.5 }, { metric: 'accuracy', absoluteChange: 0.05 }] });
+    const { view } = await run({
+      modelName,
+      thresholds: [
+        { metric: 'accuracy', lower: 0.5 },
+        { metric: 'accuracy', absoluteChange: 0.05 },
+      ],
+    });
     expect(view.status).toBe('success');
     expect(states(view)).toMatchObject({ gate: 'success', register: 'skipped', rejected: 'success', report: 'success' });
     const rejected = output<RejectModelOutput>(view, 'rejected');
@@ -123,10 +155,20 @@ describe('ml_retrain on a real worker', () => {
   it('scores a batch with the champion: predictions with class probabilities, by the version that made them', async () => {
     const { view } = await runToEnd(h, batchPredict as DagDefinition, { modelName, passthrough: ['species', 'island'] });
     expect(view.status).toBe('success');
-    const predict = output<{ predictions: never; version: number; rows: number; task: string; summary: Record<string, number> }>(view, 'predict');
+    const predict = output<{ predictions: never; version: number; rows: number; task: string; summary: Record<string, number> }>(
+      view,
+      'predict',
+    );
     expect(predict).toMatchObject({ version: 2, rows: 344, task: 'multiclass' });
     const frame = await readDataset(store, predict.predictions);
-    expect(frame.columns.map((c) => c.name)).toEqual(['species', 'island', 'prediction', 'proba_Adelie', 'proba_Chinstrap', 'proba_Gentoo']);
+    expect(frame.columns.map((c) => c.name)).toEqual([
+      'species',
+      'island',
+      'prediction',
+      'proba_Adelie',
+      'proba_Chinstrap',
+      'proba_Gentoo',
+    ]);
     const [species, , prediction, ...proba] = frame.columns;
     let correct = 0;
     for (let i = 0; i < frame.rows; i++) {
@@ -142,14 +184,22 @@ describe('ml_retrain on a real worker', () => {
     const name = unique('penguins-bad');
     const { view, error } = await run({
       modelName: name,
-      schema: { columns: { species: { type: 'string' }, wing_span: { type: 'number' }, body_mass_g: { type: 'number', max: 5000 } }, newColumns: 'ignore' },
+      schema: {
+        columns: { species: { type: 'string' }, wing_span: { type: 'number' }, body_mass_g: { type: 'number', max: 5000 } },
+        newColumns: 'ignore',
+      },
     });
     expect(view.status).toBe('failed');
     expect(error).toMatch(/DataValidationFailed/);
     expect(error).toMatch(/wing_span/);
     expect(error).toMatch(/body_mass_g/);
     expect(taskOf(view, 'validate')).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(states(view)).toMatchObject({ split: 'upstream_failed', tune: 'upstream_failed', register: 'upstream_failed', report: 'upstream_failed' });
+    expect(states(view)).toMatchObject({
+      split: 'upstream_failed',
+      tune: 'upstream_failed',
+      register: 'upstream_failed',
+      report: 'upstream_failed',
+    });
     await expect(listVersions(store, name)).resolves.toEqual([]);
   }, 180_000);
 
@@ -160,8 +210,21 @@ describe('ml_retrain on a real worker', () => {
       modelName: name,
       target: 'body_mass_g',
       task: 'regression',
-      features: { features: [...numeric, 'species', 'sex'], steps: [{ op: 'impute', columns: numeric, strategy: 'mean' }, { op: 'onehot', columns: ['species', 'sex'] }] },
-      search: { strategy: 'random', trials: 2, space: [{ kind: 'gbt', params: { learningRate: { low: 0.05, high: 0.2, log: true }, maxIter: [60], minSamplesLeaf: [10] } }, { kind: 'linear_regression', params: { alpha: [1] } }] },
+      features: {
+        features: [...numeric, 'species', 'sex'],
+        steps: [
+          { op: 'impute', columns: numeric, strategy: 'mean' },
+          { op: 'onehot', columns: ['species', 'sex'] },
+        ],
+      },
+      search: {
+        strategy: 'random',
+        trials: 2,
+        space: [
+          { kind: 'gbt', params: { learningRate: { low: 0.05, high: 0.2, log: true }, maxIter: [60], minSamplesLeaf: [10] } },
+          { kind: 'linear_regression', params: { alpha: [1] } },
+        ],
+      },
       selectBy: 'rmse',
       split: { strategy: 'random', testFraction: 0.25 },
       thresholds: [{ metric: 'r2', lower: 0.6 }],
@@ -192,15 +255,33 @@ describe('ml_retrain on a real worker', () => {
         },
         minRows: 1000,
       },
-      features: { features: [...numeric, 'date'], steps: [{ op: 'date_parts', columns: ['date'], parts: ['month', 'dayofyear'] }, { op: 'standardize', columns: numeric }] },
+      features: {
+        features: [...numeric, 'date'],
+        steps: [
+          { op: 'date_parts', columns: ['date'], parts: ['month', 'dayofyear'] },
+          { op: 'standardize', columns: numeric },
+        ],
+      },
       split: { strategy: 'time', testFraction: 0.2, timeColumn: 'date' },
-      search: { strategy: 'grid', space: [{ kind: 'gbt', params: { learningRate: [0.1], maxIter: [40] } }, { kind: 'logistic_regression', params: { C: [1] } }] },
+      search: {
+        strategy: 'grid',
+        space: [
+          { kind: 'gbt', params: { learningRate: [0.1], maxIter: [40] } },
+          { kind: 'logistic_regression', params: { C: [1] } },
+        ],
+      },
       selectBy: 'macro_f1',
       thresholds: [{ metric: 'accuracy', lower: 0.6 }],
     });
     expect(view.status).toBe('success');
     const split = output<SplitDataOutput>(view, 'split');
-    expect(split).toMatchObject({ task: 'multiclass', classes: ['drizzle', 'fog', 'rain', 'snow', 'sun'], strategy: 'time', trainRows: 1169, testRows: 292 });
+    expect(split).toMatchObject({
+      task: 'multiclass',
+      classes: ['drizzle', 'fog', 'rain', 'snow', 'sun'],
+      strategy: 'time',
+      trainRows: 1169,
+      testRows: 292,
+    });
     expect((split.boundary?.lastTrain ?? '') < (split.boundary?.firstTest ?? '')).toBe(true);
     const evaluation = output<EvaluateModelOutput>(view, 'evaluate');
     expect(evaluation.metrics.accuracy).toBeGreaterThan(0.6);
@@ -211,13 +292,17 @@ describe('ml_retrain on a real worker', () => {
 
   it('bad params are refused before the run starts, naming each param', async () => {
     const refused = run({ selectBy: 'auc', search: { strategy: 'grid', space: [{ kind: 'svm', params: {} }] } });
-    await expect(refused).rejects.toThrow(/Invalid params for DAG 'ml_retrain':\n {2}- search\.space\.0\.kind: .*\n {2}- selectBy: Invalid option/);
+    await expect(refused).rejects.toThrow(
+      /Invalid params for DAG 'ml_retrain':\n {2}- search\.space\.0\.kind: .*\n {2}- selectBy: Invalid option/,
+    );
   }, 60_000);
 
   it('the evaluation artifact has the ROC-free multiclass evaluation and per-class scores', async () => {
     const { view } = await run({ modelName: unique('penguins-eval'), promote: false, thresholds: [{ metric: 'accuracy', lower: 0 }] });
     const evaluation = output<EvaluateModelOutput>(view, 'evaluate');
-    const doc = (await getArtifact(store, evaluation.evaluation)) as { candidate: { perClass: { class: string }[]; confusion: number[][] } };
+    const doc = (await getArtifact(store, evaluation.evaluation)) as {
+      candidate: { perClass: { class: string }[]; confusion: number[][] };
+    };
     expect(doc.candidate.perClass.map((c) => c.class)).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
     expect(doc.candidate.confusion).toEqual(evaluation.confusion);
     expect(output<RegisterModelOutput>(view, 'register').promoted).toBeUndefined();

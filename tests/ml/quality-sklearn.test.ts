@@ -42,7 +42,14 @@ describe('quality vs scikit-learn on flights-200k (delay > 15 min)', () => {
   });
 
   it('gradient boosting: ROC-AUC within 0.01 of HistGradientBoostingClassifier', () => {
-    const m = fitGbt(data.train.x, data.train.y, { loss: 'log_loss', maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20, seed: 0 });
+    const m = fitGbt(data.train.x, data.train.y, {
+      loss: 'log_loss',
+      maxIter: 100,
+      learningRate: 0.1,
+      maxLeafNodes: 31,
+      minSamplesLeaf: 20,
+      seed: 0,
+    });
     const p = gbtProba(m, data.test.x);
     const auc = rocAuc(data.test.y, p);
     console.log(`GBT AUC ${auc.toFixed(4)} vs sklearn ${ref.hist_gradient_boosting.rocAuc.toFixed(4)}`);
@@ -51,7 +58,16 @@ describe('quality vs scikit-learn on flights-200k (delay > 15 min)', () => {
   });
 
   it('gradient boosting, regularised (depth 3, L2 1, learning rate 0.2, 50 trees): within 0.01 ROC-AUC', () => {
-    const m = fitGbt(data.train.x, data.train.y, { loss: 'log_loss', maxIter: 50, learningRate: 0.2, maxLeafNodes: 31, maxDepth: 3, minSamplesLeaf: 50, l2: 1, seed: 0 });
+    const m = fitGbt(data.train.x, data.train.y, {
+      loss: 'log_loss',
+      maxIter: 50,
+      learningRate: 0.2,
+      maxLeafNodes: 31,
+      maxDepth: 3,
+      minSamplesLeaf: 50,
+      l2: 1,
+      seed: 0,
+    });
     const p = gbtProba(m, data.test.x);
     const auc = rocAuc(data.test.y, p);
     console.log(`GBT (regularised) AUC ${auc.toFixed(4)} vs sklearn ${ref.hist_gradient_boosting_regularised.rocAuc.toFixed(4)}`);
@@ -72,10 +88,19 @@ describe('quality vs scikit-learn on flights-200k (delay > 15 min)', () => {
   });
 
   it('gradient boosting regression (delay minutes): RMSE within 1% and R² within 0.01 of HistGradientBoostingRegressor', () => {
-    const m = fitGbt(data.train.x, data.train.delay, { loss: 'squared_error', maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20, seed: 0 });
+    const m = fitGbt(data.train.x, data.train.delay, {
+      loss: 'squared_error',
+      maxIter: 100,
+      learningRate: 0.1,
+      maxLeafNodes: 31,
+      minSamplesLeaf: 20,
+      seed: 0,
+    });
     const pred = gbtRaw(m, data.test.x);
     const ours = { rmse: rmse(data.test.delay, pred), r2: r2(data.test.delay, pred) };
-    console.log(`GBT regression RMSE ${ours.rmse.toFixed(3)} R² ${ours.r2.toFixed(4)} vs sklearn ${ref.hist_gradient_boosting_regressor.rmse.toFixed(3)} / ${ref.hist_gradient_boosting_regressor.r2.toFixed(4)}`);
+    console.log(
+      `GBT regression RMSE ${ours.rmse.toFixed(3)} R² ${ours.r2.toFixed(4)} vs sklearn ${ref.hist_gradient_boosting_regressor.rmse.toFixed(3)} / ${ref.hist_gradient_boosting_regressor.r2.toFixed(4)}`,
+    );
     expect(Math.abs(ours.rmse / ref.hist_gradient_boosting_regressor.rmse - 1)).toBeLessThanOrEqual(0.01);
     expect(Math.abs(ours.r2 - ref.hist_gradient_boosting_regressor.r2)).toBeLessThanOrEqual(0.01);
   });
@@ -127,13 +152,23 @@ describe('quality vs scikit-learn on flights-200k, 3 delay classes (estimator la
   });
 
   it('gradient boosting, 3 classes: macro OvR ROC-AUC and accuracy within 0.01 of HistGradientBoostingClassifier', async () => {
-    const est = await fitEstimator({ kind: 'gbt', task: 'multiclass', x: data.train.x, y: yTrain, numClasses: 3, hyperparams: { maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20 }, seed: 0 });
+    const est = await fitEstimator({
+      kind: 'gbt',
+      task: 'multiclass',
+      x: data.train.x,
+      y: yTrain,
+      numClasses: 3,
+      hyperparams: { maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20 },
+      seed: 0,
+    });
     const model = est.kind === 'gbt' ? est.model : undefined;
     if (model?.version !== 2) throw new Error('expected a multiclass gbt model');
     // Same intercept-only start as sklearn (symmetric multinomial logit of the class priors).
     mref.hist_gradient_boosting.baseline.forEach((b, k) => expect(Math.abs((model.baseline[k] as number) - b)).toBeLessThan(1e-9));
     const ev = evaluateClassification(yTest, predictEstimator(est, data.test.x).proba as Float64Array, 3, classes);
-    console.log(`GBT 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.hist_gradient_boosting.rocAucOvr.toFixed(4)} / ${mref.hist_gradient_boosting.accuracy.toFixed(4)}`);
+    console.log(
+      `GBT 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.hist_gradient_boosting.rocAucOvr.toFixed(4)} / ${mref.hist_gradient_boosting.accuracy.toFixed(4)}`,
+    );
     expect(Math.abs((ev.rocAuc as number) - mref.hist_gradient_boosting.rocAucOvr)).toBeLessThanOrEqual(0.01);
     expect(Math.abs(ev.accuracy - mref.hist_gradient_boosting.accuracy)).toBeLessThanOrEqual(0.01);
     expect(Math.abs(ev.logLoss - mref.hist_gradient_boosting.logLoss)).toBeLessThanOrEqual(0.005);
@@ -141,9 +176,19 @@ describe('quality vs scikit-learn on flights-200k, 3 delay classes (estimator la
 
   it('gradient boosting, 3 classes, early stopping: stops before max_iter like sklearn, within 0.01 ROC-AUC', async () => {
     const r = mref.hist_gradient_boosting_early_stopping;
-    const est = await fitEstimator({ kind: 'gbt', task: 'multiclass', x: data.train.x, y: yTrain, numClasses: 3, hyperparams: { maxIter: 300, learningRate: 0.3, maxLeafNodes: 63, minSamplesLeaf: 5, earlyStopping: true }, seed: 0 });
+    const est = await fitEstimator({
+      kind: 'gbt',
+      task: 'multiclass',
+      x: data.train.x,
+      y: yTrain,
+      numClasses: 3,
+      hyperparams: { maxIter: 300, learningRate: 0.3, maxLeafNodes: 63, minSamplesLeaf: 5, earlyStopping: true },
+      seed: 0,
+    });
     const ev = evaluateClassification(yTest, predictEstimator(est, data.test.x).proba as Float64Array, 3, classes);
-    console.log(`GBT 3-class early stopping: ${est.fitInfo.iterations} iterations, AUC ${ev.rocAuc?.toFixed(4)} vs sklearn ${r.iterations} / ${r.rocAucOvr.toFixed(4)}`);
+    console.log(
+      `GBT 3-class early stopping: ${est.fitInfo.iterations} iterations, AUC ${ev.rocAuc?.toFixed(4)} vs sklearn ${r.iterations} / ${r.rocAucOvr.toFixed(4)}`,
+    );
     expect(est.fitInfo.stoppedEarly).toBe(true);
     expect(est.fitInfo.iterations).toBeLessThan(r.params.max_iter);
     expect(Math.abs((ev.rocAuc as number) - r.rocAucOvr)).toBeLessThanOrEqual(0.01);
@@ -152,14 +197,25 @@ describe('quality vs scikit-learn on flights-200k, 3 delay classes (estimator la
 
   it('multinomial logistic regression (C = 1): ROC-AUC and accuracy within 0.01 of LogisticRegression, same coefficients', async () => {
     const s = standardised(data);
-    const est = await fitEstimator({ kind: 'logistic_regression', task: 'multiclass', x: s.train.x, y: yTrain, numClasses: 3, hyperparams: { C: 1 } });
+    const est = await fitEstimator({
+      kind: 'logistic_regression',
+      task: 'multiclass',
+      x: s.train.x,
+      y: yTrain,
+      numClasses: 3,
+      hyperparams: { C: 1 },
+    });
     if (est.kind !== 'logistic_regression') throw new Error('expected a logistic model');
     const ev = evaluateClassification(yTest, predictEstimator(est, s.test.x).proba as Float64Array, 3, classes);
-    console.log(`LR 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.logistic_regression.rocAucOvr.toFixed(4)} / ${mref.logistic_regression.accuracy.toFixed(4)}`);
+    console.log(
+      `LR 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.logistic_regression.rocAucOvr.toFixed(4)} / ${mref.logistic_regression.accuracy.toFixed(4)}`,
+    );
     expect(Math.abs((ev.rocAuc as number) - mref.logistic_regression.rocAucOvr)).toBeLessThanOrEqual(0.01);
     expect(Math.abs(ev.accuracy - mref.logistic_regression.accuracy)).toBeLessThanOrEqual(0.01);
     // Same objective (sklearn's symmetric multinomial, l2 = 1 / (C · rows)), so the same optimum.
-    mref.logistic_regression.coef.forEach((row, k) => row.forEach((c, j) => expect(Math.abs((est.model.weights[k * 2 + j] as number) - c)).toBeLessThan(1e-3)));
+    mref.logistic_regression.coef.forEach((row, k) =>
+      row.forEach((c, j) => expect(Math.abs((est.model.weights[k * 2 + j] as number) - c)).toBeLessThan(1e-3)),
+    );
     mref.logistic_regression.intercept.forEach((b, k) => expect(Math.abs((est.model.intercepts[k] as number) - b)).toBeLessThan(1e-3));
   });
 });

@@ -5,17 +5,36 @@
  * ROC downsampling/AUC).
  */
 import { describe, expect, it } from 'vitest';
-import { curveAuc, downsampleCurve, fmtCount, fmtNum, higherIsBetter, renderRunReport, reportColumnsFromStatistics, type RunReportData } from '../../ml/report';
+import {
+  curveAuc,
+  downsampleCurve,
+  fmtCount,
+  fmtNum,
+  higherIsBetter,
+  renderRunReport,
+  reportColumnsFromStatistics,
+  type RunReportData,
+} from '../../ml/report';
 import { computeStatistics } from '../../ml/validation';
 import type { Frame } from '../../ml/frame/frame';
 import { compareMetric } from '../../ml/report/sections/evaluation';
 import { displayJson, esc } from '../../ml/report/escape';
 import { fmtDelta, fmtPct, fmtTimestamp } from '../../ml/report/format';
-import { edgeReport, HOSTILE, hostileReport, multiclassEvaluation, realisticReport, rejectedReport, runOnlyReport, wideReport } from './fixtures/report-fixtures';
+import {
+  edgeReport,
+  HOSTILE,
+  hostileReport,
+  multiclassEvaluation,
+  realisticReport,
+  rejectedReport,
+  runOnlyReport,
+  wideReport,
+} from './fixtures/report-fixtures';
 
 const SECTIONS = ['data', 'anomalies', 'split', 'tuning', 'evaluation', 'gate', 'registration', 'artifacts'] as const;
 
-const count = (html: string, re: RegExp): number => (html.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)) ?? []).length;
+const count = (html: string, re: RegExp): number =>
+  (html.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)) ?? []).length;
 const sectionHtml = (html: string, id: string): string => {
   const start = html.indexOf(`<section id="${id}"`);
   if (start < 0) throw new Error(`section ${id} missing`);
@@ -157,7 +176,9 @@ describe('renderRunReport: a rejected run', () => {
   const html = renderRunReport(r);
 
   it('shows NOT BLESSED with the failed check and the reason', () => {
-    expect(html).toMatch(/<strong>✘ NOT BLESSED<\/strong><span>failed: roc_auc · rejected: roc_auc regressed by 0.0213 against champion v3<\/span>/);
+    expect(html).toMatch(
+      /<strong>✘ NOT BLESSED<\/strong><span>failed: roc_auc · rejected: roc_auc regressed by 0.0213 against champion v3<\/span>/,
+    );
     const g = sectionHtml(html, 'gate');
     expect(g).toContain('<tr class="row-error">');
     expect(g).toContain('<td class="bad"><mark>&gt;= -0.005 vs champion</mark></td>');
@@ -271,7 +292,10 @@ describe('renderRunReport: partial and edge-case runs', () => {
     base.tuning!.trials = Array.from({ length: 300 }, (_, i) => ({ index: i, kind: 'gbt', hyperparams: { i }, mean: i / 300, std: 0.01 }));
     base.tuning!.bestIndex = 299;
     const n = 100_000;
-    base.evaluation!.rocCurve = { fpr: Array.from({ length: n }, (_, i) => i / (n - 1)), tpr: Array.from({ length: n }, (_, i) => Math.sqrt(i / (n - 1))) };
+    base.evaluation!.rocCurve = {
+      fpr: Array.from({ length: n }, (_, i) => i / (n - 1)),
+      tpr: Array.from({ length: n }, (_, i) => Math.sqrt(i / (n - 1))),
+    };
     const html = renderRunReport(base);
     expect(count(sectionHtml(html, 'data'), /<rect class="c-bar"/)).toBe(20);
     const t = sectionHtml(html, 'tuning');
@@ -291,14 +315,30 @@ describe('renderRunReport: partial and edge-case runs', () => {
     expect(sectionHtml(html, 'data')).toContain('This section could not be rendered from the data given:');
     expect(html).toContain('<section id="evaluation"');
     expect(() => renderRunReport({} as RunReportData)).toThrow('data.run (the run identity) is required');
-    expect(() => renderRunReport({ run: { dagId: 'd', workflowId: 'w', params: {} } } as unknown as RunReportData)).toThrow('data.run.modelName must be a string, got undefined');
+    expect(() => renderRunReport({ run: { dagId: 'd', workflowId: 'w', params: {} } } as unknown as RunReportData)).toThrow(
+      'data.run.modelName must be a string, got undefined',
+    );
   });
 });
 
 describe('report helpers', () => {
   it('higherIsBetter knows losses and errors, whatever the spelling', () => {
-    for (const m of ['log_loss', 'logLoss', 'cvLogLoss', 'test_log_loss', 'rmse', 'RMSE', 'mae', 'mse', 'brier_score', 'hinge_loss', 'error_rate']) expect(higherIsBetter(m), m).toBe(false);
-    for (const m of ['accuracy', 'cvAccuracy', 'roc_auc', 'macroF1', 'f1', 'precision', 'recall', 'r2', 'neg_log_loss']) expect(higherIsBetter(m), m).toBe(true);
+    for (const m of [
+      'log_loss',
+      'logLoss',
+      'cvLogLoss',
+      'test_log_loss',
+      'rmse',
+      'RMSE',
+      'mae',
+      'mse',
+      'brier_score',
+      'hinge_loss',
+      'error_rate',
+    ])
+      expect(higherIsBetter(m), m).toBe(false);
+    for (const m of ['accuracy', 'cvAccuracy', 'roc_auc', 'macroF1', 'f1', 'precision', 'recall', 'r2', 'neg_log_loss'])
+      expect(higherIsBetter(m), m).toBe(true);
     expect(compareMetric('rmse', 1, 2)).toBe('better');
     expect(compareMetric('accuracy', 0.8, 0.9)).toBe('worse');
     expect(compareMetric('accuracy', NaN, 0.9)).toBe('unknown');
@@ -367,13 +407,33 @@ describe('reportColumnsFromStatistics (validation statistics → column cards)',
   });
 
   it('boolean and string: value counts; an all-missing column has no statistics', () => {
-    expect(b).toMatchObject({ count: 5, missing: 1, unique: 2, topValues: [{ value: 'true', count: 3 }, { value: 'false', count: 2 }] });
-    expect(s).toMatchObject({ count: 4, missing: 2, unique: 3, topValues: [{ value: 'a', count: 2 }, { value: 'b', count: 1 }, { value: 'c', count: 1 }] });
+    expect(b).toMatchObject({
+      count: 5,
+      missing: 1,
+      unique: 2,
+      topValues: [
+        { value: 'true', count: 3 },
+        { value: 'false', count: 2 },
+      ],
+    });
+    expect(s).toMatchObject({
+      count: 4,
+      missing: 2,
+      unique: 3,
+      topValues: [
+        { value: 'a', count: 2 },
+        { value: 'b', count: 1 },
+        { value: 'c', count: 1 },
+      ],
+    });
     expect(empty).toEqual({ name: 'empty', type: 'timestamp', count: 0, missing: 6, missingFraction: 1, unique: 0 });
   });
 
   it('renders: one chart per column with a distribution, a note for the empty one', () => {
-    const html = renderRunReport({ run: { dagId: 'd', workflowId: 'w', params: {}, modelName: 'm' }, data: { source: 'mem', rows: 6, columns } });
+    const html = renderRunReport({
+      run: { dagId: 'd', workflowId: 'w', params: {}, modelName: 'm' },
+      data: { source: 'mem', rows: 6, columns },
+    });
     expect(count(html, /<svg /)).toBe(3);
     expect(html).toContain('No distribution recorded.');
     expect(html).toContain('<span>p95 3.85</span>');

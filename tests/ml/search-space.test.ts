@@ -15,34 +15,73 @@ describe('grid search', () => {
     const trials = expandSearch(space, { strategy: 'grid' });
     expect(trials.map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(trials.slice(0, 6).map((t) => t.hyperparams)).toEqual([
-      { learningRate: 0.05, maxLeafNodes: 15 }, { learningRate: 0.05, maxLeafNodes: 31 },
-      { learningRate: 0.1, maxLeafNodes: 15 }, { learningRate: 0.1, maxLeafNodes: 31 },
-      { learningRate: 0.2, maxLeafNodes: 15 }, { learningRate: 0.2, maxLeafNodes: 31 },
+      { learningRate: 0.05, maxLeafNodes: 15 },
+      { learningRate: 0.05, maxLeafNodes: 31 },
+      { learningRate: 0.1, maxLeafNodes: 15 },
+      { learningRate: 0.1, maxLeafNodes: 31 },
+      { learningRate: 0.2, maxLeafNodes: 15 },
+      { learningRate: 0.2, maxLeafNodes: 31 },
     ]);
-    expect(trials.slice(6).map((t) => [t.kind, t.hyperparams])).toEqual([['logistic_regression', { C: 0.1 }], ['logistic_regression', { C: 1 }], ['linear_regression', {}]]);
+    expect(trials.slice(6).map((t) => [t.kind, t.hyperparams])).toEqual([
+      ['logistic_regression', { C: 0.1 }],
+      ['logistic_regression', { C: 1 }],
+      ['linear_regression', {}],
+    ]);
   });
 
   it('refuses ranges and grids over the cap, saying how big the grid is', () => {
-    expect(() => expandSearch([{ kind: 'gbt', params: { learningRate: { low: 0.01, high: 0.3 } } }], { strategy: 'grid' })).toThrow(/gbt 'learningRate' is a range \(use random search/);
-    const big: SearchSpace = [{ kind: 'gbt', params: { maxIter: [50, 100, 200], maxLeafNodes: Array.from({ length: 20 }, (_, i) => i + 2), learningRate: Array.from({ length: 20 }, (_, i) => (i + 1) / 100) } }];
-    expect(() => expandSearch(big, { strategy: 'grid' })).toThrow('the grid has 1200 combinations (gbt: learningRate 20 × maxIter 3 × maxLeafNodes 20), over the cap of 1000 trials; shrink the lists or use random search');
+    expect(() => expandSearch([{ kind: 'gbt', params: { learningRate: { low: 0.01, high: 0.3 } } }], { strategy: 'grid' })).toThrow(
+      /gbt 'learningRate' is a range \(use random search/,
+    );
+    const big: SearchSpace = [
+      {
+        kind: 'gbt',
+        params: {
+          maxIter: [50, 100, 200],
+          maxLeafNodes: Array.from({ length: 20 }, (_, i) => i + 2),
+          learningRate: Array.from({ length: 20 }, (_, i) => (i + 1) / 100),
+        },
+      },
+    ];
+    expect(() => expandSearch(big, { strategy: 'grid' })).toThrow(
+      'the grid has 1200 combinations (gbt: learningRate 20 × maxIter 3 × maxLeafNodes 20), over the cap of 1000 trials; shrink the lists or use random search',
+    );
     expect(expandSearch(big, { strategy: 'grid', maxTrials: 1200 })).toHaveLength(1200);
   });
 
   it('checks every value against the kind’s hyperparameters, naming the entry and key', () => {
-    expect(() => expandSearch([{ kind: 'gbt', params: { maxLeafNodes: [31, 1] } }], { strategy: 'grid' })).toThrow("search space entry 0 (gbt): gbt hyperparameter 'maxLeafNodes' must be an integer in 2..65536, got 1");
-    expect(() => expandSearch([{ kind: 'linear_regression', params: {} }, { kind: 'gbt', params: { leaves: [3] } }], { strategy: 'grid' })).toThrow(/search space entry 1 \(gbt\): unknown gbt hyperparameter 'leaves' \(known: learningRate, maxIter/);
-    expect(() => expandSearch([{ kind: 'logistic_regression', params: { C: [1], l2: [0.1] } }], { strategy: 'grid' })).toThrow(/either 'C' or 'l2'/);
+    expect(() => expandSearch([{ kind: 'gbt', params: { maxLeafNodes: [31, 1] } }], { strategy: 'grid' })).toThrow(
+      "search space entry 0 (gbt): gbt hyperparameter 'maxLeafNodes' must be an integer in 2..65536, got 1",
+    );
+    expect(() =>
+      expandSearch(
+        [
+          { kind: 'linear_regression', params: {} },
+          { kind: 'gbt', params: { leaves: [3] } },
+        ],
+        { strategy: 'grid' },
+      ),
+    ).toThrow(/search space entry 1 \(gbt\): unknown gbt hyperparameter 'leaves' \(known: learningRate, maxIter/);
+    expect(() => expandSearch([{ kind: 'logistic_regression', params: { C: [1], l2: [0.1] } }], { strategy: 'grid' })).toThrow(
+      /either 'C' or 'l2'/,
+    );
     expect(() => expandSearch([{ kind: 'gbt', params: { maxIter: [] } }], { strategy: 'grid' })).toThrow(/'maxIter' has an empty list/);
     expect(() => expandSearch([], { strategy: 'grid' })).toThrow(/no estimator entries/);
   });
 });
 
 describe('random search', () => {
-  const space: SearchSpace = [{
-    kind: 'gbt',
-    params: { learningRate: { low: 0.01, high: 1, log: true }, maxLeafNodes: { low: 8, high: 64, int: true }, l2: { low: 0, high: 2 }, earlyStopping: [true, false] },
-  }];
+  const space: SearchSpace = [
+    {
+      kind: 'gbt',
+      params: {
+        learningRate: { low: 0.01, high: 1, log: true },
+        maxLeafNodes: { low: 8, high: 64, int: true },
+        l2: { low: 0, high: 2 },
+        earlyStopping: [true, false],
+      },
+    },
+  ];
 
   it('is seeded: the same seed gives the same trials, another seed others', () => {
     const a = expandSearch(space, { strategy: 'random', trials: 20, seed: 1 });
@@ -70,12 +109,22 @@ describe('random search', () => {
   });
 
   it('takes estimator entries in turn', () => {
-    const two: SearchSpace = [{ kind: 'gbt', params: { maxIter: { low: 10, high: 20, int: true } } }, { kind: 'logistic_regression', params: { C: { low: 0.01, high: 10, log: true } } }];
-    expect(expandSearch(two, { strategy: 'random', trials: 4, seed: 0 }).map((t) => t.kind)).toEqual(['gbt', 'logistic_regression', 'gbt', 'logistic_regression']);
+    const two: SearchSpace = [
+      { kind: 'gbt', params: { maxIter: { low: 10, high: 20, int: true } } },
+      { kind: 'logistic_regression', params: { C: { low: 0.01, high: 10, log: true } } },
+    ];
+    expect(expandSearch(two, { strategy: 'random', trials: 4, seed: 0 }).map((t) => t.kind)).toEqual([
+      'gbt',
+      'logistic_regression',
+      'gbt',
+      'logistic_regression',
+    ]);
   });
 
   it('over lists only: distinct grid points without replacement, the whole grid when asked for more', () => {
-    const lists: SearchSpace = [{ kind: 'gbt', params: { maxLeafNodes: [8, 16, 31, 63], learningRate: [0.03, 0.1, 0.3], maxIter: [50, 100] } }];
+    const lists: SearchSpace = [
+      { kind: 'gbt', params: { maxLeafNodes: [8, 16, 31, 63], learningRate: [0.03, 0.1, 0.3], maxIter: [50, 100] } },
+    ];
     const grid = expandSearch(lists, { strategy: 'grid' }).map((t) => JSON.stringify(t.hyperparams));
     const picked = expandSearch(lists, { strategy: 'random', trials: 10, seed: 5 }).map((t) => JSON.stringify(t.hyperparams));
     expect(new Set(picked).size).toBe(10);
@@ -86,11 +135,21 @@ describe('random search', () => {
   it('refuses a missing trial count, too many trials and ill-formed ranges', () => {
     expect(() => expandSearch(space, { strategy: 'random' })).toThrow(/random search needs 'trials'/);
     expect(() => expandSearch(space, { strategy: 'random', trials: 5000 })).toThrow(/5000 trials, over the cap of 1000/);
-    expect(() => expandSearch([{ kind: 'gbt', params: { maxLeafNodes: { low: 8, high: 64 } } }], { strategy: 'random', trials: 3 })).toThrow(/'maxLeafNodes' is an integer hyperparameter; its range needs "int": true/);
-    expect(() => expandSearch([{ kind: 'gbt', params: { learningRate: { low: 0, high: 1, log: true } } }], { strategy: 'random', trials: 3 })).toThrow(/log range of 'learningRate' needs low > 0/);
-    expect(() => expandSearch([{ kind: 'gbt', params: { learningRate: { low: 1, high: 0.5 } } }], { strategy: 'random', trials: 3 })).toThrow(/needs finite low < high, got 1..0.5/);
-    expect(() => expandSearch([{ kind: 'gbt', params: { learningRate: { low: -1, high: 0.5 } } }], { strategy: 'random', trials: 3 })).toThrow(/'learningRate' must be a number > 0/);
-    expect(() => expandSearch([{ kind: 'gbt', params: { earlyStopping: { low: 0, high: 1 } } }], { strategy: 'random', trials: 3 })).toThrow(/'earlyStopping' is true\/false; give a list/);
+    expect(() =>
+      expandSearch([{ kind: 'gbt', params: { maxLeafNodes: { low: 8, high: 64 } } }], { strategy: 'random', trials: 3 }),
+    ).toThrow(/'maxLeafNodes' is an integer hyperparameter; its range needs "int": true/);
+    expect(() =>
+      expandSearch([{ kind: 'gbt', params: { learningRate: { low: 0, high: 1, log: true } } }], { strategy: 'random', trials: 3 }),
+    ).toThrow(/log range of 'learningRate' needs low > 0/);
+    expect(() =>
+      expandSearch([{ kind: 'gbt', params: { learningRate: { low: 1, high: 0.5 } } }], { strategy: 'random', trials: 3 }),
+    ).toThrow(/needs finite low < high, got 1..0.5/);
+    expect(() =>
+      expandSearch([{ kind: 'gbt', params: { learningRate: { low: -1, high: 0.5 } } }], { strategy: 'random', trials: 3 }),
+    ).toThrow(/'learningRate' must be a number > 0/);
+    expect(() =>
+      expandSearch([{ kind: 'gbt', params: { earlyStopping: { low: 0, high: 1 } } }], { strategy: 'random', trials: 3 }),
+    ).toThrow(/'earlyStopping' is true\/false; give a list/);
   });
 });
 
@@ -103,7 +162,9 @@ describe('zod schemas (DAG params)', () => {
   it('refuses bad spaces with the same named messages', () => {
     const r = searchSpaceSchema.safeParse([{ kind: 'gbt', params: { maxBins: [512] } }]);
     expect(r.success).toBe(false);
-    expect(r.error?.issues[0]?.message).toBe("search space entry 0 (gbt): gbt hyperparameter 'maxBins' must be an integer in 2..255, got 512");
+    expect(r.error?.issues[0]?.message).toBe(
+      "search space entry 0 (gbt): gbt hyperparameter 'maxBins' must be an integer in 2..255, got 512",
+    );
     expect(searchSpaceSchema.safeParse([{ kind: 'svm', params: {} }]).success).toBe(false);
     expect(searchSpaceSchema.safeParse([{ kind: 'gbt', params: { maxIter: { low: 1, high: 5, step: 1 } } }]).success).toBe(false);
   });
@@ -112,7 +173,9 @@ describe('zod schemas (DAG params)', () => {
     const r = searchSpecSchema.safeParse({ strategy: 'random', space: { kind: 'gbt' } });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['trials']);
-    expect(searchSpecSchema.parse({ strategy: 'random', trials: 8, seed: 1, space: { kind: 'gbt' } }).space).toEqual([{ kind: 'gbt', params: {} }]);
+    expect(searchSpecSchema.parse({ strategy: 'random', trials: 8, seed: 1, space: { kind: 'gbt' } }).space).toEqual([
+      { kind: 'gbt', params: {} },
+    ]);
   });
 });
 
@@ -123,7 +186,16 @@ describe('random search over a mixed space', () => {
       { kind: 'linear_regression', params: { alpha: [0.1, 1, 10] } },
     ];
     const trials = expandSearch(space, { strategy: 'random', trials: 8, seed: 5 });
-    expect(trials.map((t) => t.kind)).toEqual(['gbt', 'linear_regression', 'gbt', 'linear_regression', 'gbt', 'linear_regression', 'gbt', 'linear_regression']);
+    expect(trials.map((t) => t.kind)).toEqual([
+      'gbt',
+      'linear_regression',
+      'gbt',
+      'linear_regression',
+      'gbt',
+      'linear_regression',
+      'gbt',
+      'linear_regression',
+    ]);
     const alphas = trials.filter((t) => t.kind === 'linear_regression').map((t) => t.hyperparams['alpha']);
     expect(new Set(alphas.slice(0, 3))).toEqual(new Set([0.1, 1, 10]));
     expect(alphas[3]).toBe(alphas[0]);

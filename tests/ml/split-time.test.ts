@@ -41,7 +41,9 @@ describe('timeSplit', () => {
   });
 
   it('is an error when every row has the same time, or a cutoff leaves a side empty', () => {
-    expect(() => timeSplit(Float64Array.from([day(1), day(1), day(1)]), { testFraction: 0.5 })).toThrow(/the train side is empty.*every row has the same time/);
+    expect(() => timeSplit(Float64Array.from([day(1), day(1), day(1)]), { testFraction: 0.5 })).toThrow(
+      /the train side is empty.*every row has the same time/,
+    );
     expect(() => timeSplit(ts, { cutoff: day(20), column: 'seen' })).toThrow(
       "timeSplit: the test side is empty (cutoff 2024-01-20T00:00:00.000Z; timestamp column 'seen' span 2024-01-01T00:00:00.000Z … 2024-01-10T00:00:00.000Z)",
     );

@@ -5,7 +5,8 @@ const labels = [...Array<string>(50).fill('a'), ...Array<string>(30).fill('b'), 
 /** Interleave so that class membership does not follow row order. */
 const mixed = labels.map((_, i) => labels[(i * 37) % labels.length] as string);
 
-const countBy = (idx: number[], ls: string[]) => idx.reduce<Record<string, number>>((m, i) => ({ ...m, [ls[i] as string]: (m[ls[i] as string] ?? 0) + 1 }), {});
+const countBy = (idx: number[], ls: string[]) =>
+  idx.reduce<Record<string, number>>((m, i) => ({ ...m, [ls[i] as string]: (m[ls[i] as string] ?? 0) + 1 }), {});
 
 describe('stratified train/test split', () => {
   it('sends testFraction of every class to test', () => {

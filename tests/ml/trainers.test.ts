@@ -92,7 +92,8 @@ describe('linear / ridge regression (normal equations, Cholesky)', () => {
   it('recovers exact linear data (OLS) and predicts it', () => {
     const x = randomMatrix(200, 3, 5);
     const y = new Float64Array(200);
-    for (let i = 0; i < 200; i++) y[i] = 1.5 + 2 * (x.data[i * 3] as number) - 3 * (x.data[i * 3 + 1] as number) + 0.25 * (x.data[i * 3 + 2] as number);
+    for (let i = 0; i < 200; i++)
+      y[i] = 1.5 + 2 * (x.data[i * 3] as number) - 3 * (x.data[i * 3 + 1] as number) + 0.25 * (x.data[i * 3 + 2] as number);
     const m = fitRidge(x, y);
     [2, -3, 0.25].forEach((w, j) => expect(m.weights[j]).toBeCloseTo(w, 10));
     expect(m.intercept).toBeCloseTo(1.5, 10);

@@ -22,9 +22,19 @@ const logs: string[] = [];
 
 function ctxFor(workflowId: string, dagId = 'vd_dag'): TaskContext {
   return {
-    dagId, taskId: 'validate', workflowId, runId: `temporal-${workflowId}`, logicalDate: '2024-01-01T00:00:00.000Z', ds: '2024-01-01',
-    dataIntervalStart: '2024-01-01T00:00:00.000Z', dataIntervalEnd: '2024-01-02T00:00:00.000Z', params: {}, attempt: 1,
-    heartbeat: () => undefined, signal: new AbortController().signal, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+    dagId,
+    taskId: 'validate',
+    workflowId,
+    runId: `temporal-${workflowId}`,
+    logicalDate: '2024-01-01T00:00:00.000Z',
+    ds: '2024-01-01',
+    dataIntervalStart: '2024-01-01T00:00:00.000Z',
+    dataIntervalEnd: '2024-01-02T00:00:00.000Z',
+    params: {},
+    attempt: 1,
+    heartbeat: () => undefined,
+    signal: new AbortController().signal,
+    log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
   };
 }
 
@@ -101,7 +111,11 @@ describe('validateData activity', () => {
     expect(err.message).toContain("column 'kind' has 1 of 10 (10%) values outside its 2 categories (allowed 0%): 'c' (1×)");
     const details = err.details?.[0] as { anomalies: { column: string; kind: string }[]; blocking: number; report: ArtifactRef };
     expect(details.blocking).toBe(3);
-    expect(details.anomalies.map((a) => [a.column, a.kind])).toEqual([['id', 'not_unique'], ['amount', 'type_mismatch'], ['kind', 'out_of_domain']]);
+    expect(details.anomalies.map((a) => [a.column, a.kind])).toEqual([
+      ['id', 'not_unique'],
+      ['amount', 'type_mismatch'],
+      ['kind', 'out_of_domain'],
+    ]);
     expect(err.message).toContain(`report: ${details.report.uri}`);
     const report = (await getArtifact(store, details.report)) as ValidationReport;
     expect(report.anomalies.map((a) => a.kind)).toEqual(['not_unique', 'type_mismatch', 'out_of_domain']);
@@ -126,7 +140,9 @@ describe('validateData activity', () => {
   it('an empty partition and an all-null column are blocking anomalies naming what is wrong', async () => {
     const empty = await dataset('empty', 'id,amount,kind\n');
     const e1 = await failure(validate({ dataset: empty, schema }, ctxFor('run-empty')));
-    expect(e1.message).toContain("the dataset is empty (0 rows): an empty partition, or no row in the run's data interval; at least 5 required");
+    expect(e1.message).toContain(
+      "the dataset is empty (0 rows): an empty partition, or no row in the run's data interval; at least 5 required",
+    );
     const nulls = await dataset('nulls', `id,amount,kind\n${rows(10, (i) => `${i},NA,a`)}\n`);
     const e2 = await failure(validate({ dataset: nulls, schema }, ctxFor('run-nulls')));
     expect(e2.message).toContain("column 'amount' has no value: all 10 rows are missing");
@@ -134,10 +150,15 @@ describe('validateData activity', () => {
 
   it('an invalid schema or a missing dataset fails at once, naming the problem', async () => {
     const ds = await dataset('schema', `id\n1\n`);
-    const bad = await failure(validate({ dataset: ds, schema: { columns: { id: { type: 'number', min: 'zero' } } } }, ctxFor('run-schema')));
+    const bad = await failure(
+      validate({ dataset: ds, schema: { columns: { id: { type: 'number', min: 'zero' } } } }, ctxFor('run-schema')),
+    );
     expect(bad).toMatchObject({ type: 'InvalidDataSchema', nonRetryable: true });
     expect(bad.message).toContain(`column 'id': min must be a number, got "zero"`);
     const gone = { ...ds, uri: `s3://${store.bucket}/${store.prefix}datasets/nope.arrow` };
-    expect(await failure(validate({ dataset: gone, schema }, ctxFor('run-gone')))).toMatchObject({ type: 'MissingArtifact', nonRetryable: true });
+    expect(await failure(validate({ dataset: gone, schema }, ctxFor('run-gone')))).toMatchObject({
+      type: 'MissingArtifact',
+      nonRetryable: true,
+    });
   });
 });

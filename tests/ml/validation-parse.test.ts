@@ -18,7 +18,9 @@ const parse = (text: string, missingValues: string[] = [], delimiter = ','): Fra
 /** What parseSourceFrame did before the fast path. */
 function previous(text: string, missingValues: string[] = []): Frame {
   const table = aq.fromCSV(text, { autoType: true });
-  const columns = table.columnNames().map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], missingValues));
+  const columns = table
+    .columnNames()
+    .map((name) => columnFromValues(name, table.array(name) as ArrayLike<unknown> as unknown[], missingValues));
   return { rows: table.numRows(), columns };
 }
 
@@ -33,7 +35,25 @@ function randomCsv(seed: number, rows: number): string {
     () => blank(String(Math.floor(rand() * 2000) - 1000)),
     () => blank((rand() * 1e6 - 5e5).toFixed(Math.floor(rand() * 6))),
     () => blank(String(rand() * 10 ** Math.floor(rand() * 40 - 20))),
-    () => blank(pick(['1e3', '-2.5E-4', '.5', '5.', '+7', '0', '-0', '00012', '123456789012345678', '0.1', '3.14159265358979323846', '1e400', 'Infinity', '-Infinity'])),
+    () =>
+      blank(
+        pick([
+          '1e3',
+          '-2.5E-4',
+          '.5',
+          '5.',
+          '+7',
+          '0',
+          '-0',
+          '00012',
+          '123456789012345678',
+          '0.1',
+          '3.14159265358979323846',
+          '1e400',
+          'Infinity',
+          '-Infinity',
+        ]),
+      ),
     () => blank(pick(['true', 'false'])),
     () => blank(new Date(Date.UTC(2000, 0, 1) + Math.floor(rand() * 1e12)).toISOString()),
     () => blank(new Date(Date.UTC(1990, 0, 1) + Math.floor(rand() * 1e4) * 86_400_000).toISOString().slice(0, 10)),
@@ -50,7 +70,14 @@ describe('CSV fast path', () => {
     const fast = parse(text);
     const slow = previous(text);
     expect(fast.columns.map((c) => [c.name, c.type])).toEqual([
-      ['int', 'number'], ['dec', 'number'], ['float', 'number'], ['odd_numbers', 'number'], ['flag', 'boolean'], ['time', 'timestamp'], ['day', 'timestamp'], ['label', 'string'],
+      ['int', 'number'],
+      ['dec', 'number'],
+      ['float', 'number'],
+      ['odd_numbers', 'number'],
+      ['flag', 'boolean'],
+      ['time', 'timestamp'],
+      ['day', 'timestamp'],
+      ['label', 'string'],
     ]);
     expect(fast.columns.map((c) => [c.name, c.type])).toEqual(slow.columns.map((c) => [c.name, c.type]));
     expect(fast.rows).toBe(400);
@@ -83,12 +110,32 @@ describe('CSV fast path', () => {
   it('reads ISO timestamps exactly as parseIsoTimestamp does', () => {
     const rand = createRng(11);
     const pad = (n: number, w: number): string => String(n).padStart(w, '0');
-    const samples = ['2024-02-29', '2023-02-29', '2024-02-30T00:00:00Z', '2024-01-01T23:59:60Z', '0050-01-01', '2024-01-01T10:00:00.123456Z', '2024-01-01 10:00', '2024-01-01T10:00:00+0530', '2024-01-01T10:00:00-08:00', '2024-13-01', '2024-1-01'];
+    const samples = [
+      '2024-02-29',
+      '2023-02-29',
+      '2024-02-30T00:00:00Z',
+      '2024-01-01T23:59:60Z',
+      '0050-01-01',
+      '2024-01-01T10:00:00.123456Z',
+      '2024-01-01 10:00',
+      '2024-01-01T10:00:00+0530',
+      '2024-01-01T10:00:00-08:00',
+      '2024-13-01',
+      '2024-1-01',
+    ];
     for (let i = 0; i < 5000; i++) {
       const date = `${pad(1900 + Math.floor(rand() * 200), 4)}-${pad(1 + Math.floor(rand() * 12), 2)}-${pad(1 + Math.floor(rand() * 31), 2)}`;
       const time = `${pick2(rand, ['T', ' '])}${pad(Math.floor(rand() * 24), 2)}:${pad(Math.floor(rand() * 60), 2)}`;
-      const sec = rand() < 0.7 ? `:${pad(Math.floor(rand() * 60), 2)}${rand() < 0.5 ? `.${pad(Math.floor(rand() * 1000), 1 + Math.floor(rand() * 3))}` : ''}` : '';
-      const zone = pick2(rand, ['', 'Z', `+${pad(Math.floor(rand() * 14), 2)}:${pad(Math.floor(rand() * 4) * 15, 2)}`, `-${pad(Math.floor(rand() * 12), 2)}00`]);
+      const sec =
+        rand() < 0.7
+          ? `:${pad(Math.floor(rand() * 60), 2)}${rand() < 0.5 ? `.${pad(Math.floor(rand() * 1000), 1 + Math.floor(rand() * 3))}` : ''}`
+          : '';
+      const zone = pick2(rand, [
+        '',
+        'Z',
+        `+${pad(Math.floor(rand() * 14), 2)}:${pad(Math.floor(rand() * 4) * 15, 2)}`,
+        `-${pad(Math.floor(rand() * 12), 2)}00`,
+      ]);
       samples.push(rand() < 0.2 ? date : `${date}${time}${sec}${zone}`);
     }
     const cells = new CsvCells(samples.join(','), new Int32Array(0), 0, 0, []);
@@ -134,7 +181,13 @@ describe('CSV fast path', () => {
     ]);
     expect(frame.columns.map((c) => c.type)).toEqual(['string', 'string', 'string']);
     expect(frameToRows(parse('a\tb\n1\t"t\tab"\n', [], '\t'))).toEqual([{ a: 1, b: 't\tab' }]);
-    expect(parse('only,header\n')).toMatchObject({ rows: 0, columns: [{ name: 'only', type: 'string', values: [] }, { name: 'header', type: 'string', values: [] }] });
+    expect(parse('only,header\n')).toMatchObject({
+      rows: 0,
+      columns: [
+        { name: 'only', type: 'string', values: [] },
+        { name: 'header', type: 'string', values: [] },
+      ],
+    });
   });
 
   it('keeps pandas-style infinities and NaN as numbers (NaN = missing)', () => {
@@ -159,10 +212,19 @@ describe('CSV fast path', () => {
   it('parseSourceFrame renames to snake_case, refuses clashes, and reads JSON as before', async () => {
     const f = await parseSourceFrame(bytes('Beak Length (mm),Sex\n1.5,M\n'), 'csv', { normalizeColumns: true });
     expect(f.columns.map((c) => c.name)).toEqual(['beak_length_mm', 'sex']);
-    await expect(parseSourceFrame(bytes('A b,a_b\n1,2\n'), 'csv', { normalizeColumns: true })).rejects.toThrow(`columns "A b" and "a_b" both normalize to 'a_b'`);
-    await expect(parseSourceFrame(bytes('(),b\n1,2\n'), 'csv', { normalizeColumns: true })).rejects.toThrow('column "()" has no letters or digits');
-    const json = await parseSourceFrame(bytes('[{"A":1,"t":"2024-01-01"},{"A":null,"t":"2024-01-02T00:00:00Z"}]'), 'json', { normalizeColumns: true });
-    expect(json.columns.map((c) => [c.name, c.type])).toEqual([['a', 'number'], ['t', 'timestamp']]);
+    await expect(parseSourceFrame(bytes('A b,a_b\n1,2\n'), 'csv', { normalizeColumns: true })).rejects.toThrow(
+      `columns "A b" and "a_b" both normalize to 'a_b'`,
+    );
+    await expect(parseSourceFrame(bytes('(),b\n1,2\n'), 'csv', { normalizeColumns: true })).rejects.toThrow(
+      'column "()" has no letters or digits',
+    );
+    const json = await parseSourceFrame(bytes('[{"A":1,"t":"2024-01-01"},{"A":null,"t":"2024-01-02T00:00:00Z"}]'), 'json', {
+      normalizeColumns: true,
+    });
+    expect(json.columns.map((c) => [c.name, c.type])).toEqual([
+      ['a', 'number'],
+      ['t', 'timestamp'],
+    ]);
   });
 });
 

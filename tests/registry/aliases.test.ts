@@ -1,7 +1,14 @@
 /** Aliases (MLflow name rules), promotion with audit, rollback, and lineage, on the real MinIO. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  getAlias, getVersionByAlias, lineageOfDataset, lineageOfVersion, promoteVersion, registerModelVersion, rollbackAlias, validateAliasName,
+  getAlias,
+  getVersionByAlias,
+  lineageOfDataset,
+  lineageOfVersion,
+  promoteVersion,
+  registerModelVersion,
+  rollbackAlias,
+  validateAliasName,
   type ArtifactRef,
 } from '../../registry';
 import { testStore } from '../artifacts/store-helper';
@@ -20,7 +27,9 @@ describe('aliases', () => {
     for (const bad of ['latest', 'LATEST', 'v1', 'v42', 'V7', '', 'has space', 'a/b', '../champion', 'x'.repeat(256)]) {
       expect(() => validateAliasName(bad), bad).toThrow();
     }
-    await expect(promoteVersion(store, { name: 'churn', version: 1, alias: 'latest', actor: 'ana', reason: 'r' })).rejects.toThrow(/reserved/);
+    await expect(promoteVersion(store, { name: 'churn', version: 1, alias: 'latest', actor: 'ana', reason: 'r' })).rejects.toThrow(
+      /reserved/,
+    );
     await expect(promoteVersion(store, { name: 'churn', version: 1, alias: 'v2', actor: 'ana', reason: 'r' })).rejects.toThrow(/reserved/);
   });
 
@@ -37,16 +46,31 @@ describe('aliases', () => {
     expect((await getVersionByAlias(store, 'churn', 'champion')).version).toBe(1);
     // The full audit trail stays on the alias.
     expect((await getAlias(store, 'churn', 'champion'))?.events.map((e) => `${e.action}:${e.previousVersion}->${e.version}`)).toEqual([
-      'promote:null->1', 'promote:1->2', 'rollback:2->1',
+      'promote:null->1',
+      'promote:1->2',
+      'rollback:2->1',
     ]);
-    await expect(rollbackAlias(store, { name: 'churn', alias: 'champion', actor: 'ana', reason: 'again' })).rejects.toThrow(/no previous version/);
+    await expect(rollbackAlias(store, { name: 'churn', alias: 'champion', actor: 'ana', reason: 'again' })).rejects.toThrow(
+      /no previous version/,
+    );
     await expect(rollbackAlias(store, { name: 'churn', alias: 'nobody', actor: 'ana', reason: 'r' })).rejects.toThrow(/no alias/);
-    await expect(promoteVersion(store, { name: 'churn', version: 3, alias: 'champion', actor: 'ana', reason: '' })).rejects.toThrow(/reason is required/);
-    await expect(promoteVersion(store, { name: 'churn', version: 99, alias: 'champion', actor: 'ana', reason: 'r' })).rejects.toThrow(/no version 99/);
+    await expect(promoteVersion(store, { name: 'churn', version: 3, alias: 'champion', actor: 'ana', reason: '' })).rejects.toThrow(
+      /reason is required/,
+    );
+    await expect(promoteVersion(store, { name: 'churn', version: 99, alias: 'champion', actor: 'ana', reason: 'r' })).rejects.toThrow(
+      /no version 99/,
+    );
   });
 
   it('applies a retried promotion (same request id) once', async () => {
-    const req = { name: 'churn', version: 3, alias: 'challenger', actor: 'dag:ml_retrain/run-3', reason: 'gate passed', requestId: 'run-3/promote' };
+    const req = {
+      name: 'churn',
+      version: 3,
+      alias: 'challenger',
+      actor: 'dag:ml_retrain/run-3',
+      reason: 'gate passed',
+      requestId: 'run-3/promote',
+    };
     const first = await promoteVersion(store, req);
     const retry = await promoteVersion(store, req);
     expect([first.applied, retry.applied]).toEqual([true, false]);
@@ -55,7 +79,9 @@ describe('aliases', () => {
 
   it('loses no move when promotions race: every one is in the audit trail, in order', async () => {
     const versions = [1, 2, 3, 1, 2, 3, 1, 2];
-    await Promise.all(versions.map((version, n) => promoteVersion(store, { name: 'churn', version, alias: 'race', actor: `user-${n}`, reason: 'race' })));
+    await Promise.all(
+      versions.map((version, n) => promoteVersion(store, { name: 'churn', version, alias: 'race', actor: `user-${n}`, reason: 'race' })),
+    );
     const alias = await getAlias(store, 'churn', 'race');
     expect(alias?.events).toHaveLength(versions.length);
     // Each event's previous version is the one the event before it set: a linear history.
@@ -70,7 +96,12 @@ describe('lineage', () => {
     const v4 = await registerModelVersion(store, request('churn', i, 'run-4', { trainingData: [a, b], params: { l2: 0.1 } }));
     const other = await registerModelVersion(store, request('fraud', i, 'run-f', { trainingData: [b] }));
     const lin = await lineageOfVersion(store, 'churn', v4.version);
-    expect(lin).toMatchObject({ version: 4, run: { dagId: 'ml_retrain', workflowId: 'run-4', taskId: 'register' }, params: { l2: 0.1 }, featurePipeline: i.pipeline });
+    expect(lin).toMatchObject({
+      version: 4,
+      run: { dagId: 'ml_retrain', workflowId: 'run-4', taskId: 'register' },
+      params: { l2: 0.1 },
+      featurePipeline: i.pipeline,
+    });
     expect(lin.trainingData.map((d) => d.sha256)).toEqual([a.sha256, b.sha256]);
 
     const usedA = await lineageOfDataset(store, a.sha256);

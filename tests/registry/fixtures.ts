@@ -15,7 +15,10 @@ export interface Inputs {
 
 export async function inputs(store: RegistryStore, tag: string): Promise<Inputs> {
   const [model, pipeline, a, b] = await Promise.all([
-    artifact(store, `model ${tag}`), artifact(store, `pipeline ${tag}`), artifact(store, `dataset A ${tag}`), artifact(store, `dataset B ${tag}`),
+    artifact(store, `model ${tag}`),
+    artifact(store, `pipeline ${tag}`),
+    artifact(store, `dataset A ${tag}`),
+    artifact(store, `dataset B ${tag}`),
   ]);
   return { model, pipeline, datasets: [a, b] };
 }

@@ -34,7 +34,9 @@ describe('ml_retrain and the model registry', () => {
       [1, 'ready', first.workflowId],
       [2, 'ready', second.workflowId],
     ]);
-    expect(versions[0]?.metrics.accuracy).toBe((taskOf(first.view, 'evaluate').output as { metrics: { accuracy: number } }).metrics.accuracy);
+    expect(versions[0]?.metrics.accuracy).toBe(
+      (taskOf(first.view, 'evaluate').output as { metrics: { accuracy: number } }).metrics.accuracy,
+    );
 
     const raw = taskOf(first.view, 'ingest').output as ArtifactRef;
     // The drift baseline: each version carries a bounded reference profile of its training data.
@@ -52,16 +54,39 @@ describe('ml_retrain and the model registry', () => {
     expect(lin.featurePipeline?.uri).toBe((taskOf(first.view, 'train_best').output as { pipeline: ArtifactRef }).pipeline.uri);
     expect((await lineageOfDataset(store, raw.sha256)).modelVersions).toContainEqual({ name: modelName, version: 1, status: 'ready' });
 
-    expect((await lineageOfDataset(store, raw.sha256)).readBy).toContainEqual(expect.objectContaining({ workflowId: first.workflowId, taskId: 'validate' }));
+    expect((await lineageOfDataset(store, raw.sha256)).readBy).toContainEqual(
+      expect.objectContaining({ workflowId: first.workflowId, taskId: 'validate' }),
+    );
 
     // The run's manifest: identity, code version, and what each task read and wrote.
     const manifest = await readRunManifest(store, 'ml_retrain', first.workflowId);
-    expect(manifest).toMatchObject({ dagId: 'ml_retrain', workflowId: first.workflowId, runId: first.view.runId, params: expect.objectContaining({ modelName }) });
+    expect(manifest).toMatchObject({
+      dagId: 'ml_retrain',
+      workflowId: first.workflowId,
+      runId: first.view.runId,
+      params: expect.objectContaining({ modelName }),
+    });
     expect(manifest?.code.packageVersion).toMatch(/^\d+\.\d+\.\d+/);
     const byTask = new Map(manifest?.tasks.map((t) => [`${t.taskId}${t.mapIndex === undefined ? '' : `.${t.mapIndex}`}`, t]));
-    expect([...byTask.keys()].sort()).toEqual(['candidates', 'evaluate', 'ingest', 'register', 'report', 'split', 'train_best',
-      'tune.0', 'tune.1', 'tune.2', 'tune.3', 'validate']);
-    expect(byTask.get('ingest')).toMatchObject({ status: 'success', read: [], wrote: [expect.objectContaining({ uri: raw.uri, sha256: raw.sha256 })] });
+    expect([...byTask.keys()].sort()).toEqual([
+      'candidates',
+      'evaluate',
+      'ingest',
+      'register',
+      'report',
+      'split',
+      'train_best',
+      'tune.0',
+      'tune.1',
+      'tune.2',
+      'tune.3',
+      'validate',
+    ]);
+    expect(byTask.get('ingest')).toMatchObject({
+      status: 'success',
+      read: [],
+      wrote: [expect.objectContaining({ uri: raw.uri, sha256: raw.sha256 })],
+    });
     expect(byTask.get('validate')?.read).toContainEqual(expect.objectContaining({ uri: raw.uri }));
     expect(byTask.get('register')?.read.map((a) => a.uri)).toContain(lin.model.uri);
     expect(manifest?.tasks.every((t) => t.durationMs >= 0 && t.endedAt >= t.startedAt)).toBe(true);

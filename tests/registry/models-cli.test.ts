@@ -36,7 +36,14 @@ describe('tideflow models', () => {
   it('promotes with a reason, shows by alias, rolls back, and explains lineage', async () => {
     expect((await cli('models', 'promote', 'penguins', '1', '--reason', 'first')).code).toBe(0);
     const p = await cli('models', 'promote', 'penguins', '2', '--reason', 'better', '--json');
-    expect(JSON.parse(p.out)).toMatchObject({ alias: 'champion', action: 'promote', version: 2, previousVersion: 1, actor: 'ci-bot', reason: 'better' });
+    expect(JSON.parse(p.out)).toMatchObject({
+      alias: 'champion',
+      action: 'promote',
+      version: 2,
+      previousVersion: 1,
+      actor: 'ci-bot',
+      reason: 'better',
+    });
     const byAlias = await cli('models', 'show', 'penguins', '--alias', 'champion');
     expect(byAlias.out).toMatch(/Model:\s+penguins version 2 \(champion\)/);
     const back = await cli('models', 'rollback', 'penguins', '--reason', 'oops');
@@ -45,15 +52,27 @@ describe('tideflow models', () => {
     expect(lineage.code).toBe(0);
     expect(lineage.out).toMatch(/run\s+ml_retrain run-2/);
     expect(lineage.out).toMatch(/training data\s+s3:\/\//);
-    expect(JSON.parse((await cli('models', 'lineage', 'penguins', '--version', '2', '--json')).out)).toMatchObject({ version: 2, run: { workflowId: 'run-2' } });
+    expect(JSON.parse((await cli('models', 'lineage', 'penguins', '--version', '2', '--json')).out)).toMatchObject({
+      version: 2,
+      run: { workflowId: 'run-2' },
+    });
   });
 
   it('exits 2 on bad usage and 1 on registry refusals', async () => {
     expect(await cli('models', 'promote', 'penguins', '1')).toMatchObject({ code: 2, err: expect.stringMatching(/--reason is required/) });
-    expect(await cli('models', 'promote', 'penguins', '1', '--alias', 'latest', '--reason', 'x')).toMatchObject({ code: 2, err: expect.stringMatching(/reserved/) });
+    expect(await cli('models', 'promote', 'penguins', '1', '--alias', 'latest', '--reason', 'x')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/reserved/),
+    });
     expect(await cli('models', 'show', 'penguins', '--version', 'two')).toMatchObject({ code: 2 });
     expect(await cli('models', 'show', 'nope')).toMatchObject({ code: 1, err: expect.stringMatching(/no registered model named "nope"/) });
-    expect(await cli('models', 'rollback', 'penguins', '--alias', 'nobody')).toMatchObject({ code: 1, err: expect.stringMatching(/no alias/) });
-    expect(await cli('models', 'show', 'penguins', '--version', '9')).toMatchObject({ code: 1, err: expect.stringMatching(/no version 9/) });
+    expect(await cli('models', 'rollback', 'penguins', '--alias', 'nobody')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no alias/),
+    });
+    expect(await cli('models', 'show', 'penguins', '--version', '9')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no version 9/),
+    });
   });
 });

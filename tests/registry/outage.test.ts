@@ -38,9 +38,19 @@ async function retried<T>(label: string, attempt: (n: number) => Promise<T>, log
 
 function ctxFor(run: string, attempt: number): TaskContext {
   return {
-    dagId: 'ml_retrain', taskId: 'register', workflowId: run, runId: `temporal-${run}`, logicalDate: '2024-01-01T00:00:00.000Z', ds: '2024-01-01',
-    dataIntervalStart: '2024-01-01T00:00:00.000Z', dataIntervalEnd: '2024-01-02T00:00:00.000Z', params: { run }, attempt,
-    heartbeat: () => undefined, signal: new AbortController().signal, log: { info: () => undefined, warn: () => undefined },
+    dagId: 'ml_retrain',
+    taskId: 'register',
+    workflowId: run,
+    runId: `temporal-${run}`,
+    logicalDate: '2024-01-01T00:00:00.000Z',
+    ds: '2024-01-01',
+    dataIntervalStart: '2024-01-01T00:00:00.000Z',
+    dataIntervalEnd: '2024-01-02T00:00:00.000Z',
+    params: { run },
+    attempt,
+    heartbeat: () => undefined,
+    signal: new AbortController().signal,
+    log: { info: () => undefined, warn: () => undefined },
   };
 }
 
@@ -69,7 +79,9 @@ describe('MinIO unavailable mid-operation', () => {
     const log: string[] = [];
     const runs = Array.from({ length: 12 }, (_, n) => `run-${n}`);
     const registrations = runs.map((run, n) =>
-      sleep(n * 40).then(() => retried(run, (attempt) => registryRegisterModel({ modelName: 'outage', model, trainingData: [data] }, ctxFor(run, attempt)), log)),
+      sleep(n * 40).then(() =>
+        retried(run, (attempt) => registryRegisterModel({ modelName: 'outage', model, trainingData: [data] }, ctxFor(run, attempt)), log),
+      ),
     );
     const expected = createHash('sha256');
     for (let i = 0; i < 40; i++) expected.update(Buffer.alloc(1024 * 1024, i % 251));
@@ -84,7 +96,9 @@ describe('MinIO unavailable mid-operation', () => {
     await stack.startMinio();
     const [results, uploaded] = await Promise.all([Promise.all(registrations), upload]);
 
-    console.log(`[outage] failed attempts retried: ${log.length}; upload: ${log.filter((l) => l.startsWith('upload ')).length}; errors: ${[...new Set(log.map((l) => l.split(': ')[1]))].join(', ')}`);
+    console.log(
+      `[outage] failed attempts retried: ${log.length}; upload: ${log.filter((l) => l.startsWith('upload ')).length}; errors: ${[...new Set(log.map((l) => l.split(': ')[1]))].join(', ')}`,
+    );
     // The outage really interrupted work: the upload and some registrations failed at least once.
     expect(log.some((l) => l.startsWith('upload '))).toBe(true);
     expect(log.some((l) => l.startsWith('run-'))).toBe(true);
@@ -98,7 +112,9 @@ describe('MinIO unavailable mid-operation', () => {
     expect((await readArtifactBytes(store, uploaded)).length).toBe(40 * 1024 * 1024);
     // Under the content keys only whole, verified artifacts: the three we wrote.
     const listed = await store.s3.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: 'outage/artifacts/sha256/' }));
-    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual([model.uri, data.uri, uploaded.uri].map((u) => u.replace(`s3://${store.bucket}/`, '')).sort());
+    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(
+      [model.uri, data.uri, uploaded.uri].map((u) => u.replace(`s3://${store.bucket}/`, '')).sort(),
+    );
     // A staging object the failed attempt could not clean up (S3 was down) is garbage the sweeper removes.
     const leftovers = await sweepStaging(store, 0);
     console.log(`[outage] staging leftovers swept: ${leftovers.length}`);

@@ -1,6 +1,14 @@
 /** Version numbering and idempotent registration on the real MinIO. */
 import { describe, expect, it } from 'vitest';
-import { deleteVersion, getVersion, latestVersionNumber, promoteVersion, listVersions, registerModelVersion, type ModelVersion } from '../../registry';
+import {
+  deleteVersion,
+  getVersion,
+  latestVersionNumber,
+  promoteVersion,
+  listVersions,
+  registerModelVersion,
+  type ModelVersion,
+} from '../../registry';
 import { putDoc } from '../../storage/documents';
 import { idempotencyKeyPath, versionKey } from '../../registry/layout';
 import { testStore } from '../artifacts/store-helper';
@@ -12,7 +20,9 @@ describe('model versions', () => {
   it('gives 50 concurrent registrations the versions 1..50, no duplicates, no gaps', async () => {
     const i = await inputs(store, 'concurrent');
     const t0 = Date.now();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, n) => registerModelVersion(store, request('concurrent', i, `run-${n}`))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, n) => registerModelVersion(store, request('concurrent', i, `run-${n}`))),
+    );
     const ms = Date.now() - t0;
     console.log(`[registry] 50 concurrent registrations in ${ms} ms`);
     expect(results.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, n) => n + 1));
@@ -39,10 +49,28 @@ describe('model versions', () => {
     await registerModelVersion(store, request('orphan', i, 'run-0'));
     // What a worker killed mid-registration leaves: the key's record without a version, and version 2 pending.
     const req = request('orphan', i, 'run-died');
-    await putDoc(store, idempotencyKeyPath(store, 'orphan', req.idempotencyKey), { key: req.idempotencyKey, version: null, floor: 1, createdAt: new Date().toISOString() }, { ifNoneMatch: true });
+    await putDoc(
+      store,
+      idempotencyKeyPath(store, 'orphan', req.idempotencyKey),
+      { key: req.idempotencyKey, version: null, floor: 1, createdAt: new Date().toISOString() },
+      { ifNoneMatch: true },
+    );
     const pending: ModelVersion = {
-      format: 'tideflow.model-version', name: 'orphan', version: 2, status: 'pending_registration', model: i.model, metrics: {}, params: {},
-      trainingData: [], source: req.source, tags: {}, description: '', createdAt: 'x', updatedAt: 'x', idempotencyKey: req.idempotencyKey, claimToken: 'died',
+      format: 'tideflow.model-version',
+      name: 'orphan',
+      version: 2,
+      status: 'pending_registration',
+      model: i.model,
+      metrics: {},
+      params: {},
+      trainingData: [],
+      source: req.source,
+      tags: {},
+      description: '',
+      createdAt: 'x',
+      updatedAt: 'x',
+      idempotencyKey: req.idempotencyKey,
+      claimToken: 'died',
     };
     await putDoc(store, versionKey(store, 'orphan', 2), pending, { ifNoneMatch: true });
     const retried = await registerModelVersion(store, req);
@@ -77,7 +105,9 @@ describe('model versions', () => {
     expect((await deleteVersion(store, 'deleting', 3)).deletedAt).toBeDefined();
     const next = await registerModelVersion(store, request('deleting', i, 'd-4'));
     expect(next.version).toBe(4);
-    await expect(promoteVersion(store, { name: 'deleting', version: 3, alias: 'champion', actor: 't', reason: 'r' })).rejects.toThrow(/deleted/);
+    await expect(promoteVersion(store, { name: 'deleting', version: 3, alias: 'champion', actor: 't', reason: 'r' })).rejects.toThrow(
+      /deleted/,
+    );
   });
 
   it('rejects model names that are not safe key segments', async () => {

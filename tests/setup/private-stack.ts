@@ -31,13 +31,22 @@ export async function startPrivateStack(name: string, taskQueue = name): Promise
   while (ports.size < 3) ports.add(await findFreePort());
   const [temporalPort, minioPort, minioConsolePort] = [...ports] as [number, number, number];
   const stack = await startStack({
-    dataDir: join(dir, 'stack'), temporalPort, uiPort: null, minioPort, minioConsolePort,
-    bucket: name, minioUser: name, minioPassword: `${name}-${Math.random().toString(36).slice(2)}`,
-    binaries: inject('stack').binaries, dynamicConfig: LOW_LATENCY_DYNAMIC_CONFIG,
+    dataDir: join(dir, 'stack'),
+    temporalPort,
+    uiPort: null,
+    minioPort,
+    minioConsolePort,
+    bucket: name,
+    minioUser: name,
+    minioPassword: `${name}-${Math.random().toString(36).slice(2)}`,
+    binaries: inject('stack').binaries,
+    dynamicConfig: LOW_LATENCY_DYNAMIC_CONFIG,
   });
   const config = loadConfig({ ...process.env, ...stack.env, TIDEFLOW_TASK_QUEUE: taskQueue });
   return {
-    stack, dir, config,
+    stack,
+    dir,
+    config,
     async close() {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -57,14 +66,23 @@ export async function startPrivateWorker(p: PrivateStack): Promise<PrivateWorker
   process.env['TIDEFLOW_TEST_LOG'] = logFile;
   const native = await NativeConnection.connect({ address: p.stack.temporalAddress });
   const worker = await createTideflowWorker({
-    connection: native, ...workerOptionsFromConfig(p.config), dags: [...dags, ...testDags],
-    activities: { ...activities, ...testActivities }, workflows: { workflowBundle: await testWorkflowBundle() },
+    connection: native,
+    ...workerOptionsFromConfig(p.config),
+    dags: [...dags, ...testDags],
+    activities: { ...activities, ...testActivities },
+    workflows: { workflowBundle: await testWorkflowBundle() },
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: p.stack.temporalAddress });
   return {
     client: new Client({ connection }),
-    readLog: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LogEntry) : []),
+    readLog: () =>
+      existsSync(logFile)
+        ? readFileSync(logFile, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as LogEntry)
+        : [],
     async stop() {
       worker.shutdown();
       await running;

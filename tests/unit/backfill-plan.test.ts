@@ -11,8 +11,18 @@ const iso = (ds: Date[]) => ds.map((d) => d.toISOString());
 describe('backfill dates', () => {
   it('covers [from, to] inclusive, oldest first or backwards', () => {
     const r = range('2024-01-01T03:00:00Z', '2024-01-04T03:00:00Z');
-    expect(iso(allDates(daily, r))).toEqual(['2024-01-01T03:00:00.000Z', '2024-01-02T03:00:00.000Z', '2024-01-03T03:00:00.000Z', '2024-01-04T03:00:00.000Z']);
-    expect(iso(allDates(daily, r, true))).toEqual(['2024-01-04T03:00:00.000Z', '2024-01-03T03:00:00.000Z', '2024-01-02T03:00:00.000Z', '2024-01-01T03:00:00.000Z']);
+    expect(iso(allDates(daily, r))).toEqual([
+      '2024-01-01T03:00:00.000Z',
+      '2024-01-02T03:00:00.000Z',
+      '2024-01-03T03:00:00.000Z',
+      '2024-01-04T03:00:00.000Z',
+    ]);
+    expect(iso(allDates(daily, r, true))).toEqual([
+      '2024-01-04T03:00:00.000Z',
+      '2024-01-03T03:00:00.000Z',
+      '2024-01-02T03:00:00.000Z',
+      '2024-01-01T03:00:00.000Z',
+    ]);
   });
 
   it('aligns unaligned bounds inward and finds nothing in a range without a fire time', () => {

@@ -20,7 +20,9 @@ describe('model names', () => {
     for (const name of BAD) {
       expect(isValidModelName(name)).toBe(false);
       expect(modelNameParam.safeParse(name).success).toBe(false);
-      expect(() => validateModelName(name)).toThrow(`invalid model name ${JSON.stringify(name)}: 1-100 letters, digits, _ . - starting with a letter or digit, no '..'`);
+      expect(() => validateModelName(name)).toThrow(
+        `invalid model name ${JSON.stringify(name)}: 1-100 letters, digits, _ . - starting with a letter or digit, no '..'`,
+      );
       expect(() => controllerWorkflowId(name)).toThrow(/invalid model name/);
     }
   });
@@ -29,6 +31,9 @@ describe('model names', () => {
     expect(mlRetrainParams.parse({}).modelName).toBe('penguins');
     const r = mlRetrainParams.safeParse({ modelName: 'a..b' });
     expect(r.success).toBe(false);
-    expect(r.error?.issues[0]).toMatchObject({ path: ['modelName'], message: "invalid model name: 1-100 letters, digits, _ . - starting with a letter or digit, no '..'" });
+    expect(r.error?.issues[0]).toMatchObject({
+      path: ['modelName'],
+      message: "invalid model name: 1-100 letters, digits, _ . - starting with a letter or digit, no '..'",
+    });
   });
 });

@@ -8,7 +8,9 @@ const defineDag = createDagDefiner<Acts>();
 
 function scheduler(dag: DagDefinition, params: unknown = {}): RunScheduler {
   let t = 0;
-  return new RunScheduler(dag, { params, logicalDate: '2024-01-01T00:00:00.000Z', ds: '2024-01-01' }, () => new Date(++t * 1000).toISOString());
+  return new RunScheduler(dag, { params, logicalDate: '2024-01-01T00:00:00.000Z', ds: '2024-01-01' }, () =>
+    new Date(++t * 1000).toISOString(),
+  );
 }
 const ids = (ls: Launch[]) => ls.map((l) => (l.mapIndex === undefined ? l.taskId : `${l.taskId}[${l.mapIndex}]`));
 const states = (s: RunScheduler) => Object.fromEntries([...s.records.values()].map((r) => [r.id, r.state]));

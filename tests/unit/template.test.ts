@@ -57,7 +57,9 @@ describe('renderFields', () => {
     expect(msg).toContain("args[2]: unknown placeholder {{outputs.modle}}: no output 'modle' is declared (declared outputs: model)");
     expect(msg).toContain("env.X: unknown placeholder {{params.nested.missing}}: params.nested has no 'missing'");
     expect(msg).toContain('args[3]: unknown placeholder {{dss}}');
-    expect(msg).toContain('Available placeholders: {{ds}}, {{run_id}}, {{logical_date}}, {{inputs.data}}, {{outputs.model}}, {{params.rows}}');
+    expect(msg).toContain(
+      'Available placeholders: {{ds}}, {{run_id}}, {{logical_date}}, {{inputs.data}}, {{outputs.model}}, {{params.rows}}',
+    );
     expect(msg).toContain('{{params.nested.lr}}');
     expect(msg).toContain('{{vars.model.uri}}');
   });
@@ -69,13 +71,21 @@ describe('renderFields', () => {
 });
 
 describe('renderTemplate with runTemplateVars (ingest source keys)', () => {
-  const run = { ds: '2024-03-05', logicalDate: '2024-03-05T00:00:00.000Z', dataIntervalStart: '2024-03-04T00:00:00.000Z', dataIntervalEnd: '2024-03-05T00:00:00.000Z', params: { table: 'events', day: { n: 5 } } };
+  const run = {
+    ds: '2024-03-05',
+    logicalDate: '2024-03-05T00:00:00.000Z',
+    dataIntervalStart: '2024-03-04T00:00:00.000Z',
+    dataIntervalEnd: '2024-03-05T00:00:00.000Z',
+    params: { table: 'events', day: { n: 5 } },
+  };
 
   it('offers the run dates and params', () => {
-    expect(renderTemplate('s3://lake/{{params.table}}/dt={{ds}}/{{ ds_nodash }}/', runTemplateVars(run), 'source')).toBe('s3://lake/events/dt=2024-03-05/20240305/');
-    expect(renderTemplate('{{data_interval_start}}..{{data_interval_end}} {{logical_date}} {{params.day.n}}', runTemplateVars(run), 'source')).toBe(
-      '2024-03-04T00:00:00.000Z..2024-03-05T00:00:00.000Z 2024-03-05T00:00:00.000Z 5',
+    expect(renderTemplate('s3://lake/{{params.table}}/dt={{ds}}/{{ ds_nodash }}/', runTemplateVars(run), 'source')).toBe(
+      's3://lake/events/dt=2024-03-05/20240305/',
     );
+    expect(
+      renderTemplate('{{data_interval_start}}..{{data_interval_end}} {{logical_date}} {{params.day.n}}', runTemplateVars(run), 'source'),
+    ).toBe('2024-03-04T00:00:00.000Z..2024-03-05T00:00:00.000Z 2024-03-05T00:00:00.000Z 5');
   });
 
   it('names the field and lists the run placeholders; a task without inputs has no inputs.* placeholders', () => {
@@ -83,7 +93,9 @@ describe('renderTemplate with runTemplateVars (ingest source keys)', () => {
     expect(() => renderTemplate('data/{{dss}}.csv', scope, 'source')).toThrow(
       'source: unknown placeholder {{dss}}. Available placeholders: {{ds}}, {{ds_nodash}}, {{logical_date}}, {{data_interval_start}}, {{data_interval_end}}, {{params.table}}, {{params.day.n}}',
     );
-    expect(() => renderTemplate('{{inputs.x}}', scope, 'source')).toThrow("source: unknown placeholder {{inputs.x}}: no input 'x' is declared (declared inputs: none)");
+    expect(() => renderTemplate('{{inputs.x}}', scope, 'source')).toThrow(
+      "source: unknown placeholder {{inputs.x}}: no input 'x' is declared (declared inputs: none)",
+    );
     expect(() => renderTemplate('{{vars.x}}', scope, 'source')).toThrow('source: unknown placeholder {{vars.x}}.');
   });
 });

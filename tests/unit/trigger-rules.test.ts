@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTriggerRule, TRIGGER_RULES, type RuleVerdict, type TaskState, type TriggerRule } from '../../core/trigger-rules';
 
-const S = 'success', F = 'failed', UF = 'upstream_failed', SK = 'skipped', R = 'running', P = 'pending';
+const S = 'success',
+  F = 'failed',
+  UF = 'upstream_failed',
+  SK = 'skipped',
+  R = 'running',
+  P = 'pending';
 
 // [rule, upstream states, expected verdict] — Airflow's trigger_rule_dep semantics.
 const table: [TriggerRule, TaskState[], RuleVerdict][] = [

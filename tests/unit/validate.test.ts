@@ -70,7 +70,7 @@ describe('DAG validation', () => {
   });
 
   it.each([
-    ['* * *', 'UTC', "has 3 field(s); expected 5"],
+    ['* * *', 'UTC', 'has 3 field(s); expected 5'],
     ['61 * * * *', 'UTC', 'invalid cron'],
     ['@fortnightly', 'UTC', "unknown cron preset '@fortnightly'"],
     ['0 3 * * *', 'Mars/Olympus', "unknown IANA timezone 'Mars/Olympus'"],
@@ -79,8 +79,12 @@ describe('DAG validation', () => {
   });
 
   it('rejects start dates after end dates and non-dates', () => {
-    expect(problemsOf([{ ...good(), schedule: { cron: '@daily', startDate: '2024-02-01', endDate: '2024-01-01' } }])).toContain('is after endDate');
-    expect(problemsOf([{ ...good(), schedule: { cron: '@daily', startDate: 'yesterday' } }])).toContain('startDate must be an ISO-8601 date');
+    expect(problemsOf([{ ...good(), schedule: { cron: '@daily', startDate: '2024-02-01', endDate: '2024-01-01' } }])).toContain(
+      'is after endDate',
+    );
+    expect(problemsOf([{ ...good(), schedule: { cron: '@daily', startDate: 'yesterday' } }])).toContain(
+      'startDate must be an ISO-8601 date',
+    );
   });
 
   it.each<[string, Partial<TaskSpec>, string]>([
@@ -103,7 +107,9 @@ describe('DAG validation', () => {
   });
 
   it('rejects DAG-level problems: id, maxActiveTasks, params schema, no tasks, bad defaults', () => {
-    const msg = problemsOf([{ ...good(), id: '../etc', maxActiveTasks: 0, params: z.string() as never, tasks: [], defaults: { retry: { maxAttempts: 1.5 } } }]);
+    const msg = problemsOf([
+      { ...good(), id: '../etc', maxActiveTasks: 0, params: z.string() as never, tasks: [], defaults: { retry: { maxAttempts: 1.5 } } },
+    ]);
     expect(msg).toContain('DAG id must match');
     expect(msg).toContain('maxActiveTasks must be an integer ≥ 1, got 0');
     expect(msg).toContain('params must be a zod object schema');
@@ -120,6 +126,8 @@ describe('DAG validation', () => {
       }
       return undefined;
     })();
-    expect(err?.problems.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringContaining('ghost'), expect.stringContaining('nope')]));
+    expect(err?.problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('ghost'), expect.stringContaining('nope')]),
+    );
   });
 });

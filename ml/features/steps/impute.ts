@@ -18,7 +18,7 @@ export type ImputeParams = z.infer<typeof imputeParamsSchema>;
 function modeOfSorted(s: Float64Array): number {
   let best = s[0] as number;
   let bestCount = 0;
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let j = i + 1;
     while (j < s.length && s[j] === s[i]) j++;
     if (j - i > bestCount) {
@@ -93,13 +93,17 @@ export function fitImpute(step: StepOf<'impute'>, work: WorkingSet, ctx: StepCon
     if (col.type === 'string') {
       if (step.strategy === 'constant') return { column, value: step.fillValue ?? 'missing_value' };
       const mode = modeOfStrings(col.values);
-      if (mode === undefined) throw stepError(ctx, `column '${column}' has no value in the ${ctx.rows} training rows: use strategy 'constant' or drop it`);
+      if (mode === undefined)
+        throw stepError(ctx, `column '${column}' has no value in the ${ctx.rows} training rows: use strategy 'constant' or drop it`);
       return { column, value: mode };
     }
     if (step.strategy === 'constant') return { column, value: step.fillValue ?? 0 };
     const present = presentValues(col.values);
     if (present.length === 0)
-      throw stepError(ctx, `column '${column}' has no value in the ${ctx.rows} training rows: cannot compute its ${step.strategy}; use strategy 'constant' or drop it`);
+      throw stepError(
+        ctx,
+        `column '${column}' has no value in the ${ctx.rows} training rows: cannot compute its ${step.strategy}; use strategy 'constant' or drop it`,
+      );
     let value: number;
     if (step.strategy === 'mean') {
       let sum = 0;
@@ -121,7 +125,8 @@ export function applyImpute(params: ImputeParams, work: WorkingSet, ctx: StepCon
       work.replace(column, [{ name: column, type: 'string', values: col.values.map((v) => v ?? value) }]);
       continue;
     }
-    if (typeof value !== 'number') throw stepError(ctx, `fill value ${JSON.stringify(value)} for numeric column '${column}' is not a number`);
+    if (typeof value !== 'number')
+      throw stepError(ctx, `fill value ${JSON.stringify(value)} for numeric column '${column}' is not a number`);
     const src = col.values;
     const out = new Float64Array(src.length);
     for (let i = 0; i < src.length; i++) {

@@ -66,7 +66,12 @@ function countCategories(work: WorkingSet, column: string): { type: ColumnType; 
 }
 
 /** sklearn's _identify_infrequent: the indices (into cats) of infrequent categories. */
-function infrequentIndices(counts: number[], rows: number, minFrequency: number | undefined, maxCategories: number | undefined): Set<number> {
+function infrequentIndices(
+  counts: number[],
+  rows: number,
+  minFrequency: number | undefined,
+  maxCategories: number | undefined,
+): Set<number> {
   const infrequent = new Set<number>();
   if (minFrequency !== undefined) {
     const threshold = minFrequency >= 1 ? minFrequency : rows * minFrequency;
@@ -85,14 +90,20 @@ export function fitOnehot(step: StepOf<'onehot'>, work: WorkingSet, ctx: StepCon
   const columns = step.columns.map((column) => {
     const { type, cats, counts } = countCategories(work, column);
     if (step.missing === 'error' && cats.at(-1) === null) {
-      throw stepError(ctx, `column '${column}' has ${counts.at(-1)} missing values (missing: 'error'): impute it first or use missing: 'category'`);
+      throw stepError(
+        ctx,
+        `column '${column}' has ${counts.at(-1)} missing values (missing: 'error'): impute it first or use missing: 'category'`,
+      );
     }
     const rare = infrequentIndices(counts, ctx.rows, step.minFrequency, step.maxCategories);
     const categories = cats.filter((_, i) => !rare.has(i));
     const infrequent = cats.filter((_, i) => rare.has(i));
     const outputs = categories.length + (infrequent.length ? 1 : 0);
     if (outputs > MAX_ONEHOT_CATEGORIES) {
-      throw stepError(ctx, `column '${column}' has ${cats.length} categories in the training rows (limit ${MAX_ONEHOT_CATEGORIES} outputs): set maxCategories or minFrequency, or bin it`);
+      throw stepError(
+        ctx,
+        `column '${column}' has ${cats.length} categories in the training rows (limit ${MAX_ONEHOT_CATEGORIES} outputs): set maxCategories or minFrequency, or bin it`,
+      );
     }
     return { column, type, categories, infrequent };
   });
@@ -125,9 +136,13 @@ export function applyOnehot(p: OnehotParams, work: WorkingSet, ctx: StepContext)
       const v = at(i);
       let s = slot.get(v);
       if (s === undefined) {
-        if (v === null && p.missing === 'error') throw stepError(ctx, `column '${spec.column}' is missing at row ${i} (missing: 'error'): impute it first`);
+        if (v === null && p.missing === 'error')
+          throw stepError(ctx, `column '${spec.column}' is missing at row ${i} (missing: 'error'): impute it first`);
         if (p.handleUnknown === 'error') {
-          throw stepError(ctx, `column '${spec.column}' has ${describe(v)} at row ${i}, a category not seen in the training rows (handleUnknown: 'error')`);
+          throw stepError(
+            ctx,
+            `column '${spec.column}' has ${describe(v)} at row ${i}, a category not seen in the training rows (handleUnknown: 'error')`,
+          );
         }
         s = unknownSlot;
       }
@@ -144,6 +159,7 @@ export function applyOnehot(p: OnehotParams, work: WorkingSet, ctx: StepContext)
 /** Guard used when a fitted pipeline is read back: outputs must be named as the fit named them. */
 export function checkOnehotParams(p: OnehotParams): void {
   for (const c of p.columns) {
-    if (c.categories.length + c.infrequent.length === 0) throw new FeaturePipelineError(`fitted one-hot column '${c.column}' has no category`);
+    if (c.categories.length + c.infrequent.length === 0)
+      throw new FeaturePipelineError(`fitted one-hot column '${c.column}' has no category`);
   }
 }

@@ -132,7 +132,10 @@ function checkLogDomain(p: LogParams, work: WorkingSet, ctx: StepContext): void 
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as number;
       if (v + p.offset <= 0) {
-        throw stepError(ctx, `column '${column}' has ${v} at row ${i}; log needs value + offset (${p.offset}) > 0: raise the offset or clean the data`);
+        throw stepError(
+          ctx,
+          `column '${column}' has ${v} at row ${i}; log needs value + offset (${p.offset}) > 0: raise the offset or clean the data`,
+        );
       }
     }
   }

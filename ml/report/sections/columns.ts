@@ -59,7 +59,9 @@ function card(c: ReportColumn, anomalies: readonly ReportAnomaly[]): string {
   const v = valueFmt(c);
   const errs = anomalies.filter((a) => a.severity === 'error').length;
   const warns = anomalies.length - errs;
-  const flags = (errs ? badge(`${errs} error${errs > 1 ? 's' : ''}`, 'b-error') : '') + (warns ? badge(`${warns} warning${warns > 1 ? 's' : ''}`, 'b-warning') : '');
+  const flags =
+    (errs ? badge(`${errs} error${errs > 1 ? 's' : ''}`, 'b-error') : '') +
+    (warns ? badge(`${warns} warning${warns > 1 ? 's' : ''}`, 'b-warning') : '');
   const q = c.quantiles ? Object.entries(c.quantiles) : [];
   const quantiles = q.length ? `<p class="quantiles">${q.map(([k, x]) => `<span>${esc(k)} ${esc(v(x))}</span>`).join(' ')}</p>` : '';
   const title = `<h3 title="${esc(c.name)}">${esc(clip(c.name, 40))} ${badge(c.type, 'b-type')}${flags}</h3>`;
@@ -74,10 +76,12 @@ export function columnsBlock(columns: readonly ReportColumn[], anomalies: readon
   const byColumn = new Map<string, ReportAnomaly[]>();
   for (const a of anomalies) if (a.column !== null) byColumn.set(a.column, [...(byColumn.get(a.column) ?? []), a]);
   const hiddenNames = hidden.length
-    ? note(`${esc(fmtCount(hidden.length))} more columns not shown (first ${fmtCount(MAX_COLUMNS)} of ${fmtCount(columns.length)} shown): ${hidden
-        .slice(0, 20)
-        .map((c) => code(clip(c.name, 40)))
-        .join(', ')}${hidden.length > 20 ? ', …' : ''}`)
+    ? note(
+        `${esc(fmtCount(hidden.length))} more columns not shown (first ${fmtCount(MAX_COLUMNS)} of ${fmtCount(columns.length)} shown): ${hidden
+          .slice(0, 20)
+          .map((c) => code(clip(c.name, 40)))
+          .join(', ')}${hidden.length > 20 ? ', …' : ''}`,
+      )
     : '';
   return (
     `<h3>Columns</h3>${summaryTable(shown)}${hiddenNames}` +

@@ -27,7 +27,11 @@ function metricsTable(e: ReportEvaluation): string {
   if (names.length === 0) return note('No metrics were computed.');
   const dir = (m: string): string => `<span class="muted">${higherIsBetter(m) ? '↑' : '↓'}</span>`;
   if (!champ) {
-    return table(['metric', 'candidate'], names.map((m) => [`${code(m)} ${dir(m)}`, esc(fmtNum(cand[m]))]), { numericFrom: 1 });
+    return table(
+      ['metric', 'candidate'],
+      names.map((m) => [`${code(m)} ${dir(m)}`, esc(fmtNum(cand[m]))]),
+      { numericFrom: 1 },
+    );
   }
   const rows = names.map((m): (string | Cell)[] => {
     const a = cand[m];
@@ -36,7 +40,10 @@ function metricsTable(e: ReportEvaluation): string {
     const delta = a !== undefined && b !== undefined ? fmtDelta(a - b) : '–';
     return [`${code(m)} ${dir(m)}`, esc(fmtNum(a)), esc(fmtNum(b)), { html: esc(delta), cls: v }, { html: esc(ARROWS[v]), cls: v }];
   });
-  return table(['metric', 'candidate', `champion v${fmtCount(champ.version)}`, 'Δ (candidate − champion)', ''], rows, { numericFrom: 1 }) + note('↑ higher is better, ↓ lower is better; green: the candidate is better, red: worse.');
+  return (
+    table(['metric', 'candidate', `champion v${fmtCount(champ.version)}`, 'Δ (candidate − champion)', ''], rows, { numericFrom: 1 }) +
+    note('↑ higher is better, ↓ lower is better; green: the candidate is better, red: worse.')
+  );
 }
 
 function perClassTable(classes: readonly string[], m: readonly (readonly number[])[]): string {
@@ -50,7 +57,14 @@ function perClassTable(classes: readonly string[], m: readonly (readonly number[
     const p = predicted > 0 ? tp / predicted : NaN;
     const r = support > 0 ? tp / support : NaN;
     const f1 = p + r > 0 ? (2 * p * r) / (p + r) : NaN;
-    return [code(classes[i] ?? `class ${i}`), esc(fmtCount(support)), esc(fmtCount(predicted)), esc(ratio(tp, predicted)), esc(ratio(tp, support)), esc(Number.isFinite(f1) ? fmtNum(f1) : '–')];
+    return [
+      code(classes[i] ?? `class ${i}`),
+      esc(fmtCount(support)),
+      esc(fmtCount(predicted)),
+      esc(ratio(tp, predicted)),
+      esc(ratio(tp, support)),
+      esc(Number.isFinite(f1) ? fmtNum(f1) : '–'),
+    ];
   });
   return table(['class', 'support (true)', 'predicted', 'precision', 'recall', 'F1'], rows, { numericFrom: 1, cls: 'compact' });
 }
@@ -61,7 +75,10 @@ function confusionBlock(e: ReportEvaluation): string {
   if (problem) return `<h3>Confusion matrix</h3>${note(`Not drawn: ${esc(problem)}.`)}`;
   const classes = e.classes ?? e.confusion.map((_, i) => `class ${i}`);
   const single = e.confusion.length === 1 ? note('Only one class is present: the matrix has a single cell.') : '';
-  const more = e.confusion.length > MAX_CONFUSION_CLASSES ? note(`The first ${MAX_CONFUSION_CLASSES} of ${fmtCount(e.confusion.length)} classes are shown.`) : '';
+  const more =
+    e.confusion.length > MAX_CONFUSION_CLASSES
+      ? note(`The first ${MAX_CONFUSION_CLASSES} of ${fmtCount(e.confusion.length)} classes are shown.`)
+      : '';
   return `<h3>Confusion matrix</h3><div class="side"><figure>${confusionSvg(classes, e.confusion)}<figcaption>Rows: true class, columns: predicted. Shading: share of the true class's rows.</figcaption></figure><div>${perClassTable(classes, e.confusion)}</div></div>${single}${more}`;
 }
 
@@ -80,15 +97,25 @@ function rocBlock(e: ReportEvaluation): string {
     else curves.push({ ...champ.rocCurve, label: `champion v${fmtCount(champ.version)}`, cls: 'c-line2' });
   }
   if (curves.length === 0 && notes.length === 0) return '';
-  const chart = curves.length ? `<figure>${rocSvg(curves)}<figcaption>ROC curve (at most 500 points drawn; AUC from the full curve). Dashed diagonal: chance.</figcaption></figure>` : '';
+  const chart = curves.length
+    ? `<figure>${rocSvg(curves)}<figcaption>ROC curve (at most 500 points drawn; AUC from the full curve). Dashed diagonal: chance.</figcaption></figure>`
+    : '';
   return `<h3>ROC curve</h3>${chart}${notes.map(note).join('')}`;
 }
 
 export function evaluationSection(e: ReportEvaluation): string {
   const head = facts([
     ['task', esc(e.task)],
-    e.classes ? ['classes', e.classes.length <= 12 ? e.classes.map(code).join(' ') : `${esc(fmtCount(e.classes.length))} classes`] : undefined,
-    e.champion ? ['champion', `version ${esc(fmtCount(e.champion.version))}`] : ['champion', '<span class="muted">none (first model, or not compared)</span>'],
+    e.classes
+      ? ['classes', e.classes.length <= 12 ? e.classes.map(code).join(' ') : `${esc(fmtCount(e.classes.length))} classes`]
+      : undefined,
+    e.champion
+      ? ['champion', `version ${esc(fmtCount(e.champion.version))}`]
+      : ['champion', '<span class="muted">none (first model, or not compared)</span>'],
   ]);
-  return section('evaluation', 'Evaluation', `${head}<h3>${e.champion ? 'Candidate vs champion' : 'Metrics'}</h3>${metricsTable(e)}${confusionBlock(e)}${rocBlock(e)}`);
+  return section(
+    'evaluation',
+    'Evaluation',
+    `${head}<h3>${e.champion ? 'Candidate vs champion' : 'Metrics'}</h3>${metricsTable(e)}${confusionBlock(e)}${rocBlock(e)}`,
+  );
 }

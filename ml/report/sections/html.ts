@@ -16,7 +16,11 @@ export interface Cell {
 }
 
 /** A table; cells are raw HTML or `{ html, cls }` (already escaped by the caller). */
-export function table(headers: readonly string[], rows: readonly (readonly (string | Cell)[])[], o: { cls?: string; rowCls?: (i: number) => string | undefined; numericFrom?: number } = {}): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly (string | Cell)[])[],
+  o: { cls?: string; rowCls?: (i: number) => string | undefined; numericFrom?: number } = {},
+): string {
   const head = `<thead><tr>${headers.map((h, i) => `<th${o.numericFrom !== undefined && i >= o.numericFrom ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead>`;
   const body = rows
     .map((r, i) => {

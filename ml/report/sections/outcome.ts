@@ -21,9 +21,17 @@ export function gateSection(g: ReportGate): string {
     c.passed ? badge('pass', 'b-ok') : badge('FAIL', 'b-error'),
     esc(c.message),
   ]);
-  const tbl = checks.length ? table(['metric', 'kind', 'value', 'threshold', 'baseline', 'result', 'message'], rows, { rowCls: (i) => (checks[i]?.passed ? undefined : 'row-error') }) : note('No checks were configured.');
+  const tbl = checks.length
+    ? table(['metric', 'kind', 'value', 'threshold', 'baseline', 'result', 'message'], rows, {
+        rowCls: (i) => (checks[i]?.passed ? undefined : 'row-error'),
+      })
+    : note('No checks were configured.');
   const n = g.note ? `<p class="gate-note">${esc(g.note)}</p>` : '';
-  return section('gate', 'Gate', `<p>${verdict} ${esc(checks.filter((c) => c.passed).length)} of ${esc(checks.length)} checks passed.</p>${tbl}${n}`);
+  return section(
+    'gate',
+    'Gate',
+    `<p>${verdict} ${esc(checks.filter((c) => c.passed).length)} of ${esc(checks.length)} checks passed.</p>${tbl}${n}`,
+  );
 }
 
 export function registrationSection(r: ReportRegistration): string {
@@ -43,4 +51,3 @@ export function artifactsSection(list: readonly ReportArtifact[]): string {
   const rows = shown.map((a) => [esc(a.name), code(a.uri)]);
   return section('artifacts', 'Artifacts', table(['name', 'uri'], rows) + omitted(list.length - shown.length, 'artifacts'));
 }
-

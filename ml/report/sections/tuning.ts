@@ -44,11 +44,21 @@ export function tuningSection(t: ReportTuning): string {
   const head = facts([
     ['metric', `${code(t.metric)} <span class="muted">(${t.higherIsBetter ? 'higher' : 'lower'} is better)</span>`],
     ['trials', esc(trials.length)],
-    ['chosen', best ? `#${esc(best.index)} ${esc(best.kind)} — ${esc(fmtNum(best.mean))}${best.std !== undefined ? ` ± ${esc(fmtNum(best.std))}` : ''}` : `<span class="bad">#${esc(t.bestIndex)} is not among the trials</span>`],
+    [
+      'chosen',
+      best
+        ? `#${esc(best.index)} ${esc(best.kind)} — ${esc(fmtNum(best.mean))}${best.std !== undefined ? ` ± ${esc(fmtNum(best.std))}` : ''}`
+        : `<span class="bad">#${esc(t.bestIndex)} is not among the trials</span>`,
+    ],
   ]);
   if (trials.length === 0) return section('tuning', 'Tuning', head + note('No trials were run.'));
   const ordered = [...trials].sort((a, b) => a.index - b.index);
-  const rowsShown = ordered.length > MAX_TRIAL_ROWS ? rankTrials(ordered, t.higherIsBetter).slice(0, MAX_TRIAL_ROWS).sort((a, b) => a.index - b.index) : ordered;
+  const rowsShown =
+    ordered.length > MAX_TRIAL_ROWS
+      ? rankTrials(ordered, t.higherIsBetter)
+          .slice(0, MAX_TRIAL_ROWS)
+          .sort((a, b) => a.index - b.index)
+      : ordered;
   const rows = rowsShown.map((x) => [
     `${x.index === t.bestIndex ? '★ ' : ''}${esc(x.index)}`,
     esc(x.kind),
@@ -57,13 +67,29 @@ export function tuningSection(t: ReportTuning): string {
     esc(x.std === undefined ? '–' : fmtNum(x.std)),
     x.perFold?.length ? `<span class="folds">${x.perFold.map((f) => esc(fmtNum(f))).join(' · ')}</span>` : '–',
   ]);
-  const tbl = table(['#', 'kind', 'hyperparameters', `mean ${t.metric}`, 'std', 'per fold'], rows, { numericFrom: 3, rowCls: (i) => (rowsShown[i]?.index === t.bestIndex ? 'row-best' : undefined) });
+  const tbl = table(['#', 'kind', 'hyperparameters', `mean ${t.metric}`, 'std', 'per fold'], rows, {
+    numericFrom: 3,
+    rowCls: (i) => (rowsShown[i]?.index === t.bestIndex ? 'row-best' : undefined),
+  });
   const barsFrom = ordered.length > MAX_TRIAL_BARS ? rankTrials(ordered, t.higherIsBetter).slice(0, MAX_TRIAL_BARS) : ordered;
   const chart = trialsSvg(
     t.metric,
-    barsFrom.map((x) => ({ label: `#${x.index} ${x.kind}`, mean: x.mean, ...(x.std !== undefined && { std: x.std }), best: x.index === t.bestIndex })),
+    barsFrom.map((x) => ({
+      label: `#${x.index} ${x.kind}`,
+      mean: x.mean,
+      ...(x.std !== undefined && { std: x.std }),
+      best: x.index === t.bestIndex,
+    })),
   );
-  const chartNote = ordered.length > MAX_TRIAL_BARS ? note(`Chart: the best ${MAX_TRIAL_BARS} of ${trials.length} trials, best first.`) : '';
+  const chartNote =
+    ordered.length > MAX_TRIAL_BARS ? note(`Chart: the best ${MAX_TRIAL_BARS} of ${trials.length} trials, best first.`) : '';
   const rowNote = ordered.length > MAX_TRIAL_ROWS ? note(`Table: the best ${MAX_TRIAL_ROWS} of ${trials.length} trials.`) : '';
-  return section('tuning', 'Tuning', head + `<figure>${chart}<figcaption>Cross-validated ${esc(t.metric)} per trial: bar = mean, whisker = ± std; the chosen trial highlighted.</figcaption></figure>${chartNote}` + tbl + rowNote);
+  return section(
+    'tuning',
+    'Tuning',
+    head +
+      `<figure>${chart}<figcaption>Cross-validated ${esc(t.metric)} per trial: bar = mean, whisker = ± std; the chosen trial highlighted.</figcaption></figure>${chartNote}` +
+      tbl +
+      rowNote,
+  );
 }
