@@ -1,16 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects:
+ *  - unit: pure tests (no servers), files in parallel;
+ *  - integration: files named *.int.test.ts or *.e2e.test.ts, against one real Temporal dev
+ *    server + MinIO started for the run (tests/setup/global-setup.ts), one file at a time because
+ *    they share that stack (task queues, buckets) on a 2-core machine.
+ * `npx vitest run --project unit` runs the fast half alone.
+ */
+const SERVER_TESTS = ['tests/**/*.int.test.ts', 'tests/**/*.e2e.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // Starts one Temporal dev server + MinIO for the whole run (see tests/setup/global-setup.ts).
-    globalSetup: ['tests/setup/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
     // Forks, not threads: the Temporal worker's native core bridge is happiest in its own process.
     pool: 'forks',
-    // 2-core machines, and integration tests share one stack (task queues, buckets): one file at a time.
-    fileParallelism: false,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: SERVER_TESTS } },
+      {
+        extends: true,
+        test: { name: 'integration', include: SERVER_TESTS, globalSetup: ['tests/setup/global-setup.ts'], fileParallelism: false },
+      },
+    ],
   },
 });
