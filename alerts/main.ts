@@ -6,15 +6,19 @@
  *   TIDEFLOW_ALERT_AUTH      set to `disabled` to run without a token (local development only)
  *   TIDEFLOW_ALERT_PORT      default 9095;  TIDEFLOW_ALERT_HOST  default 127.0.0.1
  *   TIDEFLOW_ALERT_MAX_BYTES body limit, default 1 MiB
+ *   TIDEFLOW_ALERT_MODELS    comma-separated models that accept alerts before their first version is
+ *                            registered (registered models always do; others get 404)
  *   TIDEFLOW_RETRAIN_DEBOUNCE_SECONDS / TIDEFLOW_RETRAIN_COOLDOWN_SECONDS / TIDEFLOW_RETRAIN_DAG
  *                            options for controllers this receiver starts
  * plus the usual Temporal settings (config/env.ts).
  */
 import { z } from 'zod';
-import { signalDrift } from '../client/drift';
+import { signalDriftBatch } from '../client/drift';
 import { connectClient } from '../client/connect';
 import { loadConfig } from '../config/env';
 import type { ControllerOptions } from '../mlops/retrain-policy';
+import { createS3Client } from '../storage/s3-client';
+import { knownModelCheck } from './known-models';
 import { createAlertReceiver, DEFAULT_MAX_BODY_BYTES } from './server';
 
 const AlertEnv = z.object({
@@ -23,6 +27,15 @@ const AlertEnv = z.object({
   TIDEFLOW_ALERT_PORT: z.coerce.number().int().min(0).max(65535).default(9095),
   TIDEFLOW_ALERT_HOST: z.string().min(1).default('127.0.0.1'),
   TIDEFLOW_ALERT_MAX_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_MAX_BODY_BYTES),
+  TIDEFLOW_ALERT_MODELS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((m) => m.trim())
+        .filter((m) => m !== ''),
+    ),
   TIDEFLOW_RETRAIN_DAG: z.string().min(1).optional(),
   TIDEFLOW_RETRAIN_DEBOUNCE_SECONDS: z.coerce.number().nonnegative().optional(),
   TIDEFLOW_RETRAIN_COOLDOWN_SECONDS: z.coerce.number().nonnegative().optional(),
@@ -56,9 +69,13 @@ async function main(): Promise<void> {
   const { server } = createAlertReceiver({
     token: e.token,
     maxBodyBytes: e.TIDEFLOW_ALERT_MAX_BYTES,
-    signal: async (model, alert) => {
-      await signalDrift(client, model, alert, { taskQueue: config.taskQueue, controller });
+    signal: async (model, alerts) => {
+      await signalDriftBatch(client, model, alerts, { taskQueue: config.taskQueue, controller });
     },
+    knownModel: knownModelCheck(
+      { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: config.s3.prefix },
+      e.TIDEFLOW_ALERT_MODELS,
+    ),
   });
   if (e.token === null) console.warn('alert receiver: authentication DISABLED (TIDEFLOW_ALERT_AUTH=disabled)');
   server.listen(e.TIDEFLOW_ALERT_PORT, e.TIDEFLOW_ALERT_HOST, () => {

@@ -12,17 +12,34 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ALERT_LIMITS } from '../mlops/retrain-policy';
 
-const labelMap = z.record(z.string(), z.string());
+/** Every field is bounded (ALERT_LIMITS): an oversized alert is a 400 naming the field, never a dead controller. */
+const labelMap = z
+  .record(
+    z.string().max(ALERT_LIMITS.labelNameChars, `label names are at most ${ALERT_LIMITS.labelNameChars} characters`),
+    z.string().max(ALERT_LIMITS.labelValueChars, `label values are at most ${ALERT_LIMITS.labelValueChars} characters`),
+  )
+  .refine((m) => Object.keys(m).length <= ALERT_LIMITS.labels, `at most ${ALERT_LIMITS.labels} labels`)
+  .refine(
+    (m) => Object.entries(m).reduce((n, [k, v]) => n + k.length + v.length, 0) <= ALERT_LIMITS.labelsChars,
+    `labels are at most ${ALERT_LIMITS.labelsChars} characters in all (names and values)`,
+  );
+/** Annotations are not forwarded (only summary/description become the reason), so they may be longer. */
+const annotationMap = z.record(z.string().max(256), z.string().max(16_384, 'annotation values are at most 16384 characters'));
+const reasonText = z.string().min(1).max(ALERT_LIMITS.reasonChars, `at most ${ALERT_LIMITS.reasonChars} characters`);
+const fingerprintText = z.string().min(1).max(ALERT_LIMITS.fingerprintChars, `at most ${ALERT_LIMITS.fingerprintChars} characters`);
+/** Alerts one request may carry (Alertmanager groups; 1,000 alerts in one body are fine). */
+export const MAX_ALERTS_PER_REQUEST = 1000;
 
 const amAlert = z.object({
   status: z.enum(['firing', 'resolved']),
   labels: labelMap,
-  annotations: labelMap.default({}),
-  startsAt: z.string().optional(),
-  endsAt: z.string().optional(),
-  generatorURL: z.string().optional(),
-  fingerprint: z.string().min(1).optional(),
+  annotations: annotationMap.default({}),
+  startsAt: z.string().max(64).optional(),
+  endsAt: z.string().max(64).optional(),
+  generatorURL: z.string().max(4096).optional(),
+  fingerprint: fingerprintText.optional(),
 });
 
 export const alertmanagerPayload = z.object({
@@ -33,19 +50,21 @@ export const alertmanagerPayload = z.object({
   receiver: z.string(),
   groupLabels: labelMap.default({}),
   commonLabels: labelMap.default({}),
-  commonAnnotations: labelMap.default({}),
-  externalURL: z.string().optional(),
-  alerts: z.array(amAlert).max(1000),
+  commonAnnotations: annotationMap.default({}),
+  externalURL: z.string().max(4096).optional(),
+  alerts: z.array(amAlert).max(MAX_ALERTS_PER_REQUEST),
 });
 
 const simpleAlert = z.object({
-  model: z.string().min(1),
-  reason: z.string().min(1).max(2000),
-  fingerprint: z.string().min(1).max(200).optional(),
+  model: z.string().min(1).max(128),
+  reason: reasonText,
+  fingerprint: fingerprintText.optional(),
   labels: labelMap.optional(),
   status: z.enum(['firing', 'resolved']).default('firing'),
 });
-export const simplePayload = z.union([simpleAlert, z.object({ alerts: z.array(simpleAlert).min(1).max(1000) })]);
+const simpleList = z.object({ alerts: z.array(simpleAlert).min(1).max(MAX_ALERTS_PER_REQUEST) });
+/** One alert, or `{alerts: [...]}`; told apart by the `alerts` key so errors name the right fields. */
+export const simplePayload = z.union([simpleAlert, simpleList]);
 
 export interface NormalizedAlert {
   status: 'firing' | 'resolved';
@@ -65,7 +84,8 @@ const derivedFingerprint = (model: string, reason: string, labels: Record<string
     .digest('hex')
     .slice(0, 16);
 
-const issues = (e: z.ZodError): string[] => e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+/** `alerts.3.labels.team: at most 256 characters`: the path of the field, then what was expected. */
+const issues = (e: z.ZodError): string[] => e.issues.slice(0, 20).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
 
 export function parseAlertPayload(body: unknown): ParseResult {
   const looksAlertmanager = typeof body === 'object' && body !== null && 'version' in body;
@@ -77,8 +97,9 @@ export function parseAlertPayload(body: unknown): ParseResult {
       format: 'alertmanager',
       alerts: am.data.alerts.map((a) => {
         const labels = a.labels; // commonLabels are, by definition, already in every alert's labels
-        const reason =
-          a.annotations.summary ?? a.annotations.description ?? am.data.commonAnnotations.summary ?? labels.alertname ?? 'alert';
+        const raw = a.annotations.summary ?? a.annotations.description ?? am.data.commonAnnotations.summary ?? labels.alertname ?? 'alert';
+        // Annotations may be long; the reason that travels to the controller is bounded.
+        const reason = raw.length > ALERT_LIMITS.reasonChars ? `${raw.slice(0, ALERT_LIMITS.reasonChars - 1)}…` : raw;
         const model = labels.model;
         return {
           status: a.status,
@@ -91,7 +112,9 @@ export function parseAlertPayload(body: unknown): ParseResult {
       }),
     };
   }
-  const simple = simplePayload.safeParse(body);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { ok: false, problems: ['(root): expected an Alertmanager v4 payload or {"model", "reason"} or {"alerts": [...]}'] };
+  const simple = ('alerts' in body ? simpleList : simpleAlert).safeParse(body);
   if (!simple.success) return { ok: false, problems: issues(simple.error) };
   const list = 'alerts' in simple.data ? simple.data.alerts : [simple.data];
   return {

@@ -14,6 +14,25 @@ export const DEFAULT_COOLDOWN_SECONDS = 3600;
 export const HISTORY_LIMIT = 20;
 /** Pending alerts kept per batch (a storm of distinct alerts still makes one retrain). */
 export const PENDING_LIMIT = 100;
+/** Alerts a history record keeps (the rest are counted in `alertCount`). */
+export const HISTORY_ALERTS_LIMIT = 5;
+
+/**
+ * Size limits of one alert. The receiver answers 400 beyond them; the controller also bounds what
+ * reaches it by other paths (Web UI, CLI, SDK signals), so its state — carried through queries,
+ * continue-as-new and child params — stays far inside Temporal's 2 MB payload limit whatever
+ * arrives: PENDING_LIMIT × (ALERT_LIMITS bytes) + HISTORY_LIMIT × HISTORY_ALERTS_LIMIT alerts < 300 KB.
+ */
+export const ALERT_LIMITS = {
+  fingerprintChars: 200,
+  reasonChars: 1000,
+  sourceChars: 64,
+  labels: 32,
+  labelNameChars: 128,
+  labelValueChars: 256,
+  /** All label names and values together. */
+  labelsChars: 2048,
+} as const;
 
 export { isValidModelName };
 
@@ -23,8 +42,10 @@ export function controllerWorkflowId(model: string): string {
 }
 
 /** Child run ids are deterministic per controller and retrain number (a replay never starts one twice). */
-export function retrainRunId(model: string, dagId: string, n: number): string {
-  return `${dagId}__drift__${model}__${n}`;
+export function retrainRunId(model: string, dagId: string, n: number, epoch?: string): string {
+  // The epoch (the controller's first run id) keeps ids unique when a controller is started again
+  // after its predecessor ended: its retrain numbers restart at 1 and must not reuse old run ids.
+  return epoch === undefined ? `${dagId}__drift__${model}__${n}` : `${dagId}__drift__${model}__${epoch}__${n}`;
 }
 
 /**
@@ -79,7 +100,10 @@ export interface RetrainRecord {
   finishedAt?: string;
   outcome: RetrainOutcome;
   detail?: string;
+  /** The first HISTORY_ALERTS_LIMIT alerts of the batch (all of them while the retrain runs). */
   alerts: DriftAlert[];
+  /** How many alerts the batch had (absent on records made before alerts were trimmed). */
+  alertCount?: number;
 }
 
 export interface ControllerState {
@@ -94,6 +118,10 @@ export interface ControllerState {
   droppedHistory: number;
   alertsReceived: number;
   duplicates: number;
+  /** Distinct alerts refused because PENDING_LIMIT alerts were already pending (reported, never silent). */
+  overflow?: number;
+  /** Unique per controller chain, for retrain run ids (absent on controllers started before it existed). */
+  epoch?: string;
   generation: number;
 }
 
@@ -122,10 +150,12 @@ export interface ControllerStatus {
   droppedHistory: number;
   alertsReceived: number;
   duplicates: number;
+  /** Alerts refused because the pending batch was full (PENDING_LIMIT). */
+  overflow: number;
   generation: number;
 }
 
-export function initialState(): ControllerState {
+export function initialState(epoch?: string): ControllerState {
   return {
     paused: false,
     pending: [],
@@ -135,6 +165,8 @@ export function initialState(): ControllerState {
     droppedHistory: 0,
     alertsReceived: 0,
     duplicates: 0,
+    overflow: 0,
+    ...(epoch !== undefined && { epoch }),
     generation: 0,
   };
 }
@@ -144,17 +176,30 @@ export function initialState(): ControllerState {
  * running retrain or to the last one while its cooldown lasts (`inHandledWindow`). After the cooldown
  * the same fingerprint counts again: drift that persists after a retrain may retrain again.
  */
-export function acceptAlert(state: ControllerState, alert: DriftAlert, now: string, inHandledWindow: boolean): boolean {
+export type AcceptOutcome = 'accepted' | 'duplicate' | 'overflow';
+
+export function acceptAlert(state: ControllerState, alert: DriftAlert, now: string, inHandledWindow: boolean): AcceptOutcome {
   state.alertsReceived++;
   if (!inHandledWindow) state.handled = [];
   if (state.pending.some((a) => a.fingerprint === alert.fingerprint) || state.handled.includes(alert.fingerprint)) {
     state.duplicates++;
-    return false;
+    return 'duplicate';
   }
-  if (state.pending.length >= PENDING_LIMIT) state.pending.shift();
+  // The batch is full: the retrain it will start covers the drift already; the alert is counted
+  // (status `overflow`) and the caller logs it, instead of silently displacing an older alert.
+  if (state.pending.length >= PENDING_LIMIT) {
+    state.overflow = (state.overflow ?? 0) + 1;
+    return 'overflow';
+  }
   state.pending.push({ ...alert, receivedAt: now });
   state.lastAlertAt = now;
-  return true;
+  return 'accepted';
+}
+
+/** A finished retrain's record keeps the first HISTORY_ALERTS_LIMIT alerts and their count. */
+export function trimRecord(record: RetrainRecord): void {
+  if (record.alertCount === undefined) record.alertCount = record.alerts.length;
+  if (record.alerts.length > HISTORY_ALERTS_LIMIT) record.alerts = record.alerts.slice(0, HISTORY_ALERTS_LIMIT);
 }
 
 export function recordRetrain(state: ControllerState, record: RetrainRecord): void {
@@ -165,7 +210,14 @@ export function recordRetrain(state: ControllerState, record: RetrainRecord): vo
   }
 }
 
-/** Checks a drift signal's payload (signals bypass client-side typing: the Web UI can send anything). */
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * Checks a drift signal's payload (signals bypass client-side typing: the Web UI can send anything)
+ * and bounds it to ALERT_LIMITS: over-long text is clipped and labels beyond the limits are dropped,
+ * so no sender can grow the controller's state past Temporal's limits. The receiver refuses such
+ * alerts outright (400); this is the controller's own guard.
+ */
 export function validateAlert(raw: unknown): DriftAlert | string {
   if (typeof raw !== 'object' || raw === null) return 'a drift alert must be an object';
   const r = raw as Record<string, unknown>;
@@ -175,7 +227,20 @@ export function validateAlert(raw: unknown): DriftAlert | string {
   const labels: Record<string, string> = {};
   if (r.labels !== undefined) {
     if (typeof r.labels !== 'object' || r.labels === null) return "drift alert: 'labels' must be an object of strings";
-    for (const [k, v] of Object.entries(r.labels as Record<string, unknown>)) labels[k] = String(v);
+    let chars = 0;
+    for (const [k, v] of Object.entries(r.labels as Record<string, unknown>)) {
+      if (Object.keys(labels).length >= ALERT_LIMITS.labels) break;
+      const name = clip(k, ALERT_LIMITS.labelNameChars);
+      const value = clip(String(v), ALERT_LIMITS.labelValueChars);
+      chars += name.length + value.length;
+      if (chars > ALERT_LIMITS.labelsChars) break;
+      labels[name] = value;
+    }
   }
-  return { fingerprint: r.fingerprint as string, reason: (r.reason as string).slice(0, 2000), source: r.source as string, labels };
+  return {
+    fingerprint: clip(r.fingerprint as string, ALERT_LIMITS.fingerprintChars),
+    reason: clip(r.reason as string, ALERT_LIMITS.reasonChars),
+    source: clip(r.source as string, ALERT_LIMITS.sourceChars),
+    labels,
+  };
 }

@@ -29,6 +29,7 @@ import {
   recordRetrain,
   retrainRunId,
   retrainTrigger,
+  trimRecord,
   validateAlert,
   type ControllerInput,
   type ControllerStatus,
@@ -39,6 +40,10 @@ import { DAG_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import { childErrorText } from './child-error';
 
 export const driftSignal = defineSignal<[DriftAlert]>('drift');
+/** Many alerts of one model in one signal (the alert receiver sends one per model per request). */
+export const driftBatchSignal = defineSignal<[DriftAlert[]]>('drift-batch');
+/** Alerts one batch signal may carry; the rest of an oversized batch is counted as refused. */
+export const DRIFT_BATCH_LIMIT = 1000;
 export const pauseSignal = defineSignal<[]>('pause');
 export const resumeSignal = defineSignal<[]>('resume');
 export const controllerStatusQuery = defineQuery<ControllerStatus>('status');
@@ -49,6 +54,8 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
   const debounceMs = Math.max(0, input.debounceSeconds ?? DEFAULT_DEBOUNCE_SECONDS) * 1000;
   const cooldownMs = Math.max(0, input.cooldownSeconds ?? DEFAULT_COOLDOWN_SECONDS) * 1000;
   const state = input.state ?? initialState();
+  // Versioned: controllers recorded before the epoch existed keep their old child run ids on replay.
+  if (state.epoch === undefined && patched('retrain-run-id-epoch')) state.epoch = workflowInfo().firstExecutionRunId.slice(0, 8);
   let running: RetrainRecord | undefined;
   let alertSeq = 0;
   let phase: 'idle' | 'debouncing' | 'cooldown' | 'retraining' = 'idle';
@@ -62,13 +69,24 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
     );
   };
 
-  setHandler(driftSignal, (raw: DriftAlert) => {
+  const receive = (raw: unknown): void => {
     const alert = validateAlert(raw);
     if (typeof alert === 'string') {
       log.warn(`ignored drift signal: ${alert}`);
       return;
     }
-    if (acceptAlert(state, alert, now(), running !== undefined || coolingDown())) alertSeq++;
+    const outcome = acceptAlert(state, alert, now(), running !== undefined || coolingDown());
+    if (outcome === 'accepted') alertSeq++;
+    else if (outcome === 'overflow') log.warn(`drift alert ${alert.fingerprint} refused: ${state.pending.length} alerts already pending`);
+  };
+  setHandler(driftSignal, receive);
+  setHandler(driftBatchSignal, (raw: DriftAlert[]) => {
+    if (!Array.isArray(raw)) return receive(raw);
+    raw.slice(0, DRIFT_BATCH_LIMIT).forEach(receive);
+    if (raw.length > DRIFT_BATCH_LIMIT) {
+      state.alertsReceived += raw.length - DRIFT_BATCH_LIMIT;
+      state.overflow = (state.overflow ?? 0) + raw.length - DRIFT_BATCH_LIMIT;
+    }
   });
   setHandler(pauseSignal, () => {
     state.paused = true;
@@ -94,6 +112,7 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
       droppedHistory: state.droppedHistory,
       alertsReceived: state.alertsReceived,
       duplicates: state.duplicates,
+      overflow: state.overflow ?? 0,
       generation: state.generation,
     };
   });
@@ -106,7 +125,7 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
     const trigger = patched('retrain-trigger-from-alert-source') ? retrainTrigger(alerts) : 'drift';
     const record: RetrainRecord = {
       n: state.retrains,
-      runId: retrainRunId(model, dagId, state.retrains),
+      runId: retrainRunId(model, dagId, state.retrains, state.epoch),
       dagId,
       trigger,
       startedAt: now(),
@@ -136,6 +155,7 @@ export async function tideflowRetrainController(input: ControllerInput): Promise
       record.detail = `could not start: ${childErrorText(err)}`;
     }
     record.finishedAt = now();
+    trimRecord(record);
     running = undefined;
     state.cooldownUntil = new Date(Date.now() + cooldownMs).toISOString();
   };

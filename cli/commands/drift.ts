@@ -96,7 +96,7 @@ function retrainRow(r: RetrainRecord): string[] {
     formatInstant(r.startedAt),
     r.finishedAt ? formatInstant(r.finishedAt) : '-',
     r.trigger ?? 'drift',
-    String(r.alerts.length),
+    String(r.alertCount ?? r.alerts.length),
     r.runId,
     truncate(r.detail ?? '', 60),
   ];
@@ -115,7 +115,10 @@ function render(s: ControllerStatus): string {
         : '-',
     ],
     ['Cooldown until', s.cooldownUntil ? formatInstant(s.cooldownUntil) : '-'],
-    ['Alerts', `${s.alertsReceived} received, ${s.duplicates} duplicates, ${s.pending.length} pending`],
+    [
+      'Alerts',
+      `${s.alertsReceived} received, ${s.duplicates} duplicates, ${s.pending.length} pending${s.overflow ? `, ${s.overflow} refused (pending batch full)` : ''}`,
+    ],
   ]);
   let out = `${lines.join('\n')}\n`;
   if (s.pending.length > 0) {

@@ -1,10 +1,11 @@
 /** The alert receiver over real HTTP, signalling real controllers on the dev server. */
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertEnv } from '../../alerts/main';
 import { createAlertReceiver, type AlertReceiver } from '../../alerts/server';
-import { driftStatus, signalDrift } from '../../client/drift';
-import type { ControllerStatus } from '../../mlops/retrain-policy';
+import { driftStatus, signalDrift, signalDriftBatch } from '../../client/drift';
+import { PENDING_LIMIT, type ControllerStatus } from '../../mlops/retrain-policy';
 import { waitFor } from '../backfill/helpers';
 import { createHarness, type Harness } from '../integration/harness';
 
@@ -14,17 +15,22 @@ let stopWorker: () => Promise<void>;
 let receiver: AlertReceiver;
 let url: string;
 let signals = 0;
+/** Model names the test receiver refuses as unknown (404). */
+const UNKNOWN = new Set(['ghost-model']);
+const TIMEOUTS = { headers: 1_000, request: 1_500, idle: 1_500 };
 
 beforeAll(async () => {
   h = await createHarness('drift-alerts');
   stopWorker = (await h.startWorker()).stop;
   receiver = createAlertReceiver({
     token: TOKEN,
-    maxBodyBytes: 4096,
+    maxBodyBytes: 1024 * 1024,
     log: () => {},
-    signal: async (model, alert) => {
+    timeouts: TIMEOUTS,
+    knownModel: async (model) => !UNKNOWN.has(model),
+    signal: async (model, alerts) => {
       signals++;
-      await signalDrift(h.client, model, alert, {
+      await signalDriftBatch(h.client, model, alerts, {
         taskQueue: h.taskQueue,
         controller: { dagId: 't_backfill', debounceSeconds: 0.5, cooldownSeconds: 0, params: { ms: 50 } },
       });
@@ -123,9 +129,115 @@ describe('alert receiver', () => {
 
   it('an oversized body → 413, nothing signalled', async () => {
     const before = signals;
-    const res = await post({ model: 'big', reason: 'x'.repeat(10_000) });
+    const res = await post({ model: 'big', reason: 'x'.repeat(1_100_000) });
     expect(res.status).toBe(413);
     expect(signals).toBe(before);
+  });
+
+  it('oversized fields → 400 naming the field (issue 14.1), nothing signalled', async () => {
+    const before = signals;
+    const model = `huge-${Math.random().toString(36).slice(2, 7)}`;
+    const hugeLabels = { ...alertmanager(model) };
+    hugeLabels.alerts = [{ ...hugeLabels.alerts[0]!, labels: { model, blob: 'x'.repeat(300_000) } as never }];
+    const res = await post(hugeLabels);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { problems: string[] }).problems.join('\n')).toMatch(
+      /alerts\.0\.labels\.blob: label values are at most 256/,
+    );
+    const longReason = await post({ model, reason: 'r'.repeat(5_000) });
+    expect(longReason.status).toBe(400);
+    expect(((await longReason.json()) as { problems: string[] }).problems.join('\n')).toMatch(/^reason: at most 1000 characters/m);
+    const manyLabels = await post({ model, reason: 'x', labels: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`l${i}`, 'v'])) });
+    expect(manyLabels.status).toBe(400);
+    expect(((await manyLabels.json()) as { problems: string[] }).problems.join('\n')).toMatch(/labels: at most 32 labels/);
+    expect(signals).toBe(before);
+    expect(await driftStatus(h.client, model)).toBeUndefined();
+  });
+
+  it('a payload error names the field and the expected shape, not just (root) (issue 14.13)', async () => {
+    const res = await post({ alerts: [{ model: 'm', reason: 'ok' }, { model: 'm' }] });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { problems: string[] }).problems).toContain(
+      'alerts.1.reason: Invalid input: expected string, received undefined',
+    );
+    const arr = await post([1, 2]);
+    expect(((await arr.json()) as { problems: string[] }).problems[0]).toMatch(/expected an Alertmanager v4 payload/);
+  });
+
+  it('an invalid model name → 400 (permanent), an unknown model → 404; nothing signalled (issues 14.8, 14.9)', async () => {
+    const before = signals;
+    const invalid = await post({ model: 'bad name/../x', reason: 'drift' });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: string }).error).toMatch(/invalid model name "bad name\/\.\.\/x"/);
+    const unknown = await post({ model: 'ghost-model', reason: 'drift' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ unknownModels: ['ghost-model'] });
+    expect(signals).toBe(before);
+    expect(await driftStatus(h.client, 'ghost-model')).toBeUndefined();
+  });
+
+  it('1,000 alerts of one model in one body are one signal; alerts past the pending cap are counted, not silently dropped (issues 14.1, 14.14)', async () => {
+    const model = `storm-${Math.random().toString(36).slice(2, 7)}`;
+    const before = signals;
+    const alerts = Array.from({ length: 1000 }, (_, i) => ({ model, reason: `drift ${i}`, fingerprint: `fp-${i}` }));
+    const res = await post({ alerts });
+    expect(res.status).toBe(200);
+    expect(signals - before).toBe(1);
+    const s = await driftStatus(h.client, model);
+    expect(s?.alertsReceived).toBe(1000);
+    expect(s?.pending.length).toBeLessThanOrEqual(PENDING_LIMIT);
+    // Every alert is either pending, handled by a started retrain, or counted as overflow.
+    const handled =
+      (s?.pending.length ?? 0) +
+      (s?.running?.alerts.length ?? 0) +
+      (s?.history.reduce((n, r) => n + (r.alertCount ?? r.alerts.length), 0) ?? 0);
+    expect(handled + (s?.overflow ?? 0)).toBeGreaterThanOrEqual(1000 - PENDING_LIMIT);
+    expect(s?.overflow).toBeGreaterThan(0);
+  });
+
+  it('huge alerts sent straight to the controller (not through the receiver) are clipped: its state stays small (issue 14.1)', async () => {
+    const model = `direct-${Math.random().toString(36).slice(2, 7)}`;
+    const o = { taskQueue: h.taskQueue, controller: { dagId: 't_backfill', debounceSeconds: 30, cooldownSeconds: 0, params: { ms: 50 } } };
+    for (let i = 0; i < 3; i++) {
+      const labels = Object.fromEntries(Array.from({ length: 300 }, (_, k) => [`label-${k}`, 'v'.repeat(3000)]));
+      await signalDrift(h.client, model, { fingerprint: `big-${i}`, reason: 'r'.repeat(400_000), source: 'test', labels }, o);
+    }
+    await signalDriftBatch(
+      h.client,
+      model,
+      Array.from({ length: 200 }, (_, i) => ({ fingerprint: `b-${i}`, reason: 'x'.repeat(5000), source: 'test' })),
+      o,
+    );
+    const s = await driftStatus(h.client, model);
+    expect(s?.alertsReceived).toBe(203);
+    expect(s?.pending).toHaveLength(PENDING_LIMIT);
+    expect(s?.overflow).toBe(103);
+    expect(JSON.stringify(s).length).toBeLessThan(400_000);
+    const desc = await h.client.workflow.getHandle(`tideflow-retrain__${model}`).describe();
+    expect(desc.status.name).toBe('RUNNING');
+  });
+
+  it('a slow body is cut off by the request timeout; an unauthenticated one is answered 401 and closed at once (issue 14.7)', async () => {
+    const { port } = receiver.server.address() as AddressInfo;
+    const slow = (auth: boolean) =>
+      new Promise<{ ms: number; text: string }>((resolve) => {
+        const started = Date.now();
+        const sock = connect(port, '127.0.0.1');
+        let text = '';
+        sock.on('data', (d) => (text += d.toString()));
+        sock.on('close', () => resolve({ ms: Date.now() - started, text }));
+        sock.on('error', () => {});
+        sock.write(
+          `POST /alerts HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n${auth ? `authorization: Bearer ${TOKEN}\r\n` : ''}\r\n{"model":`,
+        );
+        // Then nothing: a client holding the connection open.
+        setTimeout(() => sock.destroy(), 20_000);
+      });
+    const unauth = await slow(false);
+    expect(unauth.text).toMatch(/^HTTP\/1\.1 401/);
+    expect(unauth.ms).toBeLessThan(1_000);
+    const authed = await slow(true);
+    expect(authed.ms).toBeLessThan(TIMEOUTS.request + 2_000);
   });
 
   it('refuses to start without a token unless auth is explicitly disabled', () => {

@@ -133,5 +133,20 @@ describe('retraining controller', () => {
     expect(s3.history.map((r) => r.alerts[0]?.fingerprint)).toEqual(['c1', 'c2', 'c3']);
     expect(s3.alertsReceived).toBe(3);
     expect(s.history).toHaveLength(2);
+    // Every retrain of one controller chain carries the same epoch (its first run id), across continue-as-new.
+    expect(new Set(s3.history.map((r) => r.runId.split('__')[3])).size).toBe(1);
+  }, 60_000);
+
+  it('a controller started again after its predecessor ended never reuses a retrain run id (issue 14.1)', async () => {
+    const model = uniq('restart');
+    const o = fast({ debounceSeconds: 0.2 });
+    await send(model, alert('r1'), o);
+    const first = await finished(model, 1);
+    await h.client.workflow.getHandle(controllerWorkflowId(model)).terminate('test: controller lost');
+    await send(model, alert('r2'), o);
+    const second = await finished(model, 1);
+    expect(second.history[0]?.n).toBe(1);
+    expect(second.history[0]?.runId).not.toBe(first.history[0]?.runId);
+    expect(second.history[0]?.outcome).toBe('succeeded');
   }, 60_000);
 });

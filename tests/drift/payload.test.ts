@@ -58,12 +58,12 @@ describe('controller rules', () => {
   it('dedupes pending and handled fingerprints; handled ones count again once the window is over', () => {
     const s = initialState();
     const al = (fingerprint: string) => ({ fingerprint, reason: 'r', source: 's' });
-    expect(acceptAlert(s, al('a'), 't1', false)).toBe(true);
-    expect(acceptAlert(s, al('a'), 't2', false)).toBe(false);
+    expect(acceptAlert(s, al('a'), 't1', false)).toBe('accepted');
+    expect(acceptAlert(s, al('a'), 't2', false)).toBe('duplicate');
     s.handled = ['b'];
     s.pending = [];
-    expect(acceptAlert(s, al('b'), 't3', true)).toBe(false);
-    expect(acceptAlert(s, al('b'), 't4', false)).toBe(true);
+    expect(acceptAlert(s, al('b'), 't3', true)).toBe('duplicate');
+    expect(acceptAlert(s, al('b'), 't4', false)).toBe('accepted');
     expect(s).toMatchObject({ alertsReceived: 4, duplicates: 2 });
   });
 
