@@ -58,7 +58,8 @@ export interface RegisteredModel {
 
 /** One move of an alias: who, why, when, from which version to which. */
 export interface AliasEvent {
-  action: 'promote' | 'rollback';
+  /** 'refused': a conditional promotion found the alias moved since its gate compared (the pointer is unchanged). */
+  action: 'promote' | 'rollback' | 'refused';
   version: number;
   previousVersion: number | null;
   actor: string;

@@ -22,6 +22,12 @@ export interface RegisterModelInput {
   gateSummary: string;
   /** Move this alias (e.g. 'champion') to the new version; null to register only. */
   promoteTo: string | null;
+  /**
+   * The version the gate compared against (evaluate's champion; null: there was none). Promotion
+   * is a compare-and-set on it: if the alias moved meanwhile, the version is registered but not
+   * promoted, and the refusal is recorded. Absent: unconditional (older DAG definitions).
+   */
+  comparedWith?: number | null;
   lineage: { source: string; dataset: DatasetRef; split: ArtifactRef; pipeline?: ArtifactRef };
 }
 
@@ -30,6 +36,8 @@ export interface RegisterModelOutput {
   version: number;
   /** The alias moved, and the version it named before (null: the first champion). */
   promoted?: { alias: string; previousVersion: number | null };
+  /** Why the alias was not moved although the gate blessed the model (it moved since the gate compared). */
+  promotionRefused?: string;
 }
 
 const numericMetrics = (m: Record<string, unknown>): Record<string, number> =>
@@ -64,9 +72,13 @@ export function registerModel(store: StoreProvider) {
           version: v.version,
           actor: `dag:${ctx.dagId}/${ctx.workflowId}`,
           reason: input.gateSummary,
-          requestId: `${ctx.workflowId}/${ctx.taskId}/promote`,
+          requestId: `${ctx.runId}/${ctx.taskId}/promote`,
+          ...(input.comparedWith !== undefined && { expectedVersion: input.comparedWith }),
         });
-        out.promoted = { alias: input.promoteTo, previousVersion: moved.event.previousVersion };
+        if (moved.refused !== undefined) {
+          out.promotionRefused = moved.refused;
+          ctx.log.warn('promotion refused', { modelName: v.name, version: v.version, reason: moved.refused });
+        } else out.promoted = { alias: input.promoteTo, previousVersion: moved.event.previousVersion };
       }
       ctx.log.info('registered model', { modelName: v.name, version: v.version, promoted: out.promoted?.alias });
       return out;

@@ -111,4 +111,56 @@ describe('lineage', () => {
     expect(usedB.modelVersions.map((v) => `${v.name}@${v.version}`).sort()).toEqual(['churn@4', `fraud@${other.version}`]);
     expect((await lineageOfDataset(store, '0'.repeat(64))).modelVersions).toEqual([]);
   });
+
+  it('a conditional promotion never moves the champion backwards: 20 concurrent retrains of one model (issue 14.3)', async () => {
+    const name = `race-${Math.random().toString(36).slice(2, 7)}`;
+    for (let k = 1; k <= 20; k++) await registerModelVersion(store, request(name, i, `race-run-${k}`));
+    await promoteVersion(store, { name, version: 1, alias: 'champion', actor: 'seed', reason: 'first' });
+    // Each "retrain" k reads the champion when its gate runs, then promotes v(k) conditionally on it.
+    const results = await Promise.all(
+      Array.from({ length: 19 }, async (_, j) => {
+        const version = j + 2;
+        await new Promise((r) => setTimeout(r, Math.random() * 50));
+        const compared = (await getAlias(store, name, 'champion'))?.version ?? null;
+        await new Promise((r) => setTimeout(r, Math.random() * 50));
+        const res = await promoteVersion(store, {
+          name,
+          version,
+          alias: 'champion',
+          actor: `dag:ml_retrain/run-${version}`,
+          reason: `v${version} blessed vs v${compared}`,
+          expectedVersion: compared,
+        });
+        return { version, compared, res };
+      }),
+    );
+    const applied = results.filter((r) => r.res.applied);
+    const refused = results.filter((r) => r.res.refused !== undefined);
+    expect(applied.length + refused.length).toBe(19);
+    expect(refused.length).toBeGreaterThan(0);
+    // Every applied promotion replaced exactly the version its gate compared against.
+    for (const r of applied) expect(r.res.event.previousVersion).toBe(r.compared);
+    const record = await getAlias(store, name, 'champion');
+    const promotes = record?.events.filter((e) => e.action === 'promote') ?? [];
+    for (const e of promotes.slice(1)) {
+      const decision = results.find((r) => r.version === e.version);
+      expect(e.previousVersion).toBe(decision?.compared);
+    }
+    // Refusals are in the audit trail with their reason, and left the pointer where it was.
+    const refusedEvents = record?.events.filter((e) => e.action === 'refused') ?? [];
+    expect(refusedEvents).toHaveLength(refused.length);
+    expect(refusedEvents[0]?.reason).toMatch(/^not promoted: champion moved from v\d+ to v\d+ since v\d+'s gate compared against v\d+/);
+    // A retried refused request is recognised, not applied.
+    const again = await promoteVersion(store, {
+      name,
+      version: refused[0]!.version,
+      alias: 'champion',
+      actor: 'retry',
+      reason: 'retry',
+      expectedVersion: refused[0]!.compared,
+      requestId: refusedEvents[0]!.requestId,
+    });
+    expect(again.applied).toBe(false);
+    expect(again.refused).toBeDefined();
+  });
 });
