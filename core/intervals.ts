@@ -1,41 +1,78 @@
 /**
- * Airflow 2 cron data intervals (CronDataIntervalTimetable), DST-correct via cron-parser in
- * the DAG's timezone. A run covers [start, end); its logical date is the start; a scheduled
- * run fires when its interval ends. Deterministic: used by workflow code.
+ * Airflow 2 cron data intervals (CronDataIntervalTimetable), with its DST rules (airflow/timetables/
+ * _cron.py): the cron is iterated on naive wall times in the DAG's timezone (croniter), and a wall
+ * time becomes an instant with fold=1 (tz-aware: the later instant in a fall-back fold, the shifted
+ * instant in a spring-forward gap). For crons that fire every hour the step is taken in absolute
+ * time instead, so a fold is not run twice. A run covers [start, end); its logical date is the start;
+ * a scheduled run fires when its interval ends; a chain of intervals is contiguous. Deterministic:
+ * used by workflow code. Reference values: tests/unit/fixtures/airflow-dst.py (croniter + pendulum).
  */
 // The subpath skips cron-parser's file parser, which loads 'fs' (not allowed in workflow code).
 import { CronExpressionParser } from 'cron-parser/dist/CronExpressionParser';
 import type { ScheduleSpec } from './model';
+import { fromWall, toWall } from './wall-time';
 
 export interface DataInterval {
   start: Date;
   end: Date;
 }
 
-function parse(schedule: ScheduleSpec, at: Date) {
-  return CronExpressionParser.parse(schedule.cron.trim(), { tz: schedule.timezone ?? 'UTC', currentDate: at });
+/** The cron over naive wall times (read as UTC), from `wall`. */
+function naiveCron(schedule: ScheduleSpec, wall: Date) {
+  return CronExpressionParser.parse(schedule.cron.trim(), { tz: 'UTC', currentDate: wall });
 }
 
-/** The last fire time strictly before `at`. */
-export function fireBefore(schedule: ScheduleSpec, at: Date): Date {
-  return parse(schedule, at).prev().toDate();
+/** croniter's `expanded[1] == ['*']`: every hour of the day is in the hour field. */
+const coversEveryHour = (schedule: ScheduleSpec): boolean => naiveCron(schedule, new Date(0)).fields.hour.values.length === 24;
+
+function step(schedule: ScheduleSpec, at: Date, direction: 'next' | 'prev'): Date {
+  const tz = schedule.timezone ?? 'UTC';
+  const wall = toWall(at, tz);
+  const cron = naiveCron(schedule, wall);
+  const scheduled = (direction === 'next' ? cron.next() : cron.prev()).toDate();
+  if (!coversEveryHour(schedule)) return fromWall(scheduled, tz);
+  // Hourly crons: move by the naive distance in absolute time (Airflow's fold workaround).
+  return new Date(at.getTime() + (scheduled.getTime() - wall.getTime()));
 }
 
-/** The first fire time strictly after `at`. */
-export function fireAfter(schedule: ScheduleSpec, at: Date): Date {
-  return parse(schedule, at).next().toDate();
-}
+/** The first fire time strictly after `at` (Airflow's `_get_next`). */
+export const fireAfter = (schedule: ScheduleSpec, at: Date): Date => step(schedule, at, 'next');
 
-/** The last fire time at or before `at`. */
+/** The last fire time strictly before `at` (Airflow's `_get_prev`). */
+export const fireBefore = (schedule: ScheduleSpec, at: Date): Date => step(schedule, at, 'prev');
+
+/** The last fire time at or before `at` (Airflow's `_align_to_prev`). */
 export function alignDown(schedule: ScheduleSpec, at: Date): Date {
-  const next = fireAfter(schedule, new Date(at.getTime() - 1));
-  return next.getTime() === at.getTime() ? at : fireBefore(schedule, at);
+  const prev = fireBefore(schedule, at);
+  return fireAfter(schedule, prev).getTime() !== at.getTime() ? prev : at;
+}
+
+/**
+ * The fire time whose interval ends at `end`: the earliest fire time s < end with fireAfter(s) = end,
+ * as Airflow's chain (each start is the previous end) has it. Usually `fireBefore(end)`, but not
+ * always: when `end` was shifted out of a spring-forward gap, `_get_prev(end)` lands on `end`
+ * itself (so look from an hour earlier: no DST shift is longer); and an hourly cron across a
+ * 30-minute shift (Lord Howe) has two fire times whose next is `end`, of which the chain holds the earlier.
+ */
+function intervalStartBefore(schedule: ScheduleSpec, end: Date): Date {
+  let at = end;
+  let start: Date | undefined;
+  for (let tries = 0; tries < 6; tries++) {
+    const c = fireBefore(schedule, at);
+    if (c.getTime() >= end.getTime()) at = new Date(at.getTime() - 3_600_000);
+    else if (fireAfter(schedule, c).getTime() !== end.getTime()) break;
+    else {
+      start = c;
+      at = c;
+    }
+  }
+  return start ?? fireBefore(schedule, at);
 }
 
 /** A scheduled run fired (nominally) at `fire` covers the interval that ends there. */
 export function intervalEndingAt(schedule: ScheduleSpec, fire: Date): DataInterval {
   const end = alignDown(schedule, fire);
-  return { start: fireBefore(schedule, end), end };
+  return { start: intervalStartBefore(schedule, end), end };
 }
 
 /** The interval whose logical date (start) is `logicalDate`, aligned down to the cron. */
