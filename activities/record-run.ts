@@ -9,6 +9,29 @@ import { recordTask, type ManifestArtifact } from '../storage/artifacts/manifest
 import type { ContentStore } from '../storage/artifacts/types';
 
 const SHA = /^[0-9a-f]{64}$/;
+/**
+ * A manifest write has its own retry budget, longer than a short store outage (MinIO restarting,
+ * a network blip): the task's work is done, so failing it — and redoing the work — for a
+ * bookkeeping write would be wrong. Past the budget the task still succeeds, with a warning.
+ */
+export const MANIFEST_RETRY = { budgetMs: 90_000, firstDelayMs: 500, maxDelayMs: 10_000 };
+
+async function withRetries(write: () => Promise<void>, ctx: TaskContext, budget = MANIFEST_RETRY): Promise<void> {
+  const deadline = Date.now() + budget.budgetMs;
+  for (let delay = budget.firstDelayMs; ; delay = Math.min(delay * 2, budget.maxDelayMs)) {
+    try {
+      return await write();
+    } catch (err) {
+      if (Date.now() + delay > deadline || ctx.signal.aborted) throw err;
+      ctx.log.warn('run manifest write failed; retrying', { error: err instanceof Error ? err.message : String(err), inMs: delay });
+      // Sleep in short slices so the task keeps heartbeating while the store is away.
+      for (let waited = 0; waited < delay && !ctx.signal.aborted; waited += 1000) {
+        ctx.heartbeat({ phase: 'recording run manifest' });
+        await new Promise((r) => setTimeout(r, Math.min(1000, delay - waited)));
+      }
+    }
+  }
+}
 /** Inputs can be data frames: look at a bounded number of nodes, refs sit near the top anyway. */
 const MAX_NODES = 20_000;
 
@@ -41,7 +64,9 @@ function withManifest<I, O>(store: () => ContentStore, impl: TaskActivity<I, O>)
   return async (input: I, ctx: TaskContext): Promise<O> => {
     const started = Date.now();
     const read = findArtifactRefs(input);
-    const record = async (status: 'success' | 'failed', output: unknown, error?: string): Promise<void> => {
+    const record = (status: 'success' | 'failed', output: unknown, error?: string): Promise<void> =>
+      withRetries(() => write(status, output, error), ctx);
+    const write = async (status: 'success' | 'failed', output: unknown, error?: string): Promise<void> => {
       const readKeys = new Set(read.map((a) => `${a.uri}#${a.sha256}`));
       const wrote = findArtifactRefs(output).filter((a) => !readKeys.has(`${a.uri}#${a.sha256}`));
       const ended = Date.now();
@@ -78,7 +103,13 @@ function withManifest<I, O>(store: () => ContentStore, impl: TaskActivity<I, O>)
       await record('failed', undefined, err instanceof Error ? err.message : String(err)).catch(() => undefined);
       throw err;
     }
-    await record('success', output);
+    try {
+      await record('success', output);
+    } catch (err) {
+      ctx.log.warn('run manifest not recorded after retries; the task succeeded all the same', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
     return output;
   };
 }
