@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common';
 import { assertPortFree } from './ports';
-import { describeExit, envWithout, sleep, startProcess, type ManagedProcess } from './process';
+import { describeExit, envWithout, sleep, startProcess, type ExitInfo, type ManagedProcess } from './process';
 import { provisionBinaries } from './provision';
 import { TIDEFLOW_SEARCH_ATTRIBUTES, type SearchAttributeTypeName } from '../core/search-attributes';
 
@@ -41,6 +42,11 @@ export interface StackOptions {
   binaries?: { temporal: string; minio: string };
   /** Extra `--dynamic-config-value KEY=JSON` pairs for the dev server (e.g. benchmark tuning). */
   dynamicConfig?: readonly string[];
+  /**
+   * How long closed workflow runs are kept (the namespace's retention). The dev server's default
+   * is 24 h, after which `runs list` forgets runs; `npm start` sets 30 days (TIDEFLOW_RETENTION_DAYS).
+   */
+  retentionDays?: number;
 }
 
 export interface RunningStack {
@@ -58,6 +64,9 @@ export interface RunningStack {
   startTemporal(): Promise<void>;
   stopMinio(): Promise<void>;
   startMinio(): Promise<void>;
+  /** The running processes, for a supervisor: resolves when the current one exits. */
+  temporalExited(): Promise<ExitInfo> | undefined;
+  minioExited(): Promise<ExitInfo> | undefined;
   /** Stops everything; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -139,7 +148,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
       env: temporalEnv,
       logFile: path.join(logDir, 'temporal.log'),
     });
-    await waitForTemporal(temporal, temporalAddress, namespace);
+    await waitForTemporal(temporal, temporalAddress, namespace, opts.retentionDays);
   };
   const startMinio = async (): Promise<void> => {
     if (minio?.running()) return;
@@ -186,11 +195,21 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     startTemporal,
     stopMinio,
     startMinio,
+    temporalExited: () => temporal?.exited,
+    minioExited: () => minio?.exited,
     stop,
   };
 }
 
-async function waitForTemporal(proc: ManagedProcess, address: string, namespace: string): Promise<void> {
+/** Sets the namespace's retention when it differs (an update is a no-op otherwise). */
+async function ensureRetention(conn: Connection, namespace: string, days: number): Promise<void> {
+  const ttl = msToTs(Math.round(days * 86_400_000));
+  const current = await conn.workflowService.describeNamespace({ namespace });
+  if (Number(current.config?.workflowExecutionRetentionTtl?.seconds ?? 0) === Number(ttl.seconds)) return;
+  await conn.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: ttl } });
+}
+
+async function waitForTemporal(proc: ManagedProcess, address: string, namespace: string, retentionDays?: number): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastError = 'no attempt finished';
   while (Date.now() < deadline) {
@@ -208,6 +227,7 @@ async function waitForTemporal(proc: ManagedProcess, address: string, namespace:
         if (health.status !== 1 /* SERVING */) throw new Error(`health status ${String(health.status)}`);
         await conn.workflowService.describeNamespace({ namespace });
         await ensureSearchAttributes(conn, namespace);
+        if (retentionDays !== undefined) await ensureRetention(conn, namespace, retentionDays);
       });
       return;
     } catch (err) {

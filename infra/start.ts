@@ -10,7 +10,9 @@ import { Client, Connection } from '@temporalio/client';
 import { formatChanges, syncSchedules } from '../client/schedules';
 import { loadConfig as loadTideflowConfig } from '../config/env';
 import { dags } from '../dags';
-import { describeExit, sleep, startProcess, type ManagedProcess } from './process';
+import { assertPortFree } from './ports';
+import { startProcess, type ExitInfo, type ManagedProcess } from './process';
+import { supervise, type Supervised } from './supervise';
 import { LOW_LATENCY_DYNAMIC_CONFIG, startStack, type RunningStack } from './stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -25,6 +27,9 @@ const EnvSchema = z.object({
   TIDEFLOW_UI_PORT: port(8233),
   TIDEFLOW_MINIO_PORT: port(9000),
   TIDEFLOW_MINIO_CONSOLE_PORT: port(9001),
+  TIDEFLOW_ALERT_PORT: port(9095),
+  /** How long Temporal keeps closed runs (the namespace retention); the dev server's own default is 1 day. */
+  TIDEFLOW_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
   TIDEFLOW_BUCKET: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens')
@@ -86,40 +91,11 @@ function writeEnvFile(file: string, env: Record<string, string>): void {
   fs.chmodSync(file, 0o600);
 }
 
-/** Runs workers/main.ts and restarts it with exponential backoff (1 s → 30 s) if it exits on its own. */
-function superviseWorker(env: NodeJS.ProcessEnv): { stop(): Promise<void> } {
-  const tsxCli = require.resolve('tsx/cli');
-  let current: ManagedProcess | null = null;
-  let stopping = false;
-  let backoffMs = 1_000;
-  const launch = (): void => {
-    const startedAt = Date.now();
-    // stdio inherited: the worker's logs are what people watch in this terminal.
-    const proc = startProcess({
-      name: 'worker',
-      command: process.execPath,
-      args: [tsxCli, WORKER_ENTRY],
-      env,
-      logFile: null,
-      cwd: REPO_ROOT,
-    });
-    current = proc;
-    void proc.exited.then(async (info) => {
-      if (stopping) return;
-      if (Date.now() - startedAt > 60_000) backoffMs = 1_000; // it had been healthy for a while
-      console.error(`[tideflow] worker ${describeExit(info)}; restarting in ${backoffMs / 1000} s`);
-      await sleep(backoffMs);
-      backoffMs = Math.min(backoffMs * 2, 30_000);
-      if (!stopping) launch();
-    });
-  };
-  launch();
-  return {
-    async stop(): Promise<void> {
-      stopping = true;
-      await current?.stop();
-    },
-  };
+/** A `tsx <entry>` child with inherited stdio (its logs are what people watch in this terminal). */
+function tsxChild(name: string, entry: string, env: NodeJS.ProcessEnv): Promise<ManagedProcess> {
+  return Promise.resolve(
+    startProcess({ name, command: process.execPath, args: [require.resolve('tsx/cli'), entry], env, logFile: null, cwd: REPO_ROOT }),
+  );
 }
 
 /** The alert receiver's bearer token: TIDEFLOW_ALERT_TOKEN, else generated once into dataDir/alert-token (0600). */
@@ -128,18 +104,6 @@ function alertToken(dataDir: string): string {
   const file = path.join(dataDir, 'alert-token');
   if (!fs.existsSync(file)) fs.writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   return fs.readFileSync(file, 'utf8').trim();
-}
-
-/** The alert receiver (alerts/main.ts) next to the worker; its log goes to the terminal. */
-function startAlertReceiver(env: NodeJS.ProcessEnv): ManagedProcess {
-  return startProcess({
-    name: 'alerts',
-    command: process.execPath,
-    args: [require.resolve('tsx/cli'), ALERTS_ENTRY],
-    env,
-    logFile: null,
-    cwd: REPO_ROOT,
-  });
 }
 
 function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number, taskQueue: string): string {
@@ -185,8 +149,7 @@ async function main(): Promise<void> {
   const creds = loadCredentials(dataDir, config);
 
   let stack: RunningStack | null = null;
-  let worker: { stop(): Promise<void> } | null = null;
-  let alerts: ManagedProcess | null = null;
+  const children: Supervised[] = [];
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return; // Ctrl-C can arrive several times (terminal, npm, bootstrap); stop once
@@ -199,8 +162,8 @@ async function main(): Promise<void> {
     console.error(`\n[tideflow] ${signal}: stopping worker, Temporal and MinIO…`);
     const running = stack;
     void (async () => {
-      await worker?.stop();
-      await alerts?.stop();
+      // Workers and receivers first, then the servers they talk to (supervision ends before each stop).
+      for (const child of children.reverse()) await child.stop();
       await running.stop();
       console.error('[tideflow] stopped');
       process.exit(0);
@@ -220,14 +183,32 @@ async function main(): Promise<void> {
     minioUser: creds.minioUser,
     minioPassword: creds.minioPassword,
     dynamicConfig: LOW_LATENCY_DYNAMIC_CONFIG,
+    retentionDays: config.TIDEFLOW_RETENTION_DAYS,
     log: (line) => console.error(`[tideflow] ${line}`),
   });
+  const running = stack;
+  // Every child is supervised: a dead MinIO or Temporal is restarted like the worker (same ports, same data).
+  children.push(
+    await supervise({
+      name: 'Temporal',
+      start: async () => (
+        await running.startTemporal(),
+        { exited: running.temporalExited() as Promise<ExitInfo>, stop: running.stopTemporal }
+      ),
+    }),
+    await supervise({
+      name: 'MinIO',
+      start: async () => (await running.startMinio(), { exited: running.minioExited() as Promise<ExitInfo>, stop: running.stopMinio }),
+    }),
+  );
   const token = alertToken(dataDir);
   writeEnvFile(path.join(dataDir, 'env'), { ...stack.env, TIDEFLOW_ALERT_TOKEN: token });
   const env = { ...process.env, ...stack.env, TIDEFLOW_ALERT_TOKEN: token };
   const { taskQueue } = loadTideflowConfig(env);
-  worker = superviseWorker(env);
-  alerts = startAlertReceiver(env);
+  children.push(await supervise({ name: 'worker', start: () => tsxChild('worker', WORKER_ENTRY, env) }));
+  // A taken port would leave the receiver dead behind a "running" banner: say so at start instead.
+  await assertPortFree(config.TIDEFLOW_ALERT_PORT, { label: 'alert receiver', envVar: 'TIDEFLOW_ALERT_PORT' });
+  children.push(await supervise({ name: 'alert receiver', start: () => tsxChild('alerts', ALERTS_ENTRY, env) }));
   await syncDagSchedules(stack, taskQueue);
   console.log(banner(stack, dataDir, creds, config.TIDEFLOW_MINIO_CONSOLE_PORT, taskQueue));
 }
