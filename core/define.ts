@@ -27,6 +27,7 @@ import {
   type Template,
 } from './input-refs';
 import { ENGINE_DEFAULTS } from './model';
+import { strictParams } from './strict-params';
 import type {
   BranchChoice,
   DagDefinition,
@@ -193,13 +194,27 @@ function inputFn(input: unknown): InputFn | undefined {
   return (ctx) => resolveTemplate(input, ctx);
 }
 
-function toTaskSpec(id: string, o: LooseTaskOptions): TaskSpec {
-  const upstream = (o.upstream ?? []).map(refId);
-  // The tasks the input reads are upstreams: explicit ones first, then in first-use order.
-  if (typeof o.input !== 'function') for (const u of referencedTasks(o.input)) if (!upstream.includes(u)) upstream.push(u);
+/**
+ * Edges from what a task reads: a referenced task is an upstream, unless it is already an
+ * ancestor of another upstream — then it is only read (`reads`). So a task reading a branch
+ * point's output through a chosen path (report reading the gate's decision after register or
+ * rejected) is not a direct downstream of the branch, which would skip it.
+ */
+function dependencies(explicit: string[], referenced: string[], ancestors: (id: string) => ReadonlySet<string>) {
+  const candidates = [...explicit, ...referenced.filter((r) => !explicit.includes(r))];
+  const implied = (id: string) => candidates.some((other) => other !== id && ancestors(other).has(id));
+  const upstream = candidates.filter((c) => explicit.includes(c) || !implied(c));
+  const reads = candidates.filter((c) => !upstream.includes(c));
+  return { upstream, reads };
+}
+
+function toTaskSpec(id: string, o: LooseTaskOptions, ancestors: (id: string) => ReadonlySet<string>): TaskSpec {
+  const explicit = (o.upstream ?? []).map(refId);
   // The fanned-out list is an upstream too: the task waits for it like any other.
-  if (o.over !== undefined && !upstream.includes(refId(o.over))) upstream.unshift(refId(o.over));
-  const spec: TaskSpec = { id, upstream };
+  if (o.over !== undefined && !explicit.includes(refId(o.over))) explicit.unshift(refId(o.over));
+  const referenced = typeof o.input === 'function' ? [] : referencedTasks(o.input);
+  const { upstream, reads } = dependencies(explicit, referenced, ancestors);
+  const spec: TaskSpec = { id, upstream, ...(reads.length > 0 && { reads }) };
   const copied: (keyof TaskOptionsBase)[] = [
     'description',
     'retry',
@@ -235,8 +250,13 @@ export function createDagDefiner<Acts extends Record<string, AnyActivity>>() {
     build: (dag: DagBuilder<Acts, z.output<S>>) => void,
   ): DagDefinition<z.output<S>> {
     const tasks: TaskSpec[] = [];
+    // Tasks are declared after what they reference, so each one's ancestors are known when it is added.
+    const ancestorsOf = new Map<string, Set<string>>();
+    const ancestors = (id: string): ReadonlySet<string> => ancestorsOf.get(id) ?? new Set();
     const add = (id: string, o: LooseTaskOptions): TaskRef<string, unknown> => {
-      tasks.push(toTaskSpec(id, o));
+      const spec = toTaskSpec(id, o, ancestors);
+      tasks.push(spec);
+      ancestorsOf.set(id, new Set(spec.upstream.flatMap((u) => [u, ...ancestors(u)])));
       return handle(id);
     };
     const builder = {
@@ -257,7 +277,8 @@ export function createDagDefiner<Acts extends Record<string, AnyActivity>>() {
       id: options.id,
       ...(options.description !== undefined && { description: options.description }),
       tags: options.tags ?? [],
-      params: (options.params ?? z.object({})) as z.ZodType<z.output<S>>,
+      // Unknown keys are rejected at every level, naming the nearest known key.
+      params: strictParams(options.params ?? z.object({})) as z.ZodType<z.output<S>>,
       ...(options.schedule !== undefined && { schedule: options.schedule }),
       maxActiveTasks: options.maxActiveTasks ?? ENGINE_DEFAULTS.maxActiveTasks,
       defaults: options.defaults ?? {},

@@ -88,6 +88,8 @@ export interface TaskSpec extends TaskOptionsBase {
   /** Activity type to run; absent for an empty task (a join or branch point run in the workflow). */
   activity?: string;
   upstream: string[];
+  /** Tasks whose outputs the input reads without a direct edge, as they are already ancestors (see define.ts). */
+  reads?: string[];
   /** Builds the activity's input on the worker; for an empty task, its output, computed in the workflow. */
   input?: InputFn;
   /** Options the run's params set, over the task's own (e.g. a longer timeout a param asks for). */

@@ -233,7 +233,7 @@ export class RunScheduler {
 
   /** An empty task's output, computed in the workflow from inline upstream outputs; false (task failed) if it cannot be. */
   private computeEmptyOutput(spec: TaskSpec, rec: TaskRecord): boolean {
-    const upstream = this.upstreamOutputs(spec);
+    const upstream = this.upstreamOutputs(spec, true);
     const stored = Object.keys(upstream).filter((u) => isOutputRef(upstream[u]));
     try {
       if (stored.length > 0) {
@@ -277,8 +277,9 @@ export class RunScheduler {
     }
   }
 
-  private upstreamOutputs(spec: TaskSpec): Record<string, unknown> {
-    return Object.fromEntries(spec.upstream.map((u) => [u, this.record(u).output]));
+  private upstreamOutputs(spec: TaskSpec, withReads = false): Record<string, unknown> {
+    const ids = withReads ? [...spec.upstream, ...(spec.reads ?? [])] : spec.upstream;
+    return Object.fromEntries(ids.map((u) => [u, this.record(u).output]));
   }
 
   private skip(id: string, note: string): void {

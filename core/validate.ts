@@ -94,6 +94,7 @@ function checkTask(dag: DagDefinition, task: TaskSpec, ids: Set<string>, options
   } else if (task.expand !== undefined) {
     report('a mapped task needs an activity');
   }
+  for (const r of task.reads ?? []) if (!ids.has(r)) report(`reads unknown task '${r}'`);
   if (task.expand !== undefined) {
     if (!task.upstream.includes(task.expand.from)) report(`expands over '${task.expand.from}', which is not one of its upstreams`);
     const mp = task.expand.maxParallel;

@@ -7,7 +7,6 @@
 import type { DataSchemaInput } from '../ml/validation/schema';
 import type { FeaturePipelineSpecInput } from '../ml/features/spec';
 import { defineRetrainDag } from './templates/retrain';
-import { retrainParams } from './templates/retrain-params';
 
 const NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
 const CATEGORICAL = ['island', 'sex'];
@@ -59,5 +58,6 @@ const options = {
   ],
 } as const satisfies Parameters<typeof defineRetrainDag>[0];
 
-export const mlRetrainParams = retrainParams(options);
-export default defineRetrainDag(options);
+const mlRetrain = defineRetrainDag(options);
+export const mlRetrainParams = mlRetrain.params;
+export default mlRetrain;

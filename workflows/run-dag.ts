@@ -315,11 +315,11 @@ async function waitForRunSlot(dagId: string, max: number, workflowId: string, st
   }
 }
 
-/** The activity argument: identity, params and the direct upstream outputs (refs stay refs). */
+/** The activity argument: identity, params and the outputs it reads (direct upstreams and `reads`; refs stay refs). */
 function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, mapIndex: number | undefined): TaskInvocation {
   const from = mapIndex === undefined ? undefined : spec.expand?.from;
   const upstream: Record<string, unknown> = {};
-  for (const u of spec.upstream) if (u !== from) upstream[u] = scheduler.record(u).output;
+  for (const u of [...spec.upstream, ...(spec.reads ?? [])]) if (u !== from) upstream[u] = scheduler.record(u).output;
   const inv: TaskInvocation = {
     dagId: header.dagId,
     taskId: spec.id,

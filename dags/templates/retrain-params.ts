@@ -3,7 +3,6 @@
  * DAG (ml_retrain's), with the defaults its template options give. Every value is checked when
  * the run is triggered, so a bad setting fails before any task runs.
  */
-import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { featurePipelineSpecSchema, type FeaturePipelineSpecInput } from '../../ml/features/spec';
 import { metricNameSchema } from '../../ml/metrics/evaluation';
@@ -12,6 +11,7 @@ import { searchSpecSchema } from '../../mlops/search-space';
 import { driftAlertsParam } from '../params/drift-alerts';
 import { ingestParams } from '../params/ingest';
 import { modelNameParam } from '../params/model-name';
+import { stepTimeoutsSchema, type StepTimeouts } from '../params/ml-steps';
 
 export const thresholdSchema = z
   .strictObject({
@@ -26,25 +26,6 @@ export const thresholdSchema = z
     (t) => [t.lower, t.upper, t.absoluteChange, t.relativeChange].some((v) => v !== undefined),
     'a threshold needs lower, upper, absoluteChange or relativeChange',
   );
-
-/** A Temporal duration ('90s', '2 minutes', '2 hours') or a number of milliseconds, positive. */
-export const durationSchema = z.union([z.string().min(1), z.number()]).refine((d) => {
-  try {
-    const ms = msToNumber(d as never);
-    return Number.isFinite(ms) && ms > 0;
-  } catch {
-    return false;
-  }
-}, "expected a positive duration such as '90s', '2 minutes' or '2 hours' (or a number of milliseconds)");
-
-/** Timeouts of the heavy ML steps (tune, train_best, evaluate): raise them for big data or slow models. */
-export const stepTimeoutsSchema = z.strictObject({
-  /** How long a step may go without a heartbeat before its attempt counts as lost. */
-  heartbeat: durationSchema.optional(),
-  /** How long one attempt of a step may take. */
-  startToClose: durationSchema.optional(),
-});
-export type StepTimeouts = z.output<typeof stepTimeoutsSchema>;
 
 export const splitSchema = z
   .strictObject({

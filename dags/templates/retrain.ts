@@ -22,7 +22,6 @@
  * their own task queue (`mlTaskQueue`, or the run's `queues.ml` that starters set from
  * TIDEFLOW_ML_TASK_QUEUE).
  */
-import type { Duration } from '@temporalio/common';
 import type { EvaluateModelOutput } from '../../activities/ml/evaluate-model';
 import type { IngestOutput } from '../../activities/ml/ingest-data';
 import type { SplitDataOutput } from '../../activities/ml/split-data';
@@ -35,6 +34,7 @@ import type { Activities } from '../../activities';
 import { decideGate, type GateDecision } from '../../mlops/gate';
 import { defineDag } from '../define';
 import { ingestInput } from '../params/ingest';
+import { mlStepRunOptions } from '../params/ml-steps';
 import { retrainParams, type RetrainParamDefaults, type RetrainParams } from './retrain-params';
 
 export type RetrainBuilder = DagBuilder<Activities, RetrainParams>;
@@ -85,20 +85,8 @@ const HEAVY = { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' 
 const asList = (r: Upstream | readonly Upstream[] | void): Upstream[] =>
   r === undefined ? [] : Array.isArray(r) ? [...r] : [r as Upstream];
 
-/** Options of a heavy step for one run: the params' timeouts, the run's ML queue, else the template's. */
-function heavyRunOptions(mlTaskQueue: string | undefined) {
-  return (p: RetrainParams, run: { queues: Record<string, string> }): TaskOptionsBase => {
-    const queue = run.queues['ml'] ?? mlTaskQueue;
-    return {
-      ...(p.stepTimeouts.heartbeat !== undefined && { heartbeatTimeout: p.stepTimeouts.heartbeat as Duration }),
-      ...(p.stepTimeouts.startToClose !== undefined && { startToCloseTimeout: p.stepTimeouts.startToClose as Duration }),
-      ...(queue !== undefined && { taskQueue: queue }),
-    };
-  };
-}
-
 export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainParams> {
-  const heavy = { ...HEAVY, runOptions: heavyRunOptions(o.mlTaskQueue) };
+  const heavy = { ...HEAVY, runOptions: mlStepRunOptions(o.mlTaskQueue) };
   return defineDag(
     {
       id: o.id,
