@@ -9,15 +9,15 @@ import { createDagDefiner } from '../../core/define';
 import type { DagDefinition, MapInputContext, TaskSpec } from '../../core/model';
 import { RunScheduler } from '../../core/scheduler';
 
-const acts = {
-  load: async (_: { path: string }) => ({ rows: 3, table: { name: 't', columns: ['a', 'b'] } }),
-  fit: async (_: { rows: number; columns: string[]; seed: number; day: string }) => ({ score: 0.9 }),
-  trial: async (_: { n: number; rows: number }) => ({ loss: 1 }),
-  note: async (_: { score: number | null; best: number; decided: string; rejected: { why: string } | null }) => 'ok',
-  nothing: async () => undefined,
-  emit: async () => [1, 2],
+type Acts = {
+  load: (_: { path: string }) => Promise<{ rows: number; table: { name: string; columns: string[] } }>;
+  fit: (_: { rows: number; columns: string[]; seed: number; day: string }) => Promise<{ score: number }>;
+  trial: (_: { n: number; rows: number }) => Promise<{ loss: number }>;
+  note: (_: { score: number | null; best: number; decided: string; rejected: { why: string } | null }) => Promise<string>;
+  nothing: () => Promise<undefined>;
+  emit: () => Promise<number[]>;
 };
-const defineDag = createDagDefiner<typeof acts>();
+const defineDag = createDagDefiner<Acts>();
 const params = z.object({ path: z.string().default('/data'), seed: z.number().default(7), min: z.number().default(0.5) });
 
 const dag = defineDag({ id: 'refs', params }, (d) => {
