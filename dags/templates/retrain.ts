@@ -24,6 +24,8 @@
  */
 import type { EvaluateModelOutput } from '../../activities/ml/evaluate-model';
 import type { IngestOutput } from '../../activities/ml/ingest-data';
+import type { RegisterModelOutput } from '../../activities/ml/register-model';
+import type { RejectModelOutput } from '../../activities/ml/reject-model';
 import type { SplitDataOutput } from '../../activities/ml/split-data';
 import type { TrainModelOutput } from '../../activities/ml/train-model';
 import type { TrialResult } from '../../activities/ml/tune-trial';
@@ -49,8 +51,8 @@ export interface RetrainTasks {
   trainBest?: TaskRef<'train_best', TrainModelOutput>;
   evaluate?: TaskRef<'evaluate', EvaluateModelOutput>;
   gate?: TaskRef<'gate', GateDecision>;
-  register?: TaskRef<'register', unknown>;
-  rejected?: TaskRef<'rejected', unknown>;
+  register?: TaskRef<'register', RegisterModelOutput>;
+  rejected?: TaskRef<'rejected', RejectModelOutput>;
 }
 type AllTasks = Required<RetrainTasks>;
 
