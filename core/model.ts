@@ -75,13 +75,25 @@ export type BranchChoice = string | readonly string[] | null | undefined;
 export type InputFn = (ctx: MapInputContext) => unknown;
 export type BranchFn = (output: unknown, ctx: SelectorContext) => BranchChoice;
 export type ShortCircuitFn = (output: unknown, ctx: SelectorContext) => boolean;
+/** What a run's starter configured besides params: task queues by role (e.g. `ml` from TIDEFLOW_ML_TASK_QUEUE). */
+export interface RunSettings {
+  queues: Record<string, string>;
+}
+
+/** Per-run option overrides from the run's params and settings (evaluated in the workflow: pure and deterministic). */
+export type RunOptionsFn = (params: never, run: RunSettings) => TaskOptionsBase | undefined;
 
 export interface TaskSpec extends TaskOptionsBase {
   id: string;
   /** Activity type to run; absent for an empty task (a join or branch point run in the workflow). */
   activity?: string;
   upstream: string[];
+  /** Tasks whose outputs the input reads without a direct edge, as they are already ancestors (see define.ts). */
+  reads?: string[];
+  /** Builds the activity's input on the worker; for an empty task, its output, computed in the workflow. */
   input?: InputFn;
+  /** Options the run's params set, over the task's own (e.g. a longer timeout a param asks for). */
+  runOptions?: RunOptionsFn;
   /** Run once per item of this upstream's list output (Airflow's expand). */
   expand?: { from: string; maxParallel?: number };
   /** After success: which direct downstream tasks to follow; the others are skipped. */

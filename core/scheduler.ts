@@ -188,8 +188,10 @@ export class RunScheduler {
         continue;
       }
       if (spec.activity === undefined) {
-        // Empty task: succeeds on the spot; its branch/short-circuit sees upstream outputs only.
+        // Empty task: settles on the spot; with an input, that input resolved is its output
+        // (else its branch/short-circuit sees the upstream outputs).
         rec.startedAt = this.now();
+        if (spec.input && !this.computeEmptyOutput(spec, rec)) continue;
         this.finish(rec, 'success');
         this.applySelectors(spec, rec);
       } else if (spec.expand) {
@@ -229,10 +231,31 @@ export class RunScheduler {
     }
   }
 
+  /** An empty task's output, computed in the workflow from inline upstream outputs; false (task failed) if it cannot be. */
+  private computeEmptyOutput(spec: TaskSpec, rec: TaskRecord): boolean {
+    const upstream = this.upstreamOutputs(spec, true);
+    const stored = Object.keys(upstream).filter((u) => isOutputRef(upstream[u]));
+    try {
+      if (stored.length > 0) {
+        throw new Error(
+          `reads ${stored.map((u) => `'${u}'`).join(', ')}, whose output is too large to read in the workflow (stored in S3); ` +
+            'compute this in an activity task instead',
+        );
+      }
+      const ctx = { ...this.selectorContext, dagId: this.dag.id, taskId: spec.id, upstream, item: undefined, mapIndex: -1 };
+      rec.output = (spec.input as NonNullable<TaskSpec['input']>)(ctx as never);
+      return true;
+    } catch (err) {
+      rec.error = `input failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.finish(rec, 'failed');
+      return false;
+    }
+  }
+
   /** Run the task's branch or short-circuit selector on its output and skip what it rules out. */
   private applySelectors(spec: TaskSpec, rec: TaskRecord): void {
     const direct = this.down.get(spec.id) ?? [];
-    const output = spec.activity === undefined ? this.upstreamOutputs(spec) : rec.output;
+    const output = spec.activity === undefined && !spec.input ? this.upstreamOutputs(spec) : rec.output;
     try {
       if (spec.branch) {
         const choice = spec.branch(output, this.selectorContext);
@@ -254,8 +277,9 @@ export class RunScheduler {
     }
   }
 
-  private upstreamOutputs(spec: TaskSpec): Record<string, unknown> {
-    return Object.fromEntries(spec.upstream.map((u) => [u, this.record(u).output]));
+  private upstreamOutputs(spec: TaskSpec, withReads = false): Record<string, unknown> {
+    const ids = withReads ? [...spec.upstream, ...(spec.reads ?? [])] : spec.upstream;
+    return Object.fromEntries(ids.map((u) => [u, this.record(u).output]));
   }
 
   private skip(id: string, note: string): void {

@@ -62,7 +62,8 @@ function checkRetry(retry: RetrySpec | undefined, report: (m: string) => void): 
   }
 }
 
-function checkTaskOptions(o: TaskOptionsBase, report: (m: string) => void): void {
+/** Problems in a task's options (also run for the options a run's params set). */
+export function taskOptionProblems(o: TaskOptionsBase, report: (m: string) => void): void {
   checkRetry(o.retry, report);
   checkDuration(o.startToCloseTimeout, 'startToCloseTimeout', report);
   checkDuration(o.scheduleToCloseTimeout, 'scheduleToCloseTimeout', report);
@@ -77,7 +78,7 @@ function checkTaskOptions(o: TaskOptionsBase, report: (m: string) => void): void
 
 function checkTask(dag: DagDefinition, task: TaskSpec, ids: Set<string>, options: ValidateOptions, report: (m: string) => void): void {
   if (!ID_PATTERN.test(task.id)) report(`task id must match ${ID_PATTERN} (letters, digits, '_', '.', '-')`);
-  checkTaskOptions(task, report);
+  taskOptionProblems(task, report);
   const seen = new Set<string>();
   for (const u of task.upstream) {
     if (u === task.id) report('depends on itself');
@@ -93,6 +94,7 @@ function checkTask(dag: DagDefinition, task: TaskSpec, ids: Set<string>, options
   } else if (task.expand !== undefined) {
     report('a mapped task needs an activity');
   }
+  for (const r of task.reads ?? []) if (!ids.has(r)) report(`reads unknown task '${r}'`);
   if (task.expand !== undefined) {
     if (!task.upstream.includes(task.expand.from)) report(`expands over '${task.expand.from}', which is not one of its upstreams`);
     const mp = task.expand.maxParallel;
@@ -103,6 +105,7 @@ function checkTask(dag: DagDefinition, task: TaskSpec, ids: Set<string>, options
   const hasDownstream = dag.tasks.some((t) => t.upstream.includes(task.id));
   if ((task.branch || task.shortCircuit) && !hasDownstream) report('branches or short-circuits but has no downstream task');
   if (task.input !== undefined && typeof task.input !== 'function') report('input must be a function of the task context');
+  if (task.runOptions !== undefined && typeof task.runOptions !== 'function') report('runOptions must be a function of the params');
 }
 
 /** Every problem in one DAG (empty when valid). */
@@ -116,7 +119,7 @@ export function dagProblems(dag: DagDefinition, options: ValidateOptions = {}): 
     report(`maxActiveTasks must be an integer ≥ 1, got ${dag.maxActiveTasks}`);
   }
   if (!(dag.params instanceof z.ZodObject)) report('params must be a zod object schema (z.object({...}))');
-  checkTaskOptions(dag.defaults, (m) => report(`defaults: ${m}`));
+  taskOptionProblems(dag.defaults, (m) => report(`defaults: ${m}`));
   if (dag.tasks.length === 0) report('has no tasks');
 
   const ids = new Set<string>();

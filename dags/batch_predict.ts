@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { defineDag } from './define';
 import { ingestInput, ingestParams } from './params/ingest';
 import { modelNameParam } from './params/model-name';
+import { mlStepRunOptions, stepTimeoutsSchema } from './params/ml-steps';
 
 export const batchPredictParams = z
   .object({
@@ -21,6 +22,8 @@ export const batchPredictParams = z
     version: z.number().int().min(1).optional(),
     /** Input columns copied next to the predictions; default all. */
     passthrough: z.array(z.string().min(1)).optional(),
+    /** Timeouts of the predict step for this run (raise them for big batches). */
+    stepTimeouts: stepTimeoutsSchema.prefault({}),
   })
   .refine((p) => !(p.alias !== undefined && p.version !== undefined), 'give alias or version, not both');
 
@@ -41,6 +44,8 @@ export default defineDag(
     dag.task('predict', {
       activity: 'mlPredict',
       upstream: [ingest],
+      // A heavy step: on the ML task queue when one is configured, with the run's timeouts.
+      runOptions: mlStepRunOptions(undefined),
       input: ({ params, upstream }) => ({
         modelName: params.modelName,
         ...(params.version !== undefined ? { version: params.version } : { alias: params.alias ?? 'champion' }),

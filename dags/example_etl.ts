@@ -23,35 +23,25 @@ export default defineDag(
     defaults: { retry: { maxAttempts: 3, initialInterval: '1s' }, startToCloseTimeout: '5 minutes' },
   },
   (dag) => {
-    const extract = dag.task('extract', {
-      activity: 'generateSales',
-      input: ({ params }) => ({ rows: params.rows, regions: params.regions }),
-    });
+    const p = dag.params;
+    const extract = dag.task('extract', { activity: 'generateSales', input: { rows: p.rows, regions: p.regions } });
     const hasRows = dag.empty('has_rows', {
       upstream: [extract],
       // Nothing to summarise on an empty day: skip everything downstream.
       shortCircuit: (_out, ctx) => ctx.params.rows > 0,
     });
-    const regions = dag.task('regions', {
-      activity: 'distinctValues',
-      upstream: [extract, hasRows],
-      input: ({ upstream }) => ({ rows: upstream.extract, column: 'region' }),
-    });
+    // Reads extract's output; waits for has_rows (ordering only).
+    const regions = dag.task('regions', { activity: 'distinctValues', upstream: [hasRows], input: { rows: extract, column: 'region' } });
     const perRegion = dag.map('summarize_region', {
       activity: 'summarizeRegion',
       over: regions,
-      upstream: [extract],
       maxParallel: 2,
-      input: ({ item, upstream }) => ({ rows: upstream.extract, region: item }),
+      input: { rows: extract, region: dag.item(regions) },
     });
-    const report = dag.task('report', {
-      activity: 'buildSalesReport',
-      upstream: [perRegion],
-      input: ({ upstream }) => ({ summaries: upstream.summarize_region }),
-    });
+    const report = dag.task('report', { activity: 'buildSalesReport', input: { summaries: perRegion } });
     const check = dag.empty('check_revenue', {
-      upstream: [report],
-      branch: (upstream, ctx) => (upstream.report.totalRevenue < ctx.params.minRevenue ? 'revenue_alert' : 'revenue_ok'),
+      input: report.out.totalRevenue,
+      branch: (revenue, ctx) => (revenue < ctx.params.minRevenue ? 'revenue_alert' : 'revenue_ok'),
     });
     const alert = dag.empty('revenue_alert', { upstream: [check] });
     const ok = dag.empty('revenue_ok', { upstream: [check] });

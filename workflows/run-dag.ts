@@ -21,7 +21,8 @@ import {
 import { z } from 'zod';
 import { formatDs, parseInstant } from '../core/dates';
 import { intervalEndingAt, intervalStartingAt, latestCompletedInterval, type DataInterval } from '../core/intervals';
-import { ENGINE_DEFAULTS, type DagDefinition, type TaskSpec } from '../core/model';
+import { ENGINE_DEFAULTS, type DagDefinition, type RunSettings, type TaskOptionsBase, type TaskSpec } from '../core/model';
+import { taskOptionProblems } from '../core/validate';
 import type { OutputRef, TaskInvocation, TaskResult } from '../core/output-ref';
 import { isOutputRef } from '../core/output-ref';
 import { viewRun, type RunHeader, type RunStatus, type RunView } from '../core/run-view';
@@ -33,6 +34,11 @@ import type { EarlierRunsInput } from '../activities/builtin/run-gate';
 export interface DagRunInput {
   params?: Record<string, unknown>;
   logicalDate?: string;
+  /**
+   * Task queues by role, from the starter's configuration (e.g. `{ml: TIDEFLOW_ML_TASK_QUEUE}`):
+   * workflow code cannot read the environment, so the starter passes what it configures.
+   */
+  queues?: Record<string, string>;
 }
 
 export const stateQuery = defineQuery<RunView>('state');
@@ -41,6 +47,7 @@ const inputSchema = z
   .strictObject({
     params: z.record(z.string(), z.unknown()).optional(),
     logicalDate: z.string().optional(),
+    queues: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.string().min(1)).optional(),
   })
   .optional();
 
@@ -48,7 +55,13 @@ function issuesText(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
-function parseInput(dag: DagDefinition, raw: unknown): { params: unknown; logicalDate?: Date } {
+interface ParsedInput {
+  params: unknown;
+  logicalDate?: Date;
+  settings: RunSettings;
+}
+
+function parseInput(dag: DagDefinition, raw: unknown): ParsedInput {
   const input = inputSchema.safeParse(raw ?? undefined);
   if (!input.success) {
     throw ApplicationFailure.nonRetryable(
@@ -64,8 +77,10 @@ function parseInput(dag: DagDefinition, raw: unknown): { params: unknown; logica
       params.error.issues,
     );
   }
+  const settings: RunSettings = { queues: input.data?.queues ?? {} };
+  checkRunOptions(dag, params.data, settings);
   const rawDate = input.data?.logicalDate;
-  if (rawDate === undefined) return { params: params.data };
+  if (rawDate === undefined) return { params: params.data, settings };
   const logicalDate = parseInstant(rawDate);
   if (!logicalDate) {
     throw ApplicationFailure.nonRetryable(
@@ -73,7 +88,23 @@ function parseInput(dag: DagDefinition, raw: unknown): { params: unknown; logica
       'InvalidRunInput',
     );
   }
-  return { params: params.data, logicalDate };
+  return { params: params.data, logicalDate, settings };
+}
+
+/** Options the params set must be valid before any task runs (a bad duration would otherwise fail mid-run). */
+function checkRunOptions(dag: DagDefinition, params: unknown, settings: RunSettings): void {
+  const problems: string[] = [];
+  for (const spec of dag.tasks) {
+    if (!spec.runOptions) continue;
+    try {
+      taskOptionProblems(runOptionsOf(spec, params, settings), (m) => problems.push(`task '${spec.id}': ${m}`));
+    } catch (err) {
+      problems.push(`task '${spec.id}': runOptions threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw ApplicationFailure.nonRetryable(`Invalid params for DAG '${dag.id}': ${problems.join('; ')}`, 'InvalidParams');
+  }
 }
 
 /** Tag the run for the Web UI and `tideflow runs`; starters that already set the values cost nothing extra. */
@@ -86,12 +117,27 @@ function tagRun(dagId: string, logicalDate: Date, trigger: string): void {
   if (updates.length > 0) upsertSearchAttributes(updates);
 }
 
-function activityOptions(dag: DagDefinition, spec: TaskSpec, mapIndex: number | undefined): ActivityOptions {
+/** Options the run's params set for this task (its `runOptions` hook); unset values fall through. */
+function runOptionsOf(spec: TaskSpec, params: unknown, settings: RunSettings): TaskOptionsBase {
+  if (!spec.runOptions) return {};
+  const set = spec.runOptions(params as never, settings) ?? {};
+  return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined)) as TaskOptionsBase;
+}
+
+function activityOptions(
+  dag: DagDefinition,
+  spec: TaskSpec,
+  mapIndex: number | undefined,
+  params: unknown,
+  settings: RunSettings,
+): ActivityOptions {
   const d = dag.defaults;
-  const retry = { ...ENGINE_DEFAULTS.retry, ...d.retry, ...spec.retry };
+  const run = runOptionsOf(spec, params, settings);
+  const retry = { ...ENGINE_DEFAULTS.retry, ...d.retry, ...spec.retry, ...run.retry };
   const options: ActivityOptions = {
     activityId: mapIndex === undefined ? spec.id : `${spec.id}[${mapIndex}]`,
-    startToCloseTimeout: spec.startToCloseTimeout ?? d.startToCloseTimeout ?? ENGINE_DEFAULTS.startToCloseTimeout,
+    startToCloseTimeout:
+      run.startToCloseTimeout ?? spec.startToCloseTimeout ?? d.startToCloseTimeout ?? ENGINE_DEFAULTS.startToCloseTimeout,
     retry: {
       maximumAttempts: retry.maxAttempts,
       initialInterval: retry.initialInterval,
@@ -100,11 +146,11 @@ function activityOptions(dag: DagDefinition, spec: TaskSpec, mapIndex: number | 
       ...(retry.nonRetryableErrorTypes && { nonRetryableErrorTypes: retry.nonRetryableErrorTypes }),
     },
   };
-  const scheduleToClose = spec.scheduleToCloseTimeout ?? d.scheduleToCloseTimeout;
+  const scheduleToClose = run.scheduleToCloseTimeout ?? spec.scheduleToCloseTimeout ?? d.scheduleToCloseTimeout;
   if (scheduleToClose !== undefined) options.scheduleToCloseTimeout = scheduleToClose;
-  const heartbeat = spec.heartbeatTimeout ?? d.heartbeatTimeout;
+  const heartbeat = run.heartbeatTimeout ?? spec.heartbeatTimeout ?? d.heartbeatTimeout;
   if (heartbeat !== undefined) options.heartbeatTimeout = heartbeat;
-  const taskQueue = spec.taskQueue ?? d.taskQueue;
+  const taskQueue = run.taskQueue ?? spec.taskQueue ?? d.taskQueue;
   if (taskQueue !== undefined) options.taskQueue = taskQueue;
   return options;
 }
@@ -200,7 +246,18 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
   };
   const launch = (l: Launch): void => {
     const spec = specs.get(l.taskId) as TaskSpec;
-    const options = activityOptions(dag, spec, l.mapIndex);
+    let options: ActivityOptions;
+    try {
+      options = activityOptions(dag, spec, l.mapIndex, header.params, parsed.settings);
+    } catch (err) {
+      // A runOptions hook that throws is a DAG bug: fail the task (after this poll pass) rather than the workflow task.
+      const message = `runOptions of task '${spec.id}' threw: ${err instanceof Error ? err.message : String(err)}`;
+      void Promise.resolve().then(() => {
+        scheduler.fail(l, message, 0);
+        pump();
+      });
+      return;
+    }
     const call = proxyActivities<Record<string, (inv: TaskInvocation) => Promise<TaskResult>>>(options)[spec.activity as string];
     if (!call) throw new Error(`no activity proxy for '${spec.activity}'`);
     call(invocation(header, scheduler, spec, l.mapIndex)).then(
@@ -258,11 +315,11 @@ async function waitForRunSlot(dagId: string, max: number, workflowId: string, st
   }
 }
 
-/** The activity argument: identity, params and the direct upstream outputs (refs stay refs). */
+/** The activity argument: identity, params and the outputs it reads (direct upstreams and `reads`; refs stay refs). */
 function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, mapIndex: number | undefined): TaskInvocation {
   const from = mapIndex === undefined ? undefined : spec.expand?.from;
   const upstream: Record<string, unknown> = {};
-  for (const u of spec.upstream) if (u !== from) upstream[u] = scheduler.record(u).output;
+  for (const u of [...spec.upstream, ...(spec.reads ?? [])]) if (u !== from) upstream[u] = scheduler.record(u).output;
   const inv: TaskInvocation = {
     dagId: header.dagId,
     taskId: spec.id,

@@ -4,13 +4,15 @@
  * is registered and the champion is untouched.
  */
 import type { TaskContext } from '../context';
-import { decideGate, type Baseline, type GateCheck, type MetricThreshold } from '../../mlops/gate';
+import { decideGate, type Baseline, type GateCheck, type GateDecision, type MetricThreshold } from '../../mlops/gate';
 
 export interface RejectModelInput {
   modelName: string;
   metrics: Record<string, number>;
   thresholds: MetricThreshold[];
   champion: Baseline | null;
+  /** The gate task's decision, when the DAG computed it once (then used instead of deciding again). */
+  decision?: GateDecision;
 }
 
 export interface RejectModelOutput {
@@ -20,7 +22,7 @@ export interface RejectModelOutput {
 }
 
 export async function rejectModel(input: RejectModelInput, ctx: TaskContext): Promise<RejectModelOutput> {
-  const decision = decideGate(input.metrics, input.thresholds, input.champion);
+  const decision = input.decision ?? decideGate(input.metrics, input.thresholds, input.champion);
   const failed = decision.checks.filter((c) => !c.passed);
   const reason = decision.blessed ? 'the gate routed here although every check passed' : decision.summary;
   ctx.log.warn('candidate rejected', { modelName: input.modelName, reason });

@@ -12,7 +12,7 @@ import type { EvaluateModelOutput } from './evaluate-model';
 import type { IngestOutput } from './ingest-data';
 import { higherIsBetter } from '../../ml/metrics/direction';
 import type { MetricName } from '../../ml/metrics/evaluation';
-import { decideGate, type MetricThreshold } from '../../mlops/gate';
+import { decideGate, type GateDecision, type MetricThreshold } from '../../mlops/gate';
 import { renderRunReport, reportColumnsFromStatistics, type ReportRocCurve, type RunReportData } from '../../ml/report';
 import type { RegisterModelOutput } from './register-model';
 import type { RejectModelOutput } from './reject-model';
@@ -34,6 +34,8 @@ export interface WriteReportInput {
   thresholds: MetricThreshold[];
   registered: RegisterModelOutput | null;
   rejected: RejectModelOutput | null;
+  /** The gate task's decision, when the DAG computed it once (then used instead of deciding again). */
+  gate?: GateDecision;
 }
 
 export interface WriteReportOutput extends ArtifactRef {
@@ -57,7 +59,7 @@ export function writeRunReport(store: StoreProvider) {
     ])) as [ValidationReport, StoredEvaluation];
     const ev = input.evaluation;
     const champion = ev.champion && { version: ev.champion.version, metrics: ev.champion.metrics };
-    const decision = decideGate(ev.metrics, input.thresholds, champion);
+    const decision = input.gate ?? decideGate(ev.metrics, input.thresholds, champion);
     const metric = input.trials[0]?.metric as MetricName | undefined;
     const champCurve = evaluation.champion?.evaluation?.rocCurve;
     const data: RunReportData = {

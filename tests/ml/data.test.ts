@@ -87,13 +87,16 @@ describe('penguins data', () => {
     expect(byId.get('tune')?.expand?.from).toBe('candidates');
     expect(byId.get('gate')?.activity).toBeUndefined();
     expect(byId.get('report')?.triggerRule).toBe('none_failed_min_one_success');
-    const branch = byId.get('gate')?.branch;
+    // The gate computes its decision once (its output), then branches on it.
+    const gate = byId.get('gate');
     const ctx = { params, logicalDate: '2024-01-01T00:00:00Z', ds: '2024-01-01' };
-    expect(branch?.({ evaluate: { metrics: { accuracy: 0.95 }, champion: null } }, ctx)).toBe('register');
-    expect(branch?.({ evaluate: { metrics: { accuracy: 0.85 }, champion: null } }, ctx)).toBe('rejected');
+    const route = (evaluate: unknown) => {
+      const decision = gate?.input?.({ ...ctx, upstream: { evaluate } } as never);
+      return gate?.branch?.(decision, ctx);
+    };
+    expect(route({ metrics: { accuracy: 0.95 }, champion: null })).toBe('register');
+    expect(route({ metrics: { accuracy: 0.85 }, champion: null })).toBe('rejected');
     // Better than 0.9 but more than 0.02 below the champion.
-    expect(branch?.({ evaluate: { metrics: { accuracy: 0.93 }, champion: { version: 4, metrics: { accuracy: 0.97 } } } }, ctx)).toBe(
-      'rejected',
-    );
+    expect(route({ metrics: { accuracy: 0.93 }, champion: { version: 4, metrics: { accuracy: 0.97 } } })).toBe('rejected');
   });
 });

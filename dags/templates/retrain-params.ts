@@ -1,0 +1,112 @@
+/**
+ * The params of a retraining DAG built by `defineRetrainDag`: the same surface for every such
+ * DAG (ml_retrain's), with the defaults its template options give. Every value is checked when
+ * the run is triggered, so a bad setting fails before any task runs.
+ */
+import { z } from 'zod';
+import { featurePipelineSpecSchema, type FeaturePipelineSpecInput } from '../../ml/features/spec';
+import { metricNameSchema } from '../../ml/metrics/evaluation';
+import { dataSchema, type DataSchemaInput } from '../../ml/validation/schema';
+import { searchSpecSchema } from '../../mlops/search-space';
+import { driftAlertsParam } from '../params/drift-alerts';
+import { ingestParams } from '../params/ingest';
+import { modelNameParam } from '../params/model-name';
+import { stepTimeoutsSchema, type StepTimeouts } from '../params/ml-steps';
+
+export const thresholdSchema = z
+  .strictObject({
+    metric: z.string().min(1),
+    higherIsBetter: z.boolean().optional(),
+    lower: z.number().optional(),
+    upper: z.number().optional(),
+    absoluteChange: z.number().optional(),
+    relativeChange: z.number().optional(),
+  })
+  .refine(
+    (t) => [t.lower, t.upper, t.absoluteChange, t.relativeChange].some((v) => v !== undefined),
+    'a threshold needs lower, upper, absoluteChange or relativeChange',
+  );
+
+export const splitSchema = z
+  .strictObject({
+    strategy: z.enum(['stratified', 'random', 'time']).default('stratified'),
+    testFraction: z.number().gt(0).lt(1).default(0.2),
+    timeColumn: z.string().min(1).optional(),
+  })
+  .refine((s) => s.strategy !== 'time' || s.timeColumn !== undefined, "strategy 'time' needs timeColumn");
+
+export type ThresholdInput = z.input<typeof thresholdSchema>;
+export type SearchSpecInput = z.input<typeof searchSpecSchema>;
+export type SplitInput = z.input<typeof splitSchema>;
+export type RetrainTaskKind = 'auto' | 'binary' | 'multiclass' | 'regression';
+export type MetricName = z.output<typeof metricNameSchema>;
+
+/** What a template's options set as param defaults; every one can still be overridden per run. */
+export interface RetrainParamDefaults {
+  source: string;
+  target: string;
+  schema: DataSchemaInput;
+  features: FeaturePipelineSpecInput;
+  search: SearchSpecInput;
+  thresholds: ThresholdInput[];
+  modelName: string;
+  task?: RetrainTaskKind;
+  split?: SplitInput;
+  folds?: number;
+  selectBy?: MetricName;
+  seed?: number;
+  championAlias?: string | null;
+  promote?: boolean;
+  stepTimeouts?: StepTimeouts;
+}
+
+export function retrainParams(d: RetrainParamDefaults) {
+  return z.strictObject({
+    ...ingestParams,
+    source: z.string().min(1).default(d.source),
+    target: z.string().min(1).default(d.target),
+    task: z.enum(['auto', 'binary', 'multiclass', 'regression']).default(d.task ?? 'auto'),
+    /** Binary tasks: the positive class (default: the second label in sorted order, as sklearn). */
+    positiveClass: z.string().optional(),
+    /** The declared data schema (docs/data-validation.md). */
+    schema: dataSchema.prefault(d.schema),
+    /** Compare the row count with the previous successful run's ('auto'), a number, or not at all (null). */
+    previousRowCount: z.union([z.literal('auto'), z.number().int().min(0), z.null()]).default('auto'),
+    /** The feature pipeline (docs/feature-pipeline.md), fitted on the train split only. */
+    features: featurePipelineSpecSchema.prefault(d.features),
+    split: splitSchema.prefault(d.split ?? {}),
+    /** Grid or random search over estimators and hyperparameters (docs/ml-models.md). */
+    search: searchSpecSchema.prefault(d.search),
+    folds: z
+      .number()
+      .int()
+      .min(2)
+      .max(20)
+      .default(d.folds ?? 3),
+    /** The cross-validation metric the best trial is chosen by. */
+    selectBy: metricNameSchema.default(d.selectBy ?? 'accuracy'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(0xffffffff)
+      .default(d.seed ?? 42),
+    /** TFX-style blessing (README "Gate"): value thresholds, and change thresholds vs the champion. */
+    thresholds: z.array(thresholdSchema).default(d.thresholds as never),
+    /** The registry alias a blessed model is promoted to and the candidate is compared with; null: register only. */
+    championAlias: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,63}$/)
+      .nullable()
+      .default(d.championAlias === undefined ? 'champion' : d.championAlias),
+    /** Promote a blessed model to `championAlias`. */
+    promote: z.boolean().default(d.promote ?? true),
+    modelName: modelNameParam.default(d.modelName),
+    /** Timeouts of the heavy ML steps for this run (over the template's). */
+    stepTimeouts: stepTimeoutsSchema.prefault(d.stepTimeouts ?? {}),
+    /** Set by the retraining controller on drift-triggered runs: the alerts that caused this retrain. */
+    driftAlerts: driftAlertsParam,
+  });
+}
+
+export type RetrainParams = z.output<ReturnType<typeof retrainParams>>;
