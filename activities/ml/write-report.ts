@@ -129,7 +129,7 @@ export function writeRunReport(store: StoreProvider) {
         { name: 'evaluation', uri: input.evaluation.evaluation.uri },
       ],
     };
-    const html = Buffer.from(renderRunReport(data), 'utf8');
+    const html = Buffer.from(await renderRunReport(data), 'utf8');
     const key = runArtifactKey(s, ctx, 'report.html');
     const sha256 = sha256Hex(html);
     await s.s3.send(
