@@ -22,6 +22,7 @@ import { asTaskFailure, encodeTarget, predictFrame, readModel, type LoadedModel 
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import type { DatasetRef } from './dataset';
 import { readSplitFrames } from './training-data';
+import { reportInsights, type ReportInsights } from './report-insights';
 import type { ArtifactRef } from './types';
 
 export interface EvaluateModelInput {
@@ -49,8 +50,10 @@ export interface EvaluateModelOutput {
   classes: string[];
   confusion?: number[][];
   champion: ChampionMetrics | null;
-  /** Full evaluation: per-class scores, confusion, ROC curves of candidate and champion. */
+  /** Full evaluation: per-class scores, confusion, ROC curves of candidate and champion, thresholds, importances. */
   evaluation: ArtifactRef;
+  /** For the report: the model's own and permutation importances (top features). */
+  importance?: ReportInsights['importance'];
 }
 
 type Evaluation = ClassificationEvaluation | RegressionEvaluation;
@@ -127,6 +130,12 @@ export function evaluateModel(store: StoreProvider) {
     }
     const task = candidate.artifact.task;
     const { champion, evaluation: champEv } = await championMetrics(input, candidate, test, ctx, s);
+    let insights: ReportInsights = {};
+    try {
+      insights = reportInsights(candidate, test, input.positiveClass);
+    } catch (err) {
+      ctx.log.warn('report insights (importances, thresholds) skipped', { error: (err as Error).message });
+    }
     const ref = await putArtifact(s, runArtifactKey(s, ctx, 'evaluation/evaluation.json'), {
       format: 'tideflow.evaluation',
       version: 1,
@@ -134,6 +143,7 @@ export function evaluateModel(store: StoreProvider) {
       task,
       candidate: ev,
       champion: champion && { ...champion, ...(champEv && { evaluation: champEv }) },
+      ...insights,
     });
     const metrics = metricsRecord(ev, task);
     ctx.log.info('evaluated model', { ...metrics, champion: champion?.version });
@@ -144,6 +154,7 @@ export function evaluateModel(store: StoreProvider) {
       ...('confusion' in ev && ev.confusion.length <= 30 && { confusion: ev.confusion }),
       champion,
       evaluation: ref,
+      ...(insights.importance && { importance: insights.importance }),
     };
   };
 }

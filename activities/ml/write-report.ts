@@ -13,7 +13,14 @@ import type { IngestOutput } from './ingest-data';
 import { higherIsBetter } from '../../ml/metrics/direction';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import { decideGate, type GateDecision, type MetricThreshold } from '../../mlops/gate';
-import { renderRunReport, reportColumnsFromStatistics, type ReportRocCurve, type RunReportData } from '../../ml/report';
+import {
+  renderRunReport,
+  reportColumnsFromStatistics,
+  type ReportRocCurve,
+  type ReportSplit,
+  type ReportThresholds,
+  type RunReportData,
+} from '../../ml/report';
 import type { RegisterModelOutput } from './register-model';
 import type { RejectModelOutput } from './reject-model';
 import type { SplitDataOutput } from './split-data';
@@ -48,6 +55,31 @@ export interface WriteReportOutput extends ArtifactRef {
 interface StoredEvaluation {
   candidate?: { rocCurve?: ReportRocCurve };
   champion?: { evaluation?: { rocCurve?: ReportRocCurve } } | null;
+  thresholds?: ReportThresholds;
+}
+
+/** The split with its boundary: the time boundary, or the test fraction and seed (from the run's params). */
+function reportSplit(split: SplitDataOutput, params: Record<string, unknown>): ReportSplit {
+  const asked = (params.split ?? {}) as { testFraction?: unknown; timeColumn?: unknown; cutoff?: unknown };
+  const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const testFraction = num(asked.testFraction);
+  const seed = num(params.seed);
+  const timeColumn = str(asked.timeColumn);
+  const cutoff = str(asked.cutoff);
+  return {
+    strategy: split.strategy,
+    train: split.trainRows,
+    test: split.testRows,
+    ...(split.strategy !== 'time' && testFraction !== undefined && { testFraction }),
+    ...(split.strategy !== 'time' && seed !== undefined && { seed }),
+    ...(split.strategy === 'time' && timeColumn && { timeColumn }),
+    ...(split.strategy === 'time' && cutoff && { cutoff }),
+    ...(split.boundary && { boundary: split.boundary }),
+    ...(split.missingTarget > 0 && { missingTarget: split.missingTarget }),
+    ...(split.trainClassCounts && { trainClassCounts: split.trainClassCounts }),
+    ...(split.testClassCounts && { testClassCounts: split.testClassCounts }),
+  };
 }
 
 export function writeRunReport(store: StoreProvider) {
@@ -77,7 +109,7 @@ export function writeRunReport(store: StoreProvider) {
         columns: reportColumnsFromStatistics(validation.statistics.columns),
       },
       anomalies: validation.anomalies,
-      split: { strategy: input.split.strategy, train: input.split.trainRows, test: input.split.testRows },
+      split: reportSplit(input.split, ctx.params as Record<string, unknown>),
       ...(metric && {
         tuning: {
           metric,
@@ -102,6 +134,8 @@ export function writeRunReport(store: StoreProvider) {
         ...(ev.champion && {
           champion: { version: ev.champion.version, metrics: ev.champion.metrics, ...(champCurve && { rocCurve: champCurve }) },
         }),
+        ...(evaluation.thresholds && { thresholds: evaluation.thresholds }),
+        ...(ev.importance && { importance: ev.importance }),
       },
       gate: {
         blessed: decision.blessed,
@@ -131,7 +165,7 @@ export function writeRunReport(store: StoreProvider) {
         { name: 'evaluation', uri: input.evaluation.evaluation.uri },
       ],
     };
-    const html = Buffer.from(renderRunReport(data), 'utf8');
+    const html = Buffer.from(await renderRunReport(data), 'utf8');
     const key = runArtifactKey(s, ctx, 'report.html');
     const sha256 = sha256Hex(html);
     await s.s3.send(

@@ -58,6 +58,9 @@ figure{margin:8px 0 14px}figcaption{color:var(--muted);font-size:12px;margin-top
 .chart .c-line{stroke:var(--accent);stroke-width:2.2;fill:none}
 .chart .c-line2{stroke:var(--accent2);stroke-width:2.2;stroke-dasharray:7 4;fill:none}
 .chart .c-chance{stroke:var(--muted);stroke-width:1;stroke-dasharray:4 4}
+.vchart text{fill:var(--muted)}.vchart .role-axis-title text,.vchart .role-legend-label text,.vchart .value_marks text{fill:var(--fg)}
+.vchart .role-axis-grid line{stroke:var(--rule)}.vchart .role-axis-domain line,.vchart .role-axis-tick line{stroke:var(--muted)}
+.vchart .bar_marks path{fill:var(--accent)}.vchart .best_marks path{fill:var(--good)}.vchart .whisker_marks line{stroke:var(--fg)}
 .splitbar{display:flex;height:14px;max-width:520px;border-radius:4px;overflow:hidden;border:1px solid var(--rule)}.splitbar .train{background:var(--accent)}.splitbar .test{background:var(--accent2)}
 .print-only{display:none}
 footer{margin-top:40px;color:var(--muted);font-size:12px;border-top:1px solid var(--rule);padding-top:8px}

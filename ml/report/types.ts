@@ -68,8 +68,21 @@ export interface ReportAnomaly {
 
 export interface ReportSplit {
   strategy: string;
+  /** Exact row counts (shown with thousands separators, never rounded). */
   train: number;
   test: number;
+  /** Random/stratified splits: the test share asked for and the seed of the shuffle. */
+  testFraction?: number;
+  seed?: number;
+  /** Time split: the timestamp column, the cutoff asked for (ISO 8601), the observed boundary. */
+  timeColumn?: string;
+  cutoff?: string;
+  boundary?: { lastTrain: string; firstTest: string };
+  /** Rows left out because their target is missing. */
+  missingTarget?: number;
+  /** Classification: rows per class on each side. */
+  trainClassCounts?: Record<string, number>;
+  testClassCounts?: Record<string, number>;
 }
 
 export interface ReportTrial {
@@ -113,6 +126,42 @@ export interface ReportEvaluation {
   rocCurve?: ReportRocCurve;
   /** The model currently holding the champion alias, evaluated on the same test split. */
   champion?: ReportChampion;
+  /** Binary tasks: precision, recall and F1 as the decision threshold moves. */
+  thresholds?: ReportThresholds;
+  /** Which input features the model relies on. */
+  importance?: ReportImportance;
+}
+
+/** One operating point: predict the positive class when its probability is ≥ threshold. */
+export interface ReportThresholdPoint {
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Test rows predicted positive at this threshold (table rows only). */
+  predictedPositive?: number;
+}
+
+export interface ReportThresholds {
+  positiveClass?: string;
+  /** sklearn's precision_recall_curve points (with F1), downsampled for drawing; ascending threshold. */
+  curve: ReportThresholdPoint[];
+  /** Exact values at round thresholds (0.1 … 0.9 and the F1-optimal one). */
+  table: ReportThresholdPoint[];
+}
+
+export interface ReportFeatureScore {
+  name: string;
+  value: number;
+  /** Permutation importance: standard deviation over the repeats. */
+  std?: number;
+}
+
+export interface ReportImportance {
+  /** The model's own importances: split gain (GBT), split counts (older GBT models), |coefficient| × std (linear). */
+  model?: { method: 'gain' | 'split_count' | 'abs_coefficient'; features: ReportFeatureScore[]; note?: string };
+  /** Drop of `metric` on the test set when one input column is shuffled (mean ± std over nRepeats). */
+  permutation?: { metric: string; nRepeats: number; rows: number; seed: number; features: ReportFeatureScore[] };
 }
 
 export interface ReportGateCheck {

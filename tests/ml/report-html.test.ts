@@ -4,7 +4,7 @@
  * resource, bounded output for large inputs, and the helpers (number formats, metric direction,
  * ROC downsampling/AUC).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   curveAuc,
   downsampleCurve,
@@ -35,6 +35,14 @@ const SECTIONS = ['data', 'anomalies', 'split', 'tuning', 'evaluation', 'gate', 
 
 const count = (html: string, re: RegExp): number =>
   (html.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)) ?? []).length;
+/** How preact-render-to-string escapes text: &, < and " (a > cannot open markup). */
+const shownText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+/** The elements Vega drew for a named layer (`<name>_marks` group), as [tag, attributes] pairs. */
+const vegaMarks = (html: string, name: string): string[][] =>
+  [...html.matchAll(new RegExp(`<g class="[^"]*\\b${name}_marks"[^>]*?(?:/>|>(.*?)</g>)`, 'g'))]
+    .map((m) => [...(m[1] ?? '').matchAll(/<(path|line|text)\b([^>]*)/g)].map((x) => `${x[1]} ${x[2]}`))
+    .flat()
+    .map((x) => [x]);
 const sectionHtml = (html: string, id: string): string => {
   const start = html.indexOf(`<section id="${id}"`);
   if (start < 0) throw new Error(`section ${id} missing`);
@@ -54,20 +62,23 @@ function expectSelfContained(html: string): void {
 
 describe('renderRunReport: a realistic blessed binary run', () => {
   const { report, y } = realisticReport();
-  const html = renderRunReport(report);
+  let html: string;
+  beforeAll(async () => {
+    html = await renderRunReport(report);
+  });
   const ev = report.evaluation!;
 
-  it('is one HTML5 document with a title naming the DAG and run', () => {
+  it('is one HTML5 document with a title naming the DAG and run', async () => {
     expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(html).toContain('<title>Run report · ml_retrain · 0190c3b4-5f2e-7d41-9a1b-3c9e2f1d8a77</title>');
-    expect(html).toContain('<meta charset="utf-8">');
+    expect(html).toContain('<meta charset="utf-8"/>');
     expect(count(html, /<style>/)).toBe(1);
     expect(html).toContain('prefers-color-scheme:dark');
     expect(html).toContain('@media print');
   });
 
-  it('has every section, in order, each linked from the contents', () => {
+  it('has every section, in order, each linked from the contents', async () => {
     const positions = SECTIONS.map((id) => html.indexOf(`<section id="${id}"`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -75,13 +86,13 @@ describe('renderRunReport: a realistic blessed binary run', () => {
     expect(html).not.toContain('Not in this run');
   });
 
-  it('shows the BLESSED banner and the registration', () => {
+  it('shows the BLESSED banner and the registration', async () => {
     expect(html).toMatch(/class="banner banner-ok"[^>]*><strong>✔ BLESSED<\/strong>/);
     expect(html).not.toContain('NOT BLESSED');
     expect(html).toContain('registered as flights_delay version 4 · promoted to champion · aliases: champion, latest');
   });
 
-  it('draws one chart per column, the trials, the confusion matrix and the ROC curve', () => {
+  it('draws one chart per column, the trials, the confusion matrix and the ROC curve', async () => {
     expect(count(html, /<svg /)).toBe(report.data!.columns.length + 3);
     expect(html).toContain('aria-label="Histogram of delay"');
     expect(html).toContain('aria-label="Most frequent values of origin"');
@@ -90,7 +101,7 @@ describe('renderRunReport: a realistic blessed binary run', () => {
     expect(html).toContain('aria-label="ROC curve"');
   });
 
-  it('formats the data numbers: row counts with separators, timestamps as dates, missing shares', () => {
+  it('formats the data numbers: row counts with separators, timestamps as dates, missing shares', async () => {
     const data = sectionHtml(html, 'data');
     expect(data).toContain('>20,000<');
     const time = report.data!.columns.find((c) => c.name === 'time')!;
@@ -101,24 +112,25 @@ describe('renderRunReport: a realistic blessed binary run', () => {
     expect(data).toContain('other values:');
   });
 
-  it('lists anomalies with their severity and the column badges', () => {
+  it('lists anomalies with their severity and the column badges', async () => {
     const a = sectionHtml(html, 'anomalies');
     expect(count(a, /<tr><td><span class="badge b-warning">warning<\/span>/)).toBe(3);
     expect(a).toContain('(dataset)');
     expect(sectionHtml(html, 'data')).toContain('<span class="badge b-warning">1 warning</span>');
   });
 
-  it('marks the chosen trial in the table and the chart', () => {
+  it('marks the chosen trial in the table and the chart', async () => {
     const t = sectionHtml(html, 'tuning');
     const best = report.tuning!.trials.find((x) => x.index === report.tuning!.bestIndex)!;
     expect(t).toContain(`<tr class="row-best"><td>★ ${best.index}</td>`);
-    expect(count(t, /class="c-best"/)).toBe(1);
+    expect(vegaMarks(t, 'best')).toHaveLength(1);
+    expect(vegaMarks(t, 'bar')).toHaveLength(report.tuning!.trials.length - 1);
     expect(count(t, /<tr[ >]/)).toBe(report.tuning!.trials.length + 1);
     expect(t).toContain('maxDepth=<b>6</b>');
     expect(t).toContain('0.701 · 0.708 · 0.712 · 0.699 · 0.706');
   });
 
-  it('compares candidate and champion with signed deltas coloured by direction', () => {
+  it('compares candidate and champion with signed deltas coloured by direction', async () => {
     const e = sectionHtml(html, 'evaluation');
     const c = ev.metrics;
     const ch = ev.champion!.metrics;
@@ -131,7 +143,7 @@ describe('renderRunReport: a realistic blessed binary run', () => {
     expect(e).toContain('<td class="same num">0</td>');
   });
 
-  it('writes the confusion counts, row shares and per-class precision/recall', () => {
+  it('writes the confusion counts, row shares and per-class precision/recall', async () => {
     const e = sectionHtml(html, 'evaluation');
     const m = ev.confusion!;
     const total = m.flat().reduce((s, v) => s + v, 0);
@@ -141,21 +153,22 @@ describe('renderRunReport: a realistic blessed binary run', () => {
     expect(e).toContain(`<td class="num">${fmtNum(m[1]![1]! / (m[1]![1]! + m[0]![1]!))}</td>`); // precision of "delayed"
   });
 
-  it('overlays champion on the ROC curve, each downsampled to ≤ 500 points, AUC in the legend', () => {
+  it('overlays champion on the ROC curve, each downsampled to ≤ 500 points, AUC in the legend', async () => {
     expect(ev.rocCurve!.fpr.length).toBeGreaterThan(1000);
-    const lines = [...html.matchAll(/<polyline class="(c-line2?)" points="([^"]*)"/g)];
-    expect(lines.map((l) => l[1])).toEqual(['c-line', 'c-line2']);
-    for (const l of lines) {
-      const pts = l[2]!.split(' ');
-      expect(pts.length).toBeLessThanOrEqual(500);
-      expect(pts.length).toBeGreaterThan(100);
+    const lines = vegaMarks(sectionHtml(html, 'evaluation'), 'curve').map(([m]) => /\sd="([^"]*)"/.exec(m!)![1]!);
+    expect(lines).toHaveLength(2); // candidate, then champion (dashed)
+    expect(vegaMarks(html, 'curve')[1]![0]).toContain('stroke-dasharray');
+    for (const d of lines) {
+      const pts = d.split(/[ML]/).filter(Boolean).length;
+      expect(pts).toBeLessThanOrEqual(500);
+      expect(pts).toBeGreaterThan(100);
     }
     expect(html).toContain(`candidate — AUC ${fmtNum(ev.metrics.roc_auc)}`);
     expect(html).toContain(`champion v3 — AUC ${fmtNum(ev.champion!.metrics.roc_auc)}`);
-    expect(html).toContain('class="c-chance"');
+    expect(vegaMarks(html, 'chance')).toHaveLength(1);
   });
 
-  it('lists gate checks, registration and artifacts as text, and loads nothing', () => {
+  it('lists gate checks, registration and artifacts as text, and loads nothing', async () => {
     const g = sectionHtml(html, 'gate');
     expect(count(g, /<span class="badge b-ok">pass<\/span>/)).toBe(3);
     expect(g).not.toContain('<mark>');
@@ -163,7 +176,7 @@ describe('renderRunReport: a realistic blessed binary run', () => {
     expectSelfContained(html);
   });
 
-  it('puts params in a collapsible block and an always-open copy for print', () => {
+  it('puts params in a collapsible block and an always-open copy for print', async () => {
     expect(html).toMatch(/<details class="params"><summary>Params \(5 keys\)<\/summary><pre>\{\n {2}&quot;source&quot;/);
     expect(html).toContain('&quot;l2&quot;: [0.0001, 0.001, 0.01, 0.1]');
     expect(count(html, /&quot;minRocAuc&quot;: 0.7/)).toBe(2);
@@ -173,21 +186,24 @@ describe('renderRunReport: a realistic blessed binary run', () => {
 describe('renderRunReport: a rejected run', () => {
   const r = rejectedReport();
   r.evaluation = multiclassEvaluation();
-  const html = renderRunReport(r);
+  let html: string;
+  beforeAll(async () => {
+    html = await renderRunReport(r);
+  });
 
-  it('shows NOT BLESSED with the failed check and the reason', () => {
+  it('shows NOT BLESSED with the failed check and the reason', async () => {
     expect(html).toMatch(
       /<strong>✘ NOT BLESSED<\/strong><span>failed: roc_auc · rejected: roc_auc regressed by 0.0213 against champion v3<\/span>/,
     );
     const g = sectionHtml(html, 'gate');
     expect(g).toContain('<tr class="row-error">');
-    expect(g).toContain('<td class="bad"><mark>&gt;= -0.005 vs champion</mark></td>');
+    expect(g).toContain('<td class="bad"><mark>>= -0.005 vs champion</mark></td>');
     expect(count(g, /<mark>/)).toBe(1);
     expect(g).toContain('1 of 2 checks passed');
     expect(sectionHtml(html, 'registration')).toContain('not registered');
   });
 
-  it('draws a 3×3 confusion matrix with labels and no ROC curve', () => {
+  it('draws a 3×3 confusion matrix with labels and no ROC curve', async () => {
     const e = sectionHtml(html, 'evaluation');
     expect(count(e, /class="c-(?:diag|off)"/)).toBe(9);
     expect(count(e, /class="c-diag"/)).toBe(3);
@@ -198,9 +214,12 @@ describe('renderRunReport: a rejected run', () => {
 });
 
 describe('renderRunReport: escaping', () => {
-  const html = renderRunReport(hostileReport());
+  let html: string;
+  beforeAll(async () => {
+    html = await renderRunReport(hostileReport());
+  });
 
-  it('never emits user markup: no script, no img, no event handler attributes', () => {
+  it('never emits user markup: no script, no img, no event handler attributes', async () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<img/i);
     expect(html).not.toMatch(/<svg onload/i);
@@ -208,32 +227,33 @@ describe('renderRunReport: escaping', () => {
     // No event-handler attribute in any real tag (quoted attribute values removed first: user text
     // inside them is escaped, so it cannot close the quote).
     expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[a-z][^>]*\son[a-z]+\s*=/i);
-    expect(html).toContain('aria-label="Histogram of &lt;svg onload=alert(1)&gt;"');
+    expect(html).toContain('aria-label="Histogram of &lt;svg onload=alert(1)>"');
     expect(html).not.toMatch(/<\/pre><script/);
   });
 
-  it('shows user text escaped, in every section', () => {
-    const shown = esc(HOSTILE);
-    expect(shown).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
-    expect(html).toContain(`<title>Run report · dag ${esc(`${HOSTILE}'"&`)} · r&quot;1</title>`);
+  it('shows user text escaped, in every section', async () => {
+    const shown = shownText(HOSTILE);
+    expect(shown).toBe('&lt;script>alert(&quot;x&quot;)&lt;/script>');
+    expect(esc(HOSTILE)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html).toContain(`<title>Run report · dag ${shownText(`${HOSTILE}'"&`)} · r&quot;1</title>`);
     for (const id of ['run', ...SECTIONS]) expect(sectionHtml(html, id)).toContain(shown);
-    expect(html).toContain('&quot;v&quot; &amp; &lt;b&gt;bold&lt;/b&gt;');
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    expect(html).toContain('&lt;svg onload=alert(1)&gt;');
+    expect(html).toContain('&quot;v&quot; &amp; &lt;b>bold&lt;/b>');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)>');
+    expect(html).toContain('&lt;svg onload=alert(1)>');
     expect(html).toContain('[&quot;NaN&quot;, &quot;Infinity&quot;, &quot;-Infinity&quot;]');
   });
 
-  it('keeps URLs given as data as text, never as links or sources', () => {
+  it('keeps URLs given as data as text, never as links or sources', async () => {
     expectSelfContained(html);
     expect(html).toContain('<code>http://evil.example/x.js</code>');
     expect(html).toContain('<code>javascript:alert(1)</code>');
-    expect(html).toContain('<code>https://example.com/data.csv?a=1&amp;b=&lt;x&gt;</code>');
+    expect(html).toContain('<code>https://example.com/data.csv?a=1&amp;b=&lt;x></code>');
   });
 });
 
 describe('renderRunReport: partial and edge-case runs', () => {
-  it('a run that failed early shows only its identity and names the missing sections', () => {
-    const html = renderRunReport(runOnlyReport());
+  it('a run that failed early shows only its identity and names the missing sections', async () => {
+    const html = await renderRunReport(runOnlyReport());
     for (const id of SECTIONS) expect(html).not.toContain(`id="${id}"`);
     expect(html).toContain('<section id="run"');
     expect(html).toContain('Not in this run: Data, Anomalies, Split, Tuning, Evaluation, Gate, Registration, Artifacts');
@@ -243,17 +263,17 @@ describe('renderRunReport: partial and edge-case runs', () => {
     expectSelfContained(html);
   });
 
-  it('each section appears exactly when its data is given', () => {
+  it('each section appears exactly when its data is given', async () => {
     const full = realisticReport().report;
     for (const id of SECTIONS) {
       const d: RunReportData = { ...runOnlyReport(), [id]: full[id] };
-      const html = renderRunReport(d);
+      const html = await renderRunReport(d);
       for (const other of SECTIONS) expect(html.includes(`<section id="${other}"`)).toBe(other === id);
     }
   });
 
-  it('renders empty sections, NaN/Infinity metrics, a single class and a malformed ROC curve', () => {
-    const html = renderRunReport(edgeReport());
+  it('renders empty sections, NaN/Infinity metrics, a single class and a malformed ROC curve', async () => {
+    const html = await renderRunReport(edgeReport());
     for (const id of SECTIONS) expect(html).toContain(`<section id="${id}"`);
     expect(html).toContain('The dataset has no columns.');
     expect(html).toContain('No anomalies found.');
@@ -270,13 +290,13 @@ describe('renderRunReport: partial and edge-case runs', () => {
     expect(e).toContain('Only one class is present');
     expect(count(e, /class="c-diag"/)).toBe(1);
     expect(e).toContain('Candidate curve not drawn: fpr has 3 points but tpr has 2.');
-    expect(e).not.toContain('<polyline');
+    expect(e).not.toContain('curve_marks');
     expect(html).not.toMatch(/\bundefined\b/);
     expectSelfContained(html);
   });
 
-  it('1,000 columns: 50 shown in full, the rest counted, output bounded', () => {
-    const html = renderRunReport(wideReport(1000));
+  it('1,000 columns: 50 shown in full, the rest counted, output bounded', async () => {
+    const html = await renderRunReport(wideReport(1000));
     expect(count(html, /<div class="card">/)).toBe(50);
     expect(count(html, /<svg /)).toBe(50);
     expect(html).toContain('950 more columns not shown (first 50 of 1,000 shown)');
@@ -285,7 +305,7 @@ describe('renderRunReport: partial and edge-case runs', () => {
     expect(html.length).toBeLessThan(300_000);
   });
 
-  it('bounds top values, trials and ROC points', () => {
+  it('bounds top values, trials and ROC points', async () => {
     const base = realisticReport().report;
     const many = Array.from({ length: 500 }, (_, i) => ({ value: `v${i}`, count: 1000 - i }));
     base.data!.columns = [{ name: 'cat', type: 'string', count: 500_000, missing: 0, missingFraction: 0, topValues: many }];
@@ -296,33 +316,33 @@ describe('renderRunReport: partial and edge-case runs', () => {
       fpr: Array.from({ length: n }, (_, i) => i / (n - 1)),
       tpr: Array.from({ length: n }, (_, i) => Math.sqrt(i / (n - 1))),
     };
-    const html = renderRunReport(base);
+    const html = await renderRunReport(base);
     expect(count(sectionHtml(html, 'data'), /<rect class="c-bar"/)).toBe(20);
     const t = sectionHtml(html, 'tuning');
-    expect(count(t, /<rect class="c-(?:bar|best)"/)).toBe(40);
+    expect(vegaMarks(t, 'bar').length + vegaMarks(t, 'best').length).toBe(40);
     expect(count(t, /<tr[ >]/)).toBe(201);
     expect(t).toContain('the best 40 of 300 trials');
     expect(t).toContain('<tr class="row-best"><td>★ 299</td>'); // the best survives the cut
-    const pts = /<polyline class="c-line" points="([^"]*)"/.exec(html)![1]!.split(' ');
-    expect(pts.length).toBe(500);
+    const d = /\sd="([^"]*)"/.exec(vegaMarks(html, 'curve')[0]![0]!)![1]!;
+    expect(d.split(/[ML]/).filter(Boolean).length).toBe(500);
     expect(html).toContain(`candidate — AUC ${fmtNum(2 / 3)}`);
   });
 
-  it('a malformed section becomes a note; a missing run identity is a specific error', () => {
+  it('a malformed section becomes a note; a missing run identity is a specific error', async () => {
     const d = realisticReport().report;
     (d.data!.columns as unknown[]).push(null);
-    const html = renderRunReport(d);
+    const html = await renderRunReport(d);
     expect(sectionHtml(html, 'data')).toContain('This section could not be rendered from the data given:');
     expect(html).toContain('<section id="evaluation"');
-    expect(() => renderRunReport({} as RunReportData)).toThrow('data.run (the run identity) is required');
-    expect(() => renderRunReport({ run: { dagId: 'd', workflowId: 'w', params: {} } } as unknown as RunReportData)).toThrow(
+    await expect(renderRunReport({} as RunReportData)).rejects.toThrow('data.run (the run identity) is required');
+    await expect(renderRunReport({ run: { dagId: 'd', workflowId: 'w', params: {} } } as unknown as RunReportData)).rejects.toThrow(
       'data.run.modelName must be a string, got undefined',
     );
   });
 });
 
 describe('report helpers', () => {
-  it('higherIsBetter knows losses and errors, whatever the spelling', () => {
+  it('higherIsBetter knows losses and errors, whatever the spelling', async () => {
     for (const m of [
       'log_loss',
       'logLoss',
@@ -344,7 +364,7 @@ describe('report helpers', () => {
     expect(compareMetric('accuracy', NaN, 0.9)).toBe('unknown');
   });
 
-  it('formats numbers to 4 significant digits, counts with separators, non-finite as text', () => {
+  it('formats numbers to 4 significant digits, counts with separators, non-finite as text', async () => {
     expect(fmtNum(0.951234)).toBe('0.9512');
     expect(fmtNum(12345.6)).toBe('12,350');
     expect(fmtNum(0.00001234)).toBe('1.234e-5');
@@ -360,7 +380,7 @@ describe('report helpers', () => {
     expect(fmtTimestamp(Date.UTC(2024, 2, 1, 12, 30))).toBe('2024-03-01 12:30');
   });
 
-  it('ROC AUC by trapezoids and downsampling that keeps both ends', () => {
+  it('ROC AUC by trapezoids and downsampling that keeps both ends', async () => {
     expect(curveAuc({ fpr: [0, 1], tpr: [0, 1] })).toBe(0.5);
     expect(curveAuc({ fpr: [0, 0, 1], tpr: [0, 1, 1] })).toBe(1);
     const n = 1234;
@@ -371,7 +391,7 @@ describe('report helpers', () => {
     expect(downsampleCurve({ fpr: [0, 1], tpr: [0, 1] }).fpr).toEqual([0, 1]);
   });
 
-  it('displayJson survives NaN, BigInt and cycles', () => {
+  it('displayJson survives NaN, BigInt and cycles', async () => {
     const cyc: Record<string, unknown> = { n: NaN, b: 10n };
     cyc.self = cyc;
     expect(displayJson(cyc)).toBe('{\n  "n": "NaN",\n  "b": "10",\n  "self": "[circular]"\n}');
@@ -392,7 +412,7 @@ describe('reportColumnsFromStatistics (validation statistics → column cards)',
   const columns = reportColumnsFromStatistics(computeStatistics(frame).columns);
   const [x, b, s, empty] = columns;
 
-  it('numeric: finite values only, the report quantiles p5…p95, population std, the validation histogram', () => {
+  it('numeric: finite values only, the report quantiles p5…p95, population std, the validation histogram', async () => {
     // unique: 4 finite values + the +Infinity one (validation counts distinct present values).
     expect(x).toMatchObject({ name: 'x', type: 'number', count: 5, missing: 1, unique: 5, mean: 2.5, min: 1, max: 4 });
     expect(x!.missingFraction).toBeCloseTo(1 / 6, 15);
@@ -406,7 +426,7 @@ describe('reportColumnsFromStatistics (validation statistics → column cards)',
     expect(x!.histogram!.edges[3]).toBeCloseTo(1.9, 12);
   });
 
-  it('boolean and string: value counts; an all-missing column has no statistics', () => {
+  it('boolean and string: value counts; an all-missing column has no statistics', async () => {
     expect(b).toMatchObject({
       count: 5,
       missing: 1,
@@ -429,8 +449,8 @@ describe('reportColumnsFromStatistics (validation statistics → column cards)',
     expect(empty).toEqual({ name: 'empty', type: 'timestamp', count: 0, missing: 6, missingFraction: 1, unique: 0 });
   });
 
-  it('renders: one chart per column with a distribution, a note for the empty one', () => {
-    const html = renderRunReport({
+  it('renders: one chart per column with a distribution, a note for the empty one', async () => {
+    const html = await renderRunReport({
       run: { dagId: 'd', workflowId: 'w', params: {}, modelName: 'm' },
       data: { source: 'mem', rows: 6, columns },
     });
