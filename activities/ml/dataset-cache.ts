@@ -79,6 +79,7 @@ export class DatasetCache {
   private bytes = 0;
   private hits = 0;
   private misses = 0;
+  private readonly inflight = new Map<string, Promise<Frame>>();
 
   constructor(readonly maxBytes: number) {}
 
@@ -107,8 +108,19 @@ export class DatasetCache {
       return entry.frame;
     }
     this.misses++;
+    if (etag === undefined) return load();
+    // Tune instances of one run start together: one download and decode serves them all.
+    const flightKey = `${ref.sha256} ${ref.uri} ${etag}`;
+    let flight = this.inflight.get(flightKey);
+    if (!flight) {
+      flight = this.loadAndStore(ref, etag, load).finally(() => this.inflight.delete(flightKey));
+      this.inflight.set(flightKey, flight);
+    }
+    return flight;
+  }
+
+  private async loadAndStore(ref: { uri: string; sha256: string }, etag: string, load: () => Promise<Frame>): Promise<Frame> {
     const loaded = await load();
-    if (etag === undefined) return loaded;
     const again = this.entries.get(ref.sha256);
     if (again) {
       // Same verified content under another uri (or the object rewritten with the same bytes).

@@ -128,6 +128,20 @@ describe('dataset cache', () => {
     expect(await off.read(store, r1, () => readDatasetUncached(store, r1))).not.toBe(a);
   });
 
+  it('concurrent reads of one dataset (a tune fan-out starting) download and decode it once', async () => {
+    const ref = await write('together', syntheticFrame(2000, 21));
+    const cache = new DatasetCache(64 * 1024 * 1024);
+    let loads = 0;
+    const read = () =>
+      cache.read(store, ref, () => {
+        loads++;
+        return readDatasetUncached(store, ref);
+      });
+    const frames = await Promise.all([read(), read(), read(), read()]);
+    expect(loads).toBe(1);
+    expect(new Set(frames).size).toBe(1);
+  });
+
   it('TIDEFLOW_DATASET_CACHE_MB: default 1024 MiB, 0 disables, a bad value is refused naming it', () => {
     expect(datasetCacheBytesFromEnv({})).toBe(1024 * 1024 * 1024);
     expect(datasetCacheBytesFromEnv({ TIDEFLOW_DATASET_CACHE_MB: '0' })).toBe(0);
