@@ -6,9 +6,9 @@ import { evaluateModels } from './jobs/evaluate';
 import { scoreBatch } from './jobs/predict';
 import { fitModel } from './jobs/train';
 import { crossValidateTrial } from './jobs/tune';
-import { sleepBusy } from './jobs/test-support';
+import { echoFrame, sleepBusy } from './jobs/test-support';
 
-export const JOBS = { crossValidateTrial, fitModel, evaluateModels, scoreBatch, sleepBusy } as const;
+export const JOBS = { crossValidateTrial, fitModel, evaluateModels, scoreBatch, sleepBusy, echoFrame } as const;
 
 export type JobName = keyof typeof JOBS;
 export type JobInput<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];

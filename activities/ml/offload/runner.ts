@@ -6,8 +6,9 @@
  *
  * One thread per job: threads are cheap next to a fit (tens of ms to start) and a fresh thread
  * per attempt means terminating it can never hurt another job. Inputs are structured-cloned,
- * except typed arrays on SharedArrayBuffers (cached datasets, shared) and the buffers listed in
- * `transfer` (moved); results come back with their buffers transferred.
+ * except typed arrays on SharedArrayBuffers (cached datasets, shared), the buffers listed in
+ * `transfer` (moved) and frames' string columns (dictionary-encoded, ./frame-transfer.ts);
+ * results come back with their buffers transferred.
  *
  * The thread loads TypeScript through tsx's CommonJS register API, so it works the same under
  * `tsx workers/main.ts`, `node --import tsx` and vitest (whose module loader threads never see).
@@ -16,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { deserializeError } from './errors';
+import { encodeFrames } from './frame-transfer';
 import type { JobInput, JobName, JobOutput } from './jobs';
 import type { ThreadData, ThreadMessage } from './protocol';
 
@@ -63,7 +65,7 @@ export async function runInThread<K extends JobName>(job: K, input: JobInput<K>,
     await previous.settled;
   }
   o.signal?.throwIfAborted();
-  const data: ThreadData = { ...threadEntry(), job, input };
+  const data: ThreadData = { ...threadEntry(), job, input: encodeFrames(input) };
   const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, transferList: o.transfer ?? [], execArgv: [] });
   let release: () => void = () => undefined;
   const settled = new Promise<void>((r) => (release = r));

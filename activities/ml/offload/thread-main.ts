@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serializeError } from './errors';
+import { decodeFrames } from './frame-transfer';
 import { JOBS, type JobName } from './jobs';
 import type { ThreadData, ThreadMessage } from './protocol';
 import { transferablesOf } from './transfer';
@@ -16,7 +17,7 @@ const post = (m: ThreadMessage, transfer: ArrayBuffer[] = []): void => port?.pos
 async function main(): Promise<void> {
   const run = JOBS[data.job as JobName] as ((input: unknown, progress: (details: unknown) => void) => unknown) | undefined;
   if (!run) throw new Error(`unknown offloaded job '${data.job}' (known: ${Object.keys(JOBS).join(', ')})`);
-  const value = await run(data.input, (details) => post({ type: 'progress', details }));
+  const value = await run(decodeFrames(data.input), (details) => post({ type: 'progress', details }));
   post({ type: 'result', value }, transferablesOf(value));
 }
 
