@@ -21,9 +21,11 @@ export interface TideflowWorkerOptions {
   bucket: string;
   prefix: string;
   offloadBytes: number;
-  /** A prebuilt bundle (tests reuse one) or the workflows module to bundle. */
-  workflows: Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
+  /** A prebuilt bundle (tests reuse one) or the workflows module to bundle; null: activities only (an ML task queue). */
+  workflows: Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'> | null;
   maxConcurrentActivityTaskExecutions?: number;
+  /** After a shutdown request, give up waiting for in-flight work after this long. */
+  shutdownForceTime?: WorkerOptions['shutdownForceTime'];
 }
 
 /** Called directly by the benchmark's plain-Temporal baseline, outside the DAG engine. */
@@ -39,8 +41,9 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    ...o.workflows,
+    ...(o.workflows ?? {}),
     activities: { ...wrapped, ...rawActivities },
+    ...(o.shutdownForceTime !== undefined && { shutdownForceTime: o.shutdownForceTime }),
     ...(o.maxConcurrentActivityTaskExecutions !== undefined && {
       maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions,
     }),

@@ -1,5 +1,6 @@
 /**
- * The Tideflow worker process: serves every DAG in dags/ on the configured task queue.
+ * The Tideflow worker process: serves every DAG in dags/ on the configured task queue, and ML
+ * activities on `TIDEFLOW_ML_TASK_QUEUE` when set (only those with `TIDEFLOW_ML_ONLY=true`).
  * `npm start` runs it; so does the docker-compose worker image.
  */
 import { activities } from '../activities';
@@ -7,31 +8,31 @@ import { connectClient } from '../client/connect';
 import { formatChanges, syncSchedules } from '../client/schedules';
 import { loadConfig } from '../config/env';
 import { dags } from '../dags';
-import { connectWorker, createTideflowWorker, workerOptionsFromConfig } from './create-worker';
+import { mlQueueFromEnv } from './ml-queue';
+import { startWorkerProcess } from './run-process';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const connection = await connectWorker(config);
-  const worker = await createTideflowWorker({
-    connection,
-    ...workerOptionsFromConfig(config),
+  const ml = mlQueueFromEnv();
+  const running = await startWorkerProcess({
+    config,
+    ml,
     dags,
     activities,
     workflows: { workflowsPath: require.resolve('../workflows') },
   });
   console.log(
-    `tideflow worker ready: ${dags.length} DAG(s) [${dags.map((d) => d.id).join(', ')}] on task queue '${config.taskQueue}' ` +
-      `(namespace '${config.temporal.namespace}', ${config.temporal.connection.address})`,
+    `tideflow worker ready: ${dags.length} DAG(s) [${dags.map((d) => d.id).join(', ')}] ` +
+      `(namespace '${config.temporal.namespace}', ${config.temporal.connection.address})\n  ${running.description.join('\n  ')}`,
   );
-  if (process.env['TIDEFLOW_SYNC_SCHEDULES'] === 'true') {
+  if (process.env['TIDEFLOW_SYNC_SCHEDULES'] === 'true' && !ml.mlOnly) {
     // Deployments without `npm start` (docker-compose) sync here, so every DAG is listed in the Web UI.
     const client = await connectClient(config);
     const changes = await syncSchedules(client, dags, { taskQueue: config.taskQueue });
     console.log(`schedules synced with dags/:\n${formatChanges(changes)}`);
     await client.connection.close();
   }
-  await worker.run();
-  await connection.close();
+  await running.done;
 }
 
 main().catch((err: unknown) => {

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parseS3Uri, sha256Hex } from '../../storage/json-objects';
 import { frameFromArrow, frameToArrow } from '../../ml/io/arrow';
 import { schemaOf, type ColumnSchema, type Frame } from '../../ml/frame/frame';
+import { datasetCache } from './dataset-cache';
 import type { ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
 
@@ -47,7 +48,12 @@ export async function writeDataset(store: ArtifactStore, key: string, frame: Fra
 
 const invalid = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, 'InvalidArtifact');
 
+/** The dataset's Frame, read once per worker process (./dataset-cache.ts); shared and read-only. */
 export async function readDataset(store: ArtifactStore, ref: DatasetRef): Promise<Frame> {
+  return datasetCache().read(store, ref, () => readDatasetUncached(store, ref));
+}
+
+export async function readDatasetUncached(store: ArtifactStore, ref: DatasetRef): Promise<Frame> {
   const { bucket, key } = parseS3Uri(ref.uri);
   let bytes: Uint8Array;
   try {

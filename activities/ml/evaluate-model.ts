@@ -8,21 +8,14 @@
  */
 import type { TaskContext } from '../context';
 import { getVersionByAlias, NotFoundError } from '../../registry';
-import {
-  evaluateClassification,
-  evaluateRegression,
-  METRIC_NAMES,
-  METRICS,
-  metricValue,
-  type ClassificationEvaluation,
-  type RegressionEvaluation,
-} from '../../ml/metrics/evaluation';
-import type { Frame } from '../../ml/frame/frame';
-import { asTaskFailure, encodeTarget, predictFrame, readModel, type LoadedModel } from './model-artifact';
-import { putArtifact, runArtifactKey, type StoreProvider } from './store';
+import { METRIC_NAMES, METRICS, metricValue } from '../../ml/metrics/evaluation';
+import { asTaskFailure } from './model-artifact';
+import type { ChampionScore, Evaluation, ModelDocument } from './offload/jobs/evaluate';
+import { offloadForTask } from './offload/task';
+import { getArtifact, putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { DatasetRef } from './dataset';
-import { readSplitFrames } from './training-data';
-import { reportInsights, type ReportInsights } from './report-insights';
+import { readSplitRows } from './training-data';
+import type { ReportInsights } from './report-insights';
 import type { ArtifactRef } from './types';
 
 export interface EvaluateModelInput {
@@ -56,16 +49,6 @@ export interface EvaluateModelOutput {
   importance?: ReportInsights['importance'];
 }
 
-type Evaluation = ClassificationEvaluation | RegressionEvaluation;
-
-function evaluate(model: LoadedModel, test: Frame, positiveClass: string | undefined): Evaluation {
-  const a = model.artifact;
-  const y = encodeTarget(test, a.target, a.task, a.classes);
-  const pred = predictFrame(model, test);
-  if (a.task === 'regression' || !pred.proba) return evaluateRegression(y, pred.values);
-  return evaluateClassification(y, pred.proba, a.classes.length, a.classes, a.task === 'binary' ? positiveClass : undefined);
-}
-
 /** The evaluation's metrics by METRICS name (those defined for this task), plus n. */
 export function metricsRecord(ev: Evaluation, task: EvaluateModelOutput['task']): Record<string, number> {
   const out: Record<string, number> = { n: ev.n };
@@ -77,65 +60,77 @@ export function metricsRecord(ev: Evaluation, task: EvaluateModelOutput['task'])
   return out;
 }
 
-async function championMetrics(
-  input: EvaluateModelInput,
-  candidate: LoadedModel,
-  test: Frame,
-  ctx: TaskContext,
-  store: ReturnType<StoreProvider>,
-): Promise<{ champion: ChampionMetrics | null; evaluation?: Evaluation }> {
-  if (input.championAlias === null) return { champion: null };
-  const name = candidate.artifact.modelName;
+interface ChampionDocument {
+  version: { version: number; metrics: Record<string, number> };
+  /** The champion's model document, or why it could not be read. */
+  model: ModelDocument | { note: string };
+}
+
+/** The version holding `alias` and its model document; null when no version holds it. */
+async function championDocument(store: ArtifactStore, name: string, alias: string): Promise<ChampionDocument | null> {
   let version;
   try {
-    version = await getVersionByAlias(store, name, input.championAlias);
+    version = await getVersionByAlias(store, name, alias);
   } catch (err) {
-    if (err instanceof NotFoundError) return { champion: null };
+    if (err instanceof NotFoundError) return null;
     throw err;
   }
-  const recorded = (note: string): { champion: ChampionMetrics } => ({
-    champion: { version: version.version, metrics: version.metrics, source: 'recorded', note },
-  });
-  let champ: LoadedModel;
   try {
-    champ = await readModel(store, version.model);
+    return { version, model: { doc: await getArtifact(store, version.model), uri: version.model.uri } };
   } catch (err) {
-    return recorded(`cannot load the champion's model (${(err as Error).message}); using its recorded metrics`);
+    return { version, model: { note: `cannot load the champion's model (${(err as Error).message}); using its recorded metrics` } };
   }
-  const a = champ.artifact;
-  const c = candidate.artifact;
-  if (a.task !== c.task || a.target !== c.target || a.classes.join('\u0000') !== c.classes.join('\u0000')) {
-    return recorded(
-      `the champion predicts ${a.task} '${a.target}' [${a.classes.join(', ')}], not ${c.task} '${c.target}' [${c.classes.join(', ')}]; using its recorded metrics`,
-    );
+}
+
+function championMetrics(
+  found: ChampionDocument | null,
+  score: ChampionScore | null,
+  task: EvaluateModelOutput['task'],
+  ctx: TaskContext,
+): { champion: ChampionMetrics | null; evaluation?: Evaluation } {
+  if (!found) return { champion: null };
+  const { version } = found;
+  const outcome = 'note' in found.model ? found.model : score;
+  if (!outcome) return { champion: null };
+  if ('evaluation' in outcome) {
+    return {
+      champion: { version: version.version, metrics: metricsRecord(outcome.evaluation, task), source: 'rescored' },
+      evaluation: outcome.evaluation,
+    };
   }
-  try {
-    const evaluation = evaluate(champ, test, input.positiveClass);
-    return { champion: { version: version.version, metrics: metricsRecord(evaluation, c.task), source: 'rescored' }, evaluation };
-  } catch (err) {
-    ctx.log.warn('champion cannot score this test split', { error: (err as Error).message });
-    return recorded(`the champion cannot score this run's test rows (${(err as Error).message}); using its recorded metrics`);
-  }
+  if ('warning' in outcome) ctx.log.warn('champion cannot score this test split', { error: outcome.warning });
+  return { champion: { version: version.version, metrics: version.metrics, source: 'recorded', note: outcome.note } };
 }
 
 export function evaluateModel(store: StoreProvider) {
   return async (input: EvaluateModelInput, ctx: TaskContext): Promise<EvaluateModelOutput> => {
     const s = store();
-    const [candidate, { test }] = await Promise.all([readModel(s, input.model), readSplitFrames(s, input.dataset, input.split)]);
-    let ev: Evaluation;
+    const [candidateDoc, { frame, test }] = await Promise.all([getArtifact(s, input.model), readSplitRows(s, input.dataset, input.split)]);
+    const modelName = (candidateDoc as { modelName?: unknown } | null)?.modelName;
+    const found =
+      input.championAlias !== null && typeof modelName === 'string' ? await championDocument(s, modelName, input.championAlias) : null;
+    let scored;
     try {
-      ev = evaluate(candidate, test, input.positiveClass);
+      // Model parsing, prediction and metrics of candidate and champion run in a worker thread.
+      scored = await offloadForTask(
+        ctx,
+        'evaluateModels',
+        {
+          candidate: { doc: candidateDoc, uri: input.model.uri },
+          champion: found && 'doc' in found.model ? found.model : null,
+          frame,
+          rows: test,
+          ...(input.positiveClass !== undefined && { positiveClass: input.positiveClass }),
+        },
+        { transfer: [test.buffer as ArrayBuffer] },
+      );
     } catch (err) {
       throw asTaskFailure(err, 'evaluate');
     }
-    const task = candidate.artifact.task;
-    const { champion, evaluation: champEv } = await championMetrics(input, candidate, test, ctx, s);
-    let insights: ReportInsights = {};
-    try {
-      insights = reportInsights(candidate, test, input.positiveClass);
-    } catch (err) {
-      ctx.log.warn('report insights (importances, thresholds) skipped', { error: (err as Error).message });
-    }
+    const { task, candidate: ev, insights } = scored;
+    if (scored.insightsError !== undefined)
+      ctx.log.warn('report insights (importances, thresholds) skipped', { error: scored.insightsError });
+    const { champion, evaluation: champEv } = championMetrics(found, scored.champion, task, ctx);
     const ref = await putArtifact(s, runArtifactKey(s, ctx, 'evaluation/evaluation.json'), {
       format: 'tideflow.evaluation',
       version: 1,
@@ -150,7 +145,7 @@ export function evaluateModel(store: StoreProvider) {
     return {
       task,
       metrics,
-      classes: candidate.artifact.classes,
+      classes: scored.classes,
       ...('confusion' in ev && ev.confusion.length <= 30 && { confusion: ev.confusion }),
       champion,
       evaluation: ref,

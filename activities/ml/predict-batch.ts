@@ -9,8 +9,9 @@ import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
 import { readDataset, writeDataset, type DatasetRef } from './dataset';
 import { getColumn, type Frame, type FrameColumn } from '../../ml/frame/frame';
-import { asTaskFailure, predictFrame, readModel } from './model-artifact';
-import { runArtifactKey, type StoreProvider } from './store';
+import { asTaskFailure } from './model-artifact';
+import { offloadForTask } from './offload/task';
+import { getArtifact, runArtifactKey, type StoreProvider } from './store';
 
 export interface PredictBatchInput {
   modelName: string;
@@ -54,37 +55,19 @@ export function predictBatch(store: StoreProvider) {
         'ModelNotFound',
       );
     }
-    const [model, frame] = await Promise.all([readModel(s, version.model), readDataset(s, input.dataset)]);
-    const a = model.artifact;
+    const [doc, frame] = await Promise.all([getArtifact(s, version.model), readDataset(s, input.dataset)]);
     let columns: FrameColumn[];
-    const summary: Record<string, number> = {};
+    let summary: Record<string, number>;
+    let task: string;
     try {
-      const pred = predictFrame(model, frame);
       const keep = (input.passthrough ?? frame.columns.map((c) => c.name)).map((n) => getColumn(frame, n));
-      if (a.task === 'regression') {
-        columns = [...keep, { name: 'prediction', type: 'number', values: pred.values }];
-        let sum = 0;
-        let min = Infinity;
-        let max = -Infinity;
-        for (const v of pred.values) {
-          sum += v;
-          min = Math.min(min, v);
-          max = Math.max(max, v);
-        }
-        Object.assign(summary, { mean: sum / Math.max(1, frame.rows), min, max });
-      } else {
-        const k = a.classes.length;
-        const labels = Array.from(pred.values, (c) => a.classes[c] ?? null);
-        for (const l of labels) if (l !== null) summary[l] = (summary[l] ?? 0) + 1;
-        const proba = a.classes.map((cls, c): FrameColumn => {
-          const values = new Float64Array(frame.rows);
-          for (let i = 0; i < frame.rows; i++) values[i] = pred.proba?.[i * k + c] ?? NaN;
-          return { name: `proba_${cls}`, type: 'number', values };
-        });
-        columns = [...keep, { name: 'prediction', type: 'string', values: labels }, ...proba];
-      }
+      // Feature transform and prediction run in a worker thread (offload/jobs/predict.ts).
+      const scored = await offloadForTask(ctx, 'scoreBatch', { model: { doc, uri: version.model.uri }, frame });
+      columns = [...keep, ...scored.columns];
+      summary = scored.summary;
+      task = scored.task;
     } catch (err) {
-      throw asTaskFailure(err, `predict with ${a.modelName} v${version.version}`);
+      throw asTaskFailure(err, `predict with ${input.modelName} v${version.version}`);
     }
     const taken = new Set<string>();
     for (const c of columns) {
@@ -98,6 +81,6 @@ export function predictBatch(store: StoreProvider) {
     const out: Frame = { rows: frame.rows, columns };
     const predictions = await writeDataset(s, runArtifactKey(s, ctx, `predictions/${input.modelName}-v${version.version}.arrow`), out);
     ctx.log.info('scored batch', { modelName: input.modelName, version: version.version, rows: frame.rows, uri: predictions.uri });
-    return { predictions, modelName: input.modelName, version: version.version, task: a.task, rows: frame.rows, summary };
+    return { predictions, modelName: input.modelName, version: version.version, task, rows: frame.rows, summary };
   };
 }

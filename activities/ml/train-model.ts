@@ -5,12 +5,10 @@
  */
 import type { TaskContext } from '../context';
 import { bestTrial } from '../../ml/model-selection/cross-validation';
-import { estimatorToJson, fitEstimator } from '../../ml/estimators';
-import { fitTransformFeatures } from '../../ml/features';
-import { asTaskFailure, encodeTarget, MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
-import { heartbeater } from './progress';
+import { asTaskFailure, MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
+import { offloadForTask } from './offload/task';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
-import { readSplitFrames, type TrainingInputs } from './training-data';
+import { readSplitRows, type TrainingInputs } from './training-data';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
 
@@ -34,26 +32,29 @@ export interface TrainModelOutput {
 export function trainModel(store: StoreProvider) {
   return async (input: TrainModelInput, ctx: TaskContext): Promise<TrainModelOutput> => {
     const s = store();
-    const { train } = await readSplitFrames(s, input.dataset, input.split);
-    const beat = heartbeater(ctx);
+    const { frame, train } = await readSplitRows(s, input.dataset, input.split);
+    const trainRows = train.length;
     let artifact: ModelArtifact;
     let best: TrialResult;
     try {
       best = bestTrial(input.trials, input.metric);
-      const y = encodeTarget(train, input.target, input.task, input.classes);
-      const fit = fitTransformFeatures(train, input.features);
-      const estimator = await fitEstimator({
-        kind: best.kind as ModelArtifact['estimator']['kind'],
-        task: input.task,
-        x: fit.matrix,
-        y,
-        numClasses: input.classes.length,
-        hyperparams: best.hyperparams,
-        seed: input.seed,
-        featureNames: fit.featureNames,
-        signal: ctx.signal,
-        onProgress: (p) => beat({ iteration: p.iteration, of: p.maxIterations }),
-      });
+      // Feature pipeline and estimator are fitted in a worker thread (offload/jobs/train.ts).
+      const fit = await offloadForTask(
+        ctx,
+        'fitModel',
+        {
+          frame,
+          rows: train,
+          target: input.target,
+          task: input.task,
+          classes: input.classes,
+          features: input.features,
+          kind: best.kind as ModelArtifact['estimator']['kind'],
+          hyperparams: best.hyperparams,
+          seed: input.seed,
+        },
+        { transfer: [train.buffer as ArrayBuffer] },
+      );
       artifact = {
         format: MODEL_FORMAT,
         version: MODEL_VERSION,
@@ -61,11 +62,11 @@ export function trainModel(store: StoreProvider) {
         task: input.task,
         target: input.target,
         classes: input.classes,
-        pipeline: fit.fitted,
-        estimator: estimatorToJson(estimator),
+        pipeline: fit.pipeline,
+        estimator: fit.estimator,
         trial: { index: best.index, kind: best.kind, hyperparams: best.hyperparams },
         training: {
-          rows: train.rows,
+          rows: trainRows,
           dataset: input.dataset.uri,
           split: input.split.uri,
           seed: input.seed,
@@ -87,7 +88,7 @@ export function trainModel(store: StoreProvider) {
       pipeline,
       modelName: input.modelName,
       best,
-      trainRows: train.rows,
+      trainRows,
       features: artifact.pipeline.featureNames.length,
       iterations: info.iterations,
       ...(info.converged !== undefined && { converged: info.converged }),

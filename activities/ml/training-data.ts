@@ -56,13 +56,30 @@ export interface SplitFrames {
   test: Frame;
 }
 
-/** The dataset's train and test rows; a split made for another dataset, or naming rows it lacks, fails. */
-export async function readSplitFrames(store: ArtifactStore, dataset: DatasetRef, split: ArtifactRef): Promise<SplitFrames> {
+/** The whole dataset and the indices of its train and test rows (what offloaded computations take). */
+export interface SplitRows {
+  frame: Frame;
+  train: Int32Array;
+  test: Int32Array;
+}
+
+/** The dataset and its split as row indices; a split made for another dataset, or naming rows it lacks, fails. */
+export async function readSplitRows(store: ArtifactStore, dataset: DatasetRef, split: ArtifactRef): Promise<SplitRows> {
   const [frame, s] = await Promise.all([readDataset(store, dataset), readSplit(store, split)]);
   if (s.dataset !== dataset.uri)
     throw ApplicationFailure.nonRetryable(`split ${split.uri} was made for ${s.dataset}, not ${dataset.uri}`, 'InvalidArtifact');
-  const beyond = [...s.train, ...s.test].find((i) => i >= frame.rows);
-  if (beyond !== undefined)
-    throw ApplicationFailure.nonRetryable(`split ${split.uri} names row ${beyond}; the dataset has ${frame.rows}`, 'InvalidArtifact');
-  return { train: takeRows(frame, s.train), test: takeRows(frame, s.test) };
+  const train = Int32Array.from(s.train);
+  const test = Int32Array.from(s.test);
+  for (const rows of [train, test]) {
+    const beyond = rows.find((i) => i >= frame.rows);
+    if (beyond !== undefined)
+      throw ApplicationFailure.nonRetryable(`split ${split.uri} names row ${beyond}; the dataset has ${frame.rows}`, 'InvalidArtifact');
+  }
+  return { frame, train, test };
+}
+
+/** The dataset's train and test rows; a split made for another dataset, or naming rows it lacks, fails. */
+export async function readSplitFrames(store: ArtifactStore, dataset: DatasetRef, split: ArtifactRef): Promise<SplitFrames> {
+  const { frame, train, test } = await readSplitRows(store, dataset, split);
+  return { train: takeRows(frame, train), test: takeRows(frame, test) };
 }

@@ -1,0 +1,15 @@
+/**
+ * The computations an ML activity hands to a worker thread, by name. Each is a pure function of
+ * its (structured-cloneable) input plus a progress sink; the activity does the I/O around it.
+ */
+import { evaluateModels } from './jobs/evaluate';
+import { scoreBatch } from './jobs/predict';
+import { fitModel } from './jobs/train';
+import { crossValidateTrial } from './jobs/tune';
+import { echoFrame, sleepBusy } from './jobs/test-support';
+
+export const JOBS = { crossValidateTrial, fitModel, evaluateModels, scoreBatch, sleepBusy, echoFrame } as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobInput<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
+export type JobOutput<K extends JobName> = Awaited<ReturnType<(typeof JOBS)[K]>>;

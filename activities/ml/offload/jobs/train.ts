@@ -1,0 +1,41 @@
+/** train_best's computation: the feature pipeline and one estimator fitted on the whole train split. */
+import { estimatorToJson, fitEstimator, type EstimatorJson, type EstimatorKind, type Task } from '../../../../ml/estimators';
+import { fitTransformFeatures, type FeaturePipelineSpecInput, type FittedFeaturePipeline } from '../../../../ml/features';
+import { takeRows, type Frame } from '../../../../ml/frame/frame';
+import { encodeTarget } from '../../model-artifact';
+
+export interface FitModelInput {
+  frame: Frame;
+  rows: Int32Array;
+  target: string;
+  task: Task;
+  classes: string[];
+  features: FeaturePipelineSpecInput;
+  kind: EstimatorKind;
+  hyperparams: Record<string, number | string | boolean>;
+  seed: number;
+}
+
+export interface FitModelOutput {
+  pipeline: FittedFeaturePipeline;
+  estimator: EstimatorJson;
+}
+
+export async function fitModel(input: FitModelInput, progress: (details: unknown) => void): Promise<FitModelOutput> {
+  const train = takeRows(input.frame, input.rows);
+  const y = encodeTarget(train, input.target, input.task, input.classes);
+  progress({ phase: 'features' });
+  const fit = fitTransformFeatures(train, input.features);
+  const estimator = await fitEstimator({
+    kind: input.kind,
+    task: input.task,
+    x: fit.matrix,
+    y,
+    numClasses: input.classes.length,
+    hyperparams: input.hyperparams,
+    seed: input.seed,
+    featureNames: fit.featureNames,
+    onProgress: (p) => progress({ iteration: p.iteration, of: p.maxIterations }),
+  });
+  return { pipeline: fit.fitted, estimator: estimatorToJson(estimator) };
+}

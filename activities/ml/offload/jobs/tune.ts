@@ -1,0 +1,58 @@
+/** tune's computation: k-fold cross-validation of one trial on the train rows, the pipeline refitted per fold. */
+import { fitEstimator } from '../../../../ml/estimators';
+import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput } from '../../../../ml/features';
+import { takeRows, type Frame } from '../../../../ml/frame/frame';
+import type { MetricName } from '../../../../ml/metrics/evaluation';
+import { crossValidate, foldsFor, type CrossValidateResult } from '../../../../ml/model-selection/cross-validation';
+import type { Task } from '../../../../ml/estimators';
+import type { TrialConfig } from '../../../../mlops/search-space';
+import { encodeTarget } from '../../model-artifact';
+
+export interface CrossValidateTrialInput {
+  /** The whole dataset (read-only) and the indices of its train rows. */
+  frame: Frame;
+  rows: Int32Array;
+  target: string;
+  task: Task;
+  classes: string[];
+  features: FeaturePipelineSpecInput;
+  trial: TrialConfig;
+  folds: number;
+  seed: number;
+  metric: MetricName;
+}
+
+export async function crossValidateTrial(
+  input: CrossValidateTrialInput,
+  progress: (details: unknown) => void,
+): Promise<CrossValidateResult> {
+  const train = takeRows(input.frame, input.rows);
+  const y = encodeTarget(train, input.target, input.task, input.classes);
+  return crossValidate({
+    rows: train.rows,
+    folds: foldsFor(input.task, y, input.folds, input.seed),
+    task: input.task,
+    metric: input.metric,
+    classes: input.classes,
+    prepare: (trainIdx, heldIdx, fold) => {
+      progress({ fold, phase: 'features' });
+      const fit = fitTransformFeatures(takeRows(train, trainIdx), input.features);
+      const held = transformFeatures(fit.fitted, takeRows(train, heldIdx));
+      const pick = (idx: Int32Array) =>
+        y instanceof Int32Array ? Int32Array.from(idx, (i) => y[i] as number) : Float64Array.from(idx, (i) => y[i] as number);
+      return { xTrain: fit.matrix, yTrain: pick(trainIdx), xHeld: held.matrix, yHeld: pick(heldIdx) };
+    },
+    fit: (x, yy, fold) =>
+      fitEstimator({
+        kind: input.trial.kind,
+        task: input.task,
+        x,
+        y: yy,
+        numClasses: input.classes.length,
+        hyperparams: input.trial.hyperparams,
+        seed: input.seed,
+        onProgress: (p) => progress({ fold, iteration: p.iteration }),
+      }),
+    onFold: (done, of) => progress({ foldsDone: done, of }),
+  });
+}
