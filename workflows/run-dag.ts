@@ -55,6 +55,17 @@ function issuesText(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 
+/**
+ * The retraining controller adds `driftAlerts` and `modelName` to the params of every retrain it
+ * starts, whatever the DAG; a DAG that does not declare them ignores them (any other unknown key
+ * is an error). Only runs carrying `driftAlerts`, which nothing but the controller sets, qualify.
+ */
+function withoutUndeclaredControllerKeys(dag: DagDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  if (!('driftAlerts' in params) || !(dag.params instanceof z.ZodObject)) return params;
+  const declared = new Set(Object.keys(dag.params.shape));
+  return Object.fromEntries(Object.entries(params).filter(([k]) => declared.has(k) || !['driftAlerts', 'modelName'].includes(k)));
+}
+
 interface ParsedInput {
   params: unknown;
   logicalDate?: Date;
@@ -65,11 +76,11 @@ function parseInput(dag: DagDefinition, raw: unknown): ParsedInput {
   const input = inputSchema.safeParse(raw ?? undefined);
   if (!input.success) {
     throw ApplicationFailure.nonRetryable(
-      `Invalid input for DAG '${dag.id}': ${issuesText(input.error)}. Expected {"params": {...}, "logicalDate": "ISO-8601"}, both optional.`,
+      `Invalid input for DAG '${dag.id}': ${issuesText(input.error)}. Expected {"params": {...}, "logicalDate": "ISO-8601", "queues": {"ml": "<task queue>"}}, all optional.`,
       'InvalidRunInput',
     );
   }
-  const params = dag.params.safeParse(input.data?.params ?? {});
+  const params = dag.params.safeParse(withoutUndeclaredControllerKeys(dag, input.data?.params ?? {}));
   if (!params.success) {
     throw ApplicationFailure.nonRetryable(
       `Invalid params for DAG '${dag.id}': ${issuesText(params.error)}`,

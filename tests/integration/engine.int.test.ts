@@ -135,6 +135,8 @@ describe('DAG engine on real servers', () => {
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe('InvalidParams');
     expect(cause?.message).toContain('failures: Invalid input: expected number, received string');
+    // Unknown keys are rejected too (not dropped), naming the nearest known key.
+    expect(cause?.message).toContain("(root): unknown key 'extra'; known: failures");
     const history = await handle.fetchHistory();
     expect(history.events?.some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
     expect(h.readLog().filter((e) => e.workflowId === handle.workflowId)).toHaveLength(0);

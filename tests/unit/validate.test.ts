@@ -98,6 +98,8 @@ describe('DAG validation', () => {
     ['empty task queue', { taskQueue: ' ' }, 'taskQueue must be a non-empty string'],
     ['maxParallel 0', { expand: { from: 'a', maxParallel: 0 } }, 'maxParallel must be an integer ≥ 1'],
     ['expand over a non-upstream', { upstream: [], expand: { from: 'a' } }, "expands over 'a', which is not one of its upstreams"],
+    ['reads of an unknown task', { reads: ['ghost'] }, "reads unknown task 'ghost'"],
+    ['runOptions not a function', { runOptions: { taskQueue: 'q' } as never }, 'runOptions must be a function of the params'],
   ])('rejects %s', (_name, patch, message) => {
     expect(problemsOf([withTask(patch)])).toContain(message);
   });
