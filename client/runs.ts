@@ -8,6 +8,7 @@ import { parseInstant } from '../core/dates';
 import type { DagDefinition } from '../core/model';
 import type { RunView } from '../core/run-view';
 import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY, type Trigger } from '../core/search-attributes';
+import { runQueues } from './run-queues';
 
 export class ParamsError extends Error {
   override name = 'ParamsError';
@@ -47,7 +48,7 @@ export async function startDagRun(client: Client, dag: DagDefinition, o: Trigger
   return client.workflow.start(dag.id, {
     taskQueue: o.taskQueue,
     workflowId: o.workflowId ?? manualWorkflowId(dag.id),
-    args: [{ params: o.params ?? {}, ...(logicalDate && { logicalDate: logicalDate.toISOString() }) }],
+    args: [{ params: o.params ?? {}, ...(logicalDate && { logicalDate: logicalDate.toISOString() }), ...runQueues() }],
     typedSearchAttributes: [
       { key: DAG_KEY, value: dag.id },
       { key: TRIGGER_KEY, value: trigger },

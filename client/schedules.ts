@@ -11,6 +11,7 @@ import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@tempo
 import type { DagDefinition } from '../core/model';
 import { DAG_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import { startCatchup } from './backfill';
+import { runQueues } from './run-queues';
 
 export const SCHEDULE_PREFIX = 'tideflow-';
 export const scheduleIdFor = (dagId: string): string => `${SCHEDULE_PREFIX}${dagId}`;
@@ -66,7 +67,7 @@ export function desiredSchedule(
         // Temporal appends the nominal fire time, so each run's id names its DAG and time.
         workflowId: `${dag.id}__scheduled`,
         taskQueue,
-        args: [{ params: {} }],
+        args: [{ params: {}, ...runQueues() }],
         typedSearchAttributes: [
           { key: DAG_KEY, value: dag.id },
           { key: TRIGGER_KEY, value: 'schedule' },
