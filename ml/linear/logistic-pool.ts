@@ -2,11 +2,12 @@
  * Two-thread logistic loss and gradient: a worker thread sums the first half of the rows while
  * this thread sums the second half, on SharedArrayBuffers; the halves are added in a fixed order,
  * so the result does not depend on timing. Synchronous (Atomics), as ../gbt/histogram-pool.ts,
- * so L-BFGS stays a plain loop. Both threads run the same function, `logisticRange`.
+ * so L-BFGS stays a plain loop. Both threads run the same function, compiled from the same source
+ * text (logistic-source.ts).
  */
 import { Worker } from 'node:worker_threads';
 import type { Design } from './design';
-import { logisticRange } from './logistic-kernel';
+import { compileLoss, type LossFunction } from './logistic-source';
 
 // Control block (Int32): request sequence, finished sequence, stop flag, error flag.
 const SEQ = 0;
@@ -16,26 +17,23 @@ const ERROR = 3;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const logisticRange = ${logisticRange.toString()};
 const w = workerData;
+const loss = new Function('return ' + w.source + ';')();
 const ctrl = new Int32Array(w.ctrlBuf);
 const data = new Float64Array(w.dataBuf);
-const denseCol = new Int32Array(w.denseColBuf);
-const blockOff = new Int32Array(w.blockOffBuf);
 const blockIdx = w.blockIdxBufs.map((b) => new Int32Array(b));
 const y = new Float64Array(w.yBuf);
 const sw = w.swBuf ? new Float64Array(w.swBuf) : null;
 const p = new Float64Array(w.pBuf);
 const grad = new Float64Array(w.gradBuf);
 const out = new Float64Array(w.lossBuf);
-const z = new Float64Array(Math.max(1, w.k));
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seen);
   seen = Atomics.load(ctrl, ${SEQ});
   if (Atomics.load(ctrl, ${STOP}) === 1) break;
   try {
-    out[0] = logisticRange(data, w.dc, denseCol, blockOff, blockIdx, y, sw, p, w.stride, w.k, 0, w.split, grad, z);
+    out[0] = loss(data, blockIdx, y, sw, p, 0, w.split, grad);
   } catch (err) {
     Atomics.store(ctrl, ${ERROR}, 1);
   }
@@ -65,25 +63,25 @@ export class LogisticPool {
   private readonly gradWorker: Float64Array;
   private readonly lossWorker = new Float64Array(new SharedArrayBuffer(8));
   private readonly gradHere: Float64Array;
-  private readonly z: Float64Array;
+  private readonly loss: LossFunction;
   private readonly data: Float64Array;
   private readonly blockIdx: Int32Array[];
   private readonly split: number;
   private seq = 0;
 
+  /** `source`: the loss function's text (logistic-source.ts); `size`: the number of parameters. */
   constructor(
     private readonly d: Design,
     private readonly y: Float64Array,
     private readonly sw: Float64Array | null,
-    private readonly stride: number,
-    private readonly k: number,
+    source: string,
+    size: number,
   ) {
-    const size = stride * Math.max(1, k);
+    this.loss = compileLoss(source);
     this.split = Math.floor(d.rows / 2);
     this.p = new Float64Array(new SharedArrayBuffer(size * 8));
     this.gradWorker = new Float64Array(new SharedArrayBuffer(size * 8));
     this.gradHere = new Float64Array(size);
-    this.z = new Float64Array(Math.max(1, k));
     // The rows are copied once into shared memory (the fit evaluates the loss dozens of times).
     this.data = shared(d.data);
     this.blockIdx = d.blockIdx.map(shared);
@@ -92,26 +90,22 @@ export class LogisticPool {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
+        source,
         ctrlBuf: this.ctrl.buffer,
         dataBuf: this.data.buffer,
-        denseColBuf: shared(d.denseCol).buffer,
-        blockOffBuf: shared(d.blockOff).buffer,
         blockIdxBufs: this.blockIdx.map((b) => b.buffer),
         yBuf: yShared.buffer,
         swBuf: swShared?.buffer ?? null,
         pBuf: this.p.buffer,
         gradBuf: this.gradWorker.buffer,
         lossBuf: this.lossWorker.buffer,
-        dc: d.dc,
-        stride,
-        k,
         split: this.split,
       },
     });
     this.worker.unref();
   }
 
-  /** Σ sw·loss over every row; its gradient into `grad`. Same contract as `logisticRange` over all rows. */
+  /** Σ sw·loss over every row; its gradient into `grad`. Same contract as the loss function over all rows. */
   evaluate(params: Float64Array, grad: Float64Array): number {
     const c = this.ctrl;
     this.p.set(params);
@@ -119,22 +113,7 @@ export class LogisticPool {
     Atomics.store(c, SEQ, this.seq);
     Atomics.notify(c, SEQ);
     const d = this.d;
-    const here = logisticRange(
-      this.data,
-      d.dc,
-      d.denseCol,
-      d.blockOff,
-      this.blockIdx,
-      this.y,
-      this.sw,
-      params,
-      this.stride,
-      this.k,
-      this.split,
-      d.rows,
-      this.gradHere,
-      this.z,
-    );
+    const here = this.loss(this.data, this.blockIdx, this.y, this.sw, params, this.split, d.rows, this.gradHere);
     const deadline = Date.now() + 120_000;
     while (Atomics.load(c, DONE) !== this.seq) {
       if (Date.now() > deadline) throw new Error('logistic-regression worker thread did not answer within 120 s');

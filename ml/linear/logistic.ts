@@ -16,8 +16,8 @@
 import { minimizeLbfgs } from './lbfgs';
 import type { Matrix } from '../frame/matrix';
 import { type Design, checkSampleWeight, designOf, firstNonFinite, linearScores } from './design';
-import { logisticRange } from './logistic-kernel';
 import { LogisticPool, MIN_SHARED_ROWS } from './logistic-pool';
+import { compileLoss, lossSource } from './logistic-source';
 
 export interface LogisticModel {
   numClasses: number;
@@ -33,6 +33,8 @@ export interface LogisticOptions {
   maxIterations?: number;
   /** Default 1e-6 (max |gradient|). */
   tolerance?: number;
+  /** Also stop when one iteration lowers the loss by less than this fraction; default 1e-12 (0: gradient only). */
+  relativeTolerance?: number;
   /**
    * Per-row weights ≥ 0 (e.g. from class weights): the loss becomes Σ sw_i·loss_i / rows, as
    * sklearn's LogisticRegression.fit(sample_weight=…) scales each row's loss.
@@ -45,6 +47,8 @@ export interface LogisticOptions {
 export interface LogisticFit {
   model: LogisticModel;
   iterations: number;
+  /** Loss-and-gradient evaluations (each one pass over the rows). */
+  evaluations: number;
   converged: boolean;
   loss: number;
 }
@@ -90,16 +94,16 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
   const k = numClasses === 2 ? 1 : numClasses;
   const yf = Float64Array.from(y);
   const threads = o.threads ?? (d.rows >= MIN_SHARED_ROWS ? 2 : 1);
-  const pool = threads === 2 && d.rows >= 2 ? new LogisticPool(d, yf, sw, stride, k) : undefined;
-  const z = new Float64Array(k);
-  const sum = pool
-    ? (p: Float64Array, grad: Float64Array) => pool.evaluate(p, grad)
-    : (p: Float64Array, grad: Float64Array) =>
-        logisticRange(d.data, d.dc, d.denseCol, d.blockOff, d.blockIdx, yf, sw, p, stride, k, 0, d.rows, grad, z);
+  const source = lossSource(d, k, sw !== null);
+  const pool = threads === 2 && d.rows >= 2 ? new LogisticPool(d, yf, sw, source, k * stride) : undefined;
+  const loss = pool ? undefined : compileLoss(source);
+  const sum = (p: Float64Array, grad: Float64Array): number =>
+    pool ? pool.evaluate(p, grad) : (loss as NonNullable<typeof loss>)(d.data, d.blockIdx, yf, sw, p, 0, d.rows, grad);
   try {
     const r = minimizeLbfgs(objective(sum, d.rows, stride, o.l2), new Float64Array(k * stride), {
       maxIterations: o.maxIterations ?? 200,
       gradientTolerance: o.tolerance ?? 1e-6,
+      relativeTolerance: o.relativeTolerance ?? 1e-12,
     });
     const weights = new Float64Array(k * cols);
     const intercepts = new Float64Array(k);
@@ -110,6 +114,7 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
     return {
       model: { numClasses, numFeatures: cols, weights, intercepts },
       iterations: r.iterations,
+      evaluations: r.evaluations,
       converged: r.converged,
       loss: r.value,
     };
