@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fitEstimator, predictEstimator } from '../../ml/estimators';
+import { parseFittedPipeline, transformFeatures } from '../../ml/features';
+import { frameFromRows } from '../../ml/frame/frame';
 import { type Matrix, takeMatrixRows, toDense } from '../../ml/frame/matrix';
 import { fitLogistic, logisticProba, type LogisticModel } from '../../ml/linear/logistic';
 import { fitRidge, ridgePredict } from '../../ml/linear/ridge';
@@ -83,6 +85,52 @@ describe('one-hot blocks', () => {
       cols,
       data: Float64Array.of(...slice(hot, 0, cols), ...slice(row, 0, cols)),
     });
+  });
+});
+
+describe('feature pipeline output', () => {
+  it('a fitted pipeline stored before one-hot blocks existed still loads; its one-hot outputs come out as a block', () => {
+    // Written as the JSON of a version-1 fitted pipeline was stored before this change.
+    const stored = {
+      format: 'tideflow.feature-pipeline',
+      version: 1,
+      spec: {
+        features: ['bill', 'island'],
+        steps: [
+          { op: 'standardize', columns: ['bill'], withMean: true, withStd: true },
+          { op: 'onehot', columns: ['island'], handleUnknown: 'ignore', missing: 'category' },
+        ],
+      },
+      inputs: [
+        { name: 'bill', type: 'number' },
+        { name: 'island', type: 'string' },
+      ],
+      steps: [
+        { op: 'standardize', columns: [{ column: 'bill', mean: 40, scale: 2 }] },
+        {
+          op: 'onehot',
+          handleUnknown: 'ignore',
+          missing: 'category',
+          columns: [{ column: 'island', type: 'string', categories: ['Biscoe', 'Dream', null], infrequent: [] }],
+        },
+      ],
+      featureNames: ['bill', 'island=Biscoe', 'island=Dream', 'island=(missing)'],
+      fittedRows: 10,
+    };
+    const fitted = parseFittedPipeline(JSON.parse(JSON.stringify(stored)));
+    const rows = [
+      { bill: 42, island: 'Dream' },
+      { bill: 38, island: null },
+      { bill: 40, island: 'Torgersen' },
+    ];
+    const { matrix, featureNames } = transformFeatures(fitted, frameFromRows(rows));
+    expect(featureNames).toEqual(stored.featureNames);
+    expect(matrix.cols).toBe(4);
+    expect(Array.from(matrix.data)).toEqual([1, -1, 0]);
+    expect(matrix.onehot?.map((b) => ({ offset: b.offset, width: b.width, index: Array.from(b.index) }))).toEqual([
+      { offset: 1, width: 3, index: [1, 2, -1] },
+    ]);
+    expect(Array.from(toDense(matrix).data)).toEqual([1, 0, 1, 0, -1, 0, 0, 1, 0, 0, 0, 0]);
   });
 });
 
