@@ -7,7 +7,7 @@
 import { fitGbtAsync, fitGbtMulticlassAsync, type AnyGbtModel } from '../gbt/gradient-boosting';
 import type { GbtOptions } from '../gbt/boosting';
 import { fitLogistic } from '../linear/logistic';
-import type { Matrix } from '../frame/matrix';
+import { checkMatrixShape, columnPlaces, denseCols, toDense, type Matrix } from '../frame/matrix';
 import { fitRidge } from '../linear/ridge';
 import { validateHyperparams } from './hyperparams';
 import { EstimatorInputError, type Estimator, type EstimatorKind, type FitEstimatorInput, type Hyperparams, type Task } from './types';
@@ -48,8 +48,11 @@ function classCount(task: Task, numClasses: number | undefined): number {
 function checkShapes(x: Matrix, y: ArrayLike<number>): void {
   if (x.rows === 0) throw new EstimatorInputError('no training rows');
   if (x.cols === 0) throw new EstimatorInputError('no features');
-  if (x.data.length !== x.rows * x.cols)
-    throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
+  try {
+    checkMatrixShape(x);
+  } catch (err) {
+    throw new EstimatorInputError((err as Error).message);
+  }
   if (y.length !== x.rows) throw new EstimatorInputError(`${x.rows} feature rows but ${y.length} targets`);
 }
 
@@ -72,13 +75,16 @@ function checkLabels(y: ArrayLike<number>, task: Task, numClasses: number): void
 /** Infinite values are refused by every kind; NaN (missing) only gbt accepts. */
 function checkFeatures(x: Matrix, kind: EstimatorKind, names: readonly string[] | undefined): void {
   const allowNaN = kind === 'gbt';
+  const dc = denseCols(x);
   for (let i = 0; i < x.data.length; i++) {
     const v = x.data[i] as number;
     if (Number.isFinite(v) || (allowNaN && Number.isNaN(v))) continue;
-    const col = i % x.cols;
+    // One-hot blocks hold no values to check: name the dense column by its place among all columns.
+    const places = columnPlaces(x);
+    const col = places.indexOf(i % dc);
     const name = names?.[col] !== undefined ? `feature '${names[col]}' (column ${col})` : `feature column ${col}`;
     const fix = Number.isNaN(v) ? `; impute missing values in the feature pipeline (only gbt accepts them)` : '';
-    throw new EstimatorInputError(`${name} is ${v} at row ${Math.floor(i / x.cols)}${fix}`);
+    throw new EstimatorInputError(`${name} is ${v} at row ${Math.floor(i / dc)}${fix}`);
   }
 }
 
@@ -89,7 +95,9 @@ async function fitGbtKind(
   hp: Hyperparams,
   numClasses: number,
 ): Promise<{ model: AnyGbtModel; iterations: number }> {
-  const { x, y, signal } = input;
+  const { y, signal } = input;
+  // Gradient boosting bins dense columns: one-hot blocks are expanded here (the only copy).
+  const x = toDense(input.x);
   const maxIter = num(hp, 'maxIter');
   const o: Omit<GbtOptions, 'loss'> = {
     maxIter,
@@ -124,12 +132,12 @@ async function fitChecked(input: FitEstimatorInput, hp: Hyperparams, numClasses:
     const l2 = hp['l2'] !== undefined ? num(hp, 'l2') : 1 / ((hp['C'] !== undefined ? num(hp, 'C') : 1) * x.rows);
     const maxIterations = num(hp, 'maxIter');
     // fitLogistic runs L-BFGS synchronously: fast (1M × 10 binary ≈ 1.5 s), so progress is reported once.
-    const fit = fitLogistic(x, y, numClasses, { l2, maxIterations, tolerance: num(hp, 'tol') });
+    const fit = fitLogistic(x, y, numClasses, { l2, maxIterations, tolerance: num(hp, 'tol'), sampleWeight: input.sampleWeight });
     input.onProgress?.({ kind, iteration: fit.iterations, maxIterations });
     return { ...base, kind, model: fit.model, fitInfo: { iterations: fit.iterations, converged: fit.converged } };
   }
   if (kind === 'linear_regression') {
-    const model = fitRidge(x, y, num(hp, 'alpha'));
+    const model = fitRidge(x, y, num(hp, 'alpha'), input.sampleWeight);
     input.onProgress?.({ kind, iteration: 1, maxIterations: 1 });
     return { ...base, kind, model, fitInfo: { iterations: 0 } };
   }

@@ -4,7 +4,7 @@
  */
 import { gbtMulticlassProba, gbtProba, gbtRaw } from '../gbt/gradient-boosting';
 import { logisticProba } from '../linear/logistic';
-import type { Matrix } from '../frame/matrix';
+import { checkMatrixShape, columnPlaces, denseCols, toDense, type Matrix } from '../frame/matrix';
 import { argmaxRows } from '../metrics/classification';
 import { ridgePredict } from '../linear/ridge';
 import { EstimatorInputError, type Estimator, type Prediction } from './types';
@@ -19,19 +19,25 @@ function twoColumns(p1: Float64Array): Float64Array {
   return out;
 }
 
-export function predictEstimator(est: Estimator, x: Matrix): Prediction {
-  if (x.cols !== est.numFeatures)
-    throw new EstimatorInputError(`the ${est.kind} model expects ${est.numFeatures} features, the matrix has ${x.cols}`);
-  if (x.data.length !== x.rows * x.cols)
-    throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
+export function predictEstimator(est: Estimator, input: Matrix): Prediction {
+  if (input.cols !== est.numFeatures)
+    throw new EstimatorInputError(`the ${est.kind} model expects ${est.numFeatures} features, the matrix has ${input.cols}`);
+  try {
+    checkMatrixShape(input);
+  } catch (err) {
+    throw new EstimatorInputError((err as Error).message);
+  }
   if (est.kind !== 'gbt') {
-    for (let i = 0; i < x.data.length; i++) {
-      if (!Number.isFinite(x.data[i]))
+    const dc = denseCols(input);
+    for (let i = 0; i < input.data.length; i++) {
+      if (!Number.isFinite(input.data[i]))
         throw new EstimatorInputError(
-          `feature column ${i % x.cols} is ${x.data[i]} at row ${Math.floor(i / x.cols)}; ${est.kind} needs finite features`,
+          `feature column ${columnPlaces(input).indexOf(i % dc)} is ${input.data[i]} at row ${Math.floor(i / dc)}; ${est.kind} needs finite features`,
         );
     }
   }
+  // Linear models read one-hot blocks as they are; gradient boosting needs the dense layout.
+  const x = est.kind === 'gbt' ? toDense(input) : input;
   if (est.task === 'regression') {
     if (est.kind === 'linear_regression') return { values: ridgePredict(est.model, x) };
     if (est.kind === 'gbt' && est.model.version === 1) return { values: gbtRaw(est.model, x) };

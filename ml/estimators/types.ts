@@ -41,6 +41,11 @@ export interface FitEstimatorInput {
   numClasses?: number;
   hyperparams?: Readonly<Record<string, HyperparamValue>>;
   seed?: number;
+  /**
+   * Per-row weights (finite, ≥ 0, one per row), sklearn's sample_weight: each row's loss counts
+   * this many times. Class weights become sample weights (weight of the row's class).
+   */
+  sampleWeight?: Float64Array;
   /** Names of the matrix columns, used in error messages (non-finite values). */
   featureNames?: readonly string[];
   onProgress?: (info: FitProgress) => void;

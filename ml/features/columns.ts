@@ -1,14 +1,34 @@
 /**
  * The working columns a pipeline run passes from step to step, and the last check that turns
- * them into a dense matrix. Missing values (NaN / null) pass through every step except impute
+ * them into a matrix. Missing values (NaN / null) pass through every step except impute
  * and one-hot, so the final check is where "still missing" is reported, once, by feature name.
+ * A one-hot step's output stays one compact column (the active category per row) all the way to
+ * the matrix, where it becomes a one-hot block (see ../frame/matrix.ts): never one array per category.
  */
 import type { FrameColumn, NumericColumn, StringColumn } from '../frame/frame';
-import type { Matrix } from '../frame/matrix';
+import type { Matrix, OneHotBlock } from '../frame/matrix';
 import { FeaturePipelineError, stepLabel } from './spec';
 
-/** A working column; `group` is the input column a one-hot output came from (so `drop` can remove them all). */
-export type WorkColumn = FrameColumn & { group?: string };
+/** A plain working column; `group` is the input column an expanded output came from (so `drop` can remove them all). */
+export type PlainColumn = FrameColumn & { group?: string };
+
+/**
+ * A one-hot encoded column: `names` are its output features (one per category), and row i has
+ * a 1 in output index[i] and 0 in the others (all 0 when index[i] is −1). Later steps cannot read
+ * it (the plan refuses), only drop it by `group`, its input column's name.
+ */
+export interface EncodedColumn {
+  type: 'encoded';
+  name: string;
+  group: string;
+  names: string[];
+  index: Int32Array;
+}
+
+export type WorkColumn = PlainColumn | EncodedColumn;
+
+/** The feature names of the working columns, in matrix order (an encoded column gives one per category). */
+export const outputNames = (cols: readonly WorkColumn[]): string[] => cols.flatMap((c) => (c.type === 'encoded' ? c.names : [c.name]));
 
 /** 'fit' reads the training rows; 'transform' any rows (evaluation, batch prediction). */
 export type Phase = 'fit' | 'transform';
@@ -32,8 +52,8 @@ export class WorkingSet {
     public columns: WorkColumn[],
   ) {}
 
-  get(name: string): WorkColumn {
-    const col = this.columns.find((c) => c.name === name && c.group === undefined);
+  get(name: string): PlainColumn {
+    const col = this.columns.find((c): c is PlainColumn => c.name === name && c.group === undefined && c.type !== 'encoded');
     // The plan has checked every name, so this is a bug, not bad input.
     if (!col) throw new Error(`feature pipeline: working column '${name}' is missing (plan and data disagree)`);
     return col;
@@ -109,6 +129,8 @@ export function requireFinite(ctx: StepContext, column: string, values: Float64A
 export function checkFinalColumns(work: WorkingSet, phase: Phase): void {
   const where = phase === 'fit' ? 'in the training rows' : 'in the rows to transform';
   for (const col of work.columns) {
+    // An encoded column is complete by construction (missing is a category or an error).
+    if (col.type === 'encoded') continue;
     if (col.type === 'string') throw new FeaturePipelineError(`feature '${col.name}' is a string column: one-hot encode it`);
     const v = col.values;
     let bad = false;
@@ -152,13 +174,27 @@ export function checkFinalColumns(work: WorkingSet, phase: Phase): void {
   }
 }
 
-/** The working columns as a row-major matrix, after `checkFinalColumns`. */
+/**
+ * The working columns as a matrix, after `checkFinalColumns`: plain columns row-major in `data`,
+ * encoded columns as one-hot blocks at their place in the column order.
+ */
 export function toMatrix(work: WorkingSet, phase: Phase): { matrix: Matrix; featureNames: string[] } {
   checkFinalColumns(work, phase);
   const rows = work.rows;
-  const cols = work.columns.length;
+  const sources: Float64Array[] = [];
+  const onehot: OneHotBlock[] = [];
+  let offset = 0;
+  for (const c of work.columns) {
+    if (c.type === 'encoded') {
+      onehot.push({ offset, width: c.names.length, index: c.index });
+      offset += c.names.length;
+    } else {
+      sources.push(c.values as Float64Array);
+      offset++;
+    }
+  }
+  const cols = sources.length;
   const data = new Float64Array(rows * cols);
-  const sources = work.columns.map((c) => c.values as Float64Array);
   // Blocks of rows, so the strided writes of one column stay in cache for the next column.
   const BLOCK = 2048;
   for (let start = 0; start < rows; start += BLOCK) {
@@ -168,5 +204,7 @@ export function toMatrix(work: WorkingSet, phase: Phase): { matrix: Matrix; feat
       for (let i = start, at = start * cols + j; i < end; i++, at += cols) data[at] = v[i] as number;
     }
   }
-  return { matrix: { data, rows, cols }, featureNames: work.columns.map((c) => c.name) };
+  const matrix: Matrix = { data, rows, cols: offset };
+  if (onehot.length) matrix.onehot = onehot;
+  return { matrix, featureNames: outputNames(work.columns) };
 }

@@ -5,7 +5,7 @@
  */
 import { type Frame, type FrameColumn, getColumn, hasColumn, schemaOf } from '../frame/frame';
 import type { Matrix } from '../frame/matrix';
-import { type StepContext, WorkingSet, checkFinalColumns, toMatrix } from './columns';
+import { type StepContext, WorkingSet, checkFinalColumns, outputNames, toMatrix } from './columns';
 import { FITTED_FORMAT, FITTED_VERSION, type FittedFeaturePipeline } from './fitted';
 import { planFeatureSpec } from './plan';
 import { applyStep, fitStep, type FittedStep } from './run';
@@ -47,7 +47,7 @@ function fit(frame: Frame, specInput: FeaturePipelineSpecInput | FeaturePipeline
     applyStep(params, work, ctx);
     return params;
   });
-  const names = work.columns.map((c) => c.name);
+  const names = outputNames(work.columns);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined)
     throw new FeaturePipelineError(

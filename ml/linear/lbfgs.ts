@@ -1,5 +1,6 @@
 /**
- * L-BFGS minimisation of a smooth function (two-loop recursion, backtracking Armijo line search).
+ * L-BFGS minimisation of a smooth function (two-loop recursion, backtracking Armijo line search
+ * with quadratic interpolation).
  * Deterministic: no randomness; the same inputs give the same iterates.
  */
 
@@ -21,6 +22,8 @@ export interface LbfgsResult {
   x: Float64Array;
   value: number;
   iterations: number;
+  /** Objective evaluations (line-search trials included). */
+  evaluations: number;
   converged: boolean;
 }
 
@@ -42,6 +45,7 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): 
   const relTol = o.relativeTolerance ?? 1e-12;
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
+  let evaluations = 1;
   let fx = f(x, g);
   if (!Number.isFinite(fx)) throw new RangeError('objective is not finite at the starting point');
   const sHist: Float64Array[] = [];
@@ -52,7 +56,7 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): 
   let xNew = new Float64Array(n);
   let gNew = new Float64Array(n);
   for (let iter = 0; iter < o.maxIterations; iter++) {
-    if (maxAbs(g) <= o.gradientTolerance) return { x, value: fx, iterations: iter, converged: true };
+    if (maxAbs(g) <= o.gradientTolerance) return { x, value: fx, iterations: iter, evaluations, converged: true };
     // Two-loop recursion: dir = -H·g.
     for (let i = 0; i < n; i++) dir[i] = -(g[i] as number);
     const k = sHist.length;
@@ -85,10 +89,14 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): 
     for (let tries = 0; tries < 40; tries++) {
       for (let i = 0; i < n; i++) xNew[i] = (x[i] as number) + step * (dir[i] as number);
       fNew = f(xNew, gNew);
+      evaluations++;
       if (Number.isFinite(fNew) && fNew <= fx + 1e-4 * step * slope) break;
-      step *= 0.5;
+      // Minimum of the parabola through f(x), its slope and f at this step, kept within
+      // [0.1, 0.5] × step: usually one retry instead of several halvings.
+      const next = Number.isFinite(fNew) ? (-slope * step * step) / (2 * (fNew - fx - slope * step)) : 0.1 * step;
+      step = Math.min(0.5 * step, Math.max(0.1 * step, next));
     }
-    if (!(fNew <= fx)) return { x, value: fx, iterations: iter, converged: false };
+    if (!(fNew <= fx)) return { x, value: fx, iterations: iter, evaluations, converged: false };
     const s = new Float64Array(n);
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -111,7 +119,7 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): 
     [g, gNew] = [gNew, g];
     fx = fNew;
     o.onIteration?.(iter + 1, fx);
-    if (decrease <= relTol * Math.max(Math.abs(fx), 1)) return { x, value: fx, iterations: iter + 1, converged: true };
+    if (decrease <= relTol * Math.max(Math.abs(fx), 1)) return { x, value: fx, iterations: iter + 1, evaluations, converged: true };
   }
-  return { x, value: fx, iterations: o.maxIterations, converged: maxAbs(g) <= o.gradientTolerance };
+  return { x, value: fx, iterations: o.maxIterations, evaluations, converged: maxAbs(g) <= o.gradientTolerance };
 }

@@ -2,8 +2,11 @@
  * L2-regularised logistic regression on typed arrays, fitted by L-BFGS: binary (one weight vector,
  * sigmoid) and multinomial (one per class, softmax). Deterministic: starts from zero weights.
  *
- * Objective: mean cross-entropy + (l2 / 2)·‖W‖² (intercepts are not penalised). scikit-learn's
- * `LogisticRegression(C=…)` minimises the same function with l2 = 1 / (C · rows).
+ * Objective: mean (sample-weighted) cross-entropy + (l2 / 2)·‖W‖² (intercepts are not penalised).
+ * scikit-learn 1.2's `LogisticRegression(C=…)` minimises rows × this function with l2 = 1 / (C · rows).
+ * The matrix may hold one-hot blocks (../frame/matrix.ts): they are read as indices, never densified,
+ * so the cost per row grows with the number of blocks, not their widths. Large fits sum the loss on
+ * two threads (logistic-pool.ts).
  *
  * Serialised form (`logisticToJson`), version 1:
  *   { "format": "tideflow.logistic-regression", "version": 1, "numClasses": K, "numFeatures": d,
@@ -12,6 +15,9 @@
  */
 import { minimizeLbfgs } from './lbfgs';
 import type { Matrix } from '../frame/matrix';
+import { type Design, checkSampleWeight, designOf, firstNonFinite, linearScores } from './design';
+import { LogisticPool, MIN_SHARED_ROWS } from './logistic-pool';
+import { compileLoss, lossSource } from './logistic-source';
 
 export interface LogisticModel {
   numClasses: number;
@@ -27,92 +33,45 @@ export interface LogisticOptions {
   maxIterations?: number;
   /** Default 1e-6 (max |gradient|). */
   tolerance?: number;
+  /** Also stop when one iteration lowers the loss by less than this fraction; default 1e-12 (0: gradient only). */
+  relativeTolerance?: number;
+  /**
+   * Per-row weights ≥ 0 (e.g. from class weights): the loss becomes Σ sw_i·loss_i / rows, as
+   * sklearn's LogisticRegression.fit(sample_weight=…) scales each row's loss.
+   */
+  sampleWeight?: ArrayLike<number>;
+  /** Sum the loss on 2 threads (a worker thread); default: when rows ≥ MIN_SHARED_ROWS. */
+  threads?: 1 | 2;
 }
 
 export interface LogisticFit {
   model: LogisticModel;
   iterations: number;
+  /** Loss-and-gradient evaluations (each one pass over the rows). */
+  evaluations: number;
   converged: boolean;
   loss: number;
 }
 
-function binaryObjective(x: Matrix, y: ArrayLike<number>, l2: number) {
-  const { rows: n, cols: d, data } = x;
+/** Mean weighted cross-entropy + (l2 / 2)·‖W‖² and its gradient, from the summed loss of `sum`. */
+function objective(sum: (p: Float64Array, grad: Float64Array) => number, n: number, stride: number, l2: number) {
   return (p: Float64Array, grad: Float64Array): number => {
-    grad.fill(0);
-    const b = p[d] as number;
-    let loss = 0;
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      let z = b;
-      for (let j = 0; j < d; j++) z += (p[j] as number) * (data[o + j] as number);
-      const t = y[i] as number;
-      // log(1 + e^z) - t·z, stably.
-      loss += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - t * z;
-      const err = (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z))) - t;
-      gb += err;
-      for (let j = 0; j < d; j++) grad[j] = (grad[j] as number) + err * (data[o + j] as number);
-    }
+    const loss = sum(p, grad);
     let norm = 0;
-    for (let j = 0; j < d; j++) {
-      const w = p[j] as number;
-      norm += w * w;
-      grad[j] = (grad[j] as number) / n + l2 * w;
-    }
-    grad[d] = gb / n;
-    return loss / n + (l2 / 2) * norm;
-  };
-}
-
-function softmaxObjective(x: Matrix, y: ArrayLike<number>, k: number, l2: number) {
-  const { rows: n, cols: d, data } = x;
-  const w = d + 1;
-  const z = new Float64Array(k);
-  return (p: Float64Array, grad: Float64Array): number => {
-    grad.fill(0);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) {
-        let s = p[c * w + d] as number;
-        for (let j = 0; j < d; j++) s += (p[c * w + j] as number) * (data[o + j] as number);
-        z[c] = s;
-        if (s > max) max = s;
-      }
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += Math.exp((z[c] as number) - max);
-      const lse = max + Math.log(sum);
-      const t = y[i] as number;
-      loss += lse - (z[t] as number);
-      for (let c = 0; c < k; c++) {
-        const err = Math.exp((z[c] as number) - lse) - (c === t ? 1 : 0);
-        const base = c * w;
-        for (let j = 0; j < d; j++) grad[base + j] = (grad[base + j] as number) + err * (data[o + j] as number);
-        grad[base + d] = (grad[base + d] as number) + err;
-      }
-    }
-    let norm = 0;
-    for (let c = 0; c < k; c++) {
-      for (let j = 0; j <= d; j++) {
-        const idx = c * w + j;
-        grad[idx] = (grad[idx] as number) / n;
-        if (j < d) {
-          const v = p[idx] as number;
-          norm += v * v;
-          grad[idx] = (grad[idx] as number) + l2 * v;
-        }
-      }
+    for (let idx = 0; idx < p.length; idx++) {
+      grad[idx] = (grad[idx] as number) / n;
+      if (idx % stride === stride - 1) continue; // intercepts are not penalised
+      const v = p[idx] as number;
+      norm += v * v;
+      grad[idx] = (grad[idx] as number) + l2 * v;
     }
     return loss / n + (l2 / 2) * norm;
   };
 }
 
-export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number, o: LogisticOptions): LogisticFit {
-  if (x.rows === 0) throw new RangeError('no training rows');
-  if (x.data.length !== x.rows * x.cols) throw new RangeError('matrix data does not match its shape');
-  if (y.length !== x.rows) throw new RangeError(`${x.rows} rows but ${y.length} labels`);
+function checkInputs(d: Design, y: ArrayLike<number>, numClasses: number, o: LogisticOptions): Float64Array | null {
+  if (d.rows === 0) throw new RangeError('no training rows');
+  if (y.length !== d.rows) throw new RangeError(`${d.rows} rows but ${y.length} labels`);
   if (!Number.isInteger(numClasses) || numClasses < 2) throw new RangeError(`need at least 2 classes, got ${numClasses}`);
   if (!(o.l2 >= 0)) throw new RangeError(`l2 must be ≥ 0, got ${o.l2}`);
   const seen = new Uint8Array(numClasses);
@@ -122,52 +81,68 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
     seen[t] = 1;
   }
   if (seen.reduce((a, b) => a + b, 0) < 2) throw new RangeError('the target has a single class; nothing to learn');
-  for (let i = 0; i < x.data.length; i++) {
-    if (!Number.isFinite(x.data[i]))
-      throw new RangeError(`non-finite feature value at row ${Math.floor(i / x.cols)}, column ${i % x.cols}`);
+  const bad = firstNonFinite(d);
+  if (bad) throw new RangeError(`non-finite feature value at row ${bad[0]}, column ${bad[1]}`);
+  return checkSampleWeight(o.sampleWeight, d.rows);
+}
+
+export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number, o: LogisticOptions): LogisticFit {
+  const d = designOf(x);
+  const sw = checkInputs(d, y, numClasses, o);
+  const cols = d.cols;
+  const stride = cols + 1;
+  const k = numClasses === 2 ? 1 : numClasses;
+  const yf = Float64Array.from(y);
+  const threads = o.threads ?? (d.rows >= MIN_SHARED_ROWS ? 2 : 1);
+  const source = lossSource(d, k, sw !== null);
+  const pool = threads === 2 && d.rows >= 2 ? new LogisticPool(d, yf, sw, source, k * stride) : undefined;
+  const loss = pool ? undefined : compileLoss(source);
+  const sum = (p: Float64Array, grad: Float64Array): number =>
+    pool ? pool.evaluate(p, grad) : (loss as NonNullable<typeof loss>)(d.data, d.blockIdx, yf, sw, p, 0, d.rows, grad);
+  try {
+    const r = minimizeLbfgs(objective(sum, d.rows, stride, o.l2), new Float64Array(k * stride), {
+      maxIterations: o.maxIterations ?? 200,
+      gradientTolerance: o.tolerance ?? 1e-6,
+      relativeTolerance: o.relativeTolerance ?? 1e-12,
+    });
+    const weights = new Float64Array(k * cols);
+    const intercepts = new Float64Array(k);
+    for (let c = 0; c < k; c++) {
+      weights.set(r.x.subarray(c * stride, c * stride + cols), c * cols);
+      intercepts[c] = r.x[c * stride + cols] as number;
+    }
+    return {
+      model: { numClasses, numFeatures: cols, weights, intercepts },
+      iterations: r.iterations,
+      evaluations: r.evaluations,
+      converged: r.converged,
+      loss: r.value,
+    };
+  } finally {
+    pool?.close();
   }
-  const d = x.cols;
-  const rows = numClasses === 2 ? 1 : numClasses;
-  const f = numClasses === 2 ? binaryObjective(x, y, o.l2) : softmaxObjective(x, y, numClasses, o.l2);
-  const r = minimizeLbfgs(f, new Float64Array(rows * (d + 1)), {
-    maxIterations: o.maxIterations ?? 200,
-    gradientTolerance: o.tolerance ?? 1e-6,
-  });
-  const weights = new Float64Array(rows * d);
-  const intercepts = new Float64Array(rows);
-  for (let c = 0; c < rows; c++) {
-    weights.set(r.x.subarray(c * (d + 1), c * (d + 1) + d), c * d);
-    intercepts[c] = r.x[c * (d + 1) + d] as number;
-  }
-  return { model: { numClasses, numFeatures: d, weights, intercepts }, iterations: r.iterations, converged: r.converged, loss: r.value };
 }
 
 /** Class probabilities, rows × numClasses row-major. */
 export function logisticProba(m: LogisticModel, x: Matrix): Float64Array {
   if (x.cols !== m.numFeatures) throw new RangeError(`model expects ${m.numFeatures} features, got ${x.cols}`);
-  const d = x.cols;
   const k = m.numClasses;
   const rows = k === 2 ? 1 : k;
+  const scores = linearScores(designOf(x), m.weights, m.intercepts, rows);
   const out = new Float64Array(x.rows * k);
-  const z = new Float64Array(rows);
   for (let i = 0; i < x.rows; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < rows; c++) {
-      let s = m.intercepts[c] as number;
-      for (let j = 0; j < d; j++) s += (m.weights[c * d + j] as number) * (x.data[i * d + j] as number);
-      z[c] = s;
-      if (s > max) max = s;
-    }
     if (k === 2) {
-      const s = z[0] as number;
+      const s = scores[i] as number;
       const p = s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
       out[2 * i] = 1 - p;
       out[2 * i + 1] = p;
       continue;
     }
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, scores[i * k + c] as number);
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp((z[c] as number) - max);
-    for (let c = 0; c < k; c++) out[i * k + c] = Math.exp((z[c] as number) - max) / sum;
+    for (let c = 0; c < k; c++) sum += Math.exp((scores[i * k + c] as number) - max);
+    for (let c = 0; c < k; c++) out[i * k + c] = Math.exp((scores[i * k + c] as number) - max) / sum;
   }
   return out;
 }

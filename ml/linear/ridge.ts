@@ -1,6 +1,8 @@
 /**
- * Linear and ridge regression in closed form: the normal equations (XcᵀXc + αI)·w = Xcᵀyc on
- * centred data, solved by Cholesky; intercept = ȳ − x̄·w (not penalised). α is scikit-learn's
+ * Linear and ridge regression in closed form: the normal equations (XcᵀSXc + αI)·w = XcᵀSyc on
+ * data centred at the (weighted) means, S the sample weights (1 without them), solved by
+ * Cholesky; intercept = ȳ − x̄·w (not penalised). The normal equations are built from one-hot
+ * blocks directly (never densified), so their cost per row grows with the number of blocks. α is scikit-learn's
  * `Ridge(alpha=…)` (a penalty on the sum, not the mean, of squared errors); α = 0 is ordinary
  * least squares (`LinearRegression`) and needs XᵀX to be positive definite.
  *
@@ -9,6 +11,7 @@
  *     "weights": number[d], "intercept": number }
  */
 import type { Matrix } from '../frame/matrix';
+import { type Design, checkSampleWeight, designOf, linearScores } from './design';
 
 export interface RidgeModel {
   numFeatures: number;
@@ -46,56 +49,127 @@ export function choleskySolve(a: Float64Array, b: Float64Array, d: number): Floa
   return x;
 }
 
-export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha = 0): RidgeModel {
-  const { rows: n, cols: d, data } = x;
+/**
+ * Σ s_i·(x_i − x̄)(x_i − x̄)ᵀ (lower triangle, full column order) and Σ s_i·(x_i − x̄)(y_i − ȳ),
+ * with weighted means. Dense columns are centred row by row; a one-hot column q with weighted
+ * count c_q (mean p_q = c_q / S) enters in closed form: cross terms with a centred dense column are
+ * Σ_{rows in q} s·r − p_q·Σ s·r, between one-hot columns C_qq' − c_q·c_q' / S (C: weighted
+ * co-occurrence counts). No row is ever densified.
+ */
+function normalEquations(d: Design, y: ArrayLike<number>, sw: Float64Array | null) {
+  const { rows: n, cols: D, data, dc, denseCol, blockOff, blockIdx } = d;
+  const nb = blockIdx.length;
+  let total = 0;
+  let yMean = 0;
+  const denseMean = new Float64Array(dc);
+  const count = new Float64Array(D); // weighted count per one-hot column
+  for (let i = 0; i < n; i++) {
+    const s = sw === null ? 1 : (sw[i] as number);
+    const t = y[i] as number;
+    if (!Number.isFinite(t)) throw new RangeError(`non-finite target at row ${i}`);
+    total += s;
+    yMean += s * t;
+    for (let j = 0; j < dc; j++) {
+      const v = data[i * dc + j] as number;
+      if (!Number.isFinite(v)) throw new RangeError(`non-finite feature value at row ${i}, column ${denseCol[j]}`);
+      denseMean[j] = (denseMean[j] as number) + s * v;
+    }
+    for (let b = 0; b < nb; b++) {
+      const v = (blockIdx[b] as Int32Array)[i] as number;
+      if (v >= 0) count[(blockOff[b] as number) + v] = (count[(blockOff[b] as number) + v] as number) + s;
+    }
+  }
+  yMean /= total;
+  for (let j = 0; j < dc; j++) denseMean[j] = (denseMean[j] as number) / total;
+  const xtx = new Float64Array(D * D);
+  const xty = new Float64Array(D);
+  const row = new Float64Array(dc);
+  const denseSum = new Float64Array(dc); // Σ s·(x − x̄): 0 but for rounding, kept for exactness
+  let ySum = 0; // likewise Σ s·(y − ȳ)
+  const at = (a: number, b: number): number => (a >= b ? a * D + b : b * D + a);
+  for (let i = 0; i < n; i++) {
+    const s = sw === null ? 1 : (sw[i] as number);
+    for (let j = 0; j < dc; j++) row[j] = (data[i * dc + j] as number) - (denseMean[j] as number);
+    const t = (y[i] as number) - yMean;
+    const st = s * t;
+    ySum += st;
+    for (let j = 0; j < dc; j++) {
+      const rj = row[j] as number;
+      const srj = s * rj;
+      const cj = denseCol[j] as number;
+      denseSum[j] = (denseSum[j] as number) + srj;
+      xty[cj] = (xty[cj] as number) + srj * t;
+      for (let k = 0; k <= j; k++) {
+        const q = at(cj, denseCol[k] as number);
+        xtx[q] = (xtx[q] as number) + srj * (row[k] as number);
+      }
+    }
+    for (let b = 0; b < nb; b++) {
+      const v = (blockIdx[b] as Int32Array)[i] as number;
+      if (v < 0) continue;
+      const q = (blockOff[b] as number) + v;
+      xty[q] = (xty[q] as number) + st;
+      for (let j = 0; j < dc; j++) {
+        const r = at(q, denseCol[j] as number);
+        xtx[r] = (xtx[r] as number) + s * (row[j] as number);
+      }
+      for (let b2 = 0; b2 <= b; b2++) {
+        const v2 = (blockIdx[b2] as Int32Array)[i] as number;
+        if (v2 < 0) continue;
+        const r = at(q, (blockOff[b2] as number) + v2);
+        xtx[r] = (xtx[r] as number) + s;
+      }
+    }
+  }
+  // Centre the one-hot columns: subtract p_q·(the column sums) from their cross terms.
+  const mean = new Float64Array(D);
+  for (let j = 0; j < dc; j++) mean[denseCol[j] as number] = denseMean[j] as number;
+  const isOnehot = new Uint8Array(D);
+  for (let b = 0; b < nb; b++) {
+    const off = blockOff[b] as number;
+    for (let q = off; q < off + (d.blockWidth[b] as number); q++) {
+      isOnehot[q] = 1;
+      mean[q] = (count[q] as number) / total;
+    }
+  }
+  for (let q = 0; q < D; q++) {
+    if (!isOnehot[q]) continue;
+    const p = mean[q] as number;
+    xty[q] = (xty[q] as number) - p * ySum;
+    for (let j = 0; j < dc; j++) {
+      const r = at(q, denseCol[j] as number);
+      xtx[r] = (xtx[r] as number) - p * (denseSum[j] as number);
+    }
+    for (let q2 = 0; q2 <= q; q2++) {
+      if (!isOnehot[q2]) continue;
+      xtx[q * D + q2] = (xtx[q * D + q2] as number) - ((count[q] as number) * (count[q2] as number)) / total;
+    }
+  }
+  return { xtx, xty, mean, yMean };
+}
+
+export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha = 0, sampleWeight?: ArrayLike<number>): RidgeModel {
+  const d = designOf(x);
+  const n = d.rows;
+  const D = d.cols;
   if (n === 0) throw new RangeError('no training rows');
   if (y.length !== n) throw new RangeError(`${n} rows but ${y.length} targets`);
   if (!(alpha >= 0)) throw new RangeError(`alpha must be ≥ 0, got ${alpha}`);
-  const mean = new Float64Array(d);
-  let yMean = 0;
-  for (let i = 0; i < n; i++) {
-    const t = y[i] as number;
-    if (!Number.isFinite(t)) throw new RangeError(`non-finite target at row ${i}`);
-    yMean += t;
-    for (let j = 0; j < d; j++) {
-      const v = data[i * d + j] as number;
-      if (!Number.isFinite(v)) throw new RangeError(`non-finite feature value at row ${i}, column ${j}`);
-      mean[j] = (mean[j] as number) + v;
-    }
+  const sw = checkSampleWeight(sampleWeight, n);
+  const { xtx, xty, mean, yMean } = normalEquations(d, y, sw);
+  for (let j = 0; j < D; j++) {
+    xtx[j * D + j] = (xtx[j * D + j] as number) + alpha;
+    for (let k = 0; k < j; k++) xtx[k * D + j] = xtx[j * D + k] as number;
   }
-  yMean /= n;
-  for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
-  const xtx = new Float64Array(d * d);
-  const xty = new Float64Array(d);
-  const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) row[j] = (data[i * d + j] as number) - (mean[j] as number);
-    const t = (y[i] as number) - yMean;
-    for (let j = 0; j < d; j++) {
-      const rj = row[j] as number;
-      xty[j] = (xty[j] as number) + rj * t;
-      for (let k = 0; k <= j; k++) xtx[j * d + k] = (xtx[j * d + k] as number) + rj * (row[k] as number);
-    }
-  }
-  for (let j = 0; j < d; j++) {
-    xtx[j * d + j] = (xtx[j * d + j] as number) + alpha;
-    for (let k = 0; k < j; k++) xtx[k * d + j] = xtx[j * d + k] as number;
-  }
-  const weights = choleskySolve(xtx, xty, d);
+  const weights = choleskySolve(xtx, xty, D);
   let intercept = yMean;
-  for (let j = 0; j < d; j++) intercept -= (mean[j] as number) * (weights[j] as number);
-  return { numFeatures: d, alpha, weights, intercept };
+  for (let j = 0; j < D; j++) intercept -= (mean[j] as number) * (weights[j] as number);
+  return { numFeatures: D, alpha, weights, intercept };
 }
 
 export function ridgePredict(m: RidgeModel, x: Matrix): Float64Array {
   if (x.cols !== m.numFeatures) throw new RangeError(`model expects ${m.numFeatures} features, got ${x.cols}`);
-  const out = new Float64Array(x.rows);
-  for (let i = 0; i < x.rows; i++) {
-    let s = m.intercept;
-    for (let j = 0; j < x.cols; j++) s += (m.weights[j] as number) * (x.data[i * x.cols + j] as number);
-    out[i] = s;
-  }
-  return out;
+  return linearScores(designOf(x), m.weights, Float64Array.of(m.intercept), 1);
 }
 
 export interface RidgeJson {

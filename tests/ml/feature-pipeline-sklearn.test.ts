@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput } from '../../ml/features';
 import type { Frame, FrameColumn } from '../../ml/frame/frame';
-import type { Matrix } from '../../ml/frame/matrix';
+import { type Matrix, toDense } from '../../ml/frame/matrix';
 
 type Cell = number | string | null;
 interface Case {
@@ -46,7 +46,8 @@ function toFrame(data: Record<string, Cell[]>): Frame {
   return { rows: columns[0]?.values.length ?? 0, columns };
 }
 
-function expectMatrix(got: Matrix, want: number[][], label: string): void {
+function expectMatrix(sparse: Matrix, want: number[][], label: string): void {
+  const got = toDense(sparse);
   expect(got.rows, `${label}: rows`).toBe(want.length);
   expect(got.cols, `${label}: cols`).toBe(want[0]?.length);
   want.forEach((row, i) =>

@@ -15,10 +15,13 @@ import {
 import { calendarParts } from '../../ml/features/steps/date-parts';
 import { medianInPlace } from '../../ml/features/steps/impute';
 import { type Frame, frameFromRows, takeRows } from '../../ml/frame/frame';
-import type { Matrix } from '../../ml/frame/matrix';
+import { type Matrix, toDense } from '../../ml/frame/matrix';
 
-const rowsOf = (m: Matrix): number[][] =>
-  Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+/** Rows of the matrix as the model sees them (one-hot blocks expanded). */
+const rowsOf = (sparse: Matrix): number[][] => {
+  const m = toDense(sparse);
+  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+};
 
 const penguins = frameFromRows([
   { bill: 39.1, mass: 3750, island: 'Torgersen', sex: 'male', seen: '2024-03-10T06:30:00Z' },
@@ -84,7 +87,7 @@ describe('fit and transform', () => {
     ]);
     const out = transformFeatures(fitted, extreme);
     expect(JSON.stringify(fitted)).toBe(before);
-    expect(transformFeatures(fitted, penguins).matrix.data).toEqual(trainMatrix.data);
+    expect(transformFeatures(fitted, penguins).matrix).toEqual(trainMatrix);
     // Unseen island and sex → all zeros (handleUnknown 'ignore'); a missing sex is imputed with the TRAIN mode.
     expect(rowsOf(out.matrix)[0]?.slice(2, 7)).toEqual([0, 0, 0, 0, 0]);
     expect(rowsOf(out.matrix)[1]?.slice(5, 7)).toEqual([0, 1]);
@@ -111,7 +114,7 @@ describe('fit and transform', () => {
     const a = transformFeatures(fitted, penguins);
     const b = transformFeatures(back, penguins);
     expect(b.featureNames).toEqual(a.featureNames);
-    expect(Buffer.from(b.matrix.data.buffer).equals(Buffer.from(a.matrix.data.buffer))).toBe(true);
+    expect(Buffer.from(toDense(b.matrix).data.buffer).equals(Buffer.from(toDense(a.matrix).data.buffer))).toBe(true);
     expect(back.format).toBe('tideflow.feature-pipeline');
     expect(back.version).toBe(1);
     expect(back.fittedRows).toBe(6);

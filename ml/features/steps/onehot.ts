@@ -5,10 +5,13 @@
  * '<column>=(infrequent)' output, placed last, by sklearn's rule (stable sort of counts).
  * Unknown values at transform: all zeros ('ignore'), the infrequent output when there is one
  * ('infrequent_if_exist'), or an error naming the column, the value and the row ('error').
+ *
+ * The output is one encoded working column holding the active output per row (−1: none), which
+ * becomes a one-hot block of the matrix: 4 bytes per row whatever the number of categories.
  */
 import { z } from 'zod';
 import type { ColumnType } from '../../frame/frame';
-import { type StepContext, type WorkingSet, numberColumn, stepError } from '../columns';
+import { type StepContext, type WorkingSet, stepError } from '../columns';
 import { FeaturePipelineError, type StepOf } from '../spec';
 
 /** More output columns than this from one input column is almost surely an id column. */
@@ -126,7 +129,7 @@ export function applyOnehot(p: OnehotParams, work: WorkingSet, ctx: StepContext)
     for (const c of spec.infrequent) slot.set(c, infrequentSlot);
     const unknownSlot = p.handleUnknown === 'infrequent_if_exist' ? infrequentSlot : -1;
     const n = work.rows;
-    const outs = onehotNames(spec).map(() => new Float64Array(n));
+    const index = new Int32Array(n);
     const at = (i: number): Category => {
       if (col.type === 'string') return col.values[i] ?? null;
       const v = col.values[i] as number;
@@ -146,13 +149,9 @@ export function applyOnehot(p: OnehotParams, work: WorkingSet, ctx: StepContext)
         }
         s = unknownSlot;
       }
-      if (s >= 0) (outs[s] as Float64Array)[i] = 1;
+      index[i] = s;
     }
-    const names = onehotNames(spec);
-    work.replace(
-      spec.column,
-      outs.map((o, k) => numberColumn(names[k] as string, o, spec.column)),
-    );
+    work.replace(spec.column, [{ type: 'encoded', name: spec.column, group: spec.column, names: onehotNames(spec), index }]);
   }
 }
 
