@@ -32,8 +32,8 @@ export function stratifiedSplit(labels: readonly string[], testFraction: number,
     const order = shuffled(rows, rand);
     const wanted = Math.round(order.length * testFraction);
     const nTest = order.length < 2 ? 0 : Math.min(order.length - 1, Math.max(1, wanted));
-    test.push(...order.slice(0, nTest));
-    train.push(...order.slice(nTest));
+    // A loop, not push(...rows): spreading a class of a few hundred thousand rows overflows the stack.
+    for (let k = 0; k < order.length; k++) (k < nTest ? test : train).push(order[k] as number);
   }
   return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }

@@ -61,3 +61,12 @@ describe('stratified k folds', () => {
     expect(() => stratifiedFolds(['a', 'b'], 3, 1)).toThrow(RangeError);
   });
 });
+
+describe('stratifiedSplit at scale', () => {
+  it('splits 600,000 rows of two classes without overflowing the stack', () => {
+    const labels = Array.from({ length: 600_000 }, (_, i) => (i % 5 === 0 ? 'late' : 'on_time'));
+    const { train, test } = stratifiedSplit(labels, 0.25, 7);
+    expect(train.length + test.length).toBe(600_000);
+    expect(test.length).toBe(150_000);
+  });
+});
