@@ -72,7 +72,7 @@ describe('tideflow (no server needed)', () => {
   it('dags list (table) shows tasks with upstreams and markers', async () => {
     const r = await runCliProcess(['dags', 'list']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/summarize_region\s+regions, extract\s+summarizeRegion\s+maps over regions/);
+    expect(r.stdout).toMatch(/summarize_region\s+regions\s+summarizeRegion\s+maps over regions/);
     expect(r.stdout).toMatch(/has_rows\s+extract\s+\(empty\)\s+short-circuit/);
   });
 
