@@ -9,7 +9,8 @@ import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
 import { readDataset, writeDataset, type DatasetRef } from './dataset';
 import { getColumn, type Frame, type FrameColumn } from '../../ml/frame/frame';
-import { asTaskFailure, predictFrame, readModel } from './model-artifact';
+import { scoreFrame } from '../../ml/predict';
+import { asTaskFailure, readModel } from './model-artifact';
 import { runArtifactKey, type StoreProvider } from './store';
 
 export interface PredictBatchInput {
@@ -59,14 +60,14 @@ export function predictBatch(store: StoreProvider) {
     let columns: FrameColumn[];
     const summary: Record<string, number> = {};
     try {
-      const pred = predictFrame(model, frame);
+      const scores = scoreFrame(model, frame);
       const keep = (input.passthrough ?? frame.columns.map((c) => c.name)).map((n) => getColumn(frame, n));
       if (a.task === 'regression') {
-        columns = [...keep, { name: 'prediction', type: 'number', values: pred.values }];
+        columns = [...keep, { name: 'prediction', type: 'number', values: scores.values }];
         let sum = 0;
         let min = Infinity;
         let max = -Infinity;
-        for (const v of pred.values) {
+        for (const v of scores.values) {
           sum += v;
           min = Math.min(min, v);
           max = Math.max(max, v);
@@ -74,11 +75,11 @@ export function predictBatch(store: StoreProvider) {
         Object.assign(summary, { mean: sum / Math.max(1, frame.rows), min, max });
       } else {
         const k = a.classes.length;
-        const labels = Array.from(pred.values, (c) => a.classes[c] ?? null);
-        for (const l of labels) if (l !== null) summary[l] = (summary[l] ?? 0) + 1;
+        const labels = scores.labels ?? [];
+        for (const l of labels) summary[l] = (summary[l] ?? 0) + 1;
         const proba = a.classes.map((cls, c): FrameColumn => {
           const values = new Float64Array(frame.rows);
-          for (let i = 0; i < frame.rows; i++) values[i] = pred.proba?.[i * k + c] ?? NaN;
+          for (let i = 0; i < frame.rows; i++) values[i] = scores.proba?.[i * k + c] ?? NaN;
           return { name: `proba_${cls}`, type: 'number', values };
         });
         columns = [...keep, { name: 'prediction', type: 'string', values: labels }, ...proba];
