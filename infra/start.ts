@@ -10,12 +10,14 @@ import { Client, Connection } from '@temporalio/client';
 import { formatChanges, syncSchedules } from '../client/schedules';
 import { loadConfig as loadTideflowConfig } from '../config/env';
 import { dags } from '../dags';
+import { assertPortFree } from './ports';
 import { describeExit, sleep, startProcess, type ManagedProcess } from './process';
 import { LOW_LATENCY_DYNAMIC_CONFIG, startStack, type RunningStack } from './stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const WORKER_ENTRY = path.join(REPO_ROOT, 'workers', 'main.ts');
 const ALERTS_ENTRY = path.join(REPO_ROOT, 'alerts', 'main.ts');
+const SERVE_ENTRY = path.join(REPO_ROOT, 'serve', 'main.ts');
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -25,6 +27,7 @@ const EnvSchema = z.object({
   TIDEFLOW_UI_PORT: port(8233),
   TIDEFLOW_MINIO_PORT: port(9000),
   TIDEFLOW_MINIO_CONSOLE_PORT: port(9001),
+  TIDEFLOW_SERVE_PORT: port(8090),
   TIDEFLOW_BUCKET: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens')
@@ -52,10 +55,11 @@ function loadConfig(env: NodeJS.ProcessEnv): Config {
     parsed.data.TIDEFLOW_UI_PORT,
     parsed.data.TIDEFLOW_MINIO_PORT,
     parsed.data.TIDEFLOW_MINIO_CONSOLE_PORT,
+    parsed.data.TIDEFLOW_SERVE_PORT,
   ];
   if (new Set(ports).size !== ports.length) {
     throw new Error(
-      `invalid configuration: TIDEFLOW_TEMPORAL_PORT, TIDEFLOW_UI_PORT, TIDEFLOW_MINIO_PORT and TIDEFLOW_MINIO_CONSOLE_PORT must differ (got ${ports.join(', ')})`,
+      `invalid configuration: TIDEFLOW_TEMPORAL_PORT, TIDEFLOW_UI_PORT, TIDEFLOW_MINIO_PORT, TIDEFLOW_MINIO_CONSOLE_PORT and TIDEFLOW_SERVE_PORT must differ (got ${ports.join(', ')})`,
     );
   }
   return parsed.data;
@@ -130,6 +134,26 @@ function alertToken(dataDir: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/** The prediction server's bearer token: TIDEFLOW_SERVE_TOKEN, else generated once into dataDir/serve-token (0600). */
+function serveToken(dataDir: string): string {
+  if (process.env.TIDEFLOW_SERVE_TOKEN) return process.env.TIDEFLOW_SERVE_TOKEN;
+  const file = path.join(dataDir, 'serve-token');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** The prediction server (serve/main.ts), serving the registry's models; its log goes to the terminal. */
+function startPredictionServer(env: NodeJS.ProcessEnv): ManagedProcess {
+  return startProcess({
+    name: 'serve',
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), SERVE_ENTRY],
+    env,
+    logFile: null,
+    cwd: REPO_ROOT,
+  });
+}
+
 /** The alert receiver (alerts/main.ts) next to the worker; its log goes to the terminal. */
 function startAlertReceiver(env: NodeJS.ProcessEnv): ManagedProcess {
   return startProcess({
@@ -142,7 +166,8 @@ function startAlertReceiver(env: NodeJS.ProcessEnv): ManagedProcess {
   });
 }
 
-function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number, taskQueue: string): string {
+function banner(stack: RunningStack, dataDir: string, creds: Credentials, config: Config, taskQueue: string): string {
+  const consolePort = config.TIDEFLOW_MINIO_CONSOLE_PORT;
   const rel = path.relative(process.cwd(), dataDir) || '.';
   return [
     '',
@@ -152,6 +177,7 @@ function banner(stack: RunningStack, dataDir: string, creds: Credentials, consol
     `  MinIO S3 API    ${stack.s3Endpoint} (bucket ${stack.bucket})`,
     `  MinIO console   http://127.0.0.1:${consolePort} (user ${creds.minioUser}; password in ${rel}/credentials.json)`,
     `  Alerts          http://${process.env.TIDEFLOW_ALERT_HOST || '127.0.0.1'}:${process.env.TIDEFLOW_ALERT_PORT || 9095}/alerts (Bearer token: $TIDEFLOW_ALERT_TOKEN in ${rel}/env)`,
+    `  Models (serve)  http://${process.env.TIDEFLOW_SERVE_HOST || '127.0.0.1'}:${config.TIDEFLOW_SERVE_PORT}/models/<name>@champion/invocations (Bearer token: $TIDEFLOW_SERVE_TOKEN in ${rel}/env)`,
     `  Logs            ${rel}/logs/`,
     '',
     'Trigger a DAG from another terminal:',
@@ -187,6 +213,7 @@ async function main(): Promise<void> {
   let stack: RunningStack | null = null;
   let worker: { stop(): Promise<void> } | null = null;
   let alerts: ManagedProcess | null = null;
+  let predictionServer: ManagedProcess | null = null;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return; // Ctrl-C can arrive several times (terminal, npm, bootstrap); stop once
@@ -201,6 +228,7 @@ async function main(): Promise<void> {
     void (async () => {
       await worker?.stop();
       await alerts?.stop();
+      await predictionServer?.stop();
       await running.stop();
       console.error('[tideflow] stopped');
       process.exit(0);
@@ -210,6 +238,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);
 
+  // Said now, before anything starts, rather than by a server dying later in the log.
+  await assertPortFree(config.TIDEFLOW_SERVE_PORT, { label: 'prediction server', envVar: 'TIDEFLOW_SERVE_PORT' });
   stack = await startStack({
     dataDir,
     temporalPort: config.TIDEFLOW_TEMPORAL_PORT,
@@ -223,13 +253,15 @@ async function main(): Promise<void> {
     log: (line) => console.error(`[tideflow] ${line}`),
   });
   const token = alertToken(dataDir);
-  writeEnvFile(path.join(dataDir, 'env'), { ...stack.env, TIDEFLOW_ALERT_TOKEN: token });
-  const env = { ...process.env, ...stack.env, TIDEFLOW_ALERT_TOKEN: token };
+  const tokens = { TIDEFLOW_ALERT_TOKEN: token, TIDEFLOW_SERVE_TOKEN: serveToken(dataDir) };
+  writeEnvFile(path.join(dataDir, 'env'), { ...stack.env, ...tokens });
+  const env = { ...process.env, ...stack.env, ...tokens, TIDEFLOW_SERVE_PORT: String(config.TIDEFLOW_SERVE_PORT) };
   const { taskQueue } = loadTideflowConfig(env);
   worker = superviseWorker(env);
   alerts = startAlertReceiver(env);
+  predictionServer = startPredictionServer(env);
   await syncDagSchedules(stack, taskQueue);
-  console.log(banner(stack, dataDir, creds, config.TIDEFLOW_MINIO_CONSOLE_PORT, taskQueue));
+  console.log(banner(stack, dataDir, creds, config, taskQueue));
 }
 
 main().catch((err: unknown) => {

@@ -159,6 +159,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
         if (code === 'EADDRINUSE')
           throw new Error(
             `port ${s.port} on ${s.host} is already in use: set TIDEFLOW_SERVE_PORT (or --port) to a free port, or stop what listens there`,
+            { cause: err },
           );
         throw err;
       }

@@ -41,7 +41,10 @@ interface Answer {
 }
 
 it('switches versions within 5 s under concurrent load: 0 errors, 0 mixed answers', async () => {
-  const expected: Record<number, Scores> = { 1: scoreFrame(models[1] as LoadedModel, frame), 2: scoreFrame(models[2] as LoadedModel, frame) };
+  const expected: Record<number, Scores> = {
+    1: scoreFrame(models[1] as LoadedModel, frame),
+    2: scoreFrame(models[2] as LoadedModel, frame),
+  };
   const answers: Answer[] = [];
   let promotedAt = 0;
   let stopAt = Infinity;
