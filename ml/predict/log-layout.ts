@@ -10,7 +10,14 @@ export function predictionLogKey(prefix: string, model: string, at: Date, uuid: 
   return `${partitionOf(prefix, model, iso.slice(0, 10))}${time}-${uuid}.arrow`;
 }
 
-/** The labels file joined to a log file: same name, `.labels.arrow`. */
-export const labelsKeyFor = (logKey: string): string => logKey.replace(/\.arrow$/, '.labels.arrow');
+/**
+ * The labels file joined to a log file: next to it, same name with a leading '_' and `.labels.arrow`.
+ * The '_' makes partition readers (ingest, drift_monitor's currentSource) skip it as a marker file,
+ * so a log partition `predictions/<model>/dt=<ds>/` can be read directly as a window of inputs.
+ */
+export function labelsKeyFor(logKey: string): string {
+  const slash = logKey.lastIndexOf('/');
+  return `${logKey.slice(0, slash + 1)}_${logKey.slice(slash + 1).replace(/\.arrow$/, '.labels.arrow')}`;
+}
 
 export const isLogFile = (key: string): boolean => key.endsWith('.arrow') && !key.endsWith('.labels.arrow');

@@ -5,7 +5,7 @@ import { frameForModel, PredictionInputError } from '../../ml/predict';
 import { indexLabels, joinLabels } from '../../ml/predict/labels';
 import { frameFromRows } from '../../ml/frame/frame';
 import { parseModelRef } from '../../serve/model-ref';
-import { predictionLogKey } from '../../ml/predict/log-layout';
+import { labelsKeyFor, predictionLogKey } from '../../ml/predict/log-layout';
 
 const schema: ColumnSchema[] = [
   { name: 'x', type: 'number' },
@@ -65,6 +65,10 @@ describe('prediction log layout and labels', () => {
     expect(predictionLogKey('p/', 'm', new Date('2026-12-04T15:01:02.345Z'), 'u')).toBe(
       'p/predictions/m/dt=2026-12-04/20261204T150102345Z-u.arrow',
     );
+  });
+
+  it('puts labels next to the log file, hidden from partition readers', () => {
+    expect(labelsKeyFor('p/predictions/m/dt=2026-12-04/t-u.arrow')).toBe('p/predictions/m/dt=2026-12-04/_t-u.labels.arrow');
   });
 
   it('joins labels by request id and row, or by request id alone', () => {

@@ -18,7 +18,8 @@ import { isLogFile } from '../../ml/predict/log-layout';
 import type { PredictionServer } from '../../serve/server';
 import { listKeys } from '../../storage/documents';
 import { captureIo } from '../cli/helpers';
-import { testStore } from '../ml/activity-env';
+import { computeDriftReport } from '../../activities/drift/monitor';
+import { testContext, testStore } from '../ml/activity-env';
 import { auth, penguinFrame, post, register, startServer, TOKEN, trainModel } from './helpers';
 
 const prefix = `serve-log-${Date.now()}`;
@@ -111,9 +112,34 @@ describe('in-process server', () => {
     expect(io.out()).toMatch(/2 of 3 labels matched logged predictions/);
     const labels = await readLog(name, (k) => k.endsWith('.labels.arrow'));
     expect(labels.keys).toHaveLength(1);
+    expect(labels.keys[0]).toMatch(/\/_\d{8}T\d{9}Z-[0-9a-f-]{36}\.labels\.arrow$/);
     expect(frameToRows(labels.frames[0] as Frame)).toEqual([
       { request_id: 'req-one', row_index: 0, species: 'Adelie' },
       { request_id: 'req-one', row_index: 1, species: 'Chinstrap' },
+    ]);
+
+    // A log file is a current window for drift_monitor as it is: the model's input columns under their
+    // training names (meta and output columns are not in the reference, so they are not compared).
+    const drift = await computeDriftReport(() => store)(
+      {
+        model: name,
+        currentSource: `s3://${store.bucket}/${keys[0]}`,
+        referenceSource: 'npm:vega-datasets/data/penguins.json',
+        useChampion: false,
+        exclude: [],
+        normalizeColumns: true,
+        missingValues: [],
+        driftShare: 0.5,
+      },
+      testContext(),
+    );
+    expect(drift.columns.map((c) => c.column).sort()).toEqual([
+      'beak_depth_mm',
+      'beak_length_mm',
+      'body_mass_g',
+      'flipper_length_mm',
+      'island',
+      'sex',
     ]);
   });
 });
