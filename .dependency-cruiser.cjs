@@ -6,6 +6,7 @@
  *   config, storage, registry   environment, the S3 artifact layer, the model registry
  *   dags, workflows             deterministic workflow code (bundled for Temporal)
  *   client, activities          Temporal client helpers; activities = thin I/O adapters over ml/mlops
+ *   serve                       the prediction server (like activities: registry, storage, ml, config)
  *   workers, alerts, cli, infra, bench   entry points
  * Type-only imports upward are allowed where Temporal needs them (workflows proxy activity types).
  */
@@ -32,49 +33,55 @@ module.exports = {
       'core-is-the-base',
       'core imports nothing of the project above it.',
       ['core'],
-      ['ml', 'mlops', 'config', 'storage', 'registry', 'dags', 'workflows', 'client', 'activities', ...ENTRY],
+      ['ml', 'mlops', 'config', 'storage', 'registry', 'dags', 'workflows', 'client', 'activities', 'serve', ...ENTRY],
     ),
     rule(
       'ml-is-pure',
       'ml is a library: no Temporal, no S3, no project layer above core.',
       ['ml'],
-      ['mlops', 'config', 'storage', 'registry', 'dags', 'workflows', 'client', 'activities', ...ENTRY],
+      ['mlops', 'config', 'storage', 'registry', 'dags', 'workflows', 'client', 'activities', 'serve', ...ENTRY],
     ),
     rule(
       'mlops-is-pure',
       'mlops decisions build on ml and core only.',
       ['mlops'],
-      ['config', 'storage', 'registry', 'dags', 'workflows', 'client', 'activities', ...ENTRY],
+      ['config', 'storage', 'registry', 'dags', 'workflows', 'client', 'activities', 'serve', ...ENTRY],
     ),
     rule(
       'storage-below-registry',
       'storage knows nothing of the registry or the activities.',
       ['storage', 'config'],
-      ['ml', 'mlops', 'registry', 'dags', 'workflows', 'client', 'activities', ...ENTRY],
+      ['ml', 'mlops', 'registry', 'dags', 'workflows', 'client', 'activities', 'serve', ...ENTRY],
     ),
     rule(
       'registry-below-activities',
       'the registry is a library the activities and CLI use.',
       ['registry'],
-      ['dags', 'workflows', 'client', 'activities', ...ENTRY],
+      ['dags', 'workflows', 'client', 'activities', 'serve', ...ENTRY],
     ),
     rule(
       'workflow-code-is-sandboxed',
       'dags and workflows run in the workflow sandbox: no I/O layers.',
       ['dags', 'workflows'],
-      ['config', 'storage', 'registry', 'client', 'activities', ...ENTRY],
+      ['config', 'storage', 'registry', 'client', 'activities', 'serve', ...ENTRY],
     ),
     rule(
       'activities-below-entry-points',
       'activities are adapters; workers and entry points wire them.',
       ['activities'],
-      ['workflows', 'dags', ...ENTRY],
+      ['workflows', 'dags', 'serve', ...ENTRY],
     ),
     rule(
       'client-below-entry-points',
       'client helpers start and signal workflows; entry points use them.',
       ['client'],
-      ['activities', ...ENTRY],
+      ['activities', 'serve', ...ENTRY],
+    ),
+    rule(
+      'serve-below-entry-points',
+      'the prediction server is an adapter like the activities: registry, storage, ml, config; entry points start it.',
+      ['serve'],
+      ['workflows', 'dags', 'client', 'activities', ...ENTRY],
     ),
     {
       name: 'ml-no-temporal-or-s3',

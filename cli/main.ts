@@ -14,6 +14,8 @@ import { artifactsGet } from './commands/artifacts';
 import { backfill } from './commands/backfill';
 import { runsList, runsShow } from './commands/runs';
 import { scheduleCommands } from './commands/schedules';
+import { serve } from './commands/serve';
+import { predictionsCommands } from './commands/predictions';
 import { trigger } from './commands/trigger';
 import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
@@ -30,6 +32,8 @@ export const COMMANDS: readonly Command[] = [
   ...modelsCommands,
   ...driftCommands,
   artifactsGet,
+  serve,
+  ...predictionsCommands,
 ];
 
 /** Commands with subcommands, and what the group is for. */
@@ -39,6 +43,7 @@ const GROUPS: Record<string, string> = {
   models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
   artifacts: 'Artifacts the runs wrote (reports, datasets, predictions).',
   drift: "Drift alerts and each model's retraining controller.",
+  predictions: "The prediction server's logs: join labels that arrive later.",
   schedules: "Manage the Temporal Schedules that run dags/ ('sync' makes them match).",
 };
 

@@ -18,6 +18,7 @@ import { LOW_LATENCY_DYNAMIC_CONFIG, startStack, type RunningStack } from './sta
 const REPO_ROOT = path.resolve(__dirname, '..');
 const WORKER_ENTRY = path.join(REPO_ROOT, 'workers', 'main.ts');
 const ALERTS_ENTRY = path.join(REPO_ROOT, 'alerts', 'main.ts');
+const SERVE_ENTRY = path.join(REPO_ROOT, 'serve', 'main.ts');
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -30,6 +31,7 @@ const EnvSchema = z.object({
   TIDEFLOW_ALERT_PORT: port(9095),
   /** How long Temporal keeps closed runs (the namespace retention); the dev server's own default is 1 day. */
   TIDEFLOW_RETENTION_DAYS: z.coerce.number().min(1).max(3650).default(30),
+  TIDEFLOW_SERVE_PORT: port(8090),
   TIDEFLOW_BUCKET: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lowercase letters, digits, dots or hyphens')
@@ -57,10 +59,11 @@ function loadConfig(env: NodeJS.ProcessEnv): Config {
     parsed.data.TIDEFLOW_UI_PORT,
     parsed.data.TIDEFLOW_MINIO_PORT,
     parsed.data.TIDEFLOW_MINIO_CONSOLE_PORT,
+    parsed.data.TIDEFLOW_SERVE_PORT,
   ];
   if (new Set(ports).size !== ports.length) {
     throw new Error(
-      `invalid configuration: TIDEFLOW_TEMPORAL_PORT, TIDEFLOW_UI_PORT, TIDEFLOW_MINIO_PORT and TIDEFLOW_MINIO_CONSOLE_PORT must differ (got ${ports.join(', ')})`,
+      `invalid configuration: TIDEFLOW_TEMPORAL_PORT, TIDEFLOW_UI_PORT, TIDEFLOW_MINIO_PORT, TIDEFLOW_MINIO_CONSOLE_PORT and TIDEFLOW_SERVE_PORT must differ (got ${ports.join(', ')})`,
     );
   }
   return parsed.data;
@@ -106,7 +109,16 @@ function alertToken(dataDir: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-function banner(stack: RunningStack, dataDir: string, creds: Credentials, consolePort: number, taskQueue: string): string {
+/** The prediction server's bearer token: TIDEFLOW_SERVE_TOKEN, else generated once into dataDir/serve-token (0600). */
+function serveToken(dataDir: string): string {
+  if (process.env.TIDEFLOW_SERVE_TOKEN) return process.env.TIDEFLOW_SERVE_TOKEN;
+  const file = path.join(dataDir, 'serve-token');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+function banner(stack: RunningStack, dataDir: string, creds: Credentials, config: Config, taskQueue: string): string {
+  const consolePort = config.TIDEFLOW_MINIO_CONSOLE_PORT;
   const rel = path.relative(process.cwd(), dataDir) || '.';
   return [
     '',
@@ -116,6 +128,7 @@ function banner(stack: RunningStack, dataDir: string, creds: Credentials, consol
     `  MinIO S3 API    ${stack.s3Endpoint} (bucket ${stack.bucket})`,
     `  MinIO console   http://127.0.0.1:${consolePort} (user ${creds.minioUser}; password in ${rel}/credentials.json)`,
     `  Alerts          http://${process.env.TIDEFLOW_ALERT_HOST || '127.0.0.1'}:${process.env.TIDEFLOW_ALERT_PORT || 9095}/alerts (Bearer token: $TIDEFLOW_ALERT_TOKEN in ${rel}/env)`,
+    `  Models (serve)  http://${process.env.TIDEFLOW_SERVE_HOST || '127.0.0.1'}:${config.TIDEFLOW_SERVE_PORT}/models/<name>@champion/invocations (Bearer token: $TIDEFLOW_SERVE_TOKEN in ${rel}/env)`,
     `  Logs            ${rel}/logs/`,
     '',
     'Trigger a DAG from another terminal:',
@@ -173,6 +186,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGHUP', shutdown);
 
+  // Said now, before anything starts, rather than by a server dying later in the log.
+  await assertPortFree(config.TIDEFLOW_SERVE_PORT, { label: 'prediction server', envVar: 'TIDEFLOW_SERVE_PORT' });
   stack = await startStack({
     dataDir,
     temporalPort: config.TIDEFLOW_TEMPORAL_PORT,
@@ -202,15 +217,17 @@ async function main(): Promise<void> {
     }),
   );
   const token = alertToken(dataDir);
-  writeEnvFile(path.join(dataDir, 'env'), { ...stack.env, TIDEFLOW_ALERT_TOKEN: token });
-  const env = { ...process.env, ...stack.env, TIDEFLOW_ALERT_TOKEN: token };
+  const tokens = { TIDEFLOW_ALERT_TOKEN: token, TIDEFLOW_SERVE_TOKEN: serveToken(dataDir) };
+  writeEnvFile(path.join(dataDir, 'env'), { ...stack.env, ...tokens });
+  const env = { ...process.env, ...stack.env, ...tokens, TIDEFLOW_SERVE_PORT: String(config.TIDEFLOW_SERVE_PORT) };
   const { taskQueue } = loadTideflowConfig(env);
   children.push(await supervise({ name: 'worker', start: () => tsxChild('worker', WORKER_ENTRY, env) }));
   // A taken port would leave the receiver dead behind a "running" banner: say so at start instead.
   await assertPortFree(config.TIDEFLOW_ALERT_PORT, { label: 'alert receiver', envVar: 'TIDEFLOW_ALERT_PORT' });
   children.push(await supervise({ name: 'alert receiver', start: () => tsxChild('alerts', ALERTS_ENTRY, env) }));
+  children.push(await supervise({ name: 'prediction server', start: () => tsxChild('serve', SERVE_ENTRY, env) }));
   await syncDagSchedules(stack, taskQueue);
-  console.log(banner(stack, dataDir, creds, config.TIDEFLOW_MINIO_CONSOLE_PORT, taskQueue));
+  console.log(banner(stack, dataDir, creds, config, taskQueue));
 }
 
 main().catch((err: unknown) => {

@@ -5,89 +5,22 @@
  * trained. Batch prediction and champion re-scoring read only this (docs/ml-models.md).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
-import {
-  estimatorFromJson,
-  EstimatorInputError,
-  predictEstimator,
-  type Estimator,
-  type EstimatorJson,
-  type Prediction,
-  type Task,
-} from '../../ml/estimators';
-import { FeaturePipelineError, parseFittedPipeline, transformFeatures, type FittedFeaturePipeline } from '../../ml/features';
+import { EstimatorInputError, type Task } from '../../ml/estimators';
+import { FeaturePipelineError } from '../../ml/features';
 import { categoryAt, getColumn, type Frame } from '../../ml/frame/frame';
+import { ModelDocumentError, parseModelDocument, scoreFrame, type LoadedModel } from '../../ml/predict';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
 
-export const MODEL_FORMAT = 'tideflow.model';
-export const MODEL_VERSION = 1;
+export { MODEL_FORMAT, MODEL_VERSION, type LoadedModel, type ModelArtifact } from '../../ml/predict';
 
-export interface ModelArtifact {
-  format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
-  modelName: string;
-  task: Task;
-  target: string;
-  /** Classification: labels by class index (binary: classes[1] is the positive class). */
-  classes: string[];
-  pipeline: FittedFeaturePipeline;
-  estimator: EstimatorJson;
-  trial: { index: number; kind: string; hyperparams: Record<string, unknown> };
-  training: { rows: number; dataset: string; split: string; seed: number; dagId: string; workflowId: string };
-}
-
-/** A model ready to score: the artifact with its pipeline and estimator parsed. */
-export interface LoadedModel {
-  artifact: ModelArtifact;
-  pipeline: FittedFeaturePipeline;
-  estimator: Estimator;
-}
-
-const envelope = z.object({
-  format: z.literal(MODEL_FORMAT),
-  version: z.literal(MODEL_VERSION),
-  modelName: z.string(),
-  task: z.enum(['binary', 'multiclass', 'regression']),
-  target: z.string(),
-  classes: z.array(z.string()),
-  pipeline: z.unknown(),
-  estimator: z.unknown(),
-  trial: z.object({ index: z.number(), kind: z.string(), hyperparams: z.record(z.string(), z.unknown()) }),
-  training: z.object({
-    rows: z.number(),
-    dataset: z.string(),
-    split: z.string(),
-    seed: z.number(),
-    dagId: z.string(),
-    workflowId: z.string(),
-  }),
-});
-
-const invalid = (uri: string, why: string): ApplicationFailure =>
-  ApplicationFailure.nonRetryable(`${uri} is not a usable tideflow.model: ${why}`, 'InvalidArtifact');
-
-/** Parse and check a model document; `uri` names it in errors. */
+/** Parse and check a model document (ml/predict/model.ts); `uri` names it in errors. A bad document is non-retryable. */
 export function loadModel(doc: unknown, uri: string): LoadedModel {
-  const format = (doc as { format?: unknown } | null)?.format;
-  const version = (doc as { version?: unknown } | null)?.version;
-  if (format !== MODEL_FORMAT) throw invalid(uri, `format is ${JSON.stringify(format)}, expected '${MODEL_FORMAT}'`);
-  if (version !== MODEL_VERSION)
-    throw invalid(uri, `version ${JSON.stringify(version)} is not supported (this worker reads version ${MODEL_VERSION})`);
-  const parsed = envelope.safeParse(doc);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(uri, issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid');
-  }
   try {
-    const pipeline = parseFittedPipeline(parsed.data.pipeline);
-    const estimator = estimatorFromJson(parsed.data.estimator);
-    if (estimator.numFeatures !== pipeline.featureNames.length)
-      throw new RangeError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
-    if (estimator.task !== parsed.data.task) throw new RangeError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
-    return { artifact: parsed.data as ModelArtifact, pipeline, estimator };
+    return parseModelDocument(doc, uri);
   } catch (err) {
-    throw invalid(uri, (err as Error).message);
+    if (err instanceof ModelDocumentError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidArtifact');
+    throw err;
   }
 }
 
@@ -104,10 +37,9 @@ export function asTaskFailure(err: unknown, where: string): unknown {
   return err;
 }
 
-/** Score a frame: the fitted pipeline's features (validated against what it was fitted on), then the estimator. */
-export function predictFrame(model: LoadedModel, frame: Frame): Prediction {
-  const { matrix } = transformFeatures(model.pipeline, frame);
-  return predictEstimator(model.estimator, matrix);
+/** Score a frame with the shared scorer (ml/predict/score.ts): class indices and probabilities, or regression values. */
+export function predictFrame(model: LoadedModel, frame: Frame): { values: Float64Array; proba?: Float64Array } {
+  return scoreFrame(model, frame);
 }
 
 /**

@@ -29,11 +29,11 @@ const live = async (port: number): Promise<true | undefined> =>
 describe('npm start', () => {
   it('restarts a killed MinIO and sets a 30-day retention', async () => {
     const ports: number[] = [];
-    while (ports.length < 6) {
+    while (ports.length < 7) {
       const p = await findFreePort();
       if (!ports.includes(p)) ports.push(p);
     }
-    const [temporal, ui, minio, consolePort, alerts] = ports as [number, number, number, number, number];
+    const [temporal, ui, minio, consolePort, alerts, serve] = ports as [number, number, number, number, number, number];
     let output = '';
     child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'infra', 'start.ts')], {
       cwd: ROOT,
@@ -45,6 +45,7 @@ describe('npm start', () => {
         TIDEFLOW_MINIO_PORT: String(minio),
         TIDEFLOW_MINIO_CONSOLE_PORT: String(consolePort),
         TIDEFLOW_ALERT_PORT: String(alerts),
+        TIDEFLOW_SERVE_PORT: String(serve),
         TIDEFLOW_TASK_QUEUE: 'npm-start-test',
         TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
         AWS_ENDPOINT_URL_S3: '',
