@@ -334,7 +334,7 @@ export function runCommandActivity(store: StoreProvider) {
     const input = validateCommandInput(raw);
     const dir = await mkdtemp(join(tmpdir(), 'tideflow-cmd-'));
     try {
-      return await execute(store(), input, ctx, await makeLayout(dir));
+      return await execute(store(ctx), input, ctx, await makeLayout(dir));
     } finally {
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     }

@@ -6,6 +6,7 @@
  * The full evaluation (per-class scores, confusion matrix, ROC curves) goes to an artifact; the
  * output keeps the metrics the gate and the report need.
  */
+import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { getVersionByAlias, NotFoundError } from '../../registry';
 import {
@@ -18,7 +19,7 @@ import {
   type RegressionEvaluation,
 } from '../../ml/metrics/evaluation';
 import type { Frame } from '../../ml/frame/frame';
-import { asTaskFailure, encodeTarget, predictFrame, readModel, type LoadedModel } from './model-artifact';
+import { encodeTarget, predictFrame, readModel, type LoadedModel } from './model-artifact';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import type { DatasetRef } from './dataset';
 import { readSplitFrames } from './training-data';
@@ -117,13 +118,13 @@ async function championMetrics(
 
 export function evaluateModel(store: StoreProvider) {
   return async (input: EvaluateModelInput, ctx: TaskContext): Promise<EvaluateModelOutput> => {
-    const s = store();
+    const s = store(ctx);
     const [candidate, { test }] = await Promise.all([readModel(s, input.model), readSplitFrames(s, input.dataset, input.split)]);
     let ev: Evaluation;
     try {
       ev = evaluate(candidate, test, input.positiveClass);
     } catch (err) {
-      throw asTaskFailure(err, 'evaluate');
+      throw locateError(err, 'evaluate');
     }
     const task = candidate.artifact.task;
     const { champion, evaluation: champEv } = await championMetrics(input, candidate, test, ctx, s);

@@ -4,18 +4,10 @@
  * (`tideflow.feature-pipeline`) and the estimator (`tideflow.estimator`), plus how it was
  * trained. Batch prediction and champion re-scoring read only this (docs/ml-models.md).
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ArtifactError, InputError } from '../../core/errors';
 import { z } from 'zod';
-import {
-  estimatorFromJson,
-  EstimatorInputError,
-  predictEstimator,
-  type Estimator,
-  type EstimatorJson,
-  type Prediction,
-  type Task,
-} from '../../ml/estimators';
-import { FeaturePipelineError, parseFittedPipeline, transformFeatures, type FittedFeaturePipeline } from '../../ml/features';
+import { estimatorFromJson, predictEstimator, type Estimator, type EstimatorJson, type Prediction, type Task } from '../../ml/estimators';
+import { parseFittedPipeline, transformFeatures, type FittedFeaturePipeline } from '../../ml/features';
 import { categoryAt, getColumn, type Frame } from '../../ml/frame/frame';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
@@ -64,8 +56,7 @@ const envelope = z.object({
   }),
 });
 
-const invalid = (uri: string, why: string): ApplicationFailure =>
-  ApplicationFailure.nonRetryable(`${uri} is not a usable tideflow.model: ${why}`, 'InvalidArtifact');
+const invalid = (uri: string, why: string): ArtifactError => new ArtifactError(`${uri} is not a usable tideflow.model: ${why}`);
 
 /** Parse and check a model document; `uri` names it in errors. */
 export function loadModel(doc: unknown, uri: string): LoadedModel {
@@ -83,8 +74,8 @@ export function loadModel(doc: unknown, uri: string): LoadedModel {
     const pipeline = parseFittedPipeline(parsed.data.pipeline);
     const estimator = estimatorFromJson(parsed.data.estimator);
     if (estimator.numFeatures !== pipeline.featureNames.length)
-      throw new RangeError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
-    if (estimator.task !== parsed.data.task) throw new RangeError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
+      throw new InputError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
+    if (estimator.task !== parsed.data.task) throw new InputError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
     return { artifact: parsed.data as ModelArtifact, pipeline, estimator };
   } catch (err) {
     throw invalid(uri, (err as Error).message);
@@ -93,15 +84,6 @@ export function loadModel(doc: unknown, uri: string): LoadedModel {
 
 export async function readModel(store: ArtifactStore, ref: ArtifactRef): Promise<LoadedModel> {
   return loadModel(await getArtifact(store, ref), ref.uri);
-}
-
-/** Turn bad-input errors of the ML library into non-retryable task failures (other errors stay retryable). */
-export function asTaskFailure(err: unknown, where: string): unknown {
-  if (err instanceof ApplicationFailure) return err;
-  if (err instanceof FeaturePipelineError || err instanceof EstimatorInputError || err instanceof RangeError) {
-    return ApplicationFailure.nonRetryable(`${where}: ${err.message}`, err.name === 'Error' ? 'InvalidInput' : err.name);
-  }
-  return err;
 }
 
 /** Score a frame: the fitted pipeline's features (validated against what it was fitted on), then the estimator. */
@@ -117,9 +99,9 @@ export function predictFrame(model: LoadedModel, frame: Frame): Prediction {
 export function encodeTarget(frame: Frame, target: string, task: Task, classes: readonly string[]): Int32Array | Float64Array {
   const col = getColumn(frame, target);
   if (task === 'regression') {
-    if (col.type !== 'number') throw new RangeError(`target '${target}' holds ${col.type} values: regression needs numbers`);
+    if (col.type !== 'number') throw new InputError(`target '${target}' holds ${col.type} values: regression needs numbers`);
     col.values.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new RangeError(`target '${target}' is ${v} at row ${i}`);
+      if (!Number.isFinite(v)) throw new InputError(`target '${target}' is ${v} at row ${i}`);
     });
     return col.values;
   }
@@ -129,7 +111,7 @@ export function encodeTarget(frame: Frame, target: string, task: Task, classes: 
     const label = categoryAt(col, i);
     const k = label === null ? undefined : index.get(label);
     if (k === undefined)
-      throw new RangeError(
+      throw new InputError(
         `target '${target}' at row ${i} is ${JSON.stringify(label)}, not one of the classes ${classes.slice(0, 20).join(', ')}`,
       );
     y[i] = k;

@@ -4,12 +4,13 @@
  * `prediction`, and for classifiers one `proba_<class>` column per class. The version used is
  * in the output, so a later promotion never makes it ambiguous which model scored the batch.
  */
+import { locateError } from '../../core/errors';
 import { ApplicationFailure } from '@temporalio/common';
 import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
 import { readDataset, writeDataset, type DatasetRef } from './dataset';
 import { getColumn, type Frame, type FrameColumn } from '../../ml/frame/frame';
-import { asTaskFailure, predictFrame, readModel } from './model-artifact';
+import { predictFrame, readModel } from './model-artifact';
 import { runArtifactKey, type StoreProvider } from './store';
 
 export interface PredictBatchInput {
@@ -37,7 +38,7 @@ export function predictBatch(store: StoreProvider) {
     if ((input.alias === undefined) === (input.version === undefined)) {
       throw ApplicationFailure.nonRetryable('predict needs exactly one of alias and version', 'InvalidInput');
     }
-    const s = store();
+    const s = store(ctx);
     let version;
     try {
       version =
@@ -84,7 +85,7 @@ export function predictBatch(store: StoreProvider) {
         columns = [...keep, { name: 'prediction', type: 'string', values: labels }, ...proba];
       }
     } catch (err) {
-      throw asTaskFailure(err, `predict with ${a.modelName} v${version.version}`);
+      throw locateError(err, `predict with ${a.modelName} v${version.version}`);
     }
     const taken = new Set<string>();
     for (const c of columns) {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchBucket, NoSuchKey } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
-import { parseS3Uri } from '../../storage/json-objects';
+import { parseS3Uri } from '../../storage/s3-uri';
 import type { ArtifactStore } from './store';
 
 export interface SourceBytes {

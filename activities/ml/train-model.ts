@@ -3,11 +3,12 @@
  * choice never depends on which trial finished first), fit the feature pipeline and that
  * estimator on the whole train split, and store the self-contained model artifact.
  */
+import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { bestTrial } from '../../ml/model-selection/cross-validation';
 import { estimatorToJson, fitEstimator } from '../../ml/estimators';
 import { fitTransformFeatures } from '../../ml/features';
-import { asTaskFailure, encodeTarget, MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
+import { encodeTarget, MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
 import { heartbeater } from './progress';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import { readSplitFrames, type TrainingInputs } from './training-data';
@@ -33,7 +34,7 @@ export interface TrainModelOutput {
 
 export function trainModel(store: StoreProvider) {
   return async (input: TrainModelInput, ctx: TaskContext): Promise<TrainModelOutput> => {
-    const s = store();
+    const s = store(ctx);
     const { train } = await readSplitFrames(s, input.dataset, input.split);
     const beat = heartbeater(ctx);
     let artifact: ModelArtifact;
@@ -74,7 +75,7 @@ export function trainModel(store: StoreProvider) {
         },
       };
     } catch (err) {
-      throw asTaskFailure(err, 'train_best');
+      throw locateError(err, 'train_best');
     }
     const [ref, pipeline] = await Promise.all([
       putArtifact(s, runArtifactKey(s, ctx, `models/${input.modelName}.json`), artifact),

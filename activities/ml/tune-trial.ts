@@ -4,6 +4,7 @@
  * part, so nothing of a held-out fold leaks into the model scored on it. Heartbeats per fold
  * and per boosting iteration; a cancelled trial stops at the next one.
  */
+import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { crossValidate, foldsFor } from '../../ml/model-selection/cross-validation';
 import { fitEstimator } from '../../ml/estimators';
@@ -11,7 +12,7 @@ import type { MetricName } from '../../ml/metrics/evaluation';
 import { fitTransformFeatures, transformFeatures } from '../../ml/features';
 import { takeRows } from '../../ml/frame/frame';
 import type { TrialConfig } from '../../mlops/search-space';
-import { asTaskFailure, encodeTarget } from './model-artifact';
+import { encodeTarget } from './model-artifact';
 import { heartbeater } from './progress';
 import type { StoreProvider } from './store';
 import { readSplitFrames, type TrainingInputs } from './training-data';
@@ -36,7 +37,7 @@ export interface TrialResult {
 
 export function tuneTrial(store: StoreProvider) {
   return async (input: TuneTrialInput, ctx: TaskContext): Promise<TrialResult> => {
-    const { train } = await readSplitFrames(store(), input.dataset, input.split);
+    const { train } = await readSplitFrames(store(ctx), input.dataset, input.split);
     const beat = heartbeater(ctx);
     try {
       const y = encodeTarget(train, input.target, input.task, input.classes);
@@ -81,7 +82,7 @@ export function tuneTrial(store: StoreProvider) {
         allMetrics,
       };
     } catch (err) {
-      throw asTaskFailure(err, `trial ${input.trial.index} (${input.trial.kind})`);
+      throw locateError(err, `trial ${input.trial.index} (${input.trial.kind})`);
     }
   };
 }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getDoc, listKeys, putDoc } from '../documents';
 import { validateKey } from './keys';
-import type { ContentStore } from './types';
+import type { ArtifactStore } from './types';
 
 export interface ManifestArtifact {
   uri: string;
@@ -74,14 +74,14 @@ export function codeVersion(): RunHeader['code'] {
 }
 
 /** `<prefix>runs/<dagId>/<workflowId>/manifest/`, next to the run's other artifacts; ids are checked as key segments. */
-function manifestDir(s: ContentStore, dagId: string, workflowId: string): string {
+function manifestDir(s: ArtifactStore, dagId: string, workflowId: string): string {
   return `${validateKey(`${s.prefix}runs/${dagId}/${workflowId}/manifest`)}/`;
 }
 /** Shared with registry/lineage.ts: `~` cannot start a model name, so run markers never look like versions. */
-export const datasetRunsDir = (s: ContentStore, sha256: string): string => `${s.prefix}registry/lineage/datasets/${sha256}/~runs/`;
+export const datasetRunsDir = (s: ArtifactStore, sha256: string): string => `${s.prefix}registry/lineage/datasets/${sha256}/~runs/`;
 
 /** Record one task attempt (and, the first time, the run header and the read-artifact index). */
-export async function recordTask(s: ContentStore, run: RunIdentity, task: TaskManifest): Promise<void> {
+export async function recordTask(s: ArtifactStore, run: RunIdentity, task: TaskManifest): Promise<void> {
   const dir = manifestDir(s, run.dagId, run.workflowId);
   const name = `${task.taskId}${task.mapIndex === undefined ? '' : `.${task.mapIndex}`}`;
   const header: RunHeader = { format: 'tideflow.run-manifest', ...run, code: codeVersion(), createdAt: task.startedAt };
@@ -100,7 +100,7 @@ export async function recordTask(s: ContentStore, run: RunIdentity, task: TaskMa
 }
 
 /** The whole manifest of one DAG run, or undefined when no task of it has finished yet. */
-export async function readRunManifest(s: ContentStore, dagId: string, workflowId: string): Promise<RunManifest | undefined> {
+export async function readRunManifest(s: ArtifactStore, dagId: string, workflowId: string): Promise<RunManifest | undefined> {
   const dir = manifestDir(s, dagId, workflowId);
   const header = await getDoc<RunHeader>(s, `${dir}run.json`);
   if (!header) return undefined;

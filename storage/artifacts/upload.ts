@@ -12,7 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { contentKey, stagingKey } from './keys';
 import { HashMeter } from './meter';
 import { isNotFound } from './s3-errors';
-import type { ContentStore, PutResult, TransferOptions } from './types';
+import type { ArtifactStore, PutResult, TransferOptions } from './types';
 
 /** Parts of 5 MiB (S3's minimum), 2 in flight: tens of MiB of buffers whatever the artifact's size. */
 const PART_SIZE = 5 * 1024 * 1024;
@@ -22,7 +22,7 @@ export interface PutOptions extends TransferOptions {
   contentType?: string;
 }
 
-async function exists(store: ContentStore, key: string): Promise<boolean> {
+async function exists(store: ArtifactStore, key: string): Promise<boolean> {
   try {
     await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
     return true;
@@ -32,12 +32,12 @@ async function exists(store: ContentStore, key: string): Promise<boolean> {
   }
 }
 
-function result(store: ContentStore, key: string, sha256: string, bytes: number, deduplicated: boolean): PutResult {
+function result(store: ArtifactStore, key: string, sha256: string, bytes: number, deduplicated: boolean): PutResult {
   return { uri: `s3://${store.bucket}/${key}`, key, bytes, sha256, deduplicated };
 }
 
 /** Small content already in memory: hash first, write once, straight to its content key. */
-export async function putArtifactBytes(store: ContentStore, data: Uint8Array | string, opts: PutOptions = {}): Promise<PutResult> {
+export async function putArtifactBytes(store: ArtifactStore, data: Uint8Array | string, opts: PutOptions = {}): Promise<PutResult> {
   const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const sha256 = createHash('sha256').update(body).digest('hex');
   const key = contentKey(store.prefix, sha256);
@@ -65,7 +65,7 @@ export interface UploadOptions extends PutOptions {
  * uploaded; the signal aborts it, and a failed upload leaves no parts behind.
  */
 export async function uploadHashed(
-  store: ContentStore,
+  store: ArtifactStore,
   key: string,
   input: Readable,
   opts: UploadOptions = {},
@@ -95,7 +95,7 @@ export async function uploadHashed(
 
 /** Any size: streamed through a multipart upload, never held in memory. */
 export async function putArtifactStream(
-  store: ContentStore,
+  store: ArtifactStore,
   source: Readable | AsyncIterable<Uint8Array>,
   opts: PutOptions = {},
 ): Promise<PutResult> {
@@ -130,6 +130,6 @@ export async function putArtifactStream(
 }
 
 /** Staging leftovers are garbage, not data: failing to remove one must not fail the caller. */
-async function deleteQuietly(store: ContentStore, key: string): Promise<void> {
+async function deleteQuietly(store: ArtifactStore, key: string): Promise<void> {
   await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: key })).catch(() => undefined);
 }

@@ -21,7 +21,7 @@ import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import { dags } from '../../dags';
 import pythonTrain from '../../dags/python_train';
-import { parseS3Uri } from '../../storage/json-objects';
+import { parseS3Uri } from '../../storage/s3-uri';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { createHarness, taskOf, type Harness } from '../integration/harness';
 import { commandChain, commandOnce, commandRetried, commandTestDags } from './dags';

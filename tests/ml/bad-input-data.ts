@@ -6,7 +6,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { taskFailure } from '../../activities/task-runner';
 import { expect } from 'vitest';
 
 export const CLASS_COLUMNS = ['x', 'x2', 'color', 'label'] as const;
@@ -47,6 +48,7 @@ export async function failure(p: Promise<unknown>): Promise<ApplicationFailure> 
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
+  expect(err).toBeInstanceOf(Error);
+  // As the worker would report it: through the task runner's one translation into a Temporal failure.
+  return taskFailure(err, 1);
 }

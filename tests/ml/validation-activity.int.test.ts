@@ -5,7 +5,8 @@
  * with the previous successful run of the same DAG task and never with the same workflow.
  */
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { taskFailure } from '../../activities/task-runner';
 import { describe, expect, it } from 'vitest';
 import type { TaskContext } from '../../activities/context';
 import { writeDataset, type DatasetRef } from '../../activities/ml/dataset';
@@ -35,6 +36,7 @@ function ctxFor(workflowId: string, dagId = 'vd_dag'): TaskContext {
     heartbeat: () => undefined,
     signal: new AbortController().signal,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+    store,
   };
 }
 
@@ -61,8 +63,8 @@ async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
+  expect(err).toBeInstanceOf(Error);
+  return taskFailure(err, 1);
 }
 
 async function pointer(ctx: TaskContext): Promise<unknown> {
