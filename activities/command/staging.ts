@@ -11,7 +11,8 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, InputError } from '../../core/errors';
+import { ArtifactCorruptedError, MissingArtifactError } from '../../storage/artifacts/errors';
 import { digestOfKey } from '../../storage/artifacts/keys';
 import { HashMeter } from '../../storage/artifacts/meter';
 import { isNotFound } from '../../storage/artifacts/s3-errors';
@@ -39,10 +40,9 @@ export async function downloadInput(
   const ref = typeof source === 'string' ? { uri: source } : source;
   const loc = s3Location(ref.uri);
   if (!loc)
-    throw ApplicationFailure.nonRetryable(
-      `input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`,
-      'InvalidCommandInput',
-    );
+    throw new InputError(`input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`, {
+      type: FailureType.InvalidCommandInput,
+    });
   const expectedSha = ref.sha256 ?? digestOfKey(loc.key);
   let body: Readable;
   try {
@@ -55,10 +55,7 @@ export async function downloadInput(
   } catch (err) {
     // A missing object stays missing on every retry.
     if (isNotFound(err))
-      throw ApplicationFailure.nonRetryable(
-        `input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`,
-        'MissingArtifact',
-      );
+      throw new MissingArtifactError(`input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`);
     throw err;
   }
   const meter = new HashMeter({ ...(hooks.onProgress && { onProgress: hooks.onProgress }), progressEveryBytes: PROGRESS_EVERY });
@@ -68,9 +65,8 @@ export async function downloadInput(
     const sha256 = meter.hash.digest('hex');
     if ((expectedSha !== undefined && sha256 !== expectedSha) || (ref.bytes !== undefined && ref.bytes !== meter.bytes)) {
       const want = [expectedSha && `sha256 ${expectedSha}`, ref.bytes !== undefined && `${ref.bytes} bytes`].filter(Boolean).join(', ');
-      throw ApplicationFailure.nonRetryable(
+      throw new ArtifactCorruptedError(
         `input '${name}': ${ref.uri} is corrupted: its content is ${meter.bytes} bytes with sha256 ${sha256}, expected ${want}; refusing to run on it`,
-        'ArtifactCorrupted',
       );
     }
     await rename(partial, path);

@@ -343,7 +343,7 @@ describe('runCommand on real servers', () => {
     });
     expect(taskOf(corrupt.view, 'run')).toMatchObject({ attempts: 1 });
     expect(taskOf(corrupt.view, 'run').error).toContain(
-      `ArtifactCorrupted: input 'data': ${input.uri} is corrupted: its content is 2 bytes with sha256 ${input.sha256}, expected sha256 ${'f'.repeat(64)}`,
+      `InvalidArtifact: input 'data': ${input.uri} is corrupted: its content is 2 bytes with sha256 ${input.sha256}, expected sha256 ${'f'.repeat(64)}`,
     );
   });
 });

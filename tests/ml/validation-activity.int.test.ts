@@ -5,7 +5,7 @@
  * with the previous successful run of the same DAG task and never with the same workflow.
  */
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
-import type { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { taskFailure } from '../../activities/task-runner';
 import { describe, expect, it } from 'vitest';
 import type { TaskContext } from '../../activities/context';
@@ -64,7 +64,9 @@ async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(Error);
-  return taskFailure(err, 1);
+  const f = taskFailure(err, 1);
+  // The activity's own details, without the runner's attempt marker in front.
+  return new ApplicationFailure(f.message, f.type, f.nonRetryable, f.details?.slice(1), f.cause);
 }
 
 async function pointer(ctx: TaskContext): Promise<unknown> {
