@@ -6,8 +6,9 @@
 import { parseInstant } from './dates';
 import { alignDown, fireAfter, fireBefore } from './intervals';
 import type { ScheduleSpec } from './model';
+import { REPROCESS_MODES } from './backfill-input';
 
-export const REPROCESS_MODES = ['none', 'failed', 'completed'] as const;
+export { REPROCESS_MODES };
 export type Reprocess = (typeof REPROCESS_MODES)[number];
 
 /** What a logical date already has: no run, a running one, or the latest finished one's outcome. */
@@ -117,23 +118,8 @@ export function allDates(schedule: ScheduleSpec, r: BackfillRange, backwards = f
 }
 
 /** The backfill workflow's input (`tideflowBackfill`), as the CLI sends it. */
-export interface BackfillInput {
-  dagId: string;
-  /** ISO-8601; logical dates in [from, to] are backfilled. */
-  from: string;
-  to: string;
-  reprocess?: Reprocess;
-  /** At most this many DAG runs at once (default: the schedule's maxActiveRuns, else 16). */
-  maxActive?: number;
-  backwards?: boolean;
-  /** Plan and report, start nothing. */
-  dryRun?: boolean;
-  params?: Record<string, unknown>;
-  /** Dates per page; the workflow continues as new after each page (default 500). */
-  pageSize?: number;
-  /** Carried across continue-as-new; never set by callers. */
-  carry?: BackfillCarry;
-}
+/** The backfill workflow's input: one zod schema, its type inferred (./backfill-input.ts). */
+export type { BackfillInput } from './backfill-input';
 
 export type DateState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'planned';
 
