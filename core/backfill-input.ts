@@ -4,10 +4,7 @@
  * Unknown keys are refused, so a misspelt option is never silently ignored.
  */
 import { z } from 'zod';
-import type { BackfillCarry } from './backfill-plan';
-
-/** What to do with dates that already ran (backfill-plan's decide); re-exported there. */
-export const REPROCESS_MODES = ['none', 'failed', 'completed'] as const;
+import { REPROCESS_MODES, type BackfillCarry } from './backfill-plan';
 
 const positiveInt = (field: string) =>
   z

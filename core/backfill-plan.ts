@@ -6,9 +6,8 @@
 import { parseInstant } from './dates';
 import { alignDown, fireAfter, fireBefore } from './intervals';
 import type { ScheduleSpec } from './model';
-import { REPROCESS_MODES } from './backfill-input';
 
-export { REPROCESS_MODES };
+export const REPROCESS_MODES = ['none', 'failed', 'completed'] as const;
 export type Reprocess = (typeof REPROCESS_MODES)[number];
 
 /** What a logical date already has: no run, a running one, or the latest finished one's outcome. */
@@ -118,8 +117,6 @@ export function allDates(schedule: ScheduleSpec, r: BackfillRange, backwards = f
 }
 
 /** The backfill workflow's input (`tideflowBackfill`), as the CLI sends it. */
-/** The backfill workflow's input: one zod schema, its type inferred (./backfill-input.ts). */
-export type { BackfillInput } from './backfill-input';
 
 export type DateState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'planned';
 

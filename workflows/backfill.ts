@@ -20,7 +20,7 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { backfillInputProblems, backfillInputSchema } from '../core/backfill-input';
+import { backfillInputProblems, backfillInputSchema, type BackfillInput } from '../core/backfill-input';
 import { FailureType } from '../core/errors';
 import {
   backfillRunId,
@@ -30,7 +30,6 @@ import {
   pageOfDates,
   parseRange,
   type BackfillCarry,
-  type BackfillInput,
   type BackfillProgress,
   type DateOutcome,
 } from '../core/backfill-plan';
