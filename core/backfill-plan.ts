@@ -116,8 +116,6 @@ export function allDates(schedule: ScheduleSpec, r: BackfillRange, backwards = f
   return pageOfDates(schedule, r, backwards, max).dates;
 }
 
-/** The backfill workflow's input (`tideflowBackfill`), as the CLI sends it. */
-
 export type DateState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'planned';
 
 export interface DateOutcome {
