@@ -10,7 +10,7 @@ import type { Command } from './command';
 import { dagsList, dagsValidate } from './commands/dags';
 import { driftCommands } from './commands/drift';
 import { modelsCommands } from './commands/models';
-import { artifactsGet } from './commands/artifacts';
+import { artifactsGet, artifactsPut } from './commands/artifacts';
 import { backfill } from './commands/backfill';
 import { runsList, runsShow } from './commands/runs';
 import { scheduleCommands } from './commands/schedules';
@@ -30,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   ...modelsCommands,
   ...driftCommands,
   artifactsGet,
+  artifactsPut,
 ];
 
 /** Commands with subcommands, and what the group is for. */
@@ -37,7 +38,7 @@ const GROUPS: Record<string, string> = {
   dags: 'Inspect and check the DAG definitions in dags/.',
   runs: 'Inspect DAG runs.',
   models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
-  artifacts: 'Artifacts the runs wrote (reports, datasets, predictions).',
+  artifacts: 'Artifacts: download what runs wrote (reports, datasets, predictions), upload data for them.',
   drift: "Drift alerts and each model's retraining controller.",
   schedules: "Manage the Temporal Schedules that run dags/ ('sync' makes them match).",
 };

@@ -16,6 +16,7 @@ import { ArtifactCorruptedError, MissingArtifactError } from '../../storage/arti
 import { digestOfKey } from '../../storage/artifacts/keys';
 import { HashMeter } from '../../storage/artifacts/meter';
 import { isNotFound } from '../../storage/artifacts/s3-errors';
+import { putFile } from '../../storage/artifacts/put-file';
 import { uploadHashed, type UploadOptions } from '../../storage/artifacts/upload';
 import { s3Location } from '../../storage/s3-uri';
 import type { ArtifactStore } from '../ml/store';
@@ -79,6 +80,8 @@ export async function downloadInput(
 
 /** Stream a local file to `key` in the store's bucket, hashing it on the way. */
 export async function uploadFile(store: ArtifactStore, key: string, path: string, o: UploadOptions = {}): Promise<ArtifactRef> {
+  // Untransformed files are hashed first, so their sha256 is recorded as object metadata too (a retry rewrites the same key).
+  if (!o.transform) return putFile(store, key, path, { progressEveryBytes: PROGRESS_EVERY, ...o, overwrite: true });
   const { bytes, sha256 } = await uploadHashed(store, key, createReadStream(path), { progressEveryBytes: PROGRESS_EVERY, ...o });
   return { uri: `s3://${store.bucket}/${key}`, bytes, sha256 };
 }

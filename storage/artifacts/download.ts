@@ -64,42 +64,67 @@ class Verifier extends Transform {
   }
 }
 
-/** A verifying stream of the artifact: MissingArtifactError when absent; ArtifactCorruptedError at its end on mismatch. */
-export async function openArtifact(store: ArtifactStore, loc: ArtifactLocator, opts: TransferOptions = {}): Promise<Readable> {
+export interface ReadOptions extends TransferOptions {
+  /**
+   * When the locator has no sha256 and the key is not content-addressed, verify against the
+   * sha256 its writer recorded in the object's metadata (every Tideflow writer records it). For
+   * callers that only have a uri (`tideflow artifacts get`); tasks always have the reference.
+   */
+  recordedSha256?: boolean;
+}
+
+export interface OpenedArtifact {
+  /** Errors with ArtifactCorruptedError at its end when the bytes do not match. */
+  stream: Readable;
+  uri: string;
+  sha256: string;
+  contentType: string | undefined;
+}
+
+/** Open a verifying stream: MissingArtifactError when absent; ArtifactCorruptedError at its end on mismatch. */
+export async function openArtifactWithInfo(store: ArtifactStore, loc: ArtifactLocator, opts: ReadOptions = {}): Promise<OpenedArtifact> {
   const key = keyOf(store, loc);
+  const uri = `s3://${store.bucket}/${key}`;
   const fromKey = digestOfKey(key);
-  const expected = loc.sha256 ?? fromKey;
-  if (!expected) throw new InvalidKeyError(`${key} has no recorded sha256 and is not a content-addressed artifact key`);
-  if (fromKey !== undefined && fromKey !== expected)
-    throw new ArtifactCorruptedError(`artifact ${key} is referenced with sha256 ${expected}, but its key was derived from ${fromKey}`);
+  if (loc.sha256 !== undefined && fromKey !== undefined && fromKey !== loc.sha256)
+    throw new ArtifactCorruptedError(`${uri} is referenced with sha256 ${loc.sha256}, but its key was derived from ${fromKey}`);
+  if (loc.sha256 === undefined && fromKey === undefined && !opts.recordedSha256)
+    throw new InvalidKeyError(`${key} has no recorded sha256 and is not a content-addressed artifact key`);
   const res = await store.s3
     .send(new GetObjectCommand({ Bucket: store.bucket, Key: key }), opts.signal ? { abortSignal: opts.signal } : {})
     .catch((err: unknown) => {
-      if (isNotFound(err))
-        throw new MissingArtifactError(`s3://${store.bucket}/${key} does not exist (deleted, or written under another bucket/prefix?)`);
+      if (isNotFound(err)) throw new MissingArtifactError(`${uri} does not exist (deleted, or written under another bucket/prefix?)`);
       throw err;
     });
   if (!(res.Body instanceof Readable)) throw new Error(`no body for ${key}`);
+  const expected = loc.sha256 ?? fromKey ?? res.Metadata?.['sha256'];
+  if (expected === undefined) {
+    res.Body.destroy();
+    throw new ArtifactCorruptedError(
+      `${uri} has no recorded sha256 (not written by Tideflow, or replaced since): its content cannot be verified`,
+    );
+  }
   const meter = new HashMeter(opts);
-  const verifier = new Verifier(meter, `s3://${store.bucket}/${key}`, expected, loc.bytes);
+  const verifier = new Verifier(meter, uri, expected, loc.bytes);
   // pipeline destroys every stage on error, so a dropped connection reaches the consumer as an error, never a hang.
-  return pipelineCb(res.Body, meter, verifier, () => undefined);
+  const stream = pipelineCb(res.Body, meter, verifier, () => undefined);
+  return { stream, uri, sha256: expected, contentType: res.ContentType };
+}
+
+/** A verifying stream of the artifact (see openArtifactWithInfo). */
+export async function openArtifact(store: ArtifactStore, loc: ArtifactLocator, opts: ReadOptions = {}): Promise<Readable> {
+  return (await openArtifactWithInfo(store, loc, opts)).stream;
 }
 
 /** Small artifacts only: the whole content, verified, in memory. */
-export async function readArtifactBytes(store: ArtifactStore, loc: ArtifactLocator, opts: TransferOptions = {}): Promise<Buffer> {
+export async function readArtifactBytes(store: ArtifactStore, loc: ArtifactLocator, opts: ReadOptions = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of await openArtifact(store, loc, opts)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
 /** Stream to `path` with bounded memory; the file appears only once the content is verified. */
-export async function downloadArtifact(
-  store: ArtifactStore,
-  loc: ArtifactLocator,
-  path: string,
-  opts: TransferOptions = {},
-): Promise<void> {
+export async function downloadArtifact(store: ArtifactStore, loc: ArtifactLocator, path: string, opts: ReadOptions = {}): Promise<void> {
   const partial = `${path}.partial-${process.pid}`;
   try {
     await pipeline(await openArtifact(store, loc, opts), createWriteStream(partial), opts.signal ? { signal: opts.signal } : {});

@@ -20,6 +20,8 @@ const QUEUE_SIZE = 2;
 
 export interface PutOptions extends TransferOptions {
   contentType?: string;
+  /** Object metadata (e.g. the sha256, when known before the upload). */
+  metadata?: Record<string, string>;
 }
 
 async function exists(store: ArtifactStore, key: string): Promise<boolean> {
@@ -73,7 +75,13 @@ export async function uploadHashed(
   const meter = new HashMeter(opts);
   const upload = new Upload({
     client: store.s3,
-    params: { Bucket: store.bucket, Key: key, Body: meter, ContentType: opts.contentType ?? 'application/octet-stream' },
+    params: {
+      Bucket: store.bucket,
+      Key: key,
+      Body: meter,
+      ContentType: opts.contentType ?? 'application/octet-stream',
+      ...(opts.metadata && { Metadata: opts.metadata }),
+    },
     partSize: PART_SIZE,
     queueSize: QUEUE_SIZE,
     leavePartsOnError: false,
