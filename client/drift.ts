@@ -2,7 +2,6 @@
  * Talking to the retraining controllers from outside a workflow (CLI, alert receiver, monitoring
  * activities, tests): drift signals by signal-with-start, status queries, pause/resume.
  */
-import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   CONTROLLER_WORKFLOW,
@@ -17,15 +16,6 @@ export interface SignalDriftOptions {
   taskQueue: string;
   /** Used only when this signal starts the controller (an existing one keeps its options). */
   controller?: ControllerOptions;
-}
-
-/** A fingerprint for alerts that come without one: same model, source, reason and labels → same fingerprint. */
-export function fingerprintOf(model: string, alert: Omit<DriftAlert, 'fingerprint'>): string {
-  const labels = Object.entries(alert.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return createHash('sha256')
-    .update(JSON.stringify([model, alert.source, alert.reason, labels]))
-    .digest('hex')
-    .slice(0, 16);
 }
 
 /** Signal-with-start: the controller is created on the first alert for a model. Resolves once Temporal accepted the signal. */

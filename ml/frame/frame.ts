@@ -94,11 +94,6 @@ export function takeRows(frame: Frame, indices: ArrayLike<number>): Frame {
   return { rows: n, columns };
 }
 
-/** Only the named columns, in the given order. */
-export function selectColumns(frame: Frame, names: readonly string[]): Frame {
-  return { rows: frame.rows, columns: names.map((n) => getColumn(frame, n)) };
-}
-
 /** Row objects (for small frames: samples, reports, tests). */
 export function frameToRows(frame: Frame, limit = frame.rows): Row[] {
   const n = Math.min(limit, frame.rows);
