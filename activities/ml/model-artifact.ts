@@ -4,6 +4,7 @@
  * (`tideflow.feature-pipeline`) and the estimator (`tideflow.estimator`), plus how it was
  * trained. Batch prediction and champion re-scoring read only this (docs/ml-models.md).
  */
+import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
 import { ArtifactError, InputError } from '../../core/errors';
 import { z } from 'zod';
 import { estimatorFromJson, predictEstimator, type Estimator, type EstimatorJson, type Prediction, type Task } from '../../ml/estimators';
@@ -12,39 +13,16 @@ import { categoryAt, getColumn, type Frame } from '../../ml/frame/frame';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
 
-export const MODEL_FORMAT = 'tideflow.model';
-export const MODEL_VERSION = 1;
-
-export interface ModelArtifact {
-  format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
-  modelName: string;
-  task: Task;
-  target: string;
-  /** Classification: labels by class index (binary: classes[1] is the positive class). */
-  classes: string[];
-  pipeline: FittedFeaturePipeline;
-  estimator: EstimatorJson;
-  trial: { index: number; kind: string; hyperparams: Record<string, unknown> };
-  training: { rows: number; dataset: string; split: string; seed: number; dagId: string; workflowId: string };
-}
-
-/** A model ready to score: the artifact with its pipeline and estimator parsed. */
-export interface LoadedModel {
-  artifact: ModelArtifact;
-  pipeline: FittedFeaturePipeline;
-  estimator: Estimator;
-}
-
-const envelope = z.object({
-  format: z.literal(MODEL_FORMAT),
-  version: z.literal(MODEL_VERSION),
+/** The one declaration of the format: its type is ModelArtifact (z.infer). */
+export const modelArtifact = defineArtifact('tideflow.model', 1, {
   modelName: z.string(),
   task: z.enum(['binary', 'multiclass', 'regression']),
   target: z.string(),
+  /** Classification: labels by class index (binary: classes[1] is the positive class). */
   classes: z.array(z.string()),
-  pipeline: z.unknown(),
-  estimator: z.unknown(),
+  /** Checked in depth by parseFittedPipeline / estimatorFromJson when the model is loaded. */
+  pipeline: z.custom<FittedFeaturePipeline>((v) => typeof v === 'object' && v !== null, 'must be a fitted feature pipeline'),
+  estimator: z.custom<EstimatorJson>((v) => typeof v === 'object' && v !== null, 'must be an estimator document'),
   trial: z.object({ index: z.number(), kind: z.string(), hyperparams: z.record(z.string(), z.unknown()) }),
   training: z.object({
     rows: z.number(),
@@ -55,6 +33,16 @@ const envelope = z.object({
     workflowId: z.string(),
   }),
 });
+export type ModelArtifact = ArtifactOf<typeof modelArtifact>;
+export const MODEL_FORMAT = modelArtifact.format;
+export const MODEL_VERSION = modelArtifact.version;
+
+/** A model ready to score: the artifact with its pipeline and estimator parsed. */
+export interface LoadedModel {
+  artifact: ModelArtifact;
+  pipeline: FittedFeaturePipeline;
+  estimator: Estimator;
+}
 
 const invalid = (uri: string, why: string): ArtifactError => new ArtifactError(`${uri} is not a usable tideflow.model: ${why}`);
 
@@ -65,7 +53,7 @@ export function loadModel(doc: unknown, uri: string): LoadedModel {
   if (format !== MODEL_FORMAT) throw invalid(uri, `format is ${JSON.stringify(format)}, expected '${MODEL_FORMAT}'`);
   if (version !== MODEL_VERSION)
     throw invalid(uri, `version ${JSON.stringify(version)} is not supported (this worker reads version ${MODEL_VERSION})`);
-  const parsed = envelope.safeParse(doc);
+  const parsed = modelArtifact.schema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw invalid(uri, issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid');
@@ -76,7 +64,7 @@ export function loadModel(doc: unknown, uri: string): LoadedModel {
     if (estimator.numFeatures !== pipeline.featureNames.length)
       throw new InputError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
     if (estimator.task !== parsed.data.task) throw new InputError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
-    return { artifact: parsed.data as ModelArtifact, pipeline, estimator };
+    return { artifact: parsed.data, pipeline, estimator };
   } catch (err) {
     throw invalid(uri, (err as Error).message);
   }

@@ -8,6 +8,9 @@
  * and counted; a target with a single class is refused here, before any training.
  */
 import { InputError, type FailureTypeName } from '../../core/errors';
+import type { SplitArtifact } from './split-artifact';
+
+export type { SplitArtifact } from './split-artifact';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import { categoryAt, getColumn, getNumericColumn, isMissingAt, type FrameColumn } from '../../ml/frame/frame';
@@ -27,18 +30,6 @@ export interface SplitDataInput {
   seed: number;
   /** For strategy 'time': the timestamp column. */
   timeColumn?: string;
-}
-
-export interface SplitArtifact {
-  format: 'tideflow.split';
-  version: 2;
-  dataset: string;
-  strategy: SplitStrategy;
-  seed: number;
-  testFraction: number;
-  /** Row indices into the dataset, ascending. */
-  train: number[];
-  test: number[];
 }
 
 export interface SplitDataOutput {
