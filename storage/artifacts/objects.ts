@@ -5,8 +5,9 @@
  * content, so writing is idempotent.
  */
 import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readArtifactBytes, type ArtifactLocator } from './download';
+import { isNotFound } from './s3-errors';
 import type { ArtifactRef, ArtifactStore, TransferOptions } from './types';
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -50,4 +51,15 @@ export async function putJson(store: ArtifactStore, key: string, value: unknown,
 /** Read a JSON artifact back, verified (MissingArtifactError / ArtifactCorruptedError otherwise). */
 export async function getJson(store: ArtifactStore, ref: ArtifactLocator, opts: TransferOptions = {}): Promise<unknown> {
   return JSON.parse((await readArtifactBytes(store, ref, opts)).toString('utf8'));
+}
+
+/** Whether `key` holds an object. */
+export async function objectExists(store: ArtifactStore, key: string): Promise<boolean> {
+  try {
+    await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
 }

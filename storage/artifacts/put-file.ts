@@ -7,10 +7,10 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { InputError } from '../../core/errors';
 import { HashMeter } from './meter';
-import { isNotFound } from './s3-errors';
+import { objectExists } from './objects';
 import type { ArtifactRef, ArtifactStore } from './types';
 import { uploadHashed, type PutOptions } from './upload';
 
@@ -29,16 +29,6 @@ async function sha256OfFile(path: string, signal?: AbortSignal): Promise<{ sha25
   meter.resume(); // only the digest is wanted: let the bytes flow through and away
   await pipeline(createReadStream(path), meter, signal ? { signal } : {});
   return { sha256: meter.hash.digest('hex'), bytes: meter.bytes };
-}
-
-export async function objectExists(store: ArtifactStore, key: string): Promise<boolean> {
-  try {
-    await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
 }
 
 export async function putFile(store: ArtifactStore, key: string, path: string, opts: PutFileOptions = {}): Promise<ArtifactRef> {

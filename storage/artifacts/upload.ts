@@ -4,14 +4,14 @@
  * copied server-side to its content key and the staging object removed. The content key thus
  * appears whole or not at all: a failed or cancelled transfer leaves nothing visible under it.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { contentKey, stagingKey } from './keys';
 import { HashMeter } from './meter';
-import { isNotFound } from './s3-errors';
+import { objectExists, putObject, sha256Hex } from './objects';
 import type { ArtifactStore, PutResult, TransferOptions } from './types';
 
 /** Parts of 5 MiB (S3's minimum), 2 in flight: tens of MiB of buffers whatever the artifact's size. */
@@ -24,16 +24,6 @@ export interface PutOptions extends TransferOptions {
   metadata?: Record<string, string>;
 }
 
-async function exists(store: ArtifactStore, key: string): Promise<boolean> {
-  try {
-    await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
-}
-
 function result(store: ArtifactStore, key: string, sha256: string, bytes: number, deduplicated: boolean): PutResult {
   return { uri: `s3://${store.bucket}/${key}`, key, bytes, sha256, deduplicated };
 }
@@ -41,19 +31,10 @@ function result(store: ArtifactStore, key: string, sha256: string, bytes: number
 /** Small content already in memory: hash first, write once, straight to its content key. */
 export async function putArtifactBytes(store: ArtifactStore, data: Uint8Array | string, opts: PutOptions = {}): Promise<PutResult> {
   const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sha256 = sha256Hex(body);
   const key = contentKey(store.prefix, sha256);
-  if (await exists(store, key)) return result(store, key, sha256, body.length, true);
-  await store.s3.send(
-    new PutObjectCommand({
-      Bucket: store.bucket,
-      Key: key,
-      Body: body,
-      ContentType: opts.contentType ?? 'application/octet-stream',
-      Metadata: { sha256 },
-    }),
-    opts.signal ? { abortSignal: opts.signal } : {},
-  );
+  if (await objectExists(store, key)) return result(store, key, sha256, body.length, true);
+  await putObject(store, key, body, { ...opts, ...(opts.signal && { signal: opts.signal }) });
   return result(store, key, sha256, body.length, false);
 }
 
@@ -119,7 +100,7 @@ export async function putArtifactStream(
   const { sha256, bytes } = uploaded;
   const key = contentKey(store.prefix, sha256);
   try {
-    if (await exists(store, key)) return result(store, key, sha256, bytes, true);
+    if (await objectExists(store, key)) return result(store, key, sha256, bytes, true);
     await store.s3.send(
       new CopyObjectCommand({
         Bucket: store.bucket,

@@ -5,8 +5,7 @@
  * with the previous successful run of the same DAG task and never with the same workflow.
  */
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
-import { taskFailure } from '../../activities/task-runner';
+import { failure } from './bad-input-data';
 import { describe, expect, it } from 'vitest';
 import type { TaskContext } from '../../activities/context';
 import { writeDataset, type DatasetRef } from '../../activities/ml/dataset';
@@ -57,17 +56,6 @@ const schema: DataSchemaInput = {
   minRows: 5,
   maxRowCountChange: 0.5,
 };
-
-async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Error);
-  const f = taskFailure(err, 1);
-  // The activity's own details, without the runner's attempt marker in front.
-  return new ApplicationFailure(f.message, f.type, f.nonRetryable, f.details?.slice(1), f.cause);
-}
 
 async function pointer(ctx: TaskContext): Promise<unknown> {
   try {
