@@ -14,7 +14,7 @@
  * validated successfully, in wall-clock order (a backfill of old dates updates it too).
  */
 import { getDoc, putDoc } from '../../storage/documents';
-import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, InputError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import type { ColumnType } from '../../ml/frame/frame';
@@ -104,10 +104,7 @@ async function previousRows(s: ArtifactStore, input: ValidateDataInput, ctx: Tas
   if (p === undefined || p === null) return null;
   if (p !== 'auto') {
     if (!Number.isInteger(p) || p < 0)
-      throw ApplicationFailure.nonRetryable(
-        `previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`,
-        'InvalidInput',
-      );
+      throw new InputError(`previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`);
     return p;
   }
   const latest = await readLatest(s, latestPointerKey(s, ctx), ctx);
@@ -120,7 +117,7 @@ export function validateData(store: StoreProvider) {
     try {
       schema = parseDataSchema(input.schema);
     } catch (err) {
-      throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidDataSchema');
+      throw new InputError((err as Error).message, { type: FailureType.InvalidDataSchema });
     }
     const s = store(ctx);
     const previousRowCount = await previousRows(s, input, ctx);
@@ -140,11 +137,9 @@ export function validateData(store: StoreProvider) {
     const blocking = anomalies.filter(isBlocking);
     const summary = summarizeAnomalies(anomalies, { reportUri: ref.uri });
     if (blocking.length > 0) {
-      throw ApplicationFailure.nonRetryable(summary, 'DataValidationFailed', {
-        anomalies: blocking.slice(0, 50),
-        blocking: blocking.length,
-        anomalyCount: anomalies.length,
-        report: ref,
+      throw new InputError(summary, {
+        type: FailureType.DataValidationFailed,
+        details: [{ anomalies: blocking.slice(0, 50), blocking: blocking.length, anomalyCount: anomalies.length, report: ref }],
       });
     }
     const pointer: LatestPointer = {
