@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { RunIdentity } from '../core/model';
+import type { ArtifactStore } from '../storage/artifacts/types';
 
 export interface TaskContext extends RunIdentity {
   /** Index of this instance in a fan-out; undefined for an ordinary task. */
@@ -16,6 +17,8 @@ export interface TaskContext extends RunIdentity {
   /** Aborted when Temporal cancels the task (only seen by tasks that heartbeat). */
   signal: AbortSignal;
   log: { info(message: string, attrs?: Record<string, unknown>): void; warn(message: string, attrs?: Record<string, unknown>): void };
+  /** The worker's artifact store (its one S3 client, bucket and prefix). */
+  store: ArtifactStore;
 }
 
 /** The shape every activity registered with Tideflow has. */
@@ -32,3 +35,7 @@ export function currentTaskContext(ids: Omit<TaskContext, 'attempt' | 'heartbeat
     log: { info: (m, a) => ctx.log.info(m, a), warn: (m, a) => ctx.log.warn(m, a) },
   };
 }
+
+/** Where an activity built around a store gets it: from the task's context, i.e. from its worker. */
+export type StoreProvider = (ctx: TaskContext) => ArtifactStore;
+export const storeOf: StoreProvider = (ctx) => ctx.store;

@@ -9,11 +9,10 @@ import { scheduledRetrainRequest } from './drift/schedule';
 import { mlActivities } from './ml';
 import { commandActivities } from './command';
 import { registryActivities } from './registry';
-import { storeFromEnv } from './ml/store';
 import { recordingRunManifests } from './record-run';
 
 // Every task attempt is recorded in its run's manifest (artifacts read and written, timings).
-export const activities = recordingRunManifests(storeFromEnv, {
+export const activities = recordingRunManifests({
   noop,
   generateSales,
   distinctValues,

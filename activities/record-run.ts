@@ -6,7 +6,6 @@
  */
 import type { TaskActivity, TaskContext } from './context';
 import { recordTask, type ManifestArtifact } from '../storage/artifacts/manifest';
-import type { ContentStore } from '../storage/artifacts/types';
 
 const SHA = /^[0-9a-f]{64}$/;
 /**
@@ -60,7 +59,7 @@ export function findArtifactRefs(value: unknown): ManifestArtifact[] {
   return [...found.values()];
 }
 
-function withManifest<I, O>(store: () => ContentStore, impl: TaskActivity<I, O>): TaskActivity<I, O> {
+function withManifest<I, O>(impl: TaskActivity<I, O>): TaskActivity<I, O> {
   return async (input: I, ctx: TaskContext): Promise<O> => {
     const started = Date.now();
     const read = findArtifactRefs(input);
@@ -71,7 +70,7 @@ function withManifest<I, O>(store: () => ContentStore, impl: TaskActivity<I, O>)
       const wrote = findArtifactRefs(output).filter((a) => !readKeys.has(`${a.uri}#${a.sha256}`));
       const ended = Date.now();
       await recordTask(
-        store(),
+        ctx.store,
         {
           dagId: ctx.dagId,
           workflowId: ctx.workflowId,
@@ -115,8 +114,8 @@ function withManifest<I, O>(store: () => ContentStore, impl: TaskActivity<I, O>)
 }
 
 /** The same activities, each recording its attempts in the run manifest. Types are preserved. */
-export function recordingRunManifests<T extends Record<string, TaskActivity<never, unknown>>>(store: () => ContentStore, activities: T): T {
+export function recordingRunManifests<T extends Record<string, TaskActivity<never, unknown>>>(activities: T): T {
   const wrapped: Record<string, TaskActivity<never, unknown>> = {};
-  for (const [name, impl] of Object.entries(activities)) wrapped[name] = withManifest(store, impl);
+  for (const [name, impl] of Object.entries(activities)) wrapped[name] = withManifest(impl);
   return wrapped as T;
 }

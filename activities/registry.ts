@@ -4,22 +4,17 @@
  * worker that died after writing returns the version already made; promotion carries the same
  * request id so a retried promotion is not recorded twice.
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { ArtifactCorruptedError, InvalidKeyError } from '../storage/artifacts/errors';
+import { FailureType, InputError } from '../core/errors';
 import {
-  RegistryError,
   getVersionByAlias,
   promoteVersion,
   registerModelVersion,
   type ArtifactRef,
   type ModelVersion,
   type RegisterRequest,
-  type RegistryStore,
+  type ArtifactStore,
 } from '../registry';
-import type { TaskContext } from './context';
-import { storeFromEnv } from './ml/store';
-
-export type RegistryStoreProvider = () => RegistryStore;
+import { storeOf, type StoreProvider, type TaskContext } from './context';
 
 export interface RegisterModelInput {
   modelName: string;
@@ -66,18 +61,6 @@ export interface ResolveAliasInput {
   alias: string;
 }
 
-/** Bad names, corrupt data and refused moves cannot be fixed by retrying; S3 outages can. */
-export async function classified<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof RegistryError || err instanceof InvalidKeyError || err instanceof ArtifactCorruptedError) {
-      throw ApplicationFailure.nonRetryable(err.message, err.name);
-    }
-    throw err;
-  }
-}
-
 const taskKey = (ctx: TaskContext): string => `${ctx.workflowId}/${ctx.taskId}${ctx.mapIndex === undefined ? '' : `.${ctx.mapIndex}`}`;
 
 /**
@@ -86,7 +69,7 @@ const taskKey = (ctx: TaskContext): string => `${ctx.workflowId}/${ctx.taskId}${
  * that did not become ready fails the task for good.
  */
 export async function registerForTask(
-  store: RegistryStore,
+  store: ArtifactStore,
   ctx: TaskContext,
   req: Omit<RegisterRequest, 'source' | 'idempotencyKey'>,
 ): Promise<ModelVersion> {
@@ -96,53 +79,50 @@ export async function registerForTask(
     idempotencyKey: taskKey(ctx),
   });
   if (v.status !== 'ready')
-    throw ApplicationFailure.nonRetryable(
-      `version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`,
-      'FailedRegistration',
-    );
+    throw new InputError(`version ${v.version} of ${v.name} is ${v.status}: ${v.statusMessage ?? ''}`, {
+      type: FailureType.FailedRegistration,
+    });
   return v;
 }
 
-export function registerModel(store: RegistryStoreProvider) {
-  return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisteredVersion> =>
-    classified(async () => {
-      const v = await registerForTask(store(), ctx, {
-        name: input.modelName,
-        model: input.model,
-        ...(input.featurePipeline && { featurePipeline: input.featurePipeline }),
-        metrics: input.metrics ?? {},
-        params: input.params ?? ctx.params,
-        trainingData: input.trainingData ?? [],
-        tags: input.tags ?? {},
-        description: input.description ?? '',
-      });
-      ctx.log.info('registered model version', { modelName: v.name, version: v.version });
-      return { modelName: v.name, version: v.version, status: v.status, uri: v.model.uri, bytes: v.model.bytes, sha256: v.model.sha256 };
+export function registerModel(store: StoreProvider) {
+  return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisteredVersion> => {
+    const v = await registerForTask(store(ctx), ctx, {
+      name: input.modelName,
+      model: input.model,
+      ...(input.featurePipeline && { featurePipeline: input.featurePipeline }),
+      metrics: input.metrics ?? {},
+      params: input.params ?? ctx.params,
+      trainingData: input.trainingData ?? [],
+      tags: input.tags ?? {},
+      description: input.description ?? '',
     });
+    ctx.log.info('registered model version', { modelName: v.name, version: v.version });
+    return { modelName: v.name, version: v.version, status: v.status, uri: v.model.uri, bytes: v.model.bytes, sha256: v.model.sha256 };
+  };
 }
 
-export function promoteModel(store: RegistryStoreProvider) {
-  return async (input: PromoteModelInput, ctx: TaskContext): Promise<PromotedModel> =>
-    classified(async () => {
-      const alias = input.alias ?? 'champion';
-      const { event } = await promoteVersion(store(), {
-        name: input.modelName,
-        version: input.version,
-        alias,
-        reason: input.reason,
-        actor: input.actor ?? `dag:${ctx.dagId}/${ctx.workflowId}`,
-        requestId: taskKey(ctx),
-      });
-      return { modelName: input.modelName, alias, version: event.version, previousVersion: event.previousVersion };
+export function promoteModel(store: StoreProvider) {
+  return async (input: PromoteModelInput, ctx: TaskContext): Promise<PromotedModel> => {
+    const alias = input.alias ?? 'champion';
+    const { event } = await promoteVersion(store(ctx), {
+      name: input.modelName,
+      version: input.version,
+      alias,
+      reason: input.reason,
+      actor: input.actor ?? `dag:${ctx.dagId}/${ctx.workflowId}`,
+      requestId: taskKey(ctx),
     });
+    return { modelName: input.modelName, alias, version: event.version, previousVersion: event.previousVersion };
+  };
 }
 
-export function resolveModelAlias(store: RegistryStoreProvider) {
-  return async (input: ResolveAliasInput): Promise<ModelVersion> =>
-    classified(() => getVersionByAlias(store(), input.modelName, input.alias));
+export function resolveModelAlias(store: StoreProvider) {
+  return async (input: ResolveAliasInput, ctx: TaskContext): Promise<ModelVersion> =>
+    getVersionByAlias(store(ctx), input.modelName, input.alias);
 }
 
-export function createRegistryActivities(store: RegistryStoreProvider) {
+export function createRegistryActivities(store: StoreProvider) {
   return {
     registryRegisterModel: registerModel(store),
     registryPromoteModel: promoteModel(store),
@@ -150,4 +130,4 @@ export function createRegistryActivities(store: RegistryStoreProvider) {
   };
 }
 
-export const registryActivities = createRegistryActivities(storeFromEnv);
+export const registryActivities = createRegistryActivities(storeOf);

@@ -5,22 +5,23 @@
  * Each registered activity is wrapped under its own name (so the Web UI shows `trainModel`,
  * not a generic runner). The wrapper fetches upstream outputs passed by reference, runs the
  * task's `input` function, calls the activity, and writes an output larger than the offload
- * threshold to S3, returning a reference instead.
+ * threshold to S3, returning a reference instead. It is also the one place where errors become
+ * Temporal failures (taskFailure below).
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { DagRegistry } from '../core/load';
 import type { MapInputContext } from '../core/model';
+import { ArtifactError, ConfigError, FailureType, InputError, TideflowError } from '../core/errors';
 import { isOutputRef, type OutputRef, type TaskInvocation, type TaskResult } from '../core/output-ref';
-import { getJsonByRef, MissingObjectError, ObjectIntegrityError, putJsonText } from '../storage/json-objects';
+import { getJson, putJson } from '../storage/artifacts/objects';
+import type { ArtifactStore } from '../storage/artifacts/types';
 import { currentTaskContext, type TaskActivity } from './context';
 
 export interface TaskRunnerDeps {
   dags: DagRegistry;
-  s3: S3Client;
-  bucket: string;
-  prefix: string;
+  /** The worker's one store: task outputs go there, and every activity gets it in its context. */
+  store: ArtifactStore;
   offloadBytes: number;
 }
 
@@ -28,41 +29,12 @@ export interface TaskRunnerDeps {
 export type ActivityRegistry = Record<string, TaskActivity<never, unknown>>;
 export type WrappedActivity = (invocation: TaskInvocation) => Promise<TaskResult>;
 
-async function resolve(deps: TaskRunnerDeps, value: unknown): Promise<unknown> {
-  return isOutputRef(value) ? getJsonByRef(deps.s3, value) : value;
-}
-
-async function resolveItem(deps: TaskRunnerDeps, map: NonNullable<TaskInvocation['map']>): Promise<unknown> {
-  if (!map.itemRef) return map.item;
-  const list = await getJsonByRef(deps.s3, map.itemRef);
-  if (!Array.isArray(list) || map.index >= list.length) {
-    throw ApplicationFailure.nonRetryable(`fan-out source ${map.itemRef.uri} has no item ${map.index}`, 'MissingFanOutItem');
-  }
-  const item: unknown = list[map.index];
-  return item;
-}
-
-function outputKey(deps: TaskRunnerDeps, inv: TaskInvocation): string {
-  const suffix = inv.map ? `.${inv.map.index}` : '';
-  return `${deps.prefix}runs/${inv.dagId}/${inv.workflowId}/${inv.runId}/outputs/${inv.taskId}${suffix}.json`;
-}
-
-async function offload(deps: TaskRunnerDeps, inv: TaskInvocation, output: unknown): Promise<unknown> {
-  if (output === undefined) return undefined;
-  const json = JSON.stringify(output);
-  if (json === undefined || Buffer.byteLength(json, 'utf8') <= deps.offloadBytes) return output;
-  const ref: OutputRef = await putJsonText(
-    deps.s3,
-    deps.bucket,
-    outputKey(deps, inv),
-    json,
-    Array.isArray(output) ? output.length : undefined,
-  );
-  return ref;
-}
-
-/** Re-throw an activity's error with the attempt number attached, keeping its type and retryability. */
-function withAttempt(err: unknown, attempt: number): ApplicationFailure {
+/**
+ * The one translation of an error into a Temporal failure: Tideflow's errors carry their type and
+ * retryability; an ApplicationFailure passes as it is; anything else is an unexpected error
+ * (a bug, an outage) and stays retryable under its own name. The attempt is attached as a detail.
+ */
+export function taskFailure(err: unknown, attempt: number): ApplicationFailure {
   const detail = { tideflowAttempt: attempt };
   if (err instanceof ApplicationFailure) {
     return new ApplicationFailure(
@@ -75,63 +47,93 @@ function withAttempt(err: unknown, attempt: number): ApplicationFailure {
       err.category,
     );
   }
+  if (err instanceof TideflowError) return new ApplicationFailure(err.message, err.type, !err.retryable, [detail, ...err.details], err);
+  // TODO(sweep): ml/gbt, ml/linear, ml/features and ml/estimators still signal bad input with RangeError;
+  // once they throw InputError, a RangeError is a bug like any other (retryable, under its own name).
+  if (err instanceof RangeError) return new ApplicationFailure(err.message, FailureType.InvalidInput, true, [detail], err);
   const e = err instanceof Error ? err : new Error(String(err));
   return new ApplicationFailure(e.message, e.name, false, [detail], e);
+}
+
+async function resolve(deps: TaskRunnerDeps, value: unknown): Promise<unknown> {
+  return isOutputRef(value) ? getJson(deps.store, value) : value;
+}
+
+async function resolveItem(deps: TaskRunnerDeps, map: NonNullable<TaskInvocation['map']>): Promise<unknown> {
+  if (!map.itemRef) return map.item;
+  const list = await getJson(deps.store, map.itemRef);
+  if (!Array.isArray(list) || map.index >= list.length) {
+    throw new ArtifactError(`fan-out source ${map.itemRef.uri} has no item ${map.index}`, { type: FailureType.MissingFanOutItem });
+  }
+  const item: unknown = list[map.index];
+  return item;
+}
+
+function outputKey(deps: TaskRunnerDeps, inv: TaskInvocation): string {
+  const suffix = inv.map ? `.${inv.map.index}` : '';
+  return `${deps.store.prefix}runs/${inv.dagId}/${inv.workflowId}/${inv.runId}/outputs/${inv.taskId}${suffix}.json`;
+}
+
+async function offload(deps: TaskRunnerDeps, inv: TaskInvocation, output: unknown): Promise<unknown> {
+  if (output === undefined) return undefined;
+  const json = JSON.stringify(output);
+  if (json === undefined || Buffer.byteLength(json, 'utf8') <= deps.offloadBytes) return output;
+  const ref = await putJson(deps.store, outputKey(deps, inv), output);
+  const outputRef: OutputRef = { $tideflowRef: 1, ...ref, ...(Array.isArray(output) && { length: output.length }) };
+  return outputRef;
+}
+
+async function prepareInput(deps: TaskRunnerDeps, name: string, inv: TaskInvocation): Promise<unknown> {
+  const dag = deps.dags.get(inv.dagId);
+  const spec = dag?.tasks.find((t) => t.id === inv.taskId);
+  if (!dag || !spec) {
+    throw new ConfigError(`task '${inv.taskId}' of DAG '${inv.dagId}' is not known to this worker`, { type: FailureType.UnknownTask });
+  }
+  if (spec.activity !== name) {
+    throw new ConfigError(`task '${inv.taskId}' of DAG '${inv.dagId}' runs '${String(spec.activity)}', not '${name}'`, {
+      type: FailureType.ActivityMismatch,
+    });
+  }
+  const upstream: Record<string, unknown> = {};
+  for (const [id, value] of Object.entries(inv.upstream)) {
+    try {
+      upstream[id] = await resolve(deps, value);
+    } catch (err) {
+      // A corrupted or vanished output stays so on every retry: the ArtifactError fails the task now, naming it.
+      if (err instanceof ArtifactError) err.locate(`output of upstream task '${id}'`);
+      throw err;
+    }
+  }
+  const { upstream: _refs, map: _map, ...ids } = inv;
+  const inputCtx: MapInputContext = {
+    ...ids,
+    upstream,
+    item: inv.map ? await resolveItem(deps, inv.map) : undefined,
+    mapIndex: inv.map?.index ?? -1,
+  };
+  try {
+    return spec.input ? spec.input(inputCtx) : undefined;
+  } catch (err) {
+    // A bug in the DAG's wiring: retrying cannot fix it.
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new InputError(`input function of task '${inv.taskId}' (DAG '${inv.dagId}') threw: ${msg}`, {
+      type: FailureType.InputMappingError,
+    });
+  }
 }
 
 function wrap(deps: TaskRunnerDeps, name: string, impl: TaskActivity<never, unknown>): WrappedActivity {
   return async (inv: TaskInvocation): Promise<TaskResult> => {
     const attempt = Context.current().info.attempt;
-    const dag = deps.dags.get(inv.dagId);
-    const spec = dag?.tasks.find((t) => t.id === inv.taskId);
-    if (!dag || !spec) {
-      throw ApplicationFailure.nonRetryable(`task '${inv.taskId}' of DAG '${inv.dagId}' is not known to this worker`, 'UnknownTask');
-    }
-    if (spec.activity !== name) {
-      throw ApplicationFailure.nonRetryable(
-        `task '${inv.taskId}' of DAG '${inv.dagId}' runs '${String(spec.activity)}', not '${name}'`,
-        'ActivityMismatch',
-      );
-    }
-    const upstream: Record<string, unknown> = {};
-    for (const [id, value] of Object.entries(inv.upstream)) {
-      try {
-        upstream[id] = await resolve(deps, value);
-      } catch (err) {
-        // A corrupted or vanished output stays so on every retry: fail now, naming it.
-        if (err instanceof ObjectIntegrityError || err instanceof MissingObjectError) {
-          throw ApplicationFailure.nonRetryable(`output of upstream task '${id}': ${err.message}`, err.name);
-        }
-        throw err;
-      }
-    }
-    const { upstream: _refs, map: _map, ...ids } = inv;
-    const inputCtx: MapInputContext = {
-      ...ids,
-      upstream,
-      item: inv.map ? await resolveItem(deps, inv.map) : undefined,
-      mapIndex: inv.map?.index ?? -1,
-    };
-
-    let input: unknown;
     try {
-      input = spec.input ? spec.input(inputCtx) : undefined;
+      const input = await prepareInput(deps, name, inv);
+      const { upstream: _refs, map: _map, ...ids } = inv;
+      const ctx = currentTaskContext({ ...ids, ...(inv.map && { mapIndex: inv.map.index }), store: deps.store });
+      const output = await impl(input as never, ctx);
+      return { output: await offload(deps, inv, output), attempt };
     } catch (err) {
-      // A bug in the DAG's wiring: retrying cannot fix it.
-      const msg = err instanceof Error ? err.message : String(err);
-      throw ApplicationFailure.nonRetryable(
-        `input function of task '${inv.taskId}' (DAG '${inv.dagId}') threw: ${msg}`,
-        'InputMappingError',
-      );
+      throw taskFailure(err, attempt);
     }
-    const ctx = currentTaskContext({ ...ids, ...(inv.map && { mapIndex: inv.map.index }) });
-    let output: unknown;
-    try {
-      output = await impl(input as never, ctx);
-    } catch (err) {
-      throw withAttempt(err, attempt);
-    }
-    return { output: await offload(deps, inv, output), attempt };
   };
 }
 

@@ -7,11 +7,11 @@
  */
 import { getDoc } from '../storage/documents';
 import { modelKey } from '../registry/layout';
-import type { RegistryStore } from '../registry/types';
+import type { ArtifactStore } from '../registry/types';
 
 const CACHE_MS = 60_000;
 
-export function knownModelCheck(store: RegistryStore, declared: readonly string[]): (model: string) => Promise<boolean> {
+export function knownModelCheck(store: ArtifactStore, declared: readonly string[]): (model: string) => Promise<boolean> {
   const known = new Map<string, number>();
   const declaredSet = new Set(declared);
   return async (model) => {

@@ -3,11 +3,12 @@
  * PRNG, and a binary label drawn from a logistic model with a nonlinear part (a sine, an
  * interaction and a step), so both a linear model and trees have something to learn.
  */
+import { InputError } from '../core/errors';
 import type { Matrix } from '../ml/frame/matrix';
 import { createRng } from '../ml/stats/random';
 
 export function makeClassification(rows: number, cols: number, seed: number): { x: Matrix; y: Int32Array } {
-  if (cols < 4) throw new RangeError('need at least 4 features');
+  if (cols < 4) throw new InputError('need at least 4 features');
   const rand = createRng(seed);
   const data = new Float64Array(rows * cols);
   const y = new Int32Array(rows);

@@ -22,14 +22,3 @@ export function round(x: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
-
-export interface Summary {
-  n: number;
-  p50: number;
-  p95: number;
-  mean: number;
-}
-
-export function summarize(samples: readonly number[]): Summary {
-  return { n: samples.length, p50: quantile(samples, 0.5), p95: quantile(samples, 0.95), mean: mean(samples) };
-}

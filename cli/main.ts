@@ -10,7 +10,7 @@ import type { Command } from './command';
 import { dagsList, dagsValidate } from './commands/dags';
 import { driftCommands } from './commands/drift';
 import { modelsCommands } from './commands/models';
-import { artifactsGet } from './commands/artifacts';
+import { artifactsGet, artifactsPut } from './commands/artifacts';
 import { backfill } from './commands/backfill';
 import { runsList, runsShow } from './commands/runs';
 import { scheduleCommands } from './commands/schedules';
@@ -34,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   artifactsGet,
   serve,
   ...predictionsCommands,
+  artifactsPut,
 ];
 
 /** Commands with subcommands, and what the group is for. */
@@ -41,7 +42,7 @@ const GROUPS: Record<string, string> = {
   dags: 'Inspect and check the DAG definitions in dags/.',
   runs: 'Inspect DAG runs.',
   models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
-  artifacts: 'Artifacts the runs wrote (reports, datasets, predictions).',
+  artifacts: 'Artifacts: download what runs wrote (reports, datasets, predictions), upload data for them.',
   drift: "Drift alerts and each model's retraining controller.",
   predictions: "The prediction server's logs: join labels that arrive later.",
   schedules: "Manage the Temporal Schedules that run dags/ ('sync' makes them match).",

@@ -2,9 +2,10 @@
  * Starting and following backfills from outside a workflow (CLI, schedule sync's catchup,
  * tests, benchmark). The work itself is the durable `tideflowBackfill` workflow.
  */
+import type { BackfillInput } from '../core/backfill-input';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { latestCompletedInterval } from '../core/intervals';
-import { backfillWorkflowId, catchupWorkflowId, parseRange, type BackfillInput, type BackfillProgress } from '../core/backfill-plan';
+import { backfillWorkflowId, catchupWorkflowId, parseRange, type BackfillProgress } from '../core/backfill-plan';
 import type { DagDefinition } from '../core/model';
 import { DAG_KEY } from '../core/search-attributes';
 import { checkParams } from './runs';

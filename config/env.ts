@@ -9,6 +9,7 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { ConnectionOptions } from '@temporalio/client';
 import { z } from 'zod';
+import { ConfigError } from '../core/errors';
 
 /** S3 bucket naming rules (the common subset of AWS's and MinIO's). */
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -57,9 +58,8 @@ export interface TideflowConfig {
   offloadBytes: number;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+/** The one ConfigError (core/errors.ts): a bad environment is a configuration problem, never retried. */
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TideflowConfig {
   const parsed = schema.safeParse(env);

@@ -116,25 +116,6 @@ export function allDates(schedule: ScheduleSpec, r: BackfillRange, backwards = f
   return pageOfDates(schedule, r, backwards, max).dates;
 }
 
-/** The backfill workflow's input (`tideflowBackfill`), as the CLI sends it. */
-export interface BackfillInput {
-  dagId: string;
-  /** ISO-8601; logical dates in [from, to] are backfilled. */
-  from: string;
-  to: string;
-  reprocess?: Reprocess;
-  /** At most this many DAG runs at once (default: the schedule's maxActiveRuns, else 16). */
-  maxActive?: number;
-  backwards?: boolean;
-  /** Plan and report, start nothing. */
-  dryRun?: boolean;
-  params?: Record<string, unknown>;
-  /** Dates per page; the workflow continues as new after each page (default 500). */
-  pageSize?: number;
-  /** Carried across continue-as-new; never set by callers. */
-  carry?: BackfillCarry;
-}
-
 export type DateState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'planned';
 
 export interface DateOutcome {

@@ -14,7 +14,7 @@ import { getDoc, putDoc } from '../storage/documents';
 import { aliasKey } from './layout';
 import { validateAliasName, validateModelName, validateVersionNumber } from './names';
 import { getVersion } from './read';
-import { RegistryError, type AliasEvent, type AliasRecord, type RegistryStore } from './types';
+import { RegistryError, type AliasEvent, type AliasRecord, type ArtifactStore } from './types';
 
 export interface MoveRequest {
   name: string;
@@ -48,7 +48,7 @@ type Plan = (
   current: AliasRecord | undefined,
 ) => Promise<{ version: number; previous: number[]; action: AliasEvent['action']; reason?: string }>;
 
-async function move(s: RegistryStore, req: MoveRequest, plan: Plan): Promise<MoveResult> {
+async function move(s: ArtifactStore, req: MoveRequest, plan: Plan): Promise<MoveResult> {
   const name = validateModelName(req.name);
   const alias = validateAliasName(req.alias);
   if (req.reason.trim() === '') throw new RegistryError('a reason is required to move an alias (it goes in the audit record)');
@@ -97,7 +97,7 @@ async function move(s: RegistryStore, req: MoveRequest, plan: Plan): Promise<Mov
 }
 
 /** Point `alias` at `version` (which must be ready), remembering the previous holder for rollback. */
-export async function promoteVersion(s: RegistryStore, req: PromoteRequest): Promise<MoveResult> {
+export async function promoteVersion(s: ArtifactStore, req: PromoteRequest): Promise<MoveResult> {
   const version = validateVersionNumber(req.version);
   const target = await getVersion(s, req.name, version);
   if (target.status !== 'ready')
@@ -124,7 +124,7 @@ export async function promoteVersion(s: RegistryStore, req: PromoteRequest): Pro
 }
 
 /** Point `alias` back at the version it named before the last promotion. */
-export async function rollbackAlias(s: RegistryStore, req: MoveRequest): Promise<MoveResult> {
+export async function rollbackAlias(s: ArtifactStore, req: MoveRequest): Promise<MoveResult> {
   return move(s, req, async (current) => {
     if (!current) throw new RegistryError(`model ${req.name} has no alias ${JSON.stringify(req.alias)} to roll back`);
     const version = current.previous[current.previous.length - 1];

@@ -7,9 +7,9 @@ import { getDoc, putDoc } from '../storage/documents';
 import { versionKey } from './layout';
 import { validateModelName, validateVersionNumber } from './names';
 import { listAliases } from './read';
-import { NotFoundError, RegistryError, type ModelVersion, type RegistryStore } from './types';
+import { NotFoundError, RegistryError, type ModelVersion, type ArtifactStore } from './types';
 
-export async function deleteVersion(s: RegistryStore, name: string, version: number): Promise<ModelVersion> {
+export async function deleteVersion(s: ArtifactStore, name: string, version: number): Promise<ModelVersion> {
   const key = versionKey(s, validateModelName(name), validateVersionNumber(version));
   const holders = (await listAliases(s, name)).filter((a) => a.version === version).map((a) => a.alias);
   if (holders.length > 0)

@@ -8,22 +8,22 @@
  * Version numbers are zero-padded so S3's lexicographic listing is numeric order.
  */
 import { createHash } from 'node:crypto';
-import type { RegistryStore } from './types';
+import type { ArtifactStore } from './types';
 
 const PAD = 10;
 
-export const modelsRoot = (s: RegistryStore): string => `${s.prefix}registry/models/`;
-export const modelDir = (s: RegistryStore, name: string): string => `${modelsRoot(s)}${name}/`;
-export const modelKey = (s: RegistryStore, name: string): string => `${modelDir(s, name)}model.json`;
-export const versionsDir = (s: RegistryStore, name: string): string => `${modelDir(s, name)}versions/`;
-export const versionKey = (s: RegistryStore, name: string, v: number): string =>
+export const modelsRoot = (s: ArtifactStore): string => `${s.prefix}registry/models/`;
+export const modelDir = (s: ArtifactStore, name: string): string => `${modelsRoot(s)}${name}/`;
+export const modelKey = (s: ArtifactStore, name: string): string => `${modelDir(s, name)}model.json`;
+export const versionsDir = (s: ArtifactStore, name: string): string => `${modelDir(s, name)}versions/`;
+export const versionKey = (s: ArtifactStore, name: string, v: number): string =>
   `${versionsDir(s, name)}${String(v).padStart(PAD, '0')}.json`;
-export const aliasesDir = (s: RegistryStore, name: string): string => `${modelDir(s, name)}aliases/`;
-export const aliasKey = (s: RegistryStore, name: string, alias: string): string => `${aliasesDir(s, name)}${alias}.json`;
-export const idempotencyKeyPath = (s: RegistryStore, name: string, key: string): string =>
+export const aliasesDir = (s: ArtifactStore, name: string): string => `${modelDir(s, name)}aliases/`;
+export const aliasKey = (s: ArtifactStore, name: string, alias: string): string => `${aliasesDir(s, name)}${alias}.json`;
+export const idempotencyKeyPath = (s: ArtifactStore, name: string, key: string): string =>
   `${modelDir(s, name)}idempotency/${createHash('sha256').update(key).digest('hex')}.json`;
-export const datasetUsesDir = (s: RegistryStore, sha256: string): string => `${s.prefix}registry/lineage/datasets/${sha256}/`;
-export const datasetUseKey = (s: RegistryStore, sha256: string, name: string, v: number): string =>
+export const datasetUsesDir = (s: ArtifactStore, sha256: string): string => `${s.prefix}registry/lineage/datasets/${sha256}/`;
+export const datasetUseKey = (s: ArtifactStore, sha256: string, name: string, v: number): string =>
   `${datasetUsesDir(s, sha256)}${name}/${String(v).padStart(PAD, '0')}`;
 
 /** The version number in a version key, or undefined. */

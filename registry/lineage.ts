@@ -8,7 +8,7 @@ import { datasetRunsDir } from '../storage/artifacts/manifest';
 import { getDoc, listKeys } from '../storage/documents';
 import { datasetUsesDir } from './layout';
 import { getVersion } from './read';
-import { RegistryError, type ArtifactRef, type ModelVersion, type RegistryStore, type RunSource } from './types';
+import { RegistryError, type ArtifactRef, type ModelVersion, type ArtifactStore, type RunSource } from './types';
 
 export interface VersionLineage {
   name: string;
@@ -22,7 +22,7 @@ export interface VersionLineage {
   trainingData: ArtifactRef[];
 }
 
-export async function lineageOfVersion(s: RegistryStore, name: string, version: number): Promise<VersionLineage> {
+export async function lineageOfVersion(s: ArtifactStore, name: string, version: number): Promise<VersionLineage> {
   const v = await getVersion(s, name, version);
   return {
     name: v.name,
@@ -46,7 +46,7 @@ export interface DatasetLineage {
   readBy: { dagId: string; workflowId: string; runId: string; taskId: string }[];
 }
 
-export async function lineageOfDataset(s: RegistryStore, sha256: string): Promise<DatasetLineage> {
+export async function lineageOfDataset(s: ArtifactStore, sha256: string): Promise<DatasetLineage> {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RegistryError(`not a sha256 digest: ${JSON.stringify(sha256)}`);
   const dir = datasetUsesDir(s, sha256);
   const keys = await listKeys(s, dir);

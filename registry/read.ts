@@ -2,7 +2,7 @@
 import { getDoc, listFolders, listKeys } from '../storage/documents';
 import { aliasesDir, aliasKey, modelKey, modelsRoot, versionKey, versionsDir } from './layout';
 import { validateAliasName, validateModelName, validateVersionNumber } from './names';
-import { NotFoundError, type AliasRecord, type ModelVersion, type RegisteredModel, type RegistryStore } from './types';
+import { NotFoundError, type AliasRecord, type ModelVersion, type RegisteredModel, type ArtifactStore } from './types';
 
 /** Bounded parallel reads: listing a model with hundreds of versions should not open hundreds of sockets. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -18,41 +18,41 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return out;
 }
 
-export async function getRegisteredModel(s: RegistryStore, name: string): Promise<RegisteredModel> {
+export async function getRegisteredModel(s: ArtifactStore, name: string): Promise<RegisteredModel> {
   const doc = await getDoc<RegisteredModel>(s, modelKey(s, validateModelName(name)));
   if (!doc) throw new NotFoundError(`no registered model named ${JSON.stringify(name)}`);
   return doc.value;
 }
 
-export async function listModelNames(s: RegistryStore): Promise<string[]> {
+export async function listModelNames(s: ArtifactStore): Promise<string[]> {
   return listFolders(s, modelsRoot(s));
 }
 
-export async function getVersion(s: RegistryStore, name: string, version: number): Promise<ModelVersion> {
+export async function getVersion(s: ArtifactStore, name: string, version: number): Promise<ModelVersion> {
   const doc = await getDoc<ModelVersion>(s, versionKey(s, validateModelName(name), validateVersionNumber(version)));
   if (!doc) throw new NotFoundError(`model ${name} has no version ${version}`);
   return doc.value;
 }
 
 /** Every version, oldest first (deleted ones included: they keep their number). */
-export async function listVersions(s: RegistryStore, name: string): Promise<ModelVersion[]> {
+export async function listVersions(s: ArtifactStore, name: string): Promise<ModelVersion[]> {
   const keys = await listKeys(s, versionsDir(s, validateModelName(name)));
   const docs = await mapLimited(keys, 8, (k) => getDoc<ModelVersion>(s, k));
   return docs.flatMap((d) => (d ? [d.value] : []));
 }
 
-export async function getAlias(s: RegistryStore, name: string, alias: string): Promise<AliasRecord | undefined> {
+export async function getAlias(s: ArtifactStore, name: string, alias: string): Promise<AliasRecord | undefined> {
   return (await getDoc<AliasRecord>(s, aliasKey(s, validateModelName(name), validateAliasName(alias))))?.value;
 }
 
-export async function listAliases(s: RegistryStore, name: string): Promise<AliasRecord[]> {
+export async function listAliases(s: ArtifactStore, name: string): Promise<AliasRecord[]> {
   const keys = await listKeys(s, aliasesDir(s, validateModelName(name)));
   const docs = await mapLimited(keys, 8, (k) => getDoc<AliasRecord>(s, k));
   return docs.flatMap((d) => (d ? [d.value] : []));
 }
 
 /** The version an alias names (MLflow's get_model_version_by_alias). */
-export async function getVersionByAlias(s: RegistryStore, name: string, alias: string): Promise<ModelVersion> {
+export async function getVersionByAlias(s: ArtifactStore, name: string, alias: string): Promise<ModelVersion> {
   const record = await getAlias(s, name, alias);
   if (!record) throw new NotFoundError(`model ${name} has no alias ${JSON.stringify(alias)}`);
   return getVersion(s, name, record.version);
@@ -66,7 +66,7 @@ export interface ModelSummary {
   aliases: Record<string, number>;
 }
 
-export async function summarizeModel(s: RegistryStore, name: string): Promise<ModelSummary> {
+export async function summarizeModel(s: ArtifactStore, name: string): Promise<ModelSummary> {
   const [model, versions, aliases] = await Promise.all([getRegisteredModel(s, name), listVersions(s, name), listAliases(s, name)]);
   return {
     name,

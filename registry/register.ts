@@ -11,12 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { parseS3Uri } from '../storage/json-objects';
+import { parseS3Uri } from '../storage/s3-uri';
 import { isNotFound } from '../storage/artifacts/s3-errors';
 import { getDoc, listKeys, putDoc } from '../storage/documents';
 import { datasetUseKey, idempotencyKeyPath, modelKey, versionKey, versionOfKey, versionsDir } from './layout';
 import { validateModelName } from './names';
-import { RegistryError, type ArtifactRef, type ModelVersion, type RegisteredModel, type RegistryStore, type RunSource } from './types';
+import { RegistryError, type ArtifactRef, type ModelVersion, type RegisteredModel, type ArtifactStore, type RunSource } from './types';
 
 export interface RegisterRequest {
   name: string;
@@ -42,18 +42,18 @@ interface IdempotencyRecord {
   createdAt: string;
 }
 
-export async function latestVersionNumber(s: RegistryStore, name: string): Promise<number> {
+export async function latestVersionNumber(s: ArtifactStore, name: string): Promise<number> {
   const keys = await listKeys(s, versionsDir(s, name));
   const last = keys.length > 0 ? versionOfKey(keys[keys.length - 1] ?? '') : undefined;
   return last ?? 0;
 }
 
-async function ensureModel(s: RegistryStore, name: string, now: string): Promise<void> {
+async function ensureModel(s: ArtifactStore, name: string, now: string): Promise<void> {
   const model: RegisteredModel = { format: 'tideflow.registered-model', name, description: '', createdAt: now };
   await putDoc(s, modelKey(s, name), model, { ifNoneMatch: true }); // 'conflict' = already registered: fine
 }
 
-async function claimVersion(s: RegistryStore, draft: Omit<ModelVersion, 'version'>): Promise<number> {
+async function claimVersion(s: ArtifactStore, draft: Omit<ModelVersion, 'version'>): Promise<number> {
   for (let n = (await latestVersionNumber(s, draft.name)) + 1; ; n++) {
     const record: ModelVersion = { ...draft, version: n };
     if ((await putDoc(s, versionKey(s, draft.name, n), record, { ifNoneMatch: true })) !== 'conflict') return n;
@@ -62,7 +62,7 @@ async function claimVersion(s: RegistryStore, draft: Omit<ModelVersion, 'version
   }
 }
 
-async function findOrphan(s: RegistryStore, name: string, key: string, floor: number): Promise<number | undefined> {
+async function findOrphan(s: ArtifactStore, name: string, key: string, floor: number): Promise<number | undefined> {
   const keys = await listKeys(s, versionsDir(s, name), versionKey(s, name, floor));
   for (const k of keys) {
     const doc = await getDoc<ModelVersion>(s, k);
@@ -71,7 +71,7 @@ async function findOrphan(s: RegistryStore, name: string, key: string, floor: nu
   return undefined;
 }
 
-async function artifactMissing(s: RegistryStore, ref: ArtifactRef): Promise<string | undefined> {
+async function artifactMissing(s: ArtifactStore, ref: ArtifactRef): Promise<string | undefined> {
   try {
     const { bucket, key } = parseS3Uri(ref.uri);
     const head = await s.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -85,7 +85,7 @@ async function artifactMissing(s: RegistryStore, ref: ArtifactRef): Promise<stri
 }
 
 /** Move a pending version to ready (or failed_registration when its model artifact is missing). */
-async function finish(s: RegistryStore, name: string, version: number): Promise<ModelVersion> {
+async function finish(s: ArtifactStore, name: string, version: number): Promise<ModelVersion> {
   for (;;) {
     const doc = await getDoc<ModelVersion>(s, versionKey(s, name, version));
     if (!doc) throw new RegistryError(`version ${version} of ${name} vanished`);
@@ -108,7 +108,7 @@ async function finish(s: RegistryStore, name: string, version: number): Promise<
 }
 
 /** Register (or, for a known idempotency key, return) a version; resolves once it is ready or failed. */
-export async function registerModelVersion(s: RegistryStore, req: RegisterRequest): Promise<ModelVersion> {
+export async function registerModelVersion(s: ArtifactStore, req: RegisterRequest): Promise<ModelVersion> {
   const name = validateModelName(req.name);
   const now = new Date().toISOString();
   await ensureModel(s, name, now);
@@ -153,7 +153,7 @@ export async function registerModelVersion(s: RegistryStore, req: RegisterReques
   return finish(s, name, version);
 }
 
-async function markFailed(s: RegistryStore, name: string, version: number, message: string): Promise<void> {
+async function markFailed(s: ArtifactStore, name: string, version: number, message: string): Promise<void> {
   const doc = await getDoc<ModelVersion>(s, versionKey(s, name, version));
   if (!doc || doc.value.status !== 'pending_registration') return;
   const next: ModelVersion = { ...doc.value, status: 'failed_registration', statusMessage: message, updatedAt: new Date().toISOString() };

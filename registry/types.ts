@@ -2,15 +2,13 @@
  * The model registry's records (MLflow semantics, see shared notes): registered models,
  * integer versions never reused, a status per version, aliases that move, an audit trail.
  */
-import type { ArtifactRef, ContentStore } from '../storage/artifacts/types';
+import { InputError } from '../core/errors';
 
-/** The registry keeps its documents next to the artifacts: one client, bucket and prefix. */
-export type RegistryStore = ContentStore;
+/** The registry keeps its documents next to the artifacts, in the one store (storage/artifacts/types.ts). */
+import type { ArtifactRef } from '../storage/artifacts/types';
+export type { ArtifactRef, ArtifactStore } from '../storage/artifacts/types';
 
 export type VersionStatus = 'pending_registration' | 'ready' | 'failed_registration';
-
-/** An artifact as the ML activities hand it over (checksummed). */
-export type { ArtifactRef } from '../storage/artifacts/types';
 
 /** The DAG run (and task) that produced a version. */
 export interface RunSource {
@@ -80,7 +78,8 @@ export interface AliasRecord {
   events: AliasEvent[];
 }
 
-export class RegistryError extends Error {
+/** A bad name, a refused move, a corrupt registry document: retrying cannot fix it. */
+export class RegistryError extends InputError {
   override name = 'RegistryError';
 }
 

@@ -12,9 +12,10 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseModelDocument, type LoadedModel } from '../ml/predict';
-import { getVersion, NotFoundError, RegistryError, type AliasRecord, type RegistryStore } from '../registry';
+import { getVersion, NotFoundError, RegistryError, type AliasRecord, type ArtifactStore } from '../registry';
 import { aliasKey } from '../registry/layout';
-import { getJsonByRef, MissingObjectError, ObjectIntegrityError } from '../storage/json-objects';
+import { ArtifactError } from '../core/errors';
+import { getJson } from '../storage/artifacts/objects';
 import { HttpError } from './errors';
 import { refText, type ModelRef } from './model-ref';
 
@@ -48,7 +49,7 @@ export interface ModelCacheOptions {
 
 type AliasDoc = { record: AliasRecord; etag: string } | 'unchanged' | undefined;
 
-async function readAlias(s: RegistryStore, name: string, alias: string, etag?: string): Promise<AliasDoc> {
+async function readAlias(s: ArtifactStore, name: string, alias: string, etag?: string): Promise<AliasDoc> {
   try {
     const res = await s.s3.send(new GetObjectCommand({ Bucket: s.bucket, Key: aliasKey(s, name, alias), IfNoneMatch: etag }));
     const text = await res.Body?.transformToString('utf8');
@@ -70,7 +71,7 @@ export class ModelCache {
   private stopped = false;
 
   constructor(
-    private readonly store: RegistryStore,
+    private readonly store: ArtifactStore,
     private readonly o: ModelCacheOptions,
   ) {}
 
@@ -181,10 +182,9 @@ export class ModelCache {
     if (v.status !== 'ready') throw new HttpError(404, `version ${version} of model '${name}' is ${v.status}, not ready`);
     let doc: unknown;
     try {
-      doc = await getJsonByRef(this.store.s3, { $tideflowRef: 1, uri: v.model.uri, bytes: v.model.bytes, sha256: v.model.sha256 });
+      doc = await getJson(this.store, v.model);
     } catch (err) {
-      if (err instanceof MissingObjectError || err instanceof ObjectIntegrityError)
-        throw new HttpError(500, `model '${name}' version ${version}: artifact ${err.message}`);
+      if (err instanceof ArtifactError) throw new HttpError(500, `model '${name}' version ${version}: artifact ${err.message}`);
       throw unavailable(`reading the artifact of ${name} version ${version}`, err);
     }
     // A bad document is this deployment's problem, not the client's: 500 with the reason.

@@ -15,7 +15,7 @@ import { concatFrames } from '../ml/frame/concat';
 import type { Frame, FrameColumn } from '../ml/frame/frame';
 import { frameToArrow } from '../ml/io/arrow';
 import type { Scores } from '../ml/predict';
-import type { RegistryStore } from '../registry';
+import type { ArtifactStore } from '../registry';
 import { predictionLogKey } from '../ml/predict/log-layout';
 import type { ServedModel } from './models';
 
@@ -72,7 +72,7 @@ export class PredictionLog {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: RegistryStore,
+    private readonly store: ArtifactStore,
     private readonly o: PredictionLogOptions,
   ) {}
 

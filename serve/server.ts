@@ -11,7 +11,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { EstimatorInputError } from '../ml/estimators';
 import { FeaturePipelineError } from '../ml/features';
 import { PredictionInputError } from '../ml/predict';
-import type { RegistryStore } from '../registry';
+import type { ArtifactStore } from '../registry';
 import { isPublicPath, tokenMatches } from './auth';
 import type { ServeSettings } from './config';
 import { HttpError } from './errors';
@@ -36,7 +36,7 @@ export interface PredictionServer {
 
 export interface ServerOptions {
   settings: ServeSettings;
-  store: RegistryStore;
+  store: ArtifactStore;
   version?: string;
   log?: (line: string) => void;
 }

@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { isNotFound, isPreconditionFailed } from './artifacts/s3-errors';
-import type { ContentStore as RegistryStore } from './artifacts/types';
+import type { ArtifactStore } from './artifacts/types';
 
 export interface Doc<T> {
   value: T;
@@ -14,7 +14,7 @@ export interface Doc<T> {
 
 export type WriteCondition = { ifNoneMatch: true } | { ifMatch: string } | Record<string, never>;
 
-export async function getDoc<T>(s: RegistryStore, key: string): Promise<Doc<T> | undefined> {
+export async function getDoc<T>(s: ArtifactStore, key: string): Promise<Doc<T> | undefined> {
   try {
     const res = await s.s3.send(new GetObjectCommand({ Bucket: s.bucket, Key: key }));
     const text = await res.Body?.transformToString('utf8');
@@ -27,7 +27,7 @@ export async function getDoc<T>(s: RegistryStore, key: string): Promise<Doc<T> |
 }
 
 /** Write `value`; resolves to the new ETag, or 'conflict' when the condition did not hold. */
-export async function putDoc(s: RegistryStore, key: string, value: unknown, cond: WriteCondition): Promise<string | 'conflict'> {
+export async function putDoc(s: ArtifactStore, key: string, value: unknown, cond: WriteCondition): Promise<string | 'conflict'> {
   try {
     const res = await s.s3.send(
       new PutObjectCommand({
@@ -47,7 +47,7 @@ export async function putDoc(s: RegistryStore, key: string, value: unknown, cond
 }
 
 /** Every key under `prefix` (all pages), in S3's lexicographic order. */
-export async function listKeys(s: RegistryStore, prefix: string, startAfter?: string): Promise<string[]> {
+export async function listKeys(s: ArtifactStore, prefix: string, startAfter?: string): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
   do {
@@ -66,7 +66,7 @@ export async function listKeys(s: RegistryStore, prefix: string, startAfter?: st
 }
 
 /** The immediate "folders" under `prefix`, without the prefix and the trailing '/'. */
-export async function listFolders(s: RegistryStore, prefix: string): Promise<string[]> {
+export async function listFolders(s: ArtifactStore, prefix: string): Promise<string[]> {
   const names: string[] = [];
   let token: string | undefined;
   do {

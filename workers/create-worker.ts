@@ -33,10 +33,9 @@ const rawActivities = { noopPlain: async (): Promise<void> => {}, ...backfillAct
 
 export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Worker> {
   const registry = loadDags(o.dags, { activityNames: new Set(Object.keys(o.activities)) });
-  const wrapped = wrapActivities(
-    { dags: registry, s3: o.s3, bucket: o.bucket, prefix: o.prefix, offloadBytes: o.offloadBytes },
-    o.activities,
-  );
+  // The worker's one S3 client serves every activity through its TaskContext (no client of their own).
+  const store = { s3: o.s3, bucket: o.bucket, prefix: o.prefix };
+  const wrapped = wrapActivities({ dags: registry, store, offloadBytes: o.offloadBytes }, o.activities);
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,

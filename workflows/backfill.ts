@@ -20,6 +20,8 @@ import {
   startChild,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { backfillInputProblems, backfillInputSchema, type BackfillInput } from '../core/backfill-input';
+import { FailureType } from '../core/errors';
 import {
   backfillRunId,
   decide,
@@ -27,9 +29,7 @@ import {
   MAX_BACKFILL_DATES,
   pageOfDates,
   parseRange,
-  REPROCESS_MODES,
   type BackfillCarry,
-  type BackfillInput,
   type BackfillProgress,
   type DateOutcome,
 } from '../core/backfill-plan';
@@ -51,14 +51,17 @@ const { tideflowBackfillCheckRuns, tideflowBackfillCountDates } = proxyActivitie
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-const invalid = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, 'InvalidBackfill');
+const invalid = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, FailureType.InvalidBackfill);
 
 export type BackfillWorkflow = (input: BackfillInput) => Promise<BackfillProgress>;
 
 export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId: string) => DagDefinition | undefined)): BackfillWorkflow {
   const lookup = typeof dags === 'function' ? dags : (id: string) => dags.find((d) => d.id === id);
 
-  return async function tideflowBackfill(input: BackfillInput): Promise<BackfillProgress> {
+  return async function tideflowBackfill(raw: BackfillInput): Promise<BackfillProgress> {
+    const parsed = backfillInputSchema.safeParse(raw);
+    if (!parsed.success) throw invalid(`Invalid backfill input: ${backfillInputProblems(parsed.error)}`);
+    const input = parsed.data;
     const dag = lookup(input.dagId);
     if (!dag) throw invalid(`No DAG named '${input.dagId}' on this worker`);
     const schedule = dag.schedule;
@@ -67,12 +70,8 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
     const range = parseRange(input.from, input.to);
     if (typeof range === 'string') throw invalid(range);
     const reprocess = input.reprocess ?? 'none';
-    if (!REPROCESS_MODES.includes(reprocess))
-      throw invalid(`reprocess must be one of ${REPROCESS_MODES.join(', ')}, got '${String(reprocess)}'`);
     const maxActive = input.maxActive ?? schedule.maxActiveRuns ?? DEFAULT_MAX_ACTIVE;
-    if (!Number.isInteger(maxActive) || maxActive < 1) throw invalid(`maxActive must be a positive integer, got ${maxActive}`);
     const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(pageSize) || pageSize < 1) throw invalid(`pageSize must be a positive integer, got ${pageSize}`);
     const params = dag.params.safeParse(input.params ?? {});
     if (!params.success)
       throw invalid(

@@ -4,7 +4,7 @@
  * script's contract broken, which the same script breaks again on retry: non-retryable.
  */
 import { lstat, readFile } from 'node:fs/promises';
-import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, InputError } from '../../core/errors';
 import { maskText } from './capture';
 import { uploadFile, type TransferHooks } from './staging';
 import type { ArtifactStore } from '../ml/store';
@@ -37,10 +37,9 @@ export async function checkOutputs(outputs: Record<string, { file: string; path:
     else if (!st.isFile()) problems.push(`'${name}' (${o.file}) is not a regular file`);
   }
   if (problems.length > 0) {
-    throw ApplicationFailure.nonRetryable(
-      `the command exited 0 but declared output(s) ${problems.join('; ')}; write each to its {{outputs.<name>}} path`,
-      'CommandOutputMissing',
-    );
+    throw new InputError(`the command exited 0 but declared output(s) ${problems.join('; ')}; write each to its {{outputs.<name>}} path`, {
+      type: FailureType.CommandOutputMissing,
+    });
   }
 }
 
@@ -65,11 +64,11 @@ export async function readResult(
 ): Promise<Record<string, unknown> | undefined> {
   const st = await lstat(path).catch(() => undefined);
   if (!st) return undefined;
-  if (!st.isFile()) throw ApplicationFailure.nonRetryable('$TIDEFLOW_OUTPUT_FILE is not a regular file', 'InvalidCommandResult');
+  if (!st.isFile()) throw new InputError('$TIDEFLOW_OUTPUT_FILE is not a regular file', { type: FailureType.InvalidCommandResult });
   if (st.size > maxBytes) {
-    throw ApplicationFailure.nonRetryable(
+    throw new InputError(
       `the result written to $TIDEFLOW_OUTPUT_FILE is ${st.size} bytes, over the ${maxBytes}-byte limit (it travels in workflow history); write large data to a declared output and put its name or a summary in the result`,
-      'CommandResultTooLarge',
+      { type: FailureType.CommandResultTooLarge },
     );
   }
   const text = maskText(await readFile(path, 'utf8'), secrets);
@@ -78,15 +77,15 @@ export async function readResult(
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(
+    throw new InputError(
       `the result written to $TIDEFLOW_OUTPUT_FILE is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      'InvalidCommandResult',
+      { type: FailureType.InvalidCommandResult },
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw ApplicationFailure.nonRetryable(
+    throw new InputError(
       `the result written to $TIDEFLOW_OUTPUT_FILE must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`,
-      'InvalidCommandResult',
+      { type: FailureType.InvalidCommandResult },
     );
   }
   return value as Record<string, unknown>;

@@ -3,7 +3,7 @@
  * holds S3 and Temporal credentials), the DAG's non-secret `env`, the worker variables named in
  * `envFromWorker` (secrets, by name only), and TIDEFLOW_* context variables.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ConfigError, FailureType } from '../../core/errors';
 import { runDateValues } from '../../core/template';
 import type { TaskContext } from '../context';
 
@@ -28,9 +28,9 @@ export interface ChildEnvParts {
 export function workerSecrets(workerEnv: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
   const missing = names.filter((n) => workerEnv[n] === undefined);
   if (missing.length > 0) {
-    throw ApplicationFailure.nonRetryable(
+    throw new ConfigError(
       `envFromWorker names ${missing.join(', ')}, not set in this worker's environment (set it where the worker starts, e.g. in .tideflow/env or the container's environment)`,
-      'MissingWorkerEnv',
+      { type: FailureType.MissingWorkerEnv },
     );
   }
   return Object.fromEntries(names.map((n) => [n, workerEnv[n] as string]));

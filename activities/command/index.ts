@@ -1,9 +1,9 @@
 /**
  * The external-command step. `commandActivities` (registered in activities/index.ts) uses the
- * process-wide artifact store from the environment; tests can bind their own with
+ * worker's artifact store from the task context; tests can bind their own with
  * `createCommandActivities`.
  */
-import { storeFromEnv, type StoreProvider } from '../ml/store';
+import { storeOf, type StoreProvider } from '../context';
 import { runCommandActivity } from './run';
 
 export type { ArtifactRef, CommandInput, CommandInputSource, CommandOutput, CommandProgress } from './types';
@@ -14,4 +14,4 @@ export function createCommandActivities(store: StoreProvider) {
   };
 }
 
-export const commandActivities = createCommandActivities(storeFromEnv);
+export const commandActivities = createCommandActivities(storeOf);

@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { ConfigError, FailureType, InputError, TransientError } from '../../core/errors';
 import { renderFields, TemplateError, type TemplateScope } from '../../core/template';
 import { InvalidKeyError } from '../../storage/artifacts/errors';
 import { validateKey } from '../../storage/artifacts/keys';
@@ -66,7 +67,7 @@ function runKey(store: ArtifactStore, ctx: TaskContext, rest: string): string {
     return validateKey(`${store.prefix}runs/${ctx.dagId}/${ctx.workflowId}/${rest.replace('<task>', task)}`);
   } catch (err) {
     if (err instanceof InvalidKeyError)
-      throw ApplicationFailure.nonRetryable(`cannot store the command's files: ${err.message}`, 'InvalidKey');
+      throw new InputError(`cannot store the command's files: ${err.message}`, { type: FailureType.InvalidKey });
     throw err;
   }
 }
@@ -85,14 +86,16 @@ function render(input: CommandInput, scope: TemplateScope): { command: string; a
     );
     const command = out[0] as string;
     if (command.trim() === '')
-      throw ApplicationFailure.nonRetryable(`command ${JSON.stringify(input.command)} renders to an empty string`, 'InvalidCommandInput');
+      throw new InputError(`command ${JSON.stringify(input.command)} renders to an empty string`, {
+        type: FailureType.InvalidCommandInput,
+      });
     return {
       command,
       args: out.slice(1, 1 + args.length),
       env: Object.fromEntries(envEntries.map(([k], i) => [k, out[1 + args.length + i] as string])),
     };
   } catch (err) {
-    if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownPlaceholder');
+    if (err instanceof TemplateError) throw new InputError(err.message, { type: FailureType.UnknownPlaceholder });
     throw err;
   }
 }
@@ -101,10 +104,9 @@ async function resolveCwd(cwd: string | undefined): Promise<string> {
   const dir = resolve(PROJECT_ROOT, cwd ?? '.');
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) {
-    throw ApplicationFailure.nonRetryable(
-      `cwd ${JSON.stringify(cwd)} (${dir}) ${st ? 'is not a directory' : 'does not exist'} on this worker`,
-      'InvalidCommandInput',
-    );
+    throw new InputError(`cwd ${JSON.stringify(cwd)} (${dir}) ${st ? 'is not a directory' : 'does not exist'} on this worker`, {
+      type: FailureType.InvalidCommandInput,
+    });
   }
   return dir;
 }
@@ -213,10 +215,9 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
   }
   for (const o of Object.values(outputs)) await mkdir(dirname(o.path), { recursive: true });
   if (ctx.signal.aborted)
-    throw ApplicationFailure.retryable(
-      `command ${label} was cancelled (${cancelReason(ctx.signal)}) before it started`,
-      'CommandCancelled',
-    );
+    throw new TransientError(`command ${label} was cancelled (${cancelReason(ctx.signal)}) before it started`, {
+      type: FailureType.CommandCancelled,
+    });
 
   const childEnv = childEnvironment({
     workerEnv: process.env,
@@ -239,17 +240,15 @@ async function execute(store: ArtifactStore, input: CommandInput, ctx: TaskConte
     const e = spawned.error;
     if (e.code === 'ENOENT') {
       const where = command.includes('/') ? `no such file (resolved against cwd ${cwd})` : `not found on PATH (${childEnv['PATH']})`;
-      throw ApplicationFailure.nonRetryable(
-        `command ${label} ${where}; if it is a script, check that its #! interpreter exists`,
-        'CommandNotFound',
-      );
+      throw new ConfigError(`command ${label} ${where}; if it is a script, check that its #! interpreter exists`, {
+        type: FailureType.CommandNotFound,
+      });
     }
     if (e.code === 'EACCES')
-      throw ApplicationFailure.nonRetryable(
-        `command ${label} is not executable (permission denied); chmod +x it or run it through its interpreter`,
-        'CommandNotExecutable',
-      );
-    throw ApplicationFailure.retryable(`could not start command ${label}: ${e.message}`, 'CommandSpawnFailed');
+      throw new ConfigError(`command ${label} is not executable (permission denied); chmod +x it or run it through its interpreter`, {
+        type: FailureType.CommandNotExecutable,
+      });
+    throw new TransientError(`could not start command ${label}: ${e.message}`, { type: FailureType.CommandSpawnFailed });
   }
   const proc = spawned.proc;
   pid = proc.pid;
@@ -334,7 +333,7 @@ export function runCommandActivity(store: StoreProvider) {
     const input = validateCommandInput(raw);
     const dir = await mkdtemp(join(tmpdir(), 'tideflow-cmd-'));
     try {
-      return await execute(store(), input, ctx, await makeLayout(dir));
+      return await execute(store(ctx), input, ctx, await makeLayout(dir));
     } finally {
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     }

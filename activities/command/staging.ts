@@ -11,10 +11,12 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, InputError } from '../../core/errors';
+import { ArtifactCorruptedError, MissingArtifactError } from '../../storage/artifacts/errors';
 import { digestOfKey } from '../../storage/artifacts/keys';
 import { HashMeter } from '../../storage/artifacts/meter';
 import { isNotFound } from '../../storage/artifacts/s3-errors';
+import { putFile } from '../../storage/artifacts/put-file';
 import { uploadHashed, type UploadOptions } from '../../storage/artifacts/upload';
 import { s3Location } from '../../storage/s3-uri';
 import type { ArtifactStore } from '../ml/store';
@@ -39,10 +41,9 @@ export async function downloadInput(
   const ref = typeof source === 'string' ? { uri: source } : source;
   const loc = s3Location(ref.uri);
   if (!loc)
-    throw ApplicationFailure.nonRetryable(
-      `input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`,
-      'InvalidCommandInput',
-    );
+    throw new InputError(`input '${name}': ${JSON.stringify(ref.uri)} is not an s3://bucket/key URI`, {
+      type: FailureType.InvalidCommandInput,
+    });
   const expectedSha = ref.sha256 ?? digestOfKey(loc.key);
   let body: Readable;
   try {
@@ -55,10 +56,7 @@ export async function downloadInput(
   } catch (err) {
     // A missing object stays missing on every retry.
     if (isNotFound(err))
-      throw ApplicationFailure.nonRetryable(
-        `input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`,
-        'MissingArtifact',
-      );
+      throw new MissingArtifactError(`input '${name}': ${ref.uri} does not exist (deleted, or written under another bucket/prefix?)`);
     throw err;
   }
   const meter = new HashMeter({ ...(hooks.onProgress && { onProgress: hooks.onProgress }), progressEveryBytes: PROGRESS_EVERY });
@@ -68,9 +66,8 @@ export async function downloadInput(
     const sha256 = meter.hash.digest('hex');
     if ((expectedSha !== undefined && sha256 !== expectedSha) || (ref.bytes !== undefined && ref.bytes !== meter.bytes)) {
       const want = [expectedSha && `sha256 ${expectedSha}`, ref.bytes !== undefined && `${ref.bytes} bytes`].filter(Boolean).join(', ');
-      throw ApplicationFailure.nonRetryable(
+      throw new ArtifactCorruptedError(
         `input '${name}': ${ref.uri} is corrupted: its content is ${meter.bytes} bytes with sha256 ${sha256}, expected ${want}; refusing to run on it`,
-        'ArtifactCorrupted',
       );
     }
     await rename(partial, path);
@@ -83,6 +80,8 @@ export async function downloadInput(
 
 /** Stream a local file to `key` in the store's bucket, hashing it on the way. */
 export async function uploadFile(store: ArtifactStore, key: string, path: string, o: UploadOptions = {}): Promise<ArtifactRef> {
+  // Untransformed files are hashed first, so their sha256 is recorded as object metadata too (a retry rewrites the same key).
+  if (!o.transform) return putFile(store, key, path, { progressEveryBytes: PROGRESS_EVERY, ...o, overwrite: true });
   const { bytes, sha256 } = await uploadHashed(store, key, createReadStream(path), { progressEveryBytes: PROGRESS_EVERY, ...o });
   return { uri: `s3://${store.bucket}/${key}`, bytes, sha256 };
 }

@@ -25,7 +25,7 @@ import { getVersionByAlias, NotFoundError, type ModelVersion } from '../../regis
 import type { TaskContext } from '../context';
 import { isReferenceProfile } from '../ml/profile';
 import { readTable } from '../ml/read-table';
-import { getArtifact, putArtifact, runArtifactKey, storeFromEnv, type ArtifactStore } from '../ml/store';
+import { getArtifact, putArtifact, runArtifactKey, storeOf, type ArtifactStore, type StoreProvider } from '../ml/store';
 import type { ArtifactRef, Row } from '../ml/types';
 import { performanceColumns, performanceSection } from './performance';
 
@@ -126,9 +126,9 @@ function histogramOf(col: ColumnData): unknown {
   return { reference: count(col.reference), current: count(col.current) };
 }
 
-export function computeDriftReport(storeProvider: () => ArtifactStore = storeFromEnv) {
+export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
   return async (input: DriftComputeInput, ctx: TaskContext): Promise<DriftComputeOutput> => {
-    const store = storeProvider();
+    const store = storeProvider(ctx);
     const champion = input.useChampion || input.performance ? await findChampion(store, input.model) : undefined;
     const { rows: refRows, ref } = await loadReference(store, input, champion, ctx.signal);
     const curRows = await readRows(store, input.currentSource, input.normalizeColumns, ctx.signal);

@@ -17,7 +17,7 @@
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { parseS3Uri } from '../../storage/json-objects';
+import { parseS3Uri } from '../../storage/s3-uri';
 import type { Frame, FrameColumn } from '../../ml/frame/frame';
 import type { ArtifactStore } from './store';
 

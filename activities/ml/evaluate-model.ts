@@ -6,10 +6,10 @@
  * The full evaluation (per-class scores, confusion matrix, ROC curves) goes to an artifact; the
  * output keeps the metrics the gate and the report need.
  */
+import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { getVersionByAlias, NotFoundError } from '../../registry';
 import { METRIC_NAMES, METRICS, metricValue } from '../../ml/metrics/evaluation';
-import { asTaskFailure } from './model-artifact';
 import type { ChampionScore, Evaluation, ModelDocument } from './offload/jobs/evaluate';
 import { offloadForTask } from './offload/task';
 import { getArtifact, putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
@@ -104,7 +104,7 @@ function championMetrics(
 
 export function evaluateModel(store: StoreProvider) {
   return async (input: EvaluateModelInput, ctx: TaskContext): Promise<EvaluateModelOutput> => {
-    const s = store();
+    const s = store(ctx);
     const [candidateDoc, { frame, test }] = await Promise.all([getArtifact(s, input.model), readSplitRows(s, input.dataset, input.split)]);
     const modelName = (candidateDoc as { modelName?: unknown } | null)?.modelName;
     const found =
@@ -125,7 +125,7 @@ export function evaluateModel(store: StoreProvider) {
         { transfer: [test.buffer as ArrayBuffer] },
       );
     } catch (err) {
-      throw asTaskFailure(err, 'evaluate');
+      throw locateError(err, 'evaluate');
     }
     const { task, candidate: ev, insights } = scored;
     if (scored.insightsError !== undefined)

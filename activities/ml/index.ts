@@ -1,7 +1,7 @@
 /**
  * The ML lifecycle activities, built around one artifact store. `mlActivities` (registered in
- * activities/index.ts) uses the process-wide store from the environment; tests and workers that
- * already hold an S3 client can call `createMlActivities` with their own.
+ * activities/index.ts) use the worker's store from the task context; tests can call
+ * `createMlActivities` with their own.
  */
 import { evaluateModel } from './evaluate-model';
 import { expandSearchTrials } from './expand-search';
@@ -10,7 +10,7 @@ import { predictBatch } from './predict-batch';
 import { registerModel } from './register-model';
 import { rejectModel } from './reject-model';
 import { splitData } from './split-data';
-import { storeFromEnv, type StoreProvider } from './store';
+import { storeOf, type StoreProvider } from './store';
 import { trainModel } from './train-model';
 import { tuneTrial } from './tune-trial';
 import { validateData } from './validate-data';
@@ -32,4 +32,4 @@ export function createMlActivities(store: StoreProvider) {
   };
 }
 
-export const mlActivities = createMlActivities(storeFromEnv);
+export const mlActivities = createMlActivities(storeOf);

@@ -49,7 +49,7 @@ function parseInstant(value: string, what: string): number {
 
 export function ingestData(store: StoreProvider) {
   return async (input: IngestInput, ctx: TaskContext): Promise<IngestOutput> => {
-    const s = store();
+    const s = store(ctx);
     let source: string;
     try {
       source = renderTemplate(input.source, runTemplateVars(ctx), 'source');

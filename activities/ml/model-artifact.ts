@@ -4,9 +4,8 @@
  * (`tideflow.feature-pipeline`) and the estimator (`tideflow.estimator`), plus how it was
  * trained. Batch prediction and champion re-scoring read only this (docs/ml-models.md).
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { EstimatorInputError, type Task } from '../../ml/estimators';
-import { FeaturePipelineError } from '../../ml/features';
+import { ArtifactError, InputError } from '../../core/errors';
+import type { Task } from '../../ml/estimators';
 import { categoryAt, getColumn, type Frame } from '../../ml/frame/frame';
 import { ModelDocumentError, parseModelDocument, scoreFrame, type LoadedModel } from '../../ml/predict';
 import { getArtifact, type ArtifactStore } from './store';
@@ -19,22 +18,13 @@ export function loadModel(doc: unknown, uri: string): LoadedModel {
   try {
     return parseModelDocument(doc, uri);
   } catch (err) {
-    if (err instanceof ModelDocumentError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidArtifact');
+    if (err instanceof ModelDocumentError) throw new ArtifactError(err.message);
     throw err;
   }
 }
 
 export async function readModel(store: ArtifactStore, ref: ArtifactRef): Promise<LoadedModel> {
   return loadModel(await getArtifact(store, ref), ref.uri);
-}
-
-/** Turn bad-input errors of the ML library into non-retryable task failures (other errors stay retryable). */
-export function asTaskFailure(err: unknown, where: string): unknown {
-  if (err instanceof ApplicationFailure) return err;
-  if (err instanceof FeaturePipelineError || err instanceof EstimatorInputError || err instanceof RangeError) {
-    return ApplicationFailure.nonRetryable(`${where}: ${err.message}`, err.name === 'Error' ? 'InvalidInput' : err.name);
-  }
-  return err;
 }
 
 /** Score a frame with the shared scorer (ml/predict/score.ts): class indices and probabilities, or regression values. */
@@ -49,9 +39,9 @@ export function predictFrame(model: LoadedModel, frame: Frame): { values: Float6
 export function encodeTarget(frame: Frame, target: string, task: Task, classes: readonly string[]): Int32Array | Float64Array {
   const col = getColumn(frame, target);
   if (task === 'regression') {
-    if (col.type !== 'number') throw new RangeError(`target '${target}' holds ${col.type} values: regression needs numbers`);
+    if (col.type !== 'number') throw new InputError(`target '${target}' holds ${col.type} values: regression needs numbers`);
     col.values.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new RangeError(`target '${target}' is ${v} at row ${i}`);
+      if (!Number.isFinite(v)) throw new InputError(`target '${target}' is ${v} at row ${i}`);
     });
     return col.values;
   }
@@ -61,7 +51,7 @@ export function encodeTarget(frame: Frame, target: string, task: Task, classes: 
     const label = categoryAt(col, i);
     const k = label === null ? undefined : index.get(label);
     if (k === undefined)
-      throw new RangeError(
+      throw new InputError(
         `target '${target}' at row ${i} is ${JSON.stringify(label)}, not one of the classes ${classes.slice(0, 20).join(', ')}`,
       );
     y[i] = k;

@@ -4,12 +4,12 @@
  * `prediction`, and for classifiers one `proba_<class>` column per class. The version used is
  * in the output, so a later promotion never makes it ambiguous which model scored the batch.
  */
+import { locateError } from '../../core/errors';
 import { ApplicationFailure } from '@temporalio/common';
 import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
 import { readDataset, writeDataset, type DatasetRef } from './dataset';
 import { getColumn, type Frame, type FrameColumn } from '../../ml/frame/frame';
-import { asTaskFailure } from './model-artifact';
 import { offloadForTask } from './offload/task';
 import { getArtifact, runArtifactKey, type StoreProvider } from './store';
 
@@ -38,7 +38,7 @@ export function predictBatch(store: StoreProvider) {
     if ((input.alias === undefined) === (input.version === undefined)) {
       throw ApplicationFailure.nonRetryable('predict needs exactly one of alias and version', 'InvalidInput');
     }
-    const s = store();
+    const s = store(ctx);
     let version;
     try {
       version =
@@ -67,7 +67,7 @@ export function predictBatch(store: StoreProvider) {
       summary = scored.summary;
       task = scored.task;
     } catch (err) {
-      throw asTaskFailure(err, `predict with ${input.modelName} v${version.version}`);
+      throw locateError(err, `predict with ${input.modelName} v${version.version}`);
     }
     const taken = new Set<string>();
     for (const c of columns) {

@@ -7,7 +7,7 @@
  */
 import { promoteVersion } from '../../registry';
 import type { TaskContext } from '../context';
-import { classified, registerForTask } from '../registry';
+import { registerForTask } from '../registry';
 import { readDataset, type DatasetRef } from './dataset';
 import { buildFrameProfile } from './profile';
 import { putArtifact, type StoreProvider } from './store';
@@ -44,43 +44,38 @@ const numericMetrics = (m: Record<string, unknown>): Record<string, number> =>
   Object.fromEntries(Object.entries(m).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
 
 export function registerModel(store: StoreProvider) {
-  return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisterModelOutput> =>
-    classified(async () => {
-      const s = store();
-      const frame = await readDataset(s, input.lineage.dataset);
-      const profile = await putArtifact(
-        s,
-        `${s.prefix}models/${input.modelName}/profiles/${ctx.workflowId}.json`,
-        buildFrameProfile(frame),
-      );
-      const v = await registerForTask(s, ctx, {
-        name: input.modelName,
-        model: input.model,
-        ...(input.lineage.pipeline && { featurePipeline: input.lineage.pipeline }),
-        profile,
-        metrics: numericMetrics(input.metrics),
-        params: ctx.params,
-        trainingData: [input.lineage.dataset, input.lineage.split].map(({ uri, bytes, sha256 }) => ({ uri, bytes, sha256 })),
-        tags: { source: input.lineage.source, gate: input.gateSummary.slice(0, 500) },
-        description: `trained by ${ctx.dagId} run ${ctx.workflowId}`,
-      });
-      const out: RegisterModelOutput = { modelName: v.name, version: v.version };
-      if (input.promoteTo !== null) {
-        const moved = await promoteVersion(s, {
-          name: input.modelName,
-          alias: input.promoteTo,
-          version: v.version,
-          actor: `dag:${ctx.dagId}/${ctx.workflowId}`,
-          reason: input.gateSummary,
-          requestId: `${ctx.runId}/${ctx.taskId}/promote`,
-          ...(input.comparedWith !== undefined && { expectedVersion: input.comparedWith }),
-        });
-        if (moved.refused !== undefined) {
-          out.promotionRefused = moved.refused;
-          ctx.log.warn('promotion refused', { modelName: v.name, version: v.version, reason: moved.refused });
-        } else out.promoted = { alias: input.promoteTo, previousVersion: moved.event.previousVersion };
-      }
-      ctx.log.info('registered model', { modelName: v.name, version: v.version, promoted: out.promoted?.alias });
-      return out;
+  return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisterModelOutput> => {
+    const s = store(ctx);
+    const frame = await readDataset(s, input.lineage.dataset);
+    const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.workflowId}.json`, buildFrameProfile(frame));
+    const v = await registerForTask(s, ctx, {
+      name: input.modelName,
+      model: input.model,
+      ...(input.lineage.pipeline && { featurePipeline: input.lineage.pipeline }),
+      profile,
+      metrics: numericMetrics(input.metrics),
+      params: ctx.params,
+      trainingData: [input.lineage.dataset, input.lineage.split].map(({ uri, bytes, sha256 }) => ({ uri, bytes, sha256 })),
+      tags: { source: input.lineage.source, gate: input.gateSummary.slice(0, 500) },
+      description: `trained by ${ctx.dagId} run ${ctx.workflowId}`,
     });
+    const out: RegisterModelOutput = { modelName: v.name, version: v.version };
+    if (input.promoteTo !== null) {
+      const moved = await promoteVersion(s, {
+        name: input.modelName,
+        alias: input.promoteTo,
+        version: v.version,
+        actor: `dag:${ctx.dagId}/${ctx.workflowId}`,
+        reason: input.gateSummary,
+        requestId: `${ctx.runId}/${ctx.taskId}/promote`,
+        ...(input.comparedWith !== undefined && { expectedVersion: input.comparedWith }),
+      });
+      if (moved.refused !== undefined) {
+        out.promotionRefused = moved.refused;
+        ctx.log.warn('promotion refused', { modelName: v.name, version: v.version, reason: moved.refused });
+      } else out.promoted = { alias: input.promoteTo, previousVersion: moved.event.previousVersion };
+    }
+    ctx.log.info('registered model', { modelName: v.name, version: v.version, promoted: out.promoted?.alias });
+    return out;
+  };
 }

@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchBucket, NoSuchKey } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
-import { parseS3Uri } from '../../storage/json-objects';
+import { FailureType, InputError } from '../../core/errors';
+import { parseS3Uri } from '../../storage/s3-uri';
 import type { ArtifactStore } from './store';
 
 export interface SourceBytes {
@@ -22,7 +22,7 @@ export interface SourceBytes {
   contentType?: string;
 }
 
-const notFound = (message: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, 'SourceNotFound');
+const notFound = (message: string): InputError => new InputError(message, { type: FailureType.SourceNotFound });
 
 function isPackageRoot(dir: string, name: string): boolean {
   try {
@@ -146,10 +146,11 @@ export async function listSourceFiles(source: string, store: ArtifactStore): Pro
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR')
-        throw ApplicationFailure.nonRetryable(`partition ${dir} does not exist`, 'EmptyPartition');
+        throw new InputError(`partition ${dir} does not exist`, { type: FailureType.EmptyPartition });
       throw err;
     }
   }
-  if (files.length === 0) throw ApplicationFailure.nonRetryable(`partition ${source} is empty: no data files under it`, 'EmptyPartition');
+  if (files.length === 0)
+    throw new InputError(`partition ${source} is empty: no data files under it`, { type: FailureType.EmptyPartition });
   return files.sort();
 }

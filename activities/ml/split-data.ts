@@ -7,7 +7,10 @@
  * target, classification otherwise (binary with two classes). Rows without a target are left out
  * and counted; a target with a single class is refused here, before any training.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { InputError, type FailureTypeName } from '../../core/errors';
+import type { SplitArtifact } from './split-artifact';
+
+export type { SplitArtifact } from './split-artifact';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import { categoryAt, getColumn, getNumericColumn, isMissingAt, type FrameColumn } from '../../ml/frame/frame';
@@ -29,18 +32,6 @@ export interface SplitDataInput {
   timeColumn?: string;
 }
 
-export interface SplitArtifact {
-  format: 'tideflow.split';
-  version: 2;
-  dataset: string;
-  strategy: SplitStrategy;
-  seed: number;
-  testFraction: number;
-  /** Row indices into the dataset, ascending. */
-  train: number[];
-  test: number[];
-}
-
 export interface SplitDataOutput {
   split: ArtifactRef;
   strategy: SplitStrategy;
@@ -57,7 +48,7 @@ export interface SplitDataOutput {
   boundary?: { lastTrain: string; firstTest: string };
 }
 
-const bad = (message: string, type: string): ApplicationFailure => ApplicationFailure.nonRetryable(message, type);
+const bad = (message: string, type: FailureTypeName): InputError => new InputError(message, { type });
 
 /** `regression`: asked for, or 'auto' with a number target; otherwise classification over `classes`. */
 function decideTask(regression: boolean, col: FrameColumn, input: SplitDataInput, classes: string[]): LearningTask {
@@ -87,7 +78,7 @@ const countsOf = (labels: readonly string[], idx: readonly number[]): Record<str
 
 export function splitData(store: StoreProvider) {
   return async (input: SplitDataInput, ctx: TaskContext): Promise<SplitDataOutput> => {
-    const s = store();
+    const s = store(ctx);
     const frame = await readDataset(s, input.dataset);
     let target;
     try {
@@ -113,10 +104,10 @@ export function splitData(store: StoreProvider) {
     let boundary: SplitDataOutput['boundary'];
     try {
       if (input.strategy === 'time') {
-        if (!input.timeColumn) throw new RangeError("strategy 'time' needs a timeColumn");
+        if (!input.timeColumn) throw new InputError("strategy 'time' needs a timeColumn");
         const times = getNumericColumn(frame, input.timeColumn);
         if (times.type !== 'timestamp')
-          throw new RangeError(`time column '${input.timeColumn}' holds ${times.type} values, not timestamps`);
+          throw new InputError(`time column '${input.timeColumn}' holds ${times.type} values, not timestamps`);
         const ts = Float64Array.from(labelled, (i) => times.values[i] as number);
         const byTime = timeSplit(ts, { testFraction: input.testFraction, column: input.timeColumn, missing: 'error' });
         let last = -Infinity;
@@ -125,7 +116,7 @@ export function splitData(store: StoreProvider) {
         local = byTime;
       } else if (input.strategy === 'stratified') {
         if (task === 'regression')
-          throw new RangeError("strategy 'stratified' needs a classification target; use 'random' or 'time' for regression");
+          throw new InputError("strategy 'stratified' needs a classification target; use 'random' or 'time' for regression");
         const labels = labelled.map((i) => labelsAll[i] as string);
         const small = Object.entries(
           countsOf(
@@ -134,13 +125,13 @@ export function splitData(store: StoreProvider) {
           ),
         ).filter(([, n]) => n < 2);
         if (small.length > 0)
-          throw new RangeError(`cannot stratify: class(es) ${small.map(([c]) => `'${c}'`).join(', ')} have fewer than 2 rows`);
+          throw new InputError(`cannot stratify: class(es) ${small.map(([c]) => `'${c}'`).join(', ')} have fewer than 2 rows`);
         local = stratifiedSplit(labels, input.testFraction, input.seed);
       } else {
         local = randomSplit(labelled.length, input.testFraction, input.seed);
       }
     } catch (err) {
-      if (err instanceof RangeError) throw bad(`split: ${err.message}`, 'InvalidSplit');
+      if (err instanceof InputError) throw bad(`split: ${err.message}`, 'InvalidSplit');
       throw err;
     }
     const train = local.train.map((j) => labelled[j] as number).sort((a, b) => a - b);

@@ -3,9 +3,10 @@
  * choice never depends on which trial finished first), fit the feature pipeline and that
  * estimator on the whole train split, and store the self-contained model artifact.
  */
+import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { bestTrial } from '../../ml/model-selection/cross-validation';
-import { asTaskFailure, MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
 import { offloadForTask } from './offload/task';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import { readSplitRows, type TrainingInputs } from './training-data';
@@ -31,7 +32,7 @@ export interface TrainModelOutput {
 
 export function trainModel(store: StoreProvider) {
   return async (input: TrainModelInput, ctx: TaskContext): Promise<TrainModelOutput> => {
-    const s = store();
+    const s = store(ctx);
     const { frame, train } = await readSplitRows(s, input.dataset, input.split);
     const trainRows = train.length;
     let artifact: ModelArtifact;
@@ -75,7 +76,7 @@ export function trainModel(store: StoreProvider) {
         },
       };
     } catch (err) {
-      throw asTaskFailure(err, 'train_best');
+      throw locateError(err, 'train_best');
     }
     const [ref, pipeline] = await Promise.all([
       putArtifact(s, runArtifactKey(s, ctx, `models/${input.modelName}.json`), artifact),

@@ -4,38 +4,17 @@
  * which rows are train and which are test.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { z } from 'zod';
 import { readDataset, type DatasetRef } from './dataset';
 import type { Task } from '../../ml/estimators';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
 import { takeRows, type Frame } from '../../ml/frame/frame';
-import type { SplitArtifact } from './split-data';
+import { splitArtifact, type SplitArtifact } from './split-artifact';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
 
-const indices = z.array(z.number().int().nonnegative());
-const splitSchema = z.object({
-  format: z.literal('tideflow.split'),
-  version: z.literal(2),
-  dataset: z.string(),
-  strategy: z.enum(['random', 'stratified', 'time']),
-  seed: z.number(),
-  testFraction: z.number(),
-  train: indices,
-  test: indices,
-});
-
 export async function readSplit(store: ArtifactStore, ref: ArtifactRef): Promise<SplitArtifact> {
-  const parsed = splitSchema.safeParse(await getArtifact(store, ref));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw ApplicationFailure.nonRetryable(
-      `${ref.uri} is not a tideflow.split v2: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
-      'InvalidArtifact',
-    );
-  }
-  return parsed.data;
+  return splitArtifact.parse(await getArtifact(store, ref), ref.uri);
 }
 
 /** What tune and train share: the data, its split, the target, the task and the feature pipeline to fit. */

@@ -5,10 +5,10 @@
  * a worker thread (offload/jobs/tune.ts); heartbeats flow every second with the latest fold and
  * iteration, and a cancelled trial's thread is terminated at once.
  */
+import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import type { TrialConfig } from '../../mlops/search-space';
-import { asTaskFailure } from './model-artifact';
 import { offloadForTask } from './offload/task';
 import type { StoreProvider } from './store';
 import { readSplitRows, type TrainingInputs } from './training-data';
@@ -33,7 +33,7 @@ export interface TrialResult {
 
 export function tuneTrial(store: StoreProvider) {
   return async (input: TuneTrialInput, ctx: TaskContext): Promise<TrialResult> => {
-    const { frame, train } = await readSplitRows(store(), input.dataset, input.split);
+    const { frame, train } = await readSplitRows(store(ctx), input.dataset, input.split);
     try {
       // The folds' feature fits and estimator fits run in a worker thread (./offload): this
       // event loop stays free to heartbeat, answer queries and see a cancellation.
@@ -67,7 +67,7 @@ export function tuneTrial(store: StoreProvider) {
         allMetrics,
       };
     } catch (err) {
-      throw asTaskFailure(err, `trial ${input.trial.index} (${input.trial.kind})`);
+      throw locateError(err, `trial ${input.trial.index} (${input.trial.kind})`);
     }
   };
 }

@@ -13,8 +13,8 @@
  * one bad partition does not become the next run's baseline. "Previous" is the last run that
  * validated successfully, in wall-clock order (a backfill of old dates updates it too).
  */
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
+import { getDoc, putDoc } from '../../storage/documents';
+import { FailureType, InputError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import type { ColumnType } from '../../ml/frame/frame';
@@ -85,20 +85,16 @@ export const latestPointerKey = (s: ArtifactStore, ctx: Pick<TaskContext, 'dagId
   `${s.prefix}runs/${ctx.dagId}/_validation/${ctx.taskId}.json`;
 
 async function readLatest(s: ArtifactStore, key: string, ctx: TaskContext): Promise<LatestPointer | null> {
-  let text: string;
+  let doc: { value: unknown } | undefined;
   try {
-    const res = await s.s3.send(new GetObjectCommand({ Bucket: s.bucket, Key: key }));
-    text = (await res.Body?.transformToString('utf-8')) ?? '';
+    doc = await getDoc<unknown>(s, key);
   } catch (err) {
-    if (err instanceof NoSuchKey) return null;
-    throw err;
+    if (!(err instanceof SyntaxError)) throw err;
   }
-  try {
-    const v = JSON.parse(text) as Partial<LatestPointer>;
-    if (typeof v.rows === 'number' && typeof v.workflowId === 'string') return v as LatestPointer;
-  } catch {
-    // fall through: an unreadable pointer only means no comparison this time
-  }
+  if (doc === undefined) return null;
+  const v = doc.value as Partial<LatestPointer> | null;
+  if (typeof v?.rows === 'number' && typeof v.workflowId === 'string') return v as LatestPointer;
+  // An unreadable pointer only means no comparison this time.
   ctx.log.warn('ignoring an unreadable previous-row-count pointer', { key });
   return null;
 }
@@ -108,10 +104,7 @@ async function previousRows(s: ArtifactStore, input: ValidateDataInput, ctx: Tas
   if (p === undefined || p === null) return null;
   if (p !== 'auto') {
     if (!Number.isInteger(p) || p < 0)
-      throw ApplicationFailure.nonRetryable(
-        `previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`,
-        'InvalidInput',
-      );
+      throw new InputError(`previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`);
     return p;
   }
   const latest = await readLatest(s, latestPointerKey(s, ctx), ctx);
@@ -124,9 +117,9 @@ export function validateData(store: StoreProvider) {
     try {
       schema = parseDataSchema(input.schema);
     } catch (err) {
-      throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidDataSchema');
+      throw new InputError((err as Error).message, { type: FailureType.InvalidDataSchema });
     }
-    const s = store();
+    const s = store(ctx);
     const previousRowCount = await previousRows(s, input, ctx);
     const frame = await readDataset(s, input.dataset);
     ctx.heartbeat({ phase: 'statistics', rows: frame.rows });
@@ -144,11 +137,9 @@ export function validateData(store: StoreProvider) {
     const blocking = anomalies.filter(isBlocking);
     const summary = summarizeAnomalies(anomalies, { reportUri: ref.uri });
     if (blocking.length > 0) {
-      throw ApplicationFailure.nonRetryable(summary, 'DataValidationFailed', {
-        anomalies: blocking.slice(0, 50),
-        blocking: blocking.length,
-        anomalyCount: anomalies.length,
-        report: ref,
+      throw new InputError(summary, {
+        type: FailureType.DataValidationFailed,
+        details: [{ anomalies: blocking.slice(0, 50), blocking: blocking.length, anomalyCount: anomalies.length, report: ref }],
       });
     }
     const pointer: LatestPointer = {
@@ -157,14 +148,7 @@ export function validateData(store: StoreProvider) {
       logicalDate: ctx.logicalDate,
       dataset: input.dataset.uri,
     };
-    await s.s3.send(
-      new PutObjectCommand({
-        Bucket: s.bucket,
-        Key: latestPointerKey(s, ctx),
-        Body: JSON.stringify(pointer),
-        ContentType: 'application/json',
-      }),
-    );
+    await putDoc(s, latestPointerKey(s, ctx), pointer, {});
     if (anomalies.length > 0) ctx.log.warn(summary);
     else ctx.log.info('data validation passed', { rows: frame.rows, columns: frame.columns.length, report: ref.uri });
     return {

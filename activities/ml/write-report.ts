@@ -5,9 +5,8 @@
  * the run's other artifacts. Its uri is in this task's output, so `tideflow runs show` and the
  * Web UI's run result link to it.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { TaskContext } from '../context';
-import { sha256Hex } from '../../storage/json-objects';
+import { putObject } from '../../storage/artifacts/objects';
 import type { EvaluateModelOutput } from './evaluate-model';
 import type { IngestOutput } from './ingest-data';
 import { higherIsBetter } from '../../ml/metrics/direction';
@@ -84,7 +83,7 @@ function reportSplit(split: SplitDataOutput, params: Record<string, unknown>): R
 
 export function writeRunReport(store: StoreProvider) {
   return async (input: WriteReportInput, ctx: TaskContext): Promise<WriteReportOutput> => {
-    const s = store();
+    const s = store(ctx);
     const [validation, evaluation] = (await Promise.all([
       getArtifact(s, input.validation.report),
       getArtifact(s, input.evaluation.evaluation),
@@ -165,18 +164,12 @@ export function writeRunReport(store: StoreProvider) {
         { name: 'evaluation', uri: input.evaluation.evaluation.uri },
       ],
     };
-    const html = Buffer.from(await renderRunReport(data), 'utf8');
-    const key = runArtifactKey(s, ctx, 'report.html');
-    const sha256 = sha256Hex(html);
-    await s.s3.send(
-      new PutObjectCommand({ Bucket: s.bucket, Key: key, Body: html, ContentType: 'text/html; charset=utf-8', Metadata: { sha256 } }),
-    );
-    const uri = `s3://${s.bucket}/${key}`;
-    ctx.log.info('wrote run report', { uri, bytes: html.length });
+    const ref = await putObject(s, runArtifactKey(s, ctx, 'report.html'), await renderRunReport(data), {
+      contentType: 'text/html; charset=utf-8',
+    });
+    ctx.log.info('wrote run report', { uri: ref.uri, bytes: ref.bytes });
     return {
-      uri,
-      bytes: html.length,
-      sha256,
+      ...ref,
       contentType: 'text/html; charset=utf-8',
       blessed: decision.blessed,
       summary: decision.summary,

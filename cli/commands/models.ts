@@ -3,7 +3,7 @@
  * people, --json for scripts. The registry and the AWS SDK are loaded on use, so other
  * commands do not pay for them.
  */
-import type { ModelVersion, RegistryStore } from '../../registry';
+import type { ModelVersion, ArtifactStore } from '../../registry';
 import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
@@ -13,14 +13,14 @@ import { printJson, type Io } from '../io';
 
 type Registry = typeof import('../../registry');
 
-async function open(io: Io): Promise<{ r: Registry; store: RegistryStore }> {
+async function open(io: Io): Promise<{ r: Registry; store: ArtifactStore }> {
   const config = cliConfig(io.env);
   const [r, { createS3Client }] = await Promise.all([import('../../registry'), import('../../storage/s3-client')]);
   return { r, store: { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: config.s3.prefix } };
 }
 
 /** Registry refusals (unknown model, no previous version…) are failures with a message, not crashes. */
-async function guarded(io: Io, work: (r: Registry, store: RegistryStore) => Promise<number>): Promise<number> {
+async function guarded(io: Io, work: (r: Registry, store: ArtifactStore) => Promise<number>): Promise<number> {
   const { r, store } = await open(io);
   try {
     return await work(r, store);

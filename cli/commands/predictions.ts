@@ -6,7 +6,7 @@
  * every label known so far). `tideflow predictions list <model>` shows the log files.
  */
 import { readFile } from 'node:fs/promises';
-import type { RegistryStore } from '../../registry';
+import type { ArtifactStore } from '../../registry';
 import { positional, stringOption } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
@@ -14,7 +14,7 @@ import { CliError, EXIT, usageError } from '../errors';
 import { table } from '../format';
 import type { Io } from '../io';
 
-async function open(io: Io): Promise<RegistryStore> {
+async function open(io: Io): Promise<ArtifactStore> {
   const config = cliConfig(io.env);
   const { createS3Client } = await import('../../storage/s3-client');
   return { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: config.s3.prefix };
@@ -23,7 +23,7 @@ async function open(io: Io): Promise<RegistryStore> {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The model's log files, optionally only partitions dt=from … dt=to (inclusive). */
-async function logFiles(store: RegistryStore, model: string, from?: string, to?: string): Promise<string[]> {
+async function logFiles(store: ArtifactStore, model: string, from?: string, to?: string): Promise<string[]> {
   const [{ listKeys }, layout] = await Promise.all([import('../../storage/documents'), import('../../ml/predict/log-layout')]);
   const keys = await listKeys(store, layout.predictionsRoot(store.prefix, model));
   return keys.filter((k) => {

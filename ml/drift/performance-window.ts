@@ -17,6 +17,7 @@
  * Regression: labels and predictions must be numbers (or numeric text): rmse, mae, r2.
  * A metric that cannot be computed on this window carries the reason (reported, never a pass).
  */
+import { InputError } from '../../core/errors';
 import { rocAuc, rocAucOvr } from '../metrics/auc';
 import { accuracy, binaryLogLoss, logLoss } from '../metrics/classification';
 import { f1, precision, recall } from '../metrics/precision-recall';
@@ -125,7 +126,7 @@ function labeledRows(
 function attempt(values: WindowMetrics['values'], errors: WindowMetrics['errors'], metric: PerformanceMetric, compute: () => number): void {
   try {
     const v = compute();
-    if (!Number.isFinite(v)) throw new RangeError(`the value is ${v}`);
+    if (!Number.isFinite(v)) throw new InputError(`the value is ${v}`);
     values[metric] = v;
   } catch (err) {
     errors[metric] = err instanceof Error ? err.message : String(err);
@@ -146,7 +147,7 @@ function classification(d: Labeled, spec: PerformanceSpec, values: WindowMetrics
   const yPred = Int32Array.from(preds, (c) => index.get(c) as number);
   const pos = positive === undefined ? undefined : (index.get(positive) as number);
   const needPositive = (metric: string): number => {
-    if (pos === undefined) throw new RangeError(`binary ${metric} needs performance.positiveLabel (classes: ${classes.join(', ')})`);
+    if (pos === undefined) throw new InputError(`binary ${metric} needs performance.positiveLabel (classes: ${classes.join(', ')})`);
     return pos;
   };
   const binaryTruth = (p: number): Uint8Array => Uint8Array.from(yTrue, (t) => (t === p ? 1 : 0));
@@ -154,7 +155,7 @@ function classification(d: Labeled, spec: PerformanceSpec, values: WindowMetrics
   const positiveProbability = (metric: string): Float64Array => {
     const p = needPositive(metric);
     return Float64Array.from(d.probabilities, (x, i) => {
-      if (x === undefined) throw new RangeError(`row ${d.rowOf[i]} has a label and a prediction but no '${spec.probabilityColumn}'`);
+      if (x === undefined) throw new InputError(`row ${d.rowOf[i]} has a label and a prediction but no '${spec.probabilityColumn}'`);
       return typeof x === 'number' ? x : (x[classes[p] as string] ?? 0);
     });
   };
@@ -163,7 +164,7 @@ function classification(d: Labeled, spec: PerformanceSpec, values: WindowMetrics
     const m = new Float64Array(d.probabilities.length * k);
     d.probabilities.forEach((x, i) => {
       if (typeof x !== 'object')
-        throw new RangeError(
+        throw new InputError(
           `row ${d.rowOf[i]}: '${spec.probabilityColumn}' must be a {class: probability} object with ${k} classes (${classes.join(', ')}), got ${x === undefined ? 'nothing' : String(x)}`,
         );
       for (const [c, p] of Object.entries(x)) m[i * k + (index.get(c) as number)] = p;

@@ -58,7 +58,12 @@ export const METRIC_INFO: Readonly<Record<PerformanceMetric, MetricInfo>> = {
   r2: { task: 'regression', needsProbability: false, championKeys: ['r2', 'r2_score'] },
 };
 
-export interface MetricThreshold {
+/**
+ * How far a live metric may fall below the champion's recorded value before it counts as
+ * performance drift. Not the promotion gate's MetricThreshold (mlops/gate.ts), which bounds a
+ * candidate's value and its change against the champion (TFX semantics, signed change).
+ */
+export interface DegradationLimit {
   name: PerformanceMetric;
   /** Largest allowed absolute degradation. */
   maxDrop?: number;
@@ -76,7 +81,7 @@ export interface PerformanceSpec {
   /** The positive class of binary metrics (f1/precision/recall on two classes, roc_auc, log_loss). */
   positiveLabel?: string;
   task: PerformanceTask;
-  metrics: MetricThreshold[];
+  metrics: DegradationLimit[];
   minLabeledRows: number;
 }
 
@@ -184,7 +189,7 @@ const percent = (x: number): string => `${Number((x * 100).toFixed(2))}%`;
 const signedPercent = (x: number): string => `${x < 0 ? '−' : '+'}${percent(Math.abs(x))}`;
 
 /** The champion's recorded value of a metric, and the key it was found under. */
-export function championValue(champion: ChampionMetrics, t: MetricThreshold): { key: string; value: number } | undefined {
+export function championValue(champion: ChampionMetrics, t: DegradationLimit): { key: string; value: number } | undefined {
   const keys = t.championKey ? [t.championKey] : METRIC_INFO[t.name].championKeys;
   for (const key of keys) {
     const v = champion.metrics[key];
@@ -195,7 +200,7 @@ export function championValue(champion: ChampionMetrics, t: MetricThreshold): { 
 
 /** Compare one metric's current value with the champion's (TFX change-threshold semantics, above). */
 export function compareMetric(
-  t: MetricThreshold,
+  t: DegradationLimit,
   current: number,
   champion: number,
   championVersion: number,
@@ -237,7 +242,7 @@ export function compareMetric(
   };
 }
 
-function notCompared(t: MetricThreshold, reason: string, current?: number): MetricComparison {
+function notCompared(t: DegradationLimit, reason: string, current?: number): MetricComparison {
   return {
     metric: t.name,
     higherIsBetter: higherIsBetter(t.name),

@@ -57,13 +57,6 @@ function gammaQFraction(a: number, x: number): number {
   return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h;
 }
 
-/** Regularized lower incomplete gamma P(a, x). */
-export function gammaP(a: number, x: number): number {
-  if (x <= 0) return 0;
-  if (!Number.isFinite(x)) return 1;
-  return x < a + 1 ? gammaPSeries(a, x) : 1 - gammaQFraction(a, x);
-}
-
 /** Regularized upper incomplete gamma Q(a, x) = 1 − P(a, x), computed without cancellation. */
 export function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;

@@ -3,6 +3,7 @@
  * trainers (logistic regression, linear/ridge regression, histogram gradient boosting), so the
  * tune, train, evaluate and predict steps never branch on the trainer.
  */
+import { InputError } from '../../core/errors';
 import type { AnyGbtModel } from '../gbt/gradient-boosting';
 import type { LogisticModel } from '../linear/logistic';
 import type { Matrix } from '../frame/matrix';
@@ -20,7 +21,7 @@ export type Hyperparams = Record<string, HyperparamValue>;
  * outside the classes, non-finite features, a single-class target, a malformed artifact. The
  * activity layer turns it into a non-retryable failure.
  */
-export class EstimatorInputError extends Error {
+export class EstimatorInputError extends InputError {
   override readonly name = 'EstimatorInputError';
 }
 

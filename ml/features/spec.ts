@@ -4,6 +4,7 @@
  * Conventions follow scikit-learn (SimpleImputer, StandardScaler, MinMaxScaler, KBinsDiscretizer,
  * OneHotEncoder) so reference values can be computed there; docs/feature-pipeline.md has the details.
  */
+import { InputError } from '../../core/errors';
 import { z } from 'zod';
 import { isValidTimezone } from '../../core/dates';
 
@@ -123,7 +124,7 @@ export type FeatureStepOp = FeatureStep['op'];
 export type StepOf<O extends FeatureStepOp> = Extract<FeatureStep, { op: O }>;
 
 /** Input errors of the pipeline (bad spec, bad data, bad fitted JSON): never worth a retry. */
-export class FeaturePipelineError extends RangeError {
+export class FeaturePipelineError extends InputError {
   override name = 'FeaturePipelineError';
 }
 

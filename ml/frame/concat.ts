@@ -4,6 +4,7 @@
  * file without a column contributes missing values. A column typed differently by two files
  * is refused, naming both files, rather than silently turned into strings.
  */
+import { InputError } from '../../core/errors';
 import type { Frame, FrameColumn } from './frame';
 
 export interface LocatedFrame {
@@ -20,7 +21,7 @@ export function concatFrames(parts: readonly LocatedFrame[]): Frame {
       const seen = first.get(col.name);
       if (!seen) first.set(col.name, { col, location: p.location });
       else if (seen.col.type !== col.type) {
-        throw new RangeError(`column '${col.name}' is ${seen.col.type} in ${seen.location} but ${col.type} in ${p.location}`);
+        throw new InputError(`column '${col.name}' is ${seen.col.type} in ${seen.location} but ${col.type} in ${p.location}`);
       }
     }
   }

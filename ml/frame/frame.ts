@@ -7,6 +7,7 @@
  *   string     (string | null)[]; null = missing
  * The dataset artifact (../dataset.ts) stores a Frame as Arrow IPC with the same types.
  */
+import { InputError } from '../../core/errors';
 /** A row as parsed from a source: column name → cell value. */
 export type Row = Record<string, unknown>;
 
@@ -43,17 +44,17 @@ export function hasColumn(frame: Frame, name: string): boolean {
   return frame.columns.some((c) => c.name === name);
 }
 
-/** The named column; a RangeError naming the column and the ones that exist when it is absent. */
+/** The named column; an InputError naming the column and the ones that exist when it is absent. */
 export function getColumn(frame: Frame, name: string): FrameColumn {
   const col = frame.columns.find((c) => c.name === name);
-  if (!col) throw new RangeError(`column '${name}' does not exist (columns: ${frame.columns.map((c) => c.name).join(', ')})`);
+  if (!col) throw new InputError(`column '${name}' does not exist (columns: ${frame.columns.map((c) => c.name).join(', ')})`);
   return col;
 }
 
-/** A number, boolean or timestamp column; a RangeError naming the column and its type otherwise. */
+/** A number, boolean or timestamp column; an InputError naming the column and its type otherwise. */
 export function getNumericColumn(frame: Frame, name: string): NumericColumn {
   const col = getColumn(frame, name);
-  if (col.type === 'string') throw new RangeError(`column '${name}' holds strings, not numbers`);
+  if (col.type === 'string') throw new InputError(`column '${name}' holds strings, not numbers`);
   return col;
 }
 
@@ -91,11 +92,6 @@ export function takeRows(frame: Frame, indices: ArrayLike<number>): Frame {
     return { name: col.name, type: col.type, values };
   });
   return { rows: n, columns };
-}
-
-/** Only the named columns, in the given order. */
-export function selectColumns(frame: Frame, names: readonly string[]): Frame {
-  return { rows: frame.rows, columns: names.map((n) => getColumn(frame, n)) };
 }
 
 /** Row objects (for small frames: samples, reports, tests). */

@@ -2,6 +2,7 @@
  * Select the rows of a run's data interval: start ≤ timestamp < end, the half-open interval
  * Airflow gives each run, so consecutive daily runs never read a row twice or miss one.
  */
+import { InputError } from '../../core/errors';
 import { getColumn, takeRows, type Frame } from './frame';
 
 export interface IntervalSelection {
@@ -15,7 +16,7 @@ export interface IntervalSelection {
 export function selectInterval(frame: Frame, column: string, startMs: number, endMs: number): IntervalSelection {
   const col = getColumn(frame, column);
   if (col.type !== 'timestamp') {
-    throw new RangeError(`timestamp column '${column}' holds ${col.type} values, not dates or ISO-8601 timestamps`);
+    throw new InputError(`timestamp column '${column}' holds ${col.type} values, not dates or ISO-8601 timestamps`);
   }
   const keep: number[] = [];
   let before = 0;

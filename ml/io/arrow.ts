@@ -5,6 +5,7 @@
  *   timestamp → timestamp[ms] (null = missing), string → dictionary<utf8> (null = missing).
  * Reading also accepts Arrow files other tools wrote: any int/float → number, date/timestamp → timestamp.
  */
+import { InputError } from '../../core/errors';
 import * as arrow from '@uwdata/flechette';
 import { columnFromValues, type Frame, type FrameColumn } from '../frame/frame';
 
@@ -47,7 +48,7 @@ function toFloat(values: ArrayLike<unknown>, name: string, map: (v: unknown) => 
     const v = values[i];
     out[i] = v === null || v === undefined ? NaN : map(v);
     if (typeof v === 'bigint' && !Number.isSafeInteger(out[i]))
-      throw new RangeError(`column '${name}' holds ${v}, beyond exact double precision (2^53)`);
+      throw new InputError(`column '${name}' holds ${v}, beyond exact double precision (2^53)`);
   }
   return out;
 }

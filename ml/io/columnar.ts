@@ -3,6 +3,7 @@
  * LZ4) and Arrow IPC (file or stream), into arquero tables. 64-bit integers become numbers when
  * exact, otherwise the column is refused by name rather than silently rounded.
  */
+import { InputError } from '../../core/errors';
 import * as aq from 'arquero';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -11,7 +12,7 @@ export type BinaryFormat = 'parquet' | 'arrow';
 
 function exactNumber(value: bigint, column: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`column '${column}' holds ${value}, beyond exact double precision (2^53)`);
+  if (!Number.isSafeInteger(n)) throw new InputError(`column '${column}' holds ${value}, beyond exact double precision (2^53)`);
   return n;
 }
 

@@ -16,6 +16,7 @@
  *    (true/false), else timestamp (ISO-8601, ./frame.ts parseIsoTimestamp), else string.
  *    A column with no value at all is a string column of nulls.
  */
+import { InputError } from '../../core/errors';
 import type { Frame, FrameColumn } from '../frame/frame';
 import { boolAt, CsvCells, isMissingText, numberAt, timestampAt } from './csv-cells';
 
@@ -174,7 +175,7 @@ function estimateRows(text: string, from: number): number {
 export function csvToFrame(text: string, o: CsvFrameOptions = {}): Frame {
   const delimiter = o.delimiter ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new RangeError(`the delimiter must be one character other than a quote or a line end, got ${JSON.stringify(delimiter)}`);
+    throw new InputError(`the delimiter must be one character other than a quote or a line end, got ${JSON.stringify(delimiter)}`);
   }
   const sc = new Scanner(text, delimiter.charCodeAt(0));
   if (!sc.skipEmptyLines()) throw new CsvError(1, 'the file is empty: there is no header line');

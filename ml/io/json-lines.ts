@@ -3,6 +3,7 @@
  * A line that is not a JSON object is an error naming its line number. Also recognises JSON
  * Lines saved under a `.json` name (BigQuery and Spark exports do that).
  */
+import { InputError } from '../../core/errors';
 import type { Row } from '../frame/frame';
 
 export function parseJsonLines(text: string): Row[] {
@@ -15,10 +16,10 @@ export function parseJsonLines(text: string): Row[] {
     try {
       value = JSON.parse(line);
     } catch (err) {
-      throw new RangeError(`line ${i + 1}: not valid JSON (${(err as Error).message})`, { cause: err });
+      throw new InputError(`line ${i + 1}: not valid JSON (${(err as Error).message})`, { cause: err });
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw new RangeError(
+      throw new InputError(
         `line ${i + 1}: expected a JSON object per line, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
       );
     rows.push(value as Row);

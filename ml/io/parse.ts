@@ -3,6 +3,7 @@
  * Frame — or row objects, a view of that Frame — optionally renaming columns to snake_case
  * ("Beak Length (mm)" → "beak_length_mm").
  */
+import { InputError } from '../../core/errors';
 import * as aq from 'arquero';
 import type { Row } from '../frame/frame';
 import { csvToFrame } from './csv';
@@ -72,15 +73,15 @@ export async function parseSource(
 
 const toParsed = (frame: Frame): ParsedTable => ({ rows: frameToRows(frame), columns: frame.columns.map((c) => c.name) });
 
-/** The snake_case names of `names`, in order; a RangeError naming the columns when one vanishes or two collide. */
+/** The snake_case names of `names`, in order; an InputError naming the columns when one vanishes or two collide. */
 export function normalizedNames(names: readonly string[]): string[] {
   const taken = new Map<string, string>();
   return names.map((name) => {
     const next = snakeCase(name);
-    if (next === '') throw new RangeError(`column ${JSON.stringify(name)} has no letters or digits to name it by`);
+    if (next === '') throw new InputError(`column ${JSON.stringify(name)} has no letters or digits to name it by`);
     const clash = taken.get(next);
     if (clash !== undefined)
-      throw new RangeError(`columns ${JSON.stringify(clash)} and ${JSON.stringify(name)} both normalize to '${next}'`);
+      throw new InputError(`columns ${JSON.stringify(clash)} and ${JSON.stringify(name)} both normalize to '${next}'`);
     taken.set(next, name);
     return next;
   });

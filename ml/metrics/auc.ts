@@ -4,16 +4,17 @@
  * mid-ranks), and for multiclass the unweighted mean of one-vs-rest AUCs
  * (`multi_class='ovr', average='macro'`).
  */
+import { InputError } from '../../core/errors';
 import { probaColumn } from './classification';
 
 /** Binary ROC-AUC; yTrue is 0/1 (1 = positive), scores are higher-is-more-positive. */
 export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): number {
   const n = yTrue.length;
-  if (scores.length !== n) throw new RangeError(`length mismatch: ${n} labels, ${scores.length} scores`);
+  if (scores.length !== n) throw new InputError(`length mismatch: ${n} labels, ${scores.length} scores`);
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const s = Float64Array.from(scores as ArrayLike<number>);
-  for (let i = 0; i < n; i++) if (Number.isNaN(s[i])) throw new RangeError(`score at row ${i} is NaN`);
+  for (let i = 0; i < n; i++) if (Number.isNaN(s[i])) throw new InputError(`score at row ${i} is NaN`);
   order.sort((a, b) => {
     const x = s[a] as number;
     const y = s[b] as number;
@@ -31,12 +32,12 @@ export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): num
       if (y === 1) {
         nPos++;
         rankSumPos += midRank;
-      } else if (y !== 0) throw new RangeError(`binary ROC-AUC needs 0/1 labels, got ${String(y)}`);
+      } else if (y !== 0) throw new InputError(`binary ROC-AUC needs 0/1 labels, got ${String(y)}`);
     }
     i = j + 1;
   }
   const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) throw new RangeError('ROC-AUC is undefined when only one class is present in yTrue');
+  if (nPos === 0 || nNeg === 0) throw new InputError('ROC-AUC is undefined when only one class is present in yTrue');
   return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
@@ -46,7 +47,7 @@ export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): num
  */
 export function rocAucOvr(yTrue: ArrayLike<number>, proba: Float64Array, numClasses: number): number {
   const n = yTrue.length;
-  if (proba.length !== n * numClasses) throw new RangeError(`expected ${n}×${numClasses} scores, got ${proba.length}`);
+  if (proba.length !== n * numClasses) throw new InputError(`expected ${n}×${numClasses} scores, got ${proba.length}`);
   if (numClasses === 2) return rocAuc(yTrue, probaColumn(proba, 2, 1));
   let sum = 0;
   for (let c = 0; c < numClasses; c++) {

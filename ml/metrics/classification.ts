@@ -2,6 +2,7 @@
  * Classification metrics with scikit-learn's definitions, on class indices 0..K-1:
  * `accuracy_score`, `f1_score(average='macro')` and `log_loss`.
  */
+import { InputError } from '../../core/errors';
 
 export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
   checkSameLength(yTrue, yPred);
@@ -17,7 +18,7 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
   for (let i = 0; i < yTrue.length; i++) {
     const row = m[yTrue[i] as number];
     const p = yPred[i] as number;
-    if (!row || p < 0 || p >= numClasses) throw new RangeError(`class index out of range at row ${i}`);
+    if (!row || p < 0 || p >= numClasses) throw new InputError(`class index out of range at row ${i}`);
     row[p] = (row[p] ?? 0) + 1;
   }
   return m;
@@ -30,16 +31,16 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
  */
 export function logLoss(yTrue: ArrayLike<number>, proba: Float64Array, numClasses: number): number {
   const n = yTrue.length;
-  if (proba.length !== n * numClasses) throw new RangeError(`expected ${n}×${numClasses} probabilities, got ${proba.length}`);
-  if (n === 0) throw new RangeError('log loss of no rows');
+  if (proba.length !== n * numClasses) throw new InputError(`expected ${n}×${numClasses} probabilities, got ${proba.length}`);
+  if (n === 0) throw new InputError('log loss of no rows');
   const eps = Number.EPSILON;
   let total = 0;
   for (let i = 0; i < n; i++) {
     let rowSum = 0;
     for (let c = 0; c < numClasses; c++) rowSum += proba[i * numClasses + c] as number;
-    if (!(Math.abs(rowSum - 1) <= 1e-9)) throw new RangeError(`probabilities of row ${i} sum to ${rowSum}, not 1`);
+    if (!(Math.abs(rowSum - 1) <= 1e-9)) throw new InputError(`probabilities of row ${i} sum to ${rowSum}, not 1`);
     const t = yTrue[i] as number;
-    if (!(t >= 0 && t < numClasses)) throw new RangeError(`class index out of range at row ${i}`);
+    if (!(t >= 0 && t < numClasses)) throw new InputError(`class index out of range at row ${i}`);
     total -= Math.log(Math.min(1 - eps, Math.max(eps, proba[i * numClasses + t] as number)));
   }
   return total / n;
@@ -66,14 +67,14 @@ export function probaColumn(proba: Float64Array, k: number, c: number): Float64A
 }
 
 function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>): void {
-  if (a.length !== b.length) throw new RangeError(`length mismatch: ${a.length} true labels, ${b.length} predictions`);
-  if (a.length === 0) throw new RangeError('metric of no rows');
+  if (a.length !== b.length) throw new InputError(`length mismatch: ${a.length} true labels, ${b.length} predictions`);
+  if (a.length === 0) throw new InputError('metric of no rows');
 }
 
 /** Log loss from the positive-class probability of a binary problem (yTrue is 0/1). */
 export function binaryLogLoss(yTrue: ArrayLike<number>, p1: ArrayLike<number>): number {
   const n = yTrue.length;
-  if (p1.length !== n) throw new RangeError(`length mismatch: ${n} labels, ${p1.length} probabilities`);
+  if (p1.length !== n) throw new InputError(`length mismatch: ${n} labels, ${p1.length} probabilities`);
   const proba = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     const p = p1[i] as number;

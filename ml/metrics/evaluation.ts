@@ -4,6 +4,7 @@
  * (metrics*.ts), plus `rocCurve` (sklearn's `roc_curve`, drop_intermediate=True). `METRICS` is
  * the one table of metric names a DAG may select by; their direction is core/metric-direction's rule.
  */
+import { InputError } from '../../core/errors';
 import { z } from 'zod';
 import { higherIsBetter } from './direction';
 import { accuracy, argmaxRows, confusionMatrix, logLoss, probaColumn } from './classification';
@@ -65,9 +66,9 @@ export interface RegressionEvaluation {
  */
 export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>): RocCurve {
   const n = yTrue.length;
-  if (score.length !== n) throw new RangeError(`length mismatch: ${n} labels, ${score.length} scores`);
+  if (score.length !== n) throw new InputError(`length mismatch: ${n} labels, ${score.length} scores`);
   const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < n; i++) if (Number.isNaN(score[i])) throw new RangeError(`score at row ${i} is NaN`);
+  for (let i = 0; i < n; i++) if (Number.isNaN(score[i])) throw new InputError(`score at row ${i} is NaN`);
   order.sort((a, b) => (score[b] as number) - (score[a] as number) || 0);
   // _binary_clf_curve: cumulative true/false positives at the last row of each distinct score.
   const tps: number[] = [];
@@ -77,7 +78,7 @@ export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>): Ro
   for (let k = 0; k < n; k++) {
     const i = order[k] as number;
     const t = yTrue[i] as number;
-    if (t !== 0 && t !== 1) throw new RangeError(`ROC curve needs 0/1 labels, got ${t} at row ${i}`);
+    if (t !== 0 && t !== 1) throw new InputError(`ROC curve needs 0/1 labels, got ${t} at row ${i}`);
     tp += t;
     const next = order[k + 1];
     if (next === undefined || score[next] !== score[i]) {
@@ -88,7 +89,7 @@ export function rocCurve(yTrue: ArrayLike<number>, score: ArrayLike<number>): Ro
   }
   const P = tps[tps.length - 1] ?? 0;
   const N = fps[fps.length - 1] ?? 0;
-  if (P === 0 || N === 0) throw new RangeError('the ROC curve is undefined when only one class is present in yTrue');
+  if (P === 0 || N === 0) throw new InputError('the ROC curve is undefined when only one class is present in yTrue');
   let keep = tps.map((_, k) => k);
   if (tps.length > 2) {
     // Keep the ends and every point where the curve bends (a non-zero second difference).
@@ -128,14 +129,14 @@ export function evaluateClassification(
   positiveClass?: string,
 ): ClassificationEvaluation {
   const n = yTrue.length;
-  if (n === 0) throw new RangeError('evaluation of no rows');
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new RangeError(`need at least 2 classes, got ${numClasses}`);
-  if (classes.length !== numClasses) throw new RangeError(`${classes.length} class names for ${numClasses} classes`);
-  if (proba.length !== n * numClasses) throw new RangeError(`expected ${n} × ${numClasses} probabilities, got ${proba.length}`);
+  if (n === 0) throw new InputError('evaluation of no rows');
+  if (!Number.isInteger(numClasses) || numClasses < 2) throw new InputError(`need at least 2 classes, got ${numClasses}`);
+  if (classes.length !== numClasses) throw new InputError(`${classes.length} class names for ${numClasses} classes`);
+  if (proba.length !== n * numClasses) throw new InputError(`expected ${n} × ${numClasses} probabilities, got ${proba.length}`);
   for (let i = 0; i < n; i++) {
     const t = yTrue[i] as number;
     if (!(Number.isInteger(t) && t >= 0 && t < numClasses))
-      throw new RangeError(`label ${t} at row ${i} is not a class index in 0..${numClasses - 1}`);
+      throw new InputError(`label ${t} at row ${i} is not a class index in 0..${numClasses - 1}`);
   }
   const yPred = argmaxRows(proba, numClasses);
   const { counts } = classCounts(yTrue, yPred, numClasses);
@@ -167,7 +168,7 @@ export function evaluateClassification(
   };
   if (numClasses > 2) {
     if (positiveClass !== undefined)
-      throw new RangeError(`positiveClass '${positiveClass}' only applies to binary tasks (${numClasses} classes)`);
+      throw new InputError(`positiveClass '${positiveClass}' only applies to binary tasks (${numClasses} classes)`);
     return {
       ...ev,
       precision: ev.macroPrecision,
@@ -177,7 +178,7 @@ export function evaluateClassification(
     };
   }
   const pos = positiveClass === undefined ? 1 : classes.indexOf(positiveClass);
-  if (pos < 0) throw new RangeError(`positiveClass '${positiveClass}' is not one of the classes ${JSON.stringify(classes)}`);
+  if (pos < 0) throw new InputError(`positiveClass '${positiveClass}' is not one of the classes ${JSON.stringify(classes)}`);
   const k = counts[pos] as (typeof counts)[number];
   const isPos = Uint8Array.from({ length: n }, (_, i) => (yTrue[i] === pos ? 1 : 0));
   const score = probaColumn(proba, 2, pos);
@@ -195,7 +196,7 @@ export function evaluateClassification(
 
 export function evaluateRegression(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): RegressionEvaluation {
   for (let i = 0; i < yTrue.length; i++) {
-    if (!Number.isFinite(yTrue[i]) || !Number.isFinite(yPred[i])) throw new RangeError(`non-finite target or prediction at row ${i}`);
+    if (!Number.isFinite(yTrue[i]) || !Number.isFinite(yPred[i])) throw new InputError(`non-finite target or prediction at row ${i}`);
   }
   return { n: yTrue.length, rmse: rmse(yTrue, yPred), mae: mae(yTrue, yPred), r2: r2(yTrue, yPred) };
 }
@@ -230,9 +231,9 @@ export const metricNameSchema = z.enum(Object.keys(METRICS) as [MetricName, ...M
 /** Refuses a metric the task does not have, naming the ones it has. */
 export function checkMetricForTask(metric: string, task: Task): MetricName {
   const info = (METRICS as Record<string, MetricInfo>)[metric];
-  if (!info) throw new RangeError(`unknown metric '${metric}' (known: ${METRIC_NAMES.join(', ')})`);
+  if (!info) throw new InputError(`unknown metric '${metric}' (known: ${METRIC_NAMES.join(', ')})`);
   if (!info.tasks.includes(task))
-    throw new RangeError(
+    throw new InputError(
       `metric '${metric}' does not apply to a ${task} task (use one of ${METRIC_NAMES.filter((m) => (METRICS[m].tasks as readonly Task[]).includes(task)).join(', ')})`,
     );
   return metric as MetricName;
@@ -241,7 +242,7 @@ export function checkMetricForTask(metric: string, task: Task): MetricName {
 /** The metric's value in an evaluation; null when undefined there (e.g. ROC-AUC with a class absent). */
 export function metricValue(metric: MetricName, ev: ClassificationEvaluation | RegressionEvaluation): number | null {
   const v = (ev as unknown as Record<string, number | null | undefined>)[METRICS[metric].field];
-  if (v === undefined) throw new RangeError(`metric '${metric}' is not part of this evaluation`);
+  if (v === undefined) throw new InputError(`metric '${metric}' is not part of this evaluation`);
   return v;
 }
 

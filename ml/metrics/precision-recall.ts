@@ -9,6 +9,7 @@
  *   predicted, recall of a class never true, F1 when 2TP + FP + FN = 0); scikit-learn's default
  *   `"warn"` behaves as 0.
  */
+import { InputError } from '../../core/errors';
 import { confusionMatrix } from './classification';
 
 export type Average = 'binary' | 'macro';
@@ -80,8 +81,8 @@ export function prfScore(metric: PrfMetric, yTrue: ArrayLike<number>, yPred: Arr
   if ((o.average ?? 'binary') === 'binary') {
     const pos = o.posLabel ?? 1;
     const c = counts[pos];
-    if (!c) throw new RangeError(`posLabel ${pos} outside 0..${k - 1}`);
-    if (present.filter(Boolean).length > 2) throw new RangeError("average 'binary' needs at most 2 classes; use 'macro'");
+    if (!c) throw new InputError(`posLabel ${pos} outside 0..${k - 1}`);
+    if (present.filter(Boolean).length > 2) throw new InputError("average 'binary' needs at most 2 classes; use 'macro'");
     return classScore(metric, c, zd);
   }
   let sum = 0;

@@ -3,10 +3,11 @@
  * `mean_absolute_error` and `r2_score` (force_finite: a constant yTrue scores 1 when predicted
  * exactly, else 0).
  */
+import { InputError } from '../../core/errors';
 
 function check(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): number {
-  if (yTrue.length !== yPred.length) throw new RangeError(`length mismatch: ${yTrue.length} targets, ${yPred.length} predictions`);
-  if (yTrue.length === 0) throw new RangeError('metric of no rows');
+  if (yTrue.length !== yPred.length) throw new InputError(`length mismatch: ${yTrue.length} targets, ${yPred.length} predictions`);
+  if (yTrue.length === 0) throw new InputError('metric of no rows');
   return yTrue.length;
 }
 

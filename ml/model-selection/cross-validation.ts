@@ -7,6 +7,7 @@
  * Folds: `stratifiedFoldIds` (classification: each fold keeps the class mix) or `kFolds`
  * (regression: a seeded shuffle dealt round-robin). Both are deterministic for a seed.
  */
+import { InputError } from '../../core/errors';
 import { higherIsBetter } from '../metrics/direction';
 import type { Estimator, Task } from '../estimators/types';
 import { predictEstimator } from '../estimators/predict';
@@ -25,8 +26,8 @@ import { stratifiedFolds } from './split';
 
 /** Fold id (0..k−1) of each of n rows: a seeded shuffle dealt round-robin, so sizes differ by at most one. */
 export function kFolds(n: number, k: number, seed: number): Int32Array {
-  if (!Number.isInteger(k) || k < 2) throw new RangeError(`folds must be an integer ≥ 2, got ${k}`);
-  if (k > n) throw new RangeError(`cannot make ${k} folds of ${n} rows`);
+  if (!Number.isInteger(k) || k < 2) throw new InputError(`folds must be an integer ≥ 2, got ${k}`);
+  if (k > n) throw new InputError(`cannot make ${k} folds of ${n} rows`);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const rand = createRng(seed);
@@ -96,18 +97,18 @@ function summary(values: number[]): MetricSummary {
 export async function crossValidate(input: CrossValidateInput): Promise<CrossValidateResult> {
   const { rows, folds, task } = input;
   const metric = checkMetricForTask(input.metric, task);
-  if (folds.length !== rows) throw new RangeError(`${folds.length} fold ids for ${rows} rows`);
+  if (folds.length !== rows) throw new InputError(`${folds.length} fold ids for ${rows} rows`);
   let k = 0;
   for (let i = 0; i < rows; i++) {
     const f = folds[i] as number;
-    if (!(Number.isInteger(f) && f >= 0)) throw new RangeError(`fold id ${f} at row ${i} is not an integer ≥ 0`);
+    if (!(Number.isInteger(f) && f >= 0)) throw new InputError(`fold id ${f} at row ${i} is not an integer ≥ 0`);
     k = Math.max(k, f + 1);
   }
   const sizes = new Int32Array(k);
   for (let i = 0; i < rows; i++) sizes[folds[i] as number] = (sizes[folds[i] as number] as number) + 1;
-  if (k < 2) throw new RangeError(`cross-validation needs at least 2 folds, got ${k}`);
+  if (k < 2) throw new InputError(`cross-validation needs at least 2 folds, got ${k}`);
   sizes.forEach((s, f) => {
-    if (s === 0) throw new RangeError(`fold ${f} has no rows (fold ids must be 0..${k - 1})`);
+    if (s === 0) throw new InputError(`fold ${f} has no rows (fold ids must be 0..${k - 1})`);
   });
   const relevant = METRIC_NAMES.filter((m) => (METRICS[m].tasks as readonly Task[]).includes(task));
   const values = new Map<MetricName, Array<number | null>>(relevant.map((m) => [m, []]));
@@ -123,13 +124,13 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
     }
     const data = await input.prepare(trainIdx, heldIdx, f);
     if (data.xHeld.rows !== heldIdx.length || data.yHeld.length !== heldIdx.length) {
-      throw new RangeError(
+      throw new InputError(
         `fold ${f}: prepare returned ${data.xHeld.rows} held-out feature rows and ${data.yHeld.length} targets for ${heldIdx.length} held-out rows`,
       );
     }
     const est = await input.fit(data.xTrain, data.yTrain, f);
     if (est.task !== task)
-      throw new RangeError(`fold ${f}: the fitted estimator is for a ${est.task} task, cross-validation is for ${task}`);
+      throw new InputError(`fold ${f}: the fitted estimator is for a ${est.task} task, cross-validation is for ${task}`);
     const pred = predictEstimator(est, data.xHeld);
     const classes = input.classes ?? Array.from({ length: est.numClasses }, (_, c) => String(c));
     const ev =
@@ -146,7 +147,7 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
   const chosen = allMetrics[metric];
   if (!chosen) {
     const bad = (values.get(metric) ?? []).findIndex((v) => v === null);
-    throw new RangeError(
+    throw new InputError(
       `metric '${metric}' is undefined on fold ${bad} (a class is missing from its held-out rows); use fewer folds or another metric`,
     );
   }
@@ -164,6 +165,6 @@ export function bestTrial<T extends { index: number; mean: number }>(trials: rea
     if (!best || (higherIsBetter(metric) ? t.mean > best.mean : t.mean < best.mean) || (t.mean === best.mean && t.index < best.index))
       best = t;
   }
-  if (!best) throw new RangeError(`no trial has a finite ${metric}`);
+  if (!best) throw new InputError(`no trial has a finite ${metric}`);
   return best;
 }

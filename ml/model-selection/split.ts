@@ -3,6 +3,7 @@
  * its own, so every part keeps the class mix — or plain random), the k folds of cross-validation,
  * and the time-based split (train earlier, test later).
  */
+import { InputError } from '../../core/errors';
 import { createRng, shuffled } from '../stats/random';
 
 export interface SplitIndices {
@@ -24,7 +25,7 @@ export function indicesByClass(labels: readonly string[]): Map<string, number[]>
  * A class with at least two rows keeps at least one row on each side.
  */
 export function stratifiedSplit(labels: readonly string[], testFraction: number, seed: number): SplitIndices {
-  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
+  if (!(testFraction > 0 && testFraction < 1)) throw new InputError(`testFraction must be in (0, 1), got ${testFraction}`);
   const rand = createRng(seed);
   const train: number[] = [];
   const test: number[] = [];
@@ -44,8 +45,8 @@ export function stratifiedSplit(labels: readonly string[], testFraction: number,
  * Returns the fold number of each row.
  */
 export function stratifiedFolds(labels: readonly string[], k: number, seed: number): number[] {
-  if (!Number.isInteger(k) || k < 2) throw new RangeError(`folds must be an integer ≥ 2, got ${k}`);
-  if (k > labels.length) throw new RangeError(`cannot make ${k} folds of ${labels.length} rows`);
+  if (!Number.isInteger(k) || k < 2) throw new InputError(`folds must be an integer ≥ 2, got ${k}`);
+  if (k > labels.length) throw new InputError(`cannot make ${k} folds of ${labels.length} rows`);
   const rand = createRng(seed);
   const fold = new Array<number>(labels.length).fill(0);
   let dealt = 0;
@@ -57,14 +58,14 @@ export function stratifiedFolds(labels: readonly string[], k: number, seed: numb
 
 /** Rows sent to test for a fraction: rounded, but at least one row on each side when there are two rows or more. */
 function testCount(n: number, testFraction: number): number {
-  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be in (0, 1), got ${testFraction}`);
-  if (n < 2) throw new RangeError(`cannot split ${n} row${n === 1 ? '' : 's'} into train and test`);
+  if (!(testFraction > 0 && testFraction < 1)) throw new InputError(`testFraction must be in (0, 1), got ${testFraction}`);
+  if (n < 2) throw new InputError(`cannot split ${n} row${n === 1 ? '' : 's'} into train and test`);
   return Math.min(n - 1, Math.max(1, Math.round(n * testFraction)));
 }
 
 /** Split rows 0..n-1 at random (not stratified): `round(n · testFraction)` rows, at least one, go to test. Deterministic for a seed. */
 export function randomSplit(n: number, testFraction: number, seed: number): SplitIndices {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`row count must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`row count must be a non-negative integer, got ${n}`);
   const nTest = testCount(n, testFraction);
   const order = shuffled(
     Array.from({ length: n }, (_, i) => i),
@@ -112,7 +113,7 @@ export interface TimeSplit extends SplitIndices {
 export function timeSplit(timestamps: Float64Array, o: TimeSplitOptions): TimeSplit {
   const what = o.column ? `timestamp column '${o.column}'` : 'timestamps';
   if ((o.cutoff === undefined) === (o.testFraction === undefined))
-    throw new RangeError('timeSplit: give exactly one of cutoff and testFraction');
+    throw new InputError('timeSplit: give exactly one of cutoff and testFraction');
   const present: number[] = [];
   const excluded: number[] = [];
   for (let i = 0; i < timestamps.length; i++) {
@@ -120,14 +121,14 @@ export function timeSplit(timestamps: Float64Array, o: TimeSplitOptions): TimeSp
     else excluded.push(i);
   }
   if (excluded.length > 0 && o.missing !== 'exclude') {
-    throw new RangeError(
+    throw new InputError(
       `timeSplit: ${what} has ${excluded.length} row${excluded.length === 1 ? '' : 's'} without a valid time (first: row ${excluded[0]}); drop them or pass missing: 'exclude'`,
     );
   }
   const t = (i: number): number => timestamps[i] as number;
   let cutoff: number;
   if (o.cutoff !== undefined) {
-    if (!Number.isFinite(o.cutoff)) throw new RangeError(`timeSplit: cutoff must be epoch milliseconds, got ${o.cutoff}`);
+    if (!Number.isFinite(o.cutoff)) throw new InputError(`timeSplit: cutoff must be epoch milliseconds, got ${o.cutoff}`);
     cutoff = o.cutoff;
   } else {
     const sorted = Float64Array.from(present, t).sort();
@@ -145,7 +146,7 @@ export function timeSplit(timestamps: Float64Array, o: TimeSplitOptions): TimeSp
     }
     const range = present.length ? `${iso(lo)} … ${iso(hi)}` : 'none';
     const side = train.length === 0 ? 'train' : 'test';
-    throw new RangeError(
+    throw new InputError(
       `timeSplit: the ${side} side is empty (cutoff ${iso(cutoff)}; ${what} span ${range}${o.testFraction !== undefined ? '; every row has the same time' : ''})`,
     );
   }

@@ -4,6 +4,7 @@
  * value checks in ./column-checks.ts. Every message names the column and the numbers, so the
  * summary of a failed task reads on its own.
  */
+import { InputError } from '../../core/errors';
 import type { Frame, FrameColumn } from '../frame/frame';
 import { checkColumn } from './column-checks';
 import { count, percent } from './format';
@@ -68,7 +69,7 @@ export function detectAnomalies(frame: Frame, stats: DatasetStatistics, schema: 
       }
     } else {
       const st = statsByName.get(name);
-      if (!st) throw new RangeError(`no statistics for column '${name}': statistics and frame differ`);
+      if (!st) throw new InputError(`no statistics for column '${name}': statistics and frame differ`);
       found.push(...checkColumn(col, st, spec, frame.rows));
     }
     for (const a of found) anomalies.push(spec.severity ? { ...a, severity: spec.severity } : a);

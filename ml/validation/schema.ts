@@ -15,6 +15,7 @@
  *
  * docs/data-validation.md describes every field and the anomaly each one produces.
  */
+import { InputError } from '../../core/errors';
 import { z } from 'zod';
 import { COLUMN_TYPES, parseIsoTimestamp, type ColumnType } from '../frame/frame';
 
@@ -119,7 +120,7 @@ function columnProblems(name: string, spec: ColumnSpec): string[] {
   return problems;
 }
 
-/** Parse and check a schema (defaults applied); a RangeError listing every problem with its path otherwise. */
+/** Parse and check a schema (defaults applied); an InputError listing every problem with its path otherwise. */
 export function parseDataSchema(input: unknown): DataSchema {
   const parsed = dataSchema.safeParse(input);
   if (parsed.success) return parsed.data;
@@ -128,5 +129,5 @@ export function parseDataSchema(input: unknown): DataSchema {
     // Custom issues already name the column; zod's own are prefixed with where they are.
     return i.code === 'custom' || path === '' ? i.message : `${path}: ${i.message}`;
   });
-  throw new RangeError(`invalid data schema: ${lines.join('; ')}`);
+  throw new InputError(`invalid data schema: ${lines.join('; ')}`);
 }

@@ -1,27 +1,34 @@
 /**
- * Read an artifact back, verifying it against the sha256 its key was derived from. The
- * expected digest comes from the key, not from the caller or the object's metadata, so a
- * replaced or bit-rotted object cannot pass. Streams are verified at their end; the file and
- * bytes readers only hand data over once it has been verified.
+ * The one verified reader: every artifact read (task outputs by reference, datasets, models,
+ * registry artifacts, command inputs, `tideflow artifacts get`) checks the bytes against the
+ * sha256 (and size) recorded when they were written: the reference's, or for a
+ * content-addressed key the digest the key was derived from, never the object's own metadata,
+ * so a replaced or bit-rotted object cannot pass. Streams are verified at their end; the file
+ * and bytes readers only hand data over once it has been verified.
  */
 import { rename, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { pipeline as pipelineCb, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { ArtifactCorruptedError, InvalidKeyError } from './errors';
+import { ArtifactCorruptedError, InvalidKeyError, MissingArtifactError } from './errors';
 import { digestOfKey } from './keys';
 import { HashMeter } from './meter';
-import type { ContentStore, TransferOptions } from './types';
+import { isNotFound } from './s3-errors';
+import type { ArtifactStore, TransferOptions } from './types';
 
-/** What a reader needs: the key (or s3:// uri) and optionally the size recorded at write time. */
+/**
+ * What a reader needs: the key (or s3:// uri), and the sha256 and size recorded at write time.
+ * The sha256 may be left out for a content-addressed key (its key names it).
+ */
 export interface ArtifactLocator {
   key?: string;
   uri?: string;
   bytes?: number;
+  sha256?: string;
 }
 
-function keyOf(store: ContentStore, loc: ArtifactLocator): string {
+function keyOf(store: ArtifactStore, loc: ArtifactLocator): string {
   if (loc.key !== undefined) return loc.key;
   const prefix = `s3://${store.bucket}/`;
   if (loc.uri?.startsWith(prefix)) return loc.uri.slice(prefix.length);
@@ -32,7 +39,7 @@ function keyOf(store: ContentStore, loc: ArtifactLocator): string {
 class Verifier extends Transform {
   constructor(
     private readonly meter: HashMeter,
-    private readonly key: string,
+    private readonly uri: string,
     private readonly expected: string,
     private readonly expectedBytes: number | undefined,
   ) {
@@ -45,10 +52,10 @@ class Verifier extends Transform {
     const actual = this.meter.hash.digest('hex');
     const sizeOk = this.expectedBytes === undefined || this.expectedBytes === this.meter.bytes;
     if (actual !== this.expected || !sizeOk) {
-      const size = this.expectedBytes === undefined ? '' : ` (${this.expectedBytes} bytes expected)`;
+      const size = this.expectedBytes === undefined ? '' : `${this.expectedBytes} bytes with `;
       done(
         new ArtifactCorruptedError(
-          `artifact ${this.key} is corrupted: its content hashes to ${actual} over ${this.meter.bytes} bytes, not ${this.expected}${size}; refusing to use it`,
+          `${this.uri} is corrupted: expected ${size}sha256 ${this.expected}, got ${this.meter.bytes} bytes with sha256 ${actual}`,
         ),
       );
       return;
@@ -57,31 +64,67 @@ class Verifier extends Transform {
   }
 }
 
-/** A verifying stream of the artifact: it errors with ArtifactCorruptedError at its end on mismatch. */
-export async function openArtifact(store: ContentStore, loc: ArtifactLocator, opts: TransferOptions = {}): Promise<Readable> {
+export interface ReadOptions extends TransferOptions {
+  /**
+   * When the locator has no sha256 and the key is not content-addressed, verify against the
+   * sha256 its writer recorded in the object's metadata (every Tideflow writer records it). For
+   * callers that only have a uri (`tideflow artifacts get`); tasks always have the reference.
+   */
+  recordedSha256?: boolean;
+}
+
+export interface OpenedArtifact {
+  /** Errors with ArtifactCorruptedError at its end when the bytes do not match. */
+  stream: Readable;
+  uri: string;
+  sha256: string;
+  contentType: string | undefined;
+}
+
+/** Open a verifying stream: MissingArtifactError when absent; ArtifactCorruptedError at its end on mismatch. */
+export async function openArtifactWithInfo(store: ArtifactStore, loc: ArtifactLocator, opts: ReadOptions = {}): Promise<OpenedArtifact> {
   const key = keyOf(store, loc);
-  const expected = digestOfKey(key);
-  if (!expected) throw new InvalidKeyError(`${key} is not a content-addressed artifact key`);
-  const res = await store.s3.send(
-    new GetObjectCommand({ Bucket: store.bucket, Key: key }),
-    opts.signal ? { abortSignal: opts.signal } : {},
-  );
+  const uri = `s3://${store.bucket}/${key}`;
+  const fromKey = digestOfKey(key);
+  if (loc.sha256 !== undefined && fromKey !== undefined && fromKey !== loc.sha256)
+    throw new ArtifactCorruptedError(`${uri} is referenced with sha256 ${loc.sha256}, but its key was derived from ${fromKey}`);
+  if (loc.sha256 === undefined && fromKey === undefined && !opts.recordedSha256)
+    throw new InvalidKeyError(`${key} has no recorded sha256 and is not a content-addressed artifact key`);
+  const res = await store.s3
+    .send(new GetObjectCommand({ Bucket: store.bucket, Key: key }), opts.signal ? { abortSignal: opts.signal } : {})
+    .catch((err: unknown) => {
+      if (isNotFound(err)) throw new MissingArtifactError(`${uri} does not exist (deleted, or written under another bucket/prefix?)`);
+      throw err;
+    });
   if (!(res.Body instanceof Readable)) throw new Error(`no body for ${key}`);
+  const expected = loc.sha256 ?? fromKey ?? res.Metadata?.['sha256'];
+  if (expected === undefined) {
+    res.Body.destroy();
+    throw new ArtifactCorruptedError(
+      `${uri} has no recorded sha256 (not written by Tideflow, or replaced since): its content cannot be verified`,
+    );
+  }
   const meter = new HashMeter(opts);
-  const verifier = new Verifier(meter, key, expected, loc.bytes);
+  const verifier = new Verifier(meter, uri, expected, loc.bytes);
   // pipeline destroys every stage on error, so a dropped connection reaches the consumer as an error, never a hang.
-  return pipelineCb(res.Body, meter, verifier, () => undefined);
+  const stream = pipelineCb(res.Body, meter, verifier, () => undefined);
+  return { stream, uri, sha256: expected, contentType: res.ContentType };
+}
+
+/** A verifying stream of the artifact (see openArtifactWithInfo). */
+export async function openArtifact(store: ArtifactStore, loc: ArtifactLocator, opts: ReadOptions = {}): Promise<Readable> {
+  return (await openArtifactWithInfo(store, loc, opts)).stream;
 }
 
 /** Small artifacts only: the whole content, verified, in memory. */
-export async function readArtifactBytes(store: ContentStore, loc: ArtifactLocator, opts: TransferOptions = {}): Promise<Buffer> {
+export async function readArtifactBytes(store: ArtifactStore, loc: ArtifactLocator, opts: ReadOptions = {}): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of await openArtifact(store, loc, opts)) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
 /** Stream to `path` with bounded memory; the file appears only once the content is verified. */
-export async function downloadArtifact(store: ContentStore, loc: ArtifactLocator, path: string, opts: TransferOptions = {}): Promise<void> {
+export async function downloadArtifact(store: ArtifactStore, loc: ArtifactLocator, path: string, opts: ReadOptions = {}): Promise<void> {
   const partial = `${path}.partial-${process.pid}`;
   try {
     await pipeline(await openArtifact(store, loc, opts), createWriteStream(partial), opts.signal ? { signal: opts.signal } : {});

@@ -8,50 +8,53 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
+import { ArtifactError } from '../../core/errors';
 import { getDoc, listKeys, putDoc } from '../documents';
 import { validateKey } from './keys';
-import type { ContentStore } from './types';
+import type { ArtifactStore } from './types';
 
-export interface ManifestArtifact {
-  uri: string;
-  bytes: number;
-  sha256: string;
-}
+const manifestArtifact = z.object({ uri: z.string(), bytes: z.number(), sha256: z.string() });
+export type ManifestArtifact = z.infer<typeof manifestArtifact>;
 
-export interface RunIdentity {
-  dagId: string;
-  workflowId: string;
-  runId: string;
-  logicalDate: string;
-  dataIntervalStart: string;
-  dataIntervalEnd: string;
-  params: unknown;
-}
+/** Who the run was: the same for every task of it. */
+const runIdentity = {
+  dagId: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  logicalDate: z.string(),
+  dataIntervalStart: z.string(),
+  dataIntervalEnd: z.string(),
+  params: z.unknown(),
+};
+export type RunIdentity = z.infer<z.ZodObject<typeof runIdentity>>;
 
-export interface TaskManifest {
-  taskId: string;
-  mapIndex?: number;
-  attempt: number;
-  status: 'success' | 'failed';
-  error?: string;
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
-  read: ManifestArtifact[];
-  wrote: ManifestArtifact[];
-}
+/** One task attempt (`manifest/tasks/<task>.json`). */
+export const taskManifestSchema = z.object({
+  taskId: z.string(),
+  mapIndex: z.number().optional(),
+  attempt: z.number(),
+  status: z.enum(['success', 'failed']),
+  error: z.string().optional(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  durationMs: z.number(),
+  read: z.array(manifestArtifact),
+  wrote: z.array(manifestArtifact),
+});
+export type TaskManifest = z.infer<typeof taskManifestSchema>;
 
-export interface RunHeader extends RunIdentity {
-  format: 'tideflow.run-manifest';
-  code: { packageVersion: string; gitCommit?: string };
-  createdAt: string;
-}
+/** The run header (`manifest/run.json`): the one declaration of the tideflow.run-manifest format. */
+export const runManifestHeader = defineArtifact('tideflow.run-manifest', 1, {
+  ...runIdentity,
+  code: z.object({ packageVersion: z.string(), gitCommit: z.string().optional() }),
+  createdAt: z.string(),
+});
+export type RunHeader = ArtifactOf<typeof runManifestHeader>;
 
-export interface RunManifest extends RunHeader {
-  startedAt: string;
-  endedAt: string;
-  tasks: TaskManifest[];
-}
+/** The whole manifest as readRunManifest assembles it. */
+export type RunManifest = RunHeader & { startedAt: string; endedAt: string; tasks: TaskManifest[] };
 
 let code: RunHeader['code'] | undefined;
 /** Package version and git commit of the code this worker runs, looked up once. */
@@ -74,17 +77,23 @@ export function codeVersion(): RunHeader['code'] {
 }
 
 /** `<prefix>runs/<dagId>/<workflowId>/manifest/`, next to the run's other artifacts; ids are checked as key segments. */
-function manifestDir(s: ContentStore, dagId: string, workflowId: string): string {
+function manifestDir(s: ArtifactStore, dagId: string, workflowId: string): string {
   return `${validateKey(`${s.prefix}runs/${dagId}/${workflowId}/manifest`)}/`;
 }
 /** Shared with registry/lineage.ts: `~` cannot start a model name, so run markers never look like versions. */
-export const datasetRunsDir = (s: ContentStore, sha256: string): string => `${s.prefix}registry/lineage/datasets/${sha256}/~runs/`;
+export const datasetRunsDir = (s: ArtifactStore, sha256: string): string => `${s.prefix}registry/lineage/datasets/${sha256}/~runs/`;
 
 /** Record one task attempt (and, the first time, the run header and the read-artifact index). */
-export async function recordTask(s: ContentStore, run: RunIdentity, task: TaskManifest): Promise<void> {
+export async function recordTask(s: ArtifactStore, run: RunIdentity, task: TaskManifest): Promise<void> {
   const dir = manifestDir(s, run.dagId, run.workflowId);
   const name = `${task.taskId}${task.mapIndex === undefined ? '' : `.${task.mapIndex}`}`;
-  const header: RunHeader = { format: 'tideflow.run-manifest', ...run, code: codeVersion(), createdAt: task.startedAt };
+  const header: RunHeader = {
+    format: runManifestHeader.format,
+    version: runManifestHeader.version,
+    ...run,
+    code: codeVersion(),
+    createdAt: task.startedAt,
+  };
   await Promise.all([
     putDoc(s, validateKey(`${dir}tasks/${name}.json`), task, {}),
     putDoc(s, `${dir}run.json`, header, { ifNoneMatch: true }), // 'conflict': an earlier task wrote it
@@ -100,12 +109,19 @@ export async function recordTask(s: ContentStore, run: RunIdentity, task: TaskMa
 }
 
 /** The whole manifest of one DAG run, or undefined when no task of it has finished yet. */
-export async function readRunManifest(s: ContentStore, dagId: string, workflowId: string): Promise<RunManifest | undefined> {
+export async function readRunManifest(s: ArtifactStore, dagId: string, workflowId: string): Promise<RunManifest | undefined> {
   const dir = manifestDir(s, dagId, workflowId);
-  const header = await getDoc<RunHeader>(s, `${dir}run.json`);
-  if (!header) return undefined;
+  const doc = await getDoc<unknown>(s, `${dir}run.json`);
+  if (!doc) return undefined;
+  const header = { value: runManifestHeader.parse(doc.value, `${dir}run.json`) };
   const keys = await listKeys(s, `${dir}tasks/`);
-  const tasks = (await Promise.all(keys.map((k) => getDoc<TaskManifest>(s, k)))).flatMap((d) => (d ? [d.value] : []));
+  const docs = await Promise.all(keys.map(async (k) => ({ k, d: await getDoc<unknown>(s, k) })));
+  const tasks = docs.flatMap(({ k, d }) => {
+    if (!d) return [];
+    const parsed = taskManifestSchema.safeParse(d.value);
+    if (!parsed.success) throw new ArtifactError(`${k} is not a task manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    return [parsed.data];
+  });
   tasks.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.taskId.localeCompare(b.taskId));
   const startedAt = tasks.map((t) => t.startedAt).sort()[0] ?? header.value.createdAt;
   const endedAt =

@@ -5,9 +5,9 @@
  */
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { validatePrefix } from './keys';
-import type { ContentStore } from './types';
+import type { ArtifactStore } from './types';
 
-export async function sweepStaging(store: ContentStore, olderThanMs = 24 * 3600_000, now = Date.now()): Promise<string[]> {
+export async function sweepStaging(store: ArtifactStore, olderThanMs = 24 * 3600_000, now = Date.now()): Promise<string[]> {
   const prefix = `${validatePrefix(store.prefix)}artifacts/staging/`;
   const removed: string[] = [];
   let token: string | undefined;

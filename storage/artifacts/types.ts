@@ -1,8 +1,12 @@
 /** Shapes shared by the content-addressed artifact store. */
 import type { S3Client } from '@aws-sdk/client-s3';
 
-/** Where artifacts live: one client, one bucket, one key prefix ('' or ending in '/'). */
-export interface ContentStore {
+/**
+ * Where everything Tideflow persists lives (artifacts, task outputs, run manifests, registry
+ * documents): one client, one bucket, one key prefix ('' or ending in '/'). One per process,
+ * made by createArtifactStore (../s3-client.ts) and handed to activities in their TaskContext.
+ */
+export interface ArtifactStore {
   s3: S3Client;
   bucket: string;
   prefix: string;

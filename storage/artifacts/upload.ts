@@ -4,15 +4,15 @@
  * copied server-side to its content key and the staging object removed. The content key thus
  * appears whole or not at all: a failed or cancelled transfer leaves nothing visible under it.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { contentKey, stagingKey } from './keys';
 import { HashMeter } from './meter';
-import { isNotFound } from './s3-errors';
-import type { ContentStore, PutResult, TransferOptions } from './types';
+import { objectExists, putObject, sha256Hex } from './objects';
+import type { ArtifactStore, PutResult, TransferOptions } from './types';
 
 /** Parts of 5 MiB (S3's minimum), 2 in flight: tens of MiB of buffers whatever the artifact's size. */
 const PART_SIZE = 5 * 1024 * 1024;
@@ -20,38 +20,21 @@ const QUEUE_SIZE = 2;
 
 export interface PutOptions extends TransferOptions {
   contentType?: string;
+  /** Object metadata (e.g. the sha256, when known before the upload). */
+  metadata?: Record<string, string>;
 }
 
-async function exists(store: ContentStore, key: string): Promise<boolean> {
-  try {
-    await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
-}
-
-function result(store: ContentStore, key: string, sha256: string, bytes: number, deduplicated: boolean): PutResult {
+function result(store: ArtifactStore, key: string, sha256: string, bytes: number, deduplicated: boolean): PutResult {
   return { uri: `s3://${store.bucket}/${key}`, key, bytes, sha256, deduplicated };
 }
 
 /** Small content already in memory: hash first, write once, straight to its content key. */
-export async function putArtifactBytes(store: ContentStore, data: Uint8Array | string, opts: PutOptions = {}): Promise<PutResult> {
+export async function putArtifactBytes(store: ArtifactStore, data: Uint8Array | string, opts: PutOptions = {}): Promise<PutResult> {
   const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sha256 = sha256Hex(body);
   const key = contentKey(store.prefix, sha256);
-  if (await exists(store, key)) return result(store, key, sha256, body.length, true);
-  await store.s3.send(
-    new PutObjectCommand({
-      Bucket: store.bucket,
-      Key: key,
-      Body: body,
-      ContentType: opts.contentType ?? 'application/octet-stream',
-      Metadata: { sha256 },
-    }),
-    opts.signal ? { abortSignal: opts.signal } : {},
-  );
+  if (await objectExists(store, key)) return result(store, key, sha256, body.length, true);
+  await putObject(store, key, body, { ...opts, ...(opts.signal && { signal: opts.signal }) });
   return result(store, key, sha256, body.length, false);
 }
 
@@ -65,7 +48,7 @@ export interface UploadOptions extends PutOptions {
  * uploaded; the signal aborts it, and a failed upload leaves no parts behind.
  */
 export async function uploadHashed(
-  store: ContentStore,
+  store: ArtifactStore,
   key: string,
   input: Readable,
   opts: UploadOptions = {},
@@ -73,7 +56,13 @@ export async function uploadHashed(
   const meter = new HashMeter(opts);
   const upload = new Upload({
     client: store.s3,
-    params: { Bucket: store.bucket, Key: key, Body: meter, ContentType: opts.contentType ?? 'application/octet-stream' },
+    params: {
+      Bucket: store.bucket,
+      Key: key,
+      Body: meter,
+      ContentType: opts.contentType ?? 'application/octet-stream',
+      ...(opts.metadata && { Metadata: opts.metadata }),
+    },
     partSize: PART_SIZE,
     queueSize: QUEUE_SIZE,
     leavePartsOnError: false,
@@ -95,7 +84,7 @@ export async function uploadHashed(
 
 /** Any size: streamed through a multipart upload, never held in memory. */
 export async function putArtifactStream(
-  store: ContentStore,
+  store: ArtifactStore,
   source: Readable | AsyncIterable<Uint8Array>,
   opts: PutOptions = {},
 ): Promise<PutResult> {
@@ -111,7 +100,7 @@ export async function putArtifactStream(
   const { sha256, bytes } = uploaded;
   const key = contentKey(store.prefix, sha256);
   try {
-    if (await exists(store, key)) return result(store, key, sha256, bytes, true);
+    if (await objectExists(store, key)) return result(store, key, sha256, bytes, true);
     await store.s3.send(
       new CopyObjectCommand({
         Bucket: store.bucket,
@@ -130,6 +119,6 @@ export async function putArtifactStream(
 }
 
 /** Staging leftovers are garbage, not data: failing to remove one must not fail the caller. */
-async function deleteQuietly(store: ContentStore, key: string): Promise<void> {
+async function deleteQuietly(store: ArtifactStore, key: string): Promise<void> {
   await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: key })).catch(() => undefined);
 }

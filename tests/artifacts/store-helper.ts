@@ -2,9 +2,9 @@
 import { inject } from 'vitest';
 import { loadConfig } from '../../config/env';
 import { createS3Client } from '../../storage/s3-client';
-import type { ContentStore } from '../../storage/artifacts/types';
+import type { ArtifactStore } from '../../storage/artifacts/types';
 
-export function testStore(name: string): ContentStore {
+export function testStore(name: string): ArtifactStore {
   const config = loadConfig({ ...process.env, ...inject('stack').env });
   return { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: `${name}-${Math.random().toString(36).slice(2, 8)}/` };
 }

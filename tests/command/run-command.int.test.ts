@@ -21,7 +21,7 @@ import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import { dags } from '../../dags';
 import pythonTrain from '../../dags/python_train';
-import { parseS3Uri } from '../../storage/json-objects';
+import { parseS3Uri } from '../../storage/s3-uri';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { createHarness, taskOf, type Harness } from '../integration/harness';
 import { commandChain, commandOnce, commandRetried, commandTestDags } from './dags';
@@ -343,7 +343,7 @@ describe('runCommand on real servers', () => {
     });
     expect(taskOf(corrupt.view, 'run')).toMatchObject({ attempts: 1 });
     expect(taskOf(corrupt.view, 'run').error).toContain(
-      `ArtifactCorrupted: input 'data': ${input.uri} is corrupted: its content is 2 bytes with sha256 ${input.sha256}, expected sha256 ${'f'.repeat(64)}`,
+      `InvalidArtifact: input 'data': ${input.uri} is corrupted: its content is 2 bytes with sha256 ${input.sha256}, expected sha256 ${'f'.repeat(64)}`,
     );
   });
 });

@@ -1,5 +1,6 @@
 /** Input checks and the command allow-list (pure). */
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
+import { taskFailure } from '../../activities/task-runner';
 import { describe, expect, it } from 'vitest';
 import { checkAllowed, validateCommandInput } from '../../activities/command/validate';
 
@@ -7,8 +8,8 @@ function failure(fn: () => unknown): ApplicationFailure {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ApplicationFailure) return err;
-    throw err;
+    // As the worker reports it: through the task runner's one translation.
+    return taskFailure(err, 1);
   }
   throw new Error('did not throw');
 }
@@ -26,7 +27,7 @@ describe('validateCommandInput', () => {
       cwd: 'examples',
       timeoutSeconds: 10,
     };
-    expect(validateCommandInput(input)).toBe(input);
+    expect(validateCommandInput(input)).toEqual(input);
   });
 
   it('lists every problem, non-retryable', () => {

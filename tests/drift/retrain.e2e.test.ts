@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driftStatus, signalDrift } from '../../client/drift';
 import type { ControllerStatus } from '../../mlops/retrain-policy';
 import { TRIGGER_KEY } from '../../core/search-attributes';
-import { listVersions, type RegistryStore } from '../../registry';
+import { listVersions, type ArtifactStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { waitFor } from '../backfill/helpers';
 import { startHarnessWithWorker, type Harness } from '../integration/harness';
 
 let h: Harness;
-let store: RegistryStore;
+let store: ArtifactStore;
 let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   ({ h, stop } = await startHarnessWithWorker('drift-e2e'));

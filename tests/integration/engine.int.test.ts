@@ -10,7 +10,7 @@ import { isOutputRef } from '../../core/output-ref';
 import type { RunView } from '../../core/run-view';
 import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../../core/search-attributes';
 import { startDagRun } from '../../client/runs';
-import { parseS3Uri } from '../../storage/json-objects';
+import { parseS3Uri } from '../../storage/s3-uri';
 import { createS3Client } from '../../storage/s3-client';
 import { bigData, branching, corrupted, failing, fanOut, intervals, oneAtATime, parallel, retries, slowChain } from '../fixtures/dags';
 import { createHarness, runToEnd, taskOf, type Harness } from './harness';
@@ -268,7 +268,7 @@ describe('DAG engine on real servers', () => {
     const { view, error, workflowId } = await run(corrupted);
     expect(view.status).toBe('failed');
     expect(task(view, 'measure')).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(task(view, 'measure').error).toMatch(/ObjectIntegrityError: output of upstream task 'big': s3:\/\/.+ is corrupted/);
+    expect(task(view, 'measure').error).toMatch(/InvalidArtifact: output of upstream task 'big': s3:\/\/.+ is corrupted/);
     expect(error).toContain("'measure'");
     expect(h.readLog().filter((e) => e.workflowId === workflowId && e.taskId === 'measure')).toHaveLength(0);
   });

@@ -13,8 +13,11 @@ export function testStore(prefix: string): ArtifactStore {
   return { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: `${prefix.replace(/\/?$/, '/')}` };
 }
 
+let contextStore: ArtifactStore | undefined;
+
 export function testContext(overrides: Partial<TaskContext> = {}): TaskContext {
   return {
+    store: (contextStore ??= testStore('ml-test-context')),
     dagId: 'ml_test',
     taskId: 'task',
     workflowId: `wf-${Math.random().toString(36).slice(2, 10)}`,

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { taskFailure } from '../../activities/task-runner';
 import { expect } from 'vitest';
 
 export const CLASS_COLUMNS = ['x', 'x2', 'color', 'label'] as const;
@@ -47,6 +48,9 @@ export async function failure(p: Promise<unknown>): Promise<ApplicationFailure> 
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
+  expect(err).toBeInstanceOf(Error);
+  // As the worker would report it: through the task runner's one translation into a Temporal failure.
+  const f = taskFailure(err, 1);
+  // The activity's own details, without the runner's attempt marker in front.
+  return new ApplicationFailure(f.message, f.type, f.nonRetryable, f.details?.slice(1), f.cause);
 }

@@ -307,7 +307,7 @@ describe('a missing or replaced dataset artifact: MissingArtifact / InvalidArtif
 
     const junk = new TextEncoder().encode('ARROW1 but not really');
     const junkUri = await put('datasets/junk.arrow', junk);
-    const { sha256Hex } = await import('../../storage/json-objects');
+    const { sha256Hex } = await import('../../storage/artifacts/objects');
     const junkRef: DatasetRef = { ...data, uri: junkUri, bytes: junk.length, sha256: sha256Hex(junk) };
     expect(await failure(splitOf(junkRef))).toMatchObject({
       type: 'InvalidArtifact',

@@ -7,6 +7,7 @@ import { readDataset } from '../../activities/ml/dataset';
 import { ingestData } from '../../activities/ml/ingest-data';
 import { frameToRows } from '../../ml/frame/frame';
 import { testContext, testStore } from './activity-env';
+import { failure } from './bad-input-data';
 
 const store = testStore(`ingest-test-${Date.now()}`);
 const ingest = ingestData(() => store);
@@ -70,7 +71,7 @@ describe('ingest', () => {
   it('bad input: an empty partition, an empty interval, an unknown placeholder, a non-timestamp column, a malformed file', async () => {
     const ctx = testContext();
     const empty = mkdtempSync(join(tmpdir(), 'ingest-empty-'));
-    await expect(ingest({ source: `${empty}/`, normalizeColumns: false }, ctx)).rejects.toMatchObject({
+    expect(await failure(ingest({ source: `${empty}/`, normalizeColumns: false }, ctx))).toMatchObject({
       type: 'EmptyPartition',
       nonRetryable: true,
     });

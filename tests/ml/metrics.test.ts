@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors';
 import { describe, expect, it } from 'vitest';
 import { accuracy, argmaxRows, confusionMatrix, logLoss } from '../../ml/metrics/classification';
 import { f1 } from '../../ml/metrics/precision-recall';
@@ -54,7 +55,7 @@ describe('metrics', () => {
   });
 
   it('refuses empty or mismatched inputs', () => {
-    expect(() => accuracy([], [])).toThrow(RangeError);
+    expect(() => accuracy([], [])).toThrow(InputError);
     expect(() => accuracy([0, 1], [0])).toThrow(/length/);
   });
 });

@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors';
 import { describe, expect, it } from 'vitest';
 import { stratifiedFolds, stratifiedSplit } from '../../ml/model-selection/split';
 
@@ -35,8 +36,8 @@ describe('stratified train/test split', () => {
   });
 
   it('rejects a fraction outside (0, 1)', () => {
-    expect(() => stratifiedSplit(mixed, 0, 1)).toThrow(RangeError);
-    expect(() => stratifiedSplit(mixed, 1, 1)).toThrow(RangeError);
+    expect(() => stratifiedSplit(mixed, 0, 1)).toThrow(InputError);
+    expect(() => stratifiedSplit(mixed, 1, 1)).toThrow(InputError);
   });
 });
 
@@ -57,8 +58,8 @@ describe('stratified k folds', () => {
   });
 
   it('rejects impossible fold counts', () => {
-    expect(() => stratifiedFolds(mixed, 1, 1)).toThrow(RangeError);
-    expect(() => stratifiedFolds(['a', 'b'], 3, 1)).toThrow(RangeError);
+    expect(() => stratifiedFolds(mixed, 1, 1)).toThrow(InputError);
+    expect(() => stratifiedFolds(['a', 'b'], 3, 1)).toThrow(InputError);
   });
 });
 

@@ -5,7 +5,7 @@
  * with the previous successful run of the same DAG task and never with the same workflow.
  */
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
-import { ApplicationFailure } from '@temporalio/common';
+import { failure } from './bad-input-data';
 import { describe, expect, it } from 'vitest';
 import type { TaskContext } from '../../activities/context';
 import { writeDataset, type DatasetRef } from '../../activities/ml/dataset';
@@ -35,6 +35,7 @@ function ctxFor(workflowId: string, dagId = 'vd_dag'): TaskContext {
     heartbeat: () => undefined,
     signal: new AbortController().signal,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+    store,
   };
 }
 
@@ -55,15 +56,6 @@ const schema: DataSchemaInput = {
   minRows: 5,
   maxRowCountChange: 0.5,
 };
-
-async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 async function pointer(ctx: TaskContext): Promise<unknown> {
   try {

@@ -1,8 +1,8 @@
 /** Model, pipeline and dataset artifacts to register, written through the real content store. */
 import { putArtifactBytes } from '../../storage/artifacts';
-import type { ArtifactRef, RegisterRequest, RegistryStore } from '../../registry';
+import type { ArtifactRef, RegisterRequest, ArtifactStore } from '../../registry';
 
-export async function artifact(store: RegistryStore, content: string): Promise<ArtifactRef> {
+export async function artifact(store: ArtifactStore, content: string): Promise<ArtifactRef> {
   const { uri, bytes, sha256 } = await putArtifactBytes(store, content);
   return { uri, bytes, sha256 };
 }
@@ -13,7 +13,7 @@ export interface Inputs {
   datasets: ArtifactRef[];
 }
 
-export async function inputs(store: RegistryStore, tag: string): Promise<Inputs> {
+export async function inputs(store: ArtifactStore, tag: string): Promise<Inputs> {
   const [model, pipeline, a, b] = await Promise.all([
     artifact(store, `model ${tag}`),
     artifact(store, `pipeline ${tag}`),

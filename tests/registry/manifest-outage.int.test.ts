@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../../activities/context';
 import { recordingRunManifests } from '../../activities/record-run';
 import { readRunManifest } from '../../storage/artifacts/manifest';
-import type { ContentStore } from '../../storage/artifacts/types';
+import type { ArtifactStore } from '../../storage/artifacts/types';
 import { createS3Client } from '../../storage/s3-client';
 import { startPrivateStack, type PrivateStack } from '../setup/private-stack';
 
@@ -22,7 +22,7 @@ describe('run manifest writes during a MinIO outage', () => {
   it('retry past a 6-second outage; the task succeeds and its manifest entry lands', async () => {
     own = await startPrivateStack('manifest-outage');
     const { stack, config } = own;
-    const store: ContentStore = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: 'mo/' };
+    const store: ArtifactStore = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: 'mo/' };
     const warnings: string[] = [];
     let heartbeats = 0;
     const ctx: TaskContext = {
@@ -36,12 +36,13 @@ describe('run manifest writes during a MinIO outage', () => {
       dataIntervalEnd: '2024-01-02T00:00:00.000Z',
       params: {},
       attempt: 1,
+      store,
       heartbeat: () => void heartbeats++,
       signal: new AbortController().signal,
       log: { info: () => undefined, warn: (m) => void warnings.push(m) },
     };
     // A task that does no S3 work of its own; MinIO goes down while it runs.
-    const { work } = recordingRunManifests(() => store, {
+    const { work } = recordingRunManifests({
       work: async () => {
         await stack.stopMinio();
         return { answer: 42 };

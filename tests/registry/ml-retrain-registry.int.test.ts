@@ -5,12 +5,12 @@ import type { ArtifactRef } from '../../activities/ml/types';
 import type { ReferenceProfile } from '../../activities/ml/profile';
 import { getArtifact } from '../../activities/ml/store';
 import mlRetrain from '../../dags/ml_retrain';
-import { getVersionByAlias, lineageOfDataset, lineageOfVersion, listVersions, promoteVersion, type RegistryStore } from '../../registry';
+import { getVersionByAlias, lineageOfDataset, lineageOfVersion, listVersions, promoteVersion, type ArtifactStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { startHarnessWithWorker, runToEnd, taskOf, type Harness } from '../integration/harness';
 
 let h: Harness;
-let store: RegistryStore;
+let store: ArtifactStore;
 let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   ({ h, stop } = await startHarnessWithWorker('registry-ml'));

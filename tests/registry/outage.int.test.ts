@@ -10,7 +10,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegistryActivities } from '../../activities/registry';
 import type { TaskContext } from '../../activities/context';
-import { listVersions, type RegistryStore } from '../../registry';
+import { listVersions, type ArtifactStore } from '../../registry';
 import { putArtifactStream, readArtifactBytes, sweepStaging } from '../../storage/artifacts';
 import { createS3Client } from '../../storage/s3-client';
 import { startPrivateStack, type PrivateStack } from '../setup/private-stack';
@@ -36,7 +36,7 @@ async function retried<T>(label: string, attempt: (n: number) => Promise<T>, log
   }
 }
 
-function ctxFor(run: string, attempt: number): TaskContext {
+function ctxFor(run: string, attempt: number, store: ArtifactStore): TaskContext {
   return {
     dagId: 'ml_retrain',
     taskId: 'register',
@@ -51,6 +51,7 @@ function ctxFor(run: string, attempt: number): TaskContext {
     heartbeat: () => undefined,
     signal: new AbortController().signal,
     log: { info: () => undefined, warn: () => undefined },
+    store,
   };
 }
 
@@ -71,7 +72,7 @@ describe('MinIO unavailable mid-operation', () => {
   it('retried registrations and uploads succeed once MinIO is back, with nothing half-written visible', async () => {
     own = await startPrivateStack('outage-test');
     const { stack, config } = own;
-    const store: RegistryStore = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: 'outage/' };
+    const store: ArtifactStore = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: 'outage/' };
     const { registryRegisterModel } = createRegistryActivities(() => store);
     const model = await artifact(store, 'model bytes');
     const data = await artifact(store, 'training rows');
@@ -80,7 +81,11 @@ describe('MinIO unavailable mid-operation', () => {
     const runs = Array.from({ length: 12 }, (_, n) => `run-${n}`);
     const registrations = runs.map((run, n) =>
       sleep(n * 40).then(() =>
-        retried(run, (attempt) => registryRegisterModel({ modelName: 'outage', model, trainingData: [data] }, ctxFor(run, attempt)), log),
+        retried(
+          run,
+          (attempt) => registryRegisterModel({ modelName: 'outage', model, trainingData: [data] }, ctxFor(run, attempt, store)),
+          log,
+        ),
       ),
     );
     const expected = createHash('sha256');

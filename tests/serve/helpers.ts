@@ -11,7 +11,7 @@ import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument, type LoadedModel, type
 import { encodeTarget } from '../../activities/ml/model-artifact';
 import { resolvePackageFile } from '../../activities/ml/source';
 import { putArtifact } from '../../activities/ml/store';
-import { promoteVersion, registerModelVersion, type RegistryStore } from '../../registry';
+import { promoteVersion, registerModelVersion, type ArtifactStore } from '../../registry';
 import type { ServeSettings } from '../../serve/config';
 import { createPredictionServer, type PredictionServer } from '../../serve/server';
 
@@ -75,7 +75,7 @@ export async function trainModel(
 }
 
 /** Store the artifact, register it as the next version; with `alias`, promote it there. */
-export async function register(store: RegistryStore, artifact: ModelArtifact, run: string, alias?: string): Promise<number> {
+export async function register(store: ArtifactStore, artifact: ModelArtifact, run: string, alias?: string): Promise<number> {
   const name = artifact.modelName;
   const ref = await putArtifact(store, `${store.prefix}test-models/${name}/${run}.json`, artifact);
   const v = await registerModelVersion(store, {
@@ -110,7 +110,7 @@ export function testSettings(overrides: Partial<ServeSettings> = {}): ServeSetti
 }
 
 export async function startServer(
-  store: RegistryStore,
+  store: ArtifactStore,
   overrides: Partial<ServeSettings> = {},
 ): Promise<{ server: PredictionServer; url: string }> {
   const server = createPredictionServer({ settings: testSettings(overrides), store, log: () => undefined });

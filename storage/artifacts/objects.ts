@@ -1,0 +1,65 @@
+/**
+ * Run-scoped objects (task outputs, datasets, reports): written under a key the caller chooses,
+ * their sha256 recorded in the returned reference and in the object's metadata, and read back
+ * only through the verified reader (./download.ts). A retry rewrites the same key with the same
+ * content, so writing is idempotent.
+ */
+import { createHash } from 'node:crypto';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readArtifactBytes, type ArtifactLocator } from './download';
+import { isNotFound } from './s3-errors';
+import type { ArtifactRef, ArtifactStore, TransferOptions } from './types';
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface ObjectOptions {
+  contentType?: string;
+  /** Extra object metadata (the sha256 is always added). */
+  metadata?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Write `body` under `key` (a full key, prefix included) and return its verified reference. */
+export async function putObject(
+  store: ArtifactStore,
+  key: string,
+  body: Uint8Array | string,
+  opts: ObjectOptions = {},
+): Promise<ArtifactRef> {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const sha256 = sha256Hex(bytes);
+  await store.s3.send(
+    new PutObjectCommand({
+      Bucket: store.bucket,
+      Key: key,
+      Body: bytes,
+      ContentType: opts.contentType ?? 'application/octet-stream',
+      Metadata: { ...opts.metadata, sha256 },
+    }),
+    opts.signal ? { abortSignal: opts.signal } : {},
+  );
+  return { uri: `s3://${store.bucket}/${key}`, bytes: bytes.length, sha256 };
+}
+
+/** Serialize `value` as JSON under `key`. */
+export async function putJson(store: ArtifactStore, key: string, value: unknown, opts: ObjectOptions = {}): Promise<ArtifactRef> {
+  return putObject(store, key, JSON.stringify(value), { contentType: 'application/json', ...opts });
+}
+
+/** Read a JSON artifact back, verified (MissingArtifactError / ArtifactCorruptedError otherwise). */
+export async function getJson(store: ArtifactStore, ref: ArtifactLocator, opts: TransferOptions = {}): Promise<unknown> {
+  return JSON.parse((await readArtifactBytes(store, ref, opts)).toString('utf8'));
+}
+
+/** Whether `key` holds an object. */
+export async function objectExists(store: ArtifactStore, key: string): Promise<boolean> {
+  try {
+    await store.s3.send(new HeadObjectCommand({ Bucket: store.bucket, Key: key }));
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
+}
