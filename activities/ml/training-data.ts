@@ -22,6 +22,7 @@ const splitSchema = z.object({
   strategy: z.enum(['random', 'stratified', 'time']),
   seed: z.number(),
   testFraction: z.number(),
+  cutoff: z.string().optional(),
   train: indices,
   test: indices,
 });

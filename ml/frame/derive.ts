@@ -22,7 +22,7 @@ export type DeriveSpec = Record<string, string>;
 /** Parse every expression of a spec once; errors name the column and quote the expression. */
 export function parseDerive(spec: DeriveSpec): DeriveStep[] {
   return Object.entries(spec).map(([name, source]) => {
-    if (name.trim() === '') throw new ExpressionError(`derive: a column name is empty (expression '${source}')`);
+    if (name.trim() === '') throw new ExpressionError('derive', `a column name is empty (expression '${source}')`);
     return { name, expression: parseRowExpression(source, `derive.${name}`) };
   });
 }
@@ -42,7 +42,7 @@ export function evaluateRowExpression(frame: Frame, given: RowExpression, where:
   // Checked again from its text, whoever built `given`: only an expression that passed runs.
   const expr = parseRowExpression(given.source, where);
   const fail: (why: string) => never = (why) => {
-    throw new ExpressionError(`${where}: expression '${expr.source}': ${why}`);
+    throw new ExpressionError(where, `expression '${expr.source}': ${why}`);
   };
   const read: FrameColumn[] = [];
   for (const name of expr.columns) {
@@ -78,7 +78,8 @@ export function applyDerive(frame: Frame, steps: readonly DeriveStep[]): Frame {
       if (v === undefined) values[i] = null;
       else if (v !== null && typeof v === 'object' && !(v instanceof Date))
         throw new ExpressionError(
-          `${where}: expression '${step.expression.source}' gave ${kindOf(v)} at row ${i}: a column holds numbers, booleans, strings or dates`,
+          where,
+          `expression '${step.expression.source}' gave ${kindOf(v)} at row ${i}: a column holds numbers, booleans, strings or dates`,
         );
     }
     const column = columnFromValues(step.name, values);

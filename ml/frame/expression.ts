@@ -35,6 +35,13 @@ import { functions, hasAggregate, hasWindow } from 'arquero/src/op/index.js';
 
 export class ExpressionError extends Error {
   override name = 'ExpressionError';
+  /** `detail` without the `where: ` prefix (for schemas that report the path themselves). */
+  constructor(
+    readonly where: string,
+    readonly detail: string,
+  ) {
+    super(`${where}: ${detail}`);
+  }
 }
 
 export interface RowExpression {
@@ -170,7 +177,7 @@ function check(node: unknown, out: { columns: string[]; handlesMissing: boolean 
  */
 export function parseRowExpression(source: string, where: string): RowExpression {
   const fail: (why: string) => never = (why) => {
-    throw new ExpressionError(`${where}: expression '${source}': ${why}`);
+    throw new ExpressionError(where, `expression '${source}': ${why}`);
   };
   if (typeof source !== 'string' || source.trim() === '') fail('is empty');
   if (source.length > MAX_LENGTH) fail(`is longer than ${MAX_LENGTH} characters`);

@@ -37,7 +37,8 @@ export function applyFilter(frame: Frame, predicates: readonly RowExpression[]):
       if (v === true) keep.push(i);
       else if (v !== false && v !== null && v !== undefined)
         throw new ExpressionError(
-          `${where}: expression '${p.source}' gave ${typeof v === 'string' ? `'${v}'` : String(v)} at row ${i}: a filter must give true or false (compare, e.g. d.x > 0)`,
+          where,
+          `expression '${p.source}' gave ${typeof v === 'string' ? `'${v}'` : String(v)} at row ${i}: a filter must give true or false (compare, e.g. d.x > 0)`,
         );
     }
     removed.push({ expression: p.source, rows: out.rows - keep.length });
