@@ -36,16 +36,20 @@ export const splitParam = z
       ctx.addIssue({ code: 'custom', message: `cutoff needs strategy 'time' (got '${s.strategy}')`, path: ['cutoff'] });
   });
 
+export const foldsParam = z
+  .number()
+  .int()
+  .min(0)
+  .max(20)
+  .refine((k) => k !== 1, 'folds is 0 (one holdout validation split) or 2..20 (k-fold cross-validation)');
+/** With folds: 0, the share of the train rows held out to score each trial. */
+export const validationFractionParam = z.number().gt(0).lt(1);
+/** Fit the k best trials on the train split and score each on the test set (evaluate's leaderboard). */
+export const scoreTopKParam = z.number().int().min(1).max(20);
+
+/** The three with their defaults (a template may set others). */
 export const validationParams = {
-  folds: z
-    .number()
-    .int()
-    .min(0)
-    .max(20)
-    .refine((k) => k !== 1, 'folds is 0 (one holdout validation split) or 2..20 (k-fold cross-validation)')
-    .default(3),
-  /** With folds: 0, the share of the train rows held out to score each trial. */
-  validationFraction: z.number().gt(0).lt(1).default(0.2),
-  /** Fit the k best trials on the train split and score each on the test set (evaluate's leaderboard). */
-  scoreTopK: z.number().int().min(1).max(20).default(1),
+  folds: foldsParam.default(3),
+  validationFraction: validationFractionParam.default(0.2),
+  scoreTopK: scoreTopKParam.default(1),
 };
