@@ -14,7 +14,7 @@ import { modelNameParam } from './params/model-name';
 import { mlStepRunOptions, stepTimeoutsSchema } from './params/ml-steps';
 
 export const batchPredictParams = z
-  .object({
+  .strictObject({
     ...ingestParams,
     modelName: modelNameParam.default('penguins'),
     /** Which version scores the batch: an alias (default 'champion') or a version number. */

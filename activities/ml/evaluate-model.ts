@@ -14,6 +14,7 @@ import type { ChampionScore, Evaluation, ModelDocument } from './offload/jobs/ev
 import { offloadForTask } from './offload/task';
 import { getArtifact, putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { DatasetRef } from './dataset';
+import type { RankedModel } from './train-model';
 import { readSplitRows } from './training-data';
 import type { ReportInsights } from './report-insights';
 import type { ArtifactRef } from './types';
@@ -26,6 +27,18 @@ export interface EvaluateModelInput {
   championAlias: string | null;
   /** Binary tasks: the class precision/recall/F1/ROC are about (default: the second class in sorted order). */
   positiveClass?: string;
+  /** train_best's top trials (scoreTopK > 1): each is scored on the same test rows, for the leaderboard. */
+  ranked?: RankedModel[];
+}
+
+/** One of the top trials: its validation score (what ranked it) and its test metrics. */
+export interface LeaderboardEntry {
+  rank: number;
+  index: number;
+  kind: string;
+  hyperparams: Record<string, number | string | boolean>;
+  validation: { metric: string; mean: number; std: number };
+  test: Record<string, number>;
 }
 
 export interface ChampionMetrics {
@@ -47,6 +60,8 @@ export interface EvaluateModelOutput {
   evaluation: ArtifactRef;
   /** For the report: the model's own and permutation importances (top features). */
   importance?: ReportInsights['importance'];
+  /** With scoreTopK > 1: the top trials by validation score, each fitted on the train split and scored on the test rows (rank 1 = the candidate). */
+  leaderboard?: LeaderboardEntry[];
 }
 
 /** The evaluation's metrics by METRICS name (those defined for this task), plus n. */
@@ -109,6 +124,9 @@ export function evaluateModel(store: StoreProvider) {
     const modelName = (candidateDoc as { modelName?: unknown } | null)?.modelName;
     const found =
       input.championAlias !== null && typeof modelName === 'string' ? await championDocument(s, modelName, input.championAlias) : null;
+    // The leaderboard's other models (rank 1 is the candidate itself).
+    const others = (input.ranked ?? []).filter((r) => r.model.uri !== input.model.uri);
+    const otherDocs = await Promise.all(others.map(async (r) => ({ doc: await getArtifact(s, r.model), uri: r.model.uri })));
     let scored;
     try {
       // Model parsing, prediction and metrics of candidate and champion run in a worker thread.
@@ -121,6 +139,7 @@ export function evaluateModel(store: StoreProvider) {
           frame,
           rows: test,
           ...(input.positiveClass !== undefined && { positiveClass: input.positiveClass }),
+          ...(otherDocs.length > 0 && { others: otherDocs }),
         },
         { transfer: [test.buffer as ArrayBuffer] },
       );
@@ -141,7 +160,22 @@ export function evaluateModel(store: StoreProvider) {
       ...insights,
     });
     const metrics = metricsRecord(ev, task);
-    ctx.log.info('evaluated model', { ...metrics, champion: champion?.version });
+    const leaderboard =
+      input.ranked && input.ranked.length > 1
+        ? input.ranked.map((r): LeaderboardEntry => {
+            const at = others.indexOf(r);
+            const other = at < 0 ? undefined : scored.others?.[at];
+            return {
+              rank: r.rank,
+              index: r.trial.index,
+              kind: r.trial.kind,
+              hyperparams: r.trial.hyperparams,
+              validation: { metric: r.trial.metric, mean: r.trial.mean, std: r.trial.std },
+              test: other ? metricsRecord(other, task) : metrics,
+            };
+          })
+        : undefined;
+    ctx.log.info('evaluated model', { ...metrics, champion: champion?.version, leaderboard: leaderboard?.length });
     return {
       task,
       metrics,
@@ -150,6 +184,7 @@ export function evaluateModel(store: StoreProvider) {
       champion,
       evaluation: ref,
       ...(insights.importance && { importance: insights.importance }),
+      ...(leaderboard && { leaderboard }),
     };
   };
 }

@@ -11,6 +11,8 @@ export const splitArtifact = defineArtifact('tideflow.split', 2, {
   strategy: z.enum(['random', 'stratified', 'time']),
   seed: z.number(),
   testFraction: z.number(),
+  /** Time split at a cutoff: the instant (ISO), train < cutoff ≤ test. */
+  cutoff: z.string().optional(),
   train: indices,
   test: indices,
 });

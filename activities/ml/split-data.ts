@@ -15,6 +15,7 @@ import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import { categoryAt, getColumn, getNumericColumn, isMissingAt, type FrameColumn } from '../../ml/frame/frame';
 import { randomSplit, stratifiedSplit, timeSplit } from '../../ml/model-selection/split';
+import { parseRelativeInstant, resolveInstant } from '../../ml/frame/relative-time';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
@@ -30,6 +31,11 @@ export interface SplitDataInput {
   seed: number;
   /** For strategy 'time': the timestamp column. */
   timeColumn?: string;
+  /**
+   * For strategy 'time': test = rows at or after this instant (testFraction is then unused). An ISO
+   * date/instant or relative to the run's data interval: 'dataIntervalEnd - 30 days' (ml/frame/relative-time).
+   */
+  cutoff?: string;
 }
 
 export interface SplitDataOutput {
@@ -44,8 +50,8 @@ export interface SplitDataOutput {
   missingTarget: number;
   trainClassCounts?: Record<string, number>;
   testClassCounts?: Record<string, number>;
-  /** Time split: the last training and first test timestamps. */
-  boundary?: { lastTrain: string; firstTest: string };
+  /** Time split: the last training and first test timestamps, and the cutoff between them (given, or the first test time). */
+  boundary?: { lastTrain: string; firstTest: string; cutoff: string };
 }
 
 const bad = (message: string, type: FailureTypeName): InputError => new InputError(message, { type });
@@ -68,6 +74,12 @@ function decideTask(regression: boolean, col: FrameColumn, input: SplitDataInput
       'InvalidTarget',
     );
   return input.task === 'auto' ? (classes.length === 2 ? 'binary' : 'multiclass') : input.task;
+}
+
+/** The cutoff param as epoch ms: absolute, or relative to this run's data interval. */
+function cutoffMs(text: string, ctx: TaskContext): number {
+  const instant = parseRelativeInstant(text); // a RangeError → InvalidSplit below
+  return resolveInstant(instant, { startMs: Date.parse(ctx.dataIntervalStart), endMs: Date.parse(ctx.dataIntervalEnd) });
 }
 
 const countsOf = (labels: readonly string[], idx: readonly number[]): Record<string, number> => {
@@ -109,10 +121,17 @@ export function splitData(store: StoreProvider) {
         if (times.type !== 'timestamp')
           throw new InputError(`time column '${input.timeColumn}' holds ${times.type} values, not timestamps`);
         const ts = Float64Array.from(labelled, (i) => times.values[i] as number);
-        const byTime = timeSplit(ts, { testFraction: input.testFraction, column: input.timeColumn, missing: 'error' });
+        const byTime = timeSplit(ts, {
+          ...(input.cutoff !== undefined ? { cutoff: cutoffMs(input.cutoff, ctx) } : { testFraction: input.testFraction }),
+          column: input.timeColumn,
+          missing: 'error',
+        });
         let last = -Infinity;
+        let first = Infinity;
         for (const j of byTime.train) last = Math.max(last, ts[j] as number);
-        boundary = { lastTrain: new Date(last).toISOString(), firstTest: new Date(byTime.cutoff).toISOString() };
+        for (const j of byTime.test) first = Math.min(first, ts[j] as number);
+        const iso = (ms: number) => new Date(ms).toISOString();
+        boundary = { lastTrain: iso(last), firstTest: iso(first), cutoff: iso(byTime.cutoff) };
         local = byTime;
       } else if (input.strategy === 'stratified') {
         if (task === 'regression')
@@ -157,6 +176,7 @@ export function splitData(store: StoreProvider) {
       strategy: input.strategy,
       seed: input.seed,
       testFraction: input.testFraction,
+      ...(boundary && input.cutoff !== undefined && { cutoff: boundary.cutoff }),
       train,
       test,
     };
@@ -172,7 +192,7 @@ export function splitData(store: StoreProvider) {
       ...(task !== 'regression' && { trainClassCounts: countsOf(labelsAll, train), testClassCounts: countsOf(labelsAll, test) }),
       ...(boundary && { boundary }),
     };
-    ctx.log.info('split dataset', { strategy: input.strategy, task, train: train.length, test: test.length });
+    ctx.log.info('split dataset', { strategy: input.strategy, task, train: train.length, test: test.length, ...boundary });
     return out;
   };
 }

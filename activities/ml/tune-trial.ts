@@ -1,6 +1,7 @@
 /**
  * tune: one instance per trial of the declared search (grid or random); scores it by k-fold
- * cross-validation on the train split. The feature pipeline is refitted on each fold's training
+ * cross-validation on the train split, or with `folds: 0` on one holdout part of it
+ * (`validationFraction`, stratified for classification; ml/model-selection/holdout.ts). The feature pipeline is refitted on each fold's training
  * part, so nothing of a held-out fold leaks into the model scored on it. The computation runs in
  * a worker thread (offload/jobs/tune.ts); heartbeats flow every second with the latest fold and
  * iteration, and a cancelled trial's thread is terminated at once.
@@ -15,7 +16,10 @@ import { readSplitRows, type TrainingInputs } from './training-data';
 
 export interface TuneTrialInput extends TrainingInputs {
   trial: TrialConfig;
+  /** k ≥ 2: k-fold cross-validation; 0: one holdout split of `validationFraction` of the train rows. */
   folds: number;
+  /** With folds 0: the share of the train rows held out (default 0.2). */
+  validationFraction?: number;
 }
 
 export interface TrialResult {
@@ -23,6 +27,8 @@ export interface TrialResult {
   kind: string;
   hyperparams: Record<string, number | string | boolean>;
   metric: MetricName;
+  /** How it was scored: k-fold cross-validation or one holdout split (then std is 0 and perFold has one value). */
+  validation?: { kind: 'kfold'; folds: number } | { kind: 'holdout'; fraction: number; rows: number };
   /** Cross-validated mean and population std of `metric`, and its value per fold. */
   mean: number;
   std: number;
@@ -49,6 +55,7 @@ export function tuneTrial(store: StoreProvider) {
           features: input.features,
           trial: input.trial,
           folds: input.folds,
+          ...(input.validationFraction !== undefined && { validationFraction: input.validationFraction }),
           seed: input.seed,
           metric: input.metric,
         },
@@ -61,6 +68,10 @@ export function tuneTrial(store: StoreProvider) {
         kind: input.trial.kind,
         hyperparams: input.trial.hyperparams,
         metric: cv.metric,
+        validation:
+          cv.validationRows !== undefined
+            ? { kind: 'holdout', fraction: input.validationFraction ?? 0.2, rows: cv.validationRows }
+            : { kind: 'kfold', folds: input.folds },
         mean: cv.mean,
         std: cv.std,
         perFold: cv.perFold,

@@ -11,6 +11,7 @@ import { searchSpecSchema } from '../../mlops/search-space';
 import { driftAlertsParam } from '../params/drift-alerts';
 import { ingestParams } from '../params/ingest';
 import { modelNameParam } from '../params/model-name';
+import { foldsParam, scoreTopKParam, splitParam, validationFractionParam } from '../params/split';
 import { stepTimeoutsSchema, type StepTimeouts } from '../params/ml-steps';
 
 export const thresholdSchema = z
@@ -27,13 +28,8 @@ export const thresholdSchema = z
     'a threshold needs lower, upper, absoluteChange or relativeChange',
   );
 
-export const splitSchema = z
-  .strictObject({
-    strategy: z.enum(['stratified', 'random', 'time']).default('stratified'),
-    testFraction: z.number().gt(0).lt(1).default(0.2),
-    timeColumn: z.string().min(1).optional(),
-  })
-  .refine((s) => s.strategy !== 'time' || s.timeColumn !== undefined, "strategy 'time' needs timeColumn");
+/** stratified, random or time (at a cutoff, absolute or relative to the data interval): ../params/split.ts. */
+export const splitSchema = splitParam;
 
 export type ThresholdInput = z.input<typeof thresholdSchema>;
 export type SearchSpecInput = z.input<typeof searchSpecSchema>;
@@ -53,6 +49,8 @@ export interface RetrainParamDefaults {
   task?: RetrainTaskKind;
   split?: SplitInput;
   folds?: number;
+  validationFraction?: number;
+  scoreTopK?: number;
   selectBy?: MetricName;
   seed?: number;
   championAlias?: string | null;
@@ -77,12 +75,11 @@ export function retrainParams(d: RetrainParamDefaults) {
     split: splitSchema.prefault(d.split ?? {}),
     /** Grid or random search over estimators and hyperparameters (docs/ml-models.md). */
     search: searchSpecSchema.prefault(d.search),
-    folds: z
-      .number()
-      .int()
-      .min(2)
-      .max(20)
-      .default(d.folds ?? 3),
+    /** k-fold cross-validation (2..20), or 0: one holdout of validationFraction of the train rows (../params/split.ts). */
+    folds: foldsParam.default(d.folds ?? 3),
+    validationFraction: validationFractionParam.default(d.validationFraction ?? 0.2),
+    /** Fit the k best trials and score each on the test set (evaluate's leaderboard). */
+    scoreTopK: scoreTopKParam.default(d.scoreTopK ?? 1),
     /** The cross-validation metric the best trial is chosen by. */
     selectBy: metricNameSchema.default(d.selectBy ?? 'accuracy'),
     seed: z

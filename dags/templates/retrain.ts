@@ -9,7 +9,9 @@
  * validate    declared schema + statistics + anomalies (TFDV-like); blocking anomalies fail the run
  * split       stratified, random or time-based; settles the task (binary / multiclass / regression)
  * tune        one instance per trial of the grid / random search; the feature pipeline is refitted per fold
+ *             (k-fold CV, or with folds 0 one holdout of validationFraction of the train rows)
  * train_best  the best trial by its CV metric, fitted on the whole train split → tideflow.model artifact
+ *             (with scoreTopK k, the next k − 1 trials too: evaluate scores each, its leaderboard)
  * evaluate    candidate and the current champion, on the same test rows
  * gate        TFX blessing, decided once in the workflow: its output (the decision) is read by
  *             register, rejected and report
@@ -122,6 +124,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
           testFraction: p.split.testFraction,
           seed: p.seed,
           timeColumn: p.split.timeColumn,
+          cutoff: p.split.cutoff,
         },
       });
       const afterSplit = asList(o.steps?.afterSplit?.(dag, { ingest, validate, split }));
@@ -147,12 +150,12 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
         over: candidates,
         maxParallel: o.tuneParallel ?? 4,
         ...heavy,
-        input: { ...training, trial: dag.item(candidates), folds: p.folds },
+        input: { ...training, trial: dag.item(candidates), folds: p.folds, validationFraction: p.validationFraction },
       });
       const trainBest = dag.task('train_best', {
         activity: 'mlTrainModel',
         ...heavy,
-        input: { ...training, trials: tune, modelName: p.modelName },
+        input: { ...training, trials: tune, modelName: p.modelName, scoreTopK: p.scoreTopK },
       });
       const evaluate = dag.task('evaluate', {
         activity: 'mlEvaluate',
@@ -163,6 +166,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
           split: split.out.split,
           championAlias: p.championAlias,
           positiveClass: p.positiveClass,
+          ranked: trainBest.out.ranked,
         },
       });
       const gate = dag.empty('gate', {

@@ -94,6 +94,11 @@ export function takeRows(frame: Frame, indices: ArrayLike<number>): Frame {
   return { rows: n, columns };
 }
 
+/** The named columns only (shared, not copied), in the order given. */
+export function selectColumns(frame: Frame, names: readonly string[]): Frame {
+  return { rows: frame.rows, columns: names.map((n) => getColumn(frame, n)) };
+}
+
 /** Row objects (for small frames: samples, reports, tests). */
 export function frameToRows(frame: Frame, limit = frame.rows): Row[] {
   const n = Math.min(limit, frame.rows);

@@ -72,6 +72,8 @@ export interface CrossValidateInput {
   fit: (x: Matrix, y: Float64Array | Int32Array, fold: number) => Promise<Estimator>;
   onFold?: (fold: number, folds: number) => void;
   signal?: AbortSignal;
+  /** The fold ids held out in turn (default: every fold). Holdout validation (./holdout.ts) holds out [0] only. */
+  heldOut?: readonly number[];
 }
 
 export interface MetricSummary {
@@ -112,7 +114,10 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
   });
   const relevant = METRIC_NAMES.filter((m) => (METRICS[m].tasks as readonly Task[]).includes(task));
   const values = new Map<MetricName, Array<number | null>>(relevant.map((m) => [m, []]));
-  for (let f = 0; f < k; f++) {
+  const heldOut = input.heldOut ?? Array.from({ length: k }, (_, f) => f);
+  for (const f of heldOut)
+    if (!(Number.isInteger(f) && f >= 0 && f < k)) throw new RangeError(`held-out fold ${f} is not one of 0..${k - 1}`);
+  for (const [done, f] of heldOut.entries()) {
     input.signal?.throwIfAborted();
     const trainIdx = new Int32Array(rows - (sizes[f] as number));
     const heldIdx = new Int32Array(sizes[f] as number);
@@ -138,7 +143,7 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
         ? evaluateRegression(data.yHeld, pred.values)
         : evaluateClassification(data.yHeld, pred.proba, est.numClasses, classes);
     for (const m of relevant) values.get(m)?.push(metricValue(m, ev));
-    input.onFold?.(f + 1, k);
+    input.onFold?.(done + 1, heldOut.length);
   }
   const allMetrics: Partial<Record<MetricName, MetricSummary>> = {};
   for (const [m, vs] of values) {
@@ -148,23 +153,24 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
   if (!chosen) {
     const bad = (values.get(metric) ?? []).findIndex((v) => v === null);
     throw new InputError(
-      `metric '${metric}' is undefined on fold ${bad} (a class is missing from its held-out rows); use fewer folds or another metric`,
+      `metric '${metric}' is undefined on fold ${heldOut[bad] ?? bad} (a class is missing from its held-out rows); use fewer folds or another metric`,
     );
   }
   return { metric, higherIsBetter: higherIsBetter(metric), ...chosen, allMetrics };
 }
 
 /**
- * The best trial by its cross-validated mean of `metric`; ties go to the lower index, so the
- * choice never depends on the order trials finished in. Trials with a non-finite mean are skipped.
+ * Trials from best to worst by their cross-validated mean of `metric`; ties go to the lower index,
+ * so the order never depends on the order trials finished in. Trials with a non-finite mean are left out.
  */
+export function rankTrials<T extends { index: number; mean: number }>(trials: readonly T[], metric: MetricName): T[] {
+  const sign = higherIsBetter(metric) ? -1 : 1;
+  return trials.filter((t) => Number.isFinite(t.mean)).sort((a, b) => sign * (a.mean - b.mean) || a.index - b.index);
+}
+
+/** The best trial (rankTrials' first). */
 export function bestTrial<T extends { index: number; mean: number }>(trials: readonly T[], metric: MetricName): T {
-  let best: T | undefined;
-  for (const t of trials) {
-    if (!Number.isFinite(t.mean)) continue;
-    if (!best || (higherIsBetter(metric) ? t.mean > best.mean : t.mean < best.mean) || (t.mean === best.mean && t.index < best.index))
-      best = t;
-  }
+  const best = rankTrials(trials, metric)[0];
   if (!best) throw new InputError(`no trial has a finite ${metric}`);
   return best;
 }

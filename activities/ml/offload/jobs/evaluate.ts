@@ -28,6 +28,8 @@ export interface EvaluateModelsInput {
   /** Indices of the test rows in `frame`. */
   rows: Int32Array;
   positiveClass?: string;
+  /** More models to score on the same rows (train_best's top trials, for evaluate's leaderboard). */
+  others?: ModelDocument[];
 }
 
 export type ChampionScore = { evaluation: Evaluation } | { note: string; warning?: string };
@@ -41,6 +43,8 @@ export interface EvaluateModelsOutput {
   /** Importances and thresholds for the report ({} when they could not be computed: see insightsError). */
   insights: ReportInsights;
   insightsError?: string;
+  /** The evaluations of `others`, in order. */
+  others?: Evaluation[];
 }
 
 export function evaluateLoaded(model: LoadedModel, test: Frame, positiveClass: string | undefined): Evaluation {
@@ -89,7 +93,12 @@ export function evaluateModels(input: EvaluateModelsInput, progress: (details: u
   }
   progress({ phase: 'champion' });
   const a = candidate.artifact;
+  const others = input.others?.map((doc, i) => {
+    progress({ phase: 'leaderboard', model: i + 1, of: input.others?.length });
+    return evaluateLoaded(loadModel(doc.doc, doc.uri), test, input.positiveClass);
+  });
   return {
+    ...(others && { others }),
     insights,
     ...(insightsError !== undefined && { insightsError }),
     task: a.task,

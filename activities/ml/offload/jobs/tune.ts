@@ -4,6 +4,7 @@ import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput 
 import { takeRows, type Frame } from '../../../../ml/frame/frame';
 import type { MetricName } from '../../../../ml/metrics/evaluation';
 import { crossValidate, foldsFor, type CrossValidateResult } from '../../../../ml/model-selection/cross-validation';
+import { HOLDOUT_VALIDATION_FOLD, holdoutFolds } from '../../../../ml/model-selection/holdout';
 import type { Task } from '../../../../ml/estimators';
 import type { TrialConfig } from '../../../../mlops/search-space';
 import { encodeTarget } from '../../model-artifact';
@@ -17,7 +18,9 @@ export interface CrossValidateTrialInput {
   classes: string[];
   features: FeaturePipelineSpecInput;
   trial: TrialConfig;
+  /** k ≥ 2: k-fold cross-validation; 0: one holdout of `validationFraction` of the rows (ml/model-selection/holdout.ts). */
   folds: number;
+  validationFraction?: number;
   seed: number;
   metric: MetricName;
 }
@@ -25,12 +28,17 @@ export interface CrossValidateTrialInput {
 export async function crossValidateTrial(
   input: CrossValidateTrialInput,
   progress: (details: unknown) => void,
-): Promise<CrossValidateResult> {
+): Promise<CrossValidateResult & { validationRows?: number }> {
   const train = takeRows(input.frame, input.rows);
   const y = encodeTarget(train, input.target, input.task, input.classes);
-  return crossValidate({
+  const holdout = input.folds === 0;
+  const folds = holdout
+    ? holdoutFolds(input.task, y, input.validationFraction ?? 0.2, input.seed)
+    : foldsFor(input.task, y, input.folds, input.seed);
+  const cv = await crossValidate({
     rows: train.rows,
-    folds: foldsFor(input.task, y, input.folds, input.seed),
+    folds,
+    ...(holdout && { heldOut: [HOLDOUT_VALIDATION_FOLD] }),
     task: input.task,
     metric: input.metric,
     classes: input.classes,
@@ -55,4 +63,5 @@ export async function crossValidateTrial(
       }),
     onFold: (done, of) => progress({ foldsDone: done, of }),
   });
+  return holdout ? { ...cv, validationRows: folds.filter((f) => f === HOLDOUT_VALIDATION_FOLD).length } : cv;
 }
