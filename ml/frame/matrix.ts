@@ -3,4 +3,10 @@ export interface Matrix {
   data: Float64Array;
   rows: number;
   cols: number;
+  /**
+   * Per column: true when the column holds category codes (0..k−1 as floats, NaN = missing) that
+   * gradient boosting splits on natively (by category sets, not thresholds); linear models refuse
+   * such columns. Absent = every column numeric.
+   */
+  categorical?: readonly boolean[];
 }
