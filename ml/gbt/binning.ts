@@ -134,12 +134,7 @@ export function knownCategories(x: Matrix, f: number, maxBins: number): Int32Arr
 }
 
 /** A mapper fitted on x: numeric edges from (a subsample of) x, categories from `categoriesOf`. */
-export function fitBinMapper(
-  x: Matrix,
-  maxBins: number,
-  seed: number,
-  categoriesOf: (f: number) => Int32Array | undefined,
-): BinMapper {
+export function fitBinMapper(x: Matrix, maxBins: number, seed: number, categoriesOf: (f: number) => Int32Array | undefined): BinMapper {
   const edges = fitBinEdges(x, maxBins, seed);
   const d = x.cols;
   const categories = Array.from({ length: d }, (_, f) => categoriesOf(f));

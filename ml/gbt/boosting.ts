@@ -197,8 +197,8 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const baseline = baselineOf(y, numClasses, w);
   const raw = new Float64Array(cols * n);
   baseline.forEach((b, k) => raw.fill(b, k * n, (k + 1) * n));
-  const grad = new Float64Array(cols * n);
-  const hess = new Float64Array(cols * n).fill(1);
+  const grad = new Float32Array(cols * n);
+  const hess = new Float32Array(cols * n).fill(1);
   if (w && numClasses === 0) hess.set(w);
   const index = sharedUint32(n);
   const inp: GrowInput = {

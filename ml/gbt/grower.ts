@@ -43,8 +43,9 @@ export interface GrowInput {
   bins: Uint8Array;
   rows: number;
   cols: number;
-  grad: Float64Array;
-  hess: Float64Array;
+  /** Per-row gradients and hessians, float32 as sklearn's. */
+  grad: Float32Array;
+  hess: Float32Array;
   /** Scratch: a permutation of 0..rows−1 (reordered in place) and a buffer of the same size. */
   index: Uint32Array;
   scratch: Uint32Array;

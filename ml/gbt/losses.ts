@@ -29,25 +29,29 @@ export function baselineOf(y: ArrayLike<number>, numClasses: number, w: ArrayLik
 }
 
 /**
- * Gradients and hessians at the current raw scores, column-major (column k of row i at k·n + i).
- * Unweighted squared error keeps its constant hessian of 1 (filled once by the caller).
+ * Gradients and hessians at the current raw scores, column-major (column k of row i at k·n + i),
+ * weighted when w is given. Stored in float32 as sklearn does (the rounding decides near-ties, e.g.
+ * the gradient order of categories, so matching it keeps splits identical). Unweighted squared
+ * error keeps its constant hessian of 1 (filled once by the caller).
  */
 export function computeGradients(
   raw: Float64Array,
   y: ArrayLike<number>,
   n: number,
   numClasses: number,
-  grad: Float64Array,
-  hess: Float64Array,
+  grad: Float32Array,
+  hess: Float32Array,
   w: Float64Array | undefined,
 ): void {
   if (numClasses === 0) {
-    for (let i = 0; i < n; i++) grad[i] = (raw[i] as number) - (y[i] as number);
+    if (w) for (let i = 0; i < n; i++) grad[i] = (w[i] as number) * ((raw[i] as number) - (y[i] as number));
+    else for (let i = 0; i < n; i++) grad[i] = (raw[i] as number) - (y[i] as number);
   } else if (numClasses === 2) {
     for (let i = 0; i < n; i++) {
       const p = sigmoid(raw[i] as number);
-      grad[i] = p - (y[i] as number);
-      hess[i] = p * (1 - p);
+      const wi = w ? (w[i] as number) : 1;
+      grad[i] = wi * (p - (y[i] as number));
+      hess[i] = wi * p * (1 - p);
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -56,20 +60,12 @@ export function computeGradients(
       let sum = 0;
       for (let k = 0; k < numClasses; k++) sum += Math.exp((raw[k * n + i] as number) - max);
       const t = y[i] as number;
+      const wi = w ? (w[i] as number) : 1;
       for (let k = 0; k < numClasses; k++) {
         const p = Math.exp((raw[k * n + i] as number) - max) / sum;
-        grad[k * n + i] = p - (k === t ? 1 : 0);
-        hess[k * n + i] = p * (1 - p);
+        grad[k * n + i] = wi * (p - (k === t ? 1 : 0));
+        hess[k * n + i] = wi * p * (1 - p);
       }
-    }
-  }
-  if (!w) return;
-  const cols = numClasses > 2 ? numClasses : 1;
-  for (let k = 0; k < cols; k++) {
-    for (let i = 0; i < n; i++) {
-      const wi = w[i] as number;
-      grad[k * n + i] = (grad[k * n + i] as number) * wi;
-      if (numClasses > 0) hess[k * n + i] = (hess[k * n + i] as number) * wi;
     }
   }
 }

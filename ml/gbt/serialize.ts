@@ -87,7 +87,12 @@ export const gbtToJson = (m: AnyGbtModel): string => JSON.stringify(m);
 
 function upgradeTree(t: Tree1): GbtTree {
   const n = t.feature.length;
-  return { ...t, missingLeft: new Array<0 | 1>(n).fill(0), gain: new Array<number>(n).fill(0), leftCategories: new Array<null>(n).fill(null) };
+  return {
+    ...t,
+    missingLeft: new Array<0 | 1>(n).fill(0),
+    gain: new Array<number>(n).fill(0),
+    leftCategories: new Array<null>(n).fill(null),
+  };
 }
 
 function checkTree(t: GbtTree, where: string, m: { numFeatures: number; knownCategories: (number[] | null)[] }): void {
@@ -172,7 +177,9 @@ export function gbtFromJson(text: string): GbtModel {
   if (doc.format !== 'tideflow.gbt' || (doc.version !== 1 && doc.version !== 3)) {
     const multi = doc.format === 'tideflow.gbt' && (doc.version === 2 || doc.version === 4);
     const hint = multi ? `; multiclass (version ${String(doc.version)}) models are read by gbtModelFromJson` : '';
-    throw new RangeError(`not a binary/regression tideflow.gbt model (format ${String(doc.format)}, version ${String(doc.version)})${hint}`);
+    throw new RangeError(
+      `not a binary/regression tideflow.gbt model (format ${String(doc.format)}, version ${String(doc.version)})${hint}`,
+    );
   }
   return gbtModelFromJson(doc) as GbtModel;
 }

@@ -61,7 +61,17 @@ interface Best {
 const gainOf = (gl: number, hl: number, gr: number, hr: number, parent: number, l2: number): number =>
   (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
 
-function scanNumeric(hist: Float64Array, f: number, fb: FeatureBins, g: number, h: number, n: number, p: SplitParams, parent: number, best: Best): void {
+function scanNumeric(
+  hist: Float64Array,
+  f: number,
+  fb: FeatureBins,
+  g: number,
+  h: number,
+  n: number,
+  p: SplitParams,
+  parent: number,
+  best: Best,
+): void {
   const base = f * HB;
   const nb = fb.nBinsNonMissing[f] as number;
   const missing = fb.hasMissing[f] === 1;
@@ -182,7 +192,16 @@ export function findSplit(hist: Float64Array, fb: FeatureBins, g: number, h: num
       if (best.gain === MIN_GAIN) continue;
     }
     if (split === undefined || best.gain > split.gain) {
-      split = { gain: best.gain, feature: f, bin: best.bin, missingLeft: best.missingLeft, leftBins, gLeft: best.g, hLeft: best.h, nLeft: best.n };
+      split = {
+        gain: best.gain,
+        feature: f,
+        bin: best.bin,
+        missingLeft: best.missingLeft,
+        leftBins,
+        gLeft: best.g,
+        hLeft: best.h,
+        nLeft: best.n,
+      };
     }
   }
   return split;
