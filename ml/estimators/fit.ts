@@ -10,6 +10,7 @@ import { fitLogistic } from '../linear/logistic';
 import type { Matrix } from '../frame/matrix';
 import { fitRidge } from '../linear/ridge';
 import { validateHyperparams } from './hyperparams';
+import { classWeightsToSampleWeights } from './class-weight';
 import { EstimatorInputError, type Estimator, type EstimatorKind, type FitEstimatorInput, type Hyperparams, type Task } from './types';
 
 const KIND_TASKS: Record<EstimatorKind, readonly Task[]> = {
@@ -69,9 +70,16 @@ function checkLabels(y: ArrayLike<number>, task: Task, numClasses: number): void
     throw new EstimatorInputError('the target has a single class in the training rows; nothing to learn');
 }
 
-/** Infinite values are refused by every kind; NaN (missing) only gbt accepts. */
+/** Infinite values are refused by every kind; NaN (missing) and category-code columns only gbt accepts. */
 function checkFeatures(x: Matrix, kind: EstimatorKind, names: readonly string[] | undefined): void {
   const allowNaN = kind === 'gbt';
+  const coded = allowNaN ? -1 : (x.categorical ?? []).indexOf(true);
+  if (coded >= 0) {
+    const name = names?.[coded] !== undefined ? `feature '${names[coded]}' (column ${coded})` : `feature column ${coded}`;
+    throw new EstimatorInputError(
+      `${name} holds category codes from a 'categorical' feature step, which only gbt splits on; ${kind} needs an 'onehot' step for it instead`,
+    );
+  }
   for (let i = 0; i < x.data.length; i++) {
     const v = x.data[i] as number;
     if (Number.isFinite(v) || (allowNaN && Number.isNaN(v))) continue;
@@ -83,6 +91,16 @@ function checkFeatures(x: Matrix, kind: EstimatorKind, names: readonly string[] 
 }
 
 const num = (hp: Hyperparams, key: string): number => hp[key] as number;
+
+/** The fit's row weights: sampleWeight times the class weights (sklearn's rule); undefined when neither is given. */
+function rowWeights(input: FitEstimatorInput, numClasses: number): Float64Array | undefined {
+  const { sampleWeight: sw, classWeight, y } = input;
+  if (sw && sw.length !== y.length) throw new EstimatorInputError(`${y.length} targets but ${sw.length} sample weights`);
+  if (classWeight === undefined) return sw;
+  if (input.task === 'regression')
+    throw new EstimatorInputError('classWeight applies to classification; a regression task takes sampleWeight only');
+  return classWeightsToSampleWeights(y, numClasses, classWeight, input.classLabels, sw);
+}
 
 async function fitGbtKind(
   input: FitEstimatorInput,
@@ -109,6 +127,8 @@ async function fitGbtKind(
     },
   };
   if (typeof hp['maxDepth'] === 'number') o.maxDepth = hp['maxDepth'];
+  const weights = rowWeights(input, numClasses);
+  if (weights) o.sampleWeight = weights;
   if (numClasses > 2) {
     const model = await fitGbtMulticlassAsync(x, y, numClasses, o);
     return { model, iterations: model.trees.length };

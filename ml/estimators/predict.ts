@@ -25,6 +25,11 @@ export function predictEstimator(est: Estimator, x: Matrix): Prediction {
   if (x.data.length !== x.rows * x.cols)
     throw new EstimatorInputError(`the feature matrix holds ${x.data.length} values, not rows × cols = ${x.rows} × ${x.cols}`);
   if (est.kind !== 'gbt') {
+    const coded = (x.categorical ?? []).indexOf(true);
+    if (coded >= 0)
+      throw new EstimatorInputError(
+        `feature column ${coded} holds category codes (a 'categorical' feature step); ${est.kind} needs 'onehot' instead`,
+      );
     for (let i = 0; i < x.data.length; i++) {
       if (!Number.isFinite(x.data[i]))
         throw new EstimatorInputError(

@@ -4,6 +4,7 @@
  * tune, train, evaluate and predict steps never branch on the trainer.
  */
 import type { AnyGbtModel } from '../gbt/gradient-boosting';
+import type { ClassWeight } from './class-weight';
 import type { LogisticModel } from '../linear/logistic';
 import type { Matrix } from '../frame/matrix';
 import type { RidgeModel } from '../linear/ridge';
@@ -43,6 +44,12 @@ export interface FitEstimatorInput {
   seed?: number;
   /** Names of the matrix columns, used in error messages (non-finite values). */
   featureNames?: readonly string[];
+  /** Per-row weights (finite, ≥ 0, not all 0); absent = all 1. */
+  sampleWeight?: Float64Array;
+  /** Classification: 'balanced' or {class label: weight} (sklearn's class_weight); multiplies sampleWeight. */
+  classWeight?: ClassWeight;
+  /** Class labels by index, naming the keys of a classWeight map (default: the indices as strings). */
+  classLabels?: readonly string[];
   onProgress?: (info: FitProgress) => void;
   signal?: AbortSignal;
 }

@@ -7,8 +7,12 @@ import type { FrameColumn, NumericColumn, StringColumn } from '../frame/frame';
 import type { Matrix } from '../frame/matrix';
 import { FeaturePipelineError, stepLabel } from './spec';
 
-/** A working column; `group` is the input column a one-hot output came from (so `drop` can remove them all). */
-export type WorkColumn = FrameColumn & { group?: string };
+/**
+ * A working column; `group` is the input column a one-hot output came from (so `drop` can remove
+ * them all); `categorical` marks category codes (the categorical step): NaN there means missing
+ * and is passed on to the model, flagged in `Matrix.categorical`.
+ */
+export type WorkColumn = FrameColumn & { group?: string; categorical?: boolean };
 
 /** 'fit' reads the training rows; 'transform' any rows (evaluation, batch prediction). */
 export type Phase = 'fit' | 'transform';
@@ -110,6 +114,7 @@ export function checkFinalColumns(work: WorkingSet, phase: Phase): void {
   const where = phase === 'fit' ? 'in the training rows' : 'in the rows to transform';
   for (const col of work.columns) {
     if (col.type === 'string') throw new FeaturePipelineError(`feature '${col.name}' is a string column: one-hot encode it`);
+    if (col.categorical) continue; // codes are finite; NaN is a missing category the model handles
     const v = col.values;
     let bad = false;
     // x - x is NaN for NaN and ±Infinity alone; the common all-finite case costs one pass.
@@ -168,5 +173,7 @@ export function toMatrix(work: WorkingSet, phase: Phase): { matrix: Matrix; feat
       for (let i = start, at = start * cols + j; i < end; i++, at += cols) data[at] = v[i] as number;
     }
   }
-  return { matrix: { data, rows, cols }, featureNames: work.columns.map((c) => c.name) };
+  const matrix: Matrix = { data, rows, cols };
+  if (work.columns.some((c) => c.categorical)) matrix.categorical = work.columns.map((c) => c.categorical === true);
+  return { matrix, featureNames: work.columns.map((c) => c.name) };
 }
