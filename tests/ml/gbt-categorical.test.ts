@@ -19,6 +19,7 @@ import {
   type GbtOptions,
 } from '../../ml/gbt/gradient-boosting';
 import { classWeightsToSampleWeights } from '../../ml/estimators/class-weight';
+import { fitEstimator, predictEstimator } from '../../ml/estimators';
 import type { Matrix } from '../../ml/frame/matrix';
 
 interface Case {
@@ -108,6 +109,37 @@ describe(`gradient boosting with categorical features and missing values = sciki
     const back = gbtModelFromJson(JSON.parse(gbtToJson(m)));
     expect(back.version).toBe(4);
     if (back.version === 4) expect(Array.from(gbtMulticlassProba(back, test))).toEqual(Array.from(gbtMulticlassProba(m, test)));
+  });
+});
+
+describe('weights through the estimator layer', () => {
+  it("classWeight 'balanced' and sampleWeight reach the gbt fit (same model as fitGbt with the product of both)", async () => {
+    const c = fx.cases.binaryBalanced;
+    const y = Int32Array.from(trainY(c));
+    const hyperparams = { maxIter: 5, learningRate: 0.2, maxLeafNodes: 15, minSamplesLeaf: 10, l2: 0.5 };
+    const est = await fitEstimator({
+      kind: 'gbt',
+      task: 'binary',
+      numClasses: 2,
+      x: train,
+      y,
+      hyperparams,
+      classWeight: 'balanced',
+      sampleWeight: trainW,
+    });
+    const w = classWeightsToSampleWeights(y, 2, 'balanced', undefined, trainW);
+    const direct = fitGbt(train, y, { ...options, maxIter: 5, loss: 'log_loss', sampleWeight: w });
+    const p = predictEstimator(est, test).proba as Float64Array;
+    const q = gbtProba(direct, test);
+    for (let i = 0; i < test.rows; i++) expect(p[2 * i + 1]).toBe(q[i]);
+    const unweighted = await fitEstimator({ kind: 'gbt', task: 'binary', numClasses: 2, x: train, y, hyperparams });
+    expect((predictEstimator(unweighted, test).proba as Float64Array)[1]).not.toBe(p[1]);
+    await expect(
+      fitEstimator({ kind: 'gbt', task: 'regression', x: train, y: trainY(fx.cases.regressionWeighted), classWeight: 'balanced' }),
+    ).rejects.toThrow(/classWeight applies to classification/);
+    await expect(
+      fitEstimator({ kind: 'gbt', task: 'binary', numClasses: 2, x: train, y, sampleWeight: new Float64Array(3) }),
+    ).rejects.toThrow(/3000 targets but 3 sample weights/);
   });
 });
 
