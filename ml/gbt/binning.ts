@@ -146,7 +146,7 @@ export function fitBinMapper(x: Matrix, maxBins: number, seed: number, categorie
   return { edges, categories, nBinsNonMissing, hasMissing: new Uint8Array(d), isCategorical };
 }
 
-/** Row-major bin codes of x under a mapper (feature f of row i at i·cols + f); records which features had missing values. */
+/** Column-major bin codes of x under a mapper; records which features had missing values. */
 export function applyBinMapper(x: Matrix, m: BinMapper): Uint8Array {
   const { rows: n, cols: d, data } = x;
   const out = new Uint8Array(n * d);
@@ -161,14 +161,14 @@ export function applyBinMapper(x: Matrix, m: BinMapper): Uint8Array {
         const v = data[i * d + f] as number;
         // Unknown codes (only possible for rows the categories were not learned from) bin as missing.
         const b = v >= 0 && v < 256 ? (lookup[v | 0] as number) : MISSING_BIN;
-        out[i * d + f] = b;
+        out[f * n + i] = b;
         missing |= b === MISSING_BIN ? 1 : 0;
       }
     } else {
       const e = m.edges[f] as Float64Array;
       for (let i = 0; i < n; i++) {
         const b = binOf(e, data[i * d + f] as number);
-        out[i * d + f] = b;
+        out[f * n + i] = b;
         missing |= b === MISSING_BIN ? 1 : 0;
       }
     }

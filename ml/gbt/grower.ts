@@ -39,7 +39,7 @@ export interface Tree {
 }
 
 export interface GrowInput {
-  /** Row-major bin codes (binning.ts `applyBinMapper`): feature f of row i at i·cols + f. */
+  /** Column-major bin codes (gbt-bin.ts `applyBins`). */
   bins: Uint8Array;
   rows: number;
   cols: number;
@@ -97,19 +97,16 @@ export function accumulateFeatures(
   f1: number,
   hist: Float64Array,
 ): void {
-  const { bins, cols: d, index, orderedGradHess: gh } = inp;
+  const { bins, rows: n, index, orderedGradHess: gh } = inp;
   const m = end - start;
   hist.fill(0, f0 * HB, f1 * HB);
-  // Row by row (bins are row-major): one cache line brings all of a row's bins, where a column
-  // layout costs one random access per feature. Each bin still adds its rows in row order.
-  for (let k = 0; k < m; k++) {
-    const row = (identity ? k : (index[start + k] as number)) * d;
-    const g = gh[2 * k] as number;
-    const h = gh[2 * k + 1] as number;
-    for (let f = f0; f < f1; f++) {
-      const p = f * HB + (bins[row + f] as number) * 3;
-      hist[p] = (hist[p] as number) + g;
-      hist[p + 1] = (hist[p + 1] as number) + h;
+  for (let f = f0; f < f1; f++) {
+    const col = f * n;
+    const base = f * HB;
+    for (let k = 0; k < m; k++) {
+      const p = base + (bins[col + (identity ? k : (index[start + k] as number))] as number) * 3;
+      hist[p] = (hist[p] as number) + (gh[2 * k] as number);
+      hist[p + 1] = (hist[p + 1] as number) + (gh[2 * k + 1] as number);
       hist[p + 2] = (hist[p + 2] as number) + 1;
     }
   }
@@ -138,14 +135,15 @@ function leftTable(split: Split): Uint8Array {
 }
 
 function partition(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number {
-  const { bins, cols: d, index, scratch } = inp;
+  const { bins, rows: n, index, scratch } = inp;
+  const col = feature * n;
   let l = start;
   let r = 0;
   // Branchless (the left/right outcome is unpredictable): write to both sides, advance one.
   // Safe in place: l ≤ k, so index[k] is read before anything overwrites it.
   for (let k = start; k < end; k++) {
     const i = index[k] as number;
-    const left = goesLeft[bins[i * d + feature] as number] as number;
+    const left = goesLeft[bins[col + i] as number] as number;
     index[l] = i;
     scratch[r] = i;
     l += left;

@@ -20,7 +20,7 @@ const ERROR = 7;
 /** The worker's loop: the same arithmetic as gbt-tree.ts `accumulateFeatures`, in plain JS. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { ctrlBuf, binsBuf, indexBuf, ghBuf, histBuf, d } = workerData;
+const { ctrlBuf, binsBuf, indexBuf, ghBuf, histBuf, n } = workerData;
 const ctrl = new Int32Array(ctrlBuf);
 const bins = new Uint8Array(binsBuf);
 const index = new Uint32Array(indexBuf);
@@ -36,14 +36,13 @@ for (;;) {
     const start = ctrl[${START}], end = ctrl[${END}], identity = ctrl[${IDENTITY}] === 1, f1 = ctrl[${FEATURES}];
     const m = end - start;
     hist.fill(0, 0, f1 * HB);
-    for (let k = 0; k < m; k++) {
-      const row = (identity ? k : index[start + k]) * d;
-      const g = gh[2 * k];
-      const h = gh[2 * k + 1];
-      for (let f = 0; f < f1; f++) {
-        const p = f * HB + bins[row + f] * 3;
-        hist[p] += g;
-        hist[p + 1] += h;
+    for (let f = 0; f < f1; f++) {
+      const col = f * n;
+      const base = f * HB;
+      for (let k = 0; k < m; k++) {
+        const p = base + bins[col + (identity ? k : index[start + k])] * 3;
+        hist[p] += gh[2 * k];
+        hist[p + 1] += gh[2 * k + 1];
         hist[p + 2] += 1;
       }
     }
@@ -92,7 +91,7 @@ export class HistogramPool implements HistogramBuilder {
         indexBuf: inp.index.buffer,
         ghBuf: inp.orderedGradHess.buffer,
         histBuf: this.workerHist.buffer,
-        d: inp.cols,
+        n: inp.rows,
       },
     });
     this.worker.unref();
