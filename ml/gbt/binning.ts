@@ -1,7 +1,7 @@
 /**
  * Feature binning for histogram gradient boosting, as scikit-learn's `_BinMapper`: per feature,
  * at most `maxBins` (≤ 255) bins whose upper edges are the midpoints between distinct values when
- * there are few, else quantiles of a seeded subsample of ≤ 200,000 rows. A value v falls in bin b
+ * there are few, else quantiles (numpy method midpoint, as sklearn) of a seeded subsample of ≤ 200,000 rows. A value v falls in bin b
  * when edges[b − 1] < v ≤ edges[b]; NaN goes to the reserved bin 255 (its side is learned per
  * split). A categorical feature's bins are its known categories in increasing code order (bin b =
  * the b-th smallest code seen in training), as sklearn's mapper for `categorical_features`.
@@ -21,12 +21,12 @@ function distinctSorted(values: Float64Array): Float64Array {
   return Float64Array.from(out);
 }
 
-/** numpy's percentile with linear interpolation, on sorted values. */
+/** numpy's percentile with method='midpoint' (what sklearn's bin mapper uses), on sorted values. */
 function percentile(sorted: Float64Array, q: number): number {
   const pos = (q / 100) * (sorted.length - 1);
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+  const hi = Math.ceil(pos);
+  return ((sorted[lo] as number) + (sorted[hi] as number)) / 2;
 }
 
 export function fitBinEdges(x: Matrix, maxBins: number, seed: number): BinEdges {
