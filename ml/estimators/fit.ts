@@ -10,6 +10,7 @@ import { fitLogistic } from '../linear/logistic';
 import { checkMatrixShape, columnPlaces, denseCols, toDense, type Matrix } from '../frame/matrix';
 import { fitRidge } from '../linear/ridge';
 import { validateHyperparams } from './hyperparams';
+import { classWeightsToSampleWeights } from './class-weight';
 import { EstimatorInputError, type Estimator, type EstimatorKind, type FitEstimatorInput, type Hyperparams, type Task } from './types';
 
 const KIND_TASKS: Record<EstimatorKind, readonly Task[]> = {
@@ -72,10 +73,17 @@ function checkLabels(y: ArrayLike<number>, task: Task, numClasses: number): void
     throw new EstimatorInputError('the target has a single class in the training rows; nothing to learn');
 }
 
-/** Infinite values are refused by every kind; NaN (missing) only gbt accepts. */
+/** Infinite values are refused by every kind; NaN (missing) and category-code columns only gbt accepts. */
 function checkFeatures(x: Matrix, kind: EstimatorKind, names: readonly string[] | undefined): void {
   const allowNaN = kind === 'gbt';
   const dc = denseCols(x);
+  const coded = allowNaN ? -1 : (x.categorical ?? []).indexOf(true);
+  if (coded >= 0) {
+    const name = names?.[coded] !== undefined ? `feature '${names[coded]}' (column ${coded})` : `feature column ${coded}`;
+    throw new EstimatorInputError(
+      `${name} holds category codes from a 'categorical' feature step, which only gbt splits on; ${kind} needs an 'onehot' step for it instead`,
+    );
+  }
   for (let i = 0; i < x.data.length; i++) {
     const v = x.data[i] as number;
     if (Number.isFinite(v) || (allowNaN && Number.isNaN(v))) continue;
@@ -89,6 +97,16 @@ function checkFeatures(x: Matrix, kind: EstimatorKind, names: readonly string[] 
 }
 
 const num = (hp: Hyperparams, key: string): number => hp[key] as number;
+
+/** The fit's row weights: sampleWeight times the class weights (sklearn's rule); undefined when neither is given. */
+function rowWeights(input: FitEstimatorInput, numClasses: number): Float64Array | undefined {
+  const { sampleWeight: sw, classWeight, y } = input;
+  if (sw && sw.length !== y.length) throw new EstimatorInputError(`${y.length} targets but ${sw.length} sample weights`);
+  if (classWeight === undefined) return sw;
+  if (input.task === 'regression')
+    throw new EstimatorInputError('classWeight applies to classification; a regression task takes sampleWeight only');
+  return classWeightsToSampleWeights(y, numClasses, classWeight, input.classLabels, sw);
+}
 
 async function fitGbtKind(
   input: FitEstimatorInput,
@@ -117,6 +135,8 @@ async function fitGbtKind(
     },
   };
   if (typeof hp['maxDepth'] === 'number') o.maxDepth = hp['maxDepth'];
+  const weights = rowWeights(input, numClasses);
+  if (weights) o.sampleWeight = weights;
   if (numClasses > 2) {
     const model = await fitGbtMulticlassAsync(x, y, numClasses, o);
     return { model, iterations: model.trees.length };
@@ -132,12 +152,17 @@ async function fitChecked(input: FitEstimatorInput, hp: Hyperparams, numClasses:
     const l2 = hp['l2'] !== undefined ? num(hp, 'l2') : 1 / ((hp['C'] !== undefined ? num(hp, 'C') : 1) * x.rows);
     const maxIterations = num(hp, 'maxIter');
     // fitLogistic runs L-BFGS synchronously: fast (1M × 10 binary ≈ 1.5 s), so progress is reported once.
-    const fit = fitLogistic(x, y, numClasses, { l2, maxIterations, tolerance: num(hp, 'tol'), sampleWeight: input.sampleWeight });
+    const fit = fitLogistic(x, y, numClasses, {
+      l2,
+      maxIterations,
+      tolerance: num(hp, 'tol'),
+      sampleWeight: rowWeights(input, numClasses),
+    });
     input.onProgress?.({ kind, iteration: fit.iterations, maxIterations });
     return { ...base, kind, model: fit.model, fitInfo: { iterations: fit.iterations, converged: fit.converged } };
   }
   if (kind === 'linear_regression') {
-    const model = fitRidge(x, y, num(hp, 'alpha'), input.sampleWeight);
+    const model = fitRidge(x, y, num(hp, 'alpha'), rowWeights(input, numClasses));
     input.onProgress?.({ kind, iteration: 1, maxIterations: 1 });
     return { ...base, kind, model, fitInfo: { iterations: 0 } };
   }

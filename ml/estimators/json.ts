@@ -2,11 +2,11 @@
  * The estimator envelope, `tideflow.estimator` version 1 (docs/ml-models.md): what was fitted
  * (kind, task, classes, features, resolved hyperparameters, fit info) around the trainer's own
  * versioned model document (`tideflow.logistic-regression` v1, `tideflow.linear-regression` v1,
- * `tideflow.gbt` v1 or v2). Readers refuse other formats and versions by name, and check that
+ * `tideflow.gbt` v1 to v4). Readers refuse other formats and versions by name, and check that
  * the envelope and the model agree.
  */
 import { z } from 'zod';
-import { gbtModelFromJson } from '../gbt/serialize';
+import { gbtModelFromJson, isMulticlassGbt } from '../gbt/serialize';
 import { logisticFromJson, logisticToJson, type LogisticJson } from '../linear/logistic';
 import { ridgeFromJson, ridgeToJson, type RidgeJson } from '../linear/ridge';
 import type { AnyGbtModel } from '../gbt/gradient-boosting';
@@ -124,9 +124,9 @@ export function estimatorFromJson(input: unknown): Estimator {
       est = { ...base, kind: e.kind, model: ridgeFromJson(parseModel(ridgeSchema, e.model, 'tideflow.linear-regression')) };
     } else {
       const model = gbtModelFromJson(e.model);
-      const expected = model.version === 2 ? 'multiclass' : model.loss === 'log_loss' ? 'binary' : 'regression';
+      const expected = isMulticlassGbt(model) ? 'multiclass' : model.loss === 'log_loss' ? 'binary' : 'regression';
       if (expected !== e.task) fail(`the estimator is for a ${e.task} task, its gbt model is ${expected}`);
-      if (model.version === 2 && model.numClasses !== e.numClasses)
+      if (isMulticlassGbt(model) && model.numClasses !== e.numClasses)
         fail(`the estimator says ${e.numClasses} classes, its gbt model has ${model.numClasses}`);
       est = { ...base, kind: e.kind, model };
     }

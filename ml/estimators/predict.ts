@@ -2,7 +2,7 @@
  * `predictEstimator`: class probabilities and argmax classes for classification, predictions for
  * regression, from any estimator kind.
  */
-import { gbtMulticlassProba, gbtProba, gbtRaw } from '../gbt/gradient-boosting';
+import { gbtMulticlassProba, gbtProba, gbtRaw, isMulticlassGbt } from '../gbt/gradient-boosting';
 import { logisticProba } from '../linear/logistic';
 import { checkMatrixShape, columnPlaces, denseCols, toDense, type Matrix } from '../frame/matrix';
 import { argmaxRows } from '../metrics/classification';
@@ -28,6 +28,11 @@ export function predictEstimator(est: Estimator, input: Matrix): Prediction {
     throw new EstimatorInputError((err as Error).message);
   }
   if (est.kind !== 'gbt') {
+    const coded = (input.categorical ?? []).indexOf(true);
+    if (coded >= 0)
+      throw new EstimatorInputError(
+        `feature column ${coded} holds category codes (a 'categorical' feature step); ${est.kind} needs 'onehot' instead`,
+      );
     const dc = denseCols(input);
     for (let i = 0; i < input.data.length; i++) {
       if (!Number.isFinite(input.data[i]))
@@ -40,12 +45,12 @@ export function predictEstimator(est: Estimator, input: Matrix): Prediction {
   const x = est.kind === 'gbt' ? toDense(input) : input;
   if (est.task === 'regression') {
     if (est.kind === 'linear_regression') return { values: ridgePredict(est.model, x) };
-    if (est.kind === 'gbt' && est.model.version === 1) return { values: gbtRaw(est.model, x) };
+    if (est.kind === 'gbt' && !isMulticlassGbt(est.model)) return { values: gbtRaw(est.model, x) };
     throw new EstimatorInputError(`a ${est.kind} model cannot make regression predictions`);
   }
   let proba: Float64Array;
   if (est.kind === 'logistic_regression') proba = logisticProba(est.model, x);
-  else if (est.kind === 'gbt') proba = est.model.version === 2 ? gbtMulticlassProba(est.model, x) : twoColumns(gbtProba(est.model, x));
+  else if (est.kind === 'gbt') proba = isMulticlassGbt(est.model) ? gbtMulticlassProba(est.model, x) : twoColumns(gbtProba(est.model, x));
   else throw new EstimatorInputError('a linear_regression model cannot predict classes');
   return { proba, values: Float64Array.from(argmaxRows(proba, est.numClasses)) };
 }

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../../core/errors';
 import type { AnyGbtModel } from '../gbt/gradient-boosting';
+import type { ClassWeight } from './class-weight';
 import type { LogisticModel } from '../linear/logistic';
 import type { Matrix } from '../frame/matrix';
 import type { RidgeModel } from '../linear/ridge';
@@ -49,6 +50,10 @@ export interface FitEstimatorInput {
   sampleWeight?: Float64Array;
   /** Names of the matrix columns, used in error messages (non-finite values). */
   featureNames?: readonly string[];
+  /** Classification: 'balanced' or {class label: weight} (sklearn's class_weight); multiplies sampleWeight. */
+  classWeight?: ClassWeight;
+  /** Class labels by index, naming the keys of a classWeight map (default: the indices as strings). */
+  classLabels?: readonly string[];
   onProgress?: (info: FitProgress) => void;
   signal?: AbortSignal;
 }

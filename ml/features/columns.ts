@@ -9,8 +9,12 @@ import type { FrameColumn, NumericColumn, StringColumn } from '../frame/frame';
 import type { Matrix, OneHotBlock } from '../frame/matrix';
 import { FeaturePipelineError, stepLabel } from './spec';
 
-/** A plain working column; `group` is the input column an expanded output came from (so `drop` can remove them all). */
-export type PlainColumn = FrameColumn & { group?: string };
+/**
+ * A plain working column; `group` is the input column an expanded output came from (so `drop` can
+ * remove them all); `categorical` marks category codes (the categorical step): NaN there means
+ * missing and is passed on to the model, flagged in `Matrix.categorical`.
+ */
+export type PlainColumn = FrameColumn & { group?: string; categorical?: boolean };
 
 /**
  * A one-hot encoded column: `names` are its output features (one per category), and row i has
@@ -132,6 +136,7 @@ export function checkFinalColumns(work: WorkingSet, phase: Phase): void {
     // An encoded column is complete by construction (missing is a category or an error).
     if (col.type === 'encoded') continue;
     if (col.type === 'string') throw new FeaturePipelineError(`feature '${col.name}' is a string column: one-hot encode it`);
+    if (col.categorical) continue; // codes are finite; NaN is a missing category the model handles
     const v = col.values;
     let bad = false;
     // x - x is NaN for NaN and ±Infinity alone; the common all-finite case costs one pass.
@@ -206,5 +211,8 @@ export function toMatrix(work: WorkingSet, phase: Phase): { matrix: Matrix; feat
   }
   const matrix: Matrix = { data, rows, cols: offset };
   if (onehot.length) matrix.onehot = onehot;
+  // Per full column (an encoded column spans its categories): category codes for gradient boosting.
+  if (work.columns.some((c) => c.type !== 'encoded' && c.categorical))
+    matrix.categorical = work.columns.flatMap((c) => (c.type === 'encoded' ? c.names.map(() => false) : [c.categorical === true]));
   return { matrix, featureNames: outputNames(work.columns) };
 }

@@ -7,8 +7,11 @@
 import type { ColumnSchema, ColumnType } from '../frame/frame';
 import { FeaturePipelineError, stepLabel, type FeaturePipelineSpec, type FeatureStep } from './spec';
 
-/** 'encoded': the numeric outputs of a one-hot encoding, whose names depend on the data. */
-export type PlanType = ColumnType | 'encoded';
+/**
+ * 'encoded': the numeric outputs of a one-hot encoding, whose names depend on the data;
+ * 'coded': category codes of the categorical step (for gradient boosting only).
+ */
+export type PlanType = ColumnType | 'encoded' | 'coded';
 
 export interface PlanColumn {
   name: string;
@@ -25,6 +28,7 @@ function fail(index: number, step: FeatureStep, message: string): never {
 }
 
 function describeType(t: PlanType): string {
+  if (t === 'coded') return "category-coded (a 'categorical' step: only gradient boosting splits on it)";
   return t === 'encoded' ? 'one-hot encoded' : `a ${t} column`;
 }
 
@@ -103,6 +107,14 @@ export function planStep(cols: PlanColumn[], step: FeatureStep, index: number): 
       }
       return out;
     }
+    case 'categorical': {
+      let out = cols;
+      for (const name of step.columns) {
+        need(cols, name, index, step, [...NUMERIC, 'string'], 'it is already encoded');
+        out = replace(out, name, [{ name, type: 'coded' }]);
+      }
+      return out;
+    }
     case 'date_parts': {
       let out = cols;
       for (const name of step.columns) {
@@ -125,7 +137,7 @@ export function planStep(cols: PlanColumn[], step: FeatureStep, index: number): 
     case 'drop': {
       let out = cols;
       for (const name of step.columns) {
-        need(cols, name, index, step, [...NUMERIC, 'string', 'encoded'], '');
+        need(cols, name, index, step, [...NUMERIC, 'string', 'encoded', 'coded'], '');
         out = out.filter((c) => c.name !== name);
       }
       return out;

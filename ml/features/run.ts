@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { StepContext, WorkingSet } from './columns';
 import type { FeatureStep } from './spec';
 import { applyBin, binParamsSchema, fitBin } from './steps/bin';
+import { applyCategorical, categoricalParamsSchema, fitCategorical } from './steps/categorical';
 import { applyDateParts, datePartsParamsSchema } from './steps/date-parts';
 import { applyImpute, fitImpute, imputeParamsSchema } from './steps/impute';
 import { applyDrop, applyInteract, dropParamsSchema, interactParamsSchema } from './steps/interact';
@@ -31,6 +32,7 @@ export const fittedStepSchema = z.discriminatedUnion('op', [
   logParamsSchema,
   binParamsSchema,
   onehotParamsSchema,
+  categoricalParamsSchema,
   datePartsParamsSchema,
   interactParamsSchema,
   dropParamsSchema,
@@ -52,6 +54,8 @@ export function fitStep(step: FeatureStep, work: WorkingSet, ctx: StepContext): 
       return fitBin(step, work, ctx);
     case 'onehot':
       return fitOnehot(step, work, ctx);
+    case 'categorical':
+      return fitCategorical(step, work, ctx);
     case 'date_parts':
       return { op: 'date_parts', columns: [...step.columns], parts: [...step.parts], timezone: step.timezone, keep: step.keep };
     case 'interact':
@@ -75,6 +79,8 @@ export function applyStep(p: FittedStep, work: WorkingSet, ctx: StepContext): vo
       return applyBin(p, work);
     case 'onehot':
       return applyOnehot(p, work, ctx);
+    case 'categorical':
+      return applyCategorical(p, work, ctx);
     case 'date_parts':
       return applyDateParts(p, work);
     case 'interact':

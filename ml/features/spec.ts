@@ -75,6 +75,13 @@ export const onehotStepSchema = z.object({
   maxCategories: z.number().int().min(2).optional(),
 });
 
+export const categoricalStepSchema = z.object({
+  op: z.literal('categorical'),
+  columns,
+  /** Keep the most frequent categories, at most 255 (gradient boosting's limit); the rest are coded missing. */
+  maxCategories: z.number().int().min(2).max(255).default(255),
+});
+
 export const datePartsStepSchema = z.object({
   op: z.literal('date_parts'),
   columns,
@@ -104,6 +111,7 @@ export const stepSchema = z.discriminatedUnion('op', [
   logStepSchema,
   binStepSchema,
   onehotStepSchema,
+  categoricalStepSchema,
   datePartsStepSchema,
   interactStepSchema,
   dropStepSchema,

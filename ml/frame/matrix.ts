@@ -19,6 +19,12 @@ export interface Matrix {
   cols: number;
   /** One-hot blocks, in increasing offset order, not overlapping. Absent or empty: `data` is the whole matrix. */
   onehot?: readonly OneHotBlock[];
+  /**
+   * Per column: true when the column holds category codes (0..k−1 as floats, NaN = missing) that
+   * gradient boosting splits on natively (by category sets, not thresholds); linear models refuse
+   * such columns. Absent = every column numeric.
+   */
+  categorical?: readonly boolean[];
 }
 
 /** Columns offset … offset + width − 1 of a matrix are one-hot: row i has a 1 at offset + index[i] (none if −1). */
@@ -95,7 +101,7 @@ export function toDense(m: Matrix): Matrix {
       if (v >= 0) out[i * cols + b.offset + v] = 1;
     }
   }
-  return { data: out, rows, cols };
+  return { data: out, rows, cols, ...(m.categorical && { categorical: m.categorical }) };
 }
 
 /** The rows `idx` of `m`, in that order, keeping its layout (one-hot blocks stay compact). */
@@ -107,7 +113,7 @@ export function takeMatrixRows(m: Matrix, idx: ArrayLike<number>): Matrix {
     const i = idx[k] as number;
     data.set(m.data.subarray(i * dc, (i + 1) * dc), k * dc);
   }
-  const out: Matrix = { data, rows: n, cols: m.cols };
+  const out: Matrix = { data, rows: n, cols: m.cols, ...(m.categorical && { categorical: m.categorical }) };
   if (isSparse(m))
     out.onehot = (m.onehot ?? []).map((b) => ({
       offset: b.offset,

@@ -1,8 +1,10 @@
 /**
  * Feature binning for histogram gradient boosting, as scikit-learn's `_BinMapper`: per feature,
  * at most `maxBins` (≤ 255) bins whose upper edges are the midpoints between distinct values when
- * there are few, else quantiles of a seeded subsample of ≤ 200,000 rows. A value v falls in bin b
- * when edges[b − 1] < v ≤ edges[b]; NaN goes to the reserved bin 255 (always right of a split).
+ * there are few, else quantiles (numpy method midpoint, as sklearn) of a seeded subsample of ≤ 200,000 rows. A value v falls in bin b
+ * when edges[b − 1] < v ≤ edges[b]; NaN goes to the reserved bin 255 (its side is learned per
+ * split). A categorical feature's bins are its known categories in increasing code order (bin b =
+ * the b-th smallest code seen in training), as sklearn's mapper for `categorical_features`.
  */
 import { createRng } from '../stats/random';
 import type { Matrix } from '../frame/matrix';
@@ -19,12 +21,12 @@ function distinctSorted(values: Float64Array): Float64Array {
   return Float64Array.from(out);
 }
 
-/** numpy's percentile with linear interpolation, on sorted values. */
+/** numpy's percentile with method='midpoint' (what sklearn's bin mapper uses), on sorted values. */
 function percentile(sorted: Float64Array, q: number): number {
   const pos = (q / 100) * (sorted.length - 1);
   const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + (pos - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+  const hi = Math.ceil(pos);
+  return ((sorted[lo] as number) + (sorted[hi] as number)) / 2;
 }
 
 export function fitBinEdges(x: Matrix, maxBins: number, seed: number): BinEdges {
@@ -92,6 +94,85 @@ export function applyBins(x: Matrix, edges: BinEdges): Uint8Array {
   for (let f = 0; f < d; f++) {
     const e = edges[f] as Float64Array;
     for (let i = 0; i < n; i++) out[f * n + i] = binOf(e, data[i * d + f] as number);
+  }
+  return out;
+}
+
+/** How every feature is binned: numeric edges, or the known categories of a categorical feature. */
+export interface BinMapper {
+  /** Numeric features: upper bin edges; categorical features: empty. */
+  edges: BinEdges;
+  /** Categorical features: the sorted known codes (bin b ↔ categories[b]); numeric: undefined. */
+  categories: (Int32Array | undefined)[];
+  /** Bins used by non-missing values, per feature. */
+  nBinsNonMissing: Int32Array;
+  /** Whether the training rows had a missing value, per feature. */
+  hasMissing: Uint8Array;
+  isCategorical: Uint8Array;
+}
+
+/**
+ * Known categories of categorical column f: the distinct non-missing codes of all rows (as
+ * sklearn's `_check_categories`, before any early-stopping split). Codes must be integers in
+ * 0..maxBins−1 and at most maxBins distinct.
+ */
+export function knownCategories(x: Matrix, f: number, maxBins: number): Int32Array {
+  const seen = new Uint8Array(256);
+  const { rows: n, cols: d, data } = x;
+  for (let i = 0; i < n; i++) {
+    const v = data[i * d + f] as number;
+    if (Number.isNaN(v)) continue;
+    if (!(Number.isInteger(v) && v >= 0 && v < maxBins))
+      throw new RangeError(
+        `categorical feature column ${f} holds ${v} at row ${i}; category codes must be integers in 0..${maxBins - 1} (NaN = missing)`,
+      );
+    seen[v] = 1;
+  }
+  const out: number[] = [];
+  for (let c = 0; c < 256; c++) if (seen[c]) out.push(c);
+  return Int32Array.from(out);
+}
+
+/** A mapper fitted on x: numeric edges from (a subsample of) x, categories from `categoriesOf`. */
+export function fitBinMapper(x: Matrix, maxBins: number, seed: number, categoriesOf: (f: number) => Int32Array | undefined): BinMapper {
+  const edges = fitBinEdges(x, maxBins, seed);
+  const d = x.cols;
+  const categories = Array.from({ length: d }, (_, f) => categoriesOf(f));
+  const isCategorical = Uint8Array.from(categories, (c) => (c ? 1 : 0));
+  const nBinsNonMissing = Int32Array.from({ length: d }, (_, f) => categories[f]?.length ?? (edges[f] as Float64Array).length + 1);
+  categories.forEach((c, f) => {
+    if (c) edges[f] = new Float64Array(0);
+  });
+  return { edges, categories, nBinsNonMissing, hasMissing: new Uint8Array(d), isCategorical };
+}
+
+/** Column-major bin codes of x under a mapper; records which features had missing values. */
+export function applyBinMapper(x: Matrix, m: BinMapper): Uint8Array {
+  const { rows: n, cols: d, data } = x;
+  const out = new Uint8Array(n * d);
+  const lookup = new Uint8Array(256);
+  for (let f = 0; f < d; f++) {
+    const cats = m.categories[f];
+    let missing = 0;
+    if (cats) {
+      lookup.fill(MISSING_BIN);
+      cats.forEach((c, b) => (lookup[c] = b));
+      for (let i = 0; i < n; i++) {
+        const v = data[i * d + f] as number;
+        // Unknown codes (only possible for rows the categories were not learned from) bin as missing.
+        const b = v >= 0 && v < 256 ? (lookup[v | 0] as number) : MISSING_BIN;
+        out[f * n + i] = b;
+        missing |= b === MISSING_BIN ? 1 : 0;
+      }
+    } else {
+      const e = m.edges[f] as Float64Array;
+      for (let i = 0; i < n; i++) {
+        const b = binOf(e, data[i * d + f] as number);
+        out[f * n + i] = b;
+        missing |= b === MISSING_BIN ? 1 : 0;
+      }
+    }
+    m.hasMissing[f] = missing;
   }
   return out;
 }

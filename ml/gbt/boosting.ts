@@ -10,10 +10,16 @@
  * validation part (stratified for classification) is held out before binning, its loss is
  * recorded at the baseline and after each iteration, and fitting stops once none of the last
  * `nIterNoChange` scores beats the one before them by more than `tol`.
+ *
+ * Columns flagged `categorical` in the Matrix are split natively (sets of category codes, see
+ * splitting.ts); NaN is missing and gets a learned side at every split. Sample weights multiply
+ * each row's gradient and hessian (and weight the baseline and the validation loss), as sklearn.
  */
-import { applyBins, fitBinEdges, type BinEdges } from './binning';
+import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
 import { HistogramPool, sharedFloat64, sharedUint32, sharedUint8 } from './histogram-pool';
-import { addLeafValues, growTree, type GrowInput, type Tree, type TreeParams } from './grower';
+import { addLeafValues, growTree, type GrowInput, type TreeParams } from './grower';
+import { baselineOf, computeGradients, meanLoss } from './losses';
+import { addTreeScores, knownCategoryBitsets, toGbtTree } from './predictor';
 import type { Matrix } from '../frame/matrix';
 import type { GbtTree } from './serialize';
 import { createRng, shuffled } from '../stats/random';
@@ -42,6 +48,8 @@ export interface GbtOptions {
   tol?: number;
   /** Build histograms on 2 threads (a worker thread); default: when rows ≥ 50,000 and > 1 feature. */
   threads?: 1 | 2;
+  /** Per-row weights (finite, ≥ 0, not all 0); absent = all 1. See class-weight.ts for class weights. */
+  sampleWeight?: ArrayLike<number>;
   /** Called after each iteration with the number of iterations so far; throw to abort. */
   onIteration?: (iteration: number) => void;
 }
@@ -51,11 +59,11 @@ export interface BoostResult {
   baseline: number[];
   /** trees[iteration][column]. */
   trees: GbtTree[][];
+  /** Per feature, the bitset of its known category codes (null for numeric features). */
+  knownCategories: (number[] | null)[];
   /** Validation scores (−loss) at the baseline and after each iteration, when early stopping. */
   validationScores?: number[];
 }
-
-export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /**
  * Checks rows and targets. `numClasses` is 0 for regression; 2 for binary (0/1 targets); ≥ 3 for
@@ -65,6 +73,8 @@ function checkInputs(x: Matrix, y: ArrayLike<number>, numClasses: number): void 
   if (x.rows === 0) throw new RangeError('no training rows');
   if (x.data.length !== x.rows * x.cols) throw new RangeError('matrix data does not match its shape');
   if (y.length !== x.rows) throw new RangeError(`${x.rows} rows but ${y.length} targets`);
+  if (x.categorical && x.categorical.length !== x.cols)
+    throw new RangeError(`the categorical flags name ${x.categorical.length} columns, the matrix has ${x.cols}`);
   for (let i = 0; i < x.data.length; i++) {
     const v = x.data[i] as number;
     if (v === Infinity || v === -Infinity)
@@ -98,11 +108,23 @@ function checkOptions(o: GbtOptions): void {
   if (!((o.tol ?? 1e-7) >= 0)) throw new RangeError(`tol must be ≥ 0, got ${o.tol}`);
 }
 
+function checkWeights(w: ArrayLike<number>, n: number): Float64Array {
+  if (w.length !== n) throw new RangeError(`${n} rows but ${w.length} sample weights`);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = w[i] as number;
+    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`sample weight ${v} at row ${i}; weights must be finite and ≥ 0`);
+    total += v;
+  }
+  if (!(total > 0)) throw new RangeError('the sample weights sum to 0');
+  return Float64Array.from(w);
+}
+
 function takeMatrixRows(x: Matrix, rows: readonly number[]): Matrix {
   const d = x.cols;
   const data = new Float64Array(rows.length * d);
   rows.forEach((r, k) => data.set(x.data.subarray(r * d, (r + 1) * d), k * d));
-  return { data, rows: rows.length, cols: d };
+  return x.categorical ? { data, rows: rows.length, cols: d, categorical: x.categorical } : { data, rows: rows.length, cols: d };
 }
 
 /** Training and validation rows for early stopping: stratified for classification, seeded. */
@@ -122,119 +144,11 @@ function validationSplit(y: ArrayLike<number>, numClasses: number, fraction: num
   return { valid: order.slice(0, nValid).sort((a, b) => a - b), train: order.slice(nValid).sort((a, b) => a - b) };
 }
 
-/** Intercept-only raw scores, as sklearn's `fit_intercept_only` of each loss. */
-function baselineOf(y: ArrayLike<number>, numClasses: number): number[] {
-  const n = y.length;
-  if (numClasses <= 2) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += y[i] as number;
-    mean /= n;
-    return [numClasses === 2 ? Math.log(mean / (1 - mean)) : mean];
-  }
-  // Symmetric multinomial logit of the clipped class priors: log p_k − mean_j log p_j.
-  const counts = new Float64Array(numClasses);
-  for (let i = 0; i < n; i++) counts[y[i] as number] = (counts[y[i] as number] as number) + 1;
-  const logs = Array.from(counts, (c) => Math.log(Math.min(1 - Number.EPSILON, Math.max(Number.EPSILON, c / n))));
-  const meanLog = logs.reduce((s, v) => s + v, 0) / numClasses;
-  return logs.map((l) => l - meanLog);
-}
-
-/**
- * Gradients and hessians at the current raw scores, column-major (column k of row i at k·n + i).
- * Squared error keeps its constant hessian of 1 (filled once by the caller).
- */
-function computeGradients(
-  raw: Float64Array,
-  y: ArrayLike<number>,
-  n: number,
-  numClasses: number,
-  grad: Float64Array,
-  hess: Float64Array,
-): void {
-  if (numClasses === 0) {
-    for (let i = 0; i < n; i++) grad[i] = (raw[i] as number) - (y[i] as number);
-  } else if (numClasses === 2) {
-    for (let i = 0; i < n; i++) {
-      const p = sigmoid(raw[i] as number);
-      grad[i] = p - (y[i] as number);
-      hess[i] = p * (1 - p);
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      let max = -Infinity;
-      for (let k = 0; k < numClasses; k++) max = Math.max(max, raw[k * n + i] as number);
-      let sum = 0;
-      for (let k = 0; k < numClasses; k++) sum += Math.exp((raw[k * n + i] as number) - max);
-      const t = y[i] as number;
-      for (let k = 0; k < numClasses; k++) {
-        const p = Math.exp((raw[k * n + i] as number) - max) / sum;
-        grad[k * n + i] = p - (k === t ? 1 : 0);
-        hess[k * n + i] = p * (1 - p);
-      }
-    }
-  }
-}
-
-/** Mean loss at raw scores (column-major, n rows): half squared error, binary or multinomial log loss, as sklearn's losses. */
-export function meanLoss(raw: Float64Array, y: ArrayLike<number>, n: number, numClasses: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const t = y[i] as number;
-    if (numClasses === 0) s += 0.5 * ((raw[i] as number) - t) ** 2;
-    else if (numClasses === 2) {
-      const z = raw[i] as number;
-      s += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - t * z;
-    } else {
-      let max = -Infinity;
-      for (let k = 0; k < numClasses; k++) max = Math.max(max, raw[k * n + i] as number);
-      let sum = 0;
-      for (let k = 0; k < numClasses; k++) sum += Math.exp((raw[k * n + i] as number) - max);
-      s += max + Math.log(sum) - (raw[t * n + i] as number);
-    }
-  }
-  return s / n;
-}
-
 /** sklearn's `_should_stop`: none of the last `m` scores beats the score just before them by more than tol. */
 function shouldStop(scores: readonly number[], m: number, tol: number): boolean {
   if (scores.length < m + 1) return false;
   const reference = (scores[scores.length - m - 1] as number) + tol;
   return !scores.slice(-m).some((s) => s > reference);
-}
-
-/** A grown tree with bin thresholds turned into feature values (upper bin edges). */
-function toGbtTree(t: Tree, edges: BinEdges): GbtTree {
-  return {
-    feature: Array.from(t.feature),
-    threshold: Array.from(t.feature, (f, k) => {
-      if (f < 0) return 0;
-      const e = edges[f] as Float64Array;
-      const b = t.binThreshold[k] as number;
-      return b < e.length ? (e[b] as number) : Number.MAX_VALUE;
-    }),
-    left: Array.from(t.left),
-    right: Array.from(t.right),
-    value: Array.from(t.value),
-  };
-}
-
-/** Adds one tree's leaf values to raw scores out[offset + i] of every row of x. */
-export function addTreeScores(t: GbtTree, x: Matrix, out: Float64Array, offset: number): void {
-  const d = x.cols;
-  const feature = Int32Array.from(t.feature);
-  const threshold = Float64Array.from(t.threshold);
-  const left = Int32Array.from(t.left);
-  const right = Int32Array.from(t.right);
-  const value = Float64Array.from(t.value);
-  for (let i = 0; i < x.rows; i++) {
-    let node = 0;
-    let f = feature[0] as number;
-    while (f >= 0) {
-      node = (x.data[i * d + f] as number) <= (threshold[node] as number) ? (left[node] as number) : (right[node] as number);
-      f = feature[node] as number;
-    }
-    out[offset + i] = (out[offset + i] as number) + (value[node] as number);
-  }
 }
 
 /**
@@ -246,14 +160,25 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   checkInputs(xAll, yAll, numClasses);
   checkOptions(o);
   const seed = o.seed ?? 0;
+  const maxBins = o.maxBins ?? 255;
+  const wAll = o.sampleWeight ? checkWeights(o.sampleWeight, xAll.rows) : undefined;
+  // Known categories come from all rows, before any validation split (as sklearn).
+  const known = Array.from({ length: xAll.cols }, (_, f) => (xAll.categorical?.[f] ? knownCategories(xAll, f, maxBins) : undefined));
   let x = xAll;
   let y: ArrayLike<number> = yAll;
-  let valid: { x: Matrix; y: Float64Array; raw: Float64Array } | undefined;
+  let w = wAll;
+  let valid: { x: Matrix; y: Float64Array; w: Float64Array | undefined; raw: Float64Array } | undefined;
   if (o.earlyStopping) {
     const split = validationSplit(yAll, numClasses, o.validationFraction ?? 0.1, seed);
     x = takeMatrixRows(xAll, split.train);
     y = Float64Array.from(split.train, (r) => yAll[r] as number);
-    valid = { x: takeMatrixRows(xAll, split.valid), y: Float64Array.from(split.valid, (r) => yAll[r] as number), raw: new Float64Array(0) };
+    w = wAll ? Float64Array.from(split.train, (r) => wAll[r] as number) : undefined;
+    valid = {
+      x: takeMatrixRows(xAll, split.valid),
+      y: Float64Array.from(split.valid, (r) => yAll[r] as number),
+      w: wAll ? Float64Array.from(split.valid, (r) => wAll[r] as number) : undefined,
+      raw: new Float64Array(0),
+    };
     if (numClasses > 0) checkInputs(x, y, numClasses); // the training part must still have two classes
   }
   const n = x.rows;
@@ -266,13 +191,15 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     learningRate: o.learningRate ?? 0.1,
     minHessianToSplit: 1e-3,
   };
-  const edges = fitBinEdges(x, o.maxBins ?? 255, seed);
-  const bins = sharedUint8(applyBins(x, edges));
-  const baseline = baselineOf(y, numClasses);
+  const mapper = fitBinMapper(x, maxBins, seed, (f) => known[f]);
+  const knownBitsets = knownCategoryBitsets(mapper);
+  const bins = sharedUint8(applyBinMapper(x, mapper));
+  const baseline = baselineOf(y, numClasses, w);
   const raw = new Float64Array(cols * n);
   baseline.forEach((b, k) => raw.fill(b, k * n, (k + 1) * n));
-  const grad = new Float64Array(cols * n);
-  const hess = new Float64Array(cols * n).fill(1);
+  const grad = new Float32Array(cols * n);
+  const hess = new Float32Array(cols * n).fill(1);
+  if (w && numClasses === 0) hess.set(w);
   const index = sharedUint32(n);
   const inp: GrowInput = {
     bins,
@@ -284,13 +211,14 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     scratch: new Uint32Array(n),
     rootIsIdentity: true,
     orderedGradHess: sharedFloat64(2 * n),
+    features: mapper,
   };
   const scores: number[] = [];
   if (valid) {
     const m = valid.x.rows;
     valid.raw = new Float64Array(cols * m);
     baseline.forEach((b, k) => valid?.raw.fill(b, k * m, (k + 1) * m));
-    scores.push(-meanLoss(valid.raw, valid.y, m, numClasses));
+    scores.push(-meanLoss(valid.raw, valid.y, m, numClasses, valid.w));
   }
   const threads = o.threads ?? (n >= 50_000 && x.cols > 1 ? 2 : 1);
   const pool = threads === 2 && x.cols > 1 ? new HistogramPool(inp) : undefined;
@@ -298,7 +226,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const trees: GbtTree[][] = [];
   try {
     for (let it = 0; it < (o.maxIter ?? 100); it++) {
-      computeGradients(raw, y, n, numClasses, grad, hess);
+      computeGradients(raw, y, n, numClasses, grad, hess, w);
       const iteration: GbtTree[] = [];
       for (let k = 0; k < cols; k++) {
         inp.grad = cols === 1 ? grad : grad.subarray(k * n, (k + 1) * n);
@@ -306,14 +234,14 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
         for (let i = 0; i < n; i++) index[i] = i;
         const grown = growTree(inp, params);
         addLeafValues(grown, index, cols === 1 ? raw : raw.subarray(k * n, (k + 1) * n));
-        const tree = toGbtTree(grown.tree, edges);
+        const tree = toGbtTree(grown.tree, mapper);
         iteration.push(tree);
-        if (valid) addTreeScores(tree, valid.x, valid.raw, k * valid.x.rows);
+        if (valid) addTreeScores(tree, knownBitsets, valid.x, valid.raw, k * valid.x.rows);
       }
       trees.push(iteration);
       let stop = false;
       if (valid) {
-        scores.push(-meanLoss(valid.raw, valid.y, valid.x.rows, numClasses));
+        scores.push(-meanLoss(valid.raw, valid.y, valid.x.rows, numClasses, valid.w));
         stop = shouldStop(scores, o.nIterNoChange ?? 10, o.tol ?? 1e-7);
       }
       yield it + 1;
@@ -322,5 +250,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   } finally {
     pool?.close();
   }
-  return valid ? { baseline, trees, validationScores: scores } : { baseline, trees };
+  const result: BoostResult = { baseline, trees, knownCategories: knownBitsets };
+  if (valid) result.validationScores = scores;
+  return result;
 }

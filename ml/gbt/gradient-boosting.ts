@@ -4,27 +4,31 @@
  * gbt-boost.ts (binning in gbt-bin.ts, trees in gbt-tree.ts); this module is the public API:
  * fitting (sync and async), predictions, and the serialised forms (gbt-json.ts).
  *
- * Binary and regression models are `tideflow.gbt` version 1 (`GbtModel`), multiclass models
- * version 2 (`GbtMulticlassModel`); see gbt-json.ts and docs/ml-models.md.
+ * Binary and regression models are `tideflow.gbt` version 3 (`GbtModel`), multiclass models
+ * version 4 (`GbtMulticlassModel`); versions 1 and 2 are still read (serialize.ts, docs/ml-models.md).
+ * Columns flagged `categorical` in the Matrix are split natively; NaN means missing.
  * Deterministic for a seed (it picks the binning subsample of > 200,000 rows and, with early
  * stopping, the validation rows).
  */
-import { addTreeScores, boostSteps, sigmoid, type BoostResult, type GbtOptions } from './boosting';
+import { boostSteps, type BoostResult, type GbtOptions } from './boosting';
+import { sigmoid } from './losses';
+import { addTreeScores } from './predictor';
 import type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
 import type { Matrix } from '../frame/matrix';
 
 export type { GbtLoss, GbtOptions } from './boosting';
 export type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
-export { gbtFromJson, gbtModelFromJson, gbtToJson } from './serialize';
+export { gbtFromJson, gbtModelFromJson, gbtToJson, isMulticlassGbt } from './serialize';
 
 /** The boosting loop of a binary or regression model, yielding after every tree (see `boostSteps`). */
 export function* gbtSteps(x: Matrix, y: ArrayLike<number>, o: GbtOptions): Generator<number, GbtModel> {
   const r: BoostResult = yield* boostSteps(x, y, o.loss === 'log_loss' ? 2 : 0, o);
   return {
     format: 'tideflow.gbt',
-    version: 1,
+    version: 3,
     loss: o.loss,
     numFeatures: x.cols,
+    knownCategories: r.knownCategories,
     baseline: r.baseline[0] as number,
     trees: r.trees.map((it) => it[0] as GbtTree),
   };
@@ -40,7 +44,16 @@ export function* gbtMulticlassSteps(
   if (!Number.isInteger(numClasses) || numClasses < 3)
     throw new RangeError(`multiclass gradient boosting needs ≥ 3 classes, got ${numClasses} (use loss log_loss with 0/1 targets for 2)`);
   const r: BoostResult = yield* boostSteps(x, y, numClasses, { ...o, loss: 'log_loss' });
-  return { format: 'tideflow.gbt', version: 2, loss: 'log_loss', numFeatures: x.cols, numClasses, baseline: r.baseline, trees: r.trees };
+  return {
+    format: 'tideflow.gbt',
+    version: 4,
+    loss: 'log_loss',
+    numFeatures: x.cols,
+    numClasses,
+    knownCategories: r.knownCategories,
+    baseline: r.baseline,
+    trees: r.trees,
+  };
 }
 
 /** Reports an iteration; an exception from the callback is thrown into the generator, so its cleanup (the worker thread) runs. */
@@ -94,7 +107,7 @@ function checkFeatures(m: AnyGbtModel, x: Matrix): void {
 export function gbtRaw(m: GbtModel, x: Matrix): Float64Array {
   checkFeatures(m, x);
   const out = new Float64Array(x.rows).fill(m.baseline);
-  for (const t of m.trees) addTreeScores(t, x, out, 0);
+  for (const t of m.trees) addTreeScores(t, m.knownCategories, x, out, 0);
   return out;
 }
 
@@ -111,7 +124,7 @@ export function gbtMulticlassRaw(m: GbtMulticlassModel, x: Matrix): Float64Array
   const k = m.numClasses;
   const colMajor = new Float64Array(n * k);
   m.baseline.forEach((b, c) => colMajor.fill(b, c * n, (c + 1) * n));
-  for (const iteration of m.trees) iteration.forEach((t, c) => addTreeScores(t, x, colMajor, c * n));
+  for (const iteration of m.trees) iteration.forEach((t, c) => addTreeScores(t, m.knownCategories, x, colMajor, c * n));
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = colMajor[c * n + i] as number;
   return out;

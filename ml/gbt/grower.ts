@@ -3,9 +3,13 @@
  * (best gain first) like scikit-learn's `TreeGrower`: per-node histograms of (gradient, hessian,
  * count) per feature and bin; the smaller child's histogram is built from its rows and the
  * larger child's is the parent's minus it (histogram subtraction). Rows of a node are a
- * contiguous range of one index array, partitioned stably in place on each split.
+ * contiguous range of one index array, partitioned stably in place on each split. Split finding
+ * (numeric thresholds with a learned missing side, categorical sets) is splitting.ts.
  */
 import { MISSING_BIN } from './binning';
+import { findSplit, HB, type FeatureBins, type Split } from './splitting';
+
+export { HB } from './splitting';
 
 export interface TreeParams {
   maxLeafNodes: number;
@@ -20,8 +24,14 @@ export interface TreeParams {
 /** A fitted tree; node 0 is the root; feature −1 marks a leaf. */
 export interface Tree {
   feature: Int32Array;
-  /** Rows with bin ≤ binThreshold go left (missing values: bin 255, always right). */
+  /** Numeric splits: rows with bin ≤ binThreshold go left, and the missing bin as missingLeft says. */
   binThreshold: Int32Array;
+  /** 1 when rows with a missing value (or, categorical, an unknown category) go left. */
+  missingLeft: Uint8Array;
+  /** Categorical splits: the bins that go left; undefined for numeric splits and leaves. */
+  leftBins: (Uint32Array | undefined)[];
+  /** Split gain (loss reduction before shrinkage); 0 for leaves. */
+  gain: Float64Array;
   left: Int32Array;
   right: Int32Array;
   /** Leaf values (already multiplied by the learning rate); 0 for split nodes. */
@@ -33,8 +43,9 @@ export interface GrowInput {
   bins: Uint8Array;
   rows: number;
   cols: number;
-  grad: Float64Array;
-  hess: Float64Array;
+  /** Per-row gradients and hessians, float32 as sklearn's. */
+  grad: Float32Array;
+  hess: Float32Array;
   /** Scratch: a permutation of 0..rows−1 (reordered in place) and a buffer of the same size. */
   index: Uint32Array;
   scratch: Uint32Array;
@@ -42,21 +53,14 @@ export interface GrowInput {
   rootIsIdentity: boolean;
   /** Scratch of 2 × rows: a node's gradients and hessians, interleaved, in its row order. */
   orderedGradHess: Float64Array;
+  /** Per-feature bin facts (missing values seen, categorical). */
+  features: FeatureBins;
   /** Builds histograms on more than one thread (gbt-pool.ts); absent = this thread only. */
   histograms?: HistogramBuilder;
 }
 
 export interface HistogramBuilder {
   build(inp: GrowInput, start: number, end: number, identity: boolean, hist: Float64Array): void;
-}
-
-/** Doubles per feature in a histogram: 256 bins × (gradient, hessian, count). */
-export const HB = 256 * 3;
-
-interface Split {
-  gain: number;
-  feature: number;
-  bin: number;
 }
 
 interface Leaf {
@@ -118,35 +122,19 @@ function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float6
   accumulateFeatures(inp, start, end, identity, 0, inp.cols, hist);
 }
 
-function findSplit(hist: Float64Array, d: number, g: number, h: number, n: number, p: TreeParams): Split | undefined {
-  const parent = (g * g) / (h + p.l2);
-  let best: Split | undefined;
-  for (let f = 0; f < d; f++) {
-    let gl = 0;
-    let hl = 0;
-    let nl = 0;
-    const base = f * HB;
-    for (let b = 0; b < MISSING_BIN - 1; b++) {
-      const q = base + b * 3;
-      const c = hist[q + 2] as number;
-      if (c === 0) continue;
-      gl += hist[q] as number;
-      hl += hist[q + 1] as number;
-      nl += c;
-      if (nl < p.minSamplesLeaf) continue;
-      const nr = n - nl;
-      if (nr < p.minSamplesLeaf) break;
-      const hr = h - hl;
-      if (hl < p.minHessianToSplit || hr < p.minHessianToSplit) continue;
-      const gr = g - gl;
-      const gain = (gl * gl) / (hl + p.l2) + (gr * gr) / (hr + p.l2) - parent;
-      if (gain > 1e-12 && (best === undefined || gain > best.gain)) best = { gain, feature: f, bin: b };
-    }
+/** 1 for the bins whose rows go left under a split. */
+function leftTable(split: Split): Uint8Array {
+  const t = new Uint8Array(256);
+  if (split.leftBins) {
+    for (let b = 0; b < 256; b++) t[b] = ((split.leftBins[b >>> 5] as number) >>> (b & 31)) & 1;
+  } else {
+    t.fill(1, 0, split.bin + 1);
   }
-  return best;
+  t[MISSING_BIN] = split.missingLeft ? 1 : 0;
+  return t;
 }
 
-function partition(inp: GrowInput, start: number, end: number, feature: number, bin: number): number {
+function partition(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number {
   const { bins, rows: n, index, scratch } = inp;
   const col = feature * n;
   let l = start;
@@ -155,11 +143,11 @@ function partition(inp: GrowInput, start: number, end: number, feature: number, 
   // Safe in place: l ≤ k, so index[k] is read before anything overwrites it.
   for (let k = start; k < end; k++) {
     const i = index[k] as number;
-    const toRight = (bin - (bins[col + i] as number)) >>> 31; // 1 when bin code > bin
+    const left = goesLeft[bins[col + i] as number] as number;
     index[l] = i;
     scratch[r] = i;
-    l += 1 - toRight;
-    r += toRight;
+    l += left;
+    r += 1 - left;
   }
   index.set(scratch.subarray(0, r), l);
   return l;
@@ -179,8 +167,12 @@ export interface GrownTree {
 
 export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
   const d = inp.cols;
+  const fb = inp.features;
   const feature: number[] = [-1];
   const binThreshold: number[] = [0];
+  const missingLeft: number[] = [0];
+  const leftBins: (Uint32Array | undefined)[] = [undefined];
+  const gain: number[] = [0];
   const left: number[] = [-1];
   const right: number[] = [-1];
   const value: number[] = [0];
@@ -193,21 +185,23 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     h += rootHist[b * 3 + 1] as number;
   }
   const canSplit = (n: number, depth: number): boolean => depth < p.maxDepth && n >= 2 * p.minSamplesLeaf;
-  const leaves: Leaf[] = [
-    {
-      node: 0,
-      start: 0,
-      end: inp.rows,
-      depth: 0,
-      hist: rootHist,
-      g,
-      h,
-      split: canSplit(inp.rows, 0) ? findSplit(rootHist, d, g, h, inp.rows, p) : undefined,
-    },
-  ];
+  const mk = (node: number, start: number, end: number, depth: number, hist: Float64Array, lg: number, lh: number): Leaf => ({
+    node,
+    start,
+    end,
+    depth,
+    hist,
+    g: lg,
+    h: lh,
+    split: canSplit(end - start, depth) ? findSplit(hist, fb, lg, lh, end - start, p) : undefined,
+  });
+  const leaves: Leaf[] = [mk(0, 0, inp.rows, 0, rootHist, g, h)];
   const newNode = (): number => {
     feature.push(-1);
     binThreshold.push(0);
+    missingLeft.push(0);
+    leftBins.push(undefined);
+    gain.push(0);
     left.push(-1);
     right.push(-1);
     value.push(0);
@@ -221,15 +215,20 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     if (bestIdx < 0) break;
     const leaf = leaves[bestIdx] as Leaf;
     const split = leaf.split as Split;
-    const mid = partition(inp, leaf.start, leaf.end, split.feature, split.bin);
+    const nLeft = split.nLeft;
+    const nRight = leaf.end - leaf.start - nLeft;
+    // Without missing values in training, a missing value at prediction follows the larger child (as sklearn).
+    if (fb.hasMissing[split.feature] !== 1) split.missingLeft = nLeft > nRight;
+    const mid = partition(inp, leaf.start, leaf.end, split.feature, leftTable(split));
     const ln = newNode();
     const rn = newNode();
     feature[leaf.node] = split.feature;
     binThreshold[leaf.node] = split.bin;
+    missingLeft[leaf.node] = split.missingLeft ? 1 : 0;
+    leftBins[leaf.node] = split.leftBins;
+    gain[leaf.node] = split.gain;
     left[leaf.node] = ln;
     right[leaf.node] = rn;
-    const nLeft = mid - leaf.start;
-    const nRight = leaf.end - mid;
     const small = new Float64Array(d * HB);
     const leftSmaller = nLeft <= nRight;
     buildHistogram(inp, leftSmaller ? leaf.start : mid, leftSmaller ? mid : leaf.end, small);
@@ -237,24 +236,13 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     for (let q = 0; q < large.length; q++) large[q] = (large[q] as number) - (small[q] as number);
     const lHist = leftSmaller ? small : large;
     const rHist = leftSmaller ? large : small;
-    let gl = 0;
-    let hl = 0;
-    for (let b = 0; b < 256; b++) {
-      gl += lHist[b * 3] as number;
-      hl += lHist[b * 3 + 1] as number;
-    }
     const depth = leaf.depth + 1;
-    const mk = (node: number, start: number, end: number, hist: Float64Array, lg: number, lh: number): Leaf => ({
-      node,
-      start,
-      end,
-      depth,
-      hist,
-      g: lg,
-      h: lh,
-      split: canSplit(end - start, depth) ? findSplit(hist, d, lg, lh, end - start, p) : undefined,
-    });
-    leaves.splice(bestIdx, 1, mk(ln, leaf.start, mid, lHist, gl, hl), mk(rn, mid, leaf.end, rHist, leaf.g - gl, leaf.h - hl));
+    leaves.splice(
+      bestIdx,
+      1,
+      mk(ln, leaf.start, mid, depth, lHist, split.gLeft, split.hLeft),
+      mk(rn, mid, leaf.end, depth, rHist, leaf.g - split.gLeft, leaf.h - split.hLeft),
+    );
   }
   const ranges: LeafRange[] = [];
   for (const leaf of leaves) {
@@ -262,9 +250,12 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     value[leaf.node] = v;
     ranges.push({ start: leaf.start, end: leaf.end, value: v });
   }
-  const tree = {
+  const tree: Tree = {
     feature: Int32Array.from(feature),
     binThreshold: Int32Array.from(binThreshold),
+    missingLeft: Uint8Array.from(missingLeft),
+    leftBins,
+    gain: Float64Array.from(gain),
     left: Int32Array.from(left),
     right: Int32Array.from(right),
     value: Float64Array.from(value),

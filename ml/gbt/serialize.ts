@@ -1,27 +1,44 @@
 /**
  * Serialised gradient-boosting models (`tideflow.gbt`), documented in docs/ml-models.md.
  *
- * Version 1 (binary log loss, squared error) — unchanged since it was introduced:
+ * Version 1 (binary log loss, squared error), read only:
  *   { "format": "tideflow.gbt", "version": 1, "loss": "log_loss" | "squared_error",
- *     "numFeatures": d, "baseline": number, "trees": Tree[] }
- * Version 2 (K-class log loss, K ≥ 3): one raw score per class, so the baseline becomes an array
- * and each iteration holds K trees — a different shape, hence a new version:
- *   { "format": "tideflow.gbt", "version": 2, "loss": "log_loss", "numFeatures": d,
- *     "numClasses": K, "baseline": number[K], "trees": Tree[iterations][K] }
- * Tree = { "feature": int[], "threshold": number[], "left": int[], "right": int[], "value": number[] }:
+ *     "numFeatures": d, "baseline": number, "trees": Tree1[] }
+ * Version 2 (K-class log loss, K ≥ 3), read only:
+ *   { ..., "version": 2, "loss": "log_loss", "numFeatures": d, "numClasses": K,
+ *     "baseline": number[K], "trees": Tree1[iterations][K] }
+ * Tree1 = { "feature": int[], "threshold": number[], "left": int[], "right": int[], "value": number[] }:
  * node 0 is the root; feature −1 marks a leaf whose value is added to the raw score; a row goes
  * left when x[feature] ≤ threshold (NaN goes right).
  *
- * Binary and regression models are still written as version 1, so existing readers keep working.
+ * Versions 3 (the shape of 1) and 4 (the shape of 2), written today, add native categorical
+ * features and learned missing-value sides, which a version-1/2 reader would silently misread:
+ *   model += "knownCategories": (bitset | null)[d]  — per categorical feature, its training codes
+ *   Tree  += "missingLeft": (0|1)[], "gain": number[], "leftCategories": (bitset | null)[]
+ * bitset = 8 unsigned 32-bit words; code c is in it when bit (c mod 32) of word ⌊c/32⌋ is set.
+ * A row goes left at a numeric split when x ≤ threshold, or x is NaN and missingLeft = 1; at a
+ * categorical split (leftCategories non-null) when its code is in leftCategories; a NaN or a code
+ * outside knownCategories follows missingLeft. gain is the split's loss reduction (0 at leaves).
+ *
+ * Readers accept all four; versions 1 and 2 are upgraded in memory (missingLeft 0 everywhere, no
+ * categorical splits, gain 0 = unknown), so every model in memory is version 3 or 4.
  */
 import { z } from 'zod';
 
-const treeSchema = z.object({
+const bitsetSchema = z.array(z.number().int().min(0).max(0xffffffff)).length(8);
+
+const tree1Schema = z.object({
   feature: z.array(z.number().int()),
   threshold: z.array(z.number()),
   left: z.array(z.number().int()),
   right: z.array(z.number().int()),
   value: z.array(z.number()),
+});
+
+const treeSchema = tree1Schema.extend({
+  missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
+  gain: z.array(z.number()),
+  leftCategories: z.array(bitsetSchema.nullable()),
 });
 
 const v1Schema = z.object({
@@ -30,7 +47,7 @@ const v1Schema = z.object({
   loss: z.enum(['log_loss', 'squared_error']),
   numFeatures: z.number().int().min(1),
   baseline: z.number(),
-  trees: z.array(treeSchema),
+  trees: z.array(tree1Schema),
 });
 
 const v2Schema = z.object({
@@ -40,32 +57,59 @@ const v2Schema = z.object({
   numFeatures: z.number().int().min(1),
   numClasses: z.number().int().min(3),
   baseline: z.array(z.number()),
+  trees: z.array(z.array(tree1Schema)),
+});
+
+const v3Schema = v1Schema.extend({
+  version: z.literal(3),
+  knownCategories: z.array(bitsetSchema.nullable()),
+  trees: z.array(treeSchema),
+});
+
+const v4Schema = v2Schema.extend({
+  version: z.literal(4),
+  knownCategories: z.array(bitsetSchema.nullable()),
   trees: z.array(z.array(treeSchema)),
 });
 
 /** One tree: node 0 is the root; feature −1 marks a leaf. */
 export type GbtTree = z.infer<typeof treeSchema>;
+type Tree1 = z.infer<typeof tree1Schema>;
 /** Binary log-loss or squared-error model: one tree per iteration, one raw score. */
-export type GbtModel = z.infer<typeof v1Schema>;
+export type GbtModel = z.infer<typeof v3Schema>;
 /** K-class log-loss model (K ≥ 3): baseline[K] raw scores, trees[iteration][class], softmax. */
-export type GbtMulticlassModel = z.infer<typeof v2Schema>;
+export type GbtMulticlassModel = z.infer<typeof v4Schema>;
 export type AnyGbtModel = GbtModel | GbtMulticlassModel;
+
+export const isMulticlassGbt = (m: AnyGbtModel): m is GbtMulticlassModel => m.version === 4;
 
 export const gbtToJson = (m: AnyGbtModel): string => JSON.stringify(m);
 
-function checkTree(t: GbtTree, where: string, numFeatures: number): void {
+function upgradeTree(t: Tree1): GbtTree {
+  const n = t.feature.length;
+  return {
+    ...t,
+    missingLeft: new Array<0 | 1>(n).fill(0),
+    gain: new Array<number>(n).fill(0),
+    leftCategories: new Array<null>(n).fill(null),
+  };
+}
+
+function checkTree(t: GbtTree, where: string, m: { numFeatures: number; knownCategories: (number[] | null)[] }): void {
   const len = t.feature.length;
   if (len === 0) throw new RangeError(`${where} has no nodes`);
-  if ([t.threshold, t.left, t.right, t.value].some((a) => a.length !== len))
+  if ([t.threshold, t.left, t.right, t.value, t.missingLeft, t.gain, t.leftCategories].some((a) => a.length !== len))
     throw new RangeError(`${where} has arrays of different lengths`);
   t.feature.forEach((f, k) => {
-    if (f >= numFeatures) throw new RangeError(`${where} node ${k} splits on feature ${f}, but the model has ${numFeatures}`);
+    if (f >= m.numFeatures) throw new RangeError(`${where} node ${k} splits on feature ${f}, but the model has ${m.numFeatures}`);
     if (
       f >= 0 &&
       !((t.left[k] as number) > k && (t.left[k] as number) < len && (t.right[k] as number) > k && (t.right[k] as number) < len)
     ) {
       throw new RangeError(`${where} node ${k} has children outside the tree`);
     }
+    if (f >= 0 && t.leftCategories[k] && !m.knownCategories[f])
+      throw new RangeError(`${where} node ${k} splits feature ${f} by categories, but the model does not list it as categorical`);
   });
 }
 
@@ -76,37 +120,66 @@ function describeIssues(err: z.ZodError): string {
     .join('; ');
 }
 
-/** A parsed `tideflow.gbt` document of either version; refuses other formats and versions by name. */
+function parse<T>(schema: z.ZodType<T>, doc: unknown, version: number): T {
+  const p = schema.safeParse(doc);
+  if (!p.success) throw new RangeError(`malformed tideflow.gbt version-${version} model: ${describeIssues(p.error)}`);
+  return p.data;
+}
+
+function checkKnown(known: (number[] | null)[], numFeatures: number): void {
+  if (known.length !== numFeatures) throw new RangeError(`knownCategories has ${known.length} entries for ${numFeatures} features`);
+}
+
+/** A parsed `tideflow.gbt` document of any version (1 and 2 upgraded to 3 and 4); refuses other formats and versions by name. */
 export function gbtModelFromJson(doc: unknown): AnyGbtModel {
   const head = (typeof doc === 'object' && doc !== null ? doc : {}) as { format?: unknown; version?: unknown };
   if (head.format !== 'tideflow.gbt') throw new RangeError(`not a tideflow.gbt model (format ${String(head.format)})`);
-  if (head.version !== 1 && head.version !== 2)
-    throw new RangeError(`tideflow.gbt version ${String(head.version)} is not supported (this reader knows versions 1 and 2)`);
-  if (head.version === 1) {
-    const p = v1Schema.safeParse(doc);
-    if (!p.success) throw new RangeError(`malformed tideflow.gbt version-1 model: ${describeIssues(p.error)}`);
-    const m: GbtModel = p.data;
-    m.trees.forEach((t, k) => checkTree(t, `tree ${k}`, m.numFeatures));
+  const version = head.version;
+  if (version !== 1 && version !== 2 && version !== 3 && version !== 4)
+    throw new RangeError(`tideflow.gbt version ${String(version)} is not supported (this reader knows versions 1 to 4)`);
+  if (version === 1 || version === 3) {
+    const m: GbtModel =
+      version === 3
+        ? parse(v3Schema, doc, 3)
+        : (() => {
+            const old = parse(v1Schema, doc, 1);
+            return { ...old, version: 3, knownCategories: new Array<null>(old.numFeatures).fill(null), trees: old.trees.map(upgradeTree) };
+          })();
+    checkKnown(m.knownCategories, m.numFeatures);
+    m.trees.forEach((t, k) => checkTree(t, `tree ${k}`, m));
     return m;
   }
-  const p = v2Schema.safeParse(doc);
-  if (!p.success) throw new RangeError(`malformed tideflow.gbt version-2 model: ${describeIssues(p.error)}`);
-  const m: GbtMulticlassModel = p.data;
+  const m: GbtMulticlassModel =
+    version === 4
+      ? parse(v4Schema, doc, 4)
+      : (() => {
+          const old = parse(v2Schema, doc, 2);
+          return {
+            ...old,
+            version: 4,
+            knownCategories: new Array<null>(old.numFeatures).fill(null),
+            trees: old.trees.map((it) => it.map(upgradeTree)),
+          };
+        })();
+  checkKnown(m.knownCategories, m.numFeatures);
   if (m.baseline.length !== m.numClasses)
-    throw new RangeError(`tideflow.gbt version-2 model has ${m.baseline.length} baselines for ${m.numClasses} classes`);
+    throw new RangeError(`tideflow.gbt version-${version} model has ${m.baseline.length} baselines for ${m.numClasses} classes`);
   m.trees.forEach((it, i) => {
     if (it.length !== m.numClasses) throw new RangeError(`iteration ${i} has ${it.length} trees for ${m.numClasses} classes`);
-    it.forEach((t, k) => checkTree(t, `iteration ${i} tree ${k}`, m.numFeatures));
+    it.forEach((t, k) => checkTree(t, `iteration ${i} tree ${k}`, m));
   });
   return m;
 }
 
-/** A version-1 (binary or regression) model from its JSON text; version-2 models need `gbtModelFromJson`. */
+/** A binary or regression model (version 1 or 3) from its JSON text; multiclass models need `gbtModelFromJson`. */
 export function gbtFromJson(text: string): GbtModel {
   const doc = JSON.parse(text) as { format?: unknown; version?: unknown };
-  if (doc.format !== 'tideflow.gbt' || doc.version !== 1) {
-    const hint = doc.format === 'tideflow.gbt' && doc.version === 2 ? '; multiclass (version 2) models are read by gbtModelFromJson' : '';
-    throw new RangeError(`not a version-1 tideflow.gbt model (format ${String(doc.format)}, version ${String(doc.version)})${hint}`);
+  if (doc.format !== 'tideflow.gbt' || (doc.version !== 1 && doc.version !== 3)) {
+    const multi = doc.format === 'tideflow.gbt' && (doc.version === 2 || doc.version === 4);
+    const hint = multi ? `; multiclass (version ${String(doc.version)}) models are read by gbtModelFromJson` : '';
+    throw new RangeError(
+      `not a binary/regression tideflow.gbt model (format ${String(doc.format)}, version ${String(doc.version)})${hint}`,
+    );
   }
   return gbtModelFromJson(doc) as GbtModel;
 }

@@ -103,7 +103,7 @@ describe('fitEstimator / predictEstimator', () => {
     );
     const multi = await fitEstimator({ kind: 'gbt', task: 'multiclass', x: d.x, y: d.multi, numClasses: 3, hyperparams: hp });
     const pred = predictEstimator(multi, d.x);
-    expect(multi.kind === 'gbt' && multi.model.version).toBe(2);
+    expect(multi.kind === 'gbt' && multi.model.version).toBe(4);
     let hits = 0;
     pred.values.forEach((v, i) => (hits += v === d.multi[i] ? 1 : 0));
     expect(hits / 2000).toBeGreaterThan(0.95);
