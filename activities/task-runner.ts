@@ -48,9 +48,6 @@ export function taskFailure(err: unknown, attempt: number): ApplicationFailure {
     );
   }
   if (err instanceof TideflowError) return new ApplicationFailure(err.message, err.type, !err.retryable, [detail, ...err.details], err);
-  // TODO(sweep): ml/gbt, ml/linear, ml/features and ml/estimators still signal bad input with RangeError;
-  // once they throw InputError, a RangeError is a bug like any other (retryable, under its own name).
-  if (err instanceof RangeError) return new ApplicationFailure(err.message, FailureType.InvalidInput, true, [detail], err);
   const e = err instanceof Error ? err : new Error(String(err));
   return new ApplicationFailure(e.message, e.name, false, [detail], e);
 }

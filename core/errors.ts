@@ -133,10 +133,8 @@ export class TransientError extends TideflowError {
   protected readonly baseName = 'TransientError';
 }
 
-/** Prefix where an error happened to its message, when it is one of ours (or, until the sweep, a RangeError). */
+/** Prefix where an error happened to its message, when it is one of ours. */
 export function locateError(err: unknown, where: string): unknown {
   if (err instanceof TideflowError) return err.locate(where);
-  // TODO(sweep): ml/gbt, ml/linear, ml/features and ml/estimators still signal bad input with RangeError.
-  if (err instanceof RangeError) err.message = `${where}: ${err.message}`;
   return err;
 }

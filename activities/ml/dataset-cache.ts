@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { parseS3Uri } from '../../storage/s3-uri';
 import type { Frame, FrameColumn } from '../../ml/frame/frame';
 import type { ArtifactStore } from './store';
+import { InputError } from '../../core/errors';
 
 export const DEFAULT_DATASET_CACHE_MB = 1024;
 
@@ -29,7 +30,7 @@ const cacheMb = z.coerce.number().min(0).max(1_048_576).default(DEFAULT_DATASET_
 export function datasetCacheBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   const parsed = cacheMb.safeParse(env['TIDEFLOW_DATASET_CACHE_MB'] === '' ? undefined : env['TIDEFLOW_DATASET_CACHE_MB']);
   if (!parsed.success)
-    throw new RangeError(`TIDEFLOW_DATASET_CACHE_MB must be a number of MiB ≥ 0, got '${env['TIDEFLOW_DATASET_CACHE_MB']}'`);
+    throw new InputError(`TIDEFLOW_DATASET_CACHE_MB must be a number of MiB ≥ 0, got '${env['TIDEFLOW_DATASET_CACHE_MB']}'`);
   return Math.floor(parsed.data * 1024 * 1024);
 }
 

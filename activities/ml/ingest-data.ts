@@ -14,6 +14,7 @@
  * validation and every later step see the shaped data.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { InputError } from '../../core/errors';
 import { renderTemplate, runTemplateVars, TemplateError } from '../../core/template';
 import type { TaskContext } from '../context';
 import { writeDataset, type DatasetRef } from './dataset';
@@ -110,7 +111,7 @@ export function ingestData(store: StoreProvider) {
             endMs: parseInstant(end, 'interval end'),
           });
         } catch (err) {
-          if (err instanceof RangeError) throw ApplicationFailure.nonRetryable(`window.lookback: ${err.message}`, 'InvalidWindow');
+          if (err instanceof InputError) throw ApplicationFailure.nonRetryable(`window.lookback: ${err.message}`, 'InvalidWindow');
           throw err;
         }
         const pruned = await listWindowFiles(input.source, scope, windowMs, input.window.partition ?? 'dt', s);

@@ -78,7 +78,7 @@ function decideTask(regression: boolean, col: FrameColumn, input: SplitDataInput
 
 /** The cutoff param as epoch ms: absolute, or relative to this run's data interval. */
 function cutoffMs(text: string, ctx: TaskContext): number {
-  const instant = parseRelativeInstant(text); // a RangeError → InvalidSplit below
+  const instant = parseRelativeInstant(text); // an InputError → InvalidSplit below
   return resolveInstant(instant, { startMs: Date.parse(ctx.dataIntervalStart), endMs: Date.parse(ctx.dataIntervalEnd) });
 }
 

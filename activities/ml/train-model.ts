@@ -14,6 +14,7 @@ import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import { readSplitRows, type TrainingInputs } from './training-data';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
+import { InputError } from '../../core/errors';
 
 export interface TrainModelInput extends TrainingInputs {
   trials: TrialResult[];
@@ -92,7 +93,7 @@ export function trainModel(store: StoreProvider) {
     let top: TrialResult[];
     try {
       top = rankTrials(input.trials, input.metric).slice(0, Math.max(1, input.scoreTopK ?? 1));
-      if (top.length === 0) throw new RangeError(`no trial has a finite ${input.metric}`);
+      if (top.length === 0) throw new InputError(`no trial has a finite ${input.metric}`);
       artifact = await fitTrial(top[0] as TrialResult);
     } catch (err) {
       throw locateError(err, 'train_best');

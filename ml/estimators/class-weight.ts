@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors';
 /**
  * Class weights as per-row sample weights, with scikit-learn's definitions
  * (`compute_sample_weight`): 'balanced' gives class c the weight n_samples / (n_classes × count_c),
@@ -30,9 +31,9 @@ export function classWeightsToSampleWeights(
     const labels = classes ?? Array.from({ length: numClasses }, (_, k) => String(k));
     for (const [key, weight] of Object.entries(classWeight)) {
       const k = labels.indexOf(key);
-      if (k < 0) throw new RangeError(`classWeight names class '${key}', which is not one of the classes (${labels.join(', ')})`);
+      if (k < 0) throw new InputError(`classWeight names class '${key}', which is not one of the classes (${labels.join(', ')})`);
       if (!(Number.isFinite(weight) && weight >= 0))
-        throw new RangeError(`classWeight of class '${key}' is ${weight}; it must be finite and ≥ 0`);
+        throw new InputError(`classWeight of class '${key}' is ${weight}; it must be finite and ≥ 0`);
       perClass[k] = weight;
     }
   }

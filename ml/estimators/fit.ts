@@ -12,6 +12,7 @@ import { fitRidge } from '../linear/ridge';
 import { validateHyperparams } from './hyperparams';
 import { classWeightsToSampleWeights } from './class-weight';
 import { EstimatorInputError, type Estimator, type EstimatorKind, type FitEstimatorInput, type Hyperparams, type Task } from './types';
+import { InputError } from '../../core/errors';
 
 const KIND_TASKS: Record<EstimatorKind, readonly Task[]> = {
   logistic_regression: ['binary', 'multiclass'],
@@ -183,8 +184,8 @@ export async function fitEstimator(input: FitEstimatorInput): Promise<Estimator>
   try {
     return await fitChecked(input, hp, numClasses);
   } catch (err) {
-    // The trainers report bad input (e.g. collinear features with alpha 0) as RangeError.
-    if (err instanceof RangeError) throw new EstimatorInputError(`${kind}: ${err.message}`);
+    // The trainers report bad input (e.g. collinear features with alpha 0) as InputError: name the kind.
+    if (err instanceof InputError && !(err instanceof EstimatorInputError)) throw new EstimatorInputError(`${kind}: ${err.message}`);
     throw err;
   }
 }

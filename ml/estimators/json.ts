@@ -13,6 +13,7 @@ import type { AnyGbtModel } from '../gbt/gradient-boosting';
 import { ESTIMATOR_KINDS, validateHyperparams } from './hyperparams';
 import { checkKindTask } from './fit';
 import { EstimatorInputError, TASKS, type Estimator, type EstimatorKind, type FitInfo, type Hyperparams, type Task } from './types';
+import { InputError } from '../../core/errors';
 
 export const ESTIMATOR_FORMAT = 'tideflow.estimator';
 export const ESTIMATOR_VERSION = 1;
@@ -131,7 +132,7 @@ export function estimatorFromJson(input: unknown): Estimator {
       est = { ...base, kind: e.kind, model };
     }
   } catch (err) {
-    if (err instanceof RangeError) fail(`${e.kind} model in the estimator: ${err.message}`);
+    if (err instanceof InputError) fail(`${e.kind} model in the estimator: ${err.message}`);
     throw err;
   }
   if (est.model.numFeatures !== e.numFeatures) fail(`the estimator says ${e.numFeatures} features, its model has ${est.model.numFeatures}`);

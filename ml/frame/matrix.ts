@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors';
 /**
  * A matrix of features, `rows` × `cols`: what every trainer takes.
  *
@@ -68,19 +69,19 @@ export function checkMatrixShape(m: Matrix): void {
   let end = 0;
   for (const [k, b] of (m.onehot ?? []).entries()) {
     if (!(Number.isInteger(b.offset) && b.offset >= end && b.width >= 1 && b.offset + b.width <= m.cols))
-      throw new RangeError(
+      throw new InputError(
         `one-hot block ${k} (columns ${b.offset}…${b.offset + b.width - 1}) does not fit the ${m.cols} columns in order`,
       );
-    if (b.index.length !== m.rows) throw new RangeError(`one-hot block ${k} has ${b.index.length} row indices for ${m.rows} rows`);
+    if (b.index.length !== m.rows) throw new InputError(`one-hot block ${k} has ${b.index.length} row indices for ${m.rows} rows`);
     for (let i = 0; i < m.rows; i++) {
       const v = b.index[i] as number;
-      if (v < -1 || v >= b.width) throw new RangeError(`one-hot block ${k} has index ${v} at row ${i}, outside −1…${b.width - 1}`);
+      if (v < -1 || v >= b.width) throw new InputError(`one-hot block ${k} has index ${v} at row ${i}, outside −1…${b.width - 1}`);
     }
     end = b.offset + b.width;
   }
   const d = denseCols(m);
   if (m.data.length !== m.rows * d)
-    throw new RangeError(`the feature matrix holds ${m.data.length} dense values, not rows × dense columns = ${m.rows} × ${d}`);
+    throw new InputError(`the feature matrix holds ${m.data.length} dense values, not rows × dense columns = ${m.rows} × ${d}`);
 }
 
 /** The same matrix in the plain dense layout (returned as is when it already is). */

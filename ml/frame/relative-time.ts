@@ -10,6 +10,7 @@
  * Pure and deterministic: parsed in the params schemas at trigger time, resolved in the activities.
  */
 import { parseIsoTimestamp } from './frame';
+import { InputError } from '../../core/errors';
 
 const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(minute|hour|day|week)s?\s*$/i;
@@ -22,9 +23,9 @@ export const INSTANT_HELP =
 /** Milliseconds of a duration; a RangeError saying what is accepted otherwise. */
 export function parseDuration(text: string): number {
   const m = DURATION.exec(text);
-  if (!m?.[1] || !m[2]) throw new RangeError(`'${text}' is not ${DURATION_HELP}`);
+  if (!m?.[1] || !m[2]) throw new InputError(`'${text}' is not ${DURATION_HELP}`);
   const ms = Number(m[1]) * (UNIT_MS[m[2].toLowerCase()] as number);
-  if (!(ms > 0)) throw new RangeError(`'${text}' must be longer than zero`);
+  if (!(ms > 0)) throw new InputError(`'${text}' must be longer than zero`);
   return ms;
 }
 
@@ -41,7 +42,7 @@ export function parseRelativeInstant(text: string): RelativeInstant {
     return { kind: 'anchored', anchor, offsetMs: a[2] === '-' ? -ms : ms };
   }
   const ms = parseIsoTimestamp(text);
-  if (Number.isNaN(ms)) throw new RangeError(`'${text}' is not ${INSTANT_HELP}`);
+  if (Number.isNaN(ms)) throw new InputError(`'${text}' is not ${INSTANT_HELP}`);
   return { kind: 'absolute', ms };
 }
 

@@ -8,6 +8,7 @@
  */
 import { createRng } from '../stats/random';
 import type { Matrix } from '../frame/matrix';
+import { InputError } from '../../core/errors';
 
 export const MISSING_BIN = 255;
 const SUBSAMPLE = 200_000;
@@ -31,7 +32,7 @@ function percentile(sorted: Float64Array, q: number): number {
 
 export function fitBinEdges(x: Matrix, maxBins: number, seed: number): BinEdges {
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 255)
-    throw new RangeError(`maxBins must be an integer in 2..255, got ${maxBins}`);
+    throw new InputError(`maxBins must be an integer in 2..255, got ${maxBins}`);
   const { rows: n, cols: d, data } = x;
   let sample: Uint32Array;
   if (n > SUBSAMPLE) {
@@ -89,7 +90,7 @@ export function binOf(e: Float64Array, v: number): number {
 /** Column-major bin codes: feature f of row i at f·n + i. */
 export function applyBins(x: Matrix, edges: BinEdges): Uint8Array {
   const { rows: n, cols: d, data } = x;
-  if (edges.length !== d) throw new RangeError(`bin edges for ${edges.length} features, data has ${d}`);
+  if (edges.length !== d) throw new InputError(`bin edges for ${edges.length} features, data has ${d}`);
   const out = new Uint8Array(n * d);
   for (let f = 0; f < d; f++) {
     const e = edges[f] as Float64Array;
@@ -123,7 +124,7 @@ export function knownCategories(x: Matrix, f: number, maxBins: number): Int32Arr
     const v = data[i * d + f] as number;
     if (Number.isNaN(v)) continue;
     if (!(Number.isInteger(v) && v >= 0 && v < maxBins))
-      throw new RangeError(
+      throw new InputError(
         `categorical feature column ${f} holds ${v} at row ${i}; category codes must be integers in 0..${maxBins - 1} (NaN = missing)`,
       );
     seen[v] = 1;

@@ -24,6 +24,7 @@ import type { Matrix } from '../frame/matrix';
 import type { GbtTree } from './serialize';
 import { createRng, shuffled } from '../stats/random';
 import { stratifiedSplit } from '../model-selection/split';
+import { InputError } from '../../core/errors';
 
 export type GbtLoss = 'log_loss' | 'squared_error';
 
@@ -70,53 +71,53 @@ export interface BoostResult {
  * multiclass (class indices 0..K−1).
  */
 function checkInputs(x: Matrix, y: ArrayLike<number>, numClasses: number): void {
-  if (x.rows === 0) throw new RangeError('no training rows');
-  if (x.data.length !== x.rows * x.cols) throw new RangeError('matrix data does not match its shape');
-  if (y.length !== x.rows) throw new RangeError(`${x.rows} rows but ${y.length} targets`);
+  if (x.rows === 0) throw new InputError('no training rows');
+  if (x.data.length !== x.rows * x.cols) throw new InputError('matrix data does not match its shape');
+  if (y.length !== x.rows) throw new InputError(`${x.rows} rows but ${y.length} targets`);
   if (x.categorical && x.categorical.length !== x.cols)
-    throw new RangeError(`the categorical flags name ${x.categorical.length} columns, the matrix has ${x.cols}`);
+    throw new InputError(`the categorical flags name ${x.categorical.length} columns, the matrix has ${x.cols}`);
   for (let i = 0; i < x.data.length; i++) {
     const v = x.data[i] as number;
     if (v === Infinity || v === -Infinity)
-      throw new RangeError(`infinite feature value at row ${Math.floor(i / x.cols)}, column ${i % x.cols}`);
+      throw new InputError(`infinite feature value at row ${Math.floor(i / x.cols)}, column ${i % x.cols}`);
   }
   const seen = new Set<number>();
   for (let i = 0; i < y.length; i++) {
     const t = y[i] as number;
-    if (!Number.isFinite(t)) throw new RangeError(`non-finite target at row ${i}`);
-    if (numClasses === 2 && t !== 0 && t !== 1) throw new RangeError(`log_loss needs 0/1 targets, got ${t} at row ${i}`);
+    if (!Number.isFinite(t)) throw new InputError(`non-finite target at row ${i}`);
+    if (numClasses === 2 && t !== 0 && t !== 1) throw new InputError(`log_loss needs 0/1 targets, got ${t} at row ${i}`);
     if (numClasses > 2 && !(Number.isInteger(t) && t >= 0 && t < numClasses))
-      throw new RangeError(`class index ${t} at row ${i} outside 0..${numClasses - 1}`);
+      throw new InputError(`class index ${t} at row ${i} outside 0..${numClasses - 1}`);
     if (numClasses > 0 && seen.size < 2) seen.add(t);
   }
-  if (numClasses > 0 && seen.size < 2) throw new RangeError('the target has a single class; nothing to learn');
+  if (numClasses > 0 && seen.size < 2) throw new InputError('the target has a single class; nothing to learn');
 }
 
 function checkOptions(o: GbtOptions): void {
   const maxIter = o.maxIter ?? 100;
-  if (!Number.isInteger(maxIter) || maxIter < 1) throw new RangeError(`maxIter must be an integer ≥ 1, got ${maxIter}`);
-  if (!((o.learningRate ?? 0.1) > 0)) throw new RangeError(`learningRate must be > 0, got ${o.learningRate}`);
-  if (!((o.l2 ?? 0) >= 0)) throw new RangeError(`l2 must be ≥ 0, got ${o.l2}`);
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new InputError(`maxIter must be an integer ≥ 1, got ${maxIter}`);
+  if (!((o.learningRate ?? 0.1) > 0)) throw new InputError(`learningRate must be > 0, got ${o.learningRate}`);
+  if (!((o.l2 ?? 0) >= 0)) throw new InputError(`l2 must be ≥ 0, got ${o.l2}`);
   const minLeaf = o.minSamplesLeaf ?? 20;
-  if (!Number.isInteger(minLeaf) || minLeaf < 1) throw new RangeError(`minSamplesLeaf must be an integer ≥ 1, got ${minLeaf}`);
-  if (!((o.maxDepth ?? Infinity) >= 1)) throw new RangeError(`maxDepth must be ≥ 1, got ${o.maxDepth}`);
-  if (!((o.maxLeafNodes ?? 31) >= 2)) throw new RangeError(`maxLeafNodes must be ≥ 2, got ${o.maxLeafNodes}`);
+  if (!Number.isInteger(minLeaf) || minLeaf < 1) throw new InputError(`minSamplesLeaf must be an integer ≥ 1, got ${minLeaf}`);
+  if (!((o.maxDepth ?? Infinity) >= 1)) throw new InputError(`maxDepth must be ≥ 1, got ${o.maxDepth}`);
+  if (!((o.maxLeafNodes ?? 31) >= 2)) throw new InputError(`maxLeafNodes must be ≥ 2, got ${o.maxLeafNodes}`);
   const vf = o.validationFraction ?? 0.1;
-  if (!(vf > 0 && vf < 1)) throw new RangeError(`validationFraction must be in (0, 1), got ${vf}`);
+  if (!(vf > 0 && vf < 1)) throw new InputError(`validationFraction must be in (0, 1), got ${vf}`);
   const nic = o.nIterNoChange ?? 10;
-  if (!Number.isInteger(nic) || nic < 1) throw new RangeError(`nIterNoChange must be an integer ≥ 1, got ${nic}`);
-  if (!((o.tol ?? 1e-7) >= 0)) throw new RangeError(`tol must be ≥ 0, got ${o.tol}`);
+  if (!Number.isInteger(nic) || nic < 1) throw new InputError(`nIterNoChange must be an integer ≥ 1, got ${nic}`);
+  if (!((o.tol ?? 1e-7) >= 0)) throw new InputError(`tol must be ≥ 0, got ${o.tol}`);
 }
 
 function checkWeights(w: ArrayLike<number>, n: number): Float64Array {
-  if (w.length !== n) throw new RangeError(`${n} rows but ${w.length} sample weights`);
+  if (w.length !== n) throw new InputError(`${n} rows but ${w.length} sample weights`);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const v = w[i] as number;
-    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`sample weight ${v} at row ${i}; weights must be finite and ≥ 0`);
+    if (!(Number.isFinite(v) && v >= 0)) throw new InputError(`sample weight ${v} at row ${i}; weights must be finite and ≥ 0`);
     total += v;
   }
-  if (!(total > 0)) throw new RangeError('the sample weights sum to 0');
+  if (!(total > 0)) throw new InputError('the sample weights sum to 0');
   return Float64Array.from(w);
 }
 

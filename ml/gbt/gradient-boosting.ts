@@ -15,6 +15,7 @@ import { sigmoid } from './losses';
 import { addTreeScores } from './predictor';
 import type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
 import type { Matrix } from '../frame/matrix';
+import { InputError } from '../../core/errors';
 
 export type { GbtLoss, GbtOptions } from './boosting';
 export type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
@@ -42,7 +43,7 @@ export function* gbtMulticlassSteps(
   o: Omit<GbtOptions, 'loss'>,
 ): Generator<number, GbtMulticlassModel> {
   if (!Number.isInteger(numClasses) || numClasses < 3)
-    throw new RangeError(`multiclass gradient boosting needs ≥ 3 classes, got ${numClasses} (use loss log_loss with 0/1 targets for 2)`);
+    throw new InputError(`multiclass gradient boosting needs ≥ 3 classes, got ${numClasses} (use loss log_loss with 0/1 targets for 2)`);
   const r: BoostResult = yield* boostSteps(x, y, numClasses, { ...o, loss: 'log_loss' });
   return {
     format: 'tideflow.gbt',
@@ -100,7 +101,7 @@ export const fitGbtMulticlassAsync = (
 ): Promise<GbtMulticlassModel> => driveAsync(gbtMulticlassSteps(x, y, numClasses, o), o.onIteration);
 
 function checkFeatures(m: AnyGbtModel, x: Matrix): void {
-  if (x.cols !== m.numFeatures) throw new RangeError(`model expects ${m.numFeatures} features, got ${x.cols}`);
+  if (x.cols !== m.numFeatures) throw new InputError(`model expects ${m.numFeatures} features, got ${x.cols}`);
 }
 
 /** Raw scores (log-odds for log_loss, predictions for squared_error). */
@@ -113,7 +114,7 @@ export function gbtRaw(m: GbtModel, x: Matrix): Float64Array {
 
 /** P(class 1) for a binary log_loss model. */
 export function gbtProba(m: GbtModel, x: Matrix): Float64Array {
-  if (m.loss !== 'log_loss') throw new RangeError('probabilities need a log_loss model');
+  if (m.loss !== 'log_loss') throw new InputError('probabilities need a log_loss model');
   return gbtRaw(m, x).map(sigmoid);
 }
 

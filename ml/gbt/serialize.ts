@@ -24,6 +24,7 @@
  * categorical splits, gain 0 = unknown), so every model in memory is version 3 or 4.
  */
 import { z } from 'zod';
+import { InputError } from '../../core/errors';
 
 const bitsetSchema = z.array(z.number().int().min(0).max(0xffffffff)).length(8);
 
@@ -97,19 +98,19 @@ function upgradeTree(t: Tree1): GbtTree {
 
 function checkTree(t: GbtTree, where: string, m: { numFeatures: number; knownCategories: (number[] | null)[] }): void {
   const len = t.feature.length;
-  if (len === 0) throw new RangeError(`${where} has no nodes`);
+  if (len === 0) throw new InputError(`${where} has no nodes`);
   if ([t.threshold, t.left, t.right, t.value, t.missingLeft, t.gain, t.leftCategories].some((a) => a.length !== len))
-    throw new RangeError(`${where} has arrays of different lengths`);
+    throw new InputError(`${where} has arrays of different lengths`);
   t.feature.forEach((f, k) => {
-    if (f >= m.numFeatures) throw new RangeError(`${where} node ${k} splits on feature ${f}, but the model has ${m.numFeatures}`);
+    if (f >= m.numFeatures) throw new InputError(`${where} node ${k} splits on feature ${f}, but the model has ${m.numFeatures}`);
     if (
       f >= 0 &&
       !((t.left[k] as number) > k && (t.left[k] as number) < len && (t.right[k] as number) > k && (t.right[k] as number) < len)
     ) {
-      throw new RangeError(`${where} node ${k} has children outside the tree`);
+      throw new InputError(`${where} node ${k} has children outside the tree`);
     }
     if (f >= 0 && t.leftCategories[k] && !m.knownCategories[f])
-      throw new RangeError(`${where} node ${k} splits feature ${f} by categories, but the model does not list it as categorical`);
+      throw new InputError(`${where} node ${k} splits feature ${f} by categories, but the model does not list it as categorical`);
   });
 }
 
@@ -122,21 +123,21 @@ function describeIssues(err: z.ZodError): string {
 
 function parse<T>(schema: z.ZodType<T>, doc: unknown, version: number): T {
   const p = schema.safeParse(doc);
-  if (!p.success) throw new RangeError(`malformed tideflow.gbt version-${version} model: ${describeIssues(p.error)}`);
+  if (!p.success) throw new InputError(`malformed tideflow.gbt version-${version} model: ${describeIssues(p.error)}`);
   return p.data;
 }
 
 function checkKnown(known: (number[] | null)[], numFeatures: number): void {
-  if (known.length !== numFeatures) throw new RangeError(`knownCategories has ${known.length} entries for ${numFeatures} features`);
+  if (known.length !== numFeatures) throw new InputError(`knownCategories has ${known.length} entries for ${numFeatures} features`);
 }
 
 /** A parsed `tideflow.gbt` document of any version (1 and 2 upgraded to 3 and 4); refuses other formats and versions by name. */
 export function gbtModelFromJson(doc: unknown): AnyGbtModel {
   const head = (typeof doc === 'object' && doc !== null ? doc : {}) as { format?: unknown; version?: unknown };
-  if (head.format !== 'tideflow.gbt') throw new RangeError(`not a tideflow.gbt model (format ${String(head.format)})`);
+  if (head.format !== 'tideflow.gbt') throw new InputError(`not a tideflow.gbt model (format ${String(head.format)})`);
   const version = head.version;
   if (version !== 1 && version !== 2 && version !== 3 && version !== 4)
-    throw new RangeError(`tideflow.gbt version ${String(version)} is not supported (this reader knows versions 1 to 4)`);
+    throw new InputError(`tideflow.gbt version ${String(version)} is not supported (this reader knows versions 1 to 4)`);
   if (version === 1 || version === 3) {
     const m: GbtModel =
       version === 3
@@ -163,9 +164,9 @@ export function gbtModelFromJson(doc: unknown): AnyGbtModel {
         })();
   checkKnown(m.knownCategories, m.numFeatures);
   if (m.baseline.length !== m.numClasses)
-    throw new RangeError(`tideflow.gbt version-${version} model has ${m.baseline.length} baselines for ${m.numClasses} classes`);
+    throw new InputError(`tideflow.gbt version-${version} model has ${m.baseline.length} baselines for ${m.numClasses} classes`);
   m.trees.forEach((it, i) => {
-    if (it.length !== m.numClasses) throw new RangeError(`iteration ${i} has ${it.length} trees for ${m.numClasses} classes`);
+    if (it.length !== m.numClasses) throw new InputError(`iteration ${i} has ${it.length} trees for ${m.numClasses} classes`);
     it.forEach((t, k) => checkTree(t, `iteration ${i} tree ${k}`, m));
   });
   return m;
@@ -177,7 +178,7 @@ export function gbtFromJson(text: string): GbtModel {
   if (doc.format !== 'tideflow.gbt' || (doc.version !== 1 && doc.version !== 3)) {
     const multi = doc.format === 'tideflow.gbt' && (doc.version === 2 || doc.version === 4);
     const hint = multi ? `; multiclass (version ${String(doc.version)}) models are read by gbtModelFromJson` : '';
-    throw new RangeError(
+    throw new InputError(
       `not a binary/regression tideflow.gbt model (format ${String(doc.format)}, version ${String(doc.version)})${hint}`,
     );
   }

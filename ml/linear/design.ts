@@ -5,6 +5,7 @@
  * add per dense column and one per block.
  */
 import { type Matrix, checkMatrixShape, columnPlaces, denseCols } from '../frame/matrix';
+import { InputError } from '../../core/errors';
 
 export interface Design {
   rows: number;
@@ -73,13 +74,13 @@ export function linearScores(d: Design, weights: Float64Array, intercepts: Float
 /** Sample weights as a Float64Array (null when absent): finite, ≥ 0, one per row, not all 0. */
 export function checkSampleWeight(sw: ArrayLike<number> | undefined, rows: number): Float64Array | null {
   if (sw === undefined) return null;
-  if (sw.length !== rows) throw new RangeError(`${rows} rows but ${sw.length} sample weights`);
+  if (sw.length !== rows) throw new InputError(`${rows} rows but ${sw.length} sample weights`);
   let total = 0;
   for (let i = 0; i < rows; i++) {
     const v = sw[i] as number;
-    if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`sample weight ${v} at row ${i} is not a finite number ≥ 0`);
+    if (!(Number.isFinite(v) && v >= 0)) throw new InputError(`sample weight ${v} at row ${i} is not a finite number ≥ 0`);
     total += v;
   }
-  if (!(total > 0)) throw new RangeError('every sample weight is 0');
+  if (!(total > 0)) throw new InputError('every sample weight is 0');
   return Float64Array.from(sw);
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors';
 /**
  * L-BFGS minimisation of a smooth function (two-loop recursion, backtracking Armijo line search
  * with quadratic interpolation).
@@ -47,7 +48,7 @@ export function minimizeLbfgs(f: Objective, x0: Float64Array, o: LbfgsOptions): 
   let g = new Float64Array(n);
   let evaluations = 1;
   let fx = f(x, g);
-  if (!Number.isFinite(fx)) throw new RangeError('objective is not finite at the starting point');
+  if (!Number.isFinite(fx)) throw new InputError('objective is not finite at the starting point');
   const sHist: Float64Array[] = [];
   const yHist: Float64Array[] = [];
   const rhoHist: number[] = [];

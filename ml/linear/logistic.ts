@@ -18,6 +18,7 @@ import type { Matrix } from '../frame/matrix';
 import { type Design, checkSampleWeight, designOf, firstNonFinite, linearScores } from './design';
 import { LogisticPool, MIN_SHARED_ROWS } from './logistic-pool';
 import { compileLoss, lossSource } from './logistic-source';
+import { InputError } from '../../core/errors';
 
 export interface LogisticModel {
   numClasses: number;
@@ -70,19 +71,19 @@ function objective(sum: (p: Float64Array, grad: Float64Array) => number, n: numb
 }
 
 function checkInputs(d: Design, y: ArrayLike<number>, numClasses: number, o: LogisticOptions): Float64Array | null {
-  if (d.rows === 0) throw new RangeError('no training rows');
-  if (y.length !== d.rows) throw new RangeError(`${d.rows} rows but ${y.length} labels`);
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new RangeError(`need at least 2 classes, got ${numClasses}`);
-  if (!(o.l2 >= 0)) throw new RangeError(`l2 must be ≥ 0, got ${o.l2}`);
+  if (d.rows === 0) throw new InputError('no training rows');
+  if (y.length !== d.rows) throw new InputError(`${d.rows} rows but ${y.length} labels`);
+  if (!Number.isInteger(numClasses) || numClasses < 2) throw new InputError(`need at least 2 classes, got ${numClasses}`);
+  if (!(o.l2 >= 0)) throw new InputError(`l2 must be ≥ 0, got ${o.l2}`);
   const seen = new Uint8Array(numClasses);
   for (let i = 0; i < y.length; i++) {
     const t = y[i] as number;
-    if (!(Number.isInteger(t) && t >= 0 && t < numClasses)) throw new RangeError(`label ${t} at row ${i} outside 0..${numClasses - 1}`);
+    if (!(Number.isInteger(t) && t >= 0 && t < numClasses)) throw new InputError(`label ${t} at row ${i} outside 0..${numClasses - 1}`);
     seen[t] = 1;
   }
-  if (seen.reduce((a, b) => a + b, 0) < 2) throw new RangeError('the target has a single class; nothing to learn');
+  if (seen.reduce((a, b) => a + b, 0) < 2) throw new InputError('the target has a single class; nothing to learn');
   const bad = firstNonFinite(d);
-  if (bad) throw new RangeError(`non-finite feature value at row ${bad[0]}, column ${bad[1]}`);
+  if (bad) throw new InputError(`non-finite feature value at row ${bad[0]}, column ${bad[1]}`);
   return checkSampleWeight(o.sampleWeight, d.rows);
 }
 
@@ -125,7 +126,7 @@ export function fitLogistic(x: Matrix, y: ArrayLike<number>, numClasses: number,
 
 /** Class probabilities, rows × numClasses row-major. */
 export function logisticProba(m: LogisticModel, x: Matrix): Float64Array {
-  if (x.cols !== m.numFeatures) throw new RangeError(`model expects ${m.numFeatures} features, got ${x.cols}`);
+  if (x.cols !== m.numFeatures) throw new InputError(`model expects ${m.numFeatures} features, got ${x.cols}`);
   const k = m.numClasses;
   const rows = k === 2 ? 1 : k;
   const scores = linearScores(designOf(x), m.weights, m.intercepts, rows);
@@ -171,10 +172,10 @@ export function logisticToJson(m: LogisticModel): LogisticJson {
 
 export function logisticFromJson(j: LogisticJson): LogisticModel {
   if (j.format !== 'tideflow.logistic-regression' || j.version !== 1)
-    throw new RangeError(`not a version-1 tideflow.logistic-regression model (format ${String(j.format)}, version ${String(j.version)})`);
+    throw new InputError(`not a version-1 tideflow.logistic-regression model (format ${String(j.format)}, version ${String(j.version)})`);
   const rows = j.numClasses === 2 ? 1 : j.numClasses;
   if (j.weights.length !== rows || j.intercepts.length !== rows || j.weights.some((w) => w.length !== j.numFeatures))
-    throw new RangeError('logistic-regression model has inconsistent shapes');
+    throw new InputError('logistic-regression model has inconsistent shapes');
   return {
     numClasses: j.numClasses,
     numFeatures: j.numFeatures,

@@ -12,6 +12,7 @@
  */
 import type { Matrix } from '../frame/matrix';
 import { type Design, checkSampleWeight, designOf, linearScores } from './design';
+import { InputError } from '../../core/errors';
 
 export interface RidgeModel {
   numFeatures: number;
@@ -29,7 +30,7 @@ export function choleskySolve(a: Float64Array, b: Float64Array, d: number): Floa
       for (let k = 0; k < j; k++) s -= (l[i * d + k] as number) * (l[j * d + k] as number);
       if (i === j) {
         if (!(s > 1e-12 * Math.abs(a[i * d + i] as number)))
-          throw new RangeError(`matrix is not positive definite at column ${i} (collinear or constant feature? use alpha > 0)`);
+          throw new InputError(`matrix is not positive definite at column ${i} (collinear or constant feature? use alpha > 0)`);
         l[i * d + i] = Math.sqrt(s);
       } else l[i * d + j] = s / (l[j * d + j] as number);
     }
@@ -66,12 +67,12 @@ function normalEquations(d: Design, y: ArrayLike<number>, sw: Float64Array | nul
   for (let i = 0; i < n; i++) {
     const s = sw === null ? 1 : (sw[i] as number);
     const t = y[i] as number;
-    if (!Number.isFinite(t)) throw new RangeError(`non-finite target at row ${i}`);
+    if (!Number.isFinite(t)) throw new InputError(`non-finite target at row ${i}`);
     total += s;
     yMean += s * t;
     for (let j = 0; j < dc; j++) {
       const v = data[i * dc + j] as number;
-      if (!Number.isFinite(v)) throw new RangeError(`non-finite feature value at row ${i}, column ${denseCol[j]}`);
+      if (!Number.isFinite(v)) throw new InputError(`non-finite feature value at row ${i}, column ${denseCol[j]}`);
       denseMean[j] = (denseMean[j] as number) + s * v;
     }
     for (let b = 0; b < nb; b++) {
@@ -152,9 +153,9 @@ export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha = 0, sampleWeigh
   const d = designOf(x);
   const n = d.rows;
   const D = d.cols;
-  if (n === 0) throw new RangeError('no training rows');
-  if (y.length !== n) throw new RangeError(`${n} rows but ${y.length} targets`);
-  if (!(alpha >= 0)) throw new RangeError(`alpha must be ≥ 0, got ${alpha}`);
+  if (n === 0) throw new InputError('no training rows');
+  if (y.length !== n) throw new InputError(`${n} rows but ${y.length} targets`);
+  if (!(alpha >= 0)) throw new InputError(`alpha must be ≥ 0, got ${alpha}`);
   const sw = checkSampleWeight(sampleWeight, n);
   const { xtx, xty, mean, yMean } = normalEquations(d, y, sw);
   for (let j = 0; j < D; j++) {
@@ -168,7 +169,7 @@ export function fitRidge(x: Matrix, y: ArrayLike<number>, alpha = 0, sampleWeigh
 }
 
 export function ridgePredict(m: RidgeModel, x: Matrix): Float64Array {
-  if (x.cols !== m.numFeatures) throw new RangeError(`model expects ${m.numFeatures} features, got ${x.cols}`);
+  if (x.cols !== m.numFeatures) throw new InputError(`model expects ${m.numFeatures} features, got ${x.cols}`);
   return linearScores(designOf(x), m.weights, Float64Array.of(m.intercept), 1);
 }
 
@@ -194,7 +195,7 @@ export function ridgeToJson(m: RidgeModel): RidgeJson {
 
 export function ridgeFromJson(j: RidgeJson): RidgeModel {
   if (j.format !== 'tideflow.linear-regression' || j.version !== 1)
-    throw new RangeError(`not a version-1 tideflow.linear-regression model (format ${String(j.format)}, version ${String(j.version)})`);
-  if (j.weights.length !== j.numFeatures) throw new RangeError('linear-regression model has inconsistent shapes');
+    throw new InputError(`not a version-1 tideflow.linear-regression model (format ${String(j.format)}, version ${String(j.version)})`);
+  if (j.weights.length !== j.numFeatures) throw new InputError('linear-regression model has inconsistent shapes');
   return { numFeatures: j.numFeatures, alpha: j.alpha, weights: Float64Array.from(j.weights), intercept: j.intercept };
 }

@@ -14,6 +14,7 @@
  * std is ~1 and this is |coefficient|). Multiclass models: the mean over the classes' rows.
  */
 import type { Matrix } from '../frame/matrix';
+import { InputError } from '../../core/errors';
 
 /** A tree as serialised (ml/gbt/serialize.ts), optionally with the split gain of each node. */
 export interface TreeWithGain {
@@ -48,7 +49,7 @@ export function gbtGainImportance(model: GbtLike): ModelImportance {
   for (const t of trees) {
     t.feature.forEach((f, k) => {
       if (f < 0) return; // a leaf
-      if (f >= model.numFeatures) throw new RangeError(`a tree splits on feature ${f}, but the model has ${model.numFeatures}`);
+      if (f >= model.numFeatures) throw new InputError(`a tree splits on feature ${f}, but the model has ${model.numFeatures}`);
       const g = withGain ? (t.gain?.[k] ?? 0) : 1;
       values[f] = (values[f] as number) + (Number.isFinite(g) && g > 0 ? g : 0);
     });
@@ -85,9 +86,9 @@ export function linearCoefficientImportance(
   numFeatures: number,
   featureStd: ArrayLike<number>,
 ): ModelImportance {
-  if (featureStd.length !== numFeatures) throw new RangeError(`${featureStd.length} feature stds for ${numFeatures} features`);
+  if (featureStd.length !== numFeatures) throw new InputError(`${featureStd.length} feature stds for ${numFeatures} features`);
   if (weights.length === 0 || weights.length % numFeatures !== 0)
-    throw new RangeError(`${weights.length} weights is not a whole number of rows of ${numFeatures} features`);
+    throw new InputError(`${weights.length} weights is not a whole number of rows of ${numFeatures} features`);
   const rows = weights.length / numFeatures;
   const values = new Float64Array(numFeatures);
   for (let r = 0; r < rows; r++)

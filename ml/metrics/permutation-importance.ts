@@ -14,6 +14,7 @@
  */
 import { takeRows, type Frame, type FrameColumn } from '../frame/frame';
 import { createRng } from '../stats/random';
+import { InputError } from '../../core/errors';
 
 export interface PermutationImportanceOptions {
   /** Input columns to permute, one at a time. */
@@ -68,11 +69,11 @@ function reorder(col: FrameColumn, idx: Int32Array): FrameColumn {
 
 export function permutationImportance(frame: Frame, o: PermutationImportanceOptions): PermutationImportance {
   const nRepeats = o.nRepeats ?? 5;
-  if (!Number.isInteger(nRepeats) || nRepeats < 1) throw new RangeError(`nRepeats must be an integer ≥ 1, got ${nRepeats}`);
+  if (!Number.isInteger(nRepeats) || nRepeats < 1) throw new InputError(`nRepeats must be an integer ≥ 1, got ${nRepeats}`);
   const seed = o.seed ?? 0;
   let data = frame;
   if (o.maxSamples !== undefined && o.maxSamples < frame.rows) {
-    if (!Number.isInteger(o.maxSamples) || o.maxSamples < 1) throw new RangeError(`maxSamples must be an integer ≥ 1, got ${o.maxSamples}`);
+    if (!Number.isInteger(o.maxSamples) || o.maxSamples < 1) throw new InputError(`maxSamples must be an integer ≥ 1, got ${o.maxSamples}`);
     const idx = Int32Array.from({ length: frame.rows }, (_, i) => i);
     seededShuffle(seed ^ 0x5bd1e995)(idx);
     data = takeRows(frame, idx.subarray(0, o.maxSamples).sort());
@@ -80,7 +81,7 @@ export function permutationImportance(frame: Frame, o: PermutationImportanceOpti
   const positions = new Map(data.columns.map((c, i) => [c.name, i]));
   for (const c of o.columns)
     if (!positions.has(c))
-      throw new RangeError(`permutation importance: column '${c}' is not in the frame (columns: ${[...positions.keys()].join(', ')})`);
+      throw new InputError(`permutation importance: column '${c}' is not in the frame (columns: ${[...positions.keys()].join(', ')})`);
   const baseline = o.score(data);
   const features = o.columns.map((name): FeaturePermutationImportance => {
     const at = positions.get(name) as number;

@@ -1,3 +1,4 @@
+import { InputError } from '../../core/errors';
 /**
  * Precision, recall and F1 as the decision threshold of a binary classifier moves.
  *
@@ -27,11 +28,11 @@ export interface ThresholdPoint {
 }
 
 function check(yTrue: ArrayLike<number>, scores: ArrayLike<number>): void {
-  if (yTrue.length !== scores.length) throw new RangeError(`yTrue has ${yTrue.length} rows but scores has ${scores.length}`);
-  if (yTrue.length === 0) throw new RangeError('a threshold curve needs at least one row');
+  if (yTrue.length !== scores.length) throw new InputError(`yTrue has ${yTrue.length} rows but scores has ${scores.length}`);
+  if (yTrue.length === 0) throw new InputError('a threshold curve needs at least one row');
   for (let i = 0; i < yTrue.length; i++) {
-    if (yTrue[i] !== 0 && yTrue[i] !== 1) throw new RangeError(`yTrue[${i}] = ${yTrue[i]}: binary labels must be 0 or 1`);
-    if (Number.isNaN(scores[i])) throw new RangeError(`scores[${i}] is NaN`);
+    if (yTrue[i] !== 0 && yTrue[i] !== 1) throw new InputError(`yTrue[${i}] = ${yTrue[i]}: binary labels must be 0 or 1`);
+    if (Number.isNaN(scores[i])) throw new InputError(`scores[${i}] is NaN`);
   }
 }
 

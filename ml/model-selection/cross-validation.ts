@@ -116,7 +116,7 @@ export async function crossValidate(input: CrossValidateInput): Promise<CrossVal
   const values = new Map<MetricName, Array<number | null>>(relevant.map((m) => [m, []]));
   const heldOut = input.heldOut ?? Array.from({ length: k }, (_, f) => f);
   for (const f of heldOut)
-    if (!(Number.isInteger(f) && f >= 0 && f < k)) throw new RangeError(`held-out fold ${f} is not one of 0..${k - 1}`);
+    if (!(Number.isInteger(f) && f >= 0 && f < k)) throw new InputError(`held-out fold ${f} is not one of 0..${k - 1}`);
   for (const [done, f] of heldOut.entries()) {
     input.signal?.throwIfAborted();
     const trainIdx = new Int32Array(rows - (sizes[f] as number));

@@ -6,6 +6,7 @@
  * the label, for the log's rows that have one.
  */
 import { categoryAt, getColumn, takeRows, type Frame, type FrameColumn } from '../frame/frame';
+import { InputError } from '../../core/errors';
 
 export interface LabelIndex {
   labels: Frame;
@@ -24,7 +25,7 @@ export function indexLabels(labels: Frame, labelColumn: string): LabelIndex {
   const rows = new Map<string, number>();
   for (let i = 0; i < labels.rows; i++) {
     const id = categoryAt(ids, i);
-    if (id === null) throw new RangeError(`labels row ${i} has no request_id`);
+    if (id === null) throw new InputError(`labels row ${i} has no request_id`);
     const r = rowCol ? categoryAt(rowCol, i) : null;
     rows.set(key(id, r === null ? '*' : Number(r)), i);
   }

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { estimatorFromJson, type Estimator, type EstimatorJson, type Task } from '../estimators';
 import { parseFittedPipeline, type FittedFeaturePipeline } from '../features';
+import { InputError } from '../../core/errors';
 
 export const MODEL_FORMAT = 'tideflow.model';
 export const MODEL_VERSION = 1;
@@ -76,10 +77,10 @@ export function parseModelDocument(doc: unknown, uri: string): LoadedModel {
     const pipeline = parseFittedPipeline(parsed.data.pipeline);
     const estimator = estimatorFromJson(parsed.data.estimator);
     if (estimator.numFeatures !== pipeline.featureNames.length)
-      throw new RangeError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
-    if (estimator.task !== parsed.data.task) throw new RangeError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
+      throw new InputError(`estimator expects ${estimator.numFeatures} features, the pipeline makes ${pipeline.featureNames.length}`);
+    if (estimator.task !== parsed.data.task) throw new InputError(`estimator is for ${estimator.task}, the model says ${parsed.data.task}`);
     if (parsed.data.task !== 'regression' && parsed.data.classes.length !== estimator.numClasses)
-      throw new RangeError(`the model lists ${parsed.data.classes.length} classes, the estimator predicts ${estimator.numClasses}`);
+      throw new InputError(`the model lists ${parsed.data.classes.length} classes, the estimator predicts ${estimator.numClasses}`);
     return { artifact: parsed.data as ModelArtifact, pipeline, estimator };
   } catch (err) {
     throw invalid(uri, (err as Error).message);

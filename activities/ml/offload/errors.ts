@@ -1,10 +1,11 @@
 /**
  * Errors across the thread boundary. Structured clone keeps only an Error's message, so the
  * thread sends the name and the fields that decide retryability, and the activity side rebuilds
- * the same class: a bad-input error (RangeError, FeaturePipelineError, EstimatorInputError, a
+ * the same class, or an ApplicationFailure of the same type: a bad-input error (an InputError, a
  * non-retryable ApplicationFailure) stays non-retryable exactly as when it was thrown in-process.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { TideflowError } from '../../../core/errors';
 import { EstimatorInputError } from '../../../ml/estimators/types';
 import { FeaturePipelineError } from '../../../ml/features/spec';
 
@@ -17,6 +18,13 @@ export interface SerializedError {
   nonRetryable?: boolean;
 }
 
+const CLASSES: Record<string, new (message: string) => Error> = {
+  RangeError,
+  TypeError,
+  FeaturePipelineError,
+  EstimatorInputError,
+};
+
 export function serializeError(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
   const out: SerializedError = { name: err.name, message: err.message, ...(err.stack !== undefined && { stack: err.stack }) };
@@ -24,16 +32,14 @@ export function serializeError(err: unknown): SerializedError {
     out.name = 'ApplicationFailure';
     if (err.type !== undefined && err.type !== null) out.type = err.type;
     out.nonRetryable = err.nonRetryable === true;
+  } else if (err instanceof TideflowError && !(err.name in CLASSES)) {
+    // Another of our error classes: keep what decides the failure (its type and retryability).
+    out.name = 'ApplicationFailure';
+    out.type = err.type;
+    out.nonRetryable = !err.retryable;
   }
   return out;
 }
-
-const CLASSES: Record<string, new (message: string) => Error> = {
-  RangeError,
-  TypeError,
-  FeaturePipelineError,
-  EstimatorInputError,
-};
 
 export function deserializeError(e: SerializedError): Error {
   if (e.name === 'ApplicationFailure') {
