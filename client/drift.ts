@@ -10,7 +10,7 @@ import {
   type ControllerStatus,
   type DriftAlert,
 } from '../mlops/retrain-policy';
-import { controllerStatusQuery, driftBatchSignal, driftSignal, pauseSignal, resumeSignal } from '../workflows/retrain-controller';
+import { controllerStatusQuery, driftBatchSignal, pauseSignal, resumeSignal } from '../workflows/retrain-controller';
 
 export interface SignalDriftOptions {
   taskQueue: string;
@@ -19,21 +19,13 @@ export interface SignalDriftOptions {
 }
 
 /** Signal-with-start: the controller is created on the first alert for a model. Resolves once Temporal accepted the signal. */
-export async function signalDrift(
+export function signalDrift(
   client: Client,
   model: string,
   alert: DriftAlert,
   o: SignalDriftOptions,
 ): Promise<{ workflowId: string; runId: string }> {
-  const workflowId = controllerWorkflowId(model);
-  const handle = await client.workflow.signalWithStart(CONTROLLER_WORKFLOW, {
-    workflowId,
-    taskQueue: o.taskQueue,
-    args: [{ model, ...(o.controller ?? {}) }],
-    signal: driftSignal,
-    signalArgs: [alert],
-  });
-  return { workflowId, runId: handle.signaledRunId };
+  return signalDriftBatch(client, model, [alert], o);
 }
 
 /** Several alerts of one model in one signal-with-start (one Temporal round trip per model, not per alert). */
