@@ -5,6 +5,9 @@
  * request id so a retried promotion is not recorded twice.
  */
 import { FailureType, InputError } from '../core/errors';
+import { digestOfKey, putArtifactBytes } from '../storage/artifacts';
+import { readArtifactBytes } from '../storage/artifacts/download';
+import { parseS3Uri } from '../storage/s3-uri';
 import {
   getVersionByAlias,
   promoteVersion,
@@ -61,7 +64,20 @@ export interface ResolveAliasInput {
   alias: string;
 }
 
-const taskKey = (ctx: TaskContext): string => `${ctx.workflowId}/${ctx.taskId}${ctx.mapIndex === undefined ? '' : `.${ctx.mapIndex}`}`;
+// Keyed on the Temporal run id, not the workflow id: a workflow id can be reused (a new run started
+// with the id of a finished one) and must then register a new version, not return the old one.
+const taskKey = (ctx: TaskContext): string => `${ctx.runId}/${ctx.taskId}${ctx.mapIndex === undefined ? '' : `.${ctx.mapIndex}`}`;
+
+/**
+ * The artifact at its content address (artifacts/sha256/…): verified, then copied there unless it
+ * already is. A registry version points only at such immutable objects, so no later write to a run
+ * key (a reused workflow id, a re-run) can change what a version scores with.
+ */
+async function pinned(store: ArtifactStore, ref: ArtifactRef): Promise<ArtifactRef> {
+  if (digestOfKey(parseS3Uri(ref.uri).key) === ref.sha256) return ref;
+  const copy = await putArtifactBytes(store, await readArtifactBytes(store, ref));
+  return { uri: copy.uri, bytes: copy.bytes, sha256: copy.sha256 };
+}
 
 /**
  * Register a version on behalf of the running task (this activity and ml_retrain's register step):
@@ -75,6 +91,9 @@ export async function registerForTask(
 ): Promise<ModelVersion> {
   const v = await registerModelVersion(store, {
     ...req,
+    model: await pinned(store, req.model),
+    ...(req.featurePipeline && { featurePipeline: await pinned(store, req.featurePipeline) }),
+    ...(req.profile && { profile: await pinned(store, req.profile) }),
     source: { dagId: ctx.dagId, workflowId: ctx.workflowId, runId: ctx.runId, taskId: ctx.taskId, logicalDate: ctx.logicalDate },
     idempotencyKey: taskKey(ctx),
   });

@@ -47,7 +47,7 @@ export function registerModel(store: StoreProvider) {
   return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisterModelOutput> => {
     const s = store(ctx);
     const frame = await readDataset(s, input.lineage.dataset);
-    const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.workflowId}.json`, buildFrameProfile(frame));
+    const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.runId}.json`, buildFrameProfile(frame));
     const v = await registerForTask(s, ctx, {
       name: input.modelName,
       model: input.model,
