@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { featurePipelineSpecSchema, type FeaturePipelineSpecInput } from '../../ml/features/spec';
-import { metricNameSchema } from '../../ml/metrics/evaluation';
+import { METRIC_NAMES, metricNameSchema } from '../../ml/metrics/evaluation';
 import { dataSchema, type DataSchemaInput } from '../../ml/validation/schema';
 import { searchSpecSchema } from '../../mlops/search-space';
 import { driftAlertsParam } from '../params/drift-alerts';
@@ -16,7 +16,13 @@ import { stepTimeoutsSchema, type StepTimeouts } from '../params/ml-steps';
 
 export const thresholdSchema = z
   .strictObject({
-    metric: z.string().min(1),
+    // Checked at trigger time: an unknown metric would only show later, as a gate rejection.
+    metric: z
+      .string()
+      .min(1)
+      .refine((m) => m === 'n' || (METRIC_NAMES as readonly string[]).includes(m), {
+        error: (i) => `unknown metric ${JSON.stringify(i.input)}: the gate compares the evaluation's ${METRIC_NAMES.join(', ')} or n`,
+      }),
     higherIsBetter: z.boolean().optional(),
     lower: z.number().optional(),
     upper: z.number().optional(),
@@ -94,6 +100,10 @@ export function retrainParams(d: RetrainParamDefaults) {
     championAlias: z
       .string()
       .regex(/^[a-z][a-z0-9_-]{0,63}$/)
+      // The registry's rule, checked before any task runs: 'latest' and 'v<number>' name versions.
+      .refine((a) => a !== 'latest' && !/^v\d+$/.test(a), {
+        error: (i) => `alias ${JSON.stringify(i.input)} is reserved ('latest' and 'v<number>' refer to versions)`,
+      })
       .nullable()
       .default(d.championAlias === undefined ? 'champion' : d.championAlias),
     /** Promote a blessed model to `championAlias`. */
