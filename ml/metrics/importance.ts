@@ -13,7 +13,7 @@
  * in metres and one in kilometres compare; for columns the pipeline already standardized the
  * std is ~1 and this is |coefficient|). Multiclass models: the mean over the classes' rows.
  */
-import type { Matrix } from '../frame/matrix';
+import { columnPlaces, denseCols, type Matrix } from '../frame/matrix';
 import { InputError } from '../../core/errors';
 
 /** A tree as serialised (ml/gbt/serialize.ts), optionally with the split gain of each node. */
@@ -57,15 +57,22 @@ export function gbtGainImportance(model: GbtLike): ModelImportance {
   return { method: withGain ? 'gain' : 'split_count', values: normalise(values) };
 }
 
-/** Population standard deviation of each matrix column (NaN ignored). */
+/**
+ * Population standard deviation of each matrix column (NaN ignored). One-hot blocks are read as
+ * they are stored (a 0/1 column with share p of ones has std √(p(1−p))), never densified.
+ */
 export function columnStd(m: Matrix): Float64Array {
   const out = new Float64Array(m.cols);
+  const places = columnPlaces(m);
+  const dc = denseCols(m);
   for (let j = 0; j < m.cols; j++) {
+    const p = places[j] as number;
+    if (p < 0) continue; // a one-hot column: below
     let n = 0;
     let mean = 0;
     let m2 = 0;
     for (let i = 0; i < m.rows; i++) {
-      const x = m.data[i * m.cols + j] as number;
+      const x = m.data[i * dc + p] as number;
       if (Number.isNaN(x)) continue;
       n++;
       const d = x - mean;
@@ -73,6 +80,17 @@ export function columnStd(m: Matrix): Float64Array {
       m2 += d * (x - mean);
     }
     out[j] = n > 0 ? Math.sqrt(m2 / n) : 0;
+  }
+  for (const b of m.onehot ?? []) {
+    const ones = new Float64Array(b.width);
+    for (let i = 0; i < m.rows; i++) {
+      const v = b.index[i] as number;
+      if (v >= 0) ones[v] = (ones[v] as number) + 1;
+    }
+    for (let k = 0; k < b.width; k++) {
+      const share = m.rows > 0 ? (ones[k] as number) / m.rows : 0;
+      out[b.offset + k] = Math.sqrt(share * (1 - share));
+    }
   }
   return out;
 }

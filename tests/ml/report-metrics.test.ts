@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../ml/frame/frame';
 import { rocAuc } from '../../ml/metrics/auc';
 import { columnStd, gbtGainImportance, linearCoefficientImportance } from '../../ml/metrics/importance';
+import { toDense } from '../../ml/frame/matrix';
 import { permutationImportance } from '../../ml/metrics/permutation-importance';
 import { bestF1, downsampleThresholdCurve, precisionRecallCurve, thresholdCurve, thresholdTable } from '../../ml/metrics/threshold-curve';
 import ref from './fixtures/report-metrics-sklearn.json';
@@ -186,5 +187,21 @@ describe("models' own importances", () => {
     const multi = linearCoefficientImportance([1, 0, 0, 3], 2, [1, 1]);
     close([...multi.values], [0.25, 0.75], 14);
     expect(() => linearCoefficientImportance([1, 2, 3], 2, [1, 1])).toThrow('not a whole number of rows');
+  });
+});
+
+describe('columnStd on one-hot blocks', () => {
+  it('equals the dense columns’ population std without densifying', () => {
+    // 5 rows: one dense column, then a 3-wide one-hot block (row 4 has no category).
+    const m = {
+      rows: 5,
+      cols: 4,
+      data: Float64Array.from([1, 2, 3, 4, 5]),
+      onehot: [{ offset: 1, width: 3, index: Int32Array.from([0, 1, 1, 2, -1]) }],
+    };
+    const sparse = columnStd(m);
+    const dense = columnStd(toDense(m));
+    for (let j = 0; j < 4; j++) expect(sparse[j]).toBeCloseTo(dense[j] as number, 12);
+    expect(sparse[2]).toBeCloseTo(Math.sqrt(0.4 * 0.6), 12);
   });
 });
