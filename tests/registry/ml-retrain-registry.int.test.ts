@@ -41,7 +41,9 @@ describe('ml_retrain and the model registry', () => {
     const raw = taskOf(first.view, 'ingest').output as ArtifactRef;
     // The drift baseline: each version carries a bounded reference profile of its training data.
     const profileRef = versions[0]?.profile;
-    expect(profileRef?.uri).toMatch(new RegExp(`models/${modelName}/profiles/${first.workflowId}\\.json$`));
+    // Pinned at its content address (issue 14.2): no later write to a run key can change it.
+    expect(profileRef?.uri).toMatch(new RegExp(`/artifacts/sha256/[0-9a-f]{2}/${profileRef?.sha256}$`));
+    expect(versions[0]?.model.uri).toMatch(/\/artifacts\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
     const profile = (await getArtifact(store, profileRef as ArtifactRef)) as ReferenceProfile;
     expect(profile).toMatchObject({ format: 'tideflow.reference-profile', rows: expect.any(Number) });
     expect(profile.sampleSize).toBeLessThanOrEqual(5000);
@@ -51,7 +53,8 @@ describe('ml_retrain and the model registry', () => {
     const lin = await lineageOfVersion(store, modelName, 1);
     expect(lin.run).toMatchObject({ dagId: 'ml_retrain', workflowId: first.workflowId, runId: first.view.runId, taskId: 'register' });
     expect(lin.trainingData[0]).toMatchObject({ uri: raw.uri, sha256: raw.sha256 });
-    expect(lin.featurePipeline?.uri).toBe((taskOf(first.view, 'train_best').output as { pipeline: ArtifactRef }).pipeline.uri);
+    // The same bytes as train_best's pipeline, pinned at their content address.
+    expect(lin.featurePipeline?.sha256).toBe((taskOf(first.view, 'train_best').output as { pipeline: ArtifactRef }).pipeline.sha256);
     expect((await lineageOfDataset(store, raw.sha256)).modelVersions).toContainEqual({ name: modelName, version: 1, status: 'ready' });
 
     expect((await lineageOfDataset(store, raw.sha256)).readBy).toContainEqual(
@@ -88,7 +91,8 @@ describe('ml_retrain and the model registry', () => {
       wrote: [expect.objectContaining({ uri: raw.uri, sha256: raw.sha256 })],
     });
     expect(byTask.get('validate')?.read).toContainEqual(expect.objectContaining({ uri: raw.uri }));
-    expect(byTask.get('register')?.read.map((a) => a.uri)).toContain(lin.model.uri);
+    // register read the model train_best wrote; the version holds the same bytes at their content address.
+    expect(byTask.get('register')?.read.map((a) => a.sha256)).toContain(lin.model.sha256);
     expect(manifest?.tasks.every((t) => t.durationMs >= 0 && t.endedAt >= t.startedAt)).toBe(true);
 
     // Both runs were blessed and promoted; a person can still move the alias back by hand.
