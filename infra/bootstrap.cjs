@@ -97,6 +97,9 @@ async function main() {
   const reason = needsInstall();
   if (reason) {
     log(`${reason}: running npm install --no-save (locked versions)`);
+    // onnxruntime-node ships its CPU binaries in the package; its install script would try to
+    // download GPU builds from outside the npm registry, which this project never needs.
+    process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
     const code = await run(npm, ['install', '--no-save', '--no-audit', '--no-fund']);
     if (code !== 0) {
       log(`npm install failed (exit ${code})`);
