@@ -5,7 +5,8 @@
  * reference has, so activities need not report anything themselves.
  */
 import type { TaskActivity, TaskContext } from './context';
-import { recordTask, type ManifestArtifact } from '../storage/artifacts/manifest';
+import { recordTask } from '../storage/artifacts/manifest';
+import type { ArtifactRef } from '../storage/artifacts/types';
 
 const SHA = /^[0-9a-f]{64}$/;
 /**
@@ -34,8 +35,8 @@ async function withRetries(write: () => Promise<void>, ctx: TaskContext, budget 
 /** Inputs can be data frames: look at a bounded number of nodes, refs sit near the top anyway. */
 const MAX_NODES = 20_000;
 
-export function findArtifactRefs(value: unknown): ManifestArtifact[] {
-  const found = new Map<string, ManifestArtifact>();
+export function findArtifactRefs(value: unknown): ArtifactRef[] {
+  const found = new Map<string, ArtifactRef>();
   const stack: unknown[] = [value];
   for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
     const v = stack.pop();

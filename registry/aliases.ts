@@ -10,11 +10,11 @@
  * champion never moves backwards to a model that was only better than an older champion.
  */
 import { randomUUID } from 'node:crypto';
-import { getDoc, putDoc } from '../storage/documents';
+import { getParsedDoc, putDoc } from '../storage/documents';
 import { aliasKey } from './layout';
 import { validateAliasName, validateModelName, validateVersionNumber } from './names';
 import { getVersion } from './read';
-import { RegistryError, type AliasEvent, type AliasRecord, type ArtifactStore } from './types';
+import { aliasDocument, RegistryError, type AliasEvent, type AliasRecord, type ArtifactStore } from './types';
 
 export interface MoveRequest {
   name: string;
@@ -56,7 +56,7 @@ async function move(s: ArtifactStore, req: MoveRequest, plan: Plan): Promise<Mov
   // Always an id: a PUT retried by the SDK after a lost response must not be recorded twice.
   const requestId = req.requestId ?? randomUUID();
   for (;;) {
-    const doc = await getDoc<AliasRecord>(s, key);
+    const doc = await getParsedDoc(s, key, aliasDocument);
     const seen = doc?.value.events.find((e) => e.requestId === requestId);
     if (doc && seen) return { alias: doc.value, event: seen, applied: false, ...(seen.action === 'refused' && { refused: seen.reason }) };
     const { version, previous, action, reason } = await plan(doc?.value);
@@ -77,14 +77,14 @@ async function move(s: ArtifactStore, req: MoveRequest, plan: Plan): Promise<Mov
         return { alias: kept, event, applied: false, refused: event.reason };
       }
       return {
-        alias: { format: 'tideflow.model-alias', name, alias, version, previous, events: [] },
+        alias: { ...aliasDocument.head, name, alias, version, previous, events: [] },
         event,
         applied: false,
         refused: event.reason,
       };
     }
     const next: AliasRecord = {
-      format: 'tideflow.model-alias',
+      ...aliasDocument.head,
       name,
       alias,
       version,

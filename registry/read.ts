@@ -1,8 +1,17 @@
 /** Read the registry: models, versions, aliases. Readers never write. */
-import { getDoc, listFolders, listKeys } from '../storage/documents';
+import { getParsedDoc, listFolders, listKeys } from '../storage/documents';
 import { aliasesDir, aliasKey, modelKey, modelsRoot, versionKey, versionsDir } from './layout';
 import { validateAliasName, validateModelName, validateVersionNumber } from './names';
-import { NotFoundError, type AliasRecord, type ModelVersion, type RegisteredModel, type ArtifactStore } from './types';
+import {
+  aliasDocument,
+  modelVersionDocument,
+  NotFoundError,
+  registeredModelDocument,
+  type AliasRecord,
+  type ModelVersion,
+  type RegisteredModel,
+  type ArtifactStore,
+} from './types';
 
 /** Bounded parallel reads: listing a model with hundreds of versions should not open hundreds of sockets. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -19,7 +28,7 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 export async function getRegisteredModel(s: ArtifactStore, name: string): Promise<RegisteredModel> {
-  const doc = await getDoc<RegisteredModel>(s, modelKey(s, validateModelName(name)));
+  const doc = await getParsedDoc(s, modelKey(s, validateModelName(name)), registeredModelDocument);
   if (!doc) throw new NotFoundError(`no registered model named ${JSON.stringify(name)}`);
   return doc.value;
 }
@@ -29,7 +38,7 @@ export async function listModelNames(s: ArtifactStore): Promise<string[]> {
 }
 
 export async function getVersion(s: ArtifactStore, name: string, version: number): Promise<ModelVersion> {
-  const doc = await getDoc<ModelVersion>(s, versionKey(s, validateModelName(name), validateVersionNumber(version)));
+  const doc = await getParsedDoc(s, versionKey(s, validateModelName(name), validateVersionNumber(version)), modelVersionDocument);
   if (!doc) throw new NotFoundError(`model ${name} has no version ${version}`);
   return doc.value;
 }
@@ -37,17 +46,17 @@ export async function getVersion(s: ArtifactStore, name: string, version: number
 /** Every version, oldest first (deleted ones included: they keep their number). */
 export async function listVersions(s: ArtifactStore, name: string): Promise<ModelVersion[]> {
   const keys = await listKeys(s, versionsDir(s, validateModelName(name)));
-  const docs = await mapLimited(keys, 8, (k) => getDoc<ModelVersion>(s, k));
+  const docs = await mapLimited(keys, 8, (k) => getParsedDoc(s, k, modelVersionDocument));
   return docs.flatMap((d) => (d ? [d.value] : []));
 }
 
 export async function getAlias(s: ArtifactStore, name: string, alias: string): Promise<AliasRecord | undefined> {
-  return (await getDoc<AliasRecord>(s, aliasKey(s, validateModelName(name), validateAliasName(alias))))?.value;
+  return (await getParsedDoc(s, aliasKey(s, validateModelName(name), validateAliasName(alias)), aliasDocument))?.value;
 }
 
 export async function listAliases(s: ArtifactStore, name: string): Promise<AliasRecord[]> {
   const keys = await listKeys(s, aliasesDir(s, validateModelName(name)));
-  const docs = await mapLimited(keys, 8, (k) => getDoc<AliasRecord>(s, k));
+  const docs = await mapLimited(keys, 8, (k) => getParsedDoc(s, k, aliasDocument));
   return docs.flatMap((d) => (d ? [d.value] : []));
 }
 

@@ -13,10 +13,19 @@ import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../storage/s3-uri';
 import { isNotFound } from '../storage/artifacts/s3-errors';
-import { getDoc, listKeys, putDoc } from '../storage/documents';
+import { getDoc, getParsedDoc, listKeys, putDoc } from '../storage/documents';
 import { datasetUseKey, idempotencyKeyPath, modelKey, versionKey, versionOfKey, versionsDir } from './layout';
 import { validateModelName } from './names';
-import { RegistryError, type ArtifactRef, type ModelVersion, type RegisteredModel, type ArtifactStore, type RunSource } from './types';
+import {
+  modelVersionDocument,
+  registeredModelDocument,
+  RegistryError,
+  type ArtifactRef,
+  type ModelVersion,
+  type RegisteredModel,
+  type ArtifactStore,
+  type RunSource,
+} from './types';
 
 export interface RegisterRequest {
   name: string;
@@ -49,7 +58,7 @@ export async function latestVersionNumber(s: ArtifactStore, name: string): Promi
 }
 
 async function ensureModel(s: ArtifactStore, name: string, now: string): Promise<void> {
-  const model: RegisteredModel = { format: 'tideflow.registered-model', name, description: '', createdAt: now };
+  const model: RegisteredModel = { ...registeredModelDocument.head, name, description: '', createdAt: now };
   await putDoc(s, modelKey(s, name), model, { ifNoneMatch: true }); // 'conflict' = already registered: fine
 }
 
@@ -58,14 +67,14 @@ async function claimVersion(s: ArtifactStore, draft: Omit<ModelVersion, 'version
     const record: ModelVersion = { ...draft, version: n };
     if ((await putDoc(s, versionKey(s, draft.name, n), record, { ifNoneMatch: true })) !== 'conflict') return n;
     // The SDK retries a PUT whose response was lost (server crash); its retry then "conflicts" with our own write.
-    if ((await getDoc<ModelVersion>(s, versionKey(s, draft.name, n)))?.value.claimToken === draft.claimToken) return n;
+    if ((await getParsedDoc(s, versionKey(s, draft.name, n), modelVersionDocument))?.value.claimToken === draft.claimToken) return n;
   }
 }
 
 async function findOrphan(s: ArtifactStore, name: string, key: string, floor: number): Promise<number | undefined> {
   const keys = await listKeys(s, versionsDir(s, name), versionKey(s, name, floor));
   for (const k of keys) {
-    const doc = await getDoc<ModelVersion>(s, k);
+    const doc = await getParsedDoc(s, k, modelVersionDocument);
     if (doc?.value.idempotencyKey === key) return doc.value.version;
   }
   return undefined;
@@ -87,7 +96,7 @@ async function artifactMissing(s: ArtifactStore, ref: ArtifactRef): Promise<stri
 /** Move a pending version to ready (or failed_registration when its model artifact is missing). */
 async function finish(s: ArtifactStore, name: string, version: number): Promise<ModelVersion> {
   for (;;) {
-    const doc = await getDoc<ModelVersion>(s, versionKey(s, name, version));
+    const doc = await getParsedDoc(s, versionKey(s, name, version), modelVersionDocument);
     if (!doc) throw new RegistryError(`version ${version} of ${name} vanished`);
     const v = doc.value;
     if (v.status !== 'pending_registration') return v;
@@ -123,7 +132,7 @@ export async function registerModelVersion(s: ArtifactStore, req: RegisterReques
   if (idem.value.version !== null) return finish(s, name, idem.value.version);
 
   const draft: Omit<ModelVersion, 'version'> = {
-    format: 'tideflow.model-version',
+    ...modelVersionDocument.head,
     name,
     status: 'pending_registration',
     model: req.model,
@@ -154,7 +163,7 @@ export async function registerModelVersion(s: ArtifactStore, req: RegisterReques
 }
 
 async function markFailed(s: ArtifactStore, name: string, version: number, message: string): Promise<void> {
-  const doc = await getDoc<ModelVersion>(s, versionKey(s, name, version));
+  const doc = await getParsedDoc(s, versionKey(s, name, version), modelVersionDocument);
   if (!doc || doc.value.status !== 'pending_registration') return;
   const next: ModelVersion = { ...doc.value, status: 'failed_registration', statusMessage: message, updatedAt: new Date().toISOString() };
   await putDoc(s, versionKey(s, name, version), next, { ifMatch: doc.etag });

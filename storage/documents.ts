@@ -26,6 +26,19 @@ export async function getDoc<T>(s: ArtifactStore, key: string): Promise<Doc<T> |
   }
 }
 
+/**
+ * A document checked against its declared format (core/artifact-format.ts): undefined when
+ * absent, an ArtifactError naming the object when it is not a valid document of that format.
+ */
+export async function getParsedDoc<T>(
+  s: ArtifactStore,
+  key: string,
+  format: { parse(doc: unknown, where: string): T },
+): Promise<Doc<T> | undefined> {
+  const doc = await getDoc<unknown>(s, key);
+  return doc && { value: format.parse(doc.value, `s3://${s.bucket}/${key}`), etag: doc.etag };
+}
+
 /** Write `value`; resolves to the new ETag, or 'conflict' when the condition did not hold. */
 export async function putDoc(s: ArtifactStore, key: string, value: unknown, cond: WriteCondition): Promise<string | 'conflict'> {
   try {

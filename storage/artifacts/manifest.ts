@@ -13,10 +13,7 @@ import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
 import { ArtifactError } from '../../core/errors';
 import { getDoc, listKeys, putDoc } from '../documents';
 import { validateKey } from './keys';
-import type { ArtifactStore } from './types';
-
-const manifestArtifact = z.object({ uri: z.string(), bytes: z.number(), sha256: z.string() });
-export type ManifestArtifact = z.infer<typeof manifestArtifact>;
+import { artifactRefSchema, type ArtifactStore } from './types';
 
 /** Who the run was: the same for every task of it. */
 const runIdentity = {
@@ -40,8 +37,8 @@ export const taskManifestSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string(),
   durationMs: z.number(),
-  read: z.array(manifestArtifact),
-  wrote: z.array(manifestArtifact),
+  read: z.array(artifactRefSchema),
+  wrote: z.array(artifactRefSchema),
 });
 export type TaskManifest = z.infer<typeof taskManifestSchema>;
 

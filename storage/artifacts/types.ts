@@ -1,5 +1,6 @@
 /** Shapes shared by the content-addressed artifact store. */
 import type { S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
 
 /**
  * Where everything Tideflow persists lives (artifacts, task outputs, run manifests, registry
@@ -14,15 +15,16 @@ export interface ArtifactStore {
 
 /**
  * An artifact in S3 as every Tideflow reference has it (ML steps, the command step, the model
- * registry): readers verify `bytes` and `sha256` before trusting the object. The one definition;
- * activities/ml/types, activities/command/types and registry/types re-export it.
+ * registry, run manifests): readers verify `bytes` and `sha256` before trusting the object. The
+ * one definition; activities/ml/types, activities/command/types and registry/types re-export it.
  */
-export interface ArtifactRef {
+export const artifactRefSchema = z.object({
   /** s3://bucket/key */
-  uri: string;
-  bytes: number;
-  sha256: string;
-}
+  uri: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+});
+export type ArtifactRef = z.infer<typeof artifactRefSchema>;
 
 /**
  * A stored artifact in the content-addressed store: an ArtifactRef whose `key` is derived from

@@ -264,7 +264,7 @@ describe('a deleted or replaced split or model artifact: MissingArtifact / Inval
     expect(wrong).toMatchObject({
       type: 'InvalidArtifact',
       nonRetryable: true,
-      message: `${notModel.uri} is not a usable tideflow.model: format is "tideflow.split", expected 'tideflow.model'`,
+      message: `${notModel.uri} is not a tideflow.model: its format is "tideflow.split"`,
     });
   });
 });

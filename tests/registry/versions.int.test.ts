@@ -55,7 +55,8 @@ describe('model versions', () => {
       { key: req.idempotencyKey, version: null, floor: 1, createdAt: new Date().toISOString() },
       { ifNoneMatch: true },
     );
-    const pending: ModelVersion = {
+    // Written as workers wrote versions before registry documents had a format version: still read.
+    const pending: Omit<ModelVersion, 'formatVersion'> = {
       format: 'tideflow.model-version',
       name: 'orphan',
       version: 2,

@@ -39,4 +39,17 @@ describe('defineArtifact', () => {
       expect((err as Error).message).toContain(message);
     }
   });
+
+  it('keeps the format version in another field when the document uses `version` for its own data', () => {
+    const doc = defineArtifact('tideflow.test-entry', 1, { version: z.number().int() }, { versionField: 'formatVersion' });
+    expect(doc.head).toEqual({ format: 'tideflow.test-entry', formatVersion: 1 });
+    expect(doc.parse({ format: 'tideflow.test-entry', version: 7 }, 'k')).toEqual({
+      format: 'tideflow.test-entry',
+      formatVersion: 1,
+      version: 7,
+    });
+    expect(() => doc.parse({ format: 'tideflow.test-entry', formatVersion: 2, version: 7 }, 'k')).toThrow(
+      'k is tideflow.test-entry version 2; this worker reads version 1',
+    );
+  });
 });
