@@ -54,7 +54,7 @@ const options = {
   },
   thresholds: [
     { metric: 'accuracy', lower: 0.9 },
-    { metric: 'accuracy', absoluteChange: -0.02 },
+    { metric: 'accuracy', maxDrop: 0.02 },
   ],
 } as const satisfies Parameters<typeof defineRetrainDag>[0];
 

@@ -3,9 +3,12 @@
  * DAG's branch (workflow code) and the activities both use it, so they can never disagree.
  *
  *  - value threshold:  lower ≤ metric ≤ upper
- *  - change threshold vs the champion: diff = candidate − champion; higher-is-better passes when
- *    diff ≥ absolute (lower-is-better: diff ≤ absolute); relative compares diff / |champion| the
- *    same way; absolute and relative are ANDed
+ *  - change threshold vs the champion, in the drift monitor's vocabulary (ml/drift/performance.ts):
+ *    drop = how much worse the candidate is (champion − candidate when higher is better, candidate
+ *    − champion when lower is better); passes when drop ≤ maxDrop, and drop / |champion| ≤
+ *    maxRelativeDrop; both are ANDed. A negative limit asks for an improvement of at least that much.
+ *    The older spelling (absoluteChange / relativeChange: a signed bound on candidate − champion,
+ *    ≥ for higher-is-better, ≤ for lower-is-better) is still read, as the same limit.
  *  - no champion yet (first model): change thresholds are ignored, value thresholds still apply
  *  - a metric the candidate lacks fails ("metric not found"); so does one the champion lacks
  *    when a change threshold needs it
@@ -22,9 +25,24 @@ export interface MetricThreshold {
   /** Value threshold bounds. */
   lower?: number;
   upper?: number;
-  /** Change thresholds against the champion (TFX GenericChangeThreshold). */
+  /** Change thresholds against the champion (TFX GenericChangeThreshold): the largest drop tolerated. */
+  maxDrop?: number;
+  maxRelativeDrop?: number;
+  /** @deprecated the older spelling of maxDrop (signed by direction); read as an alias. */
   absoluteChange?: number;
+  /** @deprecated the older spelling of maxRelativeDrop; read as an alias. */
   relativeChange?: number;
+}
+
+/**
+ * The change limits of a threshold, whichever spelling it used: the old bound on
+ * candidate − champion is −maxDrop for a higher-is-better metric and +maxDrop for a lower one.
+ */
+export function changeLimits(t: MetricThreshold): { maxDrop?: number; maxRelativeDrop?: number } {
+  const sign = (t.higherIsBetter ?? higherIsBetter(t.metric)) ? -1 : 1;
+  const maxDrop = t.maxDrop ?? (t.absoluteChange === undefined ? undefined : sign * t.absoluteChange);
+  const maxRelativeDrop = t.maxRelativeDrop ?? (t.relativeChange === undefined ? undefined : sign * t.relativeChange);
+  return { ...(maxDrop !== undefined && { maxDrop }), ...(maxRelativeDrop !== undefined && { maxRelativeDrop }) };
 }
 
 export interface GateCheck {
@@ -74,16 +92,16 @@ function valueChecks(t: MetricThreshold, value: number | undefined): GateCheck[]
 }
 
 function changeChecks(t: MetricThreshold, value: number | undefined, base: Baseline): GateCheck[] {
-  const hib = t.higherIsBetter ?? higherIsBetter(t.metric);
-  const cmp = hib ? '≥' : '≤';
+  const sign = (t.higherIsBetter ?? higherIsBetter(t.metric)) ? -1 : 1;
   const baseValue = base.metrics[t.metric];
   const champ = base.version !== undefined ? `champion v${base.version}` : 'champion';
+  const { maxDrop, maxRelativeDrop } = changeLimits(t);
   const checks: GateCheck[] = [];
-  const specs: [string, number, (diff: number, b: number) => number][] = [];
-  if (t.absoluteChange !== undefined) specs.push([`diff ${cmp} ${fmt(t.absoluteChange)}`, t.absoluteChange, (d) => d]);
-  if (t.relativeChange !== undefined)
-    specs.push([`diff/${champ} ${cmp} ${fmt(t.relativeChange)}`, t.relativeChange, (d, b) => d / Math.abs(b)]);
-  for (const [threshold, limit, measure] of specs) {
+  const specs: [string, string, number, (drop: number, b: number) => number][] = [];
+  if (maxDrop !== undefined) specs.push(['drop', `drop ≤ ${fmt(maxDrop)}`, maxDrop, (d) => d]);
+  if (maxRelativeDrop !== undefined)
+    specs.push(['relative drop', `drop/${champ} ≤ ${fmt(maxRelativeDrop)}`, maxRelativeDrop, (d, b) => d / Math.abs(b)]);
+  for (const [what, threshold, limit, measure] of specs) {
     const v = value ?? NaN;
     if (value === undefined || baseValue === undefined || !Number.isFinite(baseValue)) {
       const who = value === undefined ? "the candidate's evaluation" : `${champ}'s metrics`;
@@ -97,10 +115,9 @@ function changeChecks(t: MetricThreshold, value: number | undefined, base: Basel
       });
       continue;
     }
-    const diff = value - baseValue;
-    const m = measure(diff, baseValue);
-    const passed = Number.isFinite(m) && (hib ? m >= limit : m <= limit);
-    const message = `${t.metric} ${fmt(value)} vs ${champ} ${fmt(baseValue)}: ${threshold.startsWith('diff/') ? 'relative change' : 'change'} ${fmt(m)} ${passed ? 'meets' : 'fails'} ${cmp} ${fmt(limit)}`;
+    const m = measure(sign * (value - baseValue), baseValue);
+    const passed = Number.isFinite(m) && m <= limit;
+    const message = `${t.metric} ${fmt(value)} vs ${champ} ${fmt(baseValue)}: ${what} ${fmt(m)} ${passed ? 'meets' : 'fails'} ≤ ${fmt(limit)}`;
     checks.push({ metric: t.metric, kind: 'change', passed, value, baseline: baseValue, threshold, message });
   }
   return checks;
@@ -117,7 +134,8 @@ export function decideGate(
   for (const t of thresholds) {
     const value = candidate[t.metric];
     checks.push(...valueChecks(t, value));
-    if (t.absoluteChange !== undefined || t.relativeChange !== undefined) {
+    const limits = changeLimits(t);
+    if (limits.maxDrop !== undefined || limits.maxRelativeDrop !== undefined) {
       changeDeclared = true;
       if (champion) checks.push(...changeChecks(t, value, champion));
     }

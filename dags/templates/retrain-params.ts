@@ -26,12 +26,20 @@ export const thresholdSchema = z
     higherIsBetter: z.boolean().optional(),
     lower: z.number().optional(),
     upper: z.number().optional(),
+    maxDrop: z.number().optional(),
+    maxRelativeDrop: z.number().optional(),
+    // The older spelling of maxDrop / maxRelativeDrop (mlops/gate.ts), still read for existing schedules.
     absoluteChange: z.number().optional(),
     relativeChange: z.number().optional(),
   })
   .refine(
-    (t) => [t.lower, t.upper, t.absoluteChange, t.relativeChange].some((v) => v !== undefined),
-    'a threshold needs lower, upper, absoluteChange or relativeChange',
+    (t) => [t.lower, t.upper, t.maxDrop, t.maxRelativeDrop, t.absoluteChange, t.relativeChange].some((v) => v !== undefined),
+    'a threshold needs lower, upper, maxDrop or maxRelativeDrop',
+  )
+  .refine(
+    (t) =>
+      (t.maxDrop === undefined || t.absoluteChange === undefined) && (t.maxRelativeDrop === undefined || t.relativeChange === undefined),
+    'give maxDrop / maxRelativeDrop, not also their older spelling absoluteChange / relativeChange',
   );
 
 /** stratified, random or time (at a cutoff, absolute or relative to the data interval): ../params/split.ts. */

@@ -136,6 +136,7 @@ describe('ml_retrain on a real worker', () => {
       modelName,
       thresholds: [
         { metric: 'accuracy', lower: 0.5 },
+        // The older spelling of maxDrop: -0.05 (must beat the champion by 0.05), as params of existing schedules have it.
         { metric: 'accuracy', absoluteChange: 0.05 },
       ],
     });
@@ -144,7 +145,7 @@ describe('ml_retrain on a real worker', () => {
     const rejected = output<RejectModelOutput>(view, 'rejected');
     expect(rejected.failed).toHaveLength(1);
     expect(rejected.failed[0]).toMatchObject({ metric: 'accuracy', kind: 'change', passed: false, baseline: expect.any(Number) });
-    expect(rejected.reason).toMatch(/^not blessed: accuracy [\d.]+ vs champion v2 [\d.]+: change 0 fails ≥ 0\.05$/);
+    expect(rejected.reason).toMatch(/^not blessed: accuracy [\d.]+ vs champion v2 [\d.]+: drop 0 fails ≤ -0\.05$/);
     expect(await listVersions(store, modelName)).toHaveLength(before.length);
     expect((await getVersionByAlias(store, modelName, 'champion')).version).toBe(2);
     const report = output<WriteReportOutput>(view, 'report');

@@ -30,4 +30,15 @@ describe('ml_retrain params, checked before any task runs', () => {
       }),
     ).toEqual([]);
   });
+
+  it('change thresholds are maxDrop / maxRelativeDrop; the older spelling is still read, but not both at once', () => {
+    expect(problems({ thresholds: [{ metric: 'accuracy', maxDrop: 0.02, maxRelativeDrop: 0.05 }] })).toEqual([]);
+    expect(problems({ thresholds: [{ metric: 'accuracy', absoluteChange: -0.02, relativeChange: 0.01 }] })).toEqual([]);
+    expect(problems({ thresholds: [{ metric: 'accuracy', maxDrop: 0.02, absoluteChange: -0.02 }] })).toEqual([
+      'thresholds.0: give maxDrop / maxRelativeDrop, not also their older spelling absoluteChange / relativeChange',
+    ]);
+    expect(problems({ thresholds: [{ metric: 'accuracy' }] })).toEqual([
+      'thresholds.0: a threshold needs lower, upper, maxDrop or maxRelativeDrop',
+    ]);
+  });
 });
