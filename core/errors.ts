@@ -101,37 +101,30 @@ export abstract class TideflowError extends Error {
   }
 }
 
-/** Bad input: params, task input, data or a user-supplied name. Retrying cannot fix it. */
-export class InputError extends TideflowError {
-  override name = 'InputError';
-  readonly retryable = false;
-  protected readonly baseType = FailureType.InvalidInput;
-  protected readonly baseName = 'InputError';
+/**
+ * One family of errors: its class name, the failure type it raises and whether Temporal retries
+ * it. The four families below differ in nothing else.
+ */
+function errorFamily(baseName: string, baseType: FailureTypeName, retryable: boolean) {
+  return class extends TideflowError {
+    override name = baseName;
+    readonly retryable = retryable;
+    protected readonly baseType = baseType;
+    protected readonly baseName = baseName;
+  };
 }
+
+/** Bad input: params, task input, data or a user-supplied name. Retrying cannot fix it. */
+export class InputError extends errorFamily('InputError', FailureType.InvalidInput, false) {}
 
 /** An artifact that is missing, corrupted (its bytes no longer hash to its reference) or not in the expected format. */
-export class ArtifactError extends TideflowError {
-  override name = 'ArtifactError';
-  readonly retryable = false;
-  protected readonly baseType = FailureType.InvalidArtifact;
-  protected readonly baseName = 'ArtifactError';
-}
+export class ArtifactError extends errorFamily('ArtifactError', FailureType.InvalidArtifact, false) {}
 
 /** This worker's configuration or environment does not allow the task (allow-lists, missing variables, unknown tasks). */
-export class ConfigError extends TideflowError {
-  override name = 'ConfigError';
-  readonly retryable = false;
-  protected readonly baseType = FailureType.ConfigError;
-  protected readonly baseName = 'ConfigError';
-}
+export class ConfigError extends errorFamily('ConfigError', FailureType.ConfigError, false) {}
 
 /** A passing condition (a spawn that failed, a cancelled start): another attempt may succeed. */
-export class TransientError extends TideflowError {
-  override name = 'TransientError';
-  readonly retryable = true;
-  protected readonly baseType = FailureType.Transient;
-  protected readonly baseName = 'TransientError';
-}
+export class TransientError extends errorFamily('TransientError', FailureType.Transient, true) {}
 
 /** Prefix where an error happened to its message, when it is one of ours. */
 export function locateError(err: unknown, where: string): unknown {

@@ -57,21 +57,25 @@ interface Best {
   n: number;
 }
 
+/** What every feature's scan of one node reads: its histograms, totals and the split rules. */
+interface NodeScan {
+  hist: Float64Array;
+  fb: FeatureBins;
+  /** The node's gradient, hessian and row totals. */
+  g: number;
+  h: number;
+  n: number;
+  p: SplitParams;
+  /** G²/(H+λ) of the node. */
+  parent: number;
+}
+
 /** sklearn's `_split_gain` for a candidate; `parent` = G²/(H+λ). */
 const gainOf = (gl: number, hl: number, gr: number, hr: number, parent: number, l2: number): number =>
   (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
 
-function scanNumeric(
-  hist: Float64Array,
-  f: number,
-  fb: FeatureBins,
-  g: number,
-  h: number,
-  n: number,
-  p: SplitParams,
-  parent: number,
-  best: Best,
-): void {
+function scanNumeric(node: NodeScan, f: number, best: Best): void {
+  const { hist, fb, g, h, n, p, parent } = node;
   const base = f * HB;
   const nb = fb.nBinsNonMissing[f] as number;
   const missing = fb.hasMissing[f] === 1;
@@ -116,17 +120,8 @@ function scanNumeric(
 }
 
 /** The categorical scan; returns the left bins of the best split found (or undefined). */
-function scanCategorical(
-  hist: Float64Array,
-  f: number,
-  fb: FeatureBins,
-  g: number,
-  h: number,
-  n: number,
-  p: SplitParams,
-  parent: number,
-  best: Best,
-): Uint32Array | undefined {
+function scanCategorical(node: NodeScan, f: number, best: Best): Uint32Array | undefined {
+  const { hist, fb, g, h, n, p, parent } = node;
   const base = f * HB;
   const supportFactor = n / h; // 1 when hessians are constant (squared error without weights)
   const used: { bin: number; value: number }[] = [];
@@ -178,17 +173,17 @@ export const inBitset = (bits: Uint32Array | readonly number[], v: number): bool
 
 /** The best split of a node over all features (the first feature wins ties), or undefined. */
 export function findSplit(hist: Float64Array, fb: FeatureBins, g: number, h: number, n: number, p: SplitParams): Split | undefined {
-  const parent = (g * g) / (h + p.l2);
+  const node: NodeScan = { hist, fb, g, h, n, p, parent: (g * g) / (h + p.l2) };
   let split: Split | undefined;
   const d = fb.nBinsNonMissing.length;
   for (let f = 0; f < d; f++) {
     const best: Best = { gain: MIN_GAIN, bin: 0, missingLeft: false, g: 0, h: 0, n: 0 };
     let leftBins: Uint32Array | undefined;
     if (fb.isCategorical[f] === 1) {
-      leftBins = scanCategorical(hist, f, fb, g, h, n, p, parent, best);
+      leftBins = scanCategorical(node, f, best);
       if (!leftBins) continue;
     } else {
-      scanNumeric(hist, f, fb, g, h, n, p, parent, best);
+      scanNumeric(node, f, best);
       if (best.gain === MIN_GAIN) continue;
     }
     if (split === undefined || best.gain > split.gain) {

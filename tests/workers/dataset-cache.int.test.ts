@@ -11,13 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { readDataset, readDatasetUncached, writeDataset, type DatasetRef } from '../../activities/ml/dataset';
 import { datasetCache, datasetCacheBytesFromEnv, DatasetCache, frameBytes } from '../../activities/ml/dataset-cache';
 import { evaluateModel } from '../../activities/ml/evaluate-model';
-import { splitData } from '../../activities/ml/split-data';
 import { trainModel } from '../../activities/ml/train-model';
 import { tuneTrial } from '../../activities/ml/tune-trial';
 import { validateData } from '../../activities/ml/validate-data';
 import type { Frame } from '../../ml/frame/frame';
 import { testContext, testStore } from '../ml/activity-env';
-import { SYNTHETIC_FEATURES, syntheticFrame } from './synthetic';
+import { syntheticFrame } from './synthetic';
+import { syntheticTrainingInputs } from './synthetic-training';
 
 const store = testStore(`dataset-cache-${Date.now()}`);
 const keyOf = (uri: string): string => uri.replace(`s3://${store.bucket}/`, '');
@@ -67,23 +67,10 @@ describe('dataset cache', () => {
     const ctx = testContext();
     const s = () => store;
     await validateData(s)({ dataset: ref, schema: { columns: {}, newColumns: 'ignore' }, previousRowCount: null }, ctx);
-    const split = await splitData(s)(
-      { dataset: ref, target: 'label', task: 'auto', strategy: 'stratified', testFraction: 0.25, seed: 1 },
-      ctx,
-    );
-    const common = {
-      dataset: ref,
-      split: split.split,
-      target: 'label',
-      task: split.task,
-      classes: split.classes,
-      features: SYNTHETIC_FEATURES,
-      seed: 1,
-      metric: 'accuracy' as const,
-    };
+    const common = await syntheticTrainingInputs(store, ref, { strategy: 'stratified', testFraction: 0.25 }, ctx);
     const trial = await tuneTrial(s)({ ...common, trial: { index: 0, kind: 'gbt', hyperparams: { maxIter: 5 } }, folds: 2 }, ctx);
     const trained = await trainModel(s)({ ...common, trials: [trial], modelName: 'cache-test' }, ctx);
-    await evaluateModel(s)({ model: trained.model, dataset: ref, split: split.split, championAlias: null }, ctx);
+    await evaluateModel(s)({ model: trained.model, dataset: ref, split: common.split, championAlias: null }, ctx);
     expect(await readDataset(store, ref)).toBe(frame);
     expect(digest(frame)).toBe(sum);
   });

@@ -11,14 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDataset } from '../../activities/ml/dataset';
-import { splitData } from '../../activities/ml/split-data';
 import type { TrialResult, TuneTrialInput } from '../../activities/ml/tune-trial';
 import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
 import { createHarness, taskOf, type Harness } from '../integration/harness';
-import { testContext } from '../ml/activity-env';
 import { OFFLOAD_ML_QUEUE, offloadFanout } from './fixtures/dags';
-import { SYNTHETIC_FEATURES, syntheticFrame } from './synthetic';
+import { syntheticFrame } from './synthetic';
+import { syntheticTrainingInputs } from './synthetic-training';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LEARNING_RATES = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
@@ -82,21 +81,7 @@ describe('two worker processes on one ML task queue', () => {
   it('share the tune fan-out; SIGTERM stops one within seconds mid-trial and its trial is retried on the other', async () => {
     const store = { ...h.store, prefix: `${h.store.prefix}mlq-${Date.now()}/` };
     const dataset = await writeDataset(store, `${store.prefix}synthetic.arrow`, syntheticFrame(60_000, 2));
-    const split = await splitData(() => store)(
-      { dataset, target: 'label', task: 'auto', strategy: 'random', testFraction: 0.2, seed: 1 },
-      testContext(),
-    );
-    const tune: Omit<TuneTrialInput, 'trial'> = {
-      dataset,
-      split: split.split,
-      target: 'label',
-      task: split.task,
-      classes: split.classes,
-      features: SYNTHETIC_FEATURES,
-      seed: 1,
-      metric: 'accuracy',
-      folds: 2,
-    };
+    const tune: Omit<TuneTrialInput, 'trial'> = { ...(await syntheticTrainingInputs(store, dataset)), folds: 2 };
     const a = await spawnWorker({});
     const b = await spawnWorker({ TIDEFLOW_ML_ONLY: 'true' });
     const idA = `${a.child.pid}@`;

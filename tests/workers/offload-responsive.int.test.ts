@@ -14,16 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activities } from '../../activities';
 import { writeDataset } from '../../activities/ml/dataset';
 import { runningJobs } from '../../activities/ml/offload/runner';
-import { splitData } from '../../activities/ml/split-data';
 import type { TuneTrialInput } from '../../activities/ml/tune-trial';
 import { getRunView, startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
 import { dags } from '../../dags';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { createHarness, type Harness } from '../integration/harness';
-import { testContext } from '../ml/activity-env';
 import { offloadFit, workerTestDags } from './fixtures/dags';
-import { SYNTHETIC_FEATURES, syntheticFrame } from './synthetic';
+import { syntheticFrame } from './synthetic';
+import { syntheticTrainingInputs } from './synthetic-training';
 
 const ROWS = 300_000;
 const threadCount = (): number => readdirSync('/proc/self/task').length;
@@ -38,21 +37,7 @@ beforeAll(async () => {
   h = await createHarness('offload');
   const store = { ...h.store, prefix: `${h.store.prefix}offload-${Date.now()}/` };
   const dataset = await writeDataset(store, `${store.prefix}synthetic.arrow`, syntheticFrame(ROWS, 1));
-  const split = await splitData(() => store)(
-    { dataset, target: 'label', task: 'auto', strategy: 'random', testFraction: 0.2, seed: 1 },
-    testContext(),
-  );
-  tune = {
-    dataset,
-    split: split.split,
-    target: 'label',
-    task: split.task,
-    classes: split.classes,
-    features: SYNTHETIC_FEATURES,
-    seed: 1,
-    metric: 'accuracy',
-    folds: 2,
-  };
+  tune = { ...(await syntheticTrainingInputs(store, dataset)), folds: 2 };
   const connection = await NativeConnection.connect({ address: h.config.temporal.connection.address ?? '' });
   const worker = await createTideflowWorker({
     connection,
