@@ -7,7 +7,8 @@
  * a scheduled run fires when its interval ends; a chain of intervals is contiguous. Deterministic:
  * used by workflow code. Reference values: tests/unit/fixtures/airflow-dst.py (croniter + pendulum).
  */
-// The subpath skips cron-parser's file parser, which loads 'fs' (not allowed in workflow code).
+// The subpaths skip cron-parser's file parser, which loads 'fs' (not allowed in workflow code).
+import { CronExpression } from 'cron-parser/dist/CronExpression';
 import { CronExpressionParser } from 'cron-parser/dist/CronExpressionParser';
 import type { ScheduleSpec } from './model';
 import { fromWall, toWall } from './wall-time';
@@ -17,20 +18,42 @@ export interface DataInterval {
   end: Date;
 }
 
-/** The cron over naive wall times (read as UTC), from `wall`. */
-function naiveCron(schedule: ScheduleSpec, wall: Date) {
-  return CronExpressionParser.parse(schedule.cron.trim(), { tz: 'UTC', currentDate: wall });
+interface ParsedCron {
+  expression: string;
+  fields: CronExpression['fields'];
+  /** croniter's `expanded[1] == ['*']`: every hour of the day is in the hour field. */
+  coversEveryHour: boolean;
 }
 
-/** croniter's `expanded[1] == ['*']`: every hour of the day is in the hour field. */
-const coversEveryHour = (schedule: ScheduleSpec): boolean => naiveCron(schedule, new Date(0)).fields.hour.values.length === 24;
+/**
+ * Parsed crons by expression. A backfill or catch-up steps through thousands of intervals of
+ * the same cron, and each step used to parse it twice; the fields are a pure function of the
+ * text, so one parse serves every step (and every workflow in this isolate). Bounded: a
+ * scheduler sees a handful of crons, so a full cache is simply emptied.
+ */
+const parsedCrons = new Map<string, ParsedCron>();
+const PARSED_CRONS_MAX = 256;
+
+function parseCron(cron: string): ParsedCron {
+  const expression = cron.trim();
+  let parsed = parsedCrons.get(expression);
+  if (parsed === undefined) {
+    const { fields } = CronExpressionParser.parse(expression, { tz: 'UTC' });
+    parsed = { expression, fields, coversEveryHour: fields.hour.values.length === 24 };
+    if (parsedCrons.size >= PARSED_CRONS_MAX) parsedCrons.clear();
+    parsedCrons.set(expression, parsed);
+  }
+  return parsed;
+}
 
 function step(schedule: ScheduleSpec, at: Date, direction: 'next' | 'prev'): Date {
   const tz = schedule.timezone ?? 'UTC';
   const wall = toWall(at, tz);
-  const cron = naiveCron(schedule, wall);
-  const scheduled = (direction === 'next' ? cron.next() : cron.prev()).toDate();
-  if (!coversEveryHour(schedule)) return fromWall(scheduled, tz);
+  const cron = parseCron(schedule.cron);
+  // The cron over naive wall times (read as UTC), from `wall`.
+  const iterator = new CronExpression(cron.fields, { tz: 'UTC', currentDate: wall, expression: cron.expression });
+  const scheduled = (direction === 'next' ? iterator.next() : iterator.prev()).toDate();
+  if (!cron.coversEveryHour) return fromWall(scheduled, tz);
   // Hourly crons: move by the naive distance in absolute time (Airflow's fold workaround).
   return new Date(at.getTime() + (scheduled.getTime() - wall.getTime()));
 }
