@@ -223,6 +223,7 @@ function toTaskSpec(id: string, o: LooseTaskOptions, ancestors: (id: string) => 
     'heartbeatTimeout',
     'taskQueue',
     'triggerRule',
+    'local',
   ];
   for (const key of copied) if (o[key] !== undefined) Object.assign(spec, { [key]: o[key] });
   if (o.activity !== undefined) spec.activity = o.activity;

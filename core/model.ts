@@ -32,6 +32,12 @@ export interface TaskOptionsBase {
   heartbeatTimeout?: Duration;
   taskQueue?: string;
   triggerRule?: TriggerRule;
+  /**
+   * Run the activity as a Temporal local activity, inside the workflow task of the worker that
+   * runs the workflow: no server round trip per task. Only for short work (see ./local-tasks.ts
+   * for the limits, checked at load); not settable per run.
+   */
+  local?: boolean;
 }
 
 /** Which run and task a piece of work belongs to, and the run's dates and params. */

@@ -7,6 +7,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import { findCycle } from './graph';
+import { localTaskProblems, type LocalCheckOptions } from './local-tasks';
 import type { DagDefinition, RetrySpec, TaskOptionsBase, TaskSpec } from './model';
 import { isTriggerRule, TRIGGER_RULES } from './trigger-rules';
 
@@ -31,7 +32,7 @@ export function formatProblems(problems: readonly DagProblem[]): string {
   return `${problems.length} problem(s) in DAG definitions:\n${lines.join('\n')}`;
 }
 
-export interface ValidateOptions {
+export interface ValidateOptions extends LocalCheckOptions {
   /** Activity names the worker can run; when given, unknown activities are rejected. */
   activityNames?: ReadonlySet<string>;
 }
@@ -106,6 +107,7 @@ function checkTask(dag: DagDefinition, task: TaskSpec, ids: Set<string>, options
   if ((task.branch || task.shortCircuit) && !hasDownstream) report('branches or short-circuits but has no downstream task');
   if (task.input !== undefined && typeof task.input !== 'function') report('input must be a function of the task context');
   if (task.runOptions !== undefined && typeof task.runOptions !== 'function') report('runOptions must be a function of the params');
+  for (const m of localTaskProblems(dag, task, {}, options)) report(m);
 }
 
 /** Every problem in one DAG (empty when valid). */
@@ -120,6 +122,9 @@ export function dagProblems(dag: DagDefinition, options: ValidateOptions = {}): 
   }
   if (!(dag.params instanceof z.ZodObject)) report('params must be a zod object schema (z.object({...}))');
   taskOptionProblems(dag.defaults, (m) => report(`defaults: ${m}`));
+  if (dag.defaults.local !== undefined && typeof dag.defaults.local !== 'boolean') {
+    report(`defaults: local must be true or false, got ${JSON.stringify(dag.defaults.local)}`);
+  }
   if (dag.tasks.length === 0) report('has no tasks');
 
   const ids = new Set<string>();

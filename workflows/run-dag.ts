@@ -23,7 +23,9 @@ import { formatDs, parseInstant } from '../core/dates';
 import { intervalEndingAt, intervalStartingAt, latestCompletedInterval, type DataInterval } from '../core/intervals';
 import { ENGINE_DEFAULTS, type DagDefinition, type RunSettings, type TaskOptionsBase, type TaskSpec } from '../core/model';
 import { taskOptionProblems } from '../core/validate';
-import type { OutputRef, TaskInvocation, TaskResult } from '../core/output-ref';
+import { localTaskProblems } from '../core/local-tasks';
+import { taskCall } from './activity-call';
+import type { OutputRef, TaskInvocation } from '../core/output-ref';
 import { isOutputRef } from '../core/output-ref';
 import { viewRun, type RunHeader, type RunStatus, type RunView } from '../core/run-view';
 import { RunScheduler, type Launch } from '../core/scheduler';
@@ -108,7 +110,9 @@ function checkRunOptions(dag: DagDefinition, params: unknown, settings: RunSetti
   for (const spec of dag.tasks) {
     if (!spec.runOptions) continue;
     try {
-      taskOptionProblems(runOptionsOf(spec, params, settings), (m) => problems.push(`task '${spec.id}': ${m}`));
+      const run = runOptionsOf(spec, params, settings);
+      taskOptionProblems(run, (m) => problems.push(`task '${spec.id}': ${m}`));
+      for (const m of localTaskProblems(dag, spec, run)) problems.push(`task '${spec.id}': ${m}`);
     } catch (err) {
       problems.push(`task '${spec.id}': runOptions threw: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -269,9 +273,11 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
       });
       return;
     }
-    const call = proxyActivities<Record<string, (inv: TaskInvocation) => Promise<TaskResult>>>(options)[spec.activity as string];
-    if (!call) throw new Error(`no activity proxy for '${spec.activity}'`);
-    call(invocation(header, scheduler, spec, l.mapIndex)).then(
+    taskCall(
+      dag,
+      spec,
+      options,
+    )(invocation(header, scheduler, spec, l.mapIndex)).then(
       (result) => {
         scheduler.succeed(l, result.output, result.attempt);
         pump();

@@ -86,6 +86,12 @@ export interface RetrainDagOptions extends RetrainParamDefaults {
 /** Today's ml_retrain timeouts of the heavy steps, unless the template or a run's params raise them. */
 const HEAVY = { startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute' } as const satisfies TaskOptionsBase;
 
+/**
+ * Short steps (a search expansion, a rejection note) run as local activities: no server round
+ * trip. register stays a normal activity: it copies the model's artifacts, which can take longer.
+ */
+const SHORT = { local: true, startToCloseTimeout: '10 seconds' } as const satisfies TaskOptionsBase;
+
 const asList = (r: Upstream | readonly Upstream[] | void): Upstream[] =>
   r === undefined ? [] : Array.isArray(r) ? [...r] : [r as Upstream];
 
@@ -131,6 +137,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
       const candidates = dag.task('candidates', {
         activity: 'mlExpandSearch',
         description: 'Expand the declared search (grid or random) into one item per tune instance.',
+        ...SHORT,
         upstream: afterSplit,
         input: { search: p.search, seed: p.seed },
       });
@@ -187,6 +194,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
       });
       const rejected = dag.task('rejected', {
         activity: 'mlReject',
+        ...SHORT,
         input: {
           modelName: p.modelName,
           metrics: evaluate.out.metrics,

@@ -3,18 +3,29 @@
  * committed under tests/histories/ — must replay cleanly against the current workflow code.
  * A change that breaks replay of a committed history would break running workflows in
  * production: version it (patched()) or, if intended, re-record with TIDEFLOW_RECORD_HISTORIES=1.
+ *
+ * A DAG may have more committed histories, `<dag>@<variant>.json`, recorded after a change of
+ * its history's shape (the old `<dag>.json` must still replay too): `@local-activities` ones were
+ * recorded with TIDEFLOW_RECORD_HISTORIES=local-activities, which writes them for the DAGs that
+ * have local tasks, from the fresh run.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDagRun, waitForRun } from '../../client/runs';
+import { isLocalTask } from '../../core/local-tasks';
 import { dags } from '../../dags';
 import { createHarness, type Harness } from './harness';
 
 const HISTORIES = join(__dirname, '../histories');
 const record = process.env['TIDEFLOW_RECORD_HISTORIES'] === '1';
+const LOCAL_VARIANT = 'local-activities';
+const recordLocal = process.env['TIDEFLOW_RECORD_HISTORIES'] === LOCAL_VARIANT;
+
+/** `<dag>@<variant>.json` files committed for a DAG. */
+const variantsOf = (dagId: string): string[] => readdirSync(HISTORIES).filter((f) => f.startsWith(`${dagId}@`) && f.endsWith('.json'));
 
 let h: Harness;
 let stopWorker: () => Promise<void>;
@@ -43,6 +54,12 @@ describe.each(dags.map((d) => [d.id, d] as const))('replay of DAG %s', (dagId, d
     const history = await handle.fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: productionBundle }, history, handle.workflowId);
 
+    const usesLocal = dag.tasks.some((t) => isLocalTask(dag, t));
+    const localMarkers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(localMarkers.length > 0, `local activities in the fresh history of ${dagId}`).toBe(usesLocal);
+    if (recordLocal && usesLocal) writeFileSync(join(HISTORIES, `${dagId}@${LOCAL_VARIANT}.json`), historyToJSON(history));
+    if (usesLocal) expect(variantsOf(dagId), `a committed ${dagId}@${LOCAL_VARIANT}.json`).toContain(`${dagId}@${LOCAL_VARIANT}.json`);
+
     const file = join(HISTORIES, `${dagId}.json`);
     if (record) writeFileSync(file, historyToJSON(history));
     expect(
@@ -51,5 +68,9 @@ describe.each(dags.map((d) => [d.id, d] as const))('replay of DAG %s', (dagId, d
     ).toBe(true);
     const committed = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
     await Worker.runReplayHistory({ workflowBundle: productionBundle }, committed, `${dagId}-committed`);
+    for (const variant of variantsOf(dagId)) {
+      const recorded = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, variant), 'utf8')));
+      await Worker.runReplayHistory({ workflowBundle: productionBundle }, recorded, `${dagId}-${variant}`);
+    }
   }, 180_000);
 });
