@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -17,6 +18,8 @@ export default defineConfig({
     teardownTimeout: 30_000,
     // Forks, not threads: the Temporal worker's native core bridge is happiest in its own process.
     pool: 'forks',
+    // Tests write their local data sources under the OS temp dir: the one local root they may read (TIDEFLOW_FILE_ROOTS).
+    env: { TIDEFLOW_FILE_ROOTS: tmpdir() },
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: SERVER_TESTS } },
       {

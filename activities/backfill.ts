@@ -2,14 +2,20 @@
  * The backfill workflow's one activity: what runs each logical date already has. Workflows
  * cannot call the client, so this runs on the worker with the worker's own client.
  *
- * Two sources, merged: describe of the deterministic backfill run id (strongly consistent),
- * and a visibility query over the page's dates for runs started any other way (schedule,
- * manual trigger), found by the TideflowDag / TideflowLogicalDate search attributes.
+ * Temporal first: describe of the deterministic backfill run id (strongly consistent), and a
+ * visibility query over the page's dates for runs started any other way (schedule, manual
+ * trigger), found by the TideflowDag / TideflowLogicalDate search attributes. Temporal forgets
+ * runs after the namespace retention, so a date Temporal knows nothing about is looked up in
+ * Tideflow's own record in S3 (storage/run-dates.ts): a date that ran long ago is still known.
+ * When Temporal knows some run of a date, it decides: what it knows is the newest (retention
+ * deletes the oldest first).
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { backfillRunId, countDates, parseRange, type ExistingRun } from '../core/backfill-plan';
 import type { ScheduleSpec } from '../core/model';
+import type { ArtifactStore } from '../storage/artifacts/types';
+import { recordedRuns, type RunMark } from '../storage/run-dates';
 import { LOGICAL_DATE_KEY } from '../core/search-attributes';
 
 export interface CheckRunsInput {
@@ -69,14 +75,24 @@ async function listOtherRuns(client: Client, dagId: string, dates: readonly stri
   }
 }
 
+/** A run that recorded a start but no end was terminated, cancelled or timed out: as Temporal reports those, failed. */
+const RECORDED: Record<RunMark, ExistingRun> = { success: 'succeeded', failed: 'failed', started: 'failed' };
+
 /** One status per given date, in order. */
-export async function tideflowBackfillCheckRuns(input: CheckRunsInput): Promise<ExistingRun[]> {
+async function checkRuns(store: ArtifactStore, input: CheckRunsInput): Promise<ExistingRun[]> {
   if (input.logicalDates.length === 0) return [];
   const client = Context.current().client;
   const seen = new Map<string, Seen>();
   await describeBackfillRuns(client, input.dagId, input.logicalDates, seen);
   await listOtherRuns(client, input.dagId, input.logicalDates, seen);
-  return input.logicalDates.map((d) => seen.get(d)?.status ?? 'none');
+  const forgotten = input.logicalDates.filter((d) => !seen.has(d));
+  const recorded = await recordedRuns(store, input.dagId, forgotten);
+  return input.logicalDates.map((d) => {
+    const known = seen.get(d)?.status;
+    if (known !== undefined) return known;
+    const r = recorded.get(new Date(d).toISOString());
+    return r ? RECORDED[r.state] : 'none';
+  });
 }
 
 /** How many logical dates a range has: cron walking over 26k dates takes seconds, too long for a workflow task. */
@@ -85,5 +101,11 @@ export async function tideflowBackfillCountDates(input: { schedule: ScheduleSpec
   return typeof range === 'string' ? 0 : countDates(input.schedule, range);
 }
 
-export const backfillActivities = { tideflowBackfillCheckRuns, tideflowBackfillCountDates };
-export type BackfillActivities = typeof backfillActivities;
+/** The worker's backfill activities, reading Tideflow's run record from the worker's store. */
+export function backfillActivities(store: ArtifactStore) {
+  return {
+    tideflowBackfillCheckRuns: (input: CheckRunsInput): Promise<ExistingRun[]> => checkRuns(store, input),
+    tideflowBackfillCountDates,
+  };
+}
+export type BackfillActivities = ReturnType<typeof backfillActivities>;

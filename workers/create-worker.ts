@@ -11,6 +11,7 @@ import { createS3Client } from '../storage/s3-client';
 import { backfillActivities } from '../activities/backfill';
 import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
 import { HEARTBEATING_ACTIVITIES } from '../activities/long-running';
+import { runOutcomeActivities } from '../activities/run-outcome';
 
 export interface TideflowWorkerOptions {
   connection: NativeConnection;
@@ -30,7 +31,7 @@ export interface TideflowWorkerOptions {
 }
 
 /** Called directly by the benchmark's plain-Temporal baseline, outside the DAG engine. */
-const rawActivities = { noopPlain: async (): Promise<void> => {}, ...backfillActivities, tideflowCountEarlierRuns };
+const rawActivities = { noopPlain: async (): Promise<void> => {}, tideflowCountEarlierRuns };
 
 export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Worker> {
   const registry = loadDags(o.dags, { activityNames: new Set(Object.keys(o.activities)), heartbeatingActivities: HEARTBEATING_ACTIVITIES });
@@ -42,7 +43,7 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...(o.workflows ?? {}),
-    activities: { ...wrapped, ...rawActivities },
+    activities: { ...wrapped, ...rawActivities, ...backfillActivities(store), ...runOutcomeActivities(store) },
     ...(o.shutdownForceTime !== undefined && { shutdownForceTime: o.shutdownForceTime }),
     ...(o.maxConcurrentActivityTaskExecutions !== undefined && {
       maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions,

@@ -31,6 +31,7 @@ import { viewRun, type RunHeader, type RunStatus, type RunView } from '../core/r
 import { RunScheduler, type Launch } from '../core/scheduler';
 import { DAG_KEY, LOGICAL_DATE_KEY, SCHEDULED_START_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import type { EarlierRunsInput } from '../activities/builtin/run-gate';
+import { recordRunOutcome } from './run-outcome';
 
 /** The workflow input, as the CLI sends it and as a person types it in the Web UI. */
 export interface DagRunInput {
@@ -306,6 +307,7 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
   }
   const failedLeaves = scheduler.failedLeaves();
   status = failedLeaves.length > 0 ? 'failed' : 'success';
+  await recordRunOutcome(header, status);
   const summary = viewRun(header, scheduler, status, true, endedAt);
   if (status === 'failed') {
     const failed = scheduler.failedTasks();

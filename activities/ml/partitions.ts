@@ -12,13 +12,12 @@
  * Dates are UTC days; a day is kept when it overlaps [start, end).
  */
 import { readdir } from 'node:fs/promises';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, NoSuchBucket } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
 import { renderTemplate, type TemplateScope } from '../../core/template';
 import { dayOverlaps, partitionDayMs, type IntervalMs } from '../../ml/frame/relative-time';
 import { listSourceFiles } from './source';
+import { confinedLocalPath } from './local-files';
 import type { ArtifactStore } from './store';
 
 export interface PrunedFiles {
@@ -56,7 +55,7 @@ async function listChildren(folder: string, store: ArtifactStore): Promise<strin
   }
   if (/^https?:\/\//i.test(folder) || folder.startsWith('npm:'))
     throw ApplicationFailure.nonRetryable(`cannot list ${folder}: windows over partitions need an s3:// or local source`, 'SourceNotFound');
-  const dir = folder.startsWith('file://') ? fileURLToPath(folder) : path.resolve(folder);
+  const dir = await confinedLocalPath(folder);
   try {
     return (await readdir(dir, { withFileTypes: true })).map((e) => e.name);
   } catch (err) {

@@ -3,17 +3,17 @@
  *   npm:<package>/<file>   a file shipped in an installed npm package (resolved with require.resolve)
  *   s3://bucket/key        an object, read with the worker's S3 client
  *   http(s)://…            fetched
- *   file:///… or a path    the worker's local file system
+ *   file:///… or a path    the worker's local file system, confined to TIDEFLOW_FILE_ROOTS (local-files.ts)
  * Failures that a retry cannot fix (no such file or bucket, HTTP 4xx) are non-retryable.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, NoSuchBucket, NoSuchKey } from '@aws-sdk/client-s3';
 import { FailureType, InputError } from '../../core/errors';
 import { parseS3Uri } from '../../storage/s3-uri';
 import type { ArtifactStore } from './store';
+import { confinedLocalPath } from './local-files';
 
 export interface SourceBytes {
   bytes: Uint8Array;
@@ -102,8 +102,7 @@ export async function readSource(source: string, store: ArtifactStore, signal: A
   if (source.startsWith('npm:')) return readLocal(resolvePackageFile(source.slice(4)));
   if (source.startsWith('s3://')) return readS3(store, source);
   if (/^https?:\/\//i.test(source)) return readHttp(source, signal);
-  if (source.startsWith('file://')) return readLocal(fileURLToPath(source));
-  return readLocal(path.resolve(source));
+  return readLocal(await confinedLocalPath(source));
 }
 
 /** Files that are data in a partition folder: not hidden, not `_SUCCESS`-style markers. */
@@ -139,7 +138,7 @@ export async function listSourceFiles(source: string, store: ArtifactStore): Pro
   } else if (/^https?:\/\//i.test(source) || source.startsWith('npm:')) {
     throw notFound(`cannot list the folder ${source}: folders are supported for s3:// and local paths`);
   } else {
-    const dir = source.startsWith('file://') ? fileURLToPath(source) : path.resolve(source);
+    const dir = await confinedLocalPath(source);
     try {
       const entries = await readdir(dir, { withFileTypes: true });
       files = entries.filter((e) => e.isFile() && isDataFile(e.name)).map((e) => path.join(dir, e.name));

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
 import { ArtifactError } from '../../core/errors';
 import { getDoc, listKeys, putDoc } from '../documents';
+import { markRun } from '../run-dates';
 import { validateKey } from './keys';
 import { artifactRefSchema, type ArtifactStore } from './types';
 
@@ -94,6 +95,7 @@ export async function recordTask(s: ArtifactStore, run: RunIdentity, task: TaskM
   await Promise.all([
     putDoc(s, validateKey(`${dir}tasks/${name}.json`), task, {}),
     putDoc(s, `${dir}run.json`, header, { ifNoneMatch: true }), // 'conflict': an earlier task wrote it
+    markRun(s, run, 'started'), // the run's date is known to have run, whatever Temporal's retention
     ...task.read.map((a) =>
       putDoc(
         s,
