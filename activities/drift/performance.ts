@@ -1,7 +1,7 @@
 /**
  * The performance section of a drift report (driftComputeReport): score the window's labeled rows
- * (core/drift/performance-window.ts) and compare with the champion version's recorded metrics
- * (core/drift/performance.ts). Bad input a retry cannot fix — a prediction column absent from the
+ * (ml/drift/performance-window.ts) and compare with the baseline version's recorded test metrics
+ * (ml/drift/performance.ts): the champion's, or for a prediction-log window the serving version's. Bad input a retry cannot fix — a prediction column absent from the
  * window, a non-numeric regression label — fails the task non-retryably, naming the column.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -16,15 +16,18 @@ export function performanceSection(
   spec: PerformanceSpec,
   champion: ModelVersion | undefined,
   missingValues: readonly string[],
+  /** Why labels may be missing (e.g. the labels files name another column), added to an 'insufficient labels' summary. */
+  labelNote?: string,
 ): PerformanceDrift {
   try {
     const window = windowMetrics(rows, spec, missingValues);
-    return comparePerformance(
+    const drift = comparePerformance(
       spec,
       window,
       champion && { version: champion.version, metrics: champion.metrics ?? {} },
       `model ${model} has no champion version`,
     );
+    return labelNote && drift.status === 'insufficient_labels' ? { ...drift, summary: `${drift.summary} (${labelNote})` } : drift;
   } catch (err) {
     throw ApplicationFailure.nonRetryable(
       `performance drift of ${model}: ${err instanceof Error ? err.message : String(err)}`,
