@@ -131,9 +131,11 @@ async function loadCurrent(store: ArtifactStore, input: DriftComputeInput, signa
   };
 }
 
-/** Why a window has no labeled rows, when its labels files name another column than performance.labelColumn. */
-function labelColumnNote(window: WindowSummary | undefined, spec: PerformanceSpec | undefined): string | undefined {
-  if (!window || !spec || window.labelFiles === 0 || window.labelColumns.includes(spec.labelColumn)) return undefined;
+/** Why a log window may lack labels: none joined yet, or joined under another column than performance.labelColumn. */
+function labelNote(window: WindowSummary | undefined, spec: PerformanceSpec | undefined): string | undefined {
+  if (!window || !spec) return undefined;
+  if (window.labelFiles === 0) return `no labels joined to ${window.location} yet (tideflow predictions label)`;
+  if (window.labelColumns.includes(spec.labelColumn)) return undefined;
   return `the labels files of ${window.location} hold ${window.labelColumns.map((c) => `'${c}'`).join(', ')}, not performance.labelColumn '${spec.labelColumn}'`;
 }
 
@@ -147,7 +149,8 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
     if (refRows.length === 0 || curRows.length === 0)
       throw ApplicationFailure.nonRetryable('reference and current data need at least one row', 'EmptyDataset');
     const missing = new Set(input.missingValues);
-    const outputColumns = performanceColumns(input.performance);
+    // The label joined to a log window is the target, not an input (label drift is not data drift).
+    const outputColumns = [...performanceColumns(input.performance), ...(current.window?.labelColumns ?? [])];
     const names =
       input.columns ??
       Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c) && !outputColumns.includes(c));
@@ -167,7 +170,7 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
         input.performance,
         baseline?.version,
         input.missingValues,
-        labelColumnNote(current.window, input.performance),
+        labelNote(current.window, input.performance),
       );
     const report = await putArtifact(store, runArtifactKey(store, ctx, 'drift/report.json'), {
       format: 'tideflow.drift-report',

@@ -16,18 +16,17 @@ export function performanceSection(
   spec: PerformanceSpec,
   champion: ModelVersion | undefined,
   missingValues: readonly string[],
-  /** Why labels may be missing (e.g. the labels files name another column), added to an 'insufficient labels' summary. */
+  /** Why labels may be missing (none joined yet, or under another column), said by an 'insufficient labels' summary. */
   labelNote?: string,
 ): PerformanceDrift {
   try {
-    const window = windowMetrics(rows, spec, missingValues);
-    const drift = comparePerformance(
+    const window = { ...windowMetrics(rows, spec, missingValues), ...(labelNote && { note: labelNote }) };
+    return comparePerformance(
       spec,
       window,
       champion && { version: champion.version, metrics: champion.metrics ?? {} },
       `model ${model} has no champion version`,
     );
-    return labelNote && drift.status === 'insufficient_labels' ? { ...drift, summary: `${drift.summary} (${labelNote})` } : drift;
   } catch (err) {
     throw ApplicationFailure.nonRetryable(
       `performance drift of ${model}: ${err instanceof Error ? err.message : String(err)}`,
@@ -36,8 +35,8 @@ export function performanceSection(
   }
 }
 
-/** Columns that describe the model's output, not its input: never part of data drift. */
+/** Columns that describe the model's output or the truth, not its input: never part of data drift. */
 export function performanceColumns(spec: PerformanceSpec | undefined): string[] {
   if (!spec) return [];
-  return [spec.predictionColumn, ...(spec.probabilityColumn ? [spec.probabilityColumn] : [])];
+  return [spec.predictionColumn, spec.labelColumn, ...(spec.probabilityColumn ? [spec.probabilityColumn] : [])];
 }
