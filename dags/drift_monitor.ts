@@ -1,11 +1,18 @@
 /**
- * Drift monitoring: daily, compare the latest production window with what the model's champion
- * was trained on (its training-data artifact in the registry; `referenceSource` when there is no
- * champion yet), write a drift report artifact (per-column statistics and histograms), and on
- * dataset drift signal the model's retraining controller (which debounces, dedupes and runs
- * ml_retrain with trigger=drift). With `performance`, the window's predictions are also scored
- * against its labels and compared with the metrics recorded on the champion version (TFX-like
- * change thresholds, core/drift/performance.ts); performance drift signals the controller too.
+ * Drift monitoring: daily, compare the latest production window with what the model was trained on
+ * (the registry version's reference profile; `referenceSource` when there is no such version),
+ * write a drift report artifact (per-column statistics and histograms), and on dataset drift signal
+ * the model's retraining controller (which debounces, dedupes and runs ml_retrain with
+ * trigger=drift). With `performance`, the window's predictions are also scored against its labels
+ * and compared with the test metrics recorded on that version (TFX-like change thresholds,
+ * ml/drift/performance.ts); performance drift signals the controller too.
+ *
+ * The window is either a table (`currentSource: "<source>"`, judged against the champion) or the
+ * prediction server's log (`currentSource: {"predictionLog": "<model>"}`): the day partition
+ * `predictions/<model>/dt=<day>/` with the labels `tideflow predictions label` joined to it, `day`
+ * defaulting to the run's ds — the first day of its data interval, Airflow's `dt={{ ds }}`: the
+ * 04:00 UTC run reads yesterday's partition, complete since midnight — and judged against the
+ * version that answered it.
  *
  *   compute ── signal
  */
@@ -17,9 +24,10 @@ import { modelNameParam } from './params/model-name';
 /** Performance drift: which window columns hold the prediction and the label, and the metrics to watch. */
 export const performanceParams = z
   .object({
-    predictionColumn: z.string().min(1),
+    /** The prediction column; a prediction-log window's is `prediction`. */
+    predictionColumn: z.string().min(1).default('prediction'),
     labelColumn: z.string().min(1),
-    /** Classification: the positive-class probability, or a {class: probability} object per row (roc_auc, log_loss). */
+    /** Classification: the positive-class probability, or a {class: probability} object per row (roc_auc, log_loss); a prediction-log window has `probabilities` (and `proba_<class>`). */
     probabilityColumn: z.string().min(1).optional(),
     /** The positive class of binary metrics when the classes are not 0/1 or false/true. */
     positiveLabel: z.string().min(1).optional(),
@@ -44,22 +52,44 @@ export const performanceParams = z
     for (const message of performanceSpecProblems(p)) ctx.addIssue({ code: 'custom', message });
   });
 
-export const driftMonitorParams = z.object({
-  model: modelNameParam.default('penguins'),
-  /** The production window to check (same source syntax as ml_retrain's `source`). */
-  currentSource: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
-  referenceSource: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
-  /** Compare with the champion's training data when there is a champion. */
-  useChampion: z.boolean().default(true),
-  columns: z.array(z.string().min(1)).optional(),
-  /** Columns never compared (the label, ids…). */
-  exclude: z.array(z.string()).default(['species']),
-  normalizeColumns: z.boolean().default(true),
-  missingValues: z.array(z.string()).default(['NA', '.']),
-  /** Dataset drift when this share of compared columns drifted. */
-  driftShare: z.number().gt(0).max(1).default(0.5),
-  performance: performanceParams.optional(),
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A day partition of the prediction server's log as the production window (activities/drift/prediction-log.ts). */
+export const predictionLogSourceParam = z.object({
+  /** The model whose log is read: the monitored `model`. */
+  predictionLog: modelNameParam,
+  /** The partition dt=YYYY-MM-DD (UTC days, as the server writes them); default: the run's ds. */
+  day: z.string().regex(DAY, 'day must be a date YYYY-MM-DD').optional(),
+  /** Whose rows: 'served' (the version that answered the most rows of the day) or a version number. */
+  version: z.union([z.literal('served'), z.number().int().min(1)]).default('served'),
 });
+
+export const driftMonitorParams = z
+  .object({
+    model: modelNameParam.default('penguins'),
+    /** The production window to check: a table source (same syntax as ml_retrain's `source`), or `{predictionLog: model}`. */
+    currentSource: z.union([z.string().min(1), predictionLogSourceParam]).default('npm:vega-datasets/data/penguins.json'),
+    referenceSource: z.string().min(1).default('npm:vega-datasets/data/penguins.json'),
+    /** Compare with the champion's training data when there is a champion. */
+    useChampion: z.boolean().default(true),
+    columns: z.array(z.string().min(1)).optional(),
+    /** Columns never compared (the label, ids…). */
+    exclude: z.array(z.string()).default(['species']),
+    normalizeColumns: z.boolean().default(true),
+    missingValues: z.array(z.string()).default(['NA', '.']),
+    /** Dataset drift when this share of compared columns drifted. */
+    driftShare: z.number().gt(0).max(1).default(0.5),
+    performance: performanceParams.optional(),
+  })
+  .superRefine((p, ctx) => {
+    const src = p.currentSource;
+    if (typeof src !== 'string' && src.predictionLog !== p.model)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['currentSource', 'predictionLog'],
+        message: `currentSource.predictionLog '${src.predictionLog}' is not the monitored model '${p.model}' (its registry versions are the baseline)`,
+      });
+  });
 
 export default defineDag(
   {
@@ -74,9 +104,12 @@ export default defineDag(
   (dag) => {
     const compute = dag.task('compute', {
       activity: 'driftComputeReport',
-      input: ({ params }) => ({
+      input: ({ params, ds }) => ({
         model: params.model,
-        currentSource: params.currentSource,
+        currentSource:
+          typeof params.currentSource === 'string'
+            ? params.currentSource
+            : { ...params.currentSource, day: params.currentSource.day ?? ds },
         referenceSource: params.referenceSource,
         useChampion: params.useChampion,
         ...(params.columns && { columns: params.columns }),

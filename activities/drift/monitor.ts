@@ -1,18 +1,20 @@
 /**
  * Drift monitoring activities (the drift_monitor DAG):
  *
- * - `driftComputeReport`: load the reference — the model's champion version in the registry: the
- *   sample of its reference `profile` when it has one, else its first `trainingData` artifact —
- *   or `referenceSource` when there is no champion — and the current production window
- *   (`currentSource`), compute per-column drift with core/drift's Evidently defaults, and write a
- *   report artifact with per-column statistics and histograms
- *   (`runs/drift_monitor/<workflowId>/drift/report.json`). With `performance`, also score the
- *   window's rows that carry a label and a prediction and compare with the champion's recorded
- *   metrics (./performance.ts; the champion is looked up even when `useChampion` is false, since
+ * - `driftComputeReport`: load the production window — a table source, or one day partition of the
+ *   model's prediction log with its late labels joined (./prediction-log.ts) — and the reference: a
+ *   registry version's reference `profile` sample (else its first `trainingData` artifact), that
+ *   version being the champion for a table source and the version that answered the window for a
+ *   log partition; or `referenceSource` when there is no such version. Compute per-column drift with
+ *   ml/drift's Evidently defaults and write a report artifact with per-column statistics and
+ *   histograms (`runs/drift_monitor/<workflowId>/drift/report.json`). With `performance`, also score
+ *   the window's rows that carry a label and a prediction and compare with that version's recorded
+ *   test metrics (./performance.ts; the version is looked up even when `useChampion` is false, since
  *   its metrics are the only performance baseline): the report's `performance` section.
  * - `driftSignalController`: on dataset drift or performance drift, signal the model's retraining
- *   controller (signal-with-start), one alert naming both. The fingerprint is the monitoring run's
- *   workflow id, so a retried task or a replayed run never counts twice.
+ *   controller (signal-with-start), one alert naming both (and the performance verdict when it is
+ *   not drift, e.g. too few labels). The fingerprint is the monitoring run's workflow id, so a
+ *   retried task or a replayed run never counts twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
@@ -21,19 +23,21 @@ import { datasetDrift, histogram, sturgesEdges, type ColumnData, type ColumnDrif
 import type { PerformanceDrift, PerformanceSpec } from '../../ml/drift/performance';
 import { signalDrift } from '../../client/drift';
 import { loadConfig } from '../../config/env';
-import { getVersionByAlias, NotFoundError, type ModelVersion } from '../../registry';
 import type { TaskContext } from '../context';
-import { isReferenceProfile } from '../ml/profile';
 import { readTable } from '../ml/read-table';
-import { getArtifact, putArtifact, runArtifactKey, storeOf, type ArtifactStore, type StoreProvider } from '../ml/store';
+import { putArtifact, runArtifactKey, storeOf, type ArtifactStore, type StoreProvider } from '../ml/store';
 import type { ArtifactRef, Row } from '../ml/types';
+import { findChampion, loadReference, servedVersion, type Baseline, type ReferenceInfo } from './baseline';
 import { performanceColumns, performanceSection } from './performance';
+import { isPredictionLogSource, readPredictionLogWindow, type PredictionLogSource, type PredictionLogWindow } from './prediction-log';
 
 export interface DriftComputeInput {
   model: string;
-  currentSource: string;
+  /** A table source, or one day partition of the model's prediction log (./prediction-log.ts). */
+  currentSource: string | PredictionLogSource;
   /** Used when the model has no champion version (or `useChampion` is false). */
   referenceSource?: string;
+  /** Compare with the registry's baseline version: the champion, or for a log window the version that answered it. */
   useChampion: boolean;
   /** Columns to compare (default: every column present in both, minus `exclude`). */
   columns?: string[];
@@ -41,8 +45,21 @@ export interface DriftComputeInput {
   normalizeColumns: boolean;
   missingValues: string[];
   driftShare: number;
-  /** Performance drift: predictions with labels in the window vs the champion's recorded metrics. */
+  /** Performance drift: predictions with labels in the window vs the baseline version's recorded test metrics. */
   performance?: PerformanceSpec;
+}
+
+/** A prediction-log window: which partition, which version's rows, how many labels joined. */
+export interface WindowSummary {
+  location: string;
+  day: string;
+  version: number;
+  versions: Record<string, number>;
+  files: number;
+  labelFiles: number;
+  labelColumns: string[];
+  rows: number;
+  labeledRows: number;
 }
 
 export interface DriftComputeOutput {
@@ -51,58 +68,16 @@ export interface DriftComputeOutput {
   share: number;
   driftedColumns: string[];
   columns: Array<Pick<ColumnDrift, 'column' | 'method' | 'score' | 'threshold' | 'drifted'>>;
-  /** `profile`: the champion's reference profile sample was used (else its first training-data artifact). */
-  reference: { kind: 'champion'; version: number; uri: string; profile?: boolean } | { kind: 'source'; source: string };
+  reference: ReferenceInfo;
   report: ArtifactRef;
   /** Present when the input asked for performance drift. `drifted` above is dataset (data) drift only. */
   performance?: PerformanceDrift;
+  /** Present when the window is a prediction-log partition. */
+  window?: WindowSummary;
 }
 
 async function readRows(store: ArtifactStore, source: string, normalize: boolean, signal: AbortSignal): Promise<Row[]> {
   return (await readTable(source, store, signal, normalize)).rows;
-}
-
-async function findChampion(store: ArtifactStore, model: string): Promise<ModelVersion | undefined> {
-  try {
-    return await getVersionByAlias(store, model, 'champion');
-  } catch (err) {
-    if (err instanceof NotFoundError) return undefined;
-    throw err;
-  }
-}
-
-async function loadReference(
-  store: ArtifactStore,
-  input: DriftComputeInput,
-  champion: ModelVersion | undefined,
-  signal: AbortSignal,
-): Promise<{ rows: Row[]; ref: DriftComputeOutput['reference'] }> {
-  const v = input.useChampion ? champion : undefined;
-  if (v?.profile) {
-    const profile = await getArtifact(store, v.profile);
-    if (!isReferenceProfile(profile))
-      throw ApplicationFailure.nonRetryable(
-        `profile ${v.profile.uri} of ${input.model} v${v.version} is not a reference profile`,
-        'BadBaseline',
-      );
-    return { rows: profile.sample, ref: { kind: 'champion', version: v.version, uri: v.profile.uri, profile: true } };
-  }
-  const data = v?.trainingData[0];
-  if (v && data) {
-    const rows = await getArtifact(store, data);
-    if (!Array.isArray(rows))
-      throw ApplicationFailure.nonRetryable(`training data ${data.uri} of ${input.model} v${v.version} is not a table`, 'BadBaseline');
-    return { rows: rows as Row[], ref: { kind: 'champion', version: v.version, uri: data.uri } };
-  }
-  if (!input.referenceSource)
-    throw ApplicationFailure.nonRetryable(
-      `model ${input.model} has no champion with training data, and no referenceSource was given`,
-      'NoBaseline',
-    );
-  return {
-    rows: await readRows(store, input.referenceSource, input.normalizeColumns, signal),
-    ref: { kind: 'source', source: input.referenceSource },
-  };
 }
 
 function columnValues(rows: Row[], column: string, missing: Set<string>): Array<string | number | boolean | null> {
@@ -126,16 +101,56 @@ function histogramOf(col: ColumnData): unknown {
   return { reference: count(col.reference), current: count(col.current) };
 }
 
+interface Current {
+  rows: Row[];
+  /** What the report names as the current data. */
+  source: string;
+  baseline: Baseline | undefined;
+  window?: WindowSummary;
+}
+
+/** The production window and the registry version it is judged against. */
+async function loadCurrent(store: ArtifactStore, input: DriftComputeInput, signal: AbortSignal): Promise<Current> {
+  const needsVersion = input.useChampion || input.performance !== undefined;
+  if (!isPredictionLogSource(input.currentSource)) {
+    const champion = needsVersion ? await findChampion(store, input.model) : undefined;
+    return {
+      rows: await readRows(store, input.currentSource, input.normalizeColumns, signal),
+      source: input.currentSource,
+      baseline: champion && { version: champion, kind: 'champion' },
+    };
+  }
+  const w: PredictionLogWindow = await readPredictionLogWindow(store, input.currentSource);
+  const version = needsVersion ? await servedVersion(store, input.model, w.version, w.location) : undefined;
+  const { rows, location, day, versions, files, labelFiles, labelColumns, labeledRows } = w;
+  return {
+    rows,
+    source: location,
+    baseline: version && { version, kind: 'version' },
+    window: { location, day, version: w.version, versions, files, labelFiles, labelColumns, rows: rows.length, labeledRows },
+  };
+}
+
+/** Why a log window may lack labels: none joined yet, or joined under another column than performance.labelColumn. */
+function labelNote(window: WindowSummary | undefined, spec: PerformanceSpec | undefined): string | undefined {
+  if (!window || !spec) return undefined;
+  if (window.labelFiles === 0) return `no labels joined to ${window.location} yet (tideflow predictions label)`;
+  if (window.labelColumns.includes(spec.labelColumn)) return undefined;
+  return `the labels files of ${window.location} hold ${window.labelColumns.map((c) => `'${c}'`).join(', ')}, not performance.labelColumn '${spec.labelColumn}'`;
+}
+
 export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
   return async (input: DriftComputeInput, ctx: TaskContext): Promise<DriftComputeOutput> => {
     const store = storeProvider(ctx);
-    const champion = input.useChampion || input.performance ? await findChampion(store, input.model) : undefined;
-    const { rows: refRows, ref } = await loadReference(store, input, champion, ctx.signal);
-    const curRows = await readRows(store, input.currentSource, input.normalizeColumns, ctx.signal);
+    const current = await loadCurrent(store, input, ctx.signal);
+    const baseline = current.baseline;
+    const { rows: refRows, ref } = await loadReference(store, input, input.useChampion ? baseline : undefined, ctx.signal);
+    const curRows = current.rows;
     if (refRows.length === 0 || curRows.length === 0)
       throw ApplicationFailure.nonRetryable('reference and current data need at least one row', 'EmptyDataset');
     const missing = new Set(input.missingValues);
-    const outputColumns = performanceColumns(input.performance);
+    // The label joined to a log window is the target, not an input (label drift is not data drift).
+    const outputColumns = [...performanceColumns(input.performance), ...(current.window?.labelColumns ?? [])];
     const names =
       input.columns ??
       Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c) && !outputColumns.includes(c));
@@ -147,13 +162,23 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
     });
     const usable = columns.filter((c) => c.reference.some((v) => v !== null) && c.current.some((v) => v !== null));
     const result = datasetDrift(usable, { driftShare: input.driftShare });
-    const performance = input.performance && performanceSection(input.model, curRows, input.performance, champion, input.missingValues);
+    const performance =
+      input.performance &&
+      performanceSection(
+        input.model,
+        curRows,
+        input.performance,
+        baseline?.version,
+        input.missingValues,
+        labelNote(current.window, input.performance),
+      );
     const report = await putArtifact(store, runArtifactKey(store, ctx, 'drift/report.json'), {
       format: 'tideflow.drift-report',
       version: 1,
       model: input.model,
       reference: ref,
-      currentSource: input.currentSource,
+      currentSource: current.source,
+      ...(current.window && { window: current.window }),
       rows: { reference: refRows.length, current: curRows.length },
       ...result,
       histograms: Object.fromEntries(usable.map((c) => [c.name, histogramOf(c)])),
@@ -165,6 +190,7 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
       drifted: result.drifted,
       share: result.share,
       driftedColumns,
+      ...(current.window && { window: current.window.location, version: current.window.version }),
       ...(performance && { performance: performance.summary }),
     });
     return {
@@ -176,6 +202,7 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
       reference: ref,
       report,
       ...(performance && { performance }),
+      ...(current.window && { window: current.window }),
     };
   };
 }
@@ -198,11 +225,19 @@ export async function driftSignalController(
   const { client: c, taskQueue } = await temporal();
   const reasons = [
     ...(r.drifted ? [`dataset drift: ${r.driftedColumns.length}/${r.columns.length} columns (${r.driftedColumns.join(', ')})`] : []),
-    ...(performance ? [performance.summary] : []),
+    // Not drift, but said: "performance: insufficient labels: 12 labeled rows < minLabeledRows 30".
+    ...(r.performance ? [r.performance.drifted ? r.performance.summary : `performance: ${r.performance.summary}`] : []),
   ];
   const reason = `${reasons.join('; ')}; report ${r.report.uri}`;
   const kind = r.drifted && performance ? 'data+performance' : performance ? 'performance' : 'data';
-  const labels = { model: r.model, report: r.report.uri, kind, ...(performance && { metrics: performance.driftedMetrics.join(',') }) };
+  const labels = {
+    model: r.model,
+    report: r.report.uri,
+    kind,
+    ...(performance && { metrics: performance.driftedMetrics.join(',') }),
+    ...(r.performance && { performance: r.performance.status }),
+    ...(r.window && { window: r.window.location, version: String(r.window.version) }),
+  };
   const sent = await signalDrift(
     c,
     r.model,

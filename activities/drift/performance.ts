@@ -1,7 +1,7 @@
 /**
  * The performance section of a drift report (driftComputeReport): score the window's labeled rows
- * (core/drift/performance-window.ts) and compare with the champion version's recorded metrics
- * (core/drift/performance.ts). Bad input a retry cannot fix — a prediction column absent from the
+ * (ml/drift/performance-window.ts) and compare with the baseline version's recorded test metrics
+ * (ml/drift/performance.ts): the champion's, or for a prediction-log window the serving version's. Bad input a retry cannot fix — a prediction column absent from the
  * window, a non-numeric regression label — fails the task non-retryably, naming the column.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -16,9 +16,11 @@ export function performanceSection(
   spec: PerformanceSpec,
   champion: ModelVersion | undefined,
   missingValues: readonly string[],
+  /** Why labels may be missing (none joined yet, or under another column), said by an 'insufficient labels' summary. */
+  labelNote?: string,
 ): PerformanceDrift {
   try {
-    const window = windowMetrics(rows, spec, missingValues);
+    const window = { ...windowMetrics(rows, spec, missingValues), ...(labelNote && { note: labelNote }) };
     return comparePerformance(
       spec,
       window,
@@ -33,8 +35,8 @@ export function performanceSection(
   }
 }
 
-/** Columns that describe the model's output, not its input: never part of data drift. */
+/** Columns that describe the model's output or the truth, not its input: never part of data drift. */
 export function performanceColumns(spec: PerformanceSpec | undefined): string[] {
   if (!spec) return [];
-  return [spec.predictionColumn, ...(spec.probabilityColumn ? [spec.probabilityColumn] : [])];
+  return [spec.predictionColumn, spec.labelColumn, ...(spec.probabilityColumn ? [spec.probabilityColumn] : [])];
 }

@@ -222,9 +222,9 @@ export const driftReportCommand: Command = {
         return EXIT.ok;
       }
       const reference =
-        out.reference.kind === 'champion'
-          ? `champion v${out.reference.version} training data (${out.reference.uri})`
-          : out.reference.source;
+        out.reference.kind === 'source'
+          ? out.reference.source
+          : `${out.reference.kind === 'champion' ? 'champion ' : ''}v${out.reference.version} training data (${out.reference.uri})`;
       io.stdout.write(
         `${columns([
           ['Model', out.model],
@@ -233,6 +233,14 @@ export const driftReportCommand: Command = {
             `${out.drifted ? 'YES' : 'no'} (${out.driftedColumns.length}/${out.columns.length} columns drifted, share ${out.share.toFixed(2)})`,
           ],
           ['Reference', reference],
+          ...(out.window
+            ? [
+                [
+                  'Window',
+                  `${out.window.location} (v${out.window.version}: ${out.window.rows} rows, ${out.window.labeledRows} labeled)`,
+                ] as [string, string],
+              ]
+            : []),
           ['Report', out.report.uri],
         ]).join('\n')}\n\n`,
       );
