@@ -27,6 +27,12 @@ describe('ONNX export scores as scoreFrame does (10,000 rows, onnxruntime-node)'
   it.each(cases)('%s %s (%s features)', async (kind, task, _features, spec) => {
     const hyper: Hyperparams = kind === 'gbt' ? { maxIter: 30 } : kind === 'linear_regression' ? { alpha: 0.5 } : {};
     const model = await trainModel(kind, task, spec, hyper);
+    const est = model.estimator;
+    if (est.kind === 'gbt' && spec === GBT_PIPELINE) {
+      // The model really splits on category sets and learned missing sides, so the table lookups are exercised.
+      const trees = 'numClasses' in est.model ? est.model.trees.flat() : est.model.trees;
+      expect(trees.some((t) => t.leftCategories.some((b) => b !== null))).toBe(true);
+    }
     const bytes = exportLoadedModel(model, { modelVersion: 1, tideflowVersion: 'test' });
     const expected = scoreFrame(model, scoring);
     const got = await scoreOnnx(bytes, scoring, model.pipeline.inputs);

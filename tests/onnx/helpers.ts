@@ -141,8 +141,8 @@ export async function trainModel(
   spec: FeaturePipelineSpecInput,
   hyperparams: Hyperparams = {},
   rows = 3000,
+  frame: Frame = generate(rows, 11),
 ): Promise<LoadedModel> {
-  const frame = generate(rows, 11);
   const fit = fitTransformFeatures(frame, spec);
   const target = TARGETS[task];
   const col = frame.columns.find((c) => c.name === target.column) as FrameColumn;
@@ -169,7 +169,7 @@ export async function trainModel(
     pipeline: fit.fitted,
     estimator: estimatorToJson(estimator),
     trial: { index: 0, kind, hyperparams },
-    training: { rows, dataset: 'generated', split: 'all', seed: 3, dagId: 'test', workflowId: 'test-run' },
+    training: { rows: frame.rows, dataset: 'generated', split: 'all', seed: 3, dagId: 'test', workflowId: 'test-run' },
   };
   // Through JSON, as a registered version is read back.
   return parseModelDocument(JSON.parse(JSON.stringify(artifact)), 'test model');
