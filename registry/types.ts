@@ -31,6 +31,8 @@ export interface ModelVersion {
   featurePipeline?: ArtifactRef;
   /** Reference profile of the training data (bounded sample + per-feature histograms): the drift baseline. */
   profile?: ArtifactRef;
+  /** Portable copies of the model by format (e.g. onnx), added after registration (registry/exports.ts). */
+  exports?: Partial<Record<'onnx', ArtifactRef>>;
   metrics: Record<string, number>;
   params: unknown;
   trainingData: ArtifactRef[];
