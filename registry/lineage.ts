@@ -20,6 +20,7 @@ export interface VersionLineage {
   model: ArtifactRef;
   featurePipeline?: ArtifactRef;
   trainingData: ArtifactRef[];
+  exports?: ModelVersion['exports'];
 }
 
 export async function lineageOfVersion(s: ArtifactStore, name: string, version: number): Promise<VersionLineage> {
@@ -34,6 +35,7 @@ export async function lineageOfVersion(s: ArtifactStore, name: string, version: 
     model: v.model,
     ...(v.featurePipeline && { featurePipeline: v.featurePipeline }),
     trainingData: v.trainingData,
+    ...(v.exports && { exports: v.exports }),
   };
 }
 

@@ -44,6 +44,8 @@ export const modelVersionDocument = defineArtifact(
     featurePipeline: artifactRefSchema.optional(),
     /** Reference profile of the training data (bounded sample + per-feature histograms): the drift baseline. */
     profile: artifactRefSchema.optional(),
+    /** Portable copies of the model by format (e.g. onnx), added after registration (registry/exports.ts). */
+    exports: z.object({ onnx: artifactRefSchema.optional() }).optional(),
     metrics: z.record(z.string(), z.number()),
     params: z.unknown(),
     trainingData: z.array(artifactRefSchema),

@@ -5,6 +5,7 @@
  */
 import { evaluateModel } from './evaluate-model';
 import { expandSearchTrials } from './expand-search';
+import { exportModel } from './export-model';
 import { ingestData } from './ingest-data';
 import { predictBatch } from './predict-batch';
 import { registerModel } from './register-model';
@@ -29,6 +30,7 @@ export function createMlActivities(store: StoreProvider) {
     mlReject: rejectModel,
     mlReport: writeRunReport(store),
     mlPredict: predictBatch(store),
+    mlExportModel: exportModel(store),
   };
 }
 

@@ -10,6 +10,7 @@ import { cliConfig } from '../config';
 import { CliError, EXIT, usageError } from '../errors';
 import { compactJson, formatInstant, table } from '../format';
 import { printJson, type Io } from '../io';
+import { modelsExport } from './models-export';
 
 type Registry = typeof import('../../registry');
 
@@ -60,6 +61,7 @@ function formatVersion(v: ModelVersion, aliases: string[]): string {
     ['Created', formatInstant(v.createdAt)],
     ['Model artifact', v.model.uri],
     ['Feature pipeline', v.featurePipeline?.uri ?? '-'],
+    ['ONNX export', v.exports?.onnx?.uri ?? '-'],
     ['Metrics', metricsText(v.metrics) || '-'],
     ['Params', compactJson(v.params)],
     ['Source run', `${v.source.dagId} ${v.source.workflowId} (task ${v.source.taskId})`],
@@ -275,4 +277,4 @@ export const modelsLineage: Command = {
   },
 };
 
-export const modelsCommands: readonly Command[] = [modelsList, modelsShow, modelsPromote, modelsRollback, modelsLineage];
+export const modelsCommands: readonly Command[] = [modelsList, modelsShow, modelsPromote, modelsRollback, modelsLineage, modelsExport];

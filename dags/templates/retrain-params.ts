@@ -116,6 +116,8 @@ export function retrainParams(d: RetrainParamDefaults) {
       .default(d.championAlias === undefined ? 'champion' : d.championAlias),
     /** Promote a blessed model to `championAlias`. */
     promote: z.boolean().default(d.promote ?? true),
+    /** Portable copies to make of a registered version (issue 13): ['onnx'] exports it and stores the file with the version. */
+    export: z.array(z.enum(['onnx'])).default([]),
     modelName: modelNameParam.default(d.modelName),
     /** Timeouts of the heavy ML steps for this run (over the template's). */
     stepTimeouts: stepTimeoutsSchema.prefault(d.stepTimeouts ?? {}),

@@ -192,6 +192,16 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
           lineage: { source: ingest.out.source, dataset: ingest, split: split.out.split, pipeline: trainBest.out.pipeline },
         },
       });
+      // export: ['onnx'] (issue 13): the registered version as an ONNX file, stored with it; skipped otherwise.
+      const exportPoint = dag.empty('export', {
+        upstream: [register],
+        branch: (_none, { params }) => (params.export.includes('onnx') ? 'export_onnx' : null),
+      });
+      dag.task('export_onnx', {
+        activity: 'mlExportModel',
+        upstream: [exportPoint],
+        input: { modelName: register.out.modelName, version: register.out.version, format: 'onnx' },
+      });
       const rejected = dag.task('rejected', {
         activity: 'mlReject',
         ...SHORT,
