@@ -3,24 +3,17 @@
  * Outputs are included in the result only while small, so a summary never nears the 2 MB
  * payload limit; large outputs already travel as S3 references and are kept as such.
  */
-import type { RunScheduler, TaskRecord } from './scheduler';
-import type { TaskState } from './trigger-rules';
+import type { MapProgress, RunScheduler, TaskRecord } from './scheduler';
 
 /** `queued`: waiting for a slot under the DAG's maxActiveRuns. */
 export type RunStatus = 'queued' | 'running' | 'success' | 'failed' | 'cancelled';
 
-export interface TaskView {
-  id: string;
-  state: TaskState;
-  attempts: number;
-  startedAt?: string;
-  endedAt?: string;
-  error?: string;
-  note?: string;
-  mapped?: { total: number; running: number; succeeded: number; failed: number };
+/** A task as the scheduler records it (./scheduler.ts), with its fan-out as counts only. */
+export type TaskView = Omit<TaskRecord, 'mapped' | 'output'> & {
+  mapped?: Pick<MapProgress, 'total' | 'running' | 'succeeded' | 'failed'>;
   /** In run summaries only: the output, an OutputRef, or a note that it was too large to include. */
   output?: unknown;
-}
+};
 
 export interface RunHeader {
   dagId: string;

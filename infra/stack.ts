@@ -1,18 +1,19 @@
 /**
  * The local stack: a Temporal dev server (SQLite-backed) and a single-node MinIO, run as child
  * processes. Used by `npm start` (infra/start.ts) and the test suite (tests/setup/global-setup.ts).
+ * Waiting for each to serve, and their setup, are in ./temporal-ready.ts and ./minio-ready.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common';
+import { waitForMinio, REGION } from './minio-ready';
 import { assertPortFree } from './ports';
-import { describeExit, envWithout, sleep, startProcess, type ExitInfo, type ManagedProcess } from './process';
+import { envWithout, startProcess, type ExitInfo, type ManagedProcess } from './process';
 import { provisionBinaries } from './provision';
-import { TIDEFLOW_SEARCH_ATTRIBUTES, type SearchAttributeTypeName } from '../core/search-attributes';
+import { waitForTemporal } from './temporal-ready';
+import { TIDEFLOW_SEARCH_ATTRIBUTES } from '../core/search-attributes';
 
 export { assertPortFree, findFreePort } from './ports';
+export { ensureSearchAttributes } from './temporal-ready';
 
 /**
  * Dev-server settings for low task latency. Stock, a history shard reads its transfer queue at
@@ -70,9 +71,6 @@ export interface RunningStack {
   /** Stops everything; safe to call more than once. */
   stop(): Promise<void>;
 }
-
-const READY_TIMEOUT_MS = 60_000;
-const REGION = 'us-east-1';
 
 /** Which variable moves each port; named in "port in use" errors. */
 const PORT_HINTS = {
@@ -199,144 +197,4 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     minioExited: () => minio?.exited,
     stop,
   };
-}
-
-/** Sets the namespace's retention when it differs (an update is a no-op otherwise). */
-async function ensureRetention(conn: Connection, namespace: string, days: number): Promise<void> {
-  const ttl = msToTs(Math.round(days * 86_400_000));
-  const current = await conn.workflowService.describeNamespace({ namespace });
-  if (Number(current.config?.workflowExecutionRetentionTtl?.seconds ?? 0) === Number(ttl.seconds)) return;
-  await conn.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: ttl } });
-}
-
-async function waitForTemporal(proc: ManagedProcess, address: string, namespace: string, retentionDays?: number): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastError = 'no attempt finished';
-  while (Date.now() < deadline) {
-    if (!proc.running()) {
-      const info = await proc.exited;
-      throw new Error(`Temporal dev server ${describeExit(info)} during startup. Last lines of ${proc.logFile}:\n${proc.tail(40)}`);
-    }
-    let connection: Connection | undefined;
-    try {
-      connection = await Connection.connect({ address, connectTimeout: '2s' });
-      const conn = connection;
-      // Deadline per attempt: a half-started server can accept the connection and then not answer.
-      await conn.withDeadline(Date.now() + 5_000, async () => {
-        const health = await conn.healthService.check({});
-        if (health.status !== 1 /* SERVING */) throw new Error(`health status ${String(health.status)}`);
-        await conn.workflowService.describeNamespace({ namespace });
-        await ensureSearchAttributes(conn, namespace);
-        if (retentionDays !== undefined) await ensureRetention(conn, namespace, retentionDays);
-      });
-      return;
-    } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err);
-    } finally {
-      await connection?.close().catch(() => undefined);
-    }
-    await sleep(300);
-  }
-  await proc.stop();
-  throw new Error(
-    `Temporal dev server not ready after ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}). Last lines of ${proc.logFile}:\n${proc.tail(40)}`,
-  );
-}
-
-async function waitForMinio(proc: ManagedProcess, endpoint: string, opts: StackOptions): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastError = 'no attempt finished';
-  const s3 = new S3Client({
-    endpoint,
-    region: REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: opts.minioUser, secretAccessKey: opts.minioPassword },
-    // MinIO handles the SDK's default CRC32 trailers inconsistently; only checksum when S3 requires it.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  try {
-    while (Date.now() < deadline) {
-      if (!proc.running()) {
-        const info = await proc.exited;
-        throw new Error(`MinIO ${describeExit(info)} during startup. Last lines of ${proc.logFile}:\n${proc.tail(40)}`);
-      }
-      try {
-        const res = await fetch(`${endpoint}/minio/health/live`, { signal: AbortSignal.timeout(2_000) });
-        if (!res.ok) throw new Error(`health/live answered HTTP ${res.status}`);
-        await ensureBucket(s3, opts.bucket);
-        return;
-      } catch (err) {
-        lastError = err instanceof Error ? err.message : String(err);
-      }
-      await sleep(300);
-    }
-  } finally {
-    s3.destroy();
-  }
-  await proc.stop();
-  throw new Error(
-    `MinIO not ready after ${READY_TIMEOUT_MS / 1000} s (last error: ${lastError}). Last lines of ${proc.logFile}:\n${proc.tail(40)}`,
-  );
-}
-
-async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    return;
-  } catch (err) {
-    if (httpStatus(err) !== 404) throw err;
-  }
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  } catch (err) {
-    if (!(err instanceof Error && err.name === 'BucketAlreadyOwnedByYou')) throw err;
-  }
-}
-
-function httpStatus(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null || !('$metadata' in err)) return undefined;
-  const meta: unknown = err.$metadata;
-  if (typeof meta !== 'object' || meta === null || !('httpStatusCode' in meta)) return undefined;
-  return typeof meta.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
-}
-
-type AddSearchAttributesRequest = Parameters<Connection['operatorService']['addSearchAttributes']>[0];
-type IndexedValueType = NonNullable<AddSearchAttributesRequest['searchAttributes']>[string];
-
-/** temporal.api.enums.v1.IndexedValueType values. */
-const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, IndexedValueType> = {
-  Text: 1 as IndexedValueType,
-  Keyword: 2 as IndexedValueType,
-  Int: 3 as IndexedValueType,
-  Double: 4 as IndexedValueType,
-  Bool: 5 as IndexedValueType,
-  Datetime: 6 as IndexedValueType,
-  KeywordList: 7 as IndexedValueType,
-};
-
-/**
- * Registers the Tideflow search attributes on `namespace` if missing. Idempotent. The dev server
- * gets them from `--search-attribute`; this is for full servers (docker-compose, Temporal Cloud
- * needs `tcld` instead). Fails if one exists with a different type.
- */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const custom = existing.customAttributes ?? {};
-  const missing: Record<string, IndexedValueType> = {};
-  for (const attr of TIDEFLOW_SEARCH_ATTRIBUTES) {
-    const wanted = INDEXED_VALUE_TYPE[attr.type];
-    const have = custom[attr.name];
-    if (have === undefined) missing[attr.name] = wanted;
-    else if (have !== wanted) {
-      throw new Error(`search attribute ${attr.name} exists in namespace ${namespace} with type ${have}, but Tideflow needs ${attr.type}`);
-    }
-  }
-  if (Object.keys(missing).length === 0) return;
-  try {
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-  } catch (err) {
-    // ALREADY_EXISTS (6): someone else registered them concurrently, which is what we wanted.
-    if (!(typeof err === 'object' && err !== null && 'code' in err && err.code === 6)) throw err;
-  }
 }

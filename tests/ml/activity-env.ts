@@ -17,7 +17,7 @@ let contextStore: ArtifactStore | undefined;
 
 export function testContext(overrides: Partial<TaskContext> = {}): TaskContext {
   return {
-    store: (contextStore ??= testStore('ml-test-context')),
+    store: overrides.store ?? (contextStore ??= testStore('ml-test-context')),
     dagId: 'ml_test',
     taskId: 'task',
     workflowId: `wf-${Math.random().toString(36).slice(2, 10)}`,

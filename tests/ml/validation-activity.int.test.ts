@@ -15,29 +15,21 @@ import { getArtifact, runArtifactKey, type ArtifactStore } from '../../activitie
 import type { ArtifactRef } from '../../activities/ml/types';
 import { latestPointerKey, validateData, type ValidateDataInput, type ValidationReport } from '../../activities/ml/validate-data';
 import { testStore } from '../artifacts/store-helper';
+import { testContext } from './activity-env';
 
 const store: ArtifactStore = testStore('validate-data');
 const validate = validateData(() => store);
 const logs: string[] = [];
 
-function ctxFor(workflowId: string, dagId = 'vd_dag'): TaskContext {
-  return {
+const ctxFor = (workflowId: string, dagId = 'vd_dag'): TaskContext =>
+  testContext({
     dagId,
     taskId: 'validate',
     workflowId,
     runId: `temporal-${workflowId}`,
-    logicalDate: '2024-01-01T00:00:00.000Z',
-    ds: '2024-01-01',
-    dataIntervalStart: '2024-01-01T00:00:00.000Z',
-    dataIntervalEnd: '2024-01-02T00:00:00.000Z',
-    params: {},
-    attempt: 1,
-    heartbeat: () => undefined,
-    signal: new AbortController().signal,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
     store,
-  };
-}
+  });
 
 /** A dataset artifact from CSV text, as ingest makes one. */
 async function dataset(name: string, text: string): Promise<DatasetRef> {

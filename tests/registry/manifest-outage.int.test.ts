@@ -9,6 +9,7 @@ import { recordingRunManifests } from '../../activities/record-run';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import type { ArtifactStore } from '../../storage/artifacts/types';
 import { createS3Client } from '../../storage/s3-client';
+import { testContext } from '../ml/activity-env';
 import { startPrivateStack, type PrivateStack } from '../setup/private-stack';
 
 let own: PrivateStack | undefined;
@@ -25,22 +26,14 @@ describe('run manifest writes during a MinIO outage', () => {
     const store: ArtifactStore = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: 'mo/' };
     const warnings: string[] = [];
     let heartbeats = 0;
-    const ctx: TaskContext = {
+    const ctx: TaskContext = testContext({
       dagId: 'd',
       taskId: 'no_s3_work',
       workflowId: 'wf-1',
-      runId: 'run-1',
-      logicalDate: '2024-01-01T00:00:00.000Z',
-      ds: '2024-01-01',
-      dataIntervalStart: '2024-01-01T00:00:00.000Z',
-      dataIntervalEnd: '2024-01-02T00:00:00.000Z',
-      params: {},
-      attempt: 1,
       store,
       heartbeat: () => void heartbeats++,
-      signal: new AbortController().signal,
       log: { info: () => undefined, warn: (m) => void warnings.push(m) },
-    };
+    });
     // A task that does no S3 work of its own; MinIO goes down while it runs.
     const { work } = recordingRunManifests({
       work: async () => {

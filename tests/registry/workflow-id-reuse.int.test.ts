@@ -11,27 +11,12 @@ import { getVersion } from '../../registry';
 import { putJson } from '../../storage/artifacts';
 import { readArtifactBytes } from '../../storage/artifacts/download';
 import { testStore } from '../artifacts/store-helper';
+import { testContext } from '../ml/activity-env';
 
 const store = testStore('workflow-id-reuse');
 
-function ctxFor(runId: string): TaskContext {
-  return {
-    dagId: 'ml_retrain',
-    taskId: 'register',
-    workflowId: 'ml_retrain__manual__reused',
-    runId,
-    logicalDate: '2024-01-01T00:00:00.000Z',
-    ds: '2024-01-01',
-    dataIntervalStart: '2024-01-01T00:00:00.000Z',
-    dataIntervalEnd: '2024-01-02T00:00:00.000Z',
-    params: {},
-    attempt: 1,
-    store,
-    heartbeat: () => undefined,
-    signal: new AbortController().signal,
-    log: { info: () => undefined, warn: () => undefined },
-  };
-}
+const ctxFor = (runId: string): TaskContext =>
+  testContext({ dagId: 'ml_retrain', taskId: 'register', workflowId: 'ml_retrain__manual__reused', runId, store });
 
 describe('a reused workflow id', () => {
   it('neither overwrites the registered model nor returns the old version', async () => {

@@ -5,24 +5,13 @@
  */
 import type { Frame } from '../../ml/frame/frame';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
-
-/** Mulberry32: a small seeded generator, so every run sees the same rows. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../../ml/stats/random';
 
 export const NUMERIC_FEATURES = ['x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7'];
 const REGIONS = ['n', 's', 'e', 'w', 'ne', 'nw', 'se', 'sw'];
 
 export function syntheticFrame(rows: number, seed = 1): Frame {
-  const r = rng(seed);
+  const r = createRng(seed); // mulberry32: every run sees the same rows
   const xs = NUMERIC_FEATURES.map(() => new Float64Array(rows));
   const region = new Array<string | null>(rows);
   const label = new Array<string | null>(rows);
