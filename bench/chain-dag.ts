@@ -1,6 +1,7 @@
 /**
  * The orchestration-overhead benchmark's DAG: a straight chain of N no-op tasks
- * (t000 → t001 → … ), one activity each, nothing else.
+ * (t000 → t001 → … ), one activity each, nothing else; its `local` twin (`bench_local_chain_<n>`)
+ * runs the same activities as Temporal local activities (`defaults: { local: true }`).
  *
  * N is part of the DAG id (`bench_chain_50`), hence of the workflow type: the workflow bundle
  * is built before `--tasks` is known, so the workflow side rebuilds the same DAG from its type
@@ -14,11 +15,15 @@ import type { noop } from '../activities/builtin/noop';
 const defineDag = createDagDefiner<{ noop: typeof noop }>();
 
 const PREFIX = 'bench_chain_';
+const LOCAL_PREFIX = 'bench_local_chain_';
 export const MAX_CHAIN_TASKS = 10_000;
 
-export function chainDagId(n: number): string {
-  return `${PREFIX}${n}`;
+export function chainDagId(n: number, local = false): string {
+  return `${local ? LOCAL_PREFIX : PREFIX}${n}`;
 }
+
+/** The local chain's task defaults: a no-op fits well within the local limit (core/local-tasks.ts). */
+const LOCAL_DEFAULTS = { local: true, startToCloseTimeout: '10 seconds' } as const;
 
 /** The task ids of a chain of `n`: t000, t001, … (wider when n > 1000). */
 export function chainTaskIds(n: number): string[] {
@@ -26,10 +31,16 @@ export function chainTaskIds(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `t${String(i).padStart(width, '0')}`);
 }
 
-export function chainDag(n: number): DagDefinition {
+export function chainDag(n: number, local = false): DagDefinition {
   if (!Number.isInteger(n) || n < 1 || n > MAX_CHAIN_TASKS)
     throw new Error(`chain length must be an integer in 1..${MAX_CHAIN_TASKS}, got ${n}`);
-  const dag = defineDag({ id: chainDagId(n), description: `Benchmark: a chain of ${n} no-op tasks`, tags: ['bench'] }, (b) => {
+  const options = {
+    id: chainDagId(n, local),
+    description: `Benchmark: a chain of ${n} no-op tasks${local ? ' run as local activities' : ''}`,
+    tags: ['bench'],
+    ...(local && { defaults: LOCAL_DEFAULTS }),
+  };
+  const dag = defineDag(options, (b) => {
     let prev: TaskRef<string, void> | undefined;
     for (const id of chainTaskIds(n)) {
       prev = b.task(id, { activity: 'noop', upstream: prev ? [prev] : [] });
@@ -38,11 +49,12 @@ export function chainDag(n: number): DagDefinition {
   return dag as DagDefinition;
 }
 
-/** The chain DAG a workflow type names, or undefined when the type is not `bench_chain_<n>`. */
+/** The chain DAG a workflow type names, or undefined when the type is not `bench_chain_<n>` or `bench_local_chain_<n>`. */
 export function chainDagForType(workflowType: string): DagDefinition | undefined {
-  if (!workflowType.startsWith(PREFIX)) return undefined;
-  const digits = workflowType.slice(PREFIX.length);
+  const local = workflowType.startsWith(LOCAL_PREFIX);
+  if (!local && !workflowType.startsWith(PREFIX)) return undefined;
+  const digits = workflowType.slice((local ? LOCAL_PREFIX : PREFIX).length);
   if (!/^[1-9][0-9]*$/.test(digits)) return undefined;
   const n = Number(digits);
-  return n <= MAX_CHAIN_TASKS ? chainDag(n) : undefined;
+  return n <= MAX_CHAIN_TASKS ? chainDag(n, local) : undefined;
 }

@@ -7,6 +7,13 @@
  *   decide   — previous completion → this activity's ActivityTaskScheduled (one workflow task round trip);
  *   dispatch — scheduled → ActivityTaskStarted (matching and the worker's poll);
  *   execute  — started → completed (the activity function, wrapper included, and its response).
+ *
+ * A local activity leaves no activity events, only a marker recorded when its workflow task
+ * completes (often one for the whole chain). The marker's data has the worker's schedule time of
+ * the activity (its `complete_time` does not track completion: it can precede the schedule), so
+ * for a chain of local activities a task's gap runs from one schedule to the next — the previous
+ * task completes and the next is scheduled in the same workflow activation — and the last one's
+ * to the completion of its workflow task. There are no separate phases.
  */
 import type { WorkflowHandle } from '@temporalio/client';
 
@@ -24,7 +31,15 @@ const EVENT = {
   activityTaskScheduled: 10,
   activityTaskStarted: 11,
   activityTaskCompleted: 12,
+  markerRecorded: 25,
 } as const;
+
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** The part of sdk-core's local activity marker data read here (JSON, snake_case, protobuf timestamps). */
+interface LocalActivityMarkerData {
+  original_schedule_time?: { seconds: number; nanos: number } | null;
+}
 
 export interface RunTimings {
   /** One per completed activity, in completion order. */
@@ -39,8 +54,10 @@ export interface RunTimings {
   events: number;
   workflowTasks: number;
   failedWorkflowTasks: number;
-  /** Payload bytes of all ActivityTaskScheduled inputs plus ActivityTaskCompleted results. */
+  /** Payload bytes of all ActivityTaskScheduled inputs plus ActivityTaskCompleted results (local: marker payloads). */
   activityPayloadBytes: number;
+  /** Local activities found (their markers). */
+  localActivities: number;
 }
 
 function toMs(ts: Timestamp | null | undefined): number {
@@ -53,6 +70,16 @@ function toMs(ts: Timestamp | null | undefined): number {
 function idOf(value: HistoryEvent['eventId']): number {
   if (value === null || value === undefined) return Number.NaN;
   return typeof value === 'number' ? value : value.toNumber();
+}
+
+/** The worker's schedule time of a local activity, from its marker; undefined for other events. */
+function localScheduleTime(e: HistoryEvent): number | undefined {
+  const attrs = e.markerRecordedEventAttributes;
+  if (attrs?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const bytes = attrs.details?.['data']?.payloads?.[0]?.data;
+  if (!bytes) return Number.NaN;
+  const t = (JSON.parse(Buffer.from(bytes).toString('utf8')) as LocalActivityMarkerData).original_schedule_time;
+  return t ? t.seconds * 1000 + t.nanos / 1e6 : Number.NaN;
 }
 
 function payloadBytes(payloads: { payloads?: { data?: Uint8Array | null }[] | null } | null | undefined): number {
@@ -73,10 +100,12 @@ export function analyzeHistory(history: History): RunTimings {
     workflowTasks: 0,
     failedWorkflowTasks: 0,
     activityPayloadBytes: 0,
+    localActivities: 0,
   };
   let previous = Number.NaN;
   let firstTime = Number.NaN;
   let wftStarted = Number.NaN;
+  const locals: { scheduled: number; wftCompleted: number }[] = [];
   for (const e of events) {
     const t = toMs(e.eventTime);
     timeById.set(idOf(e.eventId), t);
@@ -110,10 +139,27 @@ export function analyzeHistory(history: History): RunTimings {
         previous = t;
         break;
       }
+      case EVENT.markerRecorded: {
+        const scheduled = localScheduleTime(e);
+        if (scheduled === undefined) break;
+        const wftCompleted = timeById.get(idOf(e.markerRecordedEventAttributes?.workflowTaskCompletedEventId)) ?? Number.NaN;
+        locals.push({ scheduled, wftCompleted });
+        out.activityPayloadBytes += payloadBytes(e.markerRecordedEventAttributes?.details?.['result']);
+        break;
+      }
       default:
         break;
     }
   }
+  locals.forEach((l, i) => {
+    const end = locals[i + 1]?.scheduled ?? l.wftCompleted;
+    out.gapsMs.push(end - previous);
+    out.decideMs.push(Number.NaN);
+    out.dispatchMs.push(Number.NaN);
+    out.executeMs.push(Number.NaN);
+    previous = end;
+  });
+  out.localActivities = locals.length;
   const last = events[events.length - 1];
   out.serverSpanMs = toMs(last?.eventTime) - firstTime;
   return out;

@@ -2,7 +2,8 @@
  * Benchmark 1, orchestration overhead per task: a chain of N no-op tasks run by the DAG engine
  * against the same N no-op activities awaited one after another by the plain Temporal workflow
  * `plainChain(n)`. Per-task latency comes from the server's history timestamps (./history.ts).
- * Runs alternate engine/plain so machine noise hits both alike.
+ * A third kind, the same chain with `local: true` (Temporal local activities, issue 15.3), is
+ * compared with the plain chain too. Runs alternate engine/plain/local so machine noise hits all alike.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -14,10 +15,11 @@ import { mean, quantile, round } from './stats';
 import { formatTable, ms, ratio, verdict } from './table';
 import type { BenchContext, BenchOutcome, Benchmark, ServerInfo } from './types';
 
-/** From the issue. */
-export const TARGETS = { engineP50Ms: 10, ratioP50: 1.15 } as const;
+/** From the issues (local: issue 15). */
+export const TARGETS = { engineP50Ms: 10, ratioP50: 1.15, localP50Ms: 5, localRatioP50: 0.35 } as const;
 
-type Kind = 'engine' | 'plain';
+type Kind = 'engine' | 'plain' | 'local';
+const KINDS: readonly Kind[] = ['engine', 'plain', 'local'];
 
 interface KindResult {
   p50Ms: number;
@@ -38,15 +40,30 @@ export interface OrchestrationResult {
   server: ServerInfo;
   engine: KindResult;
   plain: KindResult;
+  /** The same chain with `local: true`. */
+  local: KindResult;
   ratioP50: number;
   ratioP95: number;
   /** Median over runs i of engine run i p50 / plain run i p50: less sensitive to load drifting between runs. */
   pairedRatioP50: number;
+  /** local p50 / plain p50, and the median of per-run ratios. */
+  localRatioP50: number;
+  pairedLocalRatioP50: number;
   targets: {
-    engineP50Ms: { target: number; value: number; pass: boolean };
-    ratioP50: { target: number; value: number; pass: boolean };
+    engineP50Ms: Target;
+    ratioP50: Target;
+    localP50Ms: Target;
+    localRatioP50: Target;
   };
 }
+
+interface Target {
+  target: number;
+  value: number;
+  pass: boolean;
+}
+
+const target = (limit: number, value: number): Target => ({ target: limit, value, pass: value <= limit });
 
 interface RunSample {
   wallMs: number;
@@ -68,8 +85,8 @@ async function runOnce(ctx: BenchContext, kind: Kind, label: string): Promise<Ru
   const workflowId = `bench-${kind}-${n}-${randomUUID()}`;
   const started = performance.now();
   let handle: WorkflowHandle;
-  if (kind === 'engine') {
-    handle = await startDagRun(ctx.client, chainDag(n), { taskQueue: ctx.taskQueue, workflowId, trigger: 'manual' });
+  if (kind !== 'plain') {
+    handle = await startDagRun(ctx.client, chainDag(n, kind === 'local'), { taskQueue: ctx.taskQueue, workflowId, trigger: 'manual' });
   } else {
     handle = await ctx.client.workflow.start<typeof plainChain>('plainChain', { taskQueue: ctx.taskQueue, workflowId, args: [n] });
   }
@@ -84,6 +101,8 @@ async function runOnce(ctx: BenchContext, kind: Kind, label: string): Promise<Ru
   const timings = analyzeHistory(await handle.fetchHistory());
   if (timings.gapsMs.length !== n)
     throw new Error(`${kind} run ${workflowId}: expected ${n} completed activities in history, found ${timings.gapsMs.length}`);
+  if ((kind === 'local') !== (timings.localActivities === n))
+    throw new Error(`${kind} run ${workflowId}: ${timings.localActivities} of ${n} activities ran as local activities`);
   ctx.log(
     `  ${label.padEnd(10)} ${kind.padEnd(6)} ${wallMs.toFixed(0).padStart(6)} ms   p50/task ${quantile(timings.gapsMs, 0.5).toFixed(2)} ms   ${timings.workflowTasks} workflow tasks`,
   );
@@ -152,6 +171,8 @@ function report(r: OrchestrationResult): string {
       row('DAG engine', r.engine),
       row('plain Temporal', r.plain),
       ['engine / plain', ratio(r.ratioP50), ratio(r.ratioP95), ratio(r.engine.meanRunMs / r.plain.meanRunMs)],
+      row('engine, local: true', r.local),
+      ['local / plain', ratio(r.localRatioP50), ratio(r.local.p95Ms / r.plain.p95Ms), ratio(r.local.meanRunMs / r.plain.meanRunMs)],
     ],
   );
   const phaseRow = (name: string, k: KindResult): string[] => [
@@ -164,7 +185,7 @@ function report(r: OrchestrationResult): string {
   ];
   const phases = formatTable(
     ['p50 of each phase', 'decide', 'dispatch', 'execute', 'WFT on worker', 'first task'],
-    [phaseRow('DAG engine', r.engine), phaseRow('plain Temporal', r.plain)],
+    [phaseRow('DAG engine', r.engine), phaseRow('plain Temporal', r.plain), phaseRow('engine, local: true', r.local)],
   );
   const t = r.targets;
   // A stock Temporal server dispatches tasks on a 50 ms tick (history.transferProcessorMaxPollRPS=20):
@@ -193,9 +214,13 @@ function report(r: OrchestrationResult): string {
     phases,
     '  decide = previous completion -> next ActivityTaskScheduled (a workflow task round trip); dispatch = scheduled -> started;',
     '  execute = started -> completed (activity incl. task-runner wrapper); WFT on worker = WorkflowTaskStarted -> Completed.',
+    "  local: no phases (one workflow task runs the chain); per task = from one local activity's schedule to the next's",
+    "  (the worker's times, from the markers), the last one to its workflow task's completion.",
     '',
     `Target engine p50 <= ${t.engineP50Ms.target} ms: ${verdict(t.engineP50Ms.pass)} (${ms(t.engineP50Ms.value)})`,
     `Target engine/plain p50 <= ${t.ratioP50.target}: ${verdict(t.ratioP50.pass)} (${ratio(t.ratioP50.value)}; median of per-pair ratios ${ratio(r.pairedRatioP50)})`,
+    `Target local p50 <= ${t.localP50Ms.target} ms: ${verdict(t.localP50Ms.pass)} (${ms(t.localP50Ms.value)})`,
+    `Target local/plain p50 <= ${t.localRatioP50.target}: ${verdict(t.localRatioP50.pass)} (${ratio(t.localRatioP50.value)}; median of per-pair ratios ${ratio(r.pairedLocalRatioP50)})`,
     ...notes,
   ].join('\n');
 }
@@ -203,43 +228,51 @@ function report(r: OrchestrationResult): string {
 export const orchestration: Benchmark = {
   name: 'orchestration',
   title: 'orchestration overhead per task',
-  dags: (options) => [chainDag(options.tasks)],
+  dags: (options) => [chainDag(options.tasks), chainDag(options.tasks, true)],
   async run(ctx: BenchContext): Promise<BenchOutcome> {
     const { tasks, runs } = ctx.options;
     ctx.log(`orchestration: chain of ${tasks} no-op tasks; 1 warm-up + ${runs} measured runs of each, alternating`);
-    await runOnce(ctx, 'engine', 'warm-up');
-    await runOnce(ctx, 'plain', 'warm-up');
-    const samples: Record<Kind, RunSample[]> = { engine: [], plain: [] };
+    for (const kind of KINDS) await runOnce(ctx, kind, 'warm-up');
+    const samples: Record<Kind, RunSample[]> = { engine: [], plain: [], local: [] };
     for (let i = 0; i < runs; i++) {
-      for (const kind of ['engine', 'plain'] as const) {
+      for (const kind of KINDS) {
         if (ctx.signal.aborted) throw new Error('aborted');
         samples[kind].push(await runOnce(ctx, kind, `run ${i + 1}/${runs}`));
       }
     }
     const engine = summarizeKind(samples.engine);
     const plain = summarizeKind(samples.plain);
+    const local = summarizeKind(samples.local);
+    const localRatioP50 = round(local.p50Ms / plain.p50Ms, 3);
     const ratioP50 = round(engine.p50Ms / plain.p50Ms, 3);
     const ratioP95 = round(engine.p95Ms / plain.p95Ms, 3);
     const runP50 = (x: RunSample): number => quantile(x.timings.gapsMs, 0.5);
-    const pairedRatioP50 = round(
-      quantile(
-        samples.engine.map((e, i) => runP50(e) / runP50(samples.plain[i] ?? e)),
-        0.5,
-      ),
-      3,
-    );
+    const paired = (kind: Kind): number =>
+      round(
+        quantile(
+          samples[kind].map((e, i) => runP50(e) / runP50(samples.plain[i] ?? e)),
+          0.5,
+        ),
+        3,
+      );
+    const pairedRatioP50 = paired('engine');
     const result: OrchestrationResult = {
       tasks,
       runs,
       server: ctx.server,
       engine,
       plain,
+      local,
       ratioP50,
       ratioP95,
       pairedRatioP50,
+      localRatioP50,
+      pairedLocalRatioP50: paired('local'),
       targets: {
-        engineP50Ms: { target: TARGETS.engineP50Ms, value: engine.p50Ms, pass: engine.p50Ms <= TARGETS.engineP50Ms },
-        ratioP50: { target: TARGETS.ratioP50, value: ratioP50, pass: ratioP50 <= TARGETS.ratioP50 },
+        engineP50Ms: target(TARGETS.engineP50Ms, engine.p50Ms),
+        ratioP50: target(TARGETS.ratioP50, ratioP50),
+        localP50Ms: target(TARGETS.localP50Ms, local.p50Ms),
+        localRatioP50: target(TARGETS.localRatioP50, localRatioP50),
       },
     };
     return { result, report: report(result) };

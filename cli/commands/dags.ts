@@ -35,8 +35,9 @@ export const dagsValidate: Command = {
     // Loaded here, not at the top: the other commands have no use for activity code, whose
     // dependencies (AWS SDK, ML libraries) are slow to load and need not exist where the CLI runs.
     const { activities } = await import('../../activities');
+    const { HEARTBEATING_ACTIVITIES } = await import('../../activities/long-running');
     try {
-      loadDags(dags, { activityNames: new Set(Object.keys(activities)) });
+      loadDags(dags, { activityNames: new Set(Object.keys(activities)), heartbeatingActivities: HEARTBEATING_ACTIVITIES });
     } catch (err) {
       if (err instanceof DagValidationError) throw new CliError(err.message);
       throw err;

@@ -112,6 +112,23 @@ describe('local tasks on real servers', () => {
     expect(taskOf(summary, 'slow')).toMatchObject({ state: 'success', attempts: 1, output: 'slow done' });
   });
 
+  it('records a run cancelled during a local task as cancelled, the local task ended', async () => {
+    const handle = await startDagRun(h.client, localSlowChain, { taskQueue: h.taskQueue });
+    const deadline = Date.now() + 20_000;
+    while (!h.readLog().some((e) => e.workflowId === handle.workflowId && e.taskId === 'slow' && e.event === 'start')) {
+      if (Date.now() > deadline) throw new Error('slow never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const view = await handle.query<RunView>('state');
+    expect(view.status).toBe('cancelled');
+    expect(taskOf(view, 'slow').state).toBe('failed');
+    expect(taskOf(view, 'slow').error).toMatch(/cancel/i);
+    expect(taskOf(view, 'last').state).toBe('upstream_failed');
+  });
+
   it("refuses a run whose params raise a local task's timeout past the limit, before any task runs", async () => {
     const handle = await startDagRun(h.client, localRunOptions, { taskQueue: h.taskQueue, params: { timeout: '1 minute' } });
     const outcome = await waitForRun(handle);
