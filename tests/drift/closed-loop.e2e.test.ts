@@ -18,7 +18,7 @@ import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
 import driftMonitor from '../../dags/drift_monitor';
 import mlRetrain from '../../dags/ml_retrain';
-import type { PerformanceDrift } from '../../ml/drift/performance';
+import type { PerformanceDrift } from '../../ml/drift/performance-compare';
 import { CONTROLLER_WORKFLOW, controllerWorkflowId, type ControllerInput, type ControllerStatus } from '../../mlops/retrain-policy';
 import { getAlias, getVersionByAlias, listVersions } from '../../registry';
 import type { PredictionServer } from '../../serve/server';
@@ -232,6 +232,12 @@ describe('the closed monitoring loop', () => {
     expect(p.metrics.find((m) => m.metric === 'accuracy')?.champion).toBe(recorded['accuracy']);
     expect(p.metrics.find((m) => m.metric === 'roc_auc')).toMatchObject({ championKey: 'roc_auc', champion: recorded['roc_auc'] });
     expect(taskOf(view, 'signal').output).toEqual({ signalled: true, controller: controllerWorkflowId(model) });
+    const report = captureIo({ ...h.env });
+    expect(await runCli(['drift', 'report', handle.workflowId], report), report.err()).toBe(0);
+    expect(report.out()).toMatch(/Window\s+s3:\/\/\S+\/dt=\d{4}-\d{2}-\d{2}\/ \(v1: 200 rows, 200 labeled\)/);
+    expect(report.out()).toContain(partition);
+    expect(report.out()).toMatch(/Reference\s+v1 training profile \(s3:\/\/.+\)/);
+    expect(report.out()).toMatch(/Performance drift\s+YES \(accuracy, roc_auc\)/);
     times['traffic, labels, drift_monitor'] = seconds(Date.now() - t0);
 
     // 5. The alert makes the controller retrain; the gate blesses v2 and promotes it. Meanwhile a
