@@ -62,6 +62,8 @@ export const predictionLogSourceParam = z.object({
   day: z.string().regex(DAY, 'day must be a date YYYY-MM-DD').optional(),
   /** Whose rows: 'served' (the version that answered the most rows of the day) or a version number. */
   version: z.union([z.literal('served'), z.number().int().min(1)]).default('served'),
+  /** A busier day is compared on a uniform sample of this many of its rows (deterministic: by request id). */
+  maxRows: z.number().int().min(1).default(100_000),
 });
 
 export const driftMonitorParams = z

@@ -61,6 +61,8 @@ export interface WindowSummary {
   labelColumns: string[];
   rows: number;
   labeledRows: number;
+  /** Set when `rows` is a sample: the version's rows that day. */
+  sampledFrom?: number;
 }
 
 export interface DriftComputeOutput {
@@ -123,12 +125,23 @@ async function loadCurrent(store: ArtifactStore, input: DriftComputeInput, signa
   }
   const w: PredictionLogWindow = await readPredictionLogWindow(store, input.currentSource);
   const version = needsVersion ? await servedVersion(store, input.model, w.version, w.location) : undefined;
-  const { rows, location, day, versions, files, labelFiles, labelColumns, labeledRows } = w;
+  const { rows, location, day, versions, files, labelFiles, labelColumns, labeledRows, sampledFrom } = w;
   return {
     rows,
     source: location,
     baseline: version && { version, kind: 'version' },
-    window: { location, day, version: w.version, versions, files, labelFiles, labelColumns, rows: rows.length, labeledRows },
+    window: {
+      location,
+      day,
+      version: w.version,
+      versions,
+      files,
+      labelFiles,
+      labelColumns,
+      rows: rows.length,
+      labeledRows,
+      ...(sampledFrom !== undefined && { sampledFrom }),
+    },
   };
 }
 
