@@ -202,7 +202,8 @@ describe('the closed monitoring loop', () => {
       taskQueue: h.taskQueue,
       logicalDate: `${day}T12:00:00Z`,
       // One of the three features moving counts as dataset drift here (the default share is 0.5).
-      params: { model, currentSource: { predictionLog: model }, driftShare: 0.3, performance },
+      // performance "auto": accuracy and ROC-AUC (a binary model), the label column from the labels files.
+      params: { model, currentSource: { predictionLog: model }, driftShare: 0.3, performance: 'auto' },
     });
     const monitored = await waitForRun(handle);
     expect(monitored.view?.status, monitored.error).toBe('success');
@@ -310,10 +311,14 @@ describe('the closed monitoring loop', () => {
     expect(task.attempts).toBe(1);
   }, 60_000);
 
-  it('a log of another model than the monitored one is refused at trigger time', async () => {
+  it('a log of another model than the monitored one, and performance "auto" on a table, are refused at trigger time', async () => {
     const err = await runToEnd(h, driftMonitor as DagDefinition, { model: 'a-model', currentSource: { predictionLog: 'b-model' } }).catch(
       (e: unknown) => String(e),
     );
     expect(String(err)).toContain("currentSource.predictionLog 'b-model' is not the monitored model 'a-model'");
+    const auto = await runToEnd(h, driftMonitor as DagDefinition, { model: 'a-model', performance: 'auto' }).catch((e: unknown) =>
+      String(e),
+    );
+    expect(String(auto)).toContain('performance "auto" needs a prediction-log window');
   }, 60_000);
 });
