@@ -62,6 +62,8 @@ export const predictionLogSourceParam = z.object({
   day: z.string().regex(DAY, 'day must be a date YYYY-MM-DD').optional(),
   /** Whose rows: 'served' (the version that answered the most rows of the day) or a version number. */
   version: z.union([z.literal('served'), z.number().int().min(1)]).default('served'),
+  /** A busier day is compared on a uniform sample of this many of its rows (deterministic: by request id). */
+  maxRows: z.number().int().min(1).default(100_000),
 });
 
 export const driftMonitorParams = z
@@ -79,7 +81,8 @@ export const driftMonitorParams = z
     missingValues: z.array(z.string()).default(['NA', '.']),
     /** Dataset drift when this share of compared columns drifted. */
     driftShare: z.number().gt(0).max(1).default(0.5),
-    performance: performanceParams.optional(),
+    /** Performance drift: the spec, or "auto" for a prediction-log window (ml/drift/auto-performance.ts). */
+    performance: z.union([z.literal('auto'), performanceParams]).optional(),
   })
   .superRefine((p, ctx) => {
     const src = p.currentSource;
@@ -88,6 +91,13 @@ export const driftMonitorParams = z
         code: 'custom',
         path: ['currentSource', 'predictionLog'],
         message: `currentSource.predictionLog '${src.predictionLog}' is not the monitored model '${p.model}' (its registry versions are the baseline)`,
+      });
+    if (p.performance === 'auto' && typeof src === 'string')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['performance'],
+        message:
+          'performance "auto" needs a prediction-log window (currentSource: {"predictionLog": "<model>"}); give the spec for a table source',
       });
   });
 

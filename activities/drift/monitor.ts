@@ -17,16 +17,20 @@
  *   retried task or a replayed run never counts twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { InputError } from '../../core/errors';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { datasetDrift, histogram, sturgesEdges, type ColumnData, type ColumnDrift } from '../../ml/drift';
-import type { PerformanceDrift, PerformanceSpec } from '../../ml/drift/performance';
+import type { PerformanceSpec } from '../../ml/drift/performance';
+import type { PerformanceDrift } from '../../ml/drift/performance-compare';
 import { signalDrift } from '../../client/drift';
 import { loadConfig } from '../../config/env';
 import type { TaskContext } from '../context';
 import { readTable } from '../ml/read-table';
 import { putArtifact, runArtifactKey, storeOf, type ArtifactStore, type StoreProvider } from '../ml/store';
 import type { ArtifactRef, Row } from '../ml/types';
+import { AUTO_PERFORMANCE, autoPerformanceSpec } from '../../ml/drift/auto-performance';
+import { readModel } from '../ml/model-artifact';
 import { findChampion, loadReference, servedVersion, type Baseline, type ReferenceInfo } from './baseline';
 import { performanceColumns, performanceSection } from './performance';
 import { isPredictionLogSource, readPredictionLogWindow, type PredictionLogSource, type PredictionLogWindow } from './prediction-log';
@@ -45,8 +49,8 @@ export interface DriftComputeInput {
   normalizeColumns: boolean;
   missingValues: string[];
   driftShare: number;
-  /** Performance drift: predictions with labels in the window vs the baseline version's recorded test metrics. */
-  performance?: PerformanceSpec;
+  /** Performance drift: predictions with labels in the window vs the baseline version's recorded test metrics ("auto": from the version and the log). */
+  performance?: PerformanceSpec | typeof AUTO_PERFORMANCE;
 }
 
 /** A prediction-log window: which partition, which version's rows, how many labels joined. */
@@ -60,6 +64,8 @@ export interface WindowSummary {
   labelColumns: string[];
   rows: number;
   labeledRows: number;
+  /** Set when `rows` is a sample: the version's rows that day. */
+  sampledFrom?: number;
 }
 
 export interface DriftComputeOutput {
@@ -122,12 +128,23 @@ async function loadCurrent(store: ArtifactStore, input: DriftComputeInput, signa
   }
   const w: PredictionLogWindow = await readPredictionLogWindow(store, input.currentSource);
   const version = needsVersion ? await servedVersion(store, input.model, w.version, w.location) : undefined;
-  const { rows, location, day, versions, files, labelFiles, labelColumns, labeledRows } = w;
+  const { rows, location, day, versions, files, labelFiles, labelColumns, labeledRows, sampledFrom } = w;
   return {
     rows,
     source: location,
     baseline: version && { version, kind: 'version' },
-    window: { location, day, version: w.version, versions, files, labelFiles, labelColumns, rows: rows.length, labeledRows },
+    window: {
+      location,
+      day,
+      version: w.version,
+      versions,
+      files,
+      labelFiles,
+      labelColumns,
+      rows: rows.length,
+      labeledRows,
+      ...(sampledFrom !== undefined && { sampledFrom }),
+    },
   };
 }
 
@@ -139,6 +156,15 @@ function labelNote(window: WindowSummary | undefined, spec: PerformanceSpec | un
   return `the labels files of ${window.location} hold ${window.labelColumns.map((c) => `'${c}'`).join(', ')}, not performance.labelColumn '${spec.labelColumn}'`;
 }
 
+/** The performance spec: as given, or for "auto" from the window's version (its task and classes) and its labels. */
+async function performanceSpec(store: ArtifactStore, input: DriftComputeInput, current: Current): Promise<PerformanceSpec | undefined> {
+  if (input.performance !== AUTO_PERFORMANCE) return input.performance;
+  if (!current.window || !current.baseline)
+    throw new InputError('performance "auto" needs a prediction-log window (currentSource: {"predictionLog": "<model>"})');
+  const { artifact } = await readModel(store, current.baseline.version.model);
+  return autoPerformanceSpec(artifact, current.window.labelColumns, current.window.location);
+}
+
 export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
   return async (input: DriftComputeInput, ctx: TaskContext): Promise<DriftComputeOutput> => {
     const store = storeProvider(ctx);
@@ -146,11 +172,12 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
     const baseline = current.baseline;
     const { rows: refRows, ref } = await loadReference(store, input, input.useChampion ? baseline : undefined, ctx.signal);
     const curRows = current.rows;
+    const spec = await performanceSpec(store, input, current);
     if (refRows.length === 0 || curRows.length === 0)
       throw ApplicationFailure.nonRetryable('reference and current data need at least one row', 'EmptyDataset');
     const missing = new Set(input.missingValues);
     // The label joined to a log window is the target, not an input (label drift is not data drift).
-    const outputColumns = [...performanceColumns(input.performance), ...(current.window?.labelColumns ?? [])];
+    const outputColumns = [...performanceColumns(spec), ...(current.window?.labelColumns ?? [])];
     const names =
       input.columns ??
       Object.keys(refRows[0] ?? {}).filter((c) => c in (curRows[0] ?? {}) && !input.exclude.includes(c) && !outputColumns.includes(c));
@@ -163,15 +190,7 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
     const usable = columns.filter((c) => c.reference.some((v) => v !== null) && c.current.some((v) => v !== null));
     const result = datasetDrift(usable, { driftShare: input.driftShare });
     const performance =
-      input.performance &&
-      performanceSection(
-        input.model,
-        curRows,
-        input.performance,
-        baseline?.version,
-        input.missingValues,
-        labelNote(current.window, input.performance),
-      );
+      spec && performanceSection(input.model, curRows, spec, baseline?.version, input.missingValues, labelNote(current.window, spec));
     const report = await putArtifact(store, runArtifactKey(store, ctx, 'drift/report.json'), {
       format: 'tideflow.drift-report',
       version: 1,

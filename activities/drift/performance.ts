@@ -5,7 +5,8 @@
  * window, a non-numeric regression label — fails the task non-retryably, naming the column.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { comparePerformance, type PerformanceDrift, type PerformanceSpec } from '../../ml/drift/performance';
+import type { PerformanceSpec } from '../../ml/drift/performance';
+import { comparePerformance, type PerformanceDrift } from '../../ml/drift/performance-compare';
 import { windowMetrics } from '../../ml/drift/performance-window';
 import type { ModelVersion } from '../../registry';
 import type { Row } from '../ml/types';

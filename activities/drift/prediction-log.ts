@@ -20,6 +20,8 @@ export interface PredictionLogSource {
   /** The partition dt=YYYY-MM-DD (UTC days, as the server writes them). */
   day: string;
   version: WindowVersion;
+  /** At most this many rows (a deterministic sample past it, ml/drift/log-window.ts); default unbounded. */
+  maxRows?: number;
 }
 
 export const isPredictionLogSource = (s: unknown): s is PredictionLogSource =>
@@ -78,5 +80,5 @@ export async function readPredictionLogWindow(store: ArtifactStore, src: Predict
     return { key: `s3://${store.bucket}/${key}`, log, ...(labels && { labels }) };
   });
   if (files.every((f) => f.log.rows === 0)) throw empty(`${files.length} log file(s) with 0 rows`);
-  return { ...logWindow(files, src.version, location), location, day: src.day };
+  return { ...logWindow(files, src.version, location, src.maxRows), location, day: src.day };
 }

@@ -18,7 +18,7 @@ import { columns, formatInstant, table, truncate } from '../format';
 import { printJson, type Io } from '../io';
 import { fetchRunView } from './runs';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
-import { formatMetric, type MetricComparison, type PerformanceDrift } from '../../ml/drift/performance';
+import { formatMetric, type MetricComparison, type PerformanceDrift } from '../../ml/drift/performance-compare';
 
 function modelArg(args: ParsedArgs): string {
   const model = positional(args, 0);
@@ -224,7 +224,7 @@ export const driftReportCommand: Command = {
       const reference =
         out.reference.kind === 'source'
           ? out.reference.source
-          : `${out.reference.kind === 'champion' ? 'champion ' : ''}v${out.reference.version} training data (${out.reference.uri})`;
+          : `${out.reference.kind === 'champion' ? 'champion ' : ''}v${out.reference.version} training ${out.reference.profile ? 'profile' : 'data'} (${out.reference.uri})`;
       io.stdout.write(
         `${columns([
           ['Model', out.model],

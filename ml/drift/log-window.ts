@@ -10,13 +10,17 @@
  * day with a promotion (or a canary) is judged on its main version; the other versions' rows are
  * counted in `versions`, not compared.
  *
+ * A busy day is sampled: past `maxRows` rows of the version, the window is the `maxRows` rows with the
+ * smallest hash of (request id, row index) — a uniform sample without replacement that a retry or a
+ * rerun draws again identically, and that does not depend on which rows have labels yet.
+ *
  * Rows keep the log's columns — request_id, row_index, scored_at, model, model_version, the model's
  * input columns (training names), prediction, proba_<class> — plus the label column and, for
  * classifiers, `probabilities` ({class: probability}, what performance.probabilityColumn reads for
  * roc_auc / log_loss on any number of classes).
  */
 import { InputError } from '../../core/errors';
-import { categoryAt, cellAt, frameToRows, getColumn, type Frame, type Row } from '../frame/frame';
+import { categoryAt, cellAt, frameToRows, getColumn, takeRows, type Frame, type Row } from '../frame/frame';
 
 export interface LogFile {
   key: string;
@@ -38,6 +42,8 @@ export interface LogWindow {
   labelColumns: string[];
   /** Rows of the window (the chosen version) that carry a label. */
   labeledRows: number;
+  /** When the version answered more than `maxRows` rows: how many; `rows` is then a sample of them. */
+  sampledFrom?: number;
 }
 
 /** Column of the {class: probability} object built from the proba_<class> columns. */
@@ -89,8 +95,56 @@ function addProbabilities(row: Row, classes: readonly string[]): void {
   row[PROBABILITIES_COLUMN] = map;
 }
 
-/** The window of `version` from a partition's log files (`where` names the partition in errors). */
-export function logWindow(files: readonly LogFile[], version: WindowVersion, where: string): LogWindow {
+/** FNV-1a, 32 bits: a stable hash of a row's key for sampling. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Per file, the rows of `version` to keep: all of them, or the `maxRows` smallest hashes overall. */
+function keptRows(files: readonly LogFile[], version: number, maxRows: number): { kept: number[][]; total: number } {
+  const candidates = files.map((file) => {
+    const col = getColumn(file.log, 'model_version');
+    const out: number[] = [];
+    for (let i = 0; i < file.log.rows; i++) if (cellAt(col, i) === version) out.push(i);
+    return out;
+  });
+  const total = candidates.reduce((n, c) => n + c.length, 0);
+  if (total <= maxRows) return { kept: candidates, total };
+  const hashes = files.map((file, f) => {
+    const ids = getColumn(file.log, 'request_id');
+    const rowIndex = getColumn(file.log, 'row_index');
+    return Uint32Array.from(candidates[f] as number[], (i) => hash32(rowKey(categoryAt(ids, i) ?? '', categoryAt(rowIndex, i) ?? '')));
+  });
+  const all = new Uint32Array(total);
+  let at = 0;
+  for (const h of hashes) {
+    all.set(h, at);
+    at += h.length;
+  }
+  const cut = all.sort()[maxRows - 1] as number;
+  let atCut = maxRows - all.subarray(0, maxRows).filter((x) => x < cut).length;
+  const kept = candidates.map((rows, f) =>
+    rows.filter((_, j) => {
+      const h = (hashes[f] as Uint32Array)[j] as number;
+      if (h < cut) return true;
+      if (h > cut || atCut === 0) return false;
+      atCut--; // a tie at the cut: the first ones, in file order
+      return true;
+    }),
+  );
+  return { kept, total };
+}
+
+/**
+ * The window of `version` from a partition's log files (`where` names the partition in errors),
+ * at most `maxRows` rows of it (a sample, see above).
+ */
+export function logWindow(files: readonly LogFile[], version: WindowVersion, where: string, maxRows = Infinity): LogWindow {
   const versions: Record<string, number> = {};
   const perFile = files.map((file) => {
     const col = getColumn(file.log, 'model_version');
@@ -108,14 +162,14 @@ export function logWindow(files: readonly LogFile[], version: WindowVersion, whe
         .map(([v, n]) => `v${v} ${n} rows`)
         .join(', ')})`,
     );
+  const { kept, total } = keptRows(files, chosen, maxRows);
   const rows: Row[] = [];
   const labelColumns = new Set<string>();
   let labeledRows = 0;
-  for (const { file, labels } of perFile) {
+  perFile.forEach(({ file, labels }, f) => {
     if (labels) labelColumns.add(labels.column);
     const classes = file.log.columns.filter((c) => c.name.startsWith(PROBA_PREFIX)).map((c) => c.name.slice(PROBA_PREFIX.length));
-    for (const row of frameToRows(file.log)) {
-      if (row['model_version'] !== chosen) continue;
+    for (const row of frameToRows(takeRows(file.log, kept[f] as number[]))) {
       if (classes.length > 0) addProbabilities(row, classes);
       const label = labels?.values.get(rowKey(String(row['request_id']), String(row['row_index'])));
       if (labels && label !== undefined && label !== null) {
@@ -124,7 +178,7 @@ export function logWindow(files: readonly LogFile[], version: WindowVersion, whe
       }
       rows.push(row);
     }
-  }
+  });
   return {
     rows,
     version: chosen,
@@ -133,5 +187,6 @@ export function logWindow(files: readonly LogFile[], version: WindowVersion, whe
     labelFiles: files.filter((f) => f.labels).length,
     labelColumns: [...labelColumns].sort(),
     labeledRows,
+    ...(total > rows.length && { sampledFrom: total }),
   };
 }

@@ -18,7 +18,7 @@ import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
 import driftMonitor from '../../dags/drift_monitor';
 import mlRetrain from '../../dags/ml_retrain';
-import type { PerformanceDrift } from '../../ml/drift/performance';
+import type { PerformanceDrift } from '../../ml/drift/performance-compare';
 import { CONTROLLER_WORKFLOW, controllerWorkflowId, type ControllerInput, type ControllerStatus } from '../../mlops/retrain-policy';
 import { getAlias, getVersionByAlias, listVersions } from '../../registry';
 import type { PredictionServer } from '../../serve/server';
@@ -202,7 +202,8 @@ describe('the closed monitoring loop', () => {
       taskQueue: h.taskQueue,
       logicalDate: `${day}T12:00:00Z`,
       // One of the three features moving counts as dataset drift here (the default share is 0.5).
-      params: { model, currentSource: { predictionLog: model }, driftShare: 0.3, performance },
+      // performance "auto": accuracy and ROC-AUC (a binary model), the label column from the labels files.
+      params: { model, currentSource: { predictionLog: model }, driftShare: 0.3, performance: 'auto' },
     });
     const monitored = await waitForRun(handle);
     expect(monitored.view?.status, monitored.error).toBe('success');
@@ -232,6 +233,12 @@ describe('the closed monitoring loop', () => {
     expect(p.metrics.find((m) => m.metric === 'accuracy')?.champion).toBe(recorded['accuracy']);
     expect(p.metrics.find((m) => m.metric === 'roc_auc')).toMatchObject({ championKey: 'roc_auc', champion: recorded['roc_auc'] });
     expect(taskOf(view, 'signal').output).toEqual({ signalled: true, controller: controllerWorkflowId(model) });
+    const report = captureIo({ ...h.env });
+    expect(await runCli(['drift', 'report', handle.workflowId], report), report.err()).toBe(0);
+    expect(report.out()).toMatch(/Window\s+s3:\/\/\S+\/dt=\d{4}-\d{2}-\d{2}\/ \(v1: 200 rows, 200 labeled\)/);
+    expect(report.out()).toContain(partition);
+    expect(report.out()).toMatch(/Reference\s+v1 training profile \(s3:\/\/.+\)/);
+    expect(report.out()).toMatch(/Performance drift\s+YES \(accuracy, roc_auc\)/);
     times['traffic, labels, drift_monitor'] = seconds(Date.now() - t0);
 
     // 5. The alert makes the controller retrain; the gate blesses v2 and promotes it. Meanwhile a
@@ -304,10 +311,14 @@ describe('the closed monitoring loop', () => {
     expect(task.attempts).toBe(1);
   }, 60_000);
 
-  it('a log of another model than the monitored one is refused at trigger time', async () => {
+  it('a log of another model than the monitored one, and performance "auto" on a table, are refused at trigger time', async () => {
     const err = await runToEnd(h, driftMonitor as DagDefinition, { model: 'a-model', currentSource: { predictionLog: 'b-model' } }).catch(
       (e: unknown) => String(e),
     );
     expect(String(err)).toContain("currentSource.predictionLog 'b-model' is not the monitored model 'a-model'");
+    const auto = await runToEnd(h, driftMonitor as DagDefinition, { model: 'a-model', performance: 'auto' }).catch((e: unknown) =>
+      String(e),
+    );
+    expect(String(auto)).toContain('performance "auto" needs a prediction-log window');
   }, 60_000);
 });

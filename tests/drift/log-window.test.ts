@@ -67,4 +67,29 @@ describe('logWindow', () => {
     const clash = logFile('a.arrow', [['r1', 1, [1]]], [{ request_id: 'r1', row_index: 0, prediction: 'no' }]);
     expect(() => logWindow([clash], 'served', 'p')).toThrow("the label column 'prediction' is also a column of the log");
   });
+
+  it('past maxRows: a uniform sample of that many rows of the version, the same on every run, labels kept with their rows', () => {
+    const big = (key: string, from: number) =>
+      logFile(
+        key,
+        Array.from({ length: 500 }, (_, i): [string, number, number[]] => [`r${from + i}`, i % 10 === 0 ? 2 : 1, [i - 250]]),
+        Array.from({ length: 500 }, (_, i) => ({ request_id: `r${from + i}`, row_index: 0, y: i % 2 === 0 ? 'yes' : 'no' })),
+      );
+    const files = [big('a.arrow', 0), big('b.arrow', 500)];
+    const w = logWindow(files, 'served', 'p', 300);
+    expect(w).toMatchObject({ version: 1, versions: { 1: 900, 2: 100 }, sampledFrom: 900, labeledRows: 300 });
+    expect(w.rows).toHaveLength(300);
+    expect(w.rows.every((r) => r['model_version'] === 1)).toBe(true);
+    const ids = w.rows.map((r) => String(r['request_id']));
+    expect(new Set(ids).size).toBe(300);
+    // Both files contribute about their share (450 rows each): a sample, not the first 300 rows.
+    const fromB = ids.filter((id) => Number(id.slice(1)) >= 500).length;
+    expect(fromB).toBeGreaterThan(100);
+    expect(fromB).toBeLessThan(200);
+    // Labels stay joined: y alternates with the request number.
+    const expectedLabel = (id: unknown): string => ((Number(String(id).slice(1)) % 500) % 2 === 0 ? 'yes' : 'no');
+    expect(w.rows.filter((r) => r['y'] !== expectedLabel(r['request_id']))).toEqual([]);
+    expect(logWindow(files, 'served', 'p', 300).rows.map((r) => r['request_id'])).toEqual(w.rows.map((r) => r['request_id']));
+    expect(logWindow(files, 'served', 'p', 900)).not.toHaveProperty('sampledFrom');
+  });
 });

@@ -14,7 +14,7 @@ import { buildProfile } from '../../activities/ml/profile';
 import { getArtifact, putArtifact } from '../../activities/ml/store';
 import { runCli } from '../../cli/main';
 import { driftStatus } from '../../client/drift';
-import type { PerformanceDrift } from '../../ml/drift/performance';
+import type { PerformanceDrift } from '../../ml/drift/performance-compare';
 import type { DagDefinition } from '../../core/model';
 import { CONTROLLER_WORKFLOW, controllerWorkflowId, type ControllerInput, type ControllerStatus } from '../../mlops/retrain-policy';
 import driftMonitor from '../../dags/drift_monitor';

@@ -1,13 +1,7 @@
 /** Performance drift, pure: TFX-like change semantics against the champion's recorded metrics, with hand-computed values. */
 import { describe, expect, it } from 'vitest';
-import {
-  compareMetric,
-  comparePerformance,
-  performanceSpecProblems,
-  type ChampionMetrics,
-  type PerformanceSpec,
-  type WindowMetrics,
-} from '../../ml/drift/performance';
+import { performanceSpecProblems, type PerformanceSpec, type WindowMetrics } from '../../ml/drift/performance';
+import { compareMetric, comparePerformance, type ChampionMetrics } from '../../ml/drift/performance-compare';
 
 const spec = (metrics: PerformanceSpec['metrics'], o: Partial<PerformanceSpec> = {}): PerformanceSpec => ({
   predictionColumn: 'pred',
