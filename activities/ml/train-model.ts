@@ -66,6 +66,7 @@ export function trainModel(store: StoreProvider) {
           kind: trial.kind as ModelArtifact['estimator']['kind'],
           hyperparams: trial.hyperparams,
           seed: input.seed,
+          ...(input.classWeight !== undefined && { classWeight: input.classWeight }),
         },
         { transfer: [rows.buffer as ArrayBuffer] },
       );

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { readDataset, type DatasetRef } from './dataset';
-import type { Task } from '../../ml/estimators';
+import type { ClassWeight, Task } from '../../ml/estimators';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
 import { takeRows, type Frame } from '../../ml/frame/frame';
@@ -28,6 +28,8 @@ export interface TrainingInputs {
   features: FeaturePipelineSpecInput;
   seed: number;
   metric: MetricName;
+  /** Classification: sklearn's class_weight, applied to every fit (not to the metrics). */
+  classWeight?: ClassWeight;
 }
 
 export interface SplitFrames {

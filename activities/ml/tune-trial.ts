@@ -58,6 +58,7 @@ export function tuneTrial(store: StoreProvider) {
           ...(input.validationFraction !== undefined && { validationFraction: input.validationFraction }),
           seed: input.seed,
           metric: input.metric,
+          ...(input.classWeight !== undefined && { classWeight: input.classWeight }),
         },
         { transfer: [train.buffer as ArrayBuffer] },
       );

@@ -8,6 +8,7 @@ import { featurePipelineSpecSchema, type FeaturePipelineSpecInput } from '../../
 import { METRIC_NAMES, metricNameSchema } from '../../ml/metrics/evaluation';
 import { dataSchema, type DataSchemaInput } from '../../ml/validation/schema';
 import { searchSpecSchema } from '../../mlops/search-space';
+import { classWeightParam } from '../params/class-weight';
 import { driftAlertsParam } from '../params/drift-alerts';
 import { ingestParams } from '../params/ingest';
 import { modelNameParam } from '../params/model-name';
@@ -65,7 +66,7 @@ export interface RetrainParamDefaults {
 }
 
 export function retrainParams(d: RetrainParamDefaults) {
-  return z.strictObject({
+  const params = z.strictObject({
     ...ingestParams,
     source: z.string().min(1).default(d.source),
     target: z.string().min(1).default(d.target),
@@ -86,6 +87,8 @@ export function retrainParams(d: RetrainParamDefaults) {
     validationFraction: validationFractionParam.default(d.validationFraction ?? 0.2),
     /** Fit the k best trials and score each on the test set (evaluate's leaderboard). */
     scoreTopK: scoreTopKParam.default(d.scoreTopK ?? 1),
+    /** Classification: 'balanced' or {class: weight}, weighting every fit (CV folds and train_best), not the metrics (../params/class-weight.ts). */
+    classWeight: classWeightParam.optional(),
     /** The cross-validation metric the best trial is chosen by. */
     selectBy: metricNameSchema.default(d.selectBy ?? 'accuracy'),
     seed: z
@@ -114,6 +117,13 @@ export function retrainParams(d: RetrainParamDefaults) {
     /** Set by the retraining controller on drift-triggered runs: the alerts that caused this retrain. */
     driftAlerts: driftAlertsParam,
   });
+  return params.superRefine(checkAcrossParams);
+}
+
+/** Rules that involve several params, checked at trigger time like the rest. */
+function checkAcrossParams(p: { task: RetrainTaskKind; classWeight?: unknown }, ctx: z.RefinementCtx): void {
+  if (p.task === 'regression' && p.classWeight !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['classWeight'], message: "classWeight applies to classification; task is 'regression'" });
 }
 
 export type RetrainParams = z.output<ReturnType<typeof retrainParams>>;

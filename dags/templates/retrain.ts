@@ -144,6 +144,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
         features: p.features,
         seed: p.seed,
         metric: p.selectBy,
+        classWeight: p.classWeight,
       };
       const tune = dag.map('tune', {
         activity: 'mlTuneTrial',

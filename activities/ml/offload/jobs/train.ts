@@ -1,5 +1,12 @@
 /** train_best's computation: the feature pipeline and one estimator fitted on the whole train split. */
-import { estimatorToJson, fitEstimator, type EstimatorJson, type EstimatorKind, type Task } from '../../../../ml/estimators';
+import {
+  estimatorToJson,
+  fitEstimator,
+  type ClassWeight,
+  type EstimatorJson,
+  type EstimatorKind,
+  type Task,
+} from '../../../../ml/estimators';
 import { fitTransformFeatures, type FeaturePipelineSpecInput, type FittedFeaturePipeline } from '../../../../ml/features';
 import { takeRows, type Frame } from '../../../../ml/frame/frame';
 import { encodeTarget } from '../../model-artifact';
@@ -14,6 +21,7 @@ export interface FitModelInput {
   kind: EstimatorKind;
   hyperparams: Record<string, number | string | boolean>;
   seed: number;
+  classWeight?: ClassWeight;
 }
 
 export interface FitModelOutput {
@@ -34,6 +42,7 @@ export async function fitModel(input: FitModelInput, progress: (details: unknown
     numClasses: input.classes.length,
     hyperparams: input.hyperparams,
     seed: input.seed,
+    ...(input.classWeight !== undefined && { classWeight: input.classWeight, classLabels: input.classes }),
     featureNames: fit.featureNames,
     onProgress: (p) => progress({ iteration: p.iteration, of: p.maxIterations }),
   });

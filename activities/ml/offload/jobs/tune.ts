@@ -5,7 +5,7 @@ import { takeRows, type Frame } from '../../../../ml/frame/frame';
 import type { MetricName } from '../../../../ml/metrics/evaluation';
 import { crossValidate, foldsFor, type CrossValidateResult } from '../../../../ml/model-selection/cross-validation';
 import { HOLDOUT_VALIDATION_FOLD, holdoutFolds } from '../../../../ml/model-selection/holdout';
-import type { Task } from '../../../../ml/estimators';
+import type { ClassWeight, Task } from '../../../../ml/estimators';
 import type { TrialConfig } from '../../../../mlops/search-space';
 import { encodeTarget } from '../../model-artifact';
 
@@ -23,6 +23,8 @@ export interface CrossValidateTrialInput {
   validationFraction?: number;
   seed: number;
   metric: MetricName;
+  /** Weights each fold's fit (computed from the fold's training rows, as sklearn); the scores stay unweighted. */
+  classWeight?: ClassWeight;
 }
 
 export async function crossValidateTrial(
@@ -59,6 +61,7 @@ export async function crossValidateTrial(
         numClasses: input.classes.length,
         hyperparams: input.trial.hyperparams,
         seed: input.seed,
+        ...(input.classWeight !== undefined && { classWeight: input.classWeight, classLabels: input.classes }),
         onProgress: (p) => progress({ fold, iteration: p.iteration }),
       }),
     onFold: (done, of) => progress({ foldsDone: done, of }),
