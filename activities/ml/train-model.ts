@@ -11,7 +11,7 @@ import { rankTrials } from '../../ml/model-selection/cross-validation';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
 import { offloadForTask } from './offload/task';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
-import { readSplitRows, type TrainingInputs } from './training-data';
+import { readSplitRows, trialFeatures, type TrainingInputs } from './training-data';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
 import { InputError } from '../../core/errors';
@@ -62,7 +62,7 @@ export function trainModel(store: StoreProvider) {
           target: input.target,
           task: input.task,
           classes: input.classes,
-          features: input.features,
+          features: trialFeatures(input, trial.pipeline),
           kind: trial.kind as ModelArtifact['estimator']['kind'],
           hyperparams: trial.hyperparams,
           seed: input.seed,

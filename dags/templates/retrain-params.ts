@@ -12,6 +12,7 @@ import { classWeightParam } from '../params/class-weight';
 import { driftAlertsParam } from '../params/drift-alerts';
 import { ingestParams } from '../params/ingest';
 import { modelNameParam } from '../params/model-name';
+import { checkTrialPipelines, pipelinesParam } from '../params/pipelines';
 import { foldsParam, scoreTopKParam, splitParam, validationFractionParam } from '../params/split';
 import { stepTimeoutsSchema, type StepTimeouts } from '../params/ml-steps';
 
@@ -80,6 +81,8 @@ export function retrainParams(d: RetrainParamDefaults) {
     /** The feature pipeline (docs/feature-pipeline.md), fitted on the train split only. */
     features: featurePipelineSpecSchema.prefault(d.features),
     split: splitSchema.prefault(d.split ?? {}),
+    /** Named feature pipelines a search entry picks with `pipeline: <name>` (../params/pipelines.ts). */
+    pipelines: pipelinesParam.optional(),
     /** Grid or random search over estimators and hyperparameters (docs/ml-models.md). */
     search: searchSpecSchema.prefault(d.search),
     /** k-fold cross-validation (2..20), or 0: one holdout of validationFraction of the train rows (../params/split.ts). */
@@ -121,7 +124,11 @@ export function retrainParams(d: RetrainParamDefaults) {
 }
 
 /** Rules that involve several params, checked at trigger time like the rest. */
-function checkAcrossParams(p: { task: RetrainTaskKind; classWeight?: unknown }, ctx: z.RefinementCtx): void {
+function checkAcrossParams(
+  p: Parameters<typeof checkTrialPipelines>[0] & { task: RetrainTaskKind; classWeight?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  checkTrialPipelines(p, ctx);
   if (p.task === 'regression' && p.classWeight !== undefined)
     ctx.addIssue({ code: 'custom', path: ['classWeight'], message: "classWeight applies to classification; task is 'regression'" });
 }

@@ -145,6 +145,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
         seed: p.seed,
         metric: p.selectBy,
         classWeight: p.classWeight,
+        pipelines: p.pipelines,
       };
       const tune = dag.map('tune', {
         activity: 'mlTuneTrial',
