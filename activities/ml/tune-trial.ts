@@ -37,6 +37,8 @@ export interface TrialResult {
   perFold: number[];
   /** The mean of every other metric of the task. */
   allMetrics: Record<string, number>;
+  /** Seconds in the trial's worker thread, summed over folds (feature transform, fits, total). */
+  timing?: { transformSeconds: number; fitSeconds: number; totalSeconds: number };
 }
 
 export function tuneTrial(store: StoreProvider) {
@@ -80,6 +82,7 @@ export function tuneTrial(store: StoreProvider) {
         std: cv.std,
         perFold: cv.perFold,
         allMetrics,
+        timing: cv.timing,
       };
     } catch (err) {
       throw locateError(err, `trial ${input.trial.index} (${input.trial.kind})`);

@@ -27,13 +27,17 @@ export interface FitModelInput {
 export interface FitModelOutput {
   pipeline: FittedFeaturePipeline;
   estimator: EstimatorJson;
+  /** Seconds of the feature pipeline's fit + transform and of the estimator's fit. */
+  timing: { transformSeconds: number; fitSeconds: number };
 }
 
 export async function fitModel(input: FitModelInput, progress: (details: unknown) => void): Promise<FitModelOutput> {
   const train = takeRows(input.frame, input.rows);
   const y = encodeTarget(train, input.target, input.task, input.classes);
   progress({ phase: 'features' });
+  const t0 = performance.now();
   const fit = fitTransformFeatures(train, input.features);
+  const t1 = performance.now();
   const estimator = await fitEstimator({
     kind: input.kind,
     task: input.task,
@@ -46,5 +50,10 @@ export async function fitModel(input: FitModelInput, progress: (details: unknown
     featureNames: fit.featureNames,
     onProgress: (p) => progress({ iteration: p.iteration, of: p.maxIterations }),
   });
-  return { pipeline: fit.fitted, estimator: estimatorToJson(estimator) };
+  const seconds = (ms: number): number => Math.round(ms) / 1000;
+  return {
+    pipeline: fit.fitted,
+    estimator: estimatorToJson(estimator),
+    timing: { transformSeconds: seconds(t1 - t0), fitSeconds: seconds(performance.now() - t1) },
+  };
 }
