@@ -17,12 +17,13 @@ import { backfillBench } from './backfill';
 import { MAX_CHAIN_TASKS } from './chain-dag';
 import { openEnvironment, TUNED_DYNAMIC_CONFIG, type BenchEnvironment } from './environment';
 import { ingestValidateBench } from './ingest-validate';
+import { mlPipelineBench } from './ml-pipeline';
 import { mlTrainBench } from './ml-train';
 import { orchestration } from './orchestration';
 import type { BenchContext, BenchOptions, Benchmark } from './types';
 
 /** Every benchmark, in run order; a later one adds itself here. */
-const BENCHMARKS: readonly Benchmark[] = [orchestration, backfillBench, mlTrainBench, ingestValidateBench];
+const BENCHMARKS: readonly Benchmark[] = [orchestration, backfillBench, mlTrainBench, ingestValidateBench, mlPipelineBench];
 
 const USAGE = `usage: npm run bench -- [options]
   --tasks N          tasks per chain (default 50)
@@ -32,6 +33,7 @@ const USAGE = `usage: npm run bench -- [options]
   --stock-server     start the stack's dev server without the bench's dynamic config
                      (default adds: ${TUNED_DYNAMIC_CONFIG.join(' ')})
   --dynamic-config K=V  more dynamic config for the stack's dev server (repeatable)
+  --rows N           ml-pipeline: keep about N of the 1,978,941 flights rows, for a quick check (default: all)
   --json             end stdout with one line of JSON: { "<benchmark>": {...}, ... }
   --verbose          Temporal SDK logs at INFO instead of WARN`;
 
@@ -57,6 +59,7 @@ const ARG_SPEC = {
   address: { type: 'string' },
   'stock-server': { type: 'boolean', default: false },
   'dynamic-config': { type: 'string', multiple: true },
+  rows: { type: 'string' },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -93,6 +96,7 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     dynamicConfig,
     json: v.json ?? false,
     verbose: v.verbose ?? false,
+    rows: v.rows === undefined ? undefined : intOption('rows', v.rows, 0, 10_000_000),
   };
 }
 
@@ -130,7 +134,7 @@ async function runAll(options: BenchOptions, abort: AbortController): Promise<Re
       namespace: config.temporal.namespace,
       taskQueue,
       dags: selected.flatMap((b) => b.dags?.(options) ?? []),
-      activities: { noop },
+      activities: Object.assign({ noop }, ...selected.map((b) => b.activities?.() ?? {})),
       s3,
       bucket: config.s3.bucket,
       prefix: config.s3.prefix,

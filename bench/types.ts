@@ -1,5 +1,6 @@
 /** What bench/main.ts hands each benchmark, and what a benchmark hands back. */
 import type { Client } from '@temporalio/client';
+import type { ActivityRegistry } from '../activities/task-runner';
 import type { DagDefinition } from '../core/model';
 
 export interface BenchOptions {
@@ -17,6 +18,8 @@ export interface BenchOptions {
   dynamicConfig: string[];
   json: boolean;
   verbose: boolean;
+  /** ml-pipeline: keep about this many rows (`--rows`); undefined = the full size. */
+  rows?: number | undefined;
 }
 
 /** What the results were measured against; benchmarks copy it into their result. */
@@ -51,5 +54,7 @@ export interface Benchmark {
   title: string;
   /** DAGs this benchmark runs; registered with the in-process worker before any benchmark starts. */
   dags?(options: BenchOptions): DagDefinition[];
+  /** Activities its DAGs name, registered with the in-process worker besides noop. */
+  activities?(): ActivityRegistry;
   run(ctx: BenchContext): Promise<BenchOutcome>;
 }

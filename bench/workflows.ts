@@ -1,6 +1,6 @@
 /**
  * The workflows module the benchmark's in-process worker bundles: the DAG router over the
- * bench DAGs, plus the plain-Temporal baseline.
+ * bench DAGs (ml-pipeline's ml_retrain among them), plus the plain-Temporal baseline.
  *
  * The chain DAG's length is chosen at run time (`--tasks`), after bundling, so the router is
  * built per run over the one DAG the workflow type names (`bench_chain_<n>`); an unknown type
@@ -12,6 +12,7 @@ import { createBackfillWorkflow } from '../workflows/backfill';
 import { createDagRouter } from '../workflows/router';
 import { backfillBenchDag } from './backfill-dag';
 import { chainDagForType } from './chain-dag';
+import mlRetrain from '../dags/ml_retrain';
 
 export { plainChain } from '../workflows/plain-chain';
 /** The backfill benchmark's durable backfill, over its one DAG. */
@@ -20,5 +21,6 @@ export const tideflowBackfill = createBackfillWorkflow([backfillBenchDag]);
 export default async function benchDagWorkflow(input?: unknown): Promise<RunView> {
   const type = workflowInfo().workflowType;
   const chain = chainDagForType(type);
-  return createDagRouter(chain ? [chain] : type === backfillBenchDag.id ? [backfillBenchDag] : [])(input);
+  const dags = chain ? [chain] : type === backfillBenchDag.id ? [backfillBenchDag] : type === mlRetrain.id ? [mlRetrain] : [];
+  return createDagRouter(dags)(input);
 }

@@ -31,6 +31,8 @@ export type ParamDomain = HyperparamValue[] | ParamRange;
 export interface EstimatorSpace {
   kind: EstimatorKind;
   params: Record<string, ParamDomain>;
+  /** The named feature pipeline this entry's trials use (the DAG's `pipelines` param); absent: the default one. */
+  pipeline?: string;
 }
 
 export type SearchSpace = EstimatorSpace[];
@@ -43,6 +45,8 @@ export interface TrialConfig {
   kind: EstimatorKind;
   /** The declared hyperparameters of this trial (defaults are filled in at fit time). */
   hyperparams: Hyperparams;
+  /** Its entry's named feature pipeline, when it declares one. */
+  pipeline?: string;
 }
 
 export interface ExpandOptions {
@@ -100,6 +104,8 @@ export function checkSearchSpace(space: SearchSpace): void {
   });
 }
 
+const pipelineOf = (entry: EstimatorSpace): { pipeline?: string } => (entry.pipeline !== undefined ? { pipeline: entry.pipeline } : {});
+
 const sortedKeys = (entry: EstimatorSpace): string[] => Object.keys(entry.params).sort();
 
 function entryGridSize(entry: EstimatorSpace): number {
@@ -124,7 +130,7 @@ function gridTrial(space: SearchSpace, sizes: number[], g: number, index: number
   let e = 0;
   while (g >= (sizes[e] as number)) g -= sizes[e++] as number;
   const entry = space[e] as EstimatorSpace;
-  return { index, kind: entry.kind, hyperparams: gridPoint(entry, g) };
+  return { index, kind: entry.kind, hyperparams: gridPoint(entry, g), ...pipelineOf(entry) };
 }
 
 function sampleDomain(d: ParamDomain, rand: () => number): HyperparamValue {
@@ -207,11 +213,17 @@ export function expandSearch(space: SearchSpace, o: ExpandOptions): TrialConfig[
         const entry = space[e] as EstimatorSpace;
         const deck = decks[e];
         if (deck)
-          return { index, kind: entry.kind, hyperparams: gridPoint(entry, deck[Math.floor(index / space.length) % deck.length] as number) };
+          return {
+            index,
+            kind: entry.kind,
+            hyperparams: gridPoint(entry, deck[Math.floor(index / space.length) % deck.length] as number),
+            ...pipelineOf(entry),
+          };
         return {
           index,
           kind: entry.kind,
           hyperparams: Object.fromEntries(sortedKeys(entry).map((k) => [k, sampleDomain(entry.params[k] as ParamDomain, rand)])),
+          ...pipelineOf(entry),
         };
       });
     }
@@ -233,6 +245,7 @@ const domainSchema = z.union([z.array(z.union([z.number(), z.string(), z.boolean
 const entrySchema = z.strictObject({
   kind: z.enum(ESTIMATOR_KINDS as [EstimatorKind, ...EstimatorKind[]]),
   params: z.record(z.string(), domainSchema).default({}),
+  pipeline: z.string().min(1).optional(),
 });
 
 /**

@@ -37,6 +37,8 @@ export interface LeaderboardEntry {
   index: number;
   kind: string;
   hyperparams: Record<string, number | string | boolean>;
+  /** The named feature pipeline of the trial (absent: the `features` param's). */
+  pipeline?: string;
   validation: { metric: string; mean: number; std: number };
   test: Record<string, number>;
 }
@@ -170,6 +172,7 @@ export function evaluateModel(store: StoreProvider) {
               index: r.trial.index,
               kind: r.trial.kind,
               hyperparams: r.trial.hyperparams,
+              ...(r.trial.pipeline !== undefined && { pipeline: r.trial.pipeline }),
               validation: { metric: r.trial.metric, mean: r.trial.mean, std: r.trial.std },
               test: other ? metricsRecord(other, task) : metrics,
             };

@@ -11,7 +11,7 @@ import { rankTrials } from '../../ml/model-selection/cross-validation';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
 import { offloadForTask } from './offload/task';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
-import { readSplitRows, type TrainingInputs } from './training-data';
+import { readSplitRows, trialFeatures, type TrainingInputs } from './training-data';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
 import { InputError } from '../../core/errors';
@@ -28,6 +28,13 @@ export interface RankedModel {
   rank: number;
   trial: TrialResult;
   model: ArtifactRef;
+  timing?: FitTiming;
+}
+
+/** Seconds of a fit in its worker thread: feature pipeline fit + transform, and the estimator's fit. */
+export interface FitTiming {
+  transformSeconds: number;
+  fitSeconds: number;
 }
 
 export interface TrainModelOutput {
@@ -42,6 +49,8 @@ export interface TrainModelOutput {
   converged?: boolean;
   /** With scoreTopK > 1: the top trials fitted (rank 1 = `model`). */
   ranked?: RankedModel[];
+  /** The best trial's fit. */
+  timing?: FitTiming;
 }
 
 export function trainModel(store: StoreProvider) {
@@ -51,6 +60,7 @@ export function trainModel(store: StoreProvider) {
     const trainRows = train.length;
     // Feature pipeline and estimator are fitted in a worker thread (offload/jobs/train.ts), on a copy
     // of the row indices each time (a transfer detaches the buffer it sends).
+    const timings = new Map<number, FitTiming>();
     const fitTrial = async (trial: TrialResult): Promise<ModelArtifact> => {
       const rows = Int32Array.from(train);
       const fit = await offloadForTask(
@@ -62,13 +72,15 @@ export function trainModel(store: StoreProvider) {
           target: input.target,
           task: input.task,
           classes: input.classes,
-          features: input.features,
+          features: trialFeatures(input, trial.pipeline),
           kind: trial.kind as ModelArtifact['estimator']['kind'],
           hyperparams: trial.hyperparams,
           seed: input.seed,
+          ...(input.classWeight !== undefined && { classWeight: input.classWeight }),
         },
         { transfer: [rows.buffer as ArrayBuffer] },
       );
+      timings.set(trial.index, fit.timing);
       return {
         format: MODEL_FORMAT,
         version: MODEL_VERSION,
@@ -106,7 +118,7 @@ export function trainModel(store: StoreProvider) {
     ctx.log.info('trained best trial', { index: best.index, kind: best.kind, uri: ref.uri });
     let ranked: RankedModel[] | undefined;
     if (top.length > 1) {
-      ranked = [{ rank: 1, trial: best, model: ref }];
+      ranked = [{ rank: 1, trial: best, model: ref, ...withTiming(timings.get(best.index)) }];
       for (const [i, trial] of top.entries()) {
         if (i === 0) continue;
         let other: ModelArtifact;
@@ -116,7 +128,7 @@ export function trainModel(store: StoreProvider) {
           throw locateError(err, `train_best (rank ${i + 1}, trial ${trial.index})`);
         }
         const model = await putArtifact(s, runArtifactKey(s, ctx, `models/${input.modelName}.rank${i + 1}.json`), other);
-        ranked.push({ rank: i + 1, trial, model });
+        ranked.push({ rank: i + 1, trial, model, ...withTiming(timings.get(trial.index)) });
       }
     }
     const info = artifact.estimator.fitInfo;
@@ -130,6 +142,9 @@ export function trainModel(store: StoreProvider) {
       iterations: info.iterations,
       ...(info.converged !== undefined && { converged: info.converged }),
       ...(ranked && { ranked }),
+      ...withTiming(timings.get(best.index)),
     };
   };
 }
+
+const withTiming = (timing: FitTiming | undefined): { timing?: FitTiming } => (timing ? { timing } : {});

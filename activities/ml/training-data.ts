@@ -5,10 +5,11 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { readDataset, type DatasetRef } from './dataset';
-import type { Task } from '../../ml/estimators';
+import type { ClassWeight, Task } from '../../ml/estimators';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
 import { takeRows, type Frame } from '../../ml/frame/frame';
+import { InputError } from '../../core/errors';
 import { splitArtifact, type SplitArtifact } from './split-artifact';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
@@ -28,6 +29,23 @@ export interface TrainingInputs {
   features: FeaturePipelineSpecInput;
   seed: number;
   metric: MetricName;
+  /** Classification: sklearn's class_weight, applied to every fit (not to the metrics). */
+  classWeight?: ClassWeight;
+  /** Named feature pipelines that trials pick by name (dags/params/pipelines.ts); `features` is the default. */
+  pipelines?: Record<string, FeaturePipelineSpecInput>;
+}
+
+/** The feature pipeline a trial is fitted with: its named one, else `features`; an undeclared name is bad input. */
+export function trialFeatures(input: TrainingInputs, pipeline: string | undefined): FeaturePipelineSpecInput {
+  if (pipeline === undefined) return input.features;
+  const spec = input.pipelines?.[pipeline];
+  if (!spec) {
+    const declared = Object.keys(input.pipelines ?? {});
+    throw new InputError(
+      `pipeline '${pipeline}' is not declared (${declared.length ? `declared: ${declared.join(', ')}` : 'no pipelines given'})`,
+    );
+  }
+  return spec;
 }
 
 export interface SplitFrames {

@@ -12,7 +12,7 @@ import type { MetricName } from '../../ml/metrics/evaluation';
 import type { TrialConfig } from '../../mlops/search-space';
 import { offloadForTask } from './offload/task';
 import type { StoreProvider } from './store';
-import { readSplitRows, type TrainingInputs } from './training-data';
+import { readSplitRows, trialFeatures, type TrainingInputs } from './training-data';
 
 export interface TuneTrialInput extends TrainingInputs {
   trial: TrialConfig;
@@ -26,6 +26,8 @@ export interface TrialResult {
   index: number;
   kind: string;
   hyperparams: Record<string, number | string | boolean>;
+  /** The named feature pipeline it was scored with (absent: the `features` param's). */
+  pipeline?: string;
   metric: MetricName;
   /** How it was scored: k-fold cross-validation or one holdout split (then std is 0 and perFold has one value). */
   validation?: { kind: 'kfold'; folds: number } | { kind: 'holdout'; fraction: number; rows: number };
@@ -35,6 +37,8 @@ export interface TrialResult {
   perFold: number[];
   /** The mean of every other metric of the task. */
   allMetrics: Record<string, number>;
+  /** Seconds in the trial's worker thread, summed over folds (feature transform, fits, total). */
+  timing?: { transformSeconds: number; fitSeconds: number; totalSeconds: number };
 }
 
 export function tuneTrial(store: StoreProvider) {
@@ -52,12 +56,13 @@ export function tuneTrial(store: StoreProvider) {
           target: input.target,
           task: input.task,
           classes: input.classes,
-          features: input.features,
+          features: trialFeatures(input, input.trial.pipeline),
           trial: input.trial,
           folds: input.folds,
           ...(input.validationFraction !== undefined && { validationFraction: input.validationFraction }),
           seed: input.seed,
           metric: input.metric,
+          ...(input.classWeight !== undefined && { classWeight: input.classWeight }),
         },
         { transfer: [train.buffer as ArrayBuffer] },
       );
@@ -67,6 +72,7 @@ export function tuneTrial(store: StoreProvider) {
         index: input.trial.index,
         kind: input.trial.kind,
         hyperparams: input.trial.hyperparams,
+        ...(input.trial.pipeline !== undefined && { pipeline: input.trial.pipeline }),
         metric: cv.metric,
         validation:
           cv.validationRows !== undefined
@@ -76,6 +82,7 @@ export function tuneTrial(store: StoreProvider) {
         std: cv.std,
         perFold: cv.perFold,
         allMetrics,
+        timing: cv.timing,
       };
     } catch (err) {
       throw locateError(err, `trial ${input.trial.index} (${input.trial.kind})`);

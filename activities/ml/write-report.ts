@@ -117,6 +117,7 @@ export function writeRunReport(store: StoreProvider) {
             index: t.index,
             kind: t.kind,
             hyperparams: t.hyperparams,
+            ...(t.pipeline !== undefined && { pipeline: t.pipeline }),
             mean: t.mean,
             std: t.std,
             perFold: t.perFold,

@@ -31,6 +31,20 @@ export const stepTimeoutsSchema = z.strictObject({
 });
 export type StepTimeouts = z.output<typeof stepTimeoutsSchema>;
 
+/**
+ * ingest's options for one run: the `stepTimeouts` heartbeat when it is longer than ingest's own
+ * (parsing, deriving and encoding a multi-million-row source still runs on the activity's event
+ * loop, so a slow or loaded machine can miss a 1-minute heartbeat). Its queue stays the DAG's.
+ */
+export function ingestRunOptions(ownHeartbeat: Duration) {
+  return (params: { stepTimeouts: StepTimeouts }): TaskOptionsBase => {
+    const { heartbeat } = params.stepTimeouts;
+    return heartbeat !== undefined && msToNumber(heartbeat as never) > msToNumber(ownHeartbeat)
+      ? { heartbeatTimeout: heartbeat as Duration }
+      : {};
+  };
+}
+
 /** The task options of a heavy step for one run: the params' timeouts, then the run's ML queue, else the DAG's. */
 export function mlStepRunOptions(mlTaskQueue: string | undefined) {
   return (params: { stepTimeouts: StepTimeouts }, run: RunSettings): TaskOptionsBase => {

@@ -8,9 +8,11 @@ import { featurePipelineSpecSchema, type FeaturePipelineSpecInput } from '../../
 import { METRIC_NAMES, metricNameSchema } from '../../ml/metrics/evaluation';
 import { dataSchema, type DataSchemaInput } from '../../ml/validation/schema';
 import { searchSpecSchema } from '../../mlops/search-space';
+import { classWeightParam } from '../params/class-weight';
 import { driftAlertsParam } from '../params/drift-alerts';
 import { ingestParams } from '../params/ingest';
 import { modelNameParam } from '../params/model-name';
+import { checkTrialPipelines, pipelinesParam } from '../params/pipelines';
 import { foldsParam, scoreTopKParam, splitParam, validationFractionParam } from '../params/split';
 import { stepTimeoutsSchema, type StepTimeouts } from '../params/ml-steps';
 
@@ -73,7 +75,7 @@ export interface RetrainParamDefaults {
 }
 
 export function retrainParams(d: RetrainParamDefaults) {
-  return z.strictObject({
+  const params = z.strictObject({
     ...ingestParams,
     source: z.string().min(1).default(d.source),
     target: z.string().min(1).default(d.target),
@@ -87,6 +89,8 @@ export function retrainParams(d: RetrainParamDefaults) {
     /** The feature pipeline (docs/feature-pipeline.md), fitted on the train split only. */
     features: featurePipelineSpecSchema.prefault(d.features),
     split: splitSchema.prefault(d.split ?? {}),
+    /** Named feature pipelines a search entry picks with `pipeline: <name>` (../params/pipelines.ts). */
+    pipelines: pipelinesParam.optional(),
     /** Grid or random search over estimators and hyperparameters (docs/ml-models.md). */
     search: searchSpecSchema.prefault(d.search),
     /** k-fold cross-validation (2..20), or 0: one holdout of validationFraction of the train rows (../params/split.ts). */
@@ -94,6 +98,8 @@ export function retrainParams(d: RetrainParamDefaults) {
     validationFraction: validationFractionParam.default(d.validationFraction ?? 0.2),
     /** Fit the k best trials and score each on the test set (evaluate's leaderboard). */
     scoreTopK: scoreTopKParam.default(d.scoreTopK ?? 1),
+    /** Classification: 'balanced' or {class: weight}, weighting every fit (CV folds and train_best), not the metrics (../params/class-weight.ts). */
+    classWeight: classWeightParam.optional(),
     /** The cross-validation metric the best trial is chosen by. */
     selectBy: metricNameSchema.default(d.selectBy ?? 'accuracy'),
     seed: z
@@ -124,6 +130,17 @@ export function retrainParams(d: RetrainParamDefaults) {
     /** Set by the retraining controller on drift-triggered runs: the alerts that caused this retrain. */
     driftAlerts: driftAlertsParam,
   });
+  return params.superRefine(checkAcrossParams);
+}
+
+/** Rules that involve several params, checked at trigger time like the rest. */
+function checkAcrossParams(
+  p: Parameters<typeof checkTrialPipelines>[0] & { task: RetrainTaskKind; classWeight?: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  checkTrialPipelines(p, ctx);
+  if (p.task === 'regression' && p.classWeight !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['classWeight'], message: "classWeight applies to classification; task is 'regression'" });
 }
 
 export type RetrainParams = z.output<ReturnType<typeof retrainParams>>;

@@ -38,7 +38,7 @@ import type { Activities } from '../../activities';
 import { decideGate, type GateDecision } from '../../mlops/gate';
 import { defineDag } from '../define';
 import { ingestInput } from '../params/ingest';
-import { mlStepRunOptions } from '../params/ml-steps';
+import { ingestRunOptions, mlStepRunOptions } from '../params/ml-steps';
 import { retrainParams, type RetrainParamDefaults, type RetrainParams } from './retrain-params';
 
 export type RetrainBuilder = DagBuilder<Activities, RetrainParams>;
@@ -114,6 +114,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
         activity: 'mlIngest',
         retry: { maxAttempts: 4, initialInterval: '5s', maxInterval: '1 minute' },
         heartbeatTimeout: '1 minute',
+        runOptions: ingestRunOptions('1 minute'),
         input: ({ params }) => ingestInput(params),
       });
       const validate = dag.task('validate', {
@@ -151,6 +152,8 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
         features: p.features,
         seed: p.seed,
         metric: p.selectBy,
+        classWeight: p.classWeight,
+        pipelines: p.pipelines,
       };
       const tune = dag.map('tune', {
         activity: 'mlTuneTrial',

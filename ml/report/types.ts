@@ -90,6 +90,8 @@ export interface ReportTrial {
   /** Model family, e.g. logistic | gbt | ridge. */
   kind: string;
   hyperparams: Record<string, unknown>;
+  /** The named feature pipeline of the trial, when the run declared per-trial pipelines. */
+  pipeline?: string;
   /** Cross-validated mean of `tuning.metric`. */
   mean: number;
   std?: number;

@@ -22,11 +22,19 @@ describe('heavy ML step options', () => {
   });
 
   it('apply to tune, train_best and evaluate only in ml_retrain, and the template option sets the default', () => {
-    const heavy = mlRetrain.tasks.filter((t) => t.runOptions).map((t) => t.id);
+    const heavy = mlRetrain.tasks.filter((t) => t.runOptions && t.id !== 'ingest').map((t) => t.id);
     expect(heavy).toEqual(['tune', 'train_best', 'evaluate']);
     const dag = defineRetrainDag({ ...baseOptions(), id: 'custom', mlTaskQueue: 'gpu', stepTimeouts: { heartbeat: '5 minutes' } });
     const tune = dag.tasks.find((t) => t.id === 'tune');
     expect(tune?.runOptions?.(dag.params.parse({}) as never, { queues: {} })).toEqual({ heartbeatTimeout: '5 minutes', taskQueue: 'gpu' });
+  });
+
+  it("raise ingest's heartbeat timeout only above its own minute, never moving its queue", () => {
+    const ingest = mlRetrain.tasks.find((t) => t.id === 'ingest');
+    const opts = (over: Record<string, unknown>) => ingest?.runOptions?.(params(over) as never, { queues: { ml: 'ml-env' } });
+    expect(opts({})).toEqual({});
+    expect(opts({ stepTimeouts: { heartbeat: '30s' } })).toEqual({});
+    expect(opts({ stepTimeouts: { heartbeat: '10 minutes', startToClose: '2 hours' } })).toEqual({ heartbeatTimeout: '10 minutes' });
   });
 
   it('reject a bad duration at trigger time, naming the field', () => {

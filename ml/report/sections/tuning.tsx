@@ -80,7 +80,7 @@ export function TuningSection({ t, chart }: { t: ReportTuning; chart?: ChartResu
         [
           'chosen',
           best ? (
-            `#${best.index} ${best.kind} — ${fmtNum(best.mean)}${best.std !== undefined ? ` ± ${fmtNum(best.std)}` : ''}`
+            `#${best.index} ${best.kind}${best.pipeline !== undefined ? ` (pipeline ${best.pipeline})` : ''} — ${fmtNum(best.mean)}${best.std !== undefined ? ` ± ${fmtNum(best.std)}` : ''}`
           ) : (
             <span class="bad">#{t.bestIndex} is not among the trials</span>
           ),
@@ -101,9 +101,12 @@ export function TuningSection({ t, chart }: { t: ReportTuning; chart?: ChartResu
           .slice(0, MAX_TRIAL_ROWS)
           .sort((a, b) => a.index - b.index)
       : ordered;
+  // Per-trial feature pipelines (dags/params/pipelines.ts): a column naming each trial's, unnamed = the default one.
+  const pipelines = ordered.some((x) => x.pipeline !== undefined);
   const rows = rowsShown.map((x) => [
     `${x.index === t.bestIndex ? '★ ' : ''}${x.index}`,
     x.kind,
+    ...(pipelines ? [x.pipeline ?? 'features'] : []),
     <Hyperparams h={x.hyperparams} />,
     { content: fmtNum(x.mean), cls: x.index === t.bestIndex ? 'good strong' : '' },
     x.std === undefined ? '–' : fmtNum(x.std),
@@ -121,9 +124,9 @@ export function TuningSection({ t, chart }: { t: ReportTuning; chart?: ChartResu
         </Note>
       )}
       <Table
-        headers={['#', 'kind', 'hyperparameters', `mean ${t.metric}`, 'std', 'per fold']}
+        headers={['#', 'kind', ...(pipelines ? ['pipeline'] : []), 'hyperparameters', `mean ${t.metric}`, 'std', 'per fold']}
         rows={rows}
-        numericFrom={3}
+        numericFrom={pipelines ? 4 : 3}
         rowCls={(i) => (rowsShown[i]?.index === t.bestIndex ? 'row-best' : undefined)}
       />
       {ordered.length > MAX_TRIAL_ROWS && (

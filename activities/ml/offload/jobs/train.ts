@@ -1,5 +1,12 @@
 /** train_best's computation: the feature pipeline and one estimator fitted on the whole train split. */
-import { estimatorToJson, fitEstimator, type EstimatorJson, type EstimatorKind, type Task } from '../../../../ml/estimators';
+import {
+  estimatorToJson,
+  fitEstimator,
+  type ClassWeight,
+  type EstimatorJson,
+  type EstimatorKind,
+  type Task,
+} from '../../../../ml/estimators';
 import { fitTransformFeatures, type FeaturePipelineSpecInput, type FittedFeaturePipeline } from '../../../../ml/features';
 import { takeRows, type Frame } from '../../../../ml/frame/frame';
 import { encodeTarget } from '../../model-artifact';
@@ -14,18 +21,23 @@ export interface FitModelInput {
   kind: EstimatorKind;
   hyperparams: Record<string, number | string | boolean>;
   seed: number;
+  classWeight?: ClassWeight;
 }
 
 export interface FitModelOutput {
   pipeline: FittedFeaturePipeline;
   estimator: EstimatorJson;
+  /** Seconds of the feature pipeline's fit + transform and of the estimator's fit. */
+  timing: { transformSeconds: number; fitSeconds: number };
 }
 
 export async function fitModel(input: FitModelInput, progress: (details: unknown) => void): Promise<FitModelOutput> {
   const train = takeRows(input.frame, input.rows);
   const y = encodeTarget(train, input.target, input.task, input.classes);
   progress({ phase: 'features' });
+  const t0 = performance.now();
   const fit = fitTransformFeatures(train, input.features);
+  const t1 = performance.now();
   const estimator = await fitEstimator({
     kind: input.kind,
     task: input.task,
@@ -34,8 +46,14 @@ export async function fitModel(input: FitModelInput, progress: (details: unknown
     numClasses: input.classes.length,
     hyperparams: input.hyperparams,
     seed: input.seed,
+    ...(input.classWeight !== undefined && { classWeight: input.classWeight, classLabels: input.classes }),
     featureNames: fit.featureNames,
     onProgress: (p) => progress({ iteration: p.iteration, of: p.maxIterations }),
   });
-  return { pipeline: fit.fitted, estimator: estimatorToJson(estimator) };
+  const seconds = (ms: number): number => Math.round(ms) / 1000;
+  return {
+    pipeline: fit.fitted,
+    estimator: estimatorToJson(estimator),
+    timing: { transformSeconds: seconds(t1 - t0), fitSeconds: seconds(performance.now() - t1) },
+  };
 }

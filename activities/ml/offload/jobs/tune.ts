@@ -5,7 +5,7 @@ import { takeRows, type Frame } from '../../../../ml/frame/frame';
 import type { MetricName } from '../../../../ml/metrics/evaluation';
 import { crossValidate, foldsFor, type CrossValidateResult } from '../../../../ml/model-selection/cross-validation';
 import { HOLDOUT_VALIDATION_FOLD, holdoutFolds } from '../../../../ml/model-selection/holdout';
-import type { Task } from '../../../../ml/estimators';
+import type { ClassWeight, Task } from '../../../../ml/estimators';
 import type { TrialConfig } from '../../../../mlops/search-space';
 import { encodeTarget } from '../../model-artifact';
 
@@ -23,12 +23,26 @@ export interface CrossValidateTrialInput {
   validationFraction?: number;
   seed: number;
   metric: MetricName;
+  /** Weights each fold's fit (computed from the fold's training rows, as sklearn); the scores stay unweighted. */
+  classWeight?: ClassWeight;
 }
+
+/** Seconds spent, summed over folds: feature pipeline fit + transform, estimator fits, and the rest (scoring). */
+export interface TrialTiming {
+  transformSeconds: number;
+  fitSeconds: number;
+  totalSeconds: number;
+}
+
+const seconds = (ms: number): number => Math.round(ms) / 1000;
 
 export async function crossValidateTrial(
   input: CrossValidateTrialInput,
   progress: (details: unknown) => void,
-): Promise<CrossValidateResult & { validationRows?: number }> {
+): Promise<CrossValidateResult & { validationRows?: number; timing: TrialTiming }> {
+  const started = performance.now();
+  let transformMs = 0;
+  let fitMs = 0;
   const train = takeRows(input.frame, input.rows);
   const y = encodeTarget(train, input.target, input.task, input.classes);
   const holdout = input.folds === 0;
@@ -44,14 +58,18 @@ export async function crossValidateTrial(
     classes: input.classes,
     prepare: (trainIdx, heldIdx, fold) => {
       progress({ fold, phase: 'features' });
+      const t = performance.now();
       const fit = fitTransformFeatures(takeRows(train, trainIdx), input.features);
       const held = transformFeatures(fit.fitted, takeRows(train, heldIdx));
       const pick = (idx: Int32Array) =>
         y instanceof Int32Array ? Int32Array.from(idx, (i) => y[i] as number) : Float64Array.from(idx, (i) => y[i] as number);
-      return { xTrain: fit.matrix, yTrain: pick(trainIdx), xHeld: held.matrix, yHeld: pick(heldIdx) };
+      const data = { xTrain: fit.matrix, yTrain: pick(trainIdx), xHeld: held.matrix, yHeld: pick(heldIdx) };
+      transformMs += performance.now() - t;
+      return data;
     },
-    fit: (x, yy, fold) =>
-      fitEstimator({
+    fit: async (x, yy, fold) => {
+      const t = performance.now();
+      const est = await fitEstimator({
         kind: input.trial.kind,
         task: input.task,
         x,
@@ -59,9 +77,14 @@ export async function crossValidateTrial(
         numClasses: input.classes.length,
         hyperparams: input.trial.hyperparams,
         seed: input.seed,
+        ...(input.classWeight !== undefined && { classWeight: input.classWeight, classLabels: input.classes }),
         onProgress: (p) => progress({ fold, iteration: p.iteration }),
-      }),
+      });
+      fitMs += performance.now() - t;
+      return est;
+    },
     onFold: (done, of) => progress({ foldsDone: done, of }),
   });
-  return holdout ? { ...cv, validationRows: folds.filter((f) => f === HOLDOUT_VALIDATION_FOLD).length } : cv;
+  const timing = { transformSeconds: seconds(transformMs), fitSeconds: seconds(fitMs), totalSeconds: seconds(performance.now() - started) };
+  return holdout ? { ...cv, validationRows: folds.filter((f) => f === HOLDOUT_VALIDATION_FOLD).length, timing } : { ...cv, timing };
 }
