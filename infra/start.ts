@@ -135,6 +135,7 @@ function banner(stack: RunningStack, dataDir: string, creds: Credentials, config
     `  source ${rel}/env`,
     '  npx tideflow dags list',
     '  npx tideflow trigger example_etl --wait',
+    '  npx tideflow runs list        (runs show <id>, runs cancel <id>: no Temporal CLI needed)',
     `Or in the Web UI: Schedules → tideflow-<dag> → Trigger, or Workflows → Start Workflow with`,
     `  Workflow Type = the DAG id (e.g. example_etl), Task Queue = ${taskQueue}, Input = {"params":{}} (JSON)`,
     '',
