@@ -167,3 +167,20 @@ export function formatLiveStatus(view: RunView, now: number, maxLines: number, p
   const shown = view.tasks.filter((t) => t.state === 'running' || t.state === 'failed').slice(0, Math.max(0, room - 1));
   return [head, ...shown.map(line), `  … ${view.tasks.length - shown.length} more`];
 }
+
+/**
+ * One vocabulary for run states in every command: `runs list` reads Temporal's execution status,
+ * `runs show` the engine's RunStatus; both print the engine's words (`success`, not `completed`).
+ */
+const STATUS_WORDS: Record<string, string> = {
+  RUNNING: 'running',
+  CONTINUED_AS_NEW: 'running',
+  COMPLETED: 'success',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed out',
+};
+export function runStatusWord(temporalStatus: string): string {
+  return STATUS_WORDS[temporalStatus] ?? temporalStatus.toLowerCase().replace(/_/g, ' ');
+}

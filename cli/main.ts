@@ -12,7 +12,7 @@ import { driftCommands } from './commands/drift';
 import { modelsCommands } from './commands/models';
 import { artifactsGet, artifactsPut } from './commands/artifacts';
 import { backfill } from './commands/backfill';
-import { runsList, runsShow } from './commands/runs';
+import { runsCommands } from './commands/runs';
 import { scheduleCommands } from './commands/schedules';
 import { serve } from './commands/serve';
 import { predictionsCommands } from './commands/predictions';
@@ -25,8 +25,7 @@ export const COMMANDS: readonly Command[] = [
   dagsList,
   dagsValidate,
   trigger,
-  runsShow,
-  runsList,
+  ...runsCommands,
   backfill,
   ...scheduleCommands,
   ...modelsCommands,
@@ -40,7 +39,7 @@ export const COMMANDS: readonly Command[] = [
 /** Commands with subcommands, and what the group is for. */
 const GROUPS: Record<string, string> = {
   dags: 'Inspect and check the DAG definitions in dags/.',
-  runs: 'Inspect DAG runs.',
+  runs: 'Inspect and cancel DAG runs.',
   models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
   artifacts: 'Artifacts: download what runs wrote (reports, datasets, predictions), upload data for them.',
   drift: "Drift alerts and each model's retraining controller.",

@@ -5,6 +5,7 @@
 import type { BackfillInput } from '../core/backfill-input';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { latestCompletedInterval } from '../core/intervals';
+import { fromWall, toWall } from '../core/wall-time';
 import { backfillWorkflowId, catchupWorkflowId, parseRange, type BackfillProgress } from '../core/backfill-plan';
 import type { DagDefinition } from '../core/model';
 import { DAG_KEY } from '../core/search-attributes';
@@ -22,13 +23,49 @@ export interface BackfillOptions extends Omit<BackfillInput, 'dagId' | 'carry'> 
   workflowId?: string;
 }
 
+const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** The first instant of a calendar day in `tz` (the earlier one if midnight repeats in a fold). */
+function startOfDay(day: string, tz: string): Date | undefined {
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(midnight) || new Date(midnight).toISOString().slice(0, 10) !== day) return undefined;
+  const t = fromWall(new Date(midnight), tz);
+  const earlier = new Date(t.getTime() - HOUR);
+  return toWall(earlier, tz).toISOString().slice(0, 10) === day ? earlier : t;
+}
+
+/**
+ * A bare date is the whole day in the DAG's timezone, at both ends (Airflow's backfill bounds):
+ * `--to 2001-06-30` includes a 03:00 run on the 30th. Instants are kept as given; anything
+ * else is left for parseRange to reject.
+ */
+export function resolveRangeBounds(dag: DagDefinition, from: string, to: string): { from: string; to: string } {
+  const tz = dag.schedule?.timezone ?? 'UTC';
+  const day = (value: string, which: 'from' | 'to'): Date | undefined => {
+    if (!BARE_DATE.test(value)) return undefined;
+    const start = startOfDay(value, tz);
+    if (!start) throw new BackfillError(`'${which}' is not a calendar date: '${value}'`);
+    return start;
+  };
+  const first = day(from, 'from');
+  const last = day(to, 'to');
+  const next = last && startOfDay(new Date(Date.parse(`${to}T00:00:00Z`) + DAY).toISOString().slice(0, 10), tz);
+  return {
+    from: first ? first.toISOString() : from,
+    to: next ? new Date(next.getTime() - 1).toISOString() : to,
+  };
+}
+
 /** Everything checkable locally, checked before anything starts. */
 export function backfillInput(dag: DagDefinition, o: Omit<BackfillOptions, 'taskQueue' | 'workflowId'>): BackfillInput {
   if (!dag.schedule)
     throw new BackfillError(
       `DAG '${dag.id}' has no schedule, so it has no logical dates to backfill (use 'tideflow trigger ${dag.id} --logical-date …')`,
     );
-  const range = parseRange(o.from, o.to);
+  const bounds = resolveRangeBounds(dag, o.from, o.to);
+  const range = parseRange(bounds.from, bounds.to);
   if (typeof range === 'string') throw new BackfillError(range);
   if (o.maxActive !== undefined && (!Number.isInteger(o.maxActive) || o.maxActive < 1))
     throw new BackfillError(`max-active must be a positive integer, got ${o.maxActive}`);

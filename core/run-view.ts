@@ -74,5 +74,8 @@ export function viewRun(header: RunHeader, scheduler: RunScheduler, status: RunS
     }
     return view;
   });
-  return { ...header, status, ...(endedAt !== undefined && { endedAt }), tasks };
+  // Key order is what people see in the Web UI's query tab: the status and the task states first,
+  // the fully resolved params (often hundreds of lines) last.
+  const { dagId, workflowId, ...rest } = header;
+  return { dagId, workflowId, status, ...(endedAt !== undefined && { endedAt }), tasks, ...rest };
 }

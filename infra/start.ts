@@ -135,6 +135,7 @@ function banner(stack: RunningStack, dataDir: string, creds: Credentials, config
     `  source ${rel}/env`,
     '  npx tideflow dags list',
     '  npx tideflow trigger example_etl --wait',
+    '  npx tideflow runs list        (runs show <id>, runs cancel <id>: no Temporal CLI needed)',
     `Or in the Web UI: Schedules → tideflow-<dag> → Trigger, or Workflows → Start Workflow with`,
     `  Workflow Type = the DAG id (e.g. example_etl), Task Queue = ${taskQueue}, Input = {"params":{}} (JSON)`,
     '',
@@ -221,7 +222,8 @@ async function main(): Promise<void> {
   writeEnvFile(path.join(dataDir, 'env'), { ...stack.env, ...tokens });
   const env = { ...process.env, ...stack.env, ...tokens, TIDEFLOW_SERVE_PORT: String(config.TIDEFLOW_SERVE_PORT) };
   const { taskQueue } = loadTideflowConfig(env);
-  children.push(await supervise({ name: 'worker', start: () => tsxChild('worker', WORKER_ENTRY, env) }));
+  const workerEnv = { ...env, TIDEFLOW_LOG_DIR: path.join(dataDir, 'logs') }; // worker.log beside Temporal's and MinIO's
+  children.push(await supervise({ name: 'worker', start: () => tsxChild('worker', WORKER_ENTRY, workerEnv) }));
   // A taken port would leave the receiver dead behind a "running" banner: say so at start instead.
   await assertPortFree(config.TIDEFLOW_ALERT_PORT, { label: 'alert receiver', envVar: 'TIDEFLOW_ALERT_PORT' });
   children.push(await supervise({ name: 'alert receiver', start: () => tsxChild('alerts', ALERTS_ENTRY, env) }));

@@ -56,7 +56,7 @@ export async function markRun(s: ArtifactStore, run: RunMarkKey, mark: RunMark):
     new PutObjectCommand({
       Bucket: s.bucket,
       Key: runMarkKey(s, run, mark),
-      Body: '',
+      Body: new Uint8Array(0),
       ContentType: 'application/octet-stream',
     }),
   );

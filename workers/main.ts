@@ -8,10 +8,13 @@ import { connectClient } from '../client/connect';
 import { formatChanges, syncSchedules } from '../client/schedules';
 import { loadConfig } from '../config/env';
 import { dags } from '../dags';
+import { installWorkerLogging } from './log';
 import { mlQueueFromEnv } from './ml-queue';
 import { startWorkerProcess } from './run-process';
 
 async function main(): Promise<void> {
+  // First: the runtime's logger is fixed once the first connection exists.
+  const logFile = installWorkerLogging();
   const config = loadConfig();
   const ml = mlQueueFromEnv();
   const running = await startWorkerProcess({
@@ -23,7 +26,8 @@ async function main(): Promise<void> {
   });
   console.log(
     `tideflow worker ready: ${dags.length} DAG(s) [${dags.map((d) => d.id).join(', ')}] ` +
-      `(namespace '${config.temporal.namespace}', ${config.temporal.connection.address})\n  ${running.description.join('\n  ')}`,
+      `(namespace '${config.temporal.namespace}', ${config.temporal.connection.address})\n  ${running.description.join('\n  ')}` +
+      (logFile !== undefined ? `\n  log: ${logFile}` : ''),
   );
   if (process.env['TIDEFLOW_SYNC_SCHEDULES'] === 'true' && !ml.mlOnly) {
     // Deployments without `npm start` (docker-compose) sync here, so every DAG is listed in the Web UI.

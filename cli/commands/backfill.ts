@@ -115,8 +115,12 @@ export const backfill: Command = {
   summary: 'Run a scheduled DAG for every logical date in a range (a durable backfill workflow)',
   positionals: [{ name: 'dag', description: "the DAG's id; it must have a schedule" }],
   options: {
-    from: { type: 'string', value: 'iso', description: 'first logical date (inclusive), e.g. 2024-01-01' },
-    to: { type: 'string', value: 'iso', description: 'last logical date (inclusive)' },
+    from: {
+      type: 'string',
+      value: 'iso',
+      description: 'first logical date (inclusive), e.g. 2024-01-01 (a bare date: from the start of that day)',
+    },
+    to: { type: 'string', value: 'iso', description: "last logical date (inclusive; a bare date: the whole day, in the DAG's timezone)" },
     reprocess: {
       type: 'string',
       value: 'mode',
@@ -173,7 +177,7 @@ export const backfill: Command = {
       }
       io.stderr.write(`Started backfill ${handle.workflowId} on task queue '${config.taskQueue}'\n`);
       io.stderr.write(
-        `(it is durable: Ctrl-C stops following, not the backfill; cancel it with: temporal workflow cancel --workflow-id '${handle.workflowId}')\n`,
+        `(it is durable: Ctrl-C stops following, not the backfill; cancel it with: npx tideflow runs cancel '${handle.workflowId}')\n`,
       );
       const { final, seen } = await follow(session.client, handle, io, json);
       const dates = [...seen.values()].sort((a, b) => (final.backwards ? -1 : 1) * a.logicalDate.localeCompare(b.logicalDate));

@@ -12,7 +12,7 @@ import { cliConfig, runUrl } from '../config';
 import { withTemporal, type TemporalSession } from '../connect';
 import { CliError, usageError } from '../errors';
 import { elapsedMs, formatDuration, formatInstant, table } from '../format';
-import { formatRun } from '../format-run';
+import { formatRun, runStatusWord } from '../format-run';
 import { printJson } from '../io';
 import { reconcileStatus } from '../reconcile-status';
 
@@ -95,6 +95,7 @@ export const runsShow: Command = {
   },
 };
 
+/** --status words (the engine's first; Temporal's names accepted too) → visibility's ExecutionStatus. */
 const STATUS_QUERY: Record<string, string> = {
   running: 'Running',
   success: 'Completed',
@@ -118,15 +119,28 @@ export function runsListQuery(o: { dag?: string; status?: string; since?: Date; 
   return parts.join(' AND ');
 }
 
+/** "Showing the newest 50 of 1234": the list stopped at --limit; say so, and how to see the rest. */
+async function moreRunsHint(session: TemporalSession, query: string, limit: number): Promise<string> {
+  const total = await session.client.workflow
+    .count(query)
+    .then((c) => c.count)
+    .catch(() => undefined);
+  return `Showing the newest ${limit}${total !== undefined ? ` of ${total}` : ''} matching runs: raise --limit, or narrow with --dag, --status, --trigger or --since.`;
+}
+
 export const runsList: Command = {
   name: 'runs list',
   summary: 'List DAG runs, newest first (from the TideflowDag/TideflowLogicalDate/TideflowTrigger search attributes)',
   options: {
     dag: { type: 'string', value: 'id', description: "only this DAG's runs" },
-    status: { type: 'string', value: 'status', description: `only runs in this state: ${Object.keys(STATUS_QUERY).join(', ')}` },
+    status: {
+      type: 'string',
+      value: 'status',
+      description: 'only runs in this state: running, success, failed, cancelled, terminated, timed_out',
+    },
     since: { type: 'string', value: 'iso', description: 'only runs started at or after this instant, e.g. 2024-01-01T00:00:00Z' },
     trigger: { type: 'string', value: 'kind', description: `only runs started this way: ${TRIGGERS.join(', ')}` },
-    limit: { type: 'string', value: 'n', description: 'at most n runs (default 50)' },
+    limit: { type: 'string', value: 'n', description: 'at most n runs, newest first (default 50; says how many more match)' },
     json: { type: 'boolean', description: 'print JSON' },
   },
   examples: ['tideflow runs list --dag example_etl --status failed', 'tideflow runs list --since 2024-01-01 --json'],
@@ -152,8 +166,22 @@ export const runsList: Command = {
     });
     const config = cliConfig(io.env);
     return withTemporal(config, async (session) => {
-      const runs = [];
-      for await (const w of session.client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
+      const runs: {
+        workflowId: string;
+        runId: string;
+        dagId: string;
+        logicalDate: string | undefined;
+        trigger: string | undefined;
+        status: string;
+        startedAt: string;
+        closedAt: string | undefined;
+      }[] = [];
+      let more = false;
+      for await (const w of session.client.workflow.list({ query, pageSize: Math.min(limit + 1, 100) })) {
+        if (runs.length >= limit) {
+          more = true;
+          break;
+        }
         const logicalDate = w.typedSearchAttributes.get(LOGICAL_DATE_KEY);
         runs.push({
           workflowId: w.workflowId,
@@ -161,14 +189,16 @@ export const runsList: Command = {
           dagId: w.typedSearchAttributes.get(DAG_KEY) ?? w.type,
           logicalDate: logicalDate?.toISOString(),
           trigger: w.typedSearchAttributes.get(TRIGGER_KEY),
-          status: w.status.name.toLowerCase(),
+          status: runStatusWord(w.status.name),
           startedAt: w.startTime.toISOString(),
           closedAt: w.closeTime?.toISOString(),
         });
-        if (runs.length >= limit) break;
       }
+      // Said on stderr, so --json output stays a plain array.
+      const hint = more ? await moreRunsHint(session, query, limit) : undefined;
       if (flagOption(args, 'json')) {
         printJson(io, runs);
+        if (hint !== undefined) io.stderr.write(`${hint}\n`);
         return 0;
       }
       if (runs.length === 0) {
@@ -185,7 +215,50 @@ export const runsList: Command = {
         formatDuration(elapsedMs(r.startedAt, r.closedAt) ?? NaN),
       ]);
       io.stdout.write(table(['RUN', 'DAG', 'LOGICAL DATE', 'TRIGGER', 'STATUS', 'STARTED', 'DURATION'], rows, { maxCellWidth: 64 }));
+      if (hint !== undefined) io.stderr.write(`${hint}\n`);
       return 0;
     });
   },
 };
+
+export const runsCancel: Command = {
+  name: 'runs cancel',
+  summary: 'Cancel a running DAG run or backfill (its running tasks are cancelled; it ends as cancelled)',
+  positionals: [{ name: 'workflowId', description: "the run's (or backfill's) workflow id" }],
+  options: {
+    'run-id': { type: 'string', value: 'id', description: 'a specific run of that workflow id (default: the latest)' },
+    wait: { type: 'boolean', description: 'wait until it has ended, and print how it ended' },
+  },
+  examples: ['tideflow runs cancel example_etl__manual__2024-01-01T03-00-00-000Z__k3j9x2 --wait'],
+  async run(args, io) {
+    const workflowId = positional(args, 0);
+    const runId = stringOption(args, 'run-id');
+    const config = cliConfig(io.env);
+    return withTemporal(config, async (session) => {
+      const handle = session.client.workflow.getHandle(workflowId, runId);
+      let status: string;
+      try {
+        status = (await handle.describe()).status.name;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError)
+          throw new CliError(
+            `no run with workflow id '${workflowId}'${runId !== undefined ? ` and run id '${runId}'` : ''} in namespace '${session.namespace}'`,
+          );
+        throw err;
+      }
+      if (status !== 'RUNNING') throw new CliError(`run '${workflowId}' has already ended (${runStatusWord(status)}); nothing to cancel`);
+      await handle.cancel();
+      if (!flagOption(args, 'wait')) {
+        io.stdout.write(`Cancellation requested for '${workflowId}'. Follow it with: npx tideflow runs show '${workflowId}'\n`);
+        return 0;
+      }
+      await handle.result().catch(() => undefined);
+      const ended = runStatusWord((await handle.describe()).status.name);
+      io.stdout.write(`Run '${workflowId}' ended ${ended}.\n`);
+      return ended === 'cancelled' ? 0 : 1;
+    });
+  },
+};
+
+/** Every `runs` subcommand, in help order. */
+export const runsCommands: readonly Command[] = [runsShow, runsList, runsCancel];

@@ -28,17 +28,20 @@ it('backfill: dry run, a real run with its outcome table, exit codes, runs list'
   const dry = await cli('backfill', 'example_etl', '--from', '2023-06-01', '--to', '2023-06-03', '--dry-run');
   expect(dry.code).toBe(0);
   expect(dry.out).toContain('2023-06-01T03:00:00.000Z');
-  expect(dry.out).toMatch(/Dry run: 2 of 2 date\(s\) would run/);
+  // A bare --to is the whole day: the 03:00 run of 06-03 is in the range.
+  expect(dry.out).toContain('2023-06-03T03:00:00.000Z');
+  expect(dry.out).toMatch(/Dry run: 3 of 3 date\(s\) would run/);
 
   const run = await cli('backfill', 'example_etl', '--from', '2023-06-01', '--to', '2023-06-03', '--max-active', '2');
   expect(run.code, run.err).toBe(0);
   expect(run.out).toMatch(/2023-06-01T03:00:00.000Z\s+✓ succeeded\s+example_etl__backfill__2023-06-01T03:00:00.000Z/);
-  expect(run.out).toContain('Backfill finished: 2 succeeded, 0 failed');
-  expect(run.err).toMatch(/succeeded 2/);
+  expect(run.out).toContain('Backfill finished: 3 succeeded, 0 failed');
+  expect(run.err).toMatch(/succeeded 3/);
+  expect(run.err).toContain("cancel it with: npx tideflow runs cancel 'tideflow-backfill__example_etl__");
 
   const again = await cli('backfill', 'example_etl', '--from', '2023-06-01', '--to', '2023-06-03', '--json');
   expect(again.code).toBe(0);
-  expect(JSON.parse(again.out)).toMatchObject({ skipped: 2, succeeded: 0 });
+  expect(JSON.parse(again.out)).toMatchObject({ skipped: 3, succeeded: 0 });
 
   // --trigger: other test files start manual example_etl runs on the same server.
   const list = await cli(
@@ -49,7 +52,7 @@ it('backfill: dry run, a real run with its outcome table, exit codes, runs list'
     '--trigger',
     'backfill',
     '--status',
-    'completed',
+    'success',
     '--since',
     new Date(Date.now() - 600_000).toISOString(),
     '--json',
@@ -59,10 +62,11 @@ it('backfill: dry run, a real run with its outcome table, exit codes, runs list'
   expect(runs.map((r) => r.workflowId).sort()).toEqual([
     'example_etl__backfill__2023-06-01T03:00:00.000Z',
     'example_etl__backfill__2023-06-02T03:00:00.000Z',
+    'example_etl__backfill__2023-06-03T03:00:00.000Z',
   ]);
   expect(runs.every((r) => r.trigger === 'backfill')).toBe(true);
   const table = await cli('runs', 'list', '--dag', 'example_etl');
-  expect(table.out).toMatch(/example_etl__backfill__2023-06-02T03:00:00.000Z\s+example_etl\s+2023-06-02 03:00:00Z\s+backfill\s+completed/);
+  expect(table.out).toMatch(/example_etl__backfill__2023-06-02T03:00:00.000Z\s+example_etl\s+2023-06-02 03:00:00Z\s+backfill\s+success/);
 });
 
 it('backfill rejects what it can locally: unscheduled DAG, bad range, bad mode (exit 2)', async () => {

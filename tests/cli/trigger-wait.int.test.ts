@@ -3,6 +3,9 @@
  * process (workers/main.ts) on a task queue of its own: trigger --wait, runs show, Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunView } from '../../core/run-view';
 import { ROOT, runCliProcess, startCliProcess } from './helpers';
@@ -11,6 +14,7 @@ const taskQueue = `cli-${Math.random().toString(36).slice(2, 8)}`;
 let env: Record<string, string> = {};
 let worker: ChildProcess | undefined;
 let workerLog = '';
+const logDir = mkdtempSync(join(tmpdir(), 'worker-logs-'));
 
 /** The real worker entry point, in its own process group so afterAll can stop all of it. */
 function startWorker(): Promise<void> {
@@ -33,7 +37,7 @@ function startWorker(): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = { ...inject('stack').env, TIDEFLOW_TASK_QUEUE: taskQueue };
+  env = { ...inject('stack').env, TIDEFLOW_TASK_QUEUE: taskQueue, TIDEFLOW_LOG_DIR: logDir };
   await startWorker();
 }, 120_000);
 
@@ -111,5 +115,19 @@ describe('tideflow with a server and a worker', () => {
     const r = await cli.done;
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('Interrupted: cancellation requested');
+  });
+
+  it('the worker logs one line per event: JSON lines in TIDEFLOW_LOG_DIR/worker.log, no task tokens', () => {
+    const file = join(logDir, 'worker.log');
+    expect(existsSync(file)).toBe(true);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    const events = lines.map((l) => JSON.parse(l) as { time: string; level: string; message: string; taskQueue?: string });
+    expect(events.every((e) => typeof e.time === 'string' && typeof e.level === 'string')).toBe(true);
+    expect(events.some((e) => e.message === 'Worker state changed' && e.taskQueue === taskQueue)).toBe(true);
+    expect(readFileSync(file, 'utf8')).not.toMatch(/taskToken|task_token/);
+    // The terminal: the same events, one line each (no multi-line metadata objects).
+    expect(workerLog).not.toMatch(/\{\n\s+sdkComponent/);
+    expect(workerLog).toMatch(/INFO {2}Worker state changed .*taskQueue=/);
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * Issue 14 frictions, on the real dev server: `runs list` says when it stopped at --limit and
+ * uses the same status words as `runs show`; `runs cancel` (no Temporal CLI needed); the
+ * `state` query lists the task states before the resolved params.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../../cli/main';
+import { startDagRun } from '../../client/runs';
+import type { RunView } from '../../core/run-view';
+import { dag } from '../backfill/helpers';
+import { createHarness, type Harness } from '../integration/harness';
+import { captureIo } from './helpers';
+
+let h: Harness;
+let stopWorker: () => Promise<void>;
+beforeAll(async () => {
+  h = await createHarness('runs-cli');
+  stopWorker = (await h.startWorker()).stop;
+});
+afterAll(async () => {
+  await stopWorker?.();
+  await h?.close();
+});
+
+const cli = async (...args: string[]) => {
+  const io = captureIo({ ...process.env, ...h.env });
+  const code = await runCli(args, io);
+  return { code, out: io.out(), err: io.err() };
+};
+
+const tag = Math.random().toString(36).slice(2, 8);
+const start = (n: number, ms: number) =>
+  startDagRun(h.client, dag, {
+    taskQueue: h.taskQueue,
+    logicalDate: `2018-01-0${n}T00:00:00Z`,
+    params: { ms },
+    workflowId: `runs-cli-${tag}-${n}`,
+  });
+
+it('runs list: success (as runs show says), and a hint with the total when --limit cuts the list', async () => {
+  for (const n of [1, 2, 3]) await (await start(n, 10)).result();
+  const since = new Date(Date.now() - 600_000).toISOString();
+  let listed = { code: 0, out: '', err: '' };
+  for (let i = 0; i < 50 && !/Showing the newest 2 of 3 /.test(listed.err); i++) {
+    listed = await cli('runs', 'list', '--dag', dag.id, '--status', 'success', '--since', since, '--limit', '2');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(listed.code).toBe(0);
+  expect(listed.err).toContain('Showing the newest 2 of 3 matching runs: raise --limit');
+  expect(listed.out).toMatch(new RegExp(`runs-cli-${tag}-3\\s+t_backfill\\s+2018-01-03 00:00:00Z\\s+manual\\s+success`));
+  expect(listed.out).not.toContain('completed');
+  const all = await cli('runs', 'list', '--dag', dag.id, '--since', since, '--limit', '3', '--json');
+  expect(all.err).toBe('');
+  expect((JSON.parse(all.out) as { status: string }[]).map((r) => r.status)).toEqual(['success', 'success', 'success']);
+  const shown = await cli('runs', 'show', `runs-cli-${tag}-3`);
+  expect(shown.out).toMatch(/Status:\s+success/);
+});
+
+it('the state query answers with the task states before the params', async () => {
+  const handle = await start(4, 3000);
+  const view = await handle.query<RunView>('state');
+  const keys = Object.keys(view);
+  expect(keys.slice(0, 4)).toEqual(['dagId', 'workflowId', 'status', 'tasks']);
+  expect(keys.indexOf('tasks')).toBeLessThan(keys.indexOf('params'));
+  await handle.cancel();
+});
+
+it('runs cancel: cancels a running run (--wait reports it), refuses an ended or unknown one', async () => {
+  const handle = await start(5, 20_000);
+  const cancelled = await cli('runs', 'cancel', handle.workflowId, '--wait');
+  expect(cancelled.code, cancelled.err).toBe(0);
+  expect(cancelled.out).toContain(`Run '${handle.workflowId}' ended cancelled.`);
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  const again = await cli('runs', 'cancel', handle.workflowId);
+  expect(again.code).toBe(1);
+  expect(again.err).toContain('has already ended (cancelled); nothing to cancel');
+  const unknown = await cli('runs', 'cancel', `no-such-run-${tag}`);
+  expect(unknown.code).toBe(1);
+  expect(unknown.err).toContain(`no run with workflow id 'no-such-run-${tag}'`);
+});
