@@ -19,6 +19,9 @@ export interface OnnxScorer {
   close(): Promise<void>;
 }
 
+/** onnxruntime-node reads a tensor's whole ArrayBuffer: a view into a larger one (Arrow columns) is copied. */
+const ownBuffer = (v: Float64Array): Float64Array => (v.byteOffset === 0 && v.buffer.byteLength === v.byteLength ? v : v.slice());
+
 function feeds(model: LoadedModel, frame: Frame): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const c of model.pipeline.inputs) {
@@ -32,10 +35,11 @@ function feeds(model: LoadedModel, frame: Frame): Record<string, Tensor> {
       col.type === 'string'
         ? new Tensor(
             'string',
-            col.values.map((v) => v ?? MISSING_STRING),
+            // A plain string[] (a column read from Arrow may be another array-like).
+            Array.from(col.values, (v) => (v === null || v === undefined ? MISSING_STRING : String(v))),
             [frame.rows, 1],
           )
-        : new Tensor('float64', col.values, [frame.rows, 1]);
+        : new Tensor('float64', ownBuffer(col.values), [frame.rows, 1]);
   }
   return out;
 }
