@@ -19,8 +19,12 @@ export interface OnnxScorer {
   close(): Promise<void>;
 }
 
-/** onnxruntime-node reads a tensor's whole ArrayBuffer: a view into a larger one (Arrow columns) is copied. */
-const ownBuffer = (v: Float64Array): Float64Array => (v.byteOffset === 0 && v.buffer.byteLength === v.byteLength ? v : v.slice());
+/**
+ * onnxruntime-node takes a tensor's data from a plain ArrayBuffer: a column over a SharedArrayBuffer
+ * (datasets read from Arrow) or a view into a larger buffer is copied first.
+ */
+const ownBuffer = (v: Float64Array): Float64Array =>
+  v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.buffer.byteLength === v.byteLength ? v : Float64Array.from(v);
 
 function feeds(model: LoadedModel, frame: Frame): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};

@@ -1,12 +1,15 @@
 /**
- * engine 'onnx' on the real stack: a prediction server with TIDEFLOW_SERVE_ENGINE=onnx answers
- * the penguins like the native engine (labels equal, probabilities within 1e-5), and the server refuses bad input with the native message (400).
+ * engine 'onnx' on the real stack: a prediction server with TIDEFLOW_SERVE_ENGINE=onnx and
+ * batch_predict with engine 'onnx' (on MinIO, the dataset read back from Arrow) answer the penguins
+ * like the native engine (labels equal, probabilities within 1e-5), and the server refuses bad input with the native message (400).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frameToRows } from '../../ml/frame/frame';
+import { readDataset, writeDataset } from '../../activities/ml/dataset';
+import { predictBatch } from '../../activities/ml/predict-batch';
+import { cellAt, frameToRows, getColumn } from '../../ml/frame/frame';
 import { scoreFrame, type LoadedModel } from '../../ml/predict';
 import type { PredictionServer } from '../../serve/server';
-import { testStore } from '../ml/activity-env';
+import { testContext, testStore } from '../ml/activity-env';
 import { CLASSES, loaded, penguinFrame, post, register, startServer, trainModel, type Json } from '../serve/helpers';
 
 const store = testStore(`onnx-engine-${Date.now()}`);
@@ -36,6 +39,26 @@ describe("engine: 'onnx'", () => {
       expect(p.prediction).toBe(want.labels?.[i]);
       CLASSES.forEach((c, k) => (worst = Math.max(worst, Math.abs(p.probabilities[c] - (want.proba?.[i * 3 + k] as number)))));
     });
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('batch_predict with engine onnx writes what the native engine writes', async () => {
+    const want = scoreFrame(model, frame);
+    const dataset = await writeDataset(store, `${store.prefix}onnx-batch/input.arrow`, frame);
+    const run = (engine: 'native' | 'onnx') =>
+      predictBatch(() => store)({ modelName: name, alias: 'champion', dataset, passthrough: [], engine }, testContext());
+    const [onnx, native] = await Promise.all([run('onnx'), run('native')]);
+    expect(onnx.summary).toEqual(native.summary);
+    const batch = await readDataset(store, onnx.predictions);
+    const labels = getColumn(batch, 'prediction');
+    let worst = 0;
+    for (let i = 0; i < frame.rows; i++) {
+      expect(cellAt(labels, i)).toBe(want.labels?.[i]);
+      CLASSES.forEach(
+        (c, k) =>
+          (worst = Math.max(worst, Math.abs((cellAt(getColumn(batch, `proba_${c}`), i) as number) - (want.proba?.[i * 3 + k] as number)))),
+      );
+    }
     expect(worst).toBeLessThan(1e-5);
   });
 
