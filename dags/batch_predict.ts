@@ -22,6 +22,8 @@ export const batchPredictParams = z
     version: z.number().int().min(1).optional(),
     /** Input columns copied next to the predictions; default all. */
     passthrough: z.array(z.string().min(1)).optional(),
+    /** 'onnx': score through the model's ONNX export with onnxruntime-node (the same answers). */
+    engine: z.enum(['native', 'onnx']).optional(),
     /** Timeouts of the predict step for this run (raise them for big batches). */
     stepTimeouts: stepTimeoutsSchema.prefault({}),
   })
@@ -51,6 +53,7 @@ export default defineDag(
         ...(params.version !== undefined ? { version: params.version } : { alias: params.alias ?? 'champion' }),
         dataset: upstream.ingest,
         ...(params.passthrough !== undefined && { passthrough: params.passthrough }),
+        ...(params.engine !== undefined && { engine: params.engine }),
       }),
     });
   },

@@ -34,6 +34,8 @@ const Schema = z.object({
   TIDEFLOW_SERVE_LOG_MAX_BUFFERED_ROWS: z.coerce.number().int().min(1).default(200_000),
   /** Comma-separated models to load at start (`name`, `name@alias`, `name/versions/N`); ready waits for them. */
   TIDEFLOW_SERVE_PRELOAD: z.string().default(''),
+  /** Scoring engine: 'native' (scoreFrame) or 'onnx' (the model exported to ONNX, run by onnxruntime-node). */
+  TIDEFLOW_SERVE_ENGINE: z.enum(['native', 'onnx']).default('native'),
 });
 
 export interface ServeSettings {
@@ -50,6 +52,8 @@ export interface ServeSettings {
   keepAliveTimeoutMs: number;
   log: { enabled: boolean; maxRows: number; maxDelayMs: number; maxBufferedRows: number };
   preload: string[];
+  /** Default 'native'. */
+  engine?: 'native' | 'onnx';
 }
 
 export function serveSettings(env: NodeJS.ProcessEnv): ServeSettings {
@@ -81,6 +85,7 @@ export function serveSettings(env: NodeJS.ProcessEnv): ServeSettings {
       maxDelayMs: e.TIDEFLOW_SERVE_LOG_MAX_DELAY_MS,
       maxBufferedRows: e.TIDEFLOW_SERVE_LOG_MAX_BUFFERED_ROWS,
     },
+    engine: e.TIDEFLOW_SERVE_ENGINE,
     preload: e.TIDEFLOW_SERVE_PRELOAD.split(',')
       .map((s) => s.trim())
       .filter((s) => s !== ''),

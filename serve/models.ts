@@ -18,11 +18,14 @@ import { ArtifactError } from '../core/errors';
 import { getJson } from '../storage/artifacts/objects';
 import { HttpError } from './errors';
 import { refText, type ModelRef } from './model-ref';
+import { loadOnnxEngine, type OnnxScorer } from './onnx-engine';
 
 export interface ServedModel {
   name: string;
   version: number;
   model: LoadedModel;
+  /** Set when the server scores through ONNX (TIDEFLOW_SERVE_ENGINE=onnx): serve/onnx-engine.ts. */
+  onnx?: OnnxScorer;
   uri: string;
   loadedAt: string;
 }
@@ -42,6 +45,8 @@ interface AliasWatch {
 
 export interface ModelCacheOptions {
   pollMs: number;
+  /** 'onnx': export each loaded version and score it with onnxruntime-node (default 'native'). */
+  engine?: 'native' | 'onnx';
   log: (line: string) => void;
   /** Called after an alias moved and the new version is in service. */
   onSwap?: (name: string, alias: string, from: number, to: number) => void;
@@ -195,7 +200,8 @@ export class ModelCache {
         throw new HttpError(500, `model '${name}' version ${version}: ${(err as Error).message}`);
       }
     })();
-    return { name, version, model, uri: v.model.uri, loadedAt: new Date().toISOString() };
+    const onnx = this.o.engine === 'onnx' ? await loadOnnxEngine(model, name, version) : undefined;
+    return { name, version, model, ...(onnx && { onnx }), uri: v.model.uri, loadedAt: new Date().toISOString() };
   }
 }
 

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { EstimatorInputError } from '../ml/estimators';
 import { FeaturePipelineError } from '../ml/features';
 import type { ColumnSchema, Frame } from '../ml/frame/frame';
+import { OnnxExportError } from '../ml/onnx';
 import { frameForModel, PredictionInputError, scoreFrame, type InputColumns, type Scores } from '../ml/predict';
 import { badRequest, HttpError } from './errors';
 import type { ServeMetrics } from './metrics';
@@ -62,9 +63,14 @@ export async function scoreRequest(
   let scores: Scores;
   try {
     inputs = frameForModel(schema, input);
-    scores = scoreFrame(served.model, inputs);
+    scores = served.onnx ? await served.onnx.score(inputs) : scoreFrame(served.model, inputs);
   } catch (err) {
-    if (err instanceof PredictionInputError || err instanceof FeaturePipelineError || err instanceof EstimatorInputError)
+    if (
+      err instanceof PredictionInputError ||
+      err instanceof FeaturePipelineError ||
+      err instanceof EstimatorInputError ||
+      err instanceof OnnxExportError
+    )
       throw badRequest(err.message);
     throw err;
   }

@@ -62,6 +62,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
   const metrics = createMetrics();
   const models = new ModelCache(o.store, {
     pollMs: s.pollMs,
+    ...(s.engine && { engine: s.engine }),
     log,
     onSwap: (name, alias, _from, to) => {
       metrics.swaps.inc({ model: name, alias });

@@ -12,6 +12,11 @@ import { readDataset, writeDataset, type DatasetRef } from './dataset';
 import { getColumn, type Frame, type FrameColumn } from '../../ml/frame/frame';
 import { offloadForTask } from './offload/task';
 import { getArtifact, runArtifactKey, type StoreProvider } from './store';
+import { createOnnxScorer } from '../../ml/onnx';
+import type { LoadedModel } from '../../ml/predict';
+import { codeVersion } from '../../storage/artifacts/manifest';
+import { loadModel } from './model-artifact';
+import { predictionColumns } from './offload/jobs/predict';
 
 export interface PredictBatchInput {
   modelName: string;
@@ -21,6 +26,8 @@ export interface PredictBatchInput {
   dataset: DatasetRef;
   /** Input columns copied next to the predictions (ids, timestamps, the label when present); default: all. */
   passthrough?: string[];
+  /** 'onnx': score through the model's ONNX export with onnxruntime-node (same answers); default 'native'. */
+  engine?: 'native' | 'onnx';
 }
 
 export interface PredictBatchOutput {
@@ -31,6 +38,15 @@ export interface PredictBatchOutput {
   rows: number;
   /** Classification: predicted rows per class; regression: mean, min, max of the predictions. */
   summary: Record<string, number>;
+}
+
+async function scoreWithOnnx(model: LoadedModel, modelVersion: number, frame: Frame) {
+  const scorer = await createOnnxScorer(model, { modelVersion, tideflowVersion: codeVersion().packageVersion });
+  try {
+    return predictionColumns(model.artifact, await scorer.score(frame), frame.rows);
+  } finally {
+    await scorer.close();
+  }
 }
 
 export function predictBatch(store: StoreProvider) {
@@ -61,8 +77,11 @@ export function predictBatch(store: StoreProvider) {
     let task: string;
     try {
       const keep = (input.passthrough ?? frame.columns.map((c) => c.name)).map((n) => getColumn(frame, n));
-      // Feature transform and prediction run in a worker thread (offload/jobs/predict.ts).
-      const scored = await offloadForTask(ctx, 'scoreBatch', { model: { doc, uri: version.model.uri }, frame });
+      // Feature transform and prediction run in a worker thread (offload/jobs/predict.ts); onnxruntime runs off the event loop itself.
+      const scored =
+        input.engine === 'onnx'
+          ? await scoreWithOnnx(loadModel(doc, version.model.uri), version.version, frame)
+          : await offloadForTask(ctx, 'scoreBatch', { model: { doc, uri: version.model.uri }, frame });
       columns = [...keep, ...scored.columns];
       summary = scored.summary;
       task = scored.task;

@@ -2,3 +2,4 @@
 export { exportLoadedModel, exportOnnx, ONNX_IR_VERSION, ONNX_ML_OPSET, ONNX_OPSET, OUTPUT_NAMES } from './export';
 export { MISSING_VALUES_CONVENTION, type OnnxExportMeta } from './metadata';
 export { MISSING_STRING, OnnxExportError } from './working';
+export { createOnnxScorer, type OnnxScorer } from './engine';

@@ -21,10 +21,13 @@ export interface ScoreBatchOutput {
 
 export function scoreBatch(input: ScoreBatchInput, progress: (details: unknown) => void): ScoreBatchOutput {
   const model = loadModel(input.model.doc, input.model.uri);
-  const { frame } = input;
-  const a = model.artifact;
-  progress({ phase: 'predict', rows: frame.rows });
-  const pred = predictFrame(model, frame);
+  progress({ phase: 'predict', rows: input.frame.rows });
+  return predictionColumns(model.artifact, predictFrame(model, input.frame), input.frame.rows);
+}
+
+/** The prediction columns and summary from scores (either engine's). */
+export function predictionColumns(a: ModelArtifact, pred: { values: Float64Array; proba?: Float64Array }, rows: number): ScoreBatchOutput {
+  const frame = { rows };
   const summary: Record<string, number> = {};
   if (a.task === 'regression') {
     let sum = 0;
