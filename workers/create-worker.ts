@@ -10,6 +10,7 @@ import type { TideflowConfig } from '../config/env';
 import { createS3Client } from '../storage/s3-client';
 import { backfillActivities } from '../activities/backfill';
 import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
+import { rolloutActivities } from '../activities/rollout';
 
 export interface TideflowWorkerOptions {
   connection: NativeConnection;
@@ -41,7 +42,7 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...(o.workflows ?? {}),
-    activities: { ...wrapped, ...rawActivities },
+    activities: { ...wrapped, ...rawActivities, ...rolloutActivities(store) },
     ...(o.shutdownForceTime !== undefined && { shutdownForceTime: o.shutdownForceTime }),
     ...(o.maxConcurrentActivityTaskExecutions !== undefined && {
       maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions,
