@@ -14,6 +14,7 @@ import type { ServeMetrics } from './metrics';
 import type { ModelRef } from './model-ref';
 import type { ModelCache, Resolved } from './models';
 import type { PredictionLog } from './prediction-log';
+import type { RolloutRouter } from './rollout-router';
 
 export type Protocol = 'mlflow' | 'v2';
 
@@ -31,6 +32,8 @@ export interface ScoringDeps {
   metrics: ServeMetrics;
   log: PredictionLog | null;
   maxRows: number;
+  /** Rollout traffic splitting; absent: an alias is always answered by its version. */
+  rollouts?: RolloutRouter;
 }
 
 export interface Scored {
@@ -48,7 +51,9 @@ export async function scoreRequest(
 ): Promise<Scored> {
   const labels: RequestLabels = { model: ref.name, version: '', protocol };
   requestLabels.set(req, labels);
-  const resolved = await deps.models.resolve(ref);
+  const aliased = await deps.models.resolve(ref);
+  const routed = deps.rollouts ? await deps.rollouts.route(ref, aliased, req) : { resolved: aliased };
+  const { resolved } = routed;
   const { served } = resolved;
   labels.version = String(served.version);
   const schema = served.model.pipeline.inputs;
@@ -76,5 +81,6 @@ export async function scoreRequest(
   }
   deps.metrics.rows.inc({ model: served.name, version: labels.version }, inputs.rows);
   deps.log?.append(req.id, served, inputs, scores);
+  deps.rollouts?.shadowAfterResponse(req, routed, parse, scores);
   return { resolved, inputs, scores };
 }

@@ -20,12 +20,14 @@ import { parseModelRef } from './model-ref';
 import { ModelCache } from './models';
 import { PredictionLog } from './prediction-log';
 import { registerMlflowRoutes } from './routes-mlflow';
+import { RolloutRouter } from './rollout-router';
 import { registerV2Routes } from './routes-v2';
 import { requestLabels, type ScoringDeps } from './scoring';
 
 export interface PredictionServer {
   app: FastifyInstance;
   models: ModelCache;
+  rollouts: RolloutRouter;
   metrics: ServeMetrics;
   log: PredictionLog | null;
   /** Listen on settings.port/host; resolves to the base URL. A busy port is an error saying so. */
@@ -77,6 +79,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
         onDropped: (model, rows) => metrics.logDropped.inc({ model }, rows),
       })
     : null;
+  const rollouts = new RolloutRouter(o.store, models, predictionLog, metrics, { pollMs: s.pollMs, log });
   let ready = s.preload.length === 0;
 
   const app = Fastify({
@@ -114,6 +117,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
     }
   });
   app.addHook('onResponse', async (req, reply) => {
+    rollouts.answered(req, reply.statusCode, reply.elapsedTime);
     const labels = requestLabels.get(req);
     if (!labels) return;
     const status = String(reply.statusCode);
@@ -135,7 +139,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
     void reply.code(404).send(req.url.startsWith('/v2') ? { error: message } : { error_code: 'ENDPOINT_NOT_FOUND', message });
   });
 
-  const deps: ScoringDeps = { models, metrics, log: predictionLog, maxRows: s.maxRows };
+  const deps: ScoringDeps = { models, metrics, log: predictionLog, maxRows: s.maxRows, rollouts };
   registerMlflowRoutes(app, deps, s.defaultAlias);
   registerV2Routes(app, deps, s.defaultAlias, () => ready, o.version ?? '0');
   app.get('/metrics', async (_req, reply) => {
@@ -150,6 +154,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
   return {
     app,
     models,
+    rollouts,
     metrics,
     log: predictionLog,
     async listen() {
@@ -165,6 +170,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
         throw err;
       }
       models.start();
+      rollouts.start();
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : s.port;
       // Preloading happens after listen, so liveness answers at once and readiness waits for the models.
@@ -179,6 +185,7 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
     async close() {
       await app.close();
       models.stop();
+      await rollouts.stop();
       await predictionLog?.close();
     },
   };

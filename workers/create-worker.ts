@@ -12,6 +12,7 @@ import { backfillActivities } from '../activities/backfill';
 import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
 import { HEARTBEATING_ACTIVITIES } from '../activities/long-running';
 import { runOutcomeActivities } from '../activities/run-outcome';
+import { rolloutActivities } from '../activities/rollout';
 
 export interface TideflowWorkerOptions {
   connection: NativeConnection;
@@ -43,7 +44,13 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     ...(o.workflows ?? {}),
-    activities: { ...wrapped, ...rawActivities, ...backfillActivities(store), ...runOutcomeActivities(store) },
+    activities: {
+      ...wrapped,
+      ...rawActivities,
+      ...backfillActivities(store),
+      ...runOutcomeActivities(store),
+      ...rolloutActivities(store),
+    },
     ...(o.shutdownForceTime !== undefined && { shutdownForceTime: o.shutdownForceTime }),
     ...(o.maxConcurrentActivityTaskExecutions !== undefined && {
       maxConcurrentActivityTaskExecutions: o.maxConcurrentActivityTaskExecutions,

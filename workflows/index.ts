@@ -7,3 +7,4 @@ export { plainChain } from './plain-chain';
 export const tideflowBackfill = createBackfillWorkflow(dags);
 export default createDagRouter(dags);
 export { tideflowRetrainController } from './retrain-controller';
+export { rollout } from './rollout/workflow';
