@@ -105,7 +105,7 @@ export default defineDag(
   {
     id: 'drift_monitor',
     description:
-      "Compare production data (and, when labeled, predictions) with the champion's baseline; on drift, signal the retraining controller.",
+      "Compare production data — a table, or a day of the prediction log — (and, when labeled, predictions) with the model version's baseline; on drift, signal the retraining controller.",
     tags: ['ml', 'drift'],
     params: driftMonitorParams,
     schedule: { cron: '0 4 * * *', timezone: 'UTC' },
