@@ -33,16 +33,23 @@ type History = Awaited<ReturnType<ReturnType<Harness['client']['workflow']['getH
 const SCHEDULED = 10;
 const MARKER = 25;
 
-/** Activity types scheduled on the server, and the number of local-activity markers, in a history. */
-function shape(history: History): { scheduled: string[]; localMarkers: number; patched: boolean } {
+/** The JSON payload of a marker's detail (sdk-core writes its marker data as JSON). */
+function markerData(e: NonNullable<History['events']>[number], key: string): Record<string, unknown> | undefined {
+  const bytes = e.markerRecordedEventAttributes?.details?.[key]?.payloads?.[0]?.data;
+  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>) : undefined;
+}
+
+/** Activity types scheduled on the server, those run as local activities, and the patches, in a history. */
+function shape(history: History): { scheduled: string[]; local: string[]; patches: string[] } {
   const events = history.events ?? [];
-  const markers = events.filter((e) => (e.eventType as number) === MARKER).map((e) => e.markerRecordedEventAttributes?.markerName);
+  const markers = (name: string) =>
+    events.filter((e) => (e.eventType as number) === MARKER && e.markerRecordedEventAttributes?.markerName === name);
   return {
     scheduled: events
       .filter((e) => (e.eventType as number) === SCHEDULED)
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?'),
-    localMarkers: markers.filter((m) => m === 'core_local_activity').length,
-    patched: markers.includes('core_patch'),
+    local: markers('core_local_activity').map((e) => String(markerData(e, 'data')?.['activity_type'])),
+    patches: markers('core_patch').map((e) => String(markerData(e, 'patch-data')?.['id'])),
   };
 }
 
@@ -72,8 +79,12 @@ describe('local tasks on real servers', () => {
     expect(flakyStarts).toEqual(['1:start', '2:start', '3:start', '3:end']);
 
     const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
-    // 9 local activities (big, measure, 3 flaky attempts in one marker, list, 4 squares, recorded → 1 + 1 + 1 + 1 + 4 + 1).
-    expect(shape(history)).toEqual({ scheduled: ['work'], localMarkers: 9, patched: true });
+    // One marker per local task instance (flaky's 3 attempts included), in completion order.
+    const { scheduled, local, patches } = shape(history);
+    expect(scheduled).toEqual(['work']);
+    const tasks = local.filter((type) => type !== 'tideflowRecordRunOutcome'); // a run-level step, not a task
+    expect(tasks).toEqual(['bigOutput', 'measure', 'flaky', 'emitList', 'square', 'square', 'square', 'square', 'noop']);
+    expect(patches).toContain('local-activities');
 
     // The manifest-recording wrapper ran inside the local activity as it does in a normal one.
     const manifest = await readRunManifest(h.store, 't_local', workflowId);
