@@ -2,13 +2,12 @@
  * The ONNX scoring engine (`engine: 'onnx'` in the prediction server and batch_predict): the
  * model exported once to ONNX and run by onnxruntime-node, answering with the same `Scores` as
  * `scoreFrame`. Bad input is refused the same way too: a row the graph marks as refused (NaN
- * output, empty label) is scored once by the native pipeline, whose error names the column and
- * the row; so a client sees the same message from either engine.
+ * output, empty label) makes the batch go through the native pipeline once, whose error names the column and
+ * the first such row; so a client sees the same message from either engine.
  */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Frame, FrameColumn } from '../frame/frame';
 import { scoreFrame, type LoadedModel, type Scores } from '../predict';
-import { takeRows } from '../frame/frame';
 import { exportLoadedModel } from './export';
 import { MISSING_STRING, OnnxExportError } from './working';
 
@@ -55,8 +54,8 @@ export async function createOnnxScorer(model: LoadedModel, meta: { modelVersion?
   const task = model.artifact.task;
   const classes = model.artifact.classes;
   const refuse = (frame: Frame, row: number): never => {
-    // Tideflow's own message for the row (a missing value, an unknown category, …).
-    scoreFrame(model, takeRows(frame, [row]));
+    // Tideflow's own message (a missing value, an unknown category, …, naming the column and the first row).
+    scoreFrame(model, frame);
     throw new OnnxExportError(`row ${row} cannot be scored`);
   };
   return {

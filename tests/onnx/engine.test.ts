@@ -61,7 +61,8 @@ describe("engine: 'onnx'", () => {
         return 'no error';
       })();
       expect(native).toMatch(/missing value/);
-      await expect(scorer.score(rows)).rejects.toThrow(/num_a.*missing value/);
+      // The very message of the native engine (column, count and first row).
+      await expect(scorer.score(rows)).rejects.toThrow(native);
     } finally {
       await scorer.close();
     }
