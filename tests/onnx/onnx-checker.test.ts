@@ -11,8 +11,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exportLoadedModel } from '../../ml/onnx';
 import { GBT_PIPELINE, LINEAR_PIPELINE, trainModel } from './helpers';
 
-const probe = spawnSync('python3', ['-c', 'import onnx; print(onnx.__version__)'], { encoding: 'utf8' });
-const available = probe.status === 0;
+// Debian's interpreter first: a python3 earlier on PATH (pyenv, a venv) usually lacks python3-onnx.
+const PYTHONS = ['/usr/bin/python3', 'python3'];
+const probes = PYTHONS.map((python) => ({
+  python,
+  result: spawnSync(python, ['-c', 'import onnx; print(onnx.__version__)'], { encoding: 'utf8' }),
+}));
+const found = probes.find((p) => p.result.status === 0);
+const probe = found?.result ?? probes[probes.length - 1]!.result;
+const available = found !== undefined;
 const dir = mkdtempSync(join(tmpdir(), 'tideflow-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +50,7 @@ describe('onnx.checker', () => {
       writeFileSync(path, exportLoadedModel(m, { modelVersion: 1, tideflowVersion: 'test' }));
       return path;
     });
-    const run = spawnSync('python3', ['-c', CHECK, ...paths], { encoding: 'utf8' });
+    const run = spawnSync(found!.python, ['-c', CHECK, ...paths], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(paths.length);
