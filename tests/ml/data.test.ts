@@ -81,6 +81,8 @@ describe('penguins data', () => {
       'evaluate',
       'gate',
       'register',
+      'export',
+      'export_onnx',
       'rejected',
       'report',
     ]);
