@@ -1,5 +1,5 @@
 /** Parquet (Snappy, ZSTD) and Arrow ingest: same rows as the JSON original; bad files fail by name. */
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
@@ -51,7 +51,10 @@ describe('columnar sources', () => {
   it('ingests a local Parquet file by path, naming the file when it cannot', async () => {
     const noStore = {} as ArtifactStore; // local paths never touch S3
     const signal = new AbortController().signal;
-    const table = await readTable(join(dir, 'penguins.zstd.parquet'), noStore, signal, true);
+    // Local sources are read only under TIDEFLOW_FILE_ROOTS (the temp dir in tests): copy the fixture there.
+    const local = join(mkdtempSync(join(tmpdir(), 'tideflow-columnar-')), 'penguins.zstd.parquet');
+    copyFileSync(join(dir, 'penguins.zstd.parquet'), local);
+    const table = await readTable(local, noStore, signal, true);
     expect(table).toMatchObject({ format: 'parquet', rows: original.rows });
     const tmp = mkdtempSync(join(tmpdir(), 'tideflow-bad-'));
     writeFileSync(join(tmp, 'broken.parquet'), 'not a parquet file at all');

@@ -61,6 +61,8 @@ describe('ml_retrain on a real worker', () => {
       evaluate: 'success',
       gate: 'success',
       register: 'success',
+      export: 'success',
+      export_onnx: 'skipped',
       rejected: 'skipped',
       report: 'success',
     });

@@ -57,6 +57,8 @@ describe('a pipeline built with defineRetrainDag', () => {
       evaluate: 'success',
       gate: 'success',
       register: 'success',
+      export: 'success',
+      export_onnx: 'skipped',
       rejected: 'skipped',
       score: 'success',
       report: 'success',
