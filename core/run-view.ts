@@ -45,6 +45,7 @@ function taskView(rec: TaskRecord): TaskView {
   if (rec.endedAt !== undefined) view.endedAt = rec.endedAt;
   if (rec.error !== undefined) view.error = rec.error;
   if (rec.note !== undefined) view.note = rec.note;
+  if (rec.cached !== undefined) view.cached = rec.cached;
   if (rec.mapped) {
     const { total, running, succeeded, failed } = rec.mapped;
     view.mapped = { total, running, succeeded, failed };

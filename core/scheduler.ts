@@ -31,8 +31,21 @@ export interface TaskRecord {
   error?: string;
   /** Why a task was settled without running, e.g. "not chosen by branch 'gate'". */
   note?: string;
+  /**
+   * Set when the task's output was not computed by this run but taken from an earlier one:
+   * a step-cache hit (`via: 'cache'`) or a re-run from failure reusing the original run's output
+   * (`via: 'retry'`). The task's state stays `success`; views show it as cached, with its origin.
+   */
+  cached?: CachedFrom;
   output?: unknown;
   mapped?: MapProgress;
+}
+
+/** Where a reused output came from (shown by the state query, the CLI, the report and the manifest). */
+export interface CachedFrom {
+  via: 'cache' | 'retry';
+  workflowId: string;
+  runId: string;
 }
 
 export interface Launch {
