@@ -11,12 +11,10 @@ import { readTable } from '../ml/read-table';
 import { getArtifact, type ArtifactStore } from '../ml/store';
 import type { Row } from '../ml/types';
 
+import type { ReferenceInfo } from './report-format';
+
 /** Where the reference came from: `profile`: the version's reference profile sample (else its first training-data artifact). */
-export type ReferenceInfo =
-  | { kind: 'champion'; version: number; uri: string; profile?: boolean }
-  /** The version that answered a prediction-log window (champion or not). */
-  | { kind: 'version'; version: number; uri: string; profile?: boolean }
-  | { kind: 'source'; source: string };
+export type { ReferenceInfo };
 
 export interface Baseline {
   version: ModelVersion;
