@@ -49,6 +49,13 @@ describe('docker-compose.yml', () => {
     expect(read('infra/docker/temporal-schema.sh')).toMatch(/update-schema -d "\$SCHEMA\/visibility\/versioned"/);
   });
 
+  it('depends only on services that exist; no Tideflow-built service holds MinIO root credentials', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const dep of Object.keys(s.depends_on ?? {})) expect(Object.keys(services), `${name} depends on ${dep}`).toContain(dep);
+      if (s.build?.dockerfile === 'infra/docker/Dockerfile') expect(JSON.stringify(s.environment ?? {}), name).not.toContain('MINIO_ROOT');
+    }
+  });
+
   it('pins every image to the versions npm start runs (infra/versions.ts)', () => {
     expect(svc('temporal').image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
     expect(svc('temporal-ui').image).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
