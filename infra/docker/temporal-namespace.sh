@@ -5,6 +5,10 @@
 # attributes (core/search-attributes.ts). Idempotent; the retention is updated when it changed.
 set -eu
 : "${TEMPORAL_ADDRESS:?}" "${TEMPORAL_NAMESPACE:?}" "${TIDEFLOW_RETENTION_DAYS:?}"
+# The CLI may resolve the service name to an address the server does not listen on (IPv6): use its IPv4 address.
+host="${TEMPORAL_ADDRESS%:*}"; port="${TEMPORAL_ADDRESS##*:}"
+ip="$(getent ahosts "$host" | awk '$2 == "STREAM" && $1 ~ /^[0-9.]+$/ { print $1; exit }')"
+if [ -n "$ip" ]; then TEMPORAL_ADDRESS="$ip:$port"; export TEMPORAL_ADDRESS; fi
 until temporal operator cluster health 2>/dev/null | grep -q SERVING; do
   echo "waiting for Temporal at $TEMPORAL_ADDRESS"; sleep 2
 done
