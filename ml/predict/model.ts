@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
-import { estimatorFromJson, TASKS, type Estimator, type EstimatorJson, type Task } from '../estimators';
+import { estimatorFromJson, prepareEstimator, TASKS, type Estimator, type EstimatorJson, type Task } from '../estimators';
 import { parseFittedPipeline, type FittedFeaturePipeline } from '../features';
 import { InputError } from '../../core/errors';
 
@@ -66,6 +66,8 @@ export function parseModelDocument(doc: unknown, uri: string): LoadedModel {
     if (estimator.task !== artifact.task) throw new InputError(`estimator is for ${estimator.task}, the model says ${artifact.task}`);
     if (artifact.task !== 'regression' && artifact.classes.length !== estimator.numClasses)
       throw new InputError(`the model lists ${artifact.classes.length} classes, the estimator predicts ${estimator.numClasses}`);
+    // Compiled once here, so no request (online or batch) pays for it.
+    prepareEstimator(estimator);
     return { artifact, pipeline, estimator };
   } catch (err) {
     throw new ModelDocumentError(`${uri} is not a usable tideflow.model: ${(err as Error).message}`);
