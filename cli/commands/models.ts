@@ -51,6 +51,9 @@ const metricsText = (m: Record<string, number>): string =>
     .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
     .join(' ');
 
+/** The formats a version has been exported to (`models export`, ml_retrain's export param), e.g. 'onnx'. */
+const exportFormats = (v: ModelVersion): string => Object.keys(v.exports ?? {}).join(' ');
+
 function formatVersion(v: ModelVersion, aliases: string[]): string {
   const rows: [string, string][] = [
     ['Model', `${v.name} version ${v.version}${aliases.length > 0 ? ` (${aliases.join(', ')})` : ''}`],
@@ -169,8 +172,9 @@ export const modelsShow: Command = {
           metricsText(v.metrics) || '-',
           v.source.workflowId,
           formatInstant(v.createdAt),
+          exportFormats(v) || '-',
         ]);
-      io.stdout.write(table(['VERSION', 'STATUS', 'ALIASES', 'METRICS', 'SOURCE RUN', 'CREATED'], rows, { maxCellWidth: 60 }));
+      io.stdout.write(table(['VERSION', 'STATUS', 'ALIASES', 'METRICS', 'SOURCE RUN', 'CREATED', 'EXPORTS'], rows, { maxCellWidth: 60 }));
       return 0;
     });
   },
@@ -242,7 +246,7 @@ export const modelsRollback: Command = {
 
 export const modelsLineage: Command = {
   name: 'models lineage',
-  summary: 'Show the run, data, feature pipeline and params behind a model version',
+  summary: 'Show the run, data, feature pipeline, params and exports behind a model version',
   positionals: [{ name: 'model', description: 'registered model name' }],
   options: {
     version: { type: 'string', value: 'n', description: 'the version (required)' },
@@ -270,6 +274,7 @@ export const modelsLineage: Command = {
           ? [['feature pipeline', lin.featurePipeline.uri, lin.featurePipeline.sha256.slice(0, 12), String(lin.featurePipeline.bytes)]]
           : []),
         ...lin.trainingData.map((d) => ['training data', d.uri, d.sha256.slice(0, 12), String(d.bytes)]),
+        ...Object.entries(lin.exports ?? {}).map(([format, d]) => [`${format} export`, d.uri, d.sha256.slice(0, 12), String(d.bytes)]),
       ];
       io.stdout.write(table(['ROLE', 'ARTIFACT', 'SHA256', 'BYTES'], rows, { indent: '  ' }));
       return 0;
