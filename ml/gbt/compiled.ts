@@ -3,7 +3,8 @@
  * 256-entry lookup table (left / right / the missing side for a code never seen in training) built
  * once, not on every call. `compiledGbt(model)` compiles on first use and remembers the result for
  * the life of the model object (a WeakMap), so a server or a batch job that keeps its loaded model
- * pays for it once; every prediction (`gbtRaw`, `gbtMulticlassRaw`, `addTreeScores`) goes through
+ * pays for it once (a model is not edited in place once scored: an edited model is a new object);
+ * every prediction (`gbtRaw`, `gbtMulticlassRaw`, `addTreeScores`) goes through
  * `scoreCompiled`, the one traversal.
  *
  * Routing is predictor.ts's rule (sklearn's TreePredictor on raw data): a numeric split sends x left

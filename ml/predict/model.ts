@@ -38,7 +38,11 @@ export type ModelArtifact = ArtifactOf<typeof modelDocument>;
 export const MODEL_FORMAT = modelDocument.format;
 export const MODEL_VERSION = modelDocument.version;
 
-/** A model ready to score: the artifact with its pipeline and estimator parsed. */
+/**
+ * A model ready to score: the artifact with its pipeline and estimator parsed. Immutable once
+ * parsed: what scoring needs (a GBT's compiled trees, lookup tables) is built from it once, at load;
+ * an edited model is a new document, parsed again.
+ */
 export interface LoadedModel {
   artifact: ModelArtifact;
   pipeline: FittedFeaturePipeline;
