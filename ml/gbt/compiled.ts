@@ -113,12 +113,10 @@ export function scoreCompiled(c: CompiledTrees, x: Matrix, out: Float64Array, of
         const v = data[row + f] as number;
         const tb = table[node] as number;
         let goLeft: boolean;
-        if (v !== v) goLeft = missingLeft[node] === 1;
-        else if (tb < 0) goLeft = v <= (threshold[node] as number);
-        else {
-          // Codes outside 0..255 or not integers were never seen in training: the missing side.
-          goLeft = v >= 0 && v < 256 && (v | 0) === v ? tables[tb + v] === 1 : missingLeft[node] === 1;
-        }
+        // Numeric: x ≤ threshold (false for NaN, which takes the missing side). Categorical: the code's
+        // table entry; NaN and codes that are not integers in 0..255 were never seen: the missing side.
+        if (tb < 0) goLeft = v <= (threshold[node] as number) || (v !== v && missingLeft[node] === 1);
+        else goLeft = v >>> 0 === v && v < 256 ? tables[tb + v] === 1 : missingLeft[node] === 1;
         node = goLeft ? (left[node] as number) : (right[node] as number);
         f = feature[node] as number;
       }
