@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
 import { estimatorFromJson, prepareEstimator, TASKS, type Estimator, type EstimatorJson, type Task } from '../estimators';
-import { parseFittedPipeline, type FittedFeaturePipeline } from '../features';
+import { parseFittedPipeline, prepareTransform, type FittedFeaturePipeline } from '../features';
 import { InputError } from '../../core/errors';
 
 /** An object whose own parser (parseFittedPipeline, estimatorFromJson) checks it in depth below. */
@@ -71,6 +71,7 @@ export function parseModelDocument(doc: unknown, uri: string): LoadedModel {
     if (artifact.task !== 'regression' && artifact.classes.length !== estimator.numClasses)
       throw new InputError(`the model lists ${artifact.classes.length} classes, the estimator predicts ${estimator.numClasses}`);
     // Compiled once here, so no request (online or batch) pays for it.
+    prepareTransform(pipeline);
     prepareEstimator(estimator);
     return { artifact, pipeline, estimator };
   } catch (err) {

@@ -62,7 +62,7 @@ type ColumnParams = CategoricalParams['columns'][number];
 /** Value → code per fitted column, built once per params object (a loaded model scores many times). */
 const codeMaps = new WeakMap<ColumnParams, Map<Category, number>>();
 
-function codesOf(spec: ColumnParams): Map<Category, number> {
+export function codesOf(spec: ColumnParams): Map<Category, number> {
   let code = codeMaps.get(spec);
   if (!code) {
     code = new Map<Category, number>();

@@ -121,7 +121,7 @@ type ColumnParams = OnehotParams['columns'][number];
 /** Value → output slot per fitted column, built once per params object (a loaded model scores many times). */
 const slotMaps = new WeakMap<ColumnParams, Map<Category, number>>();
 
-function slotsOf(spec: ColumnParams): Map<Category, number> {
+export function slotsOf(spec: ColumnParams): Map<Category, number> {
   let slot = slotMaps.get(spec);
   if (!slot) {
     slot = new Map<Category, number>();
