@@ -137,8 +137,10 @@ export function formatVersionTable(
       aliasesOf(v.version).join(' ') || '-',
       formatInstant(v.createdAt),
       v.source.workflowId,
+      Object.keys(v.exports ?? {}).join(' ') || '-',
       metricsText(v.metrics) || '-',
     ]);
-  // VERSION, STATUS, ALIASES, CREATED, SOURCE RUN: at most 8+10+24+20+56 (+2 per gap) = 128; metrics get the rest.
-  return fittedTable(['VERSION', 'STATUS', 'ALIASES', 'CREATED', 'SOURCE RUN', 'METRICS'], rows, [8, 10, 24, 20, 56], width);
+  // VERSION, STATUS, ALIASES, CREATED, SOURCE RUN, EXPORTS: at most 8+10+24+20+48+8 (+2 per gap) = 130;
+  // metrics get the rest.
+  return fittedTable(['VERSION', 'STATUS', 'ALIASES', 'CREATED', 'SOURCE RUN', 'EXPORTS', 'METRICS'], rows, [8, 10, 24, 20, 48, 8], width);
 }

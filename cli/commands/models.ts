@@ -202,7 +202,7 @@ export const modelsRollback: Command = {
 
 export const modelsLineage: Command = {
   name: 'models lineage',
-  summary: 'Show the run, data, feature pipeline and params behind a model version',
+  summary: 'Show the run, data, feature pipeline, params and exports behind a model version',
   positionals: [{ name: 'model', description: 'registered model name' }],
   options: {
     version: { type: 'string', value: 'n', description: 'the version (required)' },
@@ -230,6 +230,7 @@ export const modelsLineage: Command = {
           ? [['feature pipeline', lin.featurePipeline.uri, lin.featurePipeline.sha256.slice(0, 12), String(lin.featurePipeline.bytes)]]
           : []),
         ...lin.trainingData.map((d) => ['training data', d.uri, d.sha256.slice(0, 12), String(d.bytes)]),
+        ...Object.entries(lin.exports ?? {}).map(([format, d]) => [`${format} export`, d.uri, d.sha256.slice(0, 12), String(d.bytes)]),
       ];
       io.stdout.write(table(['ROLE', 'ARTIFACT', 'SHA256', 'BYTES'], rows, { indent: '  ' }));
       return 0;
