@@ -140,7 +140,7 @@ export function formatVersionTable(
       Object.keys(v.exports ?? {}).join(' ') || '-',
       metricsText(v.metrics) || '-',
     ]);
-  // VERSION, STATUS, ALIASES, CREATED, SOURCE RUN, EXPORTS: at most 8+10+24+20+48+8 (+2 per gap) = 130;
+  // VERSION, STATUS, ALIASES, CREATED, SOURCE RUN, EXPORTS: at most 8+10+20+20+40+8 (+2 per gap) = 118;
   // metrics get the rest.
-  return fittedTable(['VERSION', 'STATUS', 'ALIASES', 'CREATED', 'SOURCE RUN', 'EXPORTS', 'METRICS'], rows, [8, 10, 24, 20, 48, 8], width);
+  return fittedTable(['VERSION', 'STATUS', 'ALIASES', 'CREATED', 'SOURCE RUN', 'EXPORTS', 'METRICS'], rows, [8, 10, 20, 20, 40, 8], width);
 }

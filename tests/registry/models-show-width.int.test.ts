@@ -49,7 +49,7 @@ describe('tideflow models show fits in 160 columns', () => {
     const show = await cli('models', 'show', name);
     expect(show.code).toBe(0);
     expect(longLines(show.out)).toEqual([]);
-    expect(show.out).toMatch(/^VERSION\s+STATUS\s+ALIASES\s+CREATED\s+SOURCE RUN\s+METRICS\n/);
+    expect(show.out).toMatch(/^VERSION\s+STATUS\s+ALIASES\s+CREATED\s+SOURCE RUN\s+EXPORTS\s+METRICS\n/);
     for (const k of Object.keys(metrics)) expect(show.out).toContain(`${k}=`);
   });
 
