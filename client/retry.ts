@@ -100,29 +100,33 @@ function retryWorkflowId(dagId: string): string {
 
 export interface StartedRetry {
   handle: WorkflowHandleWithFirstExecutionRunId;
-  dag: DagDefinition;
+  dagId: string;
   original: OriginalRun;
-  /** The plan as the summary shows it; the new run may re-run more (artifacts it finds gone). */
-  plan: RetryPlan;
+  /**
+   * The plan as the summary shows it; the new run may re-run more (artifacts it finds gone).
+   * Undefined when the DAG is not defined here (a CLI older than the worker): the worker plans.
+   */
+  plan?: RetryPlan;
 }
 
 export async function startRetry(client: Client, dags: readonly DagDefinition[], o: RetryOptions): Promise<StartedRetry> {
   const summary = await readRunSummary(client, o.workflowId, o.runId);
-  const dag = dags.find((d) => d.id === summary.dagId);
-  if (!dag) throw new RetryError(`run '${o.workflowId}' is a run of '${summary.dagId}', which is not a DAG known here`);
+  const dagId = summary.dagId;
+  const dag = dags.find((d) => d.id === dagId);
   const original = originalRunOf(summary);
-  let plan: RetryPlan;
-  try {
-    plan = planRetry(dag, original, o.from);
-  } catch (err) {
-    if (err instanceof RetryPlanError) throw new RetryError(err.message);
-    throw err;
+  let plan: RetryPlan | undefined;
+  if (dag) {
+    try {
+      plan = planRetry(dag, original, o.from);
+    } catch (err) {
+      if (err instanceof RetryPlanError) throw new RetryError(err.message);
+      throw err;
+    }
+    checkParams(dag, { ...(original.params as Record<string, unknown>), ...o.params });
   }
-  const params = { ...(original.params as Record<string, unknown>), ...o.params };
-  checkParams(dag, params);
-  const newWorkflowId = o.newWorkflowId ?? retryWorkflowId(dag.id);
+  const newWorkflowId = o.newWorkflowId ?? retryWorkflowId(dagId);
   if (newWorkflowId === o.workflowId) throw new RetryError(`a retry gets a new workflow id, not the original's ('${o.workflowId}')`);
-  const handle = await client.workflow.start(dag.id, {
+  const handle = await client.workflow.start(dagId, {
     taskQueue: o.taskQueue,
     workflowId: newWorkflowId,
     args: [
@@ -134,10 +138,10 @@ export async function startRetry(client: Client, dags: readonly DagDefinition[],
       },
     ],
     typedSearchAttributes: [
-      { key: DAG_KEY, value: dag.id },
+      { key: DAG_KEY, value: dagId },
       { key: TRIGGER_KEY, value: 'manual' },
       { key: LOGICAL_DATE_KEY, value: new Date(original.logicalDate) },
     ],
   });
-  return { handle, dag, original, plan };
+  return { handle, dagId, original, ...(plan && { plan }) };
 }

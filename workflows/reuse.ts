@@ -65,7 +65,11 @@ export async function startRetry(dag: DagDefinition, raw: unknown): Promise<Retr
   patched(RETRY_REUSE_PATCH);
   let original: OriginalRun;
   try {
-    original = await tideflowResolveRetry({ dagId: dag.id, workflowId: retryOf.workflowId, ...(retryOf.runId && { runId: retryOf.runId }) });
+    original = await tideflowResolveRetry({
+      dagId: dag.id,
+      workflowId: retryOf.workflowId,
+      ...(retryOf.runId && { runId: retryOf.runId }),
+    });
   } catch (err) {
     throw invalid(dag, messageOf(err));
   }
@@ -78,7 +82,10 @@ export async function startRetry(dag: DagDefinition, raw: unknown): Promise<Retr
   }
   const { retryOf: _retryOf, from: _from, ...rest } = raw as Record<string, unknown>;
   if (rest.logicalDate !== undefined && Date.parse(String(rest.logicalDate)) !== Date.parse(original.logicalDate))
-    throw invalid(dag, `a retry keeps the original run's logical date (${original.logicalDate}), got logicalDate '${String(rest.logicalDate)}'`);
+    throw invalid(
+      dag,
+      `a retry keeps the original run's logical date (${original.logicalDate}), got logicalDate '${String(rest.logicalDate)}'`,
+    );
   const given = rest.params;
   const params =
     typeof given === 'object' && given !== null && !Array.isArray(given)

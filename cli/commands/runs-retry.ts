@@ -77,18 +77,17 @@ export const runsRetry: Command = {
           throw new CliError(err.message, EXIT.usage, "see each param's schema with 'tideflow dags list --json'");
         throw err;
       }
-      const { handle, dag, original, plan } = started;
+      const { handle, dagId, original, plan } = started;
       const newRunId = handle.firstExecutionRunId;
       const url = runUrl(io.env, session.namespace, handle.workflowId, newRunId);
-      const reused = Object.keys(plan.reuse);
+      const reused = plan && Object.keys(plan.reuse);
       if (json && !wait) {
         printJson(io, {
-          dagId: dag.id,
+          dagId,
           workflowId: handle.workflowId,
           runId: newRunId,
           retryOf: { workflowId: original.workflowId, runId: original.runId },
-          reuse: reused,
-          rerun: plan.rerun,
+          ...(plan && { reuse: reused, rerun: plan.rerun }),
           ...(url && { url }),
         });
         return EXIT.ok;
@@ -98,11 +97,15 @@ export const runsRetry: Command = {
         ['retry of:', `${original.workflowId} (run ${original.runId})`],
         ['workflow id:', handle.workflowId],
         ['run id:', newRunId],
-        ['reusing:', reused.length > 0 ? reused.join(', ') : '(nothing)'],
-        ['re-running:', plan.rerun.join(', ')],
+        ...(plan
+          ? ([
+              ['reusing:', reused && reused.length > 0 ? reused.join(', ') : '(nothing)'],
+              ['re-running:', plan.rerun.join(', ')],
+            ] as [string, string][])
+          : [['plan:', `DAG '${dagId}' is not defined here: the worker decides what to reuse`] as [string, string]]),
         ...(url !== undefined ? [['web UI:', url] as [string, string]] : []),
       ];
-      out.write(`Started a retry of ${dag.id} on task queue '${config.taskQueue}'\n${columns(rows).join('\n')}\n`);
+      out.write(`Started a retry of ${dagId} on task queue '${config.taskQueue}'\n${columns(rows).join('\n')}\n`);
       out.write('(the run re-checks the reused outputs and re-runs any whose artifacts are gone or changed)\n');
       if (!wait) {
         out.write(`Follow it with: tideflow runs show ${handle.workflowId}\n`);
