@@ -6,6 +6,7 @@
  * and the workflow input a person types in the Web UI.
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryError, startRetry, type RetryOptions } from '../../client/retry';
 import { waitForRun } from '../../client/runs';
@@ -16,7 +17,7 @@ import { formatRun } from '../../cli/format-run';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { testDags } from '../fixtures/dags';
 import { retryable } from '../fixtures/retry-dags';
-import { createHarness, runToEnd, taskOf, type Harness } from './harness';
+import { createHarness, runToEnd, taskOf, testWorkflowBundle, type Harness } from './harness';
 
 let h: Harness;
 let stopWorker: () => Promise<void>;
@@ -98,6 +99,17 @@ describe('re-run from failure', () => {
     const ref = taskOf(failed.view, 'big').output;
     expect(isOutputRef(ref) && big?.wrote.map((a) => a.uri)).toEqual([isOutputRef(ref) && ref.uri]);
     expect(manifest?.tasks.find((t) => t.taskId === 'check')?.cached).toBeUndefined();
+  });
+
+  it("a retry's history replays deterministically, with its retry-reuse patch marker", async () => {
+    const handle = h.client.workflow.getHandle(fixed.workflowId);
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: await testWorkflowBundle() }, history, fixed.workflowId);
+    const markers = (history.events ?? []).map((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data);
+    const patches = markers
+      .filter((d) => d !== undefined)
+      .map((d) => (JSON.parse(Buffer.from(d as Uint8Array).toString()) as { id: string }).id);
+    expect(patches).toContain('retry-reuse');
   });
 
   it('without the fix, the retry fails again at the same task, having run only it', async () => {
