@@ -20,6 +20,7 @@ import type { ArtifactRef, ArtifactStore } from '../storage/artifacts/types';
 import { originalRunOf, readRunSummary, RetryError } from '../client/retry';
 import type { OriginalRun, RetryOrigin } from '../workflows/retry-plan';
 import { findArtifactRefs } from './record-run';
+import { outputsFromHistory } from './retry-history';
 
 export interface ResolveRetryInput {
   dagId: string;
@@ -55,9 +56,18 @@ async function resolveRetry(store: ArtifactStore, input: ResolveRetryInput): Pro
       `run '${input.workflowId}' is a run of DAG '${summary.dagId}', not of '${input.dagId}': a retry runs the same DAG`,
       'InvalidRetry',
     );
+  const original = originalRunOf(summary);
+  // Outputs too large for the summary: from the run's history instead.
+  const omitted = new Set(original.tasks.filter((t) => t.outputOmitted).map((t) => t.id));
+  const fromHistory = await outputsFromHistory(client, summary.workflowId, summary.runId, omitted);
+  for (const t of original.tasks) {
+    if (!fromHistory.has(t.id)) continue;
+    t.output = fromHistory.get(t.id);
+    delete t.outputOmitted;
+  }
   const unusable: Record<string, string> = {};
   const artifacts: Record<string, ArtifactRef[]> = {};
-  for (const t of summary.view.tasks) {
+  for (const t of original.tasks) {
     if (t.state !== 'success' || t.output === undefined) continue;
     artifacts[t.id] = findArtifactRefs(t.output);
     for (const ref of artifacts[t.id] ?? []) {
@@ -68,7 +78,7 @@ async function resolveRetry(store: ArtifactStore, input: ResolveRetryInput): Pro
       }
     }
   }
-  return { ...originalRunOf(summary, unusable), artifacts };
+  return { ...original, unusable, artifacts };
 }
 
 export interface RecordRetryInput {

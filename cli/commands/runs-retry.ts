@@ -106,7 +106,9 @@ export const runsRetry: Command = {
         ...(url !== undefined ? [['web UI:', url] as [string, string]] : []),
       ];
       out.write(`Started a retry of ${dagId} on task queue '${config.taskQueue}'\n${columns(rows).join('\n')}\n`);
-      out.write('(the run re-checks the reused outputs and re-runs any whose artifacts are gone or changed)\n');
+      out.write(
+        '(planned from the summary; the run decides: it re-runs a reused output whose artifacts are gone or changed, and reads outputs too large for the summary from history)\n',
+      );
       if (!wait) {
         out.write(`Follow it with: tideflow runs show ${handle.workflowId}\n`);
         return EXIT.ok;

@@ -159,6 +159,16 @@ describe('re-run from failure', () => {
     expect(run.view?.retryOf).toEqual({ workflowId: original.workflowId, runId: original.view.runId });
   });
 
+  it('an output too large for the summary (inline, 64–256 KB) is read from the history and reused', async () => {
+    const original = await runToEnd(h, retryable, { failAt: 'check', bytes: 100_000 });
+    expect(taskOf(original.view, 'big').output).toMatchObject({ omitted: expect.any(String) });
+    const run = await retry({ workflowId: original.workflowId, params: { failAt: '' } });
+    expect(run.view.status).toBe('success');
+    expect(ranIn(run.workflowId)).toEqual(['check', 'report']);
+    expect(taskOf(run.view, 'big').cached?.workflowId).toBe(original.workflowId);
+    expect(taskOf(run.view, 'measure').output).toBe(100_000);
+  });
+
   it('the state query reports reused tasks as cached, with the lineage', async () => {
     const run = await retryFromInput({ retryOf: { workflowId: failed.workflowId, runId: failed.view.runId }, from: 'report' });
     const state = await h.client.workflow.getHandle(run.workflowId).query<RunView>('state');
