@@ -129,6 +129,8 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
       running++;
       peakRunning = Math.max(peakRunning, running);
       o.state = 'running';
+      const retryOf = resumeOf.get(o.logicalDate);
+      if (retryOf) o.detail = `retry of run ${retryOf.runId}`;
       try {
         const child = await startChild(dag.id, {
           workflowId: o.workflowId,
@@ -136,7 +138,7 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
             {
               params: input.params ?? {},
               logicalDate: o.logicalDate,
-              ...(resumeOf.has(o.logicalDate) && { retryOf: resumeOf.get(o.logicalDate) }),
+              ...(retryOf && { retryOf }),
             },
           ],
           typedSearchAttributes: [

@@ -35,6 +35,7 @@ it('re-runs a failed date as a retry of its failed run: the successful task is r
   const resumed = await backfill(h, { ...range, reprocess: 'failed', resume: true, params: { ms: 20, failOn: [] } });
   expect(resumed.progress.succeeded).toBe(1);
   expect(resumed.progress.skipped).toBe(2);
+  expect(resumed.progress.dates.find((d) => d.state === 'succeeded')?.detail).toBe(`retry of run ${failedRun.runId}`);
 
   const log = h.readLog();
   // 'wait' ran once for the failed date (in its first run); 'check' ran in both runs.

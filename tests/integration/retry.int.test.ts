@@ -9,13 +9,13 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetryError, startRetry, type RetryOptions } from '../../client/retry';
-import { waitForRun } from '../../client/runs';
+import { startDagRun, waitForRun } from '../../client/runs';
 import { isOutputRef } from '../../core/output-ref';
 import type { RunView } from '../../core/run-view';
 import { dags } from '../../dags';
 import { formatRun } from '../../cli/format-run';
 import { readRunManifest } from '../../storage/artifacts/manifest';
-import { testDags } from '../fixtures/dags';
+import { slowChain, testDags } from '../fixtures/dags';
 import { retryable } from '../fixtures/retry-dags';
 import { createHarness, runToEnd, taskOf, testWorkflowBundle, type Harness } from './harness';
 
@@ -135,6 +135,9 @@ describe('re-run from failure', () => {
       /unknown task 'nope' to re-run from: DAG 't_retry' has tasks extract, big, measure, check, report, fan/,
     );
     await expect(retry({ workflowId: 'no-such-run' })).rejects.toBeInstanceOf(RetryError);
+    const live = await startDagRun(h.client, slowChain, { taskQueue: h.taskQueue });
+    await expect(retry({ workflowId: live.workflowId })).rejects.toThrow(/is still running: wait for it to end, or cancel it/);
+    await live.cancel();
     // The Web UI path says the same, as the run's failure.
     const ui = await retryFromInput({ retryOf: { workflowId: fixed.workflowId } });
     expect(ui.error).toMatch(/Invalid retry of DAG 't_retry': run '.*' \(run .*\) succeeded: there is no failure to re-run from/);
