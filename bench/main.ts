@@ -21,10 +21,19 @@ import { mlPipelineBench } from './ml-pipeline';
 import { mlTrainBench } from './ml-train';
 import { onnxBench } from './onnx';
 import { orchestration } from './orchestration';
+import { retryBench } from './retry';
 import type { BenchContext, BenchOptions, Benchmark } from './types';
 
 /** Every benchmark, in run order; a later one adds itself here. */
-const BENCHMARKS: readonly Benchmark[] = [orchestration, backfillBench, mlTrainBench, ingestValidateBench, onnxBench, mlPipelineBench];
+const BENCHMARKS: readonly Benchmark[] = [
+  orchestration,
+  backfillBench,
+  mlTrainBench,
+  ingestValidateBench,
+  onnxBench,
+  mlPipelineBench,
+  retryBench,
+];
 
 const USAGE = `usage: npm run bench -- [options]
   --tasks N          tasks per chain (default 50)

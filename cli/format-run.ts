@@ -40,7 +40,8 @@ function mappedNote(t: TaskView): string | undefined {
 }
 
 function taskNote(t: TaskView): string {
-  return [t.error, t.note, mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
+  const reused = t.cached && `${t.cached.via === 'retry' ? 'reused' : 'cached'} from ${t.cached.workflowId}`;
+  return [t.error, t.note, reused, mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
 }
 
 function runDuration(view: RunView, now: number): string {
@@ -71,6 +72,7 @@ export function formatRunHeader(view: RunView, now: number = Date.now()): string
     ['Params', compactJson(view.params)],
     ['Started', `${formatInstant(view.startedAt)}${view.endedAt !== undefined ? `, ended ${formatInstant(view.endedAt)}` : ''}`],
     ['Workflow', `${view.workflowId} (run ${view.runId})`],
+    ...(view.retryOf ? [['Retry of', `${view.retryOf.workflowId} (run ${view.retryOf.runId})`] as [string, string]] : []),
     ...reportLinks(view).map(([task, uri]): [string, string] => ['Report', `${uri} (task ${task})`]),
   ];
   return `${columns(

@@ -13,6 +13,7 @@ import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
 import { HEARTBEATING_ACTIVITIES } from '../activities/long-running';
 import { runOutcomeActivities } from '../activities/run-outcome';
 import { rolloutActivities } from '../activities/rollout';
+import { retryActivities } from '../activities/retry';
 
 export interface TideflowWorkerOptions {
   connection: NativeConnection;
@@ -50,6 +51,7 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
       ...backfillActivities(store),
       ...runOutcomeActivities(store),
       ...rolloutActivities(store),
+      ...retryActivities(store),
     },
     ...(o.shutdownForceTime !== undefined && { shutdownForceTime: o.shutdownForceTime }),
     ...(o.maxConcurrentActivityTaskExecutions !== undefined && {
