@@ -72,6 +72,7 @@ export interface Verdict {
   errorRate: number;
   stableErrorRate: number;
   latencyP95Ms: number;
+  latencyP99Ms: number;
   /** Shadow only. */
   disagreement?: number;
   /** Set when a guard failed: which and by how much. */
@@ -79,6 +80,8 @@ export interface Verdict {
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+/** A bucketed quantile as text: '≤ 20' (its bucket's upper bound), or '> 10000' in the overflow bucket. */
+const bound = (ms: number): string => (ms === Infinity ? `> ${LATENCY_BUCKETS_MS.at(-1)}` : `≤ ${ms}`);
 
 export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdict {
   const cand = shadow ? w.shadow : w.candidate;
@@ -86,6 +89,7 @@ export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdic
   const errorRate = rate(cand);
   const stableErrorRate = rate(w.stable);
   const latencyP95Ms = quantileMs(cand.latency, 0.95);
+  const latencyP99Ms = quantileMs(cand.latency, 0.99);
   const disagreement = shadow ? (cand.compared === 0 ? 0 : cand.disagreed / cand.compared) : undefined;
   const verdict: Verdict = {
     samples: cand.requests,
@@ -93,13 +97,16 @@ export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdic
     errorRate,
     stableErrorRate,
     latencyP95Ms,
+    latencyP99Ms,
     ...(disagreement !== undefined && { disagreement }),
   };
   if (!verdict.judged) return verdict;
   if (errorRate - stableErrorRate > g.maxErrorRate)
     verdict.breach = `error rate ${pct(errorRate)} over ${cand.requests} requests exceeds the stable version's ${pct(stableErrorRate)} by more than ${pct(g.maxErrorRate)}`;
   else if (latencyP95Ms > g.maxLatencyP95Ms)
-    verdict.breach = `latency p95 ${latencyP95Ms === Infinity ? `> ${LATENCY_BUCKETS_MS.at(-1)}` : `≤ ${latencyP95Ms}`} ms exceeds ${g.maxLatencyP95Ms} ms`;
+    verdict.breach = `latency p95 ${bound(latencyP95Ms)} ms over ${cand.requests} requests exceeds ${g.maxLatencyP95Ms} ms`;
+  else if (latencyP99Ms > g.maxLatencyP99Ms)
+    verdict.breach = `latency p99 ${bound(latencyP99Ms)} ms over ${cand.requests} requests exceeds ${g.maxLatencyP99Ms} ms`;
   else if (disagreement !== undefined && disagreement > g.maxDisagreement)
     verdict.breach = `disagreement with the stable version ${pct(disagreement)} over ${cand.compared} rows exceeds ${pct(g.maxDisagreement)}`;
   return verdict;
