@@ -21,10 +21,19 @@ import { mlPipelineBench } from './ml-pipeline';
 import { mlTrainBench } from './ml-train';
 import { onnxBench } from './onnx';
 import { orchestration } from './orchestration';
+import { serveBench } from './serve';
 import type { BenchContext, BenchOptions, Benchmark } from './types';
 
 /** Every benchmark, in run order; a later one adds itself here. */
-const BENCHMARKS: readonly Benchmark[] = [orchestration, backfillBench, mlTrainBench, ingestValidateBench, onnxBench, mlPipelineBench];
+const BENCHMARKS: readonly Benchmark[] = [
+  orchestration,
+  backfillBench,
+  mlTrainBench,
+  ingestValidateBench,
+  onnxBench,
+  mlPipelineBench,
+  serveBench,
+];
 
 const USAGE = `usage: npm run bench -- [options]
   --tasks N          tasks per chain (default 50)
@@ -143,7 +152,7 @@ async function runAll(options: BenchOptions, abort: AbortController): Promise<Re
       workflows: { workflowsPath: require.resolve('./workflows') },
     });
     abort.signal.throwIfAborted();
-    const ctx: BenchContext = { client, taskQueue, options, server: env.server, log, signal: abort.signal };
+    const ctx: BenchContext = { client, taskQueue, options, server: env.server, log, signal: abort.signal, config };
     const results: Record<string, unknown> = {};
     await worker.runUntil(async () => {
       for (const bench of selected) {
