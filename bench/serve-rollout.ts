@@ -176,5 +176,11 @@ export async function canaryShare(
   } finally {
     await signalRollout(client, MODEL, 'abort', 'bench: canary share measured');
     await rolloutResult(client, MODEL);
+    // Until the server followed the abort (its next poll), so the promotion starts from v1 only.
+    for (let i = 0; i < 200; i++) {
+      const probes = await pool(100, 8, (k) => invoke(url, bodies[k] as string));
+      if (probes.every((a) => a.version !== o.candidate)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GUARDS } from '../../mlops/rollout-plan';
 import { judgePredictions, type LoggedAnswer } from '../../mlops/rollout-predictions';
-import { judgeWindow, emptyWindow, bucketOf } from '../../mlops/rollout-guards';
+import { judgeWindow, emptyWindow, bucketOf, routeBucket, routesToCandidate } from '../../mlops/rollout-guards';
 
 const labels = (prefix: string, shares: Record<string, number>): LoggedAnswer[] =>
   Object.entries(shares).flatMap(([label, n]) => Array.from({ length: n }, (_, i) => ({ key: `${prefix}-${label}-${i}`, label })));
@@ -62,5 +62,19 @@ describe('judgeWindow latency p99', () => {
     const v = judgeWindow(false, w, { ...g, maxLatencyP95Ms: 100, maxLatencyP99Ms: 100 });
     expect(v).toMatchObject({ latencyP95Ms: 1, latencyP99Ms: 500 });
     expect(v.breach).toBe('latency p99 ≤ 500 ms over 100 requests exceeds 100 ms');
+  });
+});
+
+describe('routeBucket', () => {
+  it('spreads keys over 0..9999: a 10 % share takes 10 ± 1.5 % of 10,000 request ids, monotone in the share', () => {
+    const salt = 'tideflow-rollout__flights/0b7a848d-b115-48de-8ee9-da148085a93b';
+    const keys = Array.from({ length: 10_000 }, (_, i) => `req-${i}`);
+    const buckets = keys.map((k) => routeBucket(salt, k));
+    expect(buckets.every((b) => Number.isInteger(b) && b >= 0 && b < 10_000)).toBe(true);
+    const share = (w: number): number => (100 * keys.filter((k) => routesToCandidate(salt, k, w)).length) / keys.length;
+    expect(Math.abs(share(10) - 10)).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(share(50) - 50)).toBeLessThanOrEqual(1.5);
+    expect(share(100)).toBe(100);
+    for (const k of keys.slice(0, 500)) if (routesToCandidate(salt, k, 10)) expect(routesToCandidate(salt, k, 50)).toBe(true);
   });
 });
