@@ -14,7 +14,7 @@
  * its position carried (RolloutCarry: rollout id, stable version, step, time left, paused, last
  * check), so a 24-hour bake checked every 30 s is ~15 runs of ~2,000 events, not one of 30,000.
  */
-import { ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CheckResult, RolloutActivities } from '../../activities/rollout';
 import { planRollout, type RolloutInput, type RolloutStatus } from '../../mlops/rollout-plan';
 import {
@@ -30,6 +30,8 @@ const { rolloutBegin, rolloutStep, rolloutCheck, rolloutFinish } = proxyActiviti
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
 });
+
+const CONTINUE_AS_NEW_PATCH = 'rollout-continue-as-new';
 
 export interface RolloutOutcome {
   status: RolloutStatus;
@@ -147,8 +149,9 @@ export async function rollout(input: RolloutInput, carry?: RolloutCarry): Promis
         return finish('rolled-back', `step ${step} (${plan.strategy === 'shadow' ? 'shadow' : `${weight}%`}): ${lastCheck.breach}`);
       if (remainingMs <= 0 && !paused && lastCheck.judged) break;
       // Signals that arrived with the check are handled first (the loop's next turn), never dropped.
+      // patched(): a rollout started before continue-as-new existed replays its history unchanged.
       if (abort === undefined && promoteNow === undefined && !pauseChanged)
-        if (checks >= plan.checksPerRun || workflowInfo().continueAsNewSuggested)
+        if ((checks >= plan.checksPerRun || workflowInfo().continueAsNewSuggested) && patched(CONTINUE_AS_NEW_PATCH))
           await continueAsNew<typeof rollout>(input, {
             rolloutId,
             stable: stable as number,
