@@ -125,7 +125,7 @@ export const serveBench: Benchmark = {
         load: loadavg().map((l) => round(l)),
       };
       const p = promotion;
-      const switchMs = Math.max(p.firstV2AfterMs, p.lastV1SentAfterMs);
+      const switchMs = Math.max(p.firstV2AfterMs, p.lastV1AfterMs);
       const share = canary.candidateShare;
       const table = formatTable(
         ['measure', 'measured', 'target', ''],
@@ -157,7 +157,7 @@ export const serveBench: Benchmark = {
         ],
       );
       const report = [
-        `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer to a request sent ${p.lastV1SentAfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
+        `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer ${p.lastV1AfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
         table,
         `load average during the run: ${result.load.join(', ')}`,
       ].join('\n');
