@@ -81,6 +81,8 @@ export interface Verdict {
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 /** A bucketed quantile as text: '≤ 20' (its bucket's upper bound), or '> 10000' in the overflow bucket. */
+/** A threshold as given, at most 4 significant digits (2.9497336 → 2.95). */
+const num = (x: number): string => String(Number(x.toPrecision(4)));
 const bound = (ms: number): string => (ms === Infinity ? `> ${LATENCY_BUCKETS_MS.at(-1)}` : `≤ ${ms}`);
 
 export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdict {
@@ -104,9 +106,9 @@ export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdic
   if (errorRate - stableErrorRate > g.maxErrorRate)
     verdict.breach = `error rate ${pct(errorRate)} over ${cand.requests} requests exceeds the stable version's ${pct(stableErrorRate)} by more than ${pct(g.maxErrorRate)}`;
   else if (latencyP95Ms > g.maxLatencyP95Ms)
-    verdict.breach = `latency p95 ${bound(latencyP95Ms)} ms over ${cand.requests} requests exceeds ${g.maxLatencyP95Ms} ms`;
+    verdict.breach = `latency p95 ${bound(latencyP95Ms)} ms over ${cand.requests} requests exceeds ${num(g.maxLatencyP95Ms)} ms`;
   else if (latencyP99Ms > g.maxLatencyP99Ms)
-    verdict.breach = `latency p99 ${bound(latencyP99Ms)} ms over ${cand.requests} requests exceeds ${g.maxLatencyP99Ms} ms`;
+    verdict.breach = `latency p99 ${bound(latencyP99Ms)} ms over ${cand.requests} requests exceeds ${num(g.maxLatencyP99Ms)} ms`;
   else if (disagreement !== undefined && disagreement > g.maxDisagreement)
     verdict.breach = `disagreement with the stable version ${pct(disagreement)} over ${cand.compared} rows exceeds ${pct(g.maxDisagreement)}`;
   return verdict;
