@@ -68,9 +68,11 @@ export function formatRollout(model: string, state: RolloutState | undefined, vi
     ['Id:', view?.rolloutId ?? s?.rolloutId ?? ''],
     [
       'Step:',
-      `${step + 1} of ${steps.length} at ${active ? (view?.weight ?? s?.weight ?? 0) : (s?.weight ?? 0)}%` +
-        (view && active ? `, ${formatDuration(view.remainingSeconds * 1000)} left to bake` : '') +
-        (view?.runs !== undefined && view.runs > 1 ? ` (workflow run ${view.runs})` : ''),
+      active
+        ? `${step + 1} of ${steps.length} at ${view?.weight ?? s?.weight ?? 0}%` +
+          (view ? `, ${formatDuration(view.remainingSeconds * 1000)} left to bake` : '') +
+          (view?.runs !== undefined && view.runs > 1 ? ` (workflow run ${view.runs})` : '')
+        : `ended at step ${step + 1} of ${steps.length}; the candidate now gets ${s?.weight ?? 0}% of the traffic`,
     ],
     ['Weights:', weights(steps, step, active)],
     ...checkRows(view),
