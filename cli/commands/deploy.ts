@@ -193,7 +193,12 @@ export const deployStatus: Command = {
     const store = await openStore(io);
     const { rolloutState, rolloutView } = await import('../../client/rollouts');
     const state = await rolloutState(store, model);
-    const view = await withTemporal(cliConfig(io.env), ({ client }) => rolloutView(client, model));
+    // The state is in S3: without Temporal, status still shows it (no live readings), and says why.
+    const view = await withTemporal(cliConfig(io.env), ({ client }) => rolloutView(client, model)).catch((err: unknown) => {
+      if (!(err instanceof CliError) || !state) throw err;
+      io.stderr.write(`warning: ${err.message}; showing the rollout state from the registry only\n`);
+      return undefined;
+    });
     if (flagOption(args, 'json')) printJson(io, { view: view ?? null, state: state ?? null });
     else io.stdout.write(formatRollout(model, state, view));
     return state || view ? EXIT.ok : EXIT.failed;
