@@ -1,60 +1,30 @@
 /**
- * The serve benchmark's fixtures: 100-tree GBTs on the flights data with a flights-style pipeline
- * (impute + standardize of distance and time; target: delayed more than 15 minutes), registered in
- * the bench stack's registry, and the prediction server run as its own process
+ * The serve benchmark's fixtures: GBTs on issue 12's flights-style model (bench/scoring-flights.ts:
+ * date → hour, weekday, month; distance standardized; origin and destination as native categories;
+ * target: delayed more than 15 minutes), registered in the bench stack's registry, and the prediction server run as its own process
  * (`node --import tsx serve/main.ts`, so the load generator does not share its event loop).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { resolvePackageFile } from '../activities/ml/source';
 import { putArtifact } from '../activities/ml/store';
 import type { TideflowConfig } from '../config/env';
 import { findFreePort } from '../infra/ports';
-import { estimatorToJson, fitEstimator } from '../ml/estimators';
-import { fitTransformFeatures } from '../ml/features';
-import { frameFromRows, type Frame, type Row } from '../ml/frame/frame';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from '../ml/predict';
+import type { Frame } from '../ml/frame/frame';
+import type { ModelArtifact } from '../ml/predict';
 import { registerModelVersion, type ArtifactStore } from '../registry';
+import { trainFlights } from './scoring-flights';
 
 export const TOKEN = 'bench-serve-token-0123456789';
 export const MODEL = 'flights';
 export const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
 
-export function flightsFrame(): Frame {
-  const raw = JSON.parse(readFileSync(resolvePackageFile('vega-datasets/data/flights-200k.json'), 'utf8')) as Row[];
-  const rows: Row[] = raw
-    .slice(0, 50_000)
-    .map((r) => ({ distance: r.distance, time: r.time, late: (r.delay as number) > 15 ? 'late' : 'on_time' }));
-  return frameFromRows(rows);
-}
+/** The input columns of the flights-style model (bench/scoring-flights.ts). */
+export const INPUTS = ['date', 'distance', 'origin', 'destination'];
 
-/** A 100-iteration GBT (one tree per iteration, binary); `learningRate` makes a second version that answers differently. */
-export async function trainFlightsGbt(frame: Frame, learningRate: number): Promise<ModelArtifact> {
-  const spec = {
-    features: ['distance', 'time'],
-    steps: [
-      { op: 'impute' as const, columns: ['distance', 'time'], strategy: 'median' as const },
-      { op: 'standardize' as const, columns: ['distance', 'time'] },
-    ],
-  };
-  const fit = fitTransformFeatures(frame, spec);
-  const late = frame.columns.find((c) => c.name === 'late')?.values as (string | null)[];
-  const y = Int32Array.from(late, (v) => (v === 'late' ? 1 : 0));
-  const hyperparams = { maxIter: 100, earlyStopping: false, learningRate };
-  const est = await fitEstimator({ kind: 'gbt', task: 'binary', x: fit.matrix, y, numClasses: 2, hyperparams, seed: 1 });
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    modelName: MODEL,
-    task: 'binary',
-    target: 'late',
-    classes: ['on_time', 'late'],
-    pipeline: fit.fitted,
-    estimator: estimatorToJson(est),
-    trial: { index: 0, kind: 'gbt', hyperparams },
-    training: { rows: frame.rows, dataset: 'bench', split: 'bench', seed: 1, dagId: 'bench', workflowId: 'bench' },
-  };
+/** Issue 12's flights-style model (bench/scoring-flights.ts) with `trees` iterations; a different count makes a version that answers differently. */
+export async function trainFlightsGbt(frame: Frame, trees: number): Promise<ModelArtifact> {
+  return (await trainFlights(frame, trees)).artifact;
 }
 
 export async function registerArtifact(store: ArtifactStore, artifact: ModelArtifact, tag: string): Promise<number> {
@@ -127,4 +97,16 @@ export async function invoke(url: string, body: string, headers: Record<string, 
   if (res.status !== 200) return { status: res.status };
   const json = JSON.parse(text) as { version: number; predictions: { probabilities: Record<string, number> }[] };
   return { status: 200, version: json.version, proba: json.predictions[0]?.probabilities.late ?? NaN };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. Other processes' load does not inflate it. */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name: utime is field 14, stime 15 (clock ticks, 100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }

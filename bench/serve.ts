@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- --only serve`: the prediction server (issue 12), one run, over loopback with
- * node's fetch against the server in its own process (bench/serve-setup.ts):
- *   - single-row requests at concurrency 8: latency p50 / p99 (client side, ms);
+ * node's fetch against the server in its own process (bench/serve-setup.ts), on issue 12's
+ * flights-style model (bench/scoring-flights.ts, 100 trees; a 60-tree version is the candidate):
+ *   - single-row requests at concurrency 8: latency p50 / p99 (client side, ms), and the server's CPU
+ *     time per request from /proc (which other processes' load does not inflate);
  *   - 1,000-row batches, sequential: median and p90 time per batch (ms);
  *   - cold start: process spawn → /v2/health/ready with the champion preloaded (node + tsx included);
  *   - a canary at 10 % driven by the rollout workflow: observed share over 10,000 requests, and
@@ -18,7 +20,8 @@ import { serveSettings } from '../serve/config';
 import { createPredictionServer } from '../serve/server';
 import { createS3Client } from '../storage/s3-client';
 import { canaryShare, promotionUnderLoad } from './serve-rollout';
-import { flightsFrame, invoke, MODEL, registerArtifact, spawnServer, TOKEN, trainFlightsGbt, waitReady } from './serve-setup';
+import { flightsFrame } from './scoring-flights';
+import { INPUTS, invoke, MODEL, processCpuMs, registerArtifact, spawnServer, TOKEN, trainFlightsGbt, waitReady } from './serve-setup';
 import { quantile, round } from './stats';
 import { formatTable, verdict } from './table';
 import type { BenchContext, BenchOutcome, Benchmark } from './types';
@@ -41,8 +44,8 @@ export const serveBench: Benchmark = {
     const store = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: config.s3.prefix };
     const frame = flightsFrame();
     const t0 = Date.now();
-    const [a1, a2] = [await trainFlightsGbt(frame, 0.1), await trainFlightsGbt(frame, 0.3)];
-    ctx.log(`trained two 100-tree GBTs on ${frame.rows} flights rows in ${Date.now() - t0} ms`);
+    const [a1, a2] = [await trainFlightsGbt(frame, 100), await trainFlightsGbt(frame, 60)];
+    ctx.log(`trained 100- and 60-tree GBTs (flights-style pipeline) on ${frame.rows} rows in ${Date.now() - t0} ms`);
     const v1 = await registerArtifact(store, a1, 'v1');
     const v2 = await registerArtifact(store, a2, 'v2');
     await promoteVersion(store, { name: MODEL, alias: 'champion', version: v1, actor: 'bench', reason: 'bench' });
@@ -52,7 +55,7 @@ export const serveBench: Benchmark = {
       Array.from({ length: 2000 }, (_, i) => i * 7),
     );
     const features = frameToRows(rows);
-    const bodies = features.map((r) => JSON.stringify({ dataframe_records: [{ distance: r.distance, time: r.time }] }));
+    const bodies = features.map((r) => JSON.stringify({ dataframe_records: [Object.fromEntries(INPUTS.map((c) => [c, r[c]]))] }));
     const late = (a: typeof a1): Float64Array => {
       const scores = scoreFrame(parseModelDocument(JSON.parse(JSON.stringify(a)), 'bench'), rows);
       return Float64Array.from({ length: rows.rows }, (_, i) => scores.proba?.[i * 2 + 1] ?? NaN);
@@ -81,6 +84,7 @@ export const serveBench: Benchmark = {
       for (let i = 0; i < 300; i++) await timed(url, bodies[i % bodies.length] as string); // warm-up (JIT, keep-alive sockets)
       const single: number[] = [];
       let next = 0;
+      const cpu0 = processCpuMs(child.pid);
       const w0 = performance.now();
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
@@ -88,12 +92,15 @@ export const serveBench: Benchmark = {
         }),
       );
       const wallS = (performance.now() - w0) / 1000;
+      const singleCpuMs = processCpuMs(child.pid) - cpu0;
       const batchBody = JSON.stringify({
-        dataframe_split: { columns: ['distance', 'time'], data: features.slice(0, 1000).map((r) => [r.distance, r.time]) },
+        dataframe_split: { columns: INPUTS, data: features.slice(0, 1000).map((r) => INPUTS.map((c) => r[c])) },
       });
       for (let i = 0; i < 3; i++) await timed(url, batchBody);
       const batch: number[] = [];
+      const cpu1 = processCpuMs(child.pid);
       for (let i = 0; i < 30; i++) batch.push(await timed(url, batchBody));
+      const batchCpuMs = processCpuMs(child.pid) - cpu1;
       ctx.log('canary at 10 %…');
       const canary = await canaryShare(ctx.client, ctx.taskQueue, url, store, bodies, {
         candidate: v2,
@@ -117,8 +124,14 @@ export const serveBench: Benchmark = {
           p50Ms: round(quantile(single, 0.5)),
           p99Ms: round(quantile(single, 0.99)),
           throughputPerS: Math.round(single.length / wallS),
+          serverCpuMsPerRequest: round(singleCpuMs / single.length),
         },
-        batch1000: { requests: batch.length, medianMs: round(quantile(batch, 0.5)), p90Ms: round(quantile(batch, 0.9)) },
+        batch1000: {
+          requests: batch.length,
+          medianMs: round(quantile(batch, 0.5)),
+          p90Ms: round(quantile(batch, 0.9)),
+          serverCpuMsPerRequest: round(batchCpuMs / batch.length),
+        },
         coldStart: { processSpawnToReadyMs: Math.round(server.coldMs), inProcessCreateToReadyMs: round(inProcessColdMs) },
         canary,
         promotion,
@@ -159,6 +172,7 @@ export const serveBench: Benchmark = {
       const report = [
         `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer ${p.lastV1AfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
         table,
+        `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms`,
         `load average during the run: ${result.load.join(', ')}`,
       ].join('\n');
       return { result, report };
