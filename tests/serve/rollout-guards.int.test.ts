@@ -1,8 +1,9 @@
 /**
  * The rollout's guards on the real stack (Temporal, MinIO, a prediction server answering real HTTP
  * clients), beyond the error-rate rollback of rollout.int.test.ts:
- *   - latency: a genuinely slow candidate (a 300-iteration GBT, ~900 trees) against a p99 guard set
- *     below its latency as measured here, so the test holds however fast the machine scores;
+ *   - latency: a candidate (a 300-iteration GBT, ~900 trees) against a p99 guard set below its own
+ *     latency as measured here (a third of its in-process single-row scoring time), so the test holds
+ *     however fast the machine and the scorer are (the compiled GBT predictor made this model fast);
  *   - prediction drift from the prediction log: a candidate that answers without errors and fast,
  *     but predicts another class mix than the stable version;
  * each rolls back by itself with the reason in the rollout's state history in the registry.
@@ -56,7 +57,7 @@ function singleRowMs(a: ModelArtifact): number {
 }
 
 describe('rollout guards', () => {
-  it('a slow candidate breaches the p99 guard and is rolled back by itself, the reason in the registry', async () => {
+  it('a candidate slower than the p99 guard is rolled back by itself, the reason in the registry', async () => {
     const slow = await trainModel('slow', 'gbt', { maxIter: 300, minSamplesLeaf: 1, learningRate: 0.01 });
     // The guard: a third of the candidate's own single-row scoring time (server latency includes it).
     const measured = singleRowMs(slow);
