@@ -12,7 +12,9 @@ import { judgeWindow, sumWindows, type Verdict, type WindowCounts } from '../mlo
 import type { Guards, RolloutPlan } from '../mlops/rollout-plan';
 import { isActive, type RolloutState } from '../mlops/rollout-state';
 import { getAlias, getVersion, promoteVersion, RegistryError, type ArtifactStore } from '../registry';
-import { readStats, updateRollout } from '../registry/rollout-store';
+import { judgePredictions, type PredictionVerdict } from '../mlops/rollout-predictions';
+import { readRollout, readStats, updateRollout } from '../registry/rollout-store';
+import { readRolloutAnswers } from './rollout-log';
 import { getJson } from '../storage/artifacts/objects';
 
 const refuse = (message: string): ApplicationFailure => ApplicationFailure.create({ message, type: 'RolloutRefused', nonRetryable: true });
@@ -42,6 +44,8 @@ export interface CheckInput {
 export interface CheckResult extends Verdict {
   servers: number;
   counts: WindowCounts;
+  /** The candidate's logged answers vs the stable version's (prediction log); absent before the state exists. */
+  predictions?: PredictionVerdict & { files: number };
 }
 
 export interface FinishInput {
@@ -135,18 +139,40 @@ export function rolloutActivities(store: ArtifactStore) {
       return res;
     },
 
-    /** Sum every server's counters of this window and judge the candidate. */
+    /**
+     * Judge the candidate: every server's counters of this window (errors, latency, shadow
+     * disagreement), then its answers in the prediction log against the stable version's
+     * (agreement on rows both scored, prediction-distribution drift). The candidate's rows count from
+     * the step's start; the stable version's from one step length before the rollout began, so a
+     * blue-green or 100 % step still has a baseline.
+     */
     async rolloutCheck(i: CheckInput): Promise<CheckResult> {
       const snaps = await readStats(store, i.model, i.rolloutId, i.step);
       const counts = sumWindows(snaps.map((s) => s.counts));
       const verdict = judgeWindow(i.shadow, counts, i.guards);
+      const finite = (ms: number): number => (Number.isFinite(ms) ? ms : Number.MAX_SAFE_INTEGER);
       // Infinity does not survive JSON: the overflow bucket reads as a large finite number.
-      return {
+      const result: CheckResult = {
         ...verdict,
-        latencyP95Ms: Number.isFinite(verdict.latencyP95Ms) ? verdict.latencyP95Ms : Number.MAX_SAFE_INTEGER,
+        latencyP95Ms: finite(verdict.latencyP95Ms),
+        latencyP99Ms: finite(verdict.latencyP99Ms),
         servers: snaps.length,
         counts,
       };
+      const state = (await readRollout(store, i.model))?.state;
+      if (!state || state.rolloutId !== i.rolloutId) return result;
+      const started = Date.parse(state.startedAt);
+      const stepStart = state.history.find((e) => e.step === i.step && (e.status === 'running' || e.status === 'paused'))?.at;
+      const logged = await readRolloutAnswers(store, {
+        model: i.model,
+        stable: { version: state.stable, since: started - state.stepSeconds * 1000 },
+        candidate: { version: state.candidate, since: stepStart ? Date.parse(stepStart) : started },
+        now: Date.now(),
+      });
+      const predictions = judgePredictions(logged.stable, logged.candidate, i.guards);
+      result.predictions = { ...predictions, files: logged.files };
+      if (result.breach === undefined && result.judged && predictions.breach !== undefined) result.breach = predictions.breach;
+      return result;
     },
 
     /**

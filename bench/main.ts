@@ -22,6 +22,7 @@ import { mlTrainBench } from './ml-train';
 import { onnxBench } from './onnx';
 import { orchestration } from './orchestration';
 import { retryBench } from './retry';
+import { serveBench } from './serve';
 import type { BenchContext, BenchOptions, Benchmark } from './types';
 
 /** Every benchmark, in run order; a later one adds itself here. */
@@ -33,6 +34,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   onnxBench,
   mlPipelineBench,
   retryBench,
+  serveBench,
 ];
 
 const USAGE = `usage: npm run bench -- [options]
@@ -152,7 +154,7 @@ async function runAll(options: BenchOptions, abort: AbortController): Promise<Re
       workflows: { workflowsPath: require.resolve('./workflows') },
     });
     abort.signal.throwIfAborted();
-    const ctx: BenchContext = { client, taskQueue, options, server: env.server, log, signal: abort.signal };
+    const ctx: BenchContext = { client, taskQueue, options, server: env.server, log, signal: abort.signal, config };
     const results: Record<string, unknown> = {};
     await worker.runUntil(async () => {
       for (const bench of selected) {

@@ -1,193 +1,184 @@
 /**
- * Prediction server benchmark (issue 12): `npx tsx bench/serve.ts [--requests 4000] [--concurrency 8]`.
- * Starts its own MinIO (+ Temporal dev server, unused) stack, trains a 100-tree GBT on the flights
- * data with a flights-style pipeline (bench/scoring-flights.ts: date → hour, weekday, month; distance
- * imputed and standardized; origin and destination as native categorical codes; target: delayed
- * more than 15 minutes), registers and promotes it, runs the prediction server as its own process
- * (`node --import tsx serve/main.ts`, so the load generator does not share its event loop) and measures
- * over loopback with node's fetch:
- *   - single-row requests at the given concurrency: latency p50 / p99 (client side, ms);
+ * `npm run bench -- --only serve`: the prediction server (issue 12), one run, over loopback with
+ * node's fetch against the server in its own process (bench/serve-setup.ts), on issue 12's
+ * flights-style model (bench/scoring-flights.ts, 100 trees; a 60-tree version is the candidate):
+ *   - single-row requests at concurrency 8: latency p50 / p99 (client side, ms), and the server's CPU
+ *     time per request from /proc (which other processes' load does not inflate);
  *   - 1,000-row batches, sequential: median and p90 time per batch (ms);
- *   - cold start: process spawn → /v2/health/ready (model preloaded), and in-process create → ready.
- * Not wired into bench/main.ts; prints a table and a JSON line.
+ *   - cold start: process spawn → /v2/health/ready with the champion preloaded (node + tsx included);
+ *   - a canary at 10 % driven by the rollout workflow: observed share over 10,000 requests, and
+ *     stickiness of 1,000 route keys (bench/serve-rollout.ts);
+ *   - a promotion v1 → v2 during a 2,000 req/s open-loop load: switch time, errors, mixed answers.
+ * Targets from the issue are printed next to each figure; a miss is reported, never an exit code.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { putArtifact } from '../activities/ml/store';
+import type { ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { frameToRows, takeRows } from '../ml/frame/frame';
-import { promoteVersion, registerModelVersion } from '../registry';
+import { parseModelDocument, scoreFrame } from '../ml/predict';
+import { promoteVersion } from '../registry';
 import { serveSettings } from '../serve/config';
 import { createPredictionServer } from '../serve/server';
 import { createS3Client } from '../storage/s3-client';
-import { findFreePort } from '../infra/ports';
-import { openEnvironment, TUNED_DYNAMIC_CONFIG } from './environment';
-import { quantile } from './stats';
-import { flightsFrame, trainFlights } from './scoring-flights';
+import { canaryShare, promotionUnderLoad } from './serve-rollout';
+import { flightsFrame } from './scoring-flights';
+import { INPUTS, invoke, MODEL, processCpuMs, registerArtifact, spawnServer, TOKEN, trainFlightsGbt, waitReady } from './serve-setup';
+import { quantile, round } from './stats';
+import { formatTable, verdict } from './table';
+import type { BenchContext, BenchOutcome, Benchmark } from './types';
 
-const TOKEN = 'bench-serve-token-0123456789';
-const log = (line: string): void => console.error(`[bench serve] ${line}`);
+const CONCURRENCY = 8;
+const SINGLE_REQUESTS = 4000;
 
-/** CPU time (user + system, ms) the process has used so far, from /proc (Linux); NaN elsewhere. */
-function serverCpuMs(pid: number | undefined): number {
-  try {
-    // Fields after the command name: state is field 3, utime 14, stime 15 (in clock ticks, 100 per second on Linux).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
+async function timed(url: string, body: string): Promise<number> {
+  const t = performance.now();
+  const a = await invoke(url, body);
+  if (a.status !== 200) throw new Error(`status ${a.status}`);
+  return performance.now() - t;
 }
 
-/** Poll readiness; after `ms`, fail with what the model route says (why the preload did not finish). */
-async function waitReady(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await fetch(`${url}/v2/health/ready`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  const why = await fetch(`${url}/models/flights`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text(), String);
-  throw new Error(`the server at ${url} was not ready after ${ms} ms: ${why}`);
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { requests: { type: 'string', default: '4000' }, concurrency: { type: 'string', default: '8' } },
-  });
-  const total = Number(values.requests);
-  const concurrency = Number(values.concurrency);
-  const env = await openEnvironment(undefined, { dynamicConfig: TUNED_DYNAMIC_CONFIG }, log);
-  let child: ReturnType<typeof spawn> | undefined;
-  try {
-    const store = { s3: createS3Client(env.config.s3), bucket: env.config.s3.bucket, prefix: env.config.s3.prefix };
-    // The flights-style model of bench/scoring-flights.ts: date parts, distance, origin and destination as native categories.
+export const serveBench: Benchmark = {
+  name: 'serve',
+  title: 'prediction server: latency, batch, cold start, canary split, promotion under load',
+  async run(ctx: BenchContext): Promise<BenchOutcome> {
+    const { config } = ctx;
+    const store = { s3: createS3Client(config.s3), bucket: config.s3.bucket, prefix: config.s3.prefix };
     const frame = flightsFrame();
     const t0 = Date.now();
-    const { artifact } = await trainFlights(frame);
-    log(`trained a 100-tree GBT (flights-style pipeline) on ${frame.rows} rows in ${Date.now() - t0} ms`);
-    const ref = await putArtifact(store, `${store.prefix}bench-serve/flights.json`, artifact);
-    const v = await registerModelVersion(store, {
-      name: 'flights',
-      model: ref,
-      source: { dagId: 'bench', workflowId: 'bench', runId: 'bench', taskId: 'register' },
-      idempotencyKey: 'bench/register',
-    });
-    await promoteVersion(store, { name: 'flights', alias: 'champion', version: v.version, actor: 'bench', reason: 'bench' });
+    const [a1, a2] = [await trainFlightsGbt(frame, 100), await trainFlightsGbt(frame, 60)];
+    ctx.log(`trained 100- and 60-tree GBTs (flights-style pipeline) on ${frame.rows} rows in ${Date.now() - t0} ms`);
+    const v1 = await registerArtifact(store, a1, 'v1');
+    const v2 = await registerArtifact(store, a2, 'v2');
+    await promoteVersion(store, { name: MODEL, alias: 'champion', version: v1, actor: 'bench', reason: 'bench' });
 
-    // In-process cold start: create → listening → model preloaded (modules already loaded).
+    const rows = takeRows(
+      frame,
+      Array.from({ length: 2000 }, (_, i) => i * 7),
+    );
+    const features = frameToRows(rows);
+    const bodies = features.map((r) => JSON.stringify({ dataframe_records: [Object.fromEntries(INPUTS.map((c) => [c, r[c]]))] }));
+    const late = (a: typeof a1): Float64Array => {
+      const scores = scoreFrame(parseModelDocument(JSON.parse(JSON.stringify(a)), 'bench'), rows);
+      return Float64Array.from({ length: rows.rows }, (_, i) => scores.proba?.[i * 2 + 1] ?? NaN);
+    };
+    const expected = { [v1]: late(a1), [v2]: late(a2) };
+
+    // In-process cold start: create → listening → champion preloaded (modules already loaded).
     const inProc = createPredictionServer({
       settings: {
         ...serveSettings({ TIDEFLOW_SERVE_TOKEN: TOKEN, TIDEFLOW_SERVE_PORT: '0', TIDEFLOW_SERVE_LOG: 'off' }),
-        preload: ['flights@champion'],
+        preload: [`${MODEL}@champion`],
       },
       store,
       log: () => undefined,
     });
     const c0 = performance.now();
-    const inUrl = await inProc.listen();
-    await waitReady(inUrl, 30_000);
+    await waitReady(await inProc.listen(), 30_000);
     const inProcessColdMs = performance.now() - c0;
     await inProc.close();
 
-    const port = await findFreePort();
-    const url = `http://127.0.0.1:${port}`;
-    const s0 = performance.now();
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'serve', 'main.ts')], {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: env.config.s3.credentials?.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: env.config.s3.credentials?.secretAccessKey,
-        AWS_ENDPOINT_URL_S3: env.config.s3.endpoint,
-        AWS_REGION: env.config.s3.region,
-        TIDEFLOW_BUCKET: env.config.s3.bucket,
-        TIDEFLOW_PREFIX: env.config.s3.prefix,
-        TIDEFLOW_SERVE_PORT: String(port),
-        TIDEFLOW_SERVE_TOKEN: TOKEN,
-        TIDEFLOW_SERVE_PRELOAD: 'flights@champion',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitReady(url, 60_000);
-    const processColdMs = performance.now() - s0;
-
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
-    const features = frameToRows(
-      takeRows(
-        frame,
-        Array.from({ length: 2000 }, (_, i) => i * 7),
-      ),
-    );
-    const inputs = ['date', 'distance', 'origin', 'destination'];
-    const bodies = features.map((r) => JSON.stringify({ dataframe_records: [Object.fromEntries(inputs.map((c) => [c, r[c]]))] }));
-    const call = async (body: string): Promise<number> => {
-      const t = performance.now();
-      const res = await fetch(`${url}/models/flights/invocations`, { method: 'POST', headers, body });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`status ${res.status}`);
-      return performance.now() - t;
-    };
-    for (let i = 0; i < 300; i++) await call(bodies[i % bodies.length] as string); // warm-up (JIT, keep-alive sockets)
-    const single: number[] = [];
-    let next = 0;
-    const cpu0 = serverCpuMs(child.pid);
-    const w0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < total) single.push(await call(bodies[next++ % bodies.length] as string));
-      }),
-    );
-    const wallS = (performance.now() - w0) / 1000;
-    const singleCpuMs = serverCpuMs(child.pid) - cpu0;
-    const batchBody = JSON.stringify({
-      dataframe_split: { columns: inputs, data: features.slice(0, 1000).map((r) => inputs.map((c) => r[c])) },
-    });
-    for (let i = 0; i < 3; i++) await call(batchBody);
-    const batch: number[] = [];
-    const cpu1 = serverCpuMs(child.pid);
-    for (let i = 0; i < 30; i++) batch.push(await call(batchBody));
-    const batchCpuMs = serverCpuMs(child.pid) - cpu1;
-    const r2 = (x: number): number => Math.round(x * 100) / 100;
-    const result = {
-      singleRow: {
-        concurrency,
-        requests: single.length,
-        p50Ms: r2(quantile(single, 0.5)),
-        p99Ms: r2(quantile(single, 0.99)),
-        throughputPerS: Math.round(single.length / wallS),
-        serverCpuMsPerRequest: r2(singleCpuMs / single.length),
-      },
-      batch1000: {
-        requests: batch.length,
-        medianMs: r2(quantile(batch, 0.5)),
-        p90Ms: r2(quantile(batch, 0.9)),
-        serverCpuMsPerRequest: r2(batchCpuMs / batch.length),
-      },
-      coldStart: { processSpawnToReadyMs: Math.round(processColdMs), inProcessCreateToReadyMs: r2(inProcessColdMs) },
-      load: (await import('node:os')).loadavg().map((l) => r2(l)),
-    };
-    console.log(
-      [
-        `single row, concurrency ${concurrency}: p50 ${result.singleRow.p50Ms} ms, p99 ${result.singleRow.p99Ms} ms over ${single.length} requests (${result.singleRow.throughputPerS} req/s)`,
-        `1,000-row batch: median ${result.batch1000.medianMs} ms, p90 ${result.batch1000.p90Ms} ms (${batch.length} requests)`,
+    let child: ChildProcess | undefined;
+    try {
+      const server = await spawnServer(config);
+      child = server.child;
+      const { url } = server;
+      for (let i = 0; i < 300; i++) await timed(url, bodies[i % bodies.length] as string); // warm-up (JIT, keep-alive sockets)
+      const single: number[] = [];
+      let next = 0;
+      const cpu0 = processCpuMs(child.pid);
+      const w0 = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < SINGLE_REQUESTS) single.push(await timed(url, bodies[next++ % bodies.length] as string));
+        }),
+      );
+      const wallS = (performance.now() - w0) / 1000;
+      const singleCpuMs = processCpuMs(child.pid) - cpu0;
+      const batchBody = JSON.stringify({
+        dataframe_split: { columns: INPUTS, data: features.slice(0, 1000).map((r) => INPUTS.map((c) => r[c])) },
+      });
+      for (let i = 0; i < 3; i++) await timed(url, batchBody);
+      const batch: number[] = [];
+      const cpu1 = processCpuMs(child.pid);
+      for (let i = 0; i < 30; i++) batch.push(await timed(url, batchBody));
+      const batchCpuMs = processCpuMs(child.pid) - cpu1;
+      ctx.log('canary at 10 %…');
+      const canary = await canaryShare(ctx.client, ctx.taskQueue, url, store, bodies, {
+        candidate: v2,
+        weight: 10,
+        requests: 10_000,
+        keys: 1000,
+        perKey: 5,
+      });
+      ctx.log('promotion under load…');
+      const promotion = await promotionUnderLoad(url, store, bodies, expected, {
+        ratePerS: 2000,
+        seconds: 10,
+        promoteAtS: 3,
+        from: v1,
+        to: v2,
+      });
+      const result = {
+        singleRow: {
+          concurrency: CONCURRENCY,
+          requests: single.length,
+          p50Ms: round(quantile(single, 0.5)),
+          p99Ms: round(quantile(single, 0.99)),
+          throughputPerS: Math.round(single.length / wallS),
+          serverCpuMsPerRequest: round(singleCpuMs / single.length),
+        },
+        batch1000: {
+          requests: batch.length,
+          medianMs: round(quantile(batch, 0.5)),
+          p90Ms: round(quantile(batch, 0.9)),
+          serverCpuMsPerRequest: round(batchCpuMs / batch.length),
+        },
+        coldStart: { processSpawnToReadyMs: Math.round(server.coldMs), inProcessCreateToReadyMs: round(inProcessColdMs) },
+        canary,
+        promotion,
+        load: loadavg().map((l) => round(l)),
+      };
+      const p = promotion;
+      const switchMs = Math.max(p.firstV2AfterMs, p.lastV1AfterMs);
+      const share = canary.candidateShare;
+      const table = formatTable(
+        ['measure', 'measured', 'target', ''],
+        [
+          ['single row p50 (c=8)', `${result.singleRow.p50Ms} ms`, '≤ 1 ms', verdict(result.singleRow.p50Ms <= 1)],
+          ['single row p99 (c=8)', `${result.singleRow.p99Ms} ms`, '≤ 5 ms', verdict(result.singleRow.p99Ms <= 5)],
+          ['1,000-row batch (median)', `${result.batch1000.medianMs} ms`, '≤ 20 ms', verdict(result.batch1000.medianMs <= 20)],
+          [
+            'cold start (in-process create → ready)',
+            `${result.coldStart.inProcessCreateToReadyMs} ms`,
+            '≤ 1000 ms',
+            verdict(result.coldStart.inProcessCreateToReadyMs <= 1000),
+          ],
+          [
+            'cold start (spawn → ready, incl. node + tsx)',
+            `${result.coldStart.processSpawnToReadyMs} ms`,
+            '≤ 1000 ms',
+            verdict(result.coldStart.processSpawnToReadyMs <= 1000),
+          ],
+          [`canary 10 %: share over ${canary.requests}`, `${share} %`, '10 ± 1.5 %', verdict(Math.abs(share - 10) <= 1.5)],
+          [
+            `sticky keys changed (${canary.keys} × ${canary.requestsPerKey})`,
+            String(canary.keysThatChangedVersion),
+            '0',
+            verdict(canary.keysThatChangedVersion === 0),
+          ],
+          [`promotion at ${p.achievedPerS}/${p.targetPerS} req/s: switch`, `${switchMs} ms`, '≤ 5000 ms', verdict(switchMs <= 5000)],
+          ['promotion: errors / mixed answers', `${p.errors} / ${p.mixed}`, '0 / 0', verdict(p.errors === 0 && p.mixed === 0)],
+        ],
+      );
+      const report = [
+        `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer ${p.lastV1AfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
+        table,
         `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms`,
-        `cold start: process spawn → ready ${result.coldStart.processSpawnToReadyMs} ms (includes node + tsx compiling); in-process create → ready ${result.coldStart.inProcessCreateToReadyMs} ms`,
         `load average during the run: ${result.load.join(', ')}`,
-      ].join('\n'),
-    );
-    console.log(JSON.stringify(result));
-  } finally {
-    child?.kill('SIGTERM');
-    await env.close();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exit(1);
-});
+      ].join('\n');
+      return { result, report };
+    } finally {
+      child?.kill('SIGTERM');
+      store.s3.destroy();
+    }
+  },
+};

@@ -1,6 +1,7 @@
 /** What bench/main.ts hands each benchmark, and what a benchmark hands back. */
 import type { Client } from '@temporalio/client';
 import type { ActivityRegistry } from '../activities/task-runner';
+import type { TideflowConfig } from '../config/env';
 import type { DagDefinition } from '../core/model';
 
 export interface BenchOptions {
@@ -39,6 +40,8 @@ export interface BenchContext {
   log: (line: string) => void;
   /** Aborted on Ctrl-C / SIGTERM; benchmarks stop at the next run boundary. */
   signal: AbortSignal;
+  /** The stack's configuration (S3 for benchmarks that run their own processes against it). */
+  config: TideflowConfig;
 }
 
 export interface BenchOutcome {

@@ -15,6 +15,8 @@ import { chainDagForType } from './chain-dag';
 import mlRetrain from '../dags/ml_retrain';
 
 export { plainChain } from '../workflows/plain-chain';
+/** The serve benchmark's canary. */
+export { rollout } from '../workflows/rollout/workflow';
 /** The backfill benchmark's durable backfill, over its one DAG. */
 export const tideflowBackfill = createBackfillWorkflow([backfillBenchDag]);
 

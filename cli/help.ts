@@ -56,6 +56,8 @@ export function renderTopHelp(commands: readonly CommandSpec[]): string {
     'Configuration comes from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,',
     'TIDEFLOW_TASK_QUEUE, TIDEFLOW_UI_URL (Web UI base URL for run links), AWS_* for S3.',
     '',
+    "Rollouts: 'tideflow deploy <model> --version N' starts one; 'tideflow deploy status|pause|resume|abort|promote <model>' steer it.",
+    '',
     "Run 'tideflow <command> --help' for a command's options.",
   ];
   return `${lines.join('\n')}\n`;

@@ -18,6 +18,7 @@ import { scheduleCommands } from './commands/schedules';
 import { serve } from './commands/serve';
 import { predictionsCommands } from './commands/predictions';
 import { trigger } from './commands/trigger';
+import { deployCommands } from './commands/deploy';
 import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   serve,
   ...predictionsCommands,
   artifactsPut,
+  ...deployCommands,
 ];
 
 /** Commands with subcommands, and what the group is for. */
@@ -92,6 +94,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   if (first.startsWith('-'))
     throw usageError(`unknown option '${first}' (options go after the command)`, "run 'tideflow --help' for usage");
 
+  // A command that is also a group (`deploy <model>`, `deploy status <model>`): the two-word form first.
+  const pair = second === undefined ? undefined : COMMANDS.find((c) => c.name === `${first} ${second}`);
+  if (pair) return runCommand(pair, argv.slice(2), io);
   const single = COMMANDS.find((c) => c.name === first);
   if (single) return runCommand(single, argv.slice(1), io);
 

@@ -3,7 +3,13 @@
  * workflow (one per model: its id is fixed), query it, signal pause/resume/abort/promote-now, and
  * read the rollout state document the servers follow (also after the workflow ended).
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { planRollout, ROLLOUT_WORKFLOW, rolloutWorkflowId, type RolloutInput } from '../mlops/rollout-plan';
 import type { RolloutState } from '../mlops/rollout-state';
 import type { ArtifactStore } from '../registry';
@@ -23,7 +29,7 @@ export class RolloutRequestError extends Error {
   override name = 'RolloutRequestError';
 }
 
-export async function startRollout(client: Client, input: RolloutInput, taskQueue: string): Promise<WorkflowHandle> {
+export async function startRollout(client: Client, input: RolloutInput, taskQueue: string): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const plan = planRollout(input);
   if (typeof plan === 'string') throw new RolloutRequestError(`invalid rollout: ${plan}`);
   try {

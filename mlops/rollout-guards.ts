@@ -72,6 +72,7 @@ export interface Verdict {
   errorRate: number;
   stableErrorRate: number;
   latencyP95Ms: number;
+  latencyP99Ms: number;
   /** Shadow only. */
   disagreement?: number;
   /** Set when a guard failed: which and by how much. */
@@ -79,6 +80,10 @@ export interface Verdict {
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+/** A bucketed quantile as text: '≤ 20' (its bucket's upper bound), or '> 10000' in the overflow bucket. */
+/** A threshold as given, at most 4 significant digits (2.9497336 → 2.95). */
+const num = (x: number): string => String(Number(x.toPrecision(4)));
+const bound = (ms: number): string => (ms === Infinity ? `> ${LATENCY_BUCKETS_MS.at(-1)}` : `≤ ${ms}`);
 
 export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdict {
   const cand = shadow ? w.shadow : w.candidate;
@@ -86,6 +91,7 @@ export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdic
   const errorRate = rate(cand);
   const stableErrorRate = rate(w.stable);
   const latencyP95Ms = quantileMs(cand.latency, 0.95);
+  const latencyP99Ms = quantileMs(cand.latency, 0.99);
   const disagreement = shadow ? (cand.compared === 0 ? 0 : cand.disagreed / cand.compared) : undefined;
   const verdict: Verdict = {
     samples: cand.requests,
@@ -93,13 +99,16 @@ export function judgeWindow(shadow: boolean, w: WindowCounts, g: Guards): Verdic
     errorRate,
     stableErrorRate,
     latencyP95Ms,
+    latencyP99Ms,
     ...(disagreement !== undefined && { disagreement }),
   };
   if (!verdict.judged) return verdict;
   if (errorRate - stableErrorRate > g.maxErrorRate)
     verdict.breach = `error rate ${pct(errorRate)} over ${cand.requests} requests exceeds the stable version's ${pct(stableErrorRate)} by more than ${pct(g.maxErrorRate)}`;
   else if (latencyP95Ms > g.maxLatencyP95Ms)
-    verdict.breach = `latency p95 ${latencyP95Ms === Infinity ? `> ${LATENCY_BUCKETS_MS.at(-1)}` : `≤ ${latencyP95Ms}`} ms exceeds ${g.maxLatencyP95Ms} ms`;
+    verdict.breach = `latency p95 ${bound(latencyP95Ms)} ms over ${cand.requests} requests exceeds ${num(g.maxLatencyP95Ms)} ms`;
+  else if (latencyP99Ms > g.maxLatencyP99Ms)
+    verdict.breach = `latency p99 ${bound(latencyP99Ms)} ms over ${cand.requests} requests exceeds ${num(g.maxLatencyP99Ms)} ms`;
   else if (disagreement !== undefined && disagreement > g.maxDisagreement)
     verdict.breach = `disagreement with the stable version ${pct(disagreement)} over ${cand.compared} rows exceeds ${pct(g.maxDisagreement)}`;
   return verdict;
@@ -123,7 +132,9 @@ export function routeBucket(salt: string, key: string): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
-  return h % 10000;
+  // `^` yields a signed 32-bit integer: back to unsigned, or half the keys hash negative and land
+  // below every share (a 10 % canary took ~55 % of the traffic before this).
+  return (h >>> 0) % 10000;
 }
 
 export const routesToCandidate = (salt: string, key: string, weightPercent: number): boolean =>

@@ -20,16 +20,32 @@ export interface Guards {
   maxErrorRate: number;
   /** Candidate latency p95 (server-side, request received to response sent; shadow: scoring time). */
   maxLatencyP95Ms: number;
-  /** Shadow only: share of rows whose candidate prediction differs from the stable one. */
+  /** Candidate latency p99 (same measure as p95): the tail a slow candidate shows first. */
+  maxLatencyP99Ms: number;
+  /** Share of rows both versions scored (shadow copies, from the counters and the prediction log) whose answers differ. */
   maxDisagreement: number;
+  /**
+   * Prediction-distribution drift of the candidate vs the stable version in the prediction log
+   * (class-share distance or KS statistic, mlops/rollout-predictions.ts), when also significant.
+   */
+  maxPredictionDrift: number;
   /** Candidate requests (shadow: scored copies) a window needs before it is judged and a step may end. */
   minRequests: number;
 }
 
-export const DEFAULT_GUARDS: Guards = { maxErrorRate: 0.02, maxLatencyP95Ms: 1000, maxDisagreement: 0.1, minRequests: 20 };
+export const DEFAULT_GUARDS: Guards = {
+  maxErrorRate: 0.02,
+  maxLatencyP95Ms: 1000,
+  maxLatencyP99Ms: 2000,
+  maxDisagreement: 0.1,
+  maxPredictionDrift: 0.2,
+  minRequests: 20,
+};
 export const DEFAULT_CANARY_STEPS = [10, 50, 100];
 export const DEFAULT_STEP_SECONDS = 300;
 export const DEFAULT_ALIAS = 'champion';
+/** About 10 history events per check: 200 checks keep a run near 2,000 events, far below Temporal's limits. */
+export const DEFAULT_CHECKS_PER_RUN = 200;
 
 export interface RolloutInput {
   model: string;
@@ -44,6 +60,8 @@ export interface RolloutInput {
   guards?: Partial<Guards>;
   actor?: string;
   reason?: string;
+  /** Guard checks per workflow run before it continues as new (bounds its history; default 200). */
+  checksPerRun?: number;
 }
 
 export interface RolloutPlan {
@@ -58,6 +76,7 @@ export interface RolloutPlan {
   guards: Guards;
   actor: string;
   reason: string;
+  checksPerRun: number;
 }
 
 const ALIAS = /^[\w-]{1,255}$/;
@@ -90,11 +109,14 @@ export function planRollout(i: RolloutInput): RolloutPlan | string {
   const checkSeconds = i.checkSeconds ?? Math.min(30, Math.max(1, stepSeconds / 10));
   if (!(checkSeconds > 0) || !Number.isFinite(checkSeconds)) return `checkSeconds: a positive number is required, got ${checkSeconds}`;
   const guards: Guards = { ...DEFAULT_GUARDS, ...(i.guards ?? {}) };
-  for (const k of ['maxErrorRate', 'maxDisagreement'] as const)
+  for (const k of ['maxErrorRate', 'maxDisagreement', 'maxPredictionDrift'] as const)
     if (!(guards[k] >= 0 && guards[k] <= 1)) return `guards.${k}: a rate in [0, 1] is required, got ${guards[k]}`;
-  if (!(guards.maxLatencyP95Ms > 0)) return `guards.maxLatencyP95Ms: a positive number is required, got ${guards.maxLatencyP95Ms}`;
+  for (const k of ['maxLatencyP95Ms', 'maxLatencyP99Ms'] as const)
+    if (!(guards[k] > 0)) return `guards.${k}: a positive number is required, got ${guards[k]}`;
   if (!Number.isSafeInteger(guards.minRequests) || guards.minRequests < 0)
     return `guards.minRequests: an integer ≥ 0 is required, got ${guards.minRequests}`;
+  const checksPerRun = i.checksPerRun ?? DEFAULT_CHECKS_PER_RUN;
+  if (!Number.isSafeInteger(checksPerRun) || checksPerRun < 1) return `checksPerRun: an integer ≥ 1 is required, got ${checksPerRun}`;
   return {
     model: i.model,
     candidate: i.candidate,
@@ -106,6 +128,7 @@ export function planRollout(i: RolloutInput): RolloutPlan | string {
     guards,
     actor: i.actor ?? 'rollout',
     reason: i.reason ?? `${i.strategy} rollout of version ${i.candidate}`,
+    checksPerRun,
   };
 }
 

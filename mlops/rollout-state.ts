@@ -10,7 +10,9 @@ import { ROLLOUT_STRATEGIES } from './rollout-plan';
 const guards = z.object({
   maxErrorRate: z.number().min(0).max(1),
   maxLatencyP95Ms: z.number().positive(),
+  maxLatencyP99Ms: z.number().positive().optional(),
   maxDisagreement: z.number().min(0).max(1),
+  maxPredictionDrift: z.number().min(0).max(1).optional(),
   minRequests: z.number().int().min(0),
 });
 

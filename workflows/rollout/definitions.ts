@@ -21,6 +21,8 @@ export interface RolloutView {
   remainingSeconds: number;
   lastCheck?: CheckResult;
   reason?: string;
+  /** Workflow runs so far, this one included (the rollout continues as new to bound its history). */
+  runs?: number;
 }
 
 export const rolloutStatusQuery = defineQuery<RolloutView>('status');

@@ -8,8 +8,13 @@
  * it baked long enough with at least guards.minRequests candidate requests judged; after the last
  * step the alias moves to the candidate. Signals: pause (the step clock stops; guards still run),
  * resume, abort (roll back), promote-now. Query: status.
+ *
+ * History stays bounded however long the rollout bakes: after plan.checksPerRun guard checks, or
+ * when Temporal suggests it (workflowInfo().continueAsNewSuggested), the run continues as new with
+ * its position carried (RolloutCarry: rollout id, stable version, step, time left, paused, last
+ * check), so a 24-hour bake checked every 30 s is ~15 runs of ~2,000 events, not one of 30,000.
  */
-import { ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CheckResult, RolloutActivities } from '../../activities/rollout';
 import { planRollout, type RolloutInput, type RolloutStatus } from '../../mlops/rollout-plan';
 import {
@@ -26,27 +31,43 @@ const { rolloutBegin, rolloutStep, rolloutCheck, rolloutFinish } = proxyActiviti
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
 });
 
+const CONTINUE_AS_NEW_PATCH = 'rollout-continue-as-new';
+
 export interface RolloutOutcome {
   status: RolloutStatus;
   reason: string;
   lastCheck?: CheckResult;
 }
 
-export async function rollout(input: RolloutInput): Promise<RolloutOutcome> {
+/** Where a rollout stands when its run continues as new (the next run resumes from it). */
+export interface RolloutCarry {
+  rolloutId: string;
+  stable: number;
+  step: number;
+  remainingMs: number;
+  paused: boolean;
+  lastCheck?: CheckResult;
+  /** Runs before this one. */
+  runs: number;
+}
+
+export async function rollout(input: RolloutInput, carry?: RolloutCarry): Promise<RolloutOutcome> {
   const planned = planRollout(input);
   if (typeof planned === 'string') throw ApplicationFailure.nonRetryable(`invalid rollout: ${planned}`, 'InvalidRollout');
   const plan = planned;
   const info = workflowInfo();
-  const rolloutId = `${info.workflowId}/${info.firstExecutionRunId}`;
+  const rolloutId = carry?.rolloutId ?? `${info.workflowId}/${info.firstExecutionRunId}`;
   let status: RolloutStatus = 'running';
-  let step = 0;
-  let remainingMs = plan.stepSeconds * 1000;
-  let paused = false;
+  let step = carry?.step ?? 0;
+  let remainingMs = carry?.remainingMs ?? plan.stepSeconds * 1000;
+  let paused = carry?.paused ?? false;
   let pauseChanged = false;
   let abort: string | undefined;
   let promoteNow: string | undefined;
-  let lastCheck: CheckResult | undefined;
-  let stable: number | undefined;
+  let lastCheck: CheckResult | undefined = carry?.lastCheck;
+  let stable: number | undefined = carry?.stable;
+  let checks = 0;
+  const runsBefore = carry?.runs ?? 0;
   let reason: string | undefined;
 
   setHandler(pauseRolloutSignal, () => {
@@ -73,6 +94,7 @@ export async function rollout(input: RolloutInput): Promise<RolloutOutcome> {
     remainingSeconds: Math.max(0, remainingMs / 1000),
     ...(lastCheck && { lastCheck }),
     ...(reason !== undefined && { reason }),
+    runs: runsBefore + 1,
   }));
 
   const finish = async (outcome: 'promoted' | 'rolled-back' | 'aborted', why: string): Promise<RolloutOutcome> => {
@@ -82,20 +104,24 @@ export async function rollout(input: RolloutInput): Promise<RolloutOutcome> {
     return { status, reason, ...(lastCheck && { lastCheck }) };
   };
 
-  stable = (await rolloutBegin({ plan, rolloutId })).stable;
+  if (!carry) stable = (await rolloutBegin({ plan, rolloutId })).stable;
   const checkMs = plan.checkSeconds * 1000;
-  for (step = 0; step < plan.weights.length; step++) {
+  for (; step < plan.weights.length; step++) {
     const weight = plan.weights[step] as number;
-    remainingMs = plan.stepSeconds * 1000;
-    if (step > 0)
-      await rolloutStep({
-        model: plan.model,
-        rolloutId,
-        step,
-        weight,
-        status: paused ? 'paused' : 'running',
-        detail: `step ${step} at ${weight}%`,
-      });
+    // A continued run resumes inside its step: the step was entered (and its clock started) before.
+    if (carry && step === carry.step) carry = undefined;
+    else {
+      remainingMs = plan.stepSeconds * 1000;
+      if (step > 0)
+        await rolloutStep({
+          model: plan.model,
+          rolloutId,
+          step,
+          weight,
+          status: paused ? 'paused' : 'running',
+          detail: `step ${step} at ${weight}%`,
+        });
+    }
     for (;;) {
       const wasPaused = paused;
       const started = Date.now();
@@ -118,9 +144,23 @@ export async function rollout(input: RolloutInput): Promise<RolloutOutcome> {
         if (remainingMs > 0) continue;
       }
       lastCheck = await rolloutCheck({ model: plan.model, rolloutId, step, shadow: plan.strategy === 'shadow', guards: plan.guards });
+      checks++;
       if (lastCheck.breach !== undefined)
         return finish('rolled-back', `step ${step} (${plan.strategy === 'shadow' ? 'shadow' : `${weight}%`}): ${lastCheck.breach}`);
       if (remainingMs <= 0 && !paused && lastCheck.judged) break;
+      // Signals that arrived with the check are handled first (the loop's next turn), never dropped.
+      // patched(): a rollout started before continue-as-new existed replays its history unchanged.
+      if (abort === undefined && promoteNow === undefined && !pauseChanged)
+        if ((checks >= plan.checksPerRun || workflowInfo().continueAsNewSuggested) && patched(CONTINUE_AS_NEW_PATCH))
+          await continueAsNew<typeof rollout>(input, {
+            rolloutId,
+            stable: stable as number,
+            step,
+            remainingMs,
+            paused,
+            lastCheck,
+            runs: runsBefore + 1,
+          });
     }
   }
   const last = lastCheck

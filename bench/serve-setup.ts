@@ -1,0 +1,112 @@
+/**
+ * The serve benchmark's fixtures: GBTs on issue 12's flights-style model (bench/scoring-flights.ts:
+ * date → hour, weekday, month; distance standardized; origin and destination as native categories;
+ * target: delayed more than 15 minutes), registered in the bench stack's registry, and the prediction server run as its own process
+ * (`node --import tsx serve/main.ts`, so the load generator does not share its event loop).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { putArtifact } from '../activities/ml/store';
+import type { TideflowConfig } from '../config/env';
+import { findFreePort } from '../infra/ports';
+import type { Frame } from '../ml/frame/frame';
+import type { ModelArtifact } from '../ml/predict';
+import { registerModelVersion, type ArtifactStore } from '../registry';
+import { trainFlights } from './scoring-flights';
+
+export const TOKEN = 'bench-serve-token-0123456789';
+export const MODEL = 'flights';
+export const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+
+/** The input columns of the flights-style model (bench/scoring-flights.ts). */
+export const INPUTS = ['date', 'distance', 'origin', 'destination'];
+
+/** Issue 12's flights-style model (bench/scoring-flights.ts) with `trees` iterations; a different count makes a version that answers differently. */
+export async function trainFlightsGbt(frame: Frame, trees: number): Promise<ModelArtifact> {
+  return (await trainFlights(frame, trees)).artifact;
+}
+
+export async function registerArtifact(store: ArtifactStore, artifact: ModelArtifact, tag: string): Promise<number> {
+  const ref = await putArtifact(store, `${store.prefix}bench-serve/${MODEL}-${tag}.json`, artifact);
+  const v = await registerModelVersion(store, {
+    name: MODEL,
+    model: ref,
+    source: { dagId: 'bench', workflowId: `bench-${tag}`, runId: 'bench', taskId: 'register' },
+    idempotencyKey: `bench/${tag}/register`,
+  });
+  return v.version;
+}
+
+/** Poll readiness; after `ms`, fail with what the model route says (why the preload did not finish). */
+export async function waitReady(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await fetch(`${url}/v2/health/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const why = await fetch(`${url}/models/${MODEL}`, { headers: HEADERS }).then((r) => r.text(), String);
+  throw new Error(`the server at ${url} was not ready after ${ms} ms: ${why}`);
+}
+
+/** The server in its own process, preloading the champion; resolves once ready, with the spawn-to-ready time. */
+export async function spawnServer(config: TideflowConfig): Promise<{ url: string; child: ChildProcess; coldMs: number }> {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const s0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'serve', 'main.ts')], {
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: config.s3.credentials?.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: config.s3.credentials?.secretAccessKey,
+      AWS_ENDPOINT_URL_S3: config.s3.endpoint,
+      AWS_REGION: config.s3.region,
+      TIDEFLOW_BUCKET: config.s3.bucket,
+      TIDEFLOW_PREFIX: config.s3.prefix,
+      TIDEFLOW_SERVE_PORT: String(port),
+      TIDEFLOW_SERVE_TOKEN: TOKEN,
+      TIDEFLOW_SERVE_PRELOAD: `${MODEL}@champion`,
+      // Followed faster than the 1 s default so the rollout parts of the bench do not wait on it.
+      TIDEFLOW_SERVE_POLL_MS: '200',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitReady(url, 60_000);
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
+  }
+  return { url, child, coldMs: performance.now() - s0 };
+}
+
+export interface Answer {
+  status: number;
+  version?: number;
+  proba?: number;
+}
+
+/** One MLflow request for the champion; `headers` add a route key or request id. */
+export async function invoke(url: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${url}/models/${MODEL}/invocations`, { method: 'POST', headers: { ...HEADERS, ...headers }, body });
+  const text = await res.text();
+  if (res.status !== 200) return { status: res.status };
+  const json = JSON.parse(text) as { version: number; predictions: { probabilities: Record<string, number> }[] };
+  return { status: 200, version: json.version, proba: json.predictions[0]?.probabilities.late ?? NaN };
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. Other processes' load does not inflate it. */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name: utime is field 14, stime 15 (clock ticks, 100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
