@@ -1,4 +1,5 @@
 import type { RunIdentity } from './model';
+import type { CachedFrom } from './scheduler';
 
 /**
  * A task output too large for workflow history travels through S3; the workflow only sees
@@ -21,6 +22,8 @@ export function isOutputRef(value: unknown): value is OutputRef {
 export interface TaskResult {
   output?: unknown;
   attempt: number;
+  /** A step-cache hit: the output was recorded by this earlier run (activities/cache). */
+  cached?: CachedFrom;
 }
 
 /** What the workflow sends to a task activity; the worker turns it into the activity's real input. */
@@ -29,4 +32,6 @@ export interface TaskInvocation extends RunIdentity {
   upstream: Record<string, unknown>;
   /** Mapped tasks only: the item (inline) or where to find it. */
   map?: { index: number; item?: unknown; itemRef?: OutputRef };
+  /** The run asked to recompute cached steps (`--no-cache`, input `cache: 'refresh'`); they still write the cache. */
+  cache?: 'refresh';
 }

@@ -40,6 +40,8 @@ export const taskManifestSchema = z.object({
   durationMs: z.number(),
   read: z.array(artifactRefSchema),
   wrote: z.array(artifactRefSchema),
+  /** A step-cache hit: the output (and `wrote`) came from this earlier run, nothing was computed. */
+  cached: z.object({ via: z.enum(['cache', 'retry']), workflowId: z.string(), runId: z.string() }).optional(),
 });
 export type TaskManifest = z.infer<typeof taskManifestSchema>;
 
