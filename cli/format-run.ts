@@ -39,8 +39,13 @@ function mappedNote(t: TaskView): string | undefined {
   return parts.join(', ');
 }
 
+/** `cached (from <run>)`: the output came from an earlier run (step cache or re-run from failure). */
+export function cachedNote(t: TaskView): string | undefined {
+  return t.cached ? `cached (from ${t.cached.workflowId})` : undefined;
+}
+
 function taskNote(t: TaskView): string {
-  return [t.error, t.note, mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
+  return [cachedNote(t), t.error, t.note, mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
 }
 
 function runDuration(view: RunView, now: number): string {
@@ -112,7 +117,7 @@ export function formatTaskEvent(t: TaskView, idWidth: number, paint: Painter = p
     case 'running':
       return `  ${symbol('running', paint)} ${id}  running${t.mapped ? ` (${plural(t.mapped.total, 'mapped instance')})` : ''}`;
     case 'success':
-      return `  ${symbol('success', paint)} ${id}  success${facts ? ` (${facts})` : ''}`;
+      return `  ${symbol('success', paint)} ${id}  success${facts ? ` (${facts})` : ''}${t.cached ? `, ${cachedNote(t)}` : ''}`;
     case 'failed':
       return `  ${symbol('failed', paint)} ${id}  failed: ${truncate(t.error ?? 'unknown error', 200)}${facts ? ` (${facts})` : ''}`;
     case 'upstream_failed':
