@@ -109,6 +109,16 @@ export const CACHE_POLICIES: Readonly<Record<string, CachePolicy>> = {
   runCommand: { context: CONSERVATIVE },
 };
 
+const declared = new Map<string, CachePolicy>();
+
+/**
+ * Declare what a DAG's own activity reads besides its input (e.g. `{ context: [] }`: nothing), so
+ * its cache key need not include every run value; call it where the worker registers the activity.
+ */
+export function declareCachePolicy(activity: string, policy: CachePolicy): void {
+  declared.set(activity, policy);
+}
+
 export function cachePolicy(activity: string): CachePolicy {
-  return CACHE_POLICIES[activity] ?? { context: CONSERVATIVE };
+  return CACHE_POLICIES[activity] ?? declared.get(activity) ?? { context: CONSERVATIVE };
 }
