@@ -18,13 +18,22 @@ import { MAX_CHAIN_TASKS } from './chain-dag';
 import { openEnvironment, TUNED_DYNAMIC_CONFIG, type BenchEnvironment } from './environment';
 import { ingestValidateBench } from './ingest-validate';
 import { mlPipelineBench } from './ml-pipeline';
+import { mlCacheBench } from './ml-cache';
 import { mlTrainBench } from './ml-train';
 import { onnxBench } from './onnx';
 import { orchestration } from './orchestration';
 import type { BenchContext, BenchOptions, Benchmark } from './types';
 
 /** Every benchmark, in run order; a later one adds itself here. */
-const BENCHMARKS: readonly Benchmark[] = [orchestration, backfillBench, mlTrainBench, ingestValidateBench, onnxBench, mlPipelineBench];
+const BENCHMARKS: readonly Benchmark[] = [
+  orchestration,
+  backfillBench,
+  mlTrainBench,
+  ingestValidateBench,
+  onnxBench,
+  mlPipelineBench,
+  mlCacheBench,
+];
 
 const USAGE = `usage: npm run bench -- [options]
   --tasks N          tasks per chain (default 50)
