@@ -76,8 +76,7 @@ async function recordHit(call: CachedCall, entry: CacheEntry, started: number): 
 }
 
 async function hit(call: CachedCall, entry: CacheEntry, started: number): Promise<CachedResult> {
-  await cachePolicy(call.activity).onHit?.(call.input as never, entry.output, call.ctx);
-  await recordHit(call, entry, started);
+  await Promise.all([cachePolicy(call.activity).onHit?.(call.input as never, entry.output, call.ctx), recordHit(call, entry, started)]);
   call.ctx.log.info('step cache hit', { key: entry.key, from: entry.from.workflowId });
   return { output: entry.output, cached: { via: 'cache', workflowId: entry.from.workflowId, runId: entry.from.runId } };
 }
