@@ -22,6 +22,14 @@ export const tideflowBackfill = createBackfillWorkflow([backfillBenchDag]);
 export default async function benchDagWorkflow(input?: unknown): Promise<RunView> {
   const type = workflowInfo().workflowType;
   const chain = chainDagForType(type);
-  const dags = chain ? [chain] : type === backfillBenchDag.id ? [backfillBenchDag] : type === mlRetrain.id ? [mlRetrain] : type === mlCacheDag.id ? [mlCacheDag] : [];
+  const dags = chain
+    ? [chain]
+    : type === backfillBenchDag.id
+      ? [backfillBenchDag]
+      : type === mlRetrain.id
+        ? [mlRetrain]
+        : type === mlCacheDag.id
+          ? [mlCacheDag]
+          : [];
   return createDagRouter(dags)(input);
 }

@@ -51,7 +51,12 @@ export async function startDagRun(client: Client, dag: DagDefinition, o: Trigger
     taskQueue: o.taskQueue,
     workflowId: o.workflowId ?? manualWorkflowId(dag.id),
     args: [
-      { params: o.params ?? {}, ...(logicalDate && { logicalDate: logicalDate.toISOString() }), ...runQueues(), ...(o.noCache && { cache: 'refresh' }) },
+      {
+        params: o.params ?? {},
+        ...(logicalDate && { logicalDate: logicalDate.toISOString() }),
+        ...runQueues(),
+        ...(o.noCache && { cache: 'refresh' }),
+      },
     ],
     typedSearchAttributes: [
       { key: DAG_KEY, value: dag.id },

@@ -50,7 +50,9 @@ function specProblems(value: unknown, where: string): string[] {
   const problems: string[] = [];
   const { version, maxAge, ...rest } = value as Record<string, unknown>;
   if (typeof version !== 'string' || version.trim() === '') {
-    problems.push(`${where}.version must be a non-empty string (bump it when the step's code changes meaning), got ${JSON.stringify(version)}`);
+    problems.push(
+      `${where}.version must be a non-empty string (bump it when the step's code changes meaning), got ${JSON.stringify(version)}`,
+    );
   }
   if (maxAge !== undefined) {
     let ms: number | undefined;
@@ -75,7 +77,8 @@ export function cacheDefaultsProblems(dag: Pick<DagDefinition, 'defaults'>): str
 /** Problems with one task's `cache` / `pure`, naming why a task with side effects cannot be cached. */
 export function cacheTaskProblems(spec: TaskSpec, options: CacheCheckOptions): string[] {
   const problems = specProblems(spec.cache, 'cache');
-  if (spec.pure !== undefined && typeof spec.pure !== 'boolean') problems.push(`pure must be true or false, got ${JSON.stringify(spec.pure)}`);
+  if (spec.pure !== undefined && typeof spec.pure !== 'boolean')
+    problems.push(`pure must be true or false, got ${JSON.stringify(spec.pure)}`);
   if (spec.cache !== undefined && spec.cache !== false && spec.activity === undefined) {
     problems.push('cache on a task without an activity (an empty task is settled in the workflow at no cost)');
   }
@@ -90,7 +93,7 @@ export function cacheTaskProblems(spec: TaskSpec, options: CacheCheckOptions): s
   if (spec.cache && u && !(u.pureAllowed && spec.pure === true)) {
     problems.push(
       `sets cache but runs '${spec.activity}', which has side effects (${u.reason}): a cache hit would skip them. ` +
-        (u.pureAllowed ? "If the command has none, declare pure: true; else remove cache." : 'Remove cache from this task.'),
+        (u.pureAllowed ? 'If the command has none, declare pure: true; else remove cache.' : 'Remove cache from this task.'),
     );
   }
   return problems;

@@ -15,7 +15,13 @@ import { getParsedDoc, listKeys, putDoc, type Doc, type WriteCondition } from '.
 import { validateKey } from './artifacts/keys';
 import { artifactRefSchema, type ArtifactStore } from './artifacts/types';
 
-const origin = z.object({ dagId: z.string(), taskId: z.string(), mapIndex: z.number().optional(), workflowId: z.string(), runId: z.string() });
+const origin = z.object({
+  dagId: z.string(),
+  taskId: z.string(),
+  mapIndex: z.number().optional(),
+  workflowId: z.string(),
+  runId: z.string(),
+});
 
 export const cacheEntryFormat = defineArtifact('tideflow.cache-entry', 1, {
   key: z.string().regex(/^[0-9a-f]{64}$/),
@@ -52,10 +58,14 @@ export interface CacheScope {
 const root = (s: ArtifactStore, kind: 'entries' | 'leases'): string => `${s.prefix}cache/${kind}/`;
 export const cacheEntryKey = (s: ArtifactStore, c: CacheScope): string =>
   validateKey(`${root(s, 'entries')}${c.dagId}/${c.taskId}/${c.key}.json`);
-export const cacheLeaseKey = (s: ArtifactStore, c: CacheScope): string => validateKey(`${root(s, 'leases')}${c.dagId}/${c.taskId}/${c.key}.json`);
+export const cacheLeaseKey = (s: ArtifactStore, c: CacheScope): string =>
+  validateKey(`${root(s, 'leases')}${c.dagId}/${c.taskId}/${c.key}.json`);
 
 /** The entry for a key, or undefined; an unreadable entry reads as absent (it is then replaced). */
-export async function readCacheEntry(s: ArtifactStore, c: CacheScope): Promise<Doc<CacheEntry> | { invalid: string; etag?: string } | undefined> {
+export async function readCacheEntry(
+  s: ArtifactStore,
+  c: CacheScope,
+): Promise<Doc<CacheEntry> | { invalid: string; etag?: string } | undefined> {
   try {
     return await getParsedDoc(s, cacheEntryKey(s, c), cacheEntryFormat);
   } catch (err) {
@@ -67,7 +77,11 @@ export async function readCacheEntry(s: ArtifactStore, c: CacheScope): Promise<D
  * Create the entry (`'create'`), replace the one read (its etag), or overwrite an unreadable one
  * (`'overwrite'`, by the lease holder); 'conflict' when someone else wrote it in between.
  */
-export async function writeCacheEntry(s: ArtifactStore, entry: CacheEntry, over: 'create' | 'overwrite' | { etag: string }): Promise<string | 'conflict'> {
+export async function writeCacheEntry(
+  s: ArtifactStore,
+  entry: CacheEntry,
+  over: 'create' | 'overwrite' | { etag: string },
+): Promise<string | 'conflict'> {
   const scope = { dagId: entry.from.dagId, taskId: entry.from.taskId, key: entry.key };
   const cond: WriteCondition = over === 'create' ? { ifNoneMatch: true } : over === 'overwrite' ? {} : { ifMatch: over.etag };
   return putDoc(s, cacheEntryKey(s, scope), entry, cond);
@@ -93,7 +107,9 @@ export async function listCacheEntryKeys(s: ArtifactStore, dagId?: string, taskI
   validateKey(`${prefix}x`); // the DAG and task ids are key segments: no '..', no '/'
   const keys = await listKeys(s, prefix);
   // A task filter without a DAG: match the task segment of every DAG.
-  return keys.filter((k) => k.endsWith('.json') && (taskId === undefined || dagId !== undefined || k.slice(base.length).split('/')[1] === taskId));
+  return keys.filter(
+    (k) => k.endsWith('.json') && (taskId === undefined || dagId !== undefined || k.slice(base.length).split('/')[1] === taskId),
+  );
 }
 
 /** Lease keys under the same filters (cleared with the entries). */

@@ -19,14 +19,16 @@ export interface LookupOptions {
 }
 
 export type Lookup =
-  | { hit: CacheEntry }
-  | { miss: 'absent' | 'expired' | 'refresh' | 'invalid' | 'artifacts'; detail?: string; etag?: string };
+  { hit: CacheEntry } | { miss: 'absent' | 'expired' | 'refresh' | 'invalid' | 'artifacts'; detail?: string; etag?: string };
 
 /** Why one artifact cannot be trusted (missing, corrupted), or undefined when its content matches. */
 async function verifyArtifact(s: ArtifactStore, a: ArtifactRef, ctx: TaskContext): Promise<string | undefined> {
   try {
     // Read through the verifying stream: the whole content is hashed and compared.
-    const stream = await openArtifact(s, a, { signal: ctx.signal, onProgress: () => ctx.heartbeat({ phase: 'cache: verifying', uri: a.uri }) });
+    const stream = await openArtifact(s, a, {
+      signal: ctx.signal,
+      onProgress: () => ctx.heartbeat({ phase: 'cache: verifying', uri: a.uri }),
+    });
     for await (const _chunk of stream) void _chunk;
     return undefined;
   } catch (err) {

@@ -26,7 +26,7 @@ import { sourceFingerprint } from './source-fingerprint';
 export const UNCACHEABLE_ACTIVITIES: ReadonlyMap<string, UncacheableActivity> = new Map([
   ['mlRegister', { reason: 'registers a model version in the registry and may move its champion alias' }],
   ['mlReject', { reason: "records the gate's rejection of this run's candidate" }],
-  ['mlReport', { reason: "writes the report of its own run (run identity, params, the version it registered)" }],
+  ['mlReport', { reason: 'writes the report of its own run (run identity, params, the version it registered)' }],
   ['mlExportModel', { reason: 'writes an export into a registered model version' }],
   ['registryRegisterModel', { reason: 'registers a model version in the registry' }],
   ['registryPromoteModel', { reason: 'moves a registry alias' }],

@@ -13,7 +13,16 @@ import type { CacheSpec } from '../../core/model';
 import type { CachedFrom } from '../../core/scheduler';
 import { codeVersion, recordTask } from '../../storage/artifacts/manifest';
 import type { ArtifactRef } from '../../storage/artifacts/types';
-import { deleteCacheObject, cacheLeaseKey, readLease, writeCacheEntry, writeLease, type CacheEntry, type CacheLease, type CacheScope } from '../../storage/cache-index';
+import {
+  deleteCacheObject,
+  cacheLeaseKey,
+  readLease,
+  writeCacheEntry,
+  writeLease,
+  type CacheEntry,
+  type CacheLease,
+  type CacheScope,
+} from '../../storage/cache-index';
 import type { TaskContext } from '../context';
 import { findArtifactRefs } from '../record-run';
 import { cacheKey } from './key';
@@ -88,14 +97,25 @@ function newLease(call: CachedCall, scope: CacheScope): CacheLease {
     format: 'tideflow.cache-lease',
     version: 1,
     key: scope.key,
-    owner: { dagId: ctx.dagId, taskId: ctx.taskId, ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }), workflowId: ctx.workflowId, runId: ctx.runId, attempt: ctx.attempt },
+    owner: {
+      dagId: ctx.dagId,
+      taskId: ctx.taskId,
+      ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }),
+      workflowId: ctx.workflowId,
+      runId: ctx.runId,
+      attempt: ctx.attempt,
+    },
     acquiredAt: new Date(now).toISOString(),
     expiresAt: new Date(now + leaseMs()).toISOString(),
   };
 }
 
 /** Claim the key's lease, or wait for the entry its holder writes; resolves to the etag held, or a hit. */
-async function claimOrWait(call: CachedCall, scope: CacheScope, notBefore: number | undefined): Promise<{ etag: string } | { entry: CacheEntry }> {
+async function claimOrWait(
+  call: CachedCall,
+  scope: CacheScope,
+  notBefore: number | undefined,
+): Promise<{ etag: string } | { entry: CacheEntry }> {
   const { ctx } = call;
   const s = ctx.store;
   const poll = Math.max(50, Math.min(1000, leaseMs() / 4));
@@ -142,7 +162,10 @@ export async function runCached(call: CachedCall): Promise<CachedResult> {
   let key: string;
   try {
     const fingerprint = policy.fingerprint ? await policy.fingerprint(call.input as never, ctx) : null;
-    key = cacheKey({ activity: call.activity, cacheVersion: call.spec.version, input: call.input, fingerprint, context: policy.context }, ctx);
+    key = cacheKey(
+      { activity: call.activity, cacheVersion: call.spec.version, input: call.input, fingerprint, context: policy.context },
+      ctx,
+    );
   } catch (err) {
     // What the key depends on cannot be read: run uncached rather than risk a wrong answer.
     ctx.log.warn('step cache bypassed: cannot compute the key', { error: err instanceof Error ? err.message : String(err) });
@@ -170,7 +193,13 @@ export async function runCached(call: CachedCall): Promise<CachedResult> {
       activity: call.activity,
       cacheVersion: call.spec.version,
       tideflowVersion: codeVersion().packageVersion,
-      from: { dagId: ctx.dagId, taskId: ctx.taskId, ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }), workflowId: ctx.workflowId, runId: ctx.runId },
+      from: {
+        dagId: ctx.dagId,
+        taskId: ctx.taskId,
+        ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }),
+        workflowId: ctx.workflowId,
+        runId: ctx.runId,
+      },
       createdAt: new Date().toISOString(),
       durationMs: Date.now() - computeStarted,
       output: result,

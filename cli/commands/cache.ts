@@ -26,7 +26,10 @@ const filterOptions = {
 function filters(args: Parameters<Command['run']>[0]): { dag?: string; task?: string } {
   const dag = stringOption(args, 'dag');
   const task = stringOption(args, 'task');
-  for (const [name, v] of [['--dag', dag], ['--task', task]] as const) {
+  for (const [name, v] of [
+    ['--dag', dag],
+    ['--task', task],
+  ] as const) {
     if (v !== undefined && (v === '' || v.includes('/') || v === '..')) throw usageError(`${name} '${v}' is not a DAG or task id`);
   }
   return { ...(dag !== undefined && { dag }), ...(task !== undefined && { task }) };
@@ -60,7 +63,10 @@ export const cacheLs: Command = {
     );
     const entries = docs.flatMap(({ dagId, taskId, doc }) => (doc && !('invalid' in doc) ? [{ dagId, taskId, entry: doc.value }] : []));
     if (flagOption(args, 'json')) {
-      printJson(io, entries.map(({ entry }) => entry));
+      printJson(
+        io,
+        entries.map(({ entry }) => entry),
+      );
       return EXIT.ok;
     }
     if (entries.length === 0) {

@@ -39,7 +39,11 @@ export const dagsValidate: Command = {
     const { UNCACHEABLE_ACTIVITIES } = await import('../../activities/cache/policy');
     try {
       const uncacheableActivities = UNCACHEABLE_ACTIVITIES;
-      loadDags(dags, { activityNames: new Set(Object.keys(activities)), heartbeatingActivities: HEARTBEATING_ACTIVITIES, uncacheableActivities });
+      loadDags(dags, {
+        activityNames: new Set(Object.keys(activities)),
+        heartbeatingActivities: HEARTBEATING_ACTIVITIES,
+        uncacheableActivities,
+      });
     } catch (err) {
       if (err instanceof DagValidationError) throw new CliError(err.message);
       throw err;

@@ -32,7 +32,12 @@ const base = cacheKey(parts, ctx);
 describe('cache key', () => {
   it('is stable: same parts, key order, another run and another URI for the same content give the same key', () => {
     expect(cacheKey({ ...parts, input: JSON.parse(JSON.stringify(input)) }, ctx)).toBe(base);
-    const reordered = { seed: 7, steps: input.steps, target: 'species', dataset: { rows: 10, sha256: sha('a'), bytes: 1234, uri: 's3://b/x' } };
+    const reordered = {
+      seed: 7,
+      steps: input.steps,
+      target: 'species',
+      dataset: { rows: 10, sha256: sha('a'), bytes: 1234, uri: 's3://b/x' },
+    };
     expect(cacheKey({ ...parts, input: reordered }, ctx)).toBe(base);
     expect(cacheKey(parts, { ...ctx, workflowId: 'w2', runId: 'r2' } as TaskContext)).toBe(base);
     expect(canonicalJson(input)).not.toContain('s3://');

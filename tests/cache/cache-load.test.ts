@@ -54,7 +54,15 @@ describe('cache at load', () => {
   });
 
   it('register, promote, reject and commands are among them', () => {
-    for (const a of ['mlRegister', 'registryRegisterModel', 'registryPromoteModel', 'mlReject', 'runCommand', 'mlReport', 'mlExportModel']) {
+    for (const a of [
+      'mlRegister',
+      'registryRegisterModel',
+      'registryPromoteModel',
+      'mlReject',
+      'runCommand',
+      'mlReport',
+      'mlExportModel',
+    ]) {
       expect(UNCACHEABLE_ACTIVITIES.has(a)).toBe(true);
     }
   });
@@ -74,7 +82,12 @@ describe('cache at load', () => {
       d.task('off', { activity: 'mlSplit', cache: false, upstream: [a], input: {} as never });
     }) as DagDefinition;
     expect(() => loadDags([dag], options)).not.toThrow();
-    const cacheOf = (id: string) => effectiveCache(dag, dag.tasks.find((t) => t.id === id)!, options);
+    const cacheOf = (id: string) =>
+      effectiveCache(
+        dag,
+        dag.tasks.find((t) => t.id === id)!,
+        options,
+      );
     expect(cacheOf('split')).toEqual({ version: '3' });
     expect(cacheOf('register')).toBeUndefined();
     expect(cacheOf('cmd')).toEqual({ version: '3' });
@@ -83,7 +96,9 @@ describe('cache at load', () => {
 
   it('refuses malformed settings with what was expected', () => {
     expect(problemsOf(dagWith('mlSplit', { cache: { version: '' } }))).toContain('cache.version must be a non-empty string');
-    expect(problemsOf(dagWith('mlSplit', { cache: { version: '1', maxAge: 'soon' } }))).toContain("cache.maxAge must be a positive duration such as '7d'");
+    expect(problemsOf(dagWith('mlSplit', { cache: { version: '1', maxAge: 'soon' } }))).toContain(
+      "cache.maxAge must be a positive duration such as '7d'",
+    );
     expect(problemsOf(dagWith('mlSplit', { cache: { version: '1', maxage: '1d' } as never }))).toContain("unknown key 'maxage'");
     expect(problemsOf(dagWith('mlSplit', { cache: true as never }))).toContain('cache must be { version');
     expect(problemsOf(dagWith('mlSplit', {}, { cache: { version: 1 } as never }))).toContain('defaults.cache.version');
@@ -91,7 +106,7 @@ describe('cache at load', () => {
     expect(problemsOf(empty)).toContain('cache on a task without an activity');
   });
 
-  it("the shipped DAGs still load with the side-effect list", () => {
+  it('the shipped DAGs still load with the side-effect list', () => {
     expect(() => loadDags(dags, options)).not.toThrow();
   });
 });

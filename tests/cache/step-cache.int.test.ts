@@ -50,7 +50,14 @@ async function run(dag: DagDefinition, params: Record<string, unknown>, noCache 
 
 /** Tasks whose activity really ran in this run (started per the execution log). */
 const computed = (workflowId: string): string[] =>
-  [...new Set(h.readLog().filter((e) => e.workflowId === workflowId && e.event === 'start').map((e) => e.taskId))].sort();
+  [
+    ...new Set(
+      h
+        .readLog()
+        .filter((e) => e.workflowId === workflowId && e.event === 'start')
+        .map((e) => e.taskId),
+    ),
+  ].sort();
 
 const cachedFrom = (view: RunView, task: string) => taskOf(view, task).cached?.workflowId;
 
