@@ -1,5 +1,4 @@
 import type { RunIdentity } from './model';
-import type { CachedFrom } from './scheduler';
 
 /**
  * A task output too large for workflow history travels through S3; the workflow only sees
@@ -22,8 +21,8 @@ export function isOutputRef(value: unknown): value is OutputRef {
 export interface TaskResult {
   output?: unknown;
   attempt: number;
-  /** A step-cache hit: the output was recorded by this earlier run (activities/cache). */
-  cached?: CachedFrom;
+  /** A step-cache hit: the output was recorded by this earlier run (activities/cache); set on TaskRecord.cached (./scheduler.ts). */
+  cached?: { via: 'cache' | 'retry'; workflowId: string; runId: string };
 }
 
 /** What the workflow sends to a task activity; the worker turns it into the activity's real input. */
