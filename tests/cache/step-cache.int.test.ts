@@ -17,7 +17,7 @@ import { parseS3Uri } from '../../storage/s3-uri';
 import { cacheLeaseKey, listCacheEntryKeys } from '../../storage/cache-index';
 import { getDoc, putDoc } from '../../storage/documents';
 import { captureIo } from '../cli/helpers';
-import { cacheByRef, cachePipeline, cacheShortLived } from '../fixtures/cache-dags';
+import { cacheByRef, cacheMapped, cachePipeline, cacheShortLived } from '../fixtures/cache-dags';
 import { createHarness, taskOf, type Harness } from '../integration/harness';
 
 let h: Harness;
@@ -122,6 +122,23 @@ describe('hits and misses', () => {
     const moved = await run(cacheByRef, { artifact: elsewhere });
     expect(computed(moved.workflowId)).toEqual([]);
     expect(cachedFrom(moved.view, 'read')).toBe(changed.workflowId);
+  });
+});
+
+describe('local tasks and fan-outs', () => {
+  it('a cached local task and every instance of a cached fan-out hit on an identical re-run', async () => {
+    const items = [3, 1, Date.now() % 1000];
+    const first = await run(cacheMapped, { items });
+    expect(computed(first.workflowId)).toEqual(['list', 'square']);
+    const second = await run(cacheMapped, { items });
+    expect(computed(second.workflowId)).toEqual([]);
+    expect(cachedFrom(second.view, 'list')).toBe(first.workflowId);
+    expect(cachedFrom(second.view, 'square')).toBe(first.workflowId);
+    expect(taskOf(second.view, 'square').output).toEqual(items.map((x) => x * x));
+    // Another list: test activities are keyed with the run's params (conservative), so every task recomputes.
+    const third = await run(cacheMapped, { items: [...items, 5] });
+    expect(taskOf(third.view, 'square').cached).toBeUndefined();
+    expect(taskOf(third.view, 'square').output).toEqual([...items, 5].map((x) => x * x));
   });
 });
 
