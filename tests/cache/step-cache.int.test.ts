@@ -229,6 +229,15 @@ describe('concurrency, expiry, refresh', () => {
     expect(computed(refreshed.workflowId)).toEqual(['fresh', 'read', 'write']);
     const next = await run(cachePipeline, params);
     expect(cachedFrom(next.view, 'write')).toBe(refreshed.workflowId);
+    // The CLI (which knows the DAGs in dags/) sends the same input: tideflow trigger --no-cache.
+    const io = captureIo({ ...process.env, ...h.env });
+    expect(await runCli(['trigger', 'example_etl', '--no-cache', '--json'], io), io.err()).toBe(0);
+    const { workflowId } = JSON.parse(io.out()) as { workflowId: string };
+    const handle = h.client.workflow.getHandle(workflowId);
+    const history = await handle.fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    expect(JSON.parse(Buffer.from(started ?? []).toString('utf8'))).toMatchObject({ cache: 'refresh' });
+    await waitForRun(handle);
   });
 });
 
