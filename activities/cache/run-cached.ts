@@ -214,6 +214,8 @@ export async function runCached(call: CachedCall): Promise<CachedResult> {
     return { output: result };
   } finally {
     lease.stop();
-    await deleteCacheObject(ctx.store, cacheLeaseKey(ctx.store, scope)).catch(() => undefined);
+    // Release only a lease still ours (a waiter may have taken it over after it expired).
+    const held = await readLease(ctx.store, scope).catch(() => undefined);
+    if (held?.etag === lease.etag()) await deleteCacheObject(ctx.store, cacheLeaseKey(ctx.store, scope)).catch(() => undefined);
   }
 }
