@@ -22,6 +22,7 @@ import { mlCacheBench } from './ml-cache';
 import { mlTrainBench } from './ml-train';
 import { onnxBench } from './onnx';
 import { orchestration } from './orchestration';
+import { retryBench } from './retry';
 import type { BenchContext, BenchOptions, Benchmark } from './types';
 
 /** Every benchmark, in run order; a later one adds itself here. */
@@ -32,6 +33,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   ingestValidateBench,
   onnxBench,
   mlPipelineBench,
+  retryBench,
   mlCacheBench,
 ];
 

@@ -1,7 +1,8 @@
 /**
  * Prediction server benchmark (issue 12): `npx tsx bench/serve.ts [--requests 4000] [--concurrency 8]`.
  * Starts its own MinIO (+ Temporal dev server, unused) stack, trains a 100-tree GBT on the flights
- * data with a flights-style pipeline (impute + standardize of distance and time; target: delayed
+ * data with a flights-style pipeline (bench/scoring-flights.ts: date → hour, weekday, month; distance
+ * imputed and standardized; origin and destination as native categorical codes; target: delayed
  * more than 15 minutes), registers and promotes it, runs the prediction server as its own process
  * (`node --import tsx serve/main.ts`, so the load generator does not share its event loop) and measures
  * over loopback with node's fetch:
@@ -14,12 +15,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolvePackageFile } from '../activities/ml/source';
 import { putArtifact } from '../activities/ml/store';
-import { estimatorToJson, fitEstimator } from '../ml/estimators';
-import { fitTransformFeatures } from '../ml/features';
-import { frameFromRows, frameToRows, takeRows, type Row } from '../ml/frame/frame';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from '../ml/predict';
+import { frameToRows, takeRows } from '../ml/frame/frame';
 import { promoteVersion, registerModelVersion } from '../registry';
 import { serveSettings } from '../serve/config';
 import { createPredictionServer } from '../serve/server';
@@ -27,9 +24,22 @@ import { createS3Client } from '../storage/s3-client';
 import { findFreePort } from '../infra/ports';
 import { openEnvironment, TUNED_DYNAMIC_CONFIG } from './environment';
 import { quantile } from './stats';
+import { flightsFrame, trainFlights } from './scoring-flights';
 
 const TOKEN = 'bench-serve-token-0123456789';
 const log = (line: string): void => console.error(`[bench serve] ${line}`);
+
+/** CPU time (user + system, ms) the process has used so far, from /proc (Linux); NaN elsewhere. */
+function serverCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name: state is field 3, utime 14, stime 15 (in clock ticks, 100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 /** Poll readiness; after `ms`, fail with what the model route says (why the preload did not finish). */
 async function waitReady(url: string, ms: number): Promise<void> {
@@ -56,43 +66,11 @@ async function main(): Promise<void> {
   let child: ReturnType<typeof spawn> | undefined;
   try {
     const store = { s3: createS3Client(env.config.s3), bucket: env.config.s3.bucket, prefix: env.config.s3.prefix };
-    const raw = JSON.parse(readFileSync(resolvePackageFile('vega-datasets/data/flights-200k.json'), 'utf8')) as Row[];
-    const rows: Row[] = raw
-      .slice(0, 50_000)
-      .map((r) => ({ distance: r.distance, time: r.time, late: (r.delay as number) > 15 ? 'late' : 'on_time' }));
-    const frame = frameFromRows(rows);
-    const spec = {
-      features: ['distance', 'time'],
-      steps: [
-        { op: 'impute' as const, columns: ['distance', 'time'], strategy: 'median' as const },
-        { op: 'standardize' as const, columns: ['distance', 'time'] },
-      ],
-    };
-    const fit = fitTransformFeatures(frame, spec);
-    const y = Int32Array.from(rows, (r) => (r.late === 'late' ? 1 : 0));
+    // The flights-style model of bench/scoring-flights.ts: date parts, distance, origin and destination as native categories.
+    const frame = flightsFrame();
     const t0 = Date.now();
-    const est = await fitEstimator({
-      kind: 'gbt',
-      task: 'binary',
-      x: fit.matrix,
-      y,
-      numClasses: 2,
-      hyperparams: { maxIter: 100, earlyStopping: false },
-      seed: 1,
-    });
-    log(`trained a ${est.fitInfo.iterations}-tree GBT on ${frame.rows} rows in ${Date.now() - t0} ms`);
-    const artifact: ModelArtifact = {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      modelName: 'flights',
-      task: 'binary',
-      target: 'late',
-      classes: ['on_time', 'late'],
-      pipeline: fit.fitted,
-      estimator: estimatorToJson(est),
-      trial: { index: 0, kind: 'gbt', hyperparams: { maxIter: 100 } },
-      training: { rows: frame.rows, dataset: 'bench', split: 'bench', seed: 1, dagId: 'bench', workflowId: 'bench' },
-    };
+    const { artifact } = await trainFlights(frame);
+    log(`trained a 100-tree GBT (flights-style pipeline) on ${frame.rows} rows in ${Date.now() - t0} ms`);
     const ref = await putArtifact(store, `${store.prefix}bench-serve/flights.json`, artifact);
     const v = await registerModelVersion(store, {
       name: 'flights',
@@ -145,7 +123,8 @@ async function main(): Promise<void> {
         Array.from({ length: 2000 }, (_, i) => i * 7),
       ),
     );
-    const bodies = features.map((r) => JSON.stringify({ dataframe_records: [{ distance: r.distance, time: r.time }] }));
+    const inputs = ['date', 'distance', 'origin', 'destination'];
+    const bodies = features.map((r) => JSON.stringify({ dataframe_records: [Object.fromEntries(inputs.map((c) => [c, r[c]]))] }));
     const call = async (body: string): Promise<number> => {
       const t = performance.now();
       const res = await fetch(`${url}/models/flights/invocations`, { method: 'POST', headers, body });
@@ -156,6 +135,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 300; i++) await call(bodies[i % bodies.length] as string); // warm-up (JIT, keep-alive sockets)
     const single: number[] = [];
     let next = 0;
+    const cpu0 = serverCpuMs(child.pid);
     const w0 = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -163,12 +143,15 @@ async function main(): Promise<void> {
       }),
     );
     const wallS = (performance.now() - w0) / 1000;
+    const singleCpuMs = serverCpuMs(child.pid) - cpu0;
     const batchBody = JSON.stringify({
-      dataframe_split: { columns: ['distance', 'time'], data: features.slice(0, 1000).map((r) => [r.distance, r.time]) },
+      dataframe_split: { columns: inputs, data: features.slice(0, 1000).map((r) => inputs.map((c) => r[c])) },
     });
     for (let i = 0; i < 3; i++) await call(batchBody);
     const batch: number[] = [];
+    const cpu1 = serverCpuMs(child.pid);
     for (let i = 0; i < 30; i++) batch.push(await call(batchBody));
+    const batchCpuMs = serverCpuMs(child.pid) - cpu1;
     const r2 = (x: number): number => Math.round(x * 100) / 100;
     const result = {
       singleRow: {
@@ -177,8 +160,14 @@ async function main(): Promise<void> {
         p50Ms: r2(quantile(single, 0.5)),
         p99Ms: r2(quantile(single, 0.99)),
         throughputPerS: Math.round(single.length / wallS),
+        serverCpuMsPerRequest: r2(singleCpuMs / single.length),
       },
-      batch1000: { requests: batch.length, medianMs: r2(quantile(batch, 0.5)), p90Ms: r2(quantile(batch, 0.9)) },
+      batch1000: {
+        requests: batch.length,
+        medianMs: r2(quantile(batch, 0.5)),
+        p90Ms: r2(quantile(batch, 0.9)),
+        serverCpuMsPerRequest: r2(batchCpuMs / batch.length),
+      },
       coldStart: { processSpawnToReadyMs: Math.round(processColdMs), inProcessCreateToReadyMs: r2(inProcessColdMs) },
       load: (await import('node:os')).loadavg().map((l) => r2(l)),
     };
@@ -186,6 +175,7 @@ async function main(): Promise<void> {
       [
         `single row, concurrency ${concurrency}: p50 ${result.singleRow.p50Ms} ms, p99 ${result.singleRow.p99Ms} ms over ${single.length} requests (${result.singleRow.throughputPerS} req/s)`,
         `1,000-row batch: median ${result.batch1000.medianMs} ms, p90 ${result.batch1000.p90Ms} ms (${batch.length} requests)`,
+        `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms`,
         `cold start: process spawn → ready ${result.coldStart.processSpawnToReadyMs} ms (includes node + tsx compiling); in-process create → ready ${result.coldStart.inProcessCreateToReadyMs} ms`,
         `load average during the run: ${result.load.join(', ')}`,
       ].join('\n'),

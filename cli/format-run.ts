@@ -39,13 +39,14 @@ function mappedNote(t: TaskView): string | undefined {
   return parts.join(', ');
 }
 
-/** `cached (from <run>)`: the output came from an earlier run (step cache or re-run from failure). */
+/** The output came from an earlier run: `cached (from <run>)` (step cache) or `reused from <run>` (re-run from failure). */
 export function cachedNote(t: TaskView): string | undefined {
-  return t.cached ? `cached (from ${t.cached.workflowId})` : undefined;
+  if (!t.cached) return undefined;
+  return t.cached.via === 'retry' ? `reused from ${t.cached.workflowId}` : `cached (from ${t.cached.workflowId})`;
 }
 
 function taskNote(t: TaskView): string {
-  return [cachedNote(t), t.error, t.note, mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
+  return [t.error, t.note, cachedNote(t), mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
 }
 
 function runDuration(view: RunView, now: number): string {
@@ -76,6 +77,7 @@ export function formatRunHeader(view: RunView, now: number = Date.now()): string
     ['Params', compactJson(view.params)],
     ['Started', `${formatInstant(view.startedAt)}${view.endedAt !== undefined ? `, ended ${formatInstant(view.endedAt)}` : ''}`],
     ['Workflow', `${view.workflowId} (run ${view.runId})`],
+    ...(view.retryOf ? [['Retry of', `${view.retryOf.workflowId} (run ${view.retryOf.runId})`] as [string, string]] : []),
     ...reportLinks(view).map(([task, uri]): [string, string] => ['Report', `${uri} (task ${task})`]),
   ];
   return `${columns(

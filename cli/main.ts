@@ -13,6 +13,7 @@ import { modelsCommands } from './commands/models';
 import { artifactsGet, artifactsPut } from './commands/artifacts';
 import { backfill } from './commands/backfill';
 import { runsCommands } from './commands/runs';
+import { runsRetry } from './commands/runs-retry';
 import { scheduleCommands } from './commands/schedules';
 import { serve } from './commands/serve';
 import { predictionsCommands } from './commands/predictions';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   dagsValidate,
   trigger,
   ...runsCommands,
+  runsRetry,
   backfill,
   ...scheduleCommands,
   ...modelsCommands,
@@ -41,7 +43,7 @@ export const COMMANDS: readonly Command[] = [
 /** Commands with subcommands, and what the group is for. */
 const GROUPS: Record<string, string> = {
   dags: 'Inspect and check the DAG definitions in dags/.',
-  runs: 'Inspect and cancel DAG runs.',
+  runs: 'Inspect, cancel and retry DAG runs.',
   models: 'The model registry: versions, aliases (promote, rollback) and lineage.',
   artifacts: 'Artifacts: download what runs wrote (reports, datasets, predictions), upload data for them.',
   drift: "Drift alerts and each model's retraining controller.",

@@ -70,6 +70,8 @@ export function backfillInput(dag: DagDefinition, o: Omit<BackfillOptions, 'task
   if (o.maxActive !== undefined && (!Number.isInteger(o.maxActive) || o.maxActive < 1))
     throw new BackfillError(`max-active must be a positive integer, got ${o.maxActive}`);
   checkParams(dag, o.params);
+  if (o.resume && (o.reprocess ?? 'none') === 'none')
+    throw new BackfillError(`resume re-runs failed dates as retries of their failed run: use it with reprocess 'failed' (or 'completed')`);
   return {
     dagId: dag.id,
     from: range.from.toISOString(),
@@ -78,6 +80,7 @@ export function backfillInput(dag: DagDefinition, o: Omit<BackfillOptions, 'task
     ...(o.maxActive !== undefined && { maxActive: o.maxActive }),
     backwards: o.backwards ?? false,
     dryRun: o.dryRun ?? false,
+    ...(o.resume && { resume: true }),
     params: o.params ?? {},
     ...(o.pageSize !== undefined && { pageSize: o.pageSize }),
   };

@@ -24,6 +24,8 @@ export const backfillInputSchema = z.strictObject({
   /** At most this many DAG runs at once (default: the schedule's maxActiveRuns, else 16). */
   maxActive: positiveInt('maxActive').optional(),
   backwards: z.boolean({ error: 'backwards must be true or false' }).optional(),
+  /** Re-run each failed date as a retry of its failed run, reusing its successful tasks (with reprocess failed/completed). */
+  resume: z.boolean({ error: 'resume must be true or false' }).optional(),
   /** Plan and report, start nothing. */
   dryRun: z.boolean({ error: 'dryRun must be true or false' }).optional(),
   params: z.record(z.string(), z.unknown(), { error: 'params must be an object' }).optional(),

@@ -27,6 +27,8 @@ export interface RunHeader {
   dataIntervalEnd: string;
   params: unknown;
   startedAt: string;
+  /** A re-run from failure: the run it retried (its reused tasks are `cached: {via: 'retry'}`). */
+  retryOf?: { workflowId: string; runId: string };
 }
 
 export interface RunView extends RunHeader {

@@ -58,6 +58,11 @@ export interface RunningStack {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /**
+   * Full path of the Temporal CLI serving this stack. It is usually not on PATH (provisioned into
+   * ~/.cache/tideflow/bin), so hints print this path rather than a bare `temporal`.
+   */
+  temporalBin: string;
   /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, AWS_ENDPOINT_URL_S3, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, TIDEFLOW_BUCKET */
   env: Record<string, string>;
   /** Stop / restart the Temporal server on the same ports and database (for crash tests). */
@@ -180,6 +185,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     bucket: opts.bucket,
     accessKeyId: opts.minioUser,
     secretAccessKey: opts.minioPassword,
+    temporalBin: bins.temporal,
     env: {
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: namespace,

@@ -117,6 +117,15 @@ function serveToken(dataDir: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The Temporal CLI as a command to paste: its full path (provisioned into ~/.cache/tideflow/bin,
+ * not on PATH), quoted when it holds shell metacharacters. It reads TEMPORAL_ADDRESS and
+ * TEMPORAL_NAMESPACE from the env file, so no flags are needed.
+ */
+function temporalCli(bin: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(bin) ? bin : `'${bin.replace(/'/g, `'\\''`)}'`;
+}
+
 function banner(stack: RunningStack, dataDir: string, creds: Credentials, config: Config, taskQueue: string): string {
   const consolePort = config.TIDEFLOW_MINIO_CONSOLE_PORT;
   const rel = path.relative(process.cwd(), dataDir) || '.';
@@ -129,6 +138,7 @@ function banner(stack: RunningStack, dataDir: string, creds: Credentials, config
     `  MinIO console   http://127.0.0.1:${consolePort} (user ${creds.minioUser}; password in ${rel}/credentials.json)`,
     `  Alerts          http://${process.env.TIDEFLOW_ALERT_HOST || '127.0.0.1'}:${process.env.TIDEFLOW_ALERT_PORT || 9095}/alerts (Bearer token: $TIDEFLOW_ALERT_TOKEN in ${rel}/env)`,
     `  Models (serve)  http://${process.env.TIDEFLOW_SERVE_HOST || '127.0.0.1'}:${config.TIDEFLOW_SERVE_PORT}/models/<name>@champion/invocations (Bearer token: $TIDEFLOW_SERVE_TOKEN in ${rel}/env)`,
+    `  Temporal CLI    ${temporalCli(stack.temporalBin)} (after \`source ${rel}/env\`: ${temporalCli(stack.temporalBin)} workflow list)`,
     `  Logs            ${rel}/logs/`,
     '',
     'Trigger a DAG from another terminal:',

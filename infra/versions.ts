@@ -37,3 +37,24 @@ export const MINIO: BinarySpec = {
 
 /** Temporal CLI v1.5.1's go.mod requires Go 1.25. */
 export const MIN_GO_VERSION: readonly [major: number, minor: number] = [1, 25];
+
+/**
+ * What the Temporal CLI above runs as `temporal server start-dev` (`temporal --version` of the
+ * v1.5.1 build: "Server 1.29.1, UI 2.42.1"). docker-compose.yml runs the same server and UI
+ * images, so `npm start` and `docker compose up` behave alike; a unit test keeps them in step.
+ */
+export const TEMPORAL_SERVER_VERSION = '1.29.1';
+export const TEMPORAL_UI_VERSION = '2.42.1';
+/**
+ * The admin-tools image for that server (temporal-sql-tool for the schema, the CLI for the
+ * namespace and search attributes). Its tag names the CLI it bundles; the 1.29.1 build bundles 1.5.0.
+ */
+export const TEMPORAL_ADMIN_TOOLS_TAG = `${TEMPORAL_SERVER_VERSION}-tctl-1.18.4-cli-1.5.0`;
+/**
+ * MinIO for docker-compose: built from the same module version as `npm start`'s (MINIO.version)
+ * by infra/docker/minio.Dockerfile, since MinIO no longer publishes images of current releases.
+ * The `mc` client of the setup job is a separate tool; its image is pinned here.
+ */
+export const MINIO_CLIENT_IMAGE = 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z';
+/** Go toolchain image that builds MinIO for docker-compose (MIN_GO_VERSION or later). */
+export const GO_BUILDER_IMAGE = 'golang:1.25-bookworm';

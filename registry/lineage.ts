@@ -1,8 +1,8 @@
 /**
- * Lineage both ways. Model version → the run, data, pipeline and params that made it (all in
- * its record). Dataset → the model versions (and their runs) trained on it, from the reverse
- * index registration writes under `registry/lineage/datasets/<sha256>/`; keyed by checksum, so
- * the same bytes at two URIs are one dataset.
+ * Lineage both ways. Model version → the run, data, pipeline and params that made it, and the
+ * portable copies exported from it (all in its record). Dataset → the model versions (and their
+ * runs) trained on it, from the reverse index registration writes under
+ * `registry/lineage/datasets/<sha256>/`; keyed by checksum, so the same bytes at two URIs are one dataset.
  */
 import { datasetRunsDir } from '../storage/artifacts/manifest';
 import { getDoc, listKeys } from '../storage/documents';
@@ -20,7 +20,8 @@ export interface VersionLineage {
   model: ArtifactRef;
   featurePipeline?: ArtifactRef;
   trainingData: ArtifactRef[];
-  exports?: ModelVersion['exports'];
+  /** Portable copies by format (`models export`, ml_retrain's export param); {} when there is none. */
+  exports: NonNullable<ModelVersion['exports']>;
 }
 
 export async function lineageOfVersion(s: ArtifactStore, name: string, version: number): Promise<VersionLineage> {
@@ -35,7 +36,7 @@ export async function lineageOfVersion(s: ArtifactStore, name: string, version: 
     model: v.model,
     ...(v.featurePipeline && { featurePipeline: v.featurePipeline }),
     trainingData: v.trainingData,
-    ...(v.exports && { exports: v.exports }),
+    exports: v.exports ?? {},
   };
 }
 

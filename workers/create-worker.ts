@@ -14,6 +14,7 @@ import { HEARTBEATING_ACTIVITIES } from '../activities/long-running';
 import { UNCACHEABLE_ACTIVITIES } from '../activities/cache/policy';
 import { runOutcomeActivities } from '../activities/run-outcome';
 import { rolloutActivities } from '../activities/rollout';
+import { retryActivities } from '../activities/retry';
 
 export interface TideflowWorkerOptions {
   connection: NativeConnection;
@@ -55,6 +56,7 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
       ...backfillActivities(store),
       ...runOutcomeActivities(store),
       ...rolloutActivities(store),
+      ...retryActivities(store),
     },
     ...(o.shutdownForceTime !== undefined && { shutdownForceTime: o.shutdownForceTime }),
     ...(o.maxConcurrentActivityTaskExecutions !== undefined && {

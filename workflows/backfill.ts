@@ -37,6 +37,7 @@ import type { DagDefinition } from '../core/model';
 import { DAG_KEY, LOGICAL_DATE_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import type { BackfillActivities } from '../activities/backfill';
 import { childErrorText } from './child-error';
+import { failedRunsToResume } from './backfill-resume';
 
 export const backfillProgressQuery = defineQuery<BackfillProgress>('backfillProgress');
 
@@ -123,14 +124,23 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
       running--;
     };
 
+    let resumeOf = new Map<string, { workflowId: string; runId: string }>();
     const launch = async (o: DateOutcome): Promise<void> => {
       running++;
       peakRunning = Math.max(peakRunning, running);
       o.state = 'running';
+      const retryOf = resumeOf.get(o.logicalDate);
+      if (retryOf) o.detail = `retry of run ${retryOf.runId}`;
       try {
         const child = await startChild(dag.id, {
           workflowId: o.workflowId,
-          args: [{ params: input.params ?? {}, logicalDate: o.logicalDate }],
+          args: [
+            {
+              params: input.params ?? {},
+              logicalDate: o.logicalDate,
+              ...(retryOf && { retryOf }),
+            },
+          ],
           typedSearchAttributes: [
             { key: DAG_KEY, value: dag.id },
             { key: TRIGGER_KEY, value: 'backfill' },
@@ -177,6 +187,7 @@ export function createBackfillWorkflow(dags: readonly DagDefinition[] | ((dagId:
           counts.planned++;
         } else toRun.push(o);
       });
+      if (input.resume && !dryRun) resumeOf = await failedRunsToResume(dag.id, toRun, existing, current);
       // Starts are not awaited one by one: up to maxActive children start in one workflow task.
       for (const o of toRun) {
         await condition(() => running < maxActive);

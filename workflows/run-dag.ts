@@ -32,6 +32,7 @@ import { RunScheduler, type CachedFrom, type Launch } from '../core/scheduler';
 import { DAG_KEY, LOGICAL_DATE_KEY, SCHEDULED_START_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import type { EarlierRunsInput } from '../activities/builtin/run-gate';
 import { recordRunOutcome } from './run-outcome';
+import { recordRetryLineage, settleReused, startRetry, type RetryStart } from './reuse';
 
 /** The workflow input, as the CLI sends it and as a person types it in the Web UI. */
 export interface DagRunInput {
@@ -42,6 +43,9 @@ export interface DagRunInput {
    * workflow code cannot read the environment, so the starter passes what it configures.
    */
   queues?: Record<string, string>;
+  /** Re-run from failure (workflows/reuse.ts): the run to retry, and optionally the task to re-run from. */
+  retryOf?: { workflowId: string; runId?: string };
+  from?: string;
   /** 'refresh': recompute cached steps (README, Step caching). */
   cache?: 'refresh';
 }
@@ -216,8 +220,10 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
   const scheduledAt = info.typedSearchAttributes.get(SCHEDULED_START_KEY);
   const trigger = info.typedSearchAttributes.get(TRIGGER_KEY) ?? (scheduledAt ? 'schedule' : 'manual');
   let parsed: ReturnType<typeof parseInput>;
+  let retry: RetryStart | undefined;
   try {
-    parsed = parseInput(dag, rawInput);
+    retry = await startRetry(dag, rawInput);
+    parsed = parseInput(dag, retry?.input ?? rawInput);
   } catch (err) {
     // Tag even a rejected run, so it shows up under its DAG in the Web UI.
     tagRun(dag.id, scheduledAt ?? new Date(info.startTime), trigger);
@@ -237,6 +243,7 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
     dataIntervalEnd: interval.end.toISOString(),
     params: parsed.params,
     startedAt: new Date().toISOString(),
+    ...(retry && { retryOf: retry.origin }),
   };
   const scheduler = new RunScheduler(dag, { params: parsed.params, logicalDate: header.logicalDate, ds: header.ds }, () =>
     new Date().toISOString(),
@@ -252,6 +259,7 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
     status = 'running';
   }
 
+  if (retry) await recordRetryLineage(header, retry);
   const specs = new Map(dag.tasks.map((t) => [t.id, t]));
   let cancelled = false;
   let finish!: () => void;
@@ -265,6 +273,7 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
     if (scheduler.isDone()) finish();
   };
   const launch = (l: Launch): void => {
+    if (settleReused(retry, scheduler, l, pump)) return;
     const spec = specs.get(l.taskId) as TaskSpec;
     let options: ActivityOptions;
     try {

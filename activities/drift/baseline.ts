@@ -6,17 +6,15 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { getVersion, getVersionByAlias, NotFoundError, type ModelVersion } from '../../registry';
-import { isReferenceProfile } from '../ml/profile';
+import { referenceProfile } from '../ml/profile';
 import { readTable } from '../ml/read-table';
 import { getArtifact, type ArtifactStore } from '../ml/store';
 import type { Row } from '../ml/types';
 
+import type { ReferenceInfo } from './report-format';
+
 /** Where the reference came from: `profile`: the version's reference profile sample (else its first training-data artifact). */
-export type ReferenceInfo =
-  | { kind: 'champion'; version: number; uri: string; profile?: boolean }
-  /** The version that answered a prediction-log window (champion or not). */
-  | { kind: 'version'; version: number; uri: string; profile?: boolean }
-  | { kind: 'source'; source: string };
+export type { ReferenceInfo };
 
 export interface Baseline {
   version: ModelVersion;
@@ -61,12 +59,8 @@ export async function loadReference(
   const v = baseline?.version;
   const kind = baseline?.kind ?? 'champion';
   if (v?.profile) {
-    const profile = await getArtifact(store, v.profile);
-    if (!isReferenceProfile(profile))
-      throw ApplicationFailure.nonRetryable(
-        `profile ${v.profile.uri} of ${input.model} v${v.version} is not a reference profile`,
-        'BadBaseline',
-      );
+    // An ArtifactError (non-retryable) naming the document and the first bad field when it is not one.
+    const profile = referenceProfile.parse(await getArtifact(store, v.profile), `profile ${v.profile.uri} of ${input.model} v${v.version}`);
     return { rows: profile.sample, ref: { kind, version: v.version, uri: v.profile.uri, profile: true } };
   }
   const data = v?.trainingData[0];

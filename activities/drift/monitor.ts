@@ -33,6 +33,7 @@ import { AUTO_PERFORMANCE, autoPerformanceSpec } from '../../ml/drift/auto-perfo
 import { readModel } from '../ml/model-artifact';
 import { findChampion, loadReference, servedVersion, type Baseline, type ReferenceInfo } from './baseline';
 import { performanceColumns, performanceSection } from './performance';
+import { driftReport, type DriftReport, type WindowSummary } from './report-format';
 import { isPredictionLogSource, readPredictionLogWindow, type PredictionLogSource, type PredictionLogWindow } from './prediction-log';
 
 export interface DriftComputeInput {
@@ -53,20 +54,7 @@ export interface DriftComputeInput {
   performance?: PerformanceSpec | typeof AUTO_PERFORMANCE;
 }
 
-/** A prediction-log window: which partition, which version's rows, how many labels joined. */
-export interface WindowSummary {
-  location: string;
-  day: string;
-  version: number;
-  versions: Record<string, number>;
-  files: number;
-  labelFiles: number;
-  labelColumns: string[];
-  rows: number;
-  labeledRows: number;
-  /** Set when `rows` is a sample: the version's rows that day. */
-  sampledFrom?: number;
-}
+export type { WindowSummary } from './report-format';
 
 export interface DriftComputeOutput {
   model: string;
@@ -95,7 +83,7 @@ function columnValues(rows: Row[], column: string, missing: Set<string>): Array<
   });
 }
 
-function histogramOf(col: ColumnData): unknown {
+function histogramOf(col: ColumnData): DriftReport['histograms'][string] {
   if (col.kind === 'numeric') {
     const ref = Float64Array.from(col.reference.filter((v): v is number => typeof v === 'number')).sort();
     const cur = Float64Array.from(col.current.filter((v): v is number => typeof v === 'number')).sort();
@@ -191,9 +179,8 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
     const result = datasetDrift(usable, { driftShare: input.driftShare });
     const performance =
       spec && performanceSection(input.model, curRows, spec, baseline?.version, input.missingValues, labelNote(current.window, spec));
-    const report = await putArtifact(store, runArtifactKey(store, ctx, 'drift/report.json'), {
-      format: 'tideflow.drift-report',
-      version: 1,
+    const doc: DriftReport = {
+      ...driftReport.head,
       model: input.model,
       reference: ref,
       currentSource: current.source,
@@ -202,7 +189,8 @@ export function computeDriftReport(storeProvider: StoreProvider = storeOf) {
       ...result,
       histograms: Object.fromEntries(usable.map((c) => [c.name, histogramOf(c)])),
       ...(performance && { performance }),
-    });
+    };
+    const report = await putArtifact(store, runArtifactKey(store, ctx, 'drift/report.json'), doc);
     const driftedColumns = result.columns.filter((c) => c.drifted).map((c) => c.column);
     ctx.log.info('drift computed', {
       model: input.model,

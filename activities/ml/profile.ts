@@ -4,6 +4,8 @@
  * category counts. register.ts saves one next to each candidate and records it on the version
  * (`profile`); the drift monitor compares production windows with its sample.
  */
+import { z } from 'zod';
+import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
 import { histogram, sturgesEdges } from '../../ml/drift';
 import { createRng, shuffled } from '../../ml/stats/random';
 import { cellAt, frameFromRows, frameToRows, takeRows, type Frame } from '../../ml/frame/frame';
@@ -12,20 +14,33 @@ import type { Row } from './types';
 export const PROFILE_MAX_ROWS = 5000;
 export const PROFILE_SEED = 42;
 
-export type FeatureProfile =
-  | { kind: 'numeric'; count: number; missing: number; min: number; max: number; edges: number[]; counts: number[] }
-  | { kind: 'categorical'; count: number; missing: number; categories: Record<string, number> };
+const count = z.number().int().nonnegative();
 
-export interface ReferenceProfile {
-  format: 'tideflow.reference-profile';
-  version: 1;
+/** Per feature: a histogram over Sturges edges (numeric), or counts per category. */
+const featureProfileSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('numeric'),
+    count,
+    missing: count,
+    min: z.number(),
+    max: z.number(),
+    edges: z.array(z.number()),
+    counts: z.array(count),
+  }),
+  z.object({ kind: z.literal('categorical'), count, missing: count, categories: z.record(z.string(), count) }),
+]);
+export type FeatureProfile = z.infer<typeof featureProfileSchema>;
+
+/** The persisted profile (`tideflow.reference-profile`), declared once; its type is the schema's z.infer. */
+export const referenceProfile = defineArtifact('tideflow.reference-profile', 1, {
   /** Rows in the profiled dataset, and how many of them are in `sample`. */
-  rows: number;
-  sampleSize: number;
-  seed: number;
-  features: Record<string, FeatureProfile>;
-  sample: Row[];
-}
+  rows: count,
+  sampleSize: count,
+  seed: z.number().int(),
+  features: z.record(z.string(), featureProfileSchema),
+  sample: z.array(z.record(z.string(), z.unknown())),
+});
+export type ReferenceProfile = ArtifactOf<typeof referenceProfile>;
 
 function isMissing(v: unknown): boolean {
   return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
@@ -64,13 +79,9 @@ export function buildProfile(rows: readonly Row[], o: { maxRows?: number; seed?:
   return buildFrameProfile(frameFromRows(rows), o);
 }
 
+/** True when `v` is a valid reference profile (the declared schema, not just its format field). */
 export function isReferenceProfile(v: unknown): v is ReferenceProfile {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    (v as { format?: unknown }).format === 'tideflow.reference-profile' &&
-    Array.isArray((v as { sample?: unknown }).sample)
-  );
+  return referenceProfile.schema.safeParse(v).success;
 }
 
 /** A deterministic profile of a typed Frame (the Arrow dataset artifact): histograms over every row, a seeded row sample (a retried task rewrites the same artifact). */
@@ -89,5 +100,5 @@ export function buildFrameProfile(frame: Frame, o: { maxRows?: number; seed?: nu
       return [col.name, featureProfile(Array.from({ length: frame.rows }, (_, i) => cellAt(col, i)))];
     }),
   );
-  return { format: 'tideflow.reference-profile', version: 1, rows: frame.rows, sampleSize: sample.length, seed, features, sample };
+  return { ...referenceProfile.head, rows: frame.rows, sampleSize: sample.length, seed, features, sample };
 }

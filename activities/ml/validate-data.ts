@@ -18,7 +18,12 @@ import { FailureType, InputError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import type { ColumnType } from '../../ml/frame/frame';
+import { z } from 'zod';
+import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
 import {
+  anomalySchema,
+  dataSchema,
+  datasetStatisticsSchema,
   isBlocking,
   parseDataSchema,
   summarizeAnomalies,
@@ -26,7 +31,6 @@ import {
   type Anomaly,
   type DataSchema,
   type DataSchemaInput,
-  type DatasetStatistics,
 } from '../../ml/validation';
 import { putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
@@ -60,15 +64,16 @@ export interface ValidateDataOutput {
   columns: ColumnSummary[];
 }
 
-export interface ValidationReport {
-  format: 'tideflow.validation';
-  version: 1;
-  dataset: { uri: string; sha256: string; rows: number };
-  previousRowCount: number | null;
-  schema: DataSchema;
-  statistics: DatasetStatistics;
-  anomalies: Anomaly[];
-}
+/** The report artifact (`validation/report.json`), declared once: its type is the schema's z.infer. */
+export const validationReport = defineArtifact('tideflow.validation', 1, {
+  dataset: z.object({ uri: z.string(), sha256: z.string(), rows: z.number().int().nonnegative() }),
+  previousRowCount: z.number().int().nonnegative().nullable(),
+  /** The declared schema, defaults applied. */
+  schema: dataSchema,
+  statistics: datasetStatisticsSchema,
+  anomalies: z.array(anomalySchema),
+});
+export type ValidationReport = ArtifactOf<typeof validationReport>;
 
 export const MAX_OUTPUT_ANOMALIES = 20;
 export const MAX_OUTPUT_COLUMNS = 100;
@@ -125,8 +130,7 @@ export function validateData(store: StoreProvider) {
     ctx.heartbeat({ phase: 'statistics', rows: frame.rows });
     const { statistics, anomalies } = validateFrame(frame, schema, { previousRowCount });
     const report: ValidationReport = {
-      format: 'tideflow.validation',
-      version: 1,
+      ...validationReport.head,
       dataset: { uri: input.dataset.uri, sha256: input.dataset.sha256, rows: frame.rows },
       previousRowCount,
       schema,

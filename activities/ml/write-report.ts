@@ -28,7 +28,7 @@ import { getArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } f
 import type { TrainModelOutput } from './train-model';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
-import type { ValidateDataOutput, ValidationReport } from './validate-data';
+import { validationReport, type ValidateDataOutput } from './validate-data';
 
 export interface WriteReportInput {
   modelName: string;
@@ -85,10 +85,12 @@ function reportSplit(split: SplitDataOutput, params: Record<string, unknown>): R
 export function writeRunReport(store: StoreProvider) {
   return async (input: WriteReportInput, ctx: TaskContext): Promise<WriteReportOutput> => {
     const s = store(ctx);
-    const [validation, evaluation] = (await Promise.all([
+    const [validationDoc, evaluationDoc] = await Promise.all([
       getArtifact(s, input.validation.report),
       getArtifact(s, input.evaluation.evaluation),
-    ])) as [ValidationReport, StoredEvaluation];
+    ]);
+    const validation = validationReport.parse(validationDoc, input.validation.report.uri);
+    const evaluation = evaluationDoc as StoredEvaluation;
     const ev = input.evaluation;
     const champion = ev.champion && { version: ev.champion.version, metrics: ev.champion.metrics };
     const decision = input.gate ?? decideGate(ev.metrics, input.thresholds, champion);

@@ -133,12 +133,17 @@ export const backfill: Command = {
     },
     backwards: { type: 'boolean', description: 'newest date first' },
     'dry-run': { type: 'boolean', description: 'list the dates and what would happen to each; start nothing' },
+    resume: {
+      type: 'boolean',
+      description: 'with --reprocess failed: re-run a failed date as a retry of its failed run (its successful tasks are reused)',
+    },
     params: { type: 'string', value: 'json', description: 'params for every run, as a JSON object' },
     json: { type: 'boolean', description: 'print the final report as JSON' },
   },
   examples: [
     'tideflow backfill example_etl --from 2024-01-01 --to 2024-01-31 --max-active 5',
     'tideflow backfill example_etl --from 2024-01-01 --to 2024-06-30 --reprocess failed --dry-run',
+    'tideflow backfill example_etl --from 2024-01-01 --to 2024-06-30 --reprocess failed --resume',
   ],
   async run(args, io) {
     const dag = findDag(positional(args, 0));
@@ -157,6 +162,7 @@ export const backfill: Command = {
       ...(maxActive !== undefined && { maxActive }),
       backwards: flagOption(args, 'backwards'),
       dryRun: flagOption(args, 'dry-run'),
+      resume: flagOption(args, 'resume'),
       params: parseParamsOption(stringOption(args, 'params')),
     };
     try {

@@ -3,12 +3,13 @@
  * people, --json for scripts. The registry and the AWS SDK are loaded on use, so other
  * commands do not pay for them.
  */
-import type { ModelVersion, ArtifactStore } from '../../registry';
+import type { ArtifactStore } from '../../registry';
 import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { CliError, EXIT, usageError } from '../errors';
 import { compactJson, formatInstant, table } from '../format';
+import { formatVersion, formatVersionTable, metricsText } from '../format-model';
 import { printJson, type Io } from '../io';
 import { modelsExport } from './models-export';
 
@@ -44,37 +45,6 @@ function checkedAlias(r: Registry, alias: string): string {
   } catch (err) {
     throw usageError(err instanceof Error ? err.message : String(err));
   }
-}
-
-const metricsText = (m: Record<string, number>): string =>
-  Object.entries(m)
-    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
-    .join(' ');
-
-function formatVersion(v: ModelVersion, aliases: string[]): string {
-  const rows: [string, string][] = [
-    ['Model', `${v.name} version ${v.version}${aliases.length > 0 ? ` (${aliases.join(', ')})` : ''}`],
-    [
-      'Status',
-      `${v.status}${v.statusMessage ? `: ${v.statusMessage}` : ''}${v.deletedAt ? ` (deleted ${formatInstant(v.deletedAt)})` : ''}`,
-    ],
-    ['Created', formatInstant(v.createdAt)],
-    ['Model artifact', v.model.uri],
-    ['Feature pipeline', v.featurePipeline?.uri ?? '-'],
-    ['ONNX export', v.exports?.onnx?.uri ?? '-'],
-    ['Metrics', metricsText(v.metrics) || '-'],
-    ['Params', compactJson(v.params)],
-    ['Source run', `${v.source.dagId} ${v.source.workflowId} (task ${v.source.taskId})`],
-    ['Training data', v.trainingData.map((d) => d.uri).join('\n                  ') || '-'],
-    ['Description', v.description || '-'],
-    [
-      'Tags',
-      Object.entries(v.tags)
-        .map(([k, val]) => `${k}=${val}`)
-        .join(' ') || '-',
-    ],
-  ];
-  return rows.map(([k, val]) => `${`${k}:`.padEnd(18)}${val}`).join('\n') + '\n';
 }
 
 export const modelsList: Command = {
@@ -160,17 +130,7 @@ export const modelsShow: Command = {
         });
         return 0;
       }
-      const rows = [...versions]
-        .reverse()
-        .map((v) => [
-          String(v.version),
-          v.status,
-          aliasesOf(v.version).join(' ') || '-',
-          metricsText(v.metrics) || '-',
-          v.source.workflowId,
-          formatInstant(v.createdAt),
-        ]);
-      io.stdout.write(table(['VERSION', 'STATUS', 'ALIASES', 'METRICS', 'SOURCE RUN', 'CREATED'], rows, { maxCellWidth: 60 }));
+      io.stdout.write(formatVersionTable(versions, aliasesOf));
       return 0;
     });
   },
@@ -242,7 +202,7 @@ export const modelsRollback: Command = {
 
 export const modelsLineage: Command = {
   name: 'models lineage',
-  summary: 'Show the run, data, feature pipeline and params behind a model version',
+  summary: 'Show the run, data, feature pipeline, params and exports behind a model version',
   positionals: [{ name: 'model', description: 'registered model name' }],
   options: {
     version: { type: 'string', value: 'n', description: 'the version (required)' },
@@ -270,6 +230,7 @@ export const modelsLineage: Command = {
           ? [['feature pipeline', lin.featurePipeline.uri, lin.featurePipeline.sha256.slice(0, 12), String(lin.featurePipeline.bytes)]]
           : []),
         ...lin.trainingData.map((d) => ['training data', d.uri, d.sha256.slice(0, 12), String(d.bytes)]),
+        ...Object.entries(lin.exports ?? {}).map(([format, d]) => [`${format} export`, d.uri, d.sha256.slice(0, 12), String(d.bytes)]),
       ];
       io.stdout.write(table(['ROLE', 'ARTIFACT', 'SHA256', 'BYTES'], rows, { indent: '  ' }));
       return 0;

@@ -7,5 +7,5 @@ export { classWeightsToSampleWeights, type ClassWeight } from './class-weight';
 export { checkKindTask, fitEstimator } from './fit';
 export { badValue, describeAllowed, ESTIMATOR_KINDS, HYPERPARAMS, validateHyperparams, type ParamSpec } from './hyperparams';
 export { ESTIMATOR_FORMAT, ESTIMATOR_VERSION, estimatorFromJson, estimatorToJson, type EstimatorJson } from './json';
-export { predictEstimator } from './predict';
+export { predictEstimator, prepareEstimator } from './predict';
 export * from './types';

@@ -2,6 +2,7 @@
  * `predictEstimator`: class probabilities and argmax classes for classification, predictions for
  * regression, from any estimator kind.
  */
+import { compiledGbt } from '../gbt/compiled';
 import { gbtMulticlassProba, gbtProba, gbtRaw, isMulticlassGbt } from '../gbt/gradient-boosting';
 import { logisticProba } from '../linear/logistic';
 import { checkMatrixShape, columnPlaces, denseCols, toDense, type Matrix } from '../frame/matrix';
@@ -17,6 +18,14 @@ function twoColumns(p1: Float64Array): Float64Array {
     out[2 * i + 1] = p1[i] as number;
   }
   return out;
+}
+
+/**
+ * Build what scoring needs once, at load, rather than on the first request: a gradient-boosting
+ * model's compiled trees (ml/gbt/compiled.ts, kept with the model object). Nothing to do for linear models.
+ */
+export function prepareEstimator(est: Estimator): void {
+  if (est.kind === 'gbt') compiledGbt(est.model);
 }
 
 export function predictEstimator(est: Estimator, input: Matrix): Prediction {

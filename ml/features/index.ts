@@ -20,4 +20,4 @@ export {
   type FeatureStep,
   type FeatureStepOp,
 } from './spec';
-export { transformFeatures } from './transform';
+export { prepareTransform, transformFeatures } from './transform';

@@ -10,6 +10,8 @@ import type { FeatureMatrix } from './fit';
 import type { FittedFeaturePipeline } from './fitted';
 import { applyStep } from './run';
 import { FeaturePipelineError } from './spec';
+import { codesOf } from './steps/categorical';
+import { slotsOf } from './steps/onehot';
 
 function allMissing(col: FrameColumn): boolean {
   return col.type === 'string' ? col.values.every((v) => v === null) : col.values.every((v) => Number.isNaN(v));
@@ -53,4 +55,12 @@ export function transformFeatures(fitted: FittedFeaturePipeline, frame: Frame): 
       `feature pipeline: transform produced features [${out.featureNames.join(', ')}], fitted were [${fitted.featureNames.join(', ')}]`,
     );
   return out;
+}
+
+/** Build the fitted steps' lookup maps (category → code, category → one-hot slot) now, at load, not on the first transform. */
+export function prepareTransform(fitted: FittedFeaturePipeline): void {
+  for (const step of fitted.steps) {
+    if (step.op === 'categorical') step.columns.forEach(codesOf);
+    if (step.op === 'onehot') step.columns.forEach(slotsOf);
+  }
 }

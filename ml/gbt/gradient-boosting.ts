@@ -12,7 +12,7 @@
  */
 import { boostSteps, type BoostResult, type GbtOptions } from './boosting';
 import { sigmoid } from './losses';
-import { addTreeScores } from './predictor';
+import { compiledGbt, compiledRaw } from './compiled';
 import type { AnyGbtModel, GbtModel, GbtMulticlassModel, GbtTree } from './serialize';
 import type { Matrix } from '../frame/matrix';
 import { InputError } from '../../core/errors';
@@ -107,9 +107,7 @@ function checkFeatures(m: AnyGbtModel, x: Matrix): void {
 /** Raw scores (log-odds for log_loss, predictions for squared_error). */
 export function gbtRaw(m: GbtModel, x: Matrix): Float64Array {
   checkFeatures(m, x);
-  const out = new Float64Array(x.rows).fill(m.baseline);
-  for (const t of m.trees) addTreeScores(t, m.knownCategories, x, out, 0);
-  return out;
+  return compiledRaw(compiledGbt(m), x);
 }
 
 /** P(class 1) for a binary log_loss model. */
@@ -121,14 +119,7 @@ export function gbtProba(m: GbtModel, x: Matrix): Float64Array {
 /** Raw scores of a multiclass model, rows × numClasses row-major. */
 export function gbtMulticlassRaw(m: GbtMulticlassModel, x: Matrix): Float64Array {
   checkFeatures(m, x);
-  const n = x.rows;
-  const k = m.numClasses;
-  const colMajor = new Float64Array(n * k);
-  m.baseline.forEach((b, c) => colMajor.fill(b, c * n, (c + 1) * n));
-  for (const iteration of m.trees) iteration.forEach((t, c) => addTreeScores(t, m.knownCategories, x, colMajor, c * n));
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = colMajor[c * n + i] as number;
-  return out;
+  return compiledRaw(compiledGbt(m), x);
 }
 
 /** Class probabilities of a multiclass model (softmax of the raw scores), rows × numClasses row-major. */

@@ -8,6 +8,7 @@ import { MISSING_BIN, type BinMapper } from './binning';
 import type { Tree } from './grower';
 import type { GbtTree } from './serialize';
 import type { Matrix } from '../frame/matrix';
+import { compileTrees, scoreCompiled } from './compiled';
 
 /** A bitset (8 × 32 bits) of codes 0..255. */
 export function bitsetOf(codes: Iterable<number>): number[] {
@@ -51,44 +52,7 @@ export function toGbtTree(t: Tree, m: BinMapper): GbtTree {
   };
 }
 
-/** Adds one tree's leaf values to raw scores out[offset + i] of every row of x. */
+/** Adds one tree's leaf values to raw scores out[offset + i] of every row of x (compiled.ts's traversal). */
 export function addTreeScores(t: GbtTree, known: readonly (number[] | null)[], x: Matrix, out: Float64Array, offset: number): void {
-  const d = x.cols;
-  const data = x.data;
-  const feature = Int32Array.from(t.feature);
-  const threshold = Float64Array.from(t.threshold);
-  const left = Int32Array.from(t.left);
-  const right = Int32Array.from(t.right);
-  const value = Float64Array.from(t.value);
-  const missingLeft = Uint8Array.from(t.missingLeft);
-  // Categorical nodes: 256 entries per node, 1 = left, 0 = right, 2 = missing side (unknown code).
-  const catNode = new Int32Array(feature.length).fill(-1);
-  const tables: Uint8Array[] = [];
-  t.leftCategories.forEach((bits, k) => {
-    if (!bits) return;
-    const knownBits = known[feature[k] as number] ?? [];
-    const table = new Uint8Array(256);
-    for (let c = 0; c < 256; c++) table[c] = codeInBitset(bits, c) ? 1 : codeInBitset(knownBits, c) ? 0 : 2;
-    catNode[k] = tables.length;
-    tables.push(table);
-  });
-  for (let i = 0; i < x.rows; i++) {
-    let node = 0;
-    let f = feature[0] as number;
-    while (f >= 0) {
-      const v = data[i * d + f] as number;
-      let goLeft: boolean;
-      const c = catNode[node] as number;
-      if (v !== v) goLeft = missingLeft[node] === 1;
-      else if (c < 0) goLeft = v <= (threshold[node] as number);
-      else {
-        // Codes outside 0..255 or not integers were never seen in training: the missing side.
-        const side = v >= 0 && v < 256 && v === Math.floor(v) ? ((tables[c] as Uint8Array)[v] as number) : 2;
-        goLeft = side === 2 ? missingLeft[node] === 1 : side === 1;
-      }
-      node = goLeft ? (left[node] as number) : (right[node] as number);
-      f = feature[node] as number;
-    }
-    out[offset + i] = (out[offset + i] as number) + (value[node] as number);
-  }
+  scoreCompiled(compileTrees([t], [0], known), x, out, offset, 1);
 }

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
-import { estimatorFromJson, TASKS, type Estimator, type EstimatorJson, type Task } from '../estimators';
-import { parseFittedPipeline, type FittedFeaturePipeline } from '../features';
+import { estimatorFromJson, prepareEstimator, TASKS, type Estimator, type EstimatorJson, type Task } from '../estimators';
+import { parseFittedPipeline, prepareTransform, type FittedFeaturePipeline } from '../features';
 import { InputError } from '../../core/errors';
 
 /** An object whose own parser (parseFittedPipeline, estimatorFromJson) checks it in depth below. */
@@ -38,7 +38,11 @@ export type ModelArtifact = ArtifactOf<typeof modelDocument>;
 export const MODEL_FORMAT = modelDocument.format;
 export const MODEL_VERSION = modelDocument.version;
 
-/** A model ready to score: the artifact with its pipeline and estimator parsed. */
+/**
+ * A model ready to score: the artifact with its pipeline and estimator parsed. Immutable once
+ * parsed: what scoring needs (a GBT's compiled trees, lookup tables) is built from it once, at load;
+ * an edited model is a new document, parsed again.
+ */
 export interface LoadedModel {
   artifact: ModelArtifact;
   pipeline: FittedFeaturePipeline;
@@ -66,6 +70,9 @@ export function parseModelDocument(doc: unknown, uri: string): LoadedModel {
     if (estimator.task !== artifact.task) throw new InputError(`estimator is for ${estimator.task}, the model says ${artifact.task}`);
     if (artifact.task !== 'regression' && artifact.classes.length !== estimator.numClasses)
       throw new InputError(`the model lists ${artifact.classes.length} classes, the estimator predicts ${estimator.numClasses}`);
+    // Compiled once here, so no request (online or batch) pays for it.
+    prepareTransform(pipeline);
+    prepareEstimator(estimator);
     return { artifact, pipeline, estimator };
   } catch (err) {
     throw new ModelDocumentError(`${uri} is not a usable tideflow.model: ${(err as Error).message}`);

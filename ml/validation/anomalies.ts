@@ -12,7 +12,7 @@ import type { DataSchema } from './schema';
 import type { ColumnStatistics, DatasetStatistics } from './statistics';
 
 import type { Anomaly } from './anomaly';
-export { ANOMALY_KINDS, type Anomaly, type AnomalyKind } from './anomaly';
+export { ANOMALY_KINDS, anomalySchema, type Anomaly, type AnomalyKind } from './anomaly';
 
 export interface AnomalyOptions {
   /** Row count of the previous run's dataset, for `maxRowCountChange`; null/undefined = none known. */

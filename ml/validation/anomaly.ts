@@ -1,5 +1,6 @@
 /** An anomaly: what validation found wrong with one column or the dataset, with examples. */
-import type { Severity } from './schema';
+import { z } from 'zod';
+import { severity } from './schema';
 export const ANOMALY_KINDS = [
   'too_few_rows',
   'row_count_change',
@@ -15,13 +16,14 @@ export const ANOMALY_KINDS = [
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
-export interface Anomaly {
+export const anomalySchema = z.object({
   /** The column concerned; null for dataset-level anomalies (row counts). */
-  column: string | null;
-  kind: AnomalyKind;
+  column: z.string().nullable(),
+  kind: z.enum(ANOMALY_KINDS),
   /** 'error' blocks (the validate task fails); 'warning' is reported only. */
-  severity: Severity;
-  message: string;
+  severity,
+  message: z.string(),
   /** Numbers and examples behind the message (JSON). */
-  details?: Record<string, unknown>;
-}
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type Anomaly = z.infer<typeof anomalySchema>;

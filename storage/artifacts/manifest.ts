@@ -40,7 +40,7 @@ export const taskManifestSchema = z.object({
   durationMs: z.number(),
   read: z.array(artifactRefSchema),
   wrote: z.array(artifactRefSchema),
-  /** A step-cache hit: the output (and `wrote`) came from this earlier run, nothing was computed. */
+  /** Not computed by this run: taken from an earlier one (a step-cache hit, or reused by a retry). */
   cached: z.object({ via: z.enum(['cache', 'retry']), workflowId: z.string(), runId: z.string() }).optional(),
 });
 export type TaskManifest = z.infer<typeof taskManifestSchema>;
@@ -54,7 +54,13 @@ export const runManifestHeader = defineArtifact('tideflow.run-manifest', 1, {
 export type RunHeader = ArtifactOf<typeof runManifestHeader>;
 
 /** The whole manifest as readRunManifest assembles it. */
-export type RunManifest = RunHeader & { startedAt: string; endedAt: string; tasks: TaskManifest[] };
+export type RunManifest = RunHeader & {
+  startedAt: string;
+  endedAt: string;
+  tasks: TaskManifest[];
+  /** Set when the run re-ran an earlier one from its failure (storage/artifacts/retry-lineage.ts). */
+  retryOf?: { workflowId: string; runId: string };
+};
 
 let code: RunHeader['code'] | undefined;
 /** Package version and git commit of the code this worker runs, looked up once. */
@@ -77,7 +83,7 @@ export function codeVersion(): RunHeader['code'] {
 }
 
 /** `<prefix>runs/<dagId>/<workflowId>/manifest/`, next to the run's other artifacts; ids are checked as key segments. */
-function manifestDir(s: ArtifactStore, dagId: string, workflowId: string): string {
+export function manifestDir(s: ArtifactStore, dagId: string, workflowId: string): string {
   return `${validateKey(`${s.prefix}runs/${dagId}/${workflowId}/manifest`)}/`;
 }
 /** Shared with registry/lineage.ts: `~` cannot start a model name, so run markers never look like versions. */
@@ -130,5 +136,6 @@ export async function readRunManifest(s: ArtifactStore, dagId: string, workflowI
       .map((t) => t.endedAt)
       .sort()
       .pop() ?? header.value.createdAt;
-  return { ...header.value, startedAt, endedAt, tasks };
+  const retry = await getDoc<{ retryOf?: { workflowId: string; runId: string } }>(s, `${dir}retry-of.json`);
+  return { ...header.value, startedAt, endedAt, tasks, ...(retry?.value.retryOf && { retryOf: retry.value.retryOf }) };
 }

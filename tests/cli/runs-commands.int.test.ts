@@ -41,18 +41,18 @@ it('runs list: success (as runs show says), and a hint with the total when --lim
   for (const n of [1, 2, 3]) await (await start(n, 10)).result();
   const since = new Date(Date.now() - 600_000).toISOString();
   let listed = { code: 0, out: '', err: '' };
-  for (let i = 0; i < 50 && !/Showing the newest 2 of 3 /.test(listed.err); i++) {
+  for (let i = 0; i < 50 && !/Showing runs 1-2 of 3 /.test(listed.err); i++) {
     listed = await cli('runs', 'list', '--dag', dag.id, '--status', 'success', '--since', since, '--limit', '2');
     await new Promise((r) => setTimeout(r, 200));
   }
   expect(listed.code).toBe(0);
   // Other test files' runs share this server, so the total is not this file's 3 alone.
-  expect(listed.err).toMatch(/Showing the newest 2 of \d+ matching runs: raise --limit/);
+  expect(listed.err).toMatch(/Showing runs 1-2 of \d+ matching \(newest first\)\. Next page:\n {2}npx tideflow runs list .* --next /);
   expect(listed.out).toMatch(new RegExp(`runs-cli-${tag}-3\\s+t_backfill\\s+2018-01-03 00:00:00Z\\s+manual\\s+success`));
   expect(listed.out).not.toContain('completed');
   const all = await cli('runs', 'list', '--dag', dag.id, '--since', since, '--limit', '3', '--json');
   // Only the paging hint may reach stderr (other files' runs of this DAG share the server).
-  expect(all.err.replace(/^Showing the newest \d+ of \d+ matching runs.*\n?/m, '')).toBe('');
+  expect(all.err.replace(/^Showing runs \d+-\d+ of \d+ matching.*\n {2}npx tideflow runs list .*\n?/m, '')).toBe('');
   expect((JSON.parse(all.out) as { status: string }[]).map((r) => r.status)).toEqual(['success', 'success', 'success']);
   const shown = await cli('runs', 'show', `runs-cli-${tag}-3`);
   expect(shown.out).toMatch(/Status:\s+success/);
@@ -79,4 +79,57 @@ it('runs cancel: cancels a running run (--wait reports it), refuses an ended or 
   const unknown = await cli('runs', 'cancel', `no-such-run-${tag}`);
   expect(unknown.code).toBe(1);
   expect(unknown.err).toContain(`no run with workflow id 'no-such-run-${tag}'`);
+});
+
+/** The command a `runs list` hint prints for the next page, as argv for runCli. */
+function nextCommand(err: string): string[] | undefined {
+  const line = /^ {2}npx tideflow (runs list .*)$/m.exec(err)?.[1];
+  return line?.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
+}
+
+it('runs list pages with --next: the hint is the exact next command, pages never overlap, the last one has no hint', async () => {
+  const since = new Date(Date.now() - 1000).toISOString();
+  const mine = [6, 7, 8].map((n) => `runs-cli-${tag}-${n}`);
+  for (const n of [6, 7, 8]) await (await start(n, 10)).result();
+  const filters = ['--dag', dag.id, '--status', 'success', '--since', since];
+  for (let i = 0; i < 50; i++) {
+    const all = await cli('runs', 'list', ...filters, '--json');
+    if (mine.every((id) => all.out.includes(id))) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  let argv: string[] | undefined = ['runs', 'list', ...filters, '--limit', '1'];
+  const seen: string[] = [];
+  let pages = 0;
+  let total = 0;
+  while (argv !== undefined) {
+    const page = await cli(...argv);
+    expect(page.code, page.err).toBe(0);
+    pages++;
+    seen.push(...[...page.out.matchAll(/^(\S+)\s+t_backfill/gm)].map((m) => m[1] as string));
+    const shown = /Showing runs (\d+)-(\d+) of (\d+)/.exec(page.err);
+    if (shown) {
+      expect(Number(shown[1])).toBe(pages);
+      total = Number(shown[3]);
+      // Exactly the filters given, the same --limit, and the token.
+      expect(page.err).toMatch(
+        new RegExp(
+          `npx tideflow runs list --dag t_backfill --status success --since \\S+ --limit 1 --next ${pages}\\.[A-Za-z0-9_-]+$`,
+          'm',
+        ),
+      );
+    }
+    argv = nextCommand(page.err);
+    expect(pages).toBeLessThan(100);
+  }
+  expect(new Set(seen).size).toBe(seen.length);
+  for (const id of mine) expect(seen).toContain(id);
+  expect(seen.length).toBe(total);
+  // Newest first across pages.
+  expect(seen.indexOf(mine[2] as string)).toBeLessThan(seen.indexOf(mine[0] as string));
+});
+
+it('runs list --next refuses what is not a page token, naming where tokens come from', async () => {
+  const bad = await cli('runs', 'list', '--next', 'not a token');
+  expect(bad.code).toBe(2);
+  expect(bad.err).toContain("--next 'not a token' is not a page token: copy it from the hint of a previous 'tideflow runs list'");
 });

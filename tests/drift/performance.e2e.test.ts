@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
 import { parseTable } from '../../ml/io/parse';
 import { buildProfile } from '../../activities/ml/profile';
+import { driftReport } from '../../activities/drift/report-format';
 import { getArtifact, putArtifact } from '../../activities/ml/store';
 import { runCli } from '../../cli/main';
 import { driftStatus } from '../../client/drift';
@@ -136,7 +137,8 @@ describe('drift_monitor: performance drift', () => {
     expect(taskOf(view, 'signal').output).toEqual({ signalled: true, controller: `tideflow-retrain__${model}` });
 
     // The report artifact carries the performance section.
-    const report = (await getArtifact(h.store, out.report)) as { performance?: PerformanceDrift };
+    // Parsed by its declared format (activities/drift/report-format.ts): the performance section included.
+    const report = driftReport.parse(await getArtifact(h.store, out.report), out.report.uri);
     expect(report.performance?.metrics.map((m) => [m.metric, m.verdict])).toEqual([
       ['accuracy', 'drift'],
       ['macro_f1', 'drift'],

@@ -66,6 +66,16 @@ describe('npm start', () => {
       await conn.close();
     }
 
+    // The banner names the Temporal CLI by its full path (it is not on PATH), and that command works (issue 14 friction).
+    const cli = /^ {2}Temporal CLI {4}(\S+) /m.exec(output)?.[1];
+    expect(cli, output).toMatch(/^\/.+\/temporal$/);
+    const described = execFileSync(cli as string, ['operator', 'namespace', 'describe', '--namespace', 'default', '--output', 'json'], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TEMPORAL_ADDRESS: `127.0.0.1:${temporal}` },
+    });
+    expect(JSON.parse(described)).toMatchObject({ namespaceInfo: { name: 'default' } });
+    expect(output).not.toMatch(/^\s*temporal (workflow|operator|schedule|batch|activity)\b/m);
+
     expect(await live(minio)).toBe(true);
     const pid = execFileSync('pgrep', ['-f', `minio server ${join(dir, 'minio')}`], { encoding: 'utf8' })
       .trim()

@@ -13,7 +13,7 @@ import { parseSourceFrame } from '../../ml/io/parse';
 import type { DataSchemaInput } from '../../ml/validation';
 import { getArtifact, runArtifactKey, type ArtifactStore } from '../../activities/ml/store';
 import type { ArtifactRef } from '../../activities/ml/types';
-import { latestPointerKey, validateData, type ValidateDataInput, type ValidationReport } from '../../activities/ml/validate-data';
+import { latestPointerKey, validateData, validationReport, type ValidateDataInput } from '../../activities/ml/validate-data';
 import { testStore } from '../artifacts/store-helper';
 import { testContext } from './activity-env';
 
@@ -73,7 +73,8 @@ describe('validateData activity', () => {
       { name: 'extra', type: 'string', missingFraction: 0, unique: 1 },
     ]);
     expect(out.report.uri).toBe(`s3://${store.bucket}/${runArtifactKey(store, ctx, 'validation/report.json')}`);
-    const report = (await getArtifact(store, out.report)) as ValidationReport;
+    // The stored report passes its declared format (validationReport, activities/ml/validate-data.ts).
+    const report = validationReport.parse(await getArtifact(store, out.report), out.report.uri);
     expect(report).toMatchObject({ format: 'tideflow.validation', version: 1, dataset: { uri: ds.uri, rows: 20 }, previousRowCount: null });
     expect(report.schema.columns['id']).toMatchObject({ type: 'number', unique: true, required: true });
     expect(report.statistics.columns[1]).toMatchObject({ name: 'amount', count: 20, mean: 14.25, min: 0, max: 28.5 });
@@ -101,7 +102,7 @@ describe('validateData activity', () => {
       ['kind', 'out_of_domain'],
     ]);
     expect(err.message).toContain(`report: ${details.report.uri}`);
-    const report = (await getArtifact(store, details.report)) as ValidationReport;
+    const report = validationReport.parse(await getArtifact(store, details.report), details.report.uri);
     expect(report.anomalies.map((a) => a.kind)).toEqual(['not_unique', 'type_mismatch', 'out_of_domain']);
     expect(await pointer(ctx)).toEqual(before);
   });

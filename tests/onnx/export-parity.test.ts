@@ -4,24 +4,15 @@
  * probabilities and regression values within 1e-5, labels identical.
  */
 import { describe, expect, it } from 'vitest';
-import type { EstimatorKind, Hyperparams, Task } from '../../ml/estimators';
-import type { FeaturePipelineSpecInput } from '../../ml/features';
+import type { Hyperparams } from '../../ml/estimators';
 import { exportLoadedModel } from '../../ml/onnx';
 import { scoreFrame } from '../../ml/predict';
-import { GBT_PIPELINE, LINEAR_PIPELINE, generate, labelMismatches, maxRelativeError, scoreOnnx, trainModel } from './helpers';
+import { GBT_PIPELINE, PARITY_CASES, generate, labelMismatches, maxRelativeError, scoreOnnx, trainModel } from './helpers';
 
 const ROWS = 10_000;
 const scoring = generate(ROWS, 99, { unseen: true });
 
-const cases: [EstimatorKind, Task, string, FeaturePipelineSpecInput][] = [
-  ['gbt', 'binary', 'native categorical', GBT_PIPELINE],
-  ['gbt', 'multiclass', 'native categorical', GBT_PIPELINE],
-  ['gbt', 'regression', 'native categorical', GBT_PIPELINE],
-  ['gbt', 'binary', 'one-hot', LINEAR_PIPELINE],
-  ['logistic_regression', 'binary', 'one-hot', LINEAR_PIPELINE],
-  ['logistic_regression', 'multiclass', 'one-hot', LINEAR_PIPELINE],
-  ['linear_regression', 'regression', 'one-hot', LINEAR_PIPELINE],
-];
+const cases = PARITY_CASES;
 
 describe('ONNX export scores as scoreFrame does (10,000 rows, onnxruntime-node)', () => {
   it.each(cases)('%s %s (%s features)', async (kind, task, _features, spec) => {

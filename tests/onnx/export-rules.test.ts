@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
 import { takeRows } from '../../ml/frame/frame';
 import { exportLoadedModel, OnnxExportError } from '../../ml/onnx';
-import { scoreFrame } from '../../ml/predict';
+import { estimatorToJson } from '../../ml/estimators';
+import { parseModelDocument, scoreFrame, type LoadedModel } from '../../ml/predict';
 import { generate, labelMismatches, maxRelativeError, scoreOnnx, trainModel } from './helpers';
 
 const meta = { modelVersion: 3, tideflowVersion: '0.1.0-test' };
@@ -139,6 +140,10 @@ describe('the file', () => {
   });
 });
 
+/** An edited model is a new document (a loaded model is immutable: its trees are compiled once, at load). */
+const reload = (m: LoadedModel): LoadedModel =>
+  parseModelDocument(JSON.parse(JSON.stringify({ ...m.artifact, estimator: estimatorToJson(m.estimator) })), 'edited model');
+
 describe('gradient boosting edge cases', () => {
   it('a binary model whose leaf values are all positive keeps the "raw score > 0" label rule', async () => {
     const model = await trainModel(
@@ -152,15 +157,16 @@ describe('gradient boosting edge cases', () => {
     // onnxruntime switches to "score > 0.5" when no weight is negative; shift the scores so many rows fall in (0, 0.5].
     for (const t of est.model.trees) t.value = t.value.map((v, k) => ((t.feature[k] as number) < 0 ? Math.abs(v) + 0.01 : v));
     const rows = generate(3000, 12);
-    const before = scoreFrame(model, rows);
+    const before = scoreFrame(reload(model), rows);
     const raw = Array.from(before.proba as Float64Array)
       .filter((_, i) => i % 2 === 1)
       .map((p) => Math.log(p / (1 - p)));
     est.model.baseline -= raw.sort((a, b) => a - b)[Math.floor(raw.length / 2)] as number;
-    const want = scoreFrame(model, rows);
+    const edited = reload(model);
+    const want = scoreFrame(edited, rows);
     const p1 = Array.from(want.proba as Float64Array).filter((_, i) => i % 2 === 1);
     expect(p1.filter((p) => p > 0.5 && p < 1 / (1 + Math.exp(-0.5))).length).toBeGreaterThan(50);
-    const got = await scoreOnnx(exportLoadedModel(model, meta), rows, model.pipeline.inputs);
+    const got = await scoreOnnx(exportLoadedModel(edited, meta), rows, edited.pipeline.inputs);
     expect(labelMismatches(got.label as string[], want.labels as string[])).toEqual([]);
     expect(maxRelativeError(got.probabilities as Float32Array, want.proba as Float64Array)).toBeLessThan(1e-5);
   });

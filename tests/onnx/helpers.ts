@@ -135,6 +135,17 @@ export const GBT_PIPELINE: FeaturePipelineSpecInput = {
   ],
 };
 
+/** export-parity.test.ts's estimator × task × pipeline cases (export-parity-steps.test.ts checks what they cover). */
+export const PARITY_CASES: [EstimatorKind, Task, string, FeaturePipelineSpecInput][] = [
+  ['gbt', 'binary', 'native categorical', GBT_PIPELINE],
+  ['gbt', 'multiclass', 'native categorical', GBT_PIPELINE],
+  ['gbt', 'regression', 'native categorical', GBT_PIPELINE],
+  ['gbt', 'binary', 'one-hot', LINEAR_PIPELINE],
+  ['logistic_regression', 'binary', 'one-hot', LINEAR_PIPELINE],
+  ['logistic_regression', 'multiclass', 'one-hot', LINEAR_PIPELINE],
+  ['linear_regression', 'regression', 'one-hot', LINEAR_PIPELINE],
+];
+
 export async function trainModel(
   kind: EstimatorKind,
   task: Task,

@@ -29,8 +29,8 @@ describe('tideflow models', () => {
     const json = JSON.parse((await cli('models', 'list', '--json')).out) as { name: string; latestVersion: number }[];
     expect(json).toEqual([expect.objectContaining({ name: 'penguins', latestVersion: 2 })]);
     const show = await cli('models', 'show', 'penguins');
-    expect(show.out).toMatch(/VERSION\s+STATUS\s+ALIASES\s+METRICS/);
-    expect(show.out).toMatch(/2\s+ready\s+-\s+accuracy=0.9500\s+run-2/);
+    expect(show.out).toMatch(/VERSION\s+STATUS\s+ALIASES\s+CREATED\s+SOURCE RUN\s+EXPORTS\s+METRICS/);
+    expect(show.out).toMatch(/2\s+ready\s+-\s+\S+ \S+\s+run-2\s+-\s+accuracy=0.9500/);
   });
 
   it('promotes with a reason, shows by alias, rolls back, and explains lineage', async () => {

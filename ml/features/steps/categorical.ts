@@ -58,13 +58,26 @@ export function fitCategorical(step: StepOf<'categorical'>, work: WorkingSet, ct
   return { op: 'categorical', columns };
 }
 
+type ColumnParams = CategoricalParams['columns'][number];
+/** Value → code per fitted column, built once per params object (a loaded model scores many times). */
+const codeMaps = new WeakMap<ColumnParams, Map<Category, number>>();
+
+export function codesOf(spec: ColumnParams): Map<Category, number> {
+  let code = codeMaps.get(spec);
+  if (!code) {
+    code = new Map<Category, number>();
+    for (const [k, c] of spec.categories.entries()) code.set(c, k);
+    codeMaps.set(spec, code);
+  }
+  return code;
+}
+
 export function applyCategorical(p: CategoricalParams, work: WorkingSet, ctx: StepContext): void {
   for (const spec of p.columns) {
     const { type, at } = valuesOf(work, spec.column);
     if ((type === 'string') !== (spec.type === 'string'))
       throw stepError(ctx, `column '${spec.column}' is a ${type} column here but was a ${spec.type} column when fitted`);
-    const code = new Map<Category, number>();
-    spec.categories.forEach((c, k) => code.set(c, k));
+    const code = codesOf(spec);
     const out = new Float64Array(work.rows);
     for (let i = 0; i < work.rows; i++) {
       const v = at(i);

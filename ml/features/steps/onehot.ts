@@ -117,16 +117,30 @@ function describe(c: Category): string {
   return c === null ? 'a missing value' : JSON.stringify(c);
 }
 
+type ColumnParams = OnehotParams['columns'][number];
+/** Value → output slot per fitted column, built once per params object (a loaded model scores many times). */
+const slotMaps = new WeakMap<ColumnParams, Map<Category, number>>();
+
+export function slotsOf(spec: ColumnParams): Map<Category, number> {
+  let slot = slotMaps.get(spec);
+  if (!slot) {
+    slot = new Map<Category, number>();
+    for (const [i, c] of spec.categories.entries()) slot.set(c, i);
+    const infrequentSlot = spec.infrequent.length ? spec.categories.length : -1;
+    for (const c of spec.infrequent) slot.set(c, infrequentSlot);
+    slotMaps.set(spec, slot);
+  }
+  return slot;
+}
+
 export function applyOnehot(p: OnehotParams, work: WorkingSet, ctx: StepContext): void {
   for (const spec of p.columns) {
     const col = work.get(spec.column);
     if ((col.type === 'string') !== (spec.type === 'string')) {
       throw stepError(ctx, `column '${spec.column}' is a ${col.type} column here but was a ${spec.type} column when fitted`);
     }
-    const slot = new Map<Category, number>();
-    spec.categories.forEach((c, i) => slot.set(c, i));
+    const slot = slotsOf(spec);
     const infrequentSlot = spec.infrequent.length ? spec.categories.length : -1;
-    for (const c of spec.infrequent) slot.set(c, infrequentSlot);
     const unknownSlot = p.handleUnknown === 'infrequent_if_exist' ? infrequentSlot : -1;
     const n = work.rows;
     const index = new Int32Array(n);
