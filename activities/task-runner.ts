@@ -16,6 +16,9 @@ import { ArtifactError, ConfigError, FailureType, InputError, TideflowError } fr
 import { isOutputRef, type OutputRef, type TaskInvocation, type TaskResult } from '../core/output-ref';
 import { getJson, putJson } from '../storage/artifacts/objects';
 import type { ArtifactStore } from '../storage/artifacts/types';
+import { effectiveCache } from '../core/cache-tasks';
+import { runCached } from './cache/run-cached';
+import { UNCACHEABLE_ACTIVITIES } from './cache/policy';
 import { currentTaskContext, type TaskActivity } from './context';
 
 export interface TaskRunnerDeps {
@@ -101,7 +104,7 @@ async function prepareInput(deps: TaskRunnerDeps, name: string, inv: TaskInvocat
       throw err;
     }
   }
-  const { upstream: _refs, map: _map, ...ids } = inv;
+  const { upstream: _refs, map: _map, cache: _cache, ...ids } = inv;
   const inputCtx: MapInputContext = {
     ...ids,
     upstream,
@@ -124,10 +127,22 @@ function wrap(deps: TaskRunnerDeps, name: string, impl: TaskActivity<never, unkn
     const attempt = Context.current().info.attempt;
     try {
       const input = await prepareInput(deps, name, inv);
-      const { upstream: _refs, map: _map, ...ids } = inv;
+      const { upstream: _refs, map: _map, cache: _cache, ...ids } = inv;
       const ctx = currentTaskContext({ ...ids, ...(inv.map && { mapIndex: inv.map.index }), store: deps.store });
-      const output = await impl(input as never, ctx);
-      return { output: await offload(deps, inv, output), attempt };
+      const dag = deps.dags.get(inv.dagId);
+      const spec = dag?.tasks.find((t) => t.id === inv.taskId);
+      const cache = dag && spec ? effectiveCache(dag, spec, { uncacheableActivities: UNCACHEABLE_ACTIVITIES }) : undefined;
+      if (!cache) {
+        const output = await impl(input as never, ctx);
+        return { output: await offload(deps, inv, output), attempt };
+      }
+      // Step caching (activities/cache): a verified earlier output, or computed once and recorded.
+      const compute = async () => {
+        const full = await impl(input as never, ctx);
+        return { full, result: await offload(deps, inv, full) };
+      };
+      const r = await runCached({ activity: name, spec: cache, refresh: inv.cache === 'refresh', input, ctx, compute });
+      return { output: r.output, attempt, ...(r.cached && { cached: r.cached }) };
     } catch (err) {
       throw taskFailure(err, attempt);
     }

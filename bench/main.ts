@@ -18,6 +18,7 @@ import { MAX_CHAIN_TASKS } from './chain-dag';
 import { openEnvironment, TUNED_DYNAMIC_CONFIG, type BenchEnvironment } from './environment';
 import { ingestValidateBench } from './ingest-validate';
 import { mlPipelineBench } from './ml-pipeline';
+import { mlCacheBench } from './ml-cache';
 import { mlTrainBench } from './ml-train';
 import { onnxBench } from './onnx';
 import { orchestration } from './orchestration';
@@ -35,6 +36,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   mlPipelineBench,
   retryBench,
   serveBench,
+  mlCacheBench,
 ];
 
 const USAGE = `usage: npm run bench -- [options]

@@ -13,6 +13,7 @@ import { createDagRouter } from '../workflows/router';
 import { backfillBenchDag } from './backfill-dag';
 import { chainDagForType } from './chain-dag';
 import mlRetrain from '../dags/ml_retrain';
+import { mlCacheDag } from './ml-cache-dag';
 
 export { plainChain } from '../workflows/plain-chain';
 /** The serve benchmark's canary. */
@@ -23,6 +24,14 @@ export const tideflowBackfill = createBackfillWorkflow([backfillBenchDag]);
 export default async function benchDagWorkflow(input?: unknown): Promise<RunView> {
   const type = workflowInfo().workflowType;
   const chain = chainDagForType(type);
-  const dags = chain ? [chain] : type === backfillBenchDag.id ? [backfillBenchDag] : type === mlRetrain.id ? [mlRetrain] : [];
+  const dags = chain
+    ? [chain]
+    : type === backfillBenchDag.id
+      ? [backfillBenchDag]
+      : type === mlRetrain.id
+        ? [mlRetrain]
+        : type === mlCacheDag.id
+          ? [mlCacheDag]
+          : [];
   return createDagRouter(dags)(input);
 }

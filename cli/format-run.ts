@@ -39,9 +39,14 @@ function mappedNote(t: TaskView): string | undefined {
   return parts.join(', ');
 }
 
+/** The output came from an earlier run: `cached (from <run>)` (step cache) or `reused from <run>` (re-run from failure). */
+export function cachedNote(t: TaskView): string | undefined {
+  if (!t.cached) return undefined;
+  return t.cached.via === 'retry' ? `reused from ${t.cached.workflowId}` : `cached (from ${t.cached.workflowId})`;
+}
+
 function taskNote(t: TaskView): string {
-  const reused = t.cached && `${t.cached.via === 'retry' ? 'reused' : 'cached'} from ${t.cached.workflowId}`;
-  return [t.error, t.note, reused, mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
+  return [t.error, t.note, cachedNote(t), mappedNote(t)].filter((s): s is string => s !== undefined && s !== '').join('; ');
 }
 
 function runDuration(view: RunView, now: number): string {
@@ -114,7 +119,7 @@ export function formatTaskEvent(t: TaskView, idWidth: number, paint: Painter = p
     case 'running':
       return `  ${symbol('running', paint)} ${id}  running${t.mapped ? ` (${plural(t.mapped.total, 'mapped instance')})` : ''}`;
     case 'success':
-      return `  ${symbol('success', paint)} ${id}  success${facts ? ` (${facts})` : ''}`;
+      return `  ${symbol('success', paint)} ${id}  success${facts ? ` (${facts})` : ''}${t.cached ? `, ${cachedNote(t)}` : ''}`;
     case 'failed':
       return `  ${symbol('failed', paint)} ${id}  failed: ${truncate(t.error ?? 'unknown error', 200)}${facts ? ` (${facts})` : ''}`;
     case 'upstream_failed':

@@ -19,6 +19,7 @@ import { serve } from './commands/serve';
 import { predictionsCommands } from './commands/predictions';
 import { trigger } from './commands/trigger';
 import { deployCommands } from './commands/deploy';
+import { cacheCommands } from './commands/cache';
 import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   ...predictionsCommands,
   artifactsPut,
   ...deployCommands,
+  ...cacheCommands,
 ];
 
 /** Commands with subcommands, and what the group is for. */
@@ -49,6 +51,7 @@ const GROUPS: Record<string, string> = {
   drift: "Drift alerts and each model's retraining controller.",
   predictions: "The prediction server's logs: join labels that arrive later.",
   schedules: "Manage the Temporal Schedules that run dags/ ('sync' makes them match).",
+  cache: 'The step cache: list or clear the entries that let unchanged tasks reuse earlier outputs.',
 };
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';

@@ -26,6 +26,8 @@ export interface TriggerOptions {
   logicalDate?: string;
   trigger?: Trigger;
   workflowId?: string;
+  /** Recompute cached steps (the run input's `cache: 'refresh'`). */
+  noCache?: boolean;
 }
 
 /** Validate params here too, so a bad trigger fails before anything is started. */
@@ -48,7 +50,14 @@ export async function startDagRun(client: Client, dag: DagDefinition, o: Trigger
   return client.workflow.start(dag.id, {
     taskQueue: o.taskQueue,
     workflowId: o.workflowId ?? manualWorkflowId(dag.id),
-    args: [{ params: o.params ?? {}, ...(logicalDate && { logicalDate: logicalDate.toISOString() }), ...runQueues() }],
+    args: [
+      {
+        params: o.params ?? {},
+        ...(logicalDate && { logicalDate: logicalDate.toISOString() }),
+        ...runQueues(),
+        ...(o.noCache && { cache: 'refresh' }),
+      },
+    ],
     typedSearchAttributes: [
       { key: DAG_KEY, value: dag.id },
       { key: TRIGGER_KEY, value: trigger },

@@ -224,6 +224,8 @@ function toTaskSpec(id: string, o: LooseTaskOptions, ancestors: (id: string) => 
     'taskQueue',
     'triggerRule',
     'local',
+    'cache',
+    'pure',
   ];
   for (const key of copied) if (o[key] !== undefined) Object.assign(spec, { [key]: o[key] });
   if (o.activity !== undefined) spec.activity = o.activity;

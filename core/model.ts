@@ -38,6 +38,21 @@ export interface TaskOptionsBase {
    * for the limits, checked at load); not settable per run.
    */
   local?: boolean;
+  /**
+   * Step caching (./cache-tasks.ts): reuse the output of an earlier run whose key (activity,
+   * this version, Tideflow's version, the resolved input and the sha256 of every artifact it
+   * references) matches; `false` opts a task out of a DAG-wide default. Checked at load.
+   */
+  cache?: CacheSpec | false;
+  /** Declares that a command step (runCommand) has no side effects, so it may be cached. */
+  pure?: boolean;
+}
+
+/** `cache: { version: '2', maxAge: '7d' }`: bump `version` when the step's code changes meaning. */
+export interface CacheSpec {
+  version: string;
+  /** Entries older than this are misses (recomputed and replaced): '7d', '12 hours', '30m'. */
+  maxAge?: Duration;
 }
 
 /** Which run and task a piece of work belongs to, and the run's dates and params. */

@@ -21,6 +21,8 @@ export function isOutputRef(value: unknown): value is OutputRef {
 export interface TaskResult {
   output?: unknown;
   attempt: number;
+  /** A step-cache hit: the output was recorded by this earlier run (activities/cache); set on TaskRecord.cached (./scheduler.ts). */
+  cached?: { via: 'cache' | 'retry'; workflowId: string; runId: string };
 }
 
 /** What the workflow sends to a task activity; the worker turns it into the activity's real input. */
@@ -29,4 +31,6 @@ export interface TaskInvocation extends RunIdentity {
   upstream: Record<string, unknown>;
   /** Mapped tasks only: the item (inline) or where to find it. */
   map?: { index: number; item?: unknown; itemRef?: OutputRef };
+  /** The run asked to recompute cached steps (`--no-cache`, input `cache: 'refresh'`); they still write the cache. */
+  cache?: 'refresh';
 }

@@ -6,6 +6,7 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
+import { cacheDefaultsProblems, cacheTaskProblems, type CacheCheckOptions } from './cache-tasks';
 import { findCycle } from './graph';
 import { localTaskProblems, type LocalCheckOptions } from './local-tasks';
 import type { DagDefinition, RetrySpec, TaskOptionsBase, TaskSpec } from './model';
@@ -32,7 +33,7 @@ export function formatProblems(problems: readonly DagProblem[]): string {
   return `${problems.length} problem(s) in DAG definitions:\n${lines.join('\n')}`;
 }
 
-export interface ValidateOptions extends LocalCheckOptions {
+export interface ValidateOptions extends LocalCheckOptions, CacheCheckOptions {
   /** Activity names the worker can run; when given, unknown activities are rejected. */
   activityNames?: ReadonlySet<string>;
 }
@@ -108,6 +109,7 @@ function checkTask(dag: DagDefinition, task: TaskSpec, ids: Set<string>, options
   if (task.input !== undefined && typeof task.input !== 'function') report('input must be a function of the task context');
   if (task.runOptions !== undefined && typeof task.runOptions !== 'function') report('runOptions must be a function of the params');
   for (const m of localTaskProblems(dag, task, {}, options)) report(m);
+  for (const m of cacheTaskProblems(task, options)) report(m);
 }
 
 /** Every problem in one DAG (empty when valid). */
@@ -125,6 +127,7 @@ export function dagProblems(dag: DagDefinition, options: ValidateOptions = {}): 
   if (dag.defaults.local !== undefined && typeof dag.defaults.local !== 'boolean') {
     report(`defaults: local must be true or false, got ${JSON.stringify(dag.defaults.local)}`);
   }
+  for (const m of cacheDefaultsProblems(dag)) report(m);
   if (dag.tasks.length === 0) report('has no tasks');
 
   const ids = new Set<string>();

@@ -11,6 +11,7 @@ import { createS3Client } from '../storage/s3-client';
 import { backfillActivities } from '../activities/backfill';
 import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
 import { HEARTBEATING_ACTIVITIES } from '../activities/long-running';
+import { UNCACHEABLE_ACTIVITIES } from '../activities/cache/policy';
 import { runOutcomeActivities } from '../activities/run-outcome';
 import { rolloutActivities } from '../activities/rollout';
 import { retryActivities } from '../activities/retry';
@@ -36,7 +37,11 @@ export interface TideflowWorkerOptions {
 const rawActivities = { noopPlain: async (): Promise<void> => {}, tideflowCountEarlierRuns };
 
 export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Worker> {
-  const registry = loadDags(o.dags, { activityNames: new Set(Object.keys(o.activities)), heartbeatingActivities: HEARTBEATING_ACTIVITIES });
+  const registry = loadDags(o.dags, {
+    activityNames: new Set(Object.keys(o.activities)),
+    heartbeatingActivities: HEARTBEATING_ACTIVITIES,
+    uncacheableActivities: UNCACHEABLE_ACTIVITIES,
+  });
   // The worker's one S3 client serves every activity through its TaskContext (no client of their own).
   const store = { s3: o.s3, bucket: o.bucket, prefix: o.prefix };
   const wrapped = wrapActivities({ dags: registry, store, offloadBytes: o.offloadBytes }, o.activities);

@@ -28,7 +28,7 @@ import { taskCall } from './activity-call';
 import type { OutputRef, TaskInvocation } from '../core/output-ref';
 import { isOutputRef } from '../core/output-ref';
 import { viewRun, type RunHeader, type RunStatus, type RunView } from '../core/run-view';
-import { RunScheduler, type Launch } from '../core/scheduler';
+import { RunScheduler, type CachedFrom, type Launch } from '../core/scheduler';
 import { DAG_KEY, LOGICAL_DATE_KEY, SCHEDULED_START_KEY, TRIGGER_KEY } from '../core/search-attributes';
 import type { EarlierRunsInput } from '../activities/builtin/run-gate';
 import { recordRunOutcome } from './run-outcome';
@@ -46,6 +46,8 @@ export interface DagRunInput {
   /** Re-run from failure (workflows/reuse.ts): the run to retry, and optionally the task to re-run from. */
   retryOf?: { workflowId: string; runId?: string };
   from?: string;
+  /** 'refresh': recompute cached steps (README, Step caching). */
+  cache?: 'refresh';
 }
 
 export const stateQuery = defineQuery<RunView>('state');
@@ -55,6 +57,8 @@ const inputSchema = z
     params: z.record(z.string(), z.unknown()).optional(),
     logicalDate: z.string().optional(),
     queues: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.string().min(1)).optional(),
+    /** 'refresh': cached steps recompute (and rewrite the cache) in this run (`tideflow trigger --no-cache`). */
+    cache: z.literal('refresh').optional(),
   })
   .optional();
 
@@ -287,8 +291,9 @@ export async function runDag(dag: DagDefinition, rawInput?: unknown): Promise<Ru
       dag,
       spec,
       options,
-    )(invocation(header, scheduler, spec, l.mapIndex)).then(
+    )(invocation(header, scheduler, spec, l.mapIndex, (rawInput as DagRunInput | undefined)?.cache)).then(
       (result) => {
+        noteCached(scheduler, l, result.cached);
         scheduler.succeed(l, result.output, result.attempt);
         pump();
       },
@@ -344,7 +349,13 @@ async function waitForRunSlot(dagId: string, max: number, workflowId: string, st
 }
 
 /** The activity argument: identity, params and the outputs it reads (direct upstreams and `reads`; refs stay refs). */
-function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, mapIndex: number | undefined): TaskInvocation {
+function invocation(
+  header: RunHeader,
+  scheduler: RunScheduler,
+  spec: TaskSpec,
+  mapIndex: number | undefined,
+  cache?: 'refresh',
+): TaskInvocation {
   const from = mapIndex === undefined ? undefined : spec.expand?.from;
   const upstream: Record<string, unknown> = {};
   for (const u of [...spec.upstream, ...(spec.reads ?? [])]) if (u !== from) upstream[u] = scheduler.record(u).output;
@@ -359,6 +370,7 @@ function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, 
     dataIntervalEnd: header.dataIntervalEnd,
     params: header.params,
     upstream,
+    ...(cache !== undefined && { cache }),
   };
   if (mapIndex !== undefined && from !== undefined) {
     // Send one item, not the whole list, so a wide fan-out does not multiply history size.
@@ -368,4 +380,15 @@ function invocation(header: RunHeader, scheduler: RunScheduler, spec: TaskSpec, 
       : { index: mapIndex, item: (source as unknown[])[mapIndex] };
   }
   return inv;
+}
+
+/**
+ * A step-cache hit (activities/cache) marks the task `cached` with the run it came from; a mapped
+ * task only while every instance so far was a hit. State only: no command, so histories replay as before.
+ */
+function noteCached(scheduler: RunScheduler, l: Launch, cached: CachedFrom | undefined): void {
+  const rec = scheduler.record(l.taskId);
+  const first = l.mapIndex === undefined || (rec.mapped?.succeeded ?? 0) === 0;
+  if (cached && (first || rec.cached?.via === 'cache')) rec.cached = cached;
+  else if (rec.cached?.via === 'cache') delete rec.cached;
 }

@@ -7,6 +7,7 @@
  */
 import type { TaskContext } from '../context';
 import { putObject } from '../../storage/artifacts/objects';
+import { readRunManifest } from '../../storage/artifacts/manifest';
 import type { EvaluateModelOutput } from './evaluate-model';
 import type { IngestOutput } from './ingest-data';
 import { higherIsBetter } from '../../ml/metrics/direction';
@@ -23,7 +24,7 @@ import {
 import type { RegisterModelOutput } from './register-model';
 import type { RejectModelOutput } from './reject-model';
 import type { SplitDataOutput } from './split-data';
-import { getArtifact, runArtifactKey, type StoreProvider } from './store';
+import { getArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { TrainModelOutput } from './train-model';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
@@ -103,6 +104,7 @@ export function writeRunReport(store: StoreProvider) {
         logicalDate: ctx.logicalDate,
         params: ctx.params as Record<string, unknown>,
         modelName: input.modelName,
+        ...(await cachedSteps(s, ctx)),
       },
       data: {
         source: input.ingest.source,
@@ -178,4 +180,12 @@ export function writeRunReport(store: StoreProvider) {
       summary: decision.summary,
     };
   };
+}
+
+/** The steps of this run that reused an earlier run's output, from its manifest (best effort: the report does not depend on it). */
+async function cachedSteps(s: ArtifactStore, ctx: TaskContext): Promise<{ cachedSteps?: { task: string; from: string }[] }> {
+  const manifest = await readRunManifest(s, ctx.dagId, ctx.workflowId).catch(() => undefined);
+  const seen = new Map<string, string>();
+  for (const t of manifest?.tasks ?? []) if (t.cached && t.status === 'success') seen.set(t.taskId, t.cached.workflowId);
+  return seen.size > 0 ? { cachedSteps: [...seen].map(([task, from]) => ({ task, from })) } : {};
 }

@@ -36,8 +36,14 @@ export const dagsValidate: Command = {
     // dependencies (AWS SDK, ML libraries) are slow to load and need not exist where the CLI runs.
     const { activities } = await import('../../activities');
     const { HEARTBEATING_ACTIVITIES } = await import('../../activities/long-running');
+    const { UNCACHEABLE_ACTIVITIES } = await import('../../activities/cache/policy');
     try {
-      loadDags(dags, { activityNames: new Set(Object.keys(activities)), heartbeatingActivities: HEARTBEATING_ACTIVITIES });
+      const uncacheableActivities = UNCACHEABLE_ACTIVITIES;
+      loadDags(dags, {
+        activityNames: new Set(Object.keys(activities)),
+        heartbeatingActivities: HEARTBEATING_ACTIVITIES,
+        uncacheableActivities,
+      });
     } catch (err) {
       if (err instanceof DagValidationError) throw new CliError(err.message);
       throw err;

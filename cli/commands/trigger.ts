@@ -66,6 +66,10 @@ export const trigger: Command = {
     wait: { type: 'boolean', short: 'w', description: 'follow the run until it ends; exit 0 only if it succeeded' },
     'cancel-on-interrupt': { type: 'boolean', description: 'with --wait: Ctrl-C also cancels the run (default: it keeps running)' },
     json: { type: 'boolean', description: 'print JSON: the run ids, or with --wait the final run view' },
+    'no-cache': {
+      type: 'boolean',
+      description: "recompute cached steps in this run (they rewrite the cache); input field cache: 'refresh'",
+    },
   },
   examples: [
     'tideflow trigger example_etl',
@@ -92,6 +96,7 @@ export const trigger: Command = {
         taskQueue: config.taskQueue,
         params,
         ...(logicalDate !== undefined && { logicalDate }),
+        noCache: flagOption(args, 'no-cache'),
       });
       const runId = handle.firstExecutionRunId;
       const url = runUrl(io.env, session.namespace, handle.workflowId, runId);

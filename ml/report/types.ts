@@ -20,6 +20,8 @@ export interface ReportRun {
   /** The run's params; shown as a collapsible JSON block. */
   params: Record<string, unknown>;
   modelName: string;
+  /** Steps whose output this run reused from an earlier run (step cache or re-run from failure). */
+  cachedSteps?: { task: string; from: string }[];
 }
 
 export interface ReportHistogram {

@@ -56,6 +56,7 @@ export function RunSection({ d }: { d: RunReportData }): JSX.Element {
           r.logicalDate ? ['logical date', r.logicalDate] : undefined,
           r.trigger ? ['trigger', r.trigger] : undefined,
           r.startedAt ? ['started', r.startedAt] : undefined,
+          r.cachedSteps?.length ? ['cached', r.cachedSteps.map((c) => `${c.task} (from ${c.from})`).join(', ')] : undefined,
         ]}
       />
       {/* Collapsed on screen; a closed <details> prints nothing, so paper gets an always-open copy. */}

@@ -1,0 +1,124 @@
+/**
+ * What the step cache must know about each built-in activity, from reading what it does:
+ *
+ * - UNCACHEABLE_ACTIVITIES: activities with side effects (or whose answer is the state of the
+ *   world at run time); a task running one refuses `cache` at load (core/cache-tasks.ts).
+ * - CACHE_POLICIES: for cacheable activities, the run values they read from their context besides
+ *   their input (part of the key), the state outside the input their output depends on (a
+ *   fingerprint, part of the key: a source's content, the champion being compared with), and what
+ *   a hit must still redo (validate's row-count pointer).
+ *
+ * An activity listed in neither (a DAG's own) is keyed conservatively: its input, plus the DAG,
+ * the logical date, the data interval and the params, which its context exposes.
+ */
+import type { UncacheableActivity } from '../../core/cache-tasks';
+import { getDoc, putDoc } from '../../storage/documents';
+import { getVersion, getVersionByAlias } from '../../registry/read';
+import { NotFoundError } from '../../registry/types';
+import type { TaskContext } from '../context';
+import type { EvaluateModelInput } from '../ml/evaluate-model';
+import type { ValidateDataInput, ValidateDataOutput } from '../ml/validate-data';
+import { latestPointerKey } from '../ml/validate-data';
+import type { PredictBatchInput } from '../ml/predict-batch';
+import { getArtifact } from '../ml/store';
+import { sourceFingerprint } from './source-fingerprint';
+
+export const UNCACHEABLE_ACTIVITIES: ReadonlyMap<string, UncacheableActivity> = new Map([
+  ['mlRegister', { reason: 'registers a model version in the registry and may move its champion alias' }],
+  ['mlReject', { reason: "records the gate's rejection of this run's candidate" }],
+  ['mlReport', { reason: 'writes the report of its own run (run identity, params, the version it registered)' }],
+  ['mlExportModel', { reason: 'writes an export into a registered model version' }],
+  ['registryRegisterModel', { reason: 'registers a model version in the registry' }],
+  ['registryPromoteModel', { reason: 'moves a registry alias' }],
+  ['registryResolveAlias', { reason: "answers the registry's current alias, which changes under the same input" }],
+  ['driftComputeReport', { reason: 'reads the champion and the prediction log as they are at run time' }],
+  ['driftSignalController', { reason: 'signals the retraining controller' }],
+  ['scheduledRetrainRequest', { reason: 'signals the retraining controller' }],
+  ['runCommand', { reason: 'runs a process that may write anywhere (outside the run, to services)', pureAllowed: true }],
+]);
+
+/** Run values an activity reads from its context, not from its input. */
+export type ContextField = 'dagId' | 'ds' | 'logicalDate' | 'interval' | 'params';
+export const CONSERVATIVE: readonly ContextField[] = ['dagId', 'ds', 'logicalDate', 'interval', 'params'];
+
+export interface CachePolicy {
+  context: readonly ContextField[];
+  /** State outside the input that the output depends on; part of the key. Throwing bypasses the cache for this call. */
+  fingerprint?: (input: never, ctx: TaskContext) => Promise<unknown>;
+  /** What a hit must still do besides returning the output. */
+  onHit?: (input: never, output: unknown, ctx: TaskContext) => Promise<void>;
+}
+
+/** The champion an evaluation compares with: its version and model content, or none. */
+async function championFingerprint(input: EvaluateModelInput, ctx: TaskContext): Promise<unknown> {
+  if (input.championAlias === null) return null;
+  const doc = (await getArtifact(ctx.store, input.model)) as { modelName?: unknown } | null;
+  if (typeof doc?.modelName !== 'string') return null;
+  try {
+    const v = await getVersionByAlias(ctx.store, doc.modelName, input.championAlias);
+    return { version: v.version, model: v.model.sha256, metrics: v.metrics };
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+/** The version a batch prediction scores with (an alias moves). */
+async function predictFingerprint(input: PredictBatchInput, ctx: TaskContext): Promise<unknown> {
+  const v =
+    input.alias !== undefined
+      ? await getVersionByAlias(ctx.store, input.modelName, input.alias)
+      : await getVersion(ctx.store, input.modelName, input.version ?? -1);
+  return { version: v.version, model: v.model.sha256 };
+}
+
+/** With previousRowCount 'auto', validate compares with the row count the last validation left. */
+async function previousRowsFingerprint(input: ValidateDataInput, ctx: TaskContext): Promise<unknown> {
+  if (input.previousRowCount !== 'auto') return null;
+  const doc = await getDoc<{ rows?: unknown; workflowId?: unknown }>(ctx.store, latestPointerKey(ctx.store, ctx)).catch(() => undefined);
+  const v = doc?.value;
+  return typeof v?.rows === 'number' && v.workflowId !== ctx.workflowId ? v.rows : null;
+}
+
+/** A hit skips validate's write of the row-count pointer: write it as the validation would have. */
+async function replayPointer(input: ValidateDataInput, output: unknown, ctx: TaskContext): Promise<void> {
+  const rows = (output as ValidateDataOutput).rows;
+  const pointer = { rows, workflowId: ctx.workflowId, logicalDate: ctx.logicalDate, dataset: input.dataset.uri };
+  await putDoc(ctx.store, latestPointerKey(ctx.store, ctx), pointer, {});
+}
+
+export const CACHE_POLICIES: Readonly<Record<string, CachePolicy>> = {
+  noop: { context: [] },
+  generateSales: { context: ['dagId', 'ds'] },
+  distinctValues: { context: [] },
+  summarizeRegion: { context: [] },
+  buildSalesReport: { context: ['ds'] },
+  mlIngest: { context: [], fingerprint: sourceFingerprint as CachePolicy['fingerprint'] },
+  mlValidate: {
+    context: [],
+    fingerprint: previousRowsFingerprint as CachePolicy['fingerprint'],
+    onHit: replayPointer as CachePolicy['onHit'],
+  },
+  mlSplit: { context: [] },
+  mlExpandSearch: { context: [] },
+  mlTuneTrial: { context: [] },
+  mlTrainModel: { context: [] },
+  mlEvaluate: { context: [], fingerprint: championFingerprint as CachePolicy['fingerprint'] },
+  mlPredict: { context: [], fingerprint: predictFingerprint as CachePolicy['fingerprint'] },
+  // A command declared pure still sees the run's dates and params in its environment and templates.
+  runCommand: { context: CONSERVATIVE },
+};
+
+const declared = new Map<string, CachePolicy>();
+
+/**
+ * Declare what a DAG's own activity reads besides its input (e.g. `{ context: [] }`: nothing), so
+ * its cache key need not include every run value; call it where the worker registers the activity.
+ */
+export function declareCachePolicy(activity: string, policy: CachePolicy): void {
+  declared.set(activity, policy);
+}
+
+export function cachePolicy(activity: string): CachePolicy {
+  return CACHE_POLICIES[activity] ?? declared.get(activity) ?? { context: CONSERVATIVE };
+}

@@ -1,0 +1,124 @@
+/**
+ * Benchmark `cache` (issue 15): ml_retrain on penguins (4 trials) with step caching DAG-wide.
+ *
+ *   0. a seeding run of the new model: validate compares row counts with the previous run
+ *      (previousRowCount 'auto'), and the very first run has none, so its validation legitimately
+ *      differs from every later one (the key includes the previous row count);
+ *   1. first run, `--no-cache` (input cache: 'refresh'): every step computes and writes its entry;
+ *   2. the identical re-run: everything but register/report should be a verified hit;
+ *   3. one feature-pipeline param changed (numeric imputation median → mean): only the steps that
+ *      read the pipeline (tune, train_best) and what depends on their outputs should run.
+ *
+ * Params: promote false, so the registry's champion (which evaluate compares with and which is
+ * part of its key) stays the same between runs; with promote true the re-run's evaluate would be
+ * a correct miss against the new champion. Target: the re-run's task time ≤ 5% of the first's.
+ * Task time = the sum of each activity task's wall time (start to end, a fan-out as a whole).
+ */
+import { activities } from '../activities';
+import { startDagRun, waitForRun } from '../client/runs';
+import type { RunView, TaskView } from '../core/run-view';
+import { mlCacheDag } from './ml-cache-dag';
+import { formatTable, verdict } from './table';
+import type { BenchContext, BenchOutcome, Benchmark } from './types';
+
+export const TARGETS = { rerunTaskTimeRatio: 0.05 };
+const NEVER_CACHED = ['register', 'rejected', 'export_onnx', 'report'];
+
+interface RunSummary {
+  workflowId: string;
+  status: string;
+  wallSeconds: number;
+  taskSeconds: number;
+  ran: string[];
+  cached: string[];
+  perTask: Record<string, { seconds: number; cached: boolean }>;
+}
+
+const activityTasks = new Set(mlCacheDag.tasks.filter((t) => t.activity !== undefined).map((t) => t.id));
+const seconds = (t: TaskView): number => (t.startedAt && t.endedAt ? (Date.parse(t.endedAt) - Date.parse(t.startedAt)) / 1000 : 0);
+
+function summarize(view: RunView, workflowId: string, wallSeconds: number): RunSummary {
+  const tasks = view.tasks.filter((t) => activityTasks.has(t.id) && t.state === 'success');
+  const perTask = Object.fromEntries(tasks.map((t) => [t.id, { seconds: seconds(t), cached: t.cached !== undefined }]));
+  return {
+    workflowId,
+    status: view.status,
+    wallSeconds,
+    taskSeconds: tasks.reduce((s, t) => s + seconds(t), 0),
+    ran: tasks.filter((t) => !t.cached).map((t) => t.id),
+    cached: tasks.filter((t) => t.cached).map((t) => t.id),
+    perTask,
+  };
+}
+
+async function runOnce(ctx: BenchContext, params: Record<string, unknown>, noCache: boolean): Promise<RunSummary> {
+  const started = performance.now();
+  const handle = await startDagRun(ctx.client, mlCacheDag, { taskQueue: ctx.taskQueue, params, noCache });
+  const { view, error } = await waitForRun(handle);
+  if (!view) throw new Error(`cache bench: run ${handle.workflowId} ended without a summary: ${error}`);
+  if (view.status !== 'success') throw new Error(`cache bench: run ${handle.workflowId} ${view.status}: ${error}`);
+  return summarize(view, handle.workflowId, (performance.now() - started) / 1000);
+}
+
+const PENGUIN_NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
+const featuresWith = (strategy: 'median' | 'mean') => ({
+  features: [...PENGUIN_NUMERIC, 'island', 'sex'],
+  steps: [
+    { op: 'impute', columns: PENGUIN_NUMERIC, strategy },
+    { op: 'standardize', columns: PENGUIN_NUMERIC },
+    { op: 'impute', columns: ['island', 'sex'], strategy: 'most_frequent' },
+    { op: 'onehot', columns: ['island', 'sex'], handleUnknown: 'ignore' },
+  ],
+});
+
+export interface MlCacheResult {
+  first: RunSummary;
+  rerun: RunSummary;
+  changed: RunSummary;
+  rerunTaskTimeRatio: number;
+  targets: typeof TARGETS;
+}
+
+export const mlCacheBench: Benchmark = {
+  name: 'cache',
+  title: 'step caching: ml_retrain on penguins (4 trials), first run vs identical re-run vs one feature param changed',
+  dags: () => [mlCacheDag],
+  activities: () => activities,
+  async run(ctx: BenchContext): Promise<BenchOutcome> {
+    const base = { modelName: `penguins-cache-bench-${Date.now().toString(36)}`, promote: false, features: featuresWith('median') };
+    ctx.log('cache: seeding run (the model has no previous row count yet)');
+    const seed = await runOnce(ctx, base, true);
+    ctx.log(`cache: seeding run took ${seed.taskSeconds.toFixed(3)} s of task time`);
+    ctx.log('cache: first run (--no-cache: computes every step and writes the cache)');
+    const first = await runOnce(ctx, base, true);
+    ctx.log('cache: identical re-run');
+    const rerun = await runOnce(ctx, base, false);
+    ctx.log('cache: numeric imputation median → mean');
+    const changed = await runOnce(ctx, { ...base, features: featuresWith('mean') }, false);
+    const ratio = rerun.taskSeconds / first.taskSeconds;
+    const expectedCached = [...activityTasks].filter((t) => !NEVER_CACHED.includes(t) && first.perTask[t] !== undefined);
+    const allCached = expectedCached.every((t) => rerun.cached.includes(t));
+    const ids = [...activityTasks].filter((t) => first.perTask[t] || rerun.perTask[t] || changed.perTask[t]);
+    const cell = (r: RunSummary, t: string) => {
+      const p = r.perTask[t];
+      return p ? `${p.seconds.toFixed(3)} s${p.cached ? ' (cached)' : ''}` : '-';
+    };
+    const table = formatTable(
+      ['task', 'first run', 'identical re-run', 'feature param changed'],
+      [
+        ...ids.map((t) => [t, cell(first, t), cell(rerun, t), cell(changed, t)]),
+        ['task time', `${first.taskSeconds.toFixed(3)} s`, `${rerun.taskSeconds.toFixed(3)} s`, `${changed.taskSeconds.toFixed(3)} s`],
+        ['run wall time', `${first.wallSeconds.toFixed(2)} s`, `${rerun.wallSeconds.toFixed(2)} s`, `${changed.wallSeconds.toFixed(2)} s`],
+      ],
+    );
+    const report = [
+      `cache — ${mlCacheBench.title}`,
+      table,
+      `re-run task time / first: ${(ratio * 100).toFixed(2)}% (target ≤ ${TARGETS.rerunTaskTimeRatio * 100}%): ${verdict(ratio <= TARGETS.rerunTaskTimeRatio)}`,
+      `re-run: everything but ${NEVER_CACHED.join('/')} cached: ${verdict(allCached)} (ran: ${rerun.ran.join(', ') || 'none'})`,
+      `feature param changed, ran: ${changed.ran.join(', ')}; cached: ${changed.cached.join(', ')}`,
+    ].join('\n');
+    const result: MlCacheResult = { first, rerun, changed, rerunTaskTimeRatio: ratio, targets: TARGETS };
+    return { result, report };
+  },
+};
