@@ -6,6 +6,7 @@
  * contiguous range of one index array, partitioned stably in place on each split. Split finding
  * (numeric thresholds with a learned missing side, categorical sets) is splitting.ts.
  */
+import { accumulateRange } from './accumulate';
 import { MISSING_BIN } from './binning';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
 
@@ -39,8 +40,10 @@ export interface Tree {
 }
 
 export interface GrowInput {
-  /** Column-major bin codes (gbt-bin.ts `applyBins`). */
+  /** Column-major bin codes (gbt-bin.ts `applyBins`): what partitioning reads. */
   bins: Uint8Array;
+  /** The same codes row-major (row i's features at i·cols…): what histograms read (./accumulate.ts). */
+  rowBins: Uint8Array;
   rows: number;
   cols: number;
   /** Per-row gradients and hessians, float32 as sklearn's. */
@@ -97,19 +100,8 @@ export function accumulateFeatures(
   f1: number,
   hist: Float64Array,
 ): void {
-  const { bins, rows: n, index, orderedGradHess: gh } = inp;
-  const m = end - start;
-  hist.fill(0, f0 * HB, f1 * HB);
-  for (let f = f0; f < f1; f++) {
-    const col = f * n;
-    const base = f * HB;
-    for (let k = 0; k < m; k++) {
-      const p = base + (bins[col + (identity ? k : (index[start + k] as number))] as number) * 3;
-      hist[p] = (hist[p] as number) + (gh[2 * k] as number);
-      hist[p + 1] = (hist[p + 1] as number) + (gh[2 * k + 1] as number);
-      hist[p + 2] = (hist[p + 2] as number) + 1;
-    }
-  }
+  const { rowBins, cols, index, orderedGradHess } = inp;
+  accumulateRange(rowBins, cols, index, orderedGradHess, start, end, identity, f0, f1, HB, hist);
 }
 
 function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float64Array): void {
