@@ -219,9 +219,9 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     grad,
     hess,
     index,
-    scratch: new Uint32Array(n),
+    scratch: sharedUint32(n),
     rootIsIdentity: true,
-    orderedGradHess: sharedFloat64(2 * n),
+    gradHess: sharedFloat64(2 * n),
     features: mapper,
   };
   const scores: number[] = [];
