@@ -4,13 +4,7 @@
  * non-retryable, naming the file.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  detectFormat,
-  parseSource,
-  TABLE_FORMATS,
-  type ParsedTable,
-  type TableFormat,
-} from '../../ml/io/parse';
+import { detectFormat, parseSource, TABLE_FORMATS, type ParsedTable, type TableFormat } from '../../ml/io/parse';
 import { readSource } from './source';
 import type { ArtifactStore } from './store';
 
