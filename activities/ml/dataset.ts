@@ -24,12 +24,19 @@ export interface DatasetRef extends ArtifactRef {
 }
 
 export async function writeDataset(store: ArtifactStore, key: string, frame: Frame): Promise<DatasetRef> {
-  const ref = await putObject(store, key, frameToArrow(frame), {
-    contentType: DATASET_CONTENT_TYPE,
-    metadata: { rows: String(frame.rows) },
-  });
-  const schema = schemaOf(frame);
-  return { ...ref, format: 'arrow', rows: frame.rows, columns: schema.map((c) => c.name), schema };
+  return writeDatasetBytes(store, key, frameToArrow(frame), frame.rows, schemaOf(frame));
+}
+
+/** A dataset already encoded as Arrow IPC (e.g. in a worker thread), with its row count and schema. */
+export async function writeDatasetBytes(
+  store: ArtifactStore,
+  key: string,
+  bytes: Uint8Array,
+  rows: number,
+  schema: ColumnSchema[],
+): Promise<DatasetRef> {
+  const ref = await putObject(store, key, bytes, { contentType: DATASET_CONTENT_TYPE, metadata: { rows: String(rows) } });
+  return { ...ref, format: 'arrow', rows, columns: schema.map((c) => c.name), schema };
 }
 
 /** The dataset's Frame, read once per worker process (./dataset-cache.ts); shared and read-only. */

@@ -12,21 +12,23 @@
  * given, keeps the rows in it. Then the shaping steps run, in this order: `derive` (new columns
  * from expressions), `filter` (row predicates) — ml/frame/derive.ts, ml/frame/filter.ts — so
  * validation and every later step see the shaped data.
+ *
+ * Listing and downloading run here; parsing, selection, shaping and the Arrow encoding run in a
+ * worker thread (./offload/jobs/ingest.ts), so heartbeats, the state query, cancellation and
+ * worker shutdown keep working while a large file is parsed.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { InputError } from '../../core/errors';
 import { renderTemplate, runTemplateVars, TemplateError } from '../../core/template';
 import type { TaskContext } from '../context';
-import { writeDataset, type DatasetRef } from './dataset';
-import { concatFrames } from '../../ml/frame/concat';
-import { applyDerive, parseDerive, type DeriveSpec } from '../../ml/frame/derive';
-import { ExpressionError } from '../../ml/frame/expression';
-import { applyFilter, parseFilter, type FilterSpec } from '../../ml/frame/filter';
-import { schemaOf, type ColumnSchema, type Frame } from '../../ml/frame/frame';
-import { selectInterval } from '../../ml/frame/interval-filter';
+import { writeDatasetBytes, type DatasetRef } from './dataset';
+import type { DeriveSpec } from '../../ml/frame/derive';
+import type { FilterSpec } from '../../ml/frame/filter';
 import { lookbackWindow, type IntervalMs } from '../../ml/frame/relative-time';
+import type { IngestFile, IngestSelection, IngestShapeInput, IngestShaping } from './offload/jobs/ingest';
+import { offloadForTask } from './offload/task';
 import { listWindowFiles } from './partitions';
-import { readFrame } from './read-table';
+import { readSourceFile, transferableBytes } from './read-table';
 import { listSourceFiles } from './source';
 import { runArtifactKey, type StoreProvider } from './store';
 
@@ -56,11 +58,11 @@ export interface IngestOutput extends DatasetRef {
   /** Format of the source files (the artifact itself is always Arrow). */
   sourceFormat: string;
   /** With a timestamp column: the interval used and the rows left out. */
-  selection?: { column: string; start: string; end: string; rowsRead: number; before: number; after: number; missingTimestamp: number };
+  selection?: IngestSelection;
   /** With a lookback window: its bounds and the partitions read (none listed: the source had no date partitions). */
   window?: { lookback: string; start: string; end: string; partitions?: string[]; skippedPartitions?: number };
   /** The shaping steps: derived columns with their types, and the rows each filter predicate removed. */
-  shaping?: { derived: ColumnSchema[]; filter?: { rowsIn: number; rowsOut: number; removed: { expression: string; rows: number }[] } };
+  shaping?: IngestShaping;
 }
 
 function parseInstant(value: string, what: string): number {
@@ -70,27 +72,6 @@ function parseInstant(value: string, what: string): number {
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** derive then filter; a bad expression or a missing column is a non-retryable 'InvalidExpression' naming it. */
-function shape(frame: Frame, input: IngestInput): { frame: Frame; shaping?: IngestOutput['shaping'] } {
-  if (input.derive === undefined && input.filter === undefined) return { frame };
-  try {
-    const derived = input.derive ? parseDerive(input.derive) : [];
-    let out = applyDerive(frame, derived);
-    const shaping: NonNullable<IngestOutput['shaping']> = {
-      derived: schemaOf(out).filter((c) => derived.some((d) => d.name === c.name)),
-    };
-    if (input.filter !== undefined) {
-      const f = applyFilter(out, parseFilter(input.filter));
-      shaping.filter = { rowsIn: out.rows, rowsOut: f.frame.rows, removed: f.removed };
-      out = f.frame;
-    }
-    return { frame: out, shaping };
-  } catch (err) {
-    if (err instanceof ExpressionError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidExpression');
-    throw err;
-  }
-}
 
 export function ingestData(store: StoreProvider) {
   return async (input: IngestInput, ctx: TaskContext): Promise<IngestOutput> => {
@@ -135,22 +116,14 @@ export function ingestData(store: StoreProvider) {
       if (err instanceof TemplateError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidSource');
       throw err;
     }
-    const parts = [];
+    // Downloads stay here (I/O); parsing, shaping and encoding run in a worker thread
+    // (./offload/jobs/ingest.ts) so this event loop keeps heartbeating and answering.
+    const read: IngestFile[] = [];
     for (const file of files) {
-      const read = await readFrame(file, s, ctx.signal, {
-        normalizeColumns: input.normalizeColumns,
-        missingValues: input.missingValues ?? [],
-      });
-      parts.push({ ...read, frame: read.frame });
-      if (files.length > 1) ctx.heartbeat({ read: parts.length, of: files.length });
+      read.push(await readSourceFile(file, s, ctx.signal));
+      if (files.length > 1) ctx.heartbeat({ downloaded: read.length, of: files.length });
     }
-    let frame;
-    try {
-      frame = concatFrames(parts);
-    } catch (err) {
-      throw ApplicationFailure.nonRetryable(`cannot combine the files of ${source}: ${(err as Error).message}`, 'InconsistentPartition');
-    }
-    let selection: IngestOutput['selection'];
+    let select: IngestShapeInput['select'];
     if (input.timestampColumn !== undefined) {
       const [startMs, endMs] = windowMs
         ? [windowMs.startMs, windowMs.endMs]
@@ -161,42 +134,32 @@ export function ingestData(store: StoreProvider) {
           'InvalidInterval',
         );
       }
-      let sel;
-      try {
-        sel = selectInterval(frame, input.timestampColumn, startMs, endMs);
-      } catch (err) {
-        throw ApplicationFailure.nonRetryable(`${source}: ${(err as Error).message}`, 'InvalidTimestampColumn');
-      }
-      selection = {
-        column: input.timestampColumn,
-        start: windowMs ? iso(startMs) : start,
-        end: windowMs ? iso(endMs) : end,
-        rowsRead: frame.rows,
-        before: sel.before,
-        after: sel.after,
-        missingTimestamp: sel.missing,
-      };
-      frame = sel.frame;
+      select = { column: input.timestampColumn, start: windowMs ? iso(startMs) : start, end: windowMs ? iso(endMs) : end, startMs, endMs };
     }
-    const shaped = shape(frame, input);
-    frame = shaped.frame;
-    if (frame.rows === 0) {
-      const filtered = shaped.shaping?.filter ? ` after the filter (${shaped.shaping.filter.rowsIn} rows before it)` : '';
-      const why =
-        (selection ? ` in [${selection.start}, ${selection.end}) by '${selection.column}' (${selection.rowsRead} rows read)` : '') +
-        filtered;
-      throw ApplicationFailure.nonRetryable(`${source} has no rows${why}`, 'EmptyDataset');
-    }
-    const ref = await writeDataset(s, runArtifactKey(s, ctx, 'datasets/ingested.arrow'), frame);
-    ctx.log.info('ingested dataset', { source, files: files.length, rows: frame.rows, uri: ref.uri });
+    const shaped = await offloadForTask(
+      ctx,
+      'ingestShape',
+      {
+        source,
+        files: read,
+        parse: { normalizeColumns: input.normalizeColumns, missingValues: input.missingValues ?? [] },
+        ...(select && { select }),
+        ...(input.derive !== undefined && { derive: input.derive }),
+        ...(input.filter !== undefined && { filter: input.filter }),
+      },
+      { transfer: transferableBytes(read.map((f) => f.bytes)) },
+    );
+    const ref = await writeDatasetBytes(s, runArtifactKey(s, ctx, 'datasets/ingested.arrow'), shaped.arrow, shaped.rows, shaped.schema);
+    const { selection, shaping } = shaped;
+    ctx.log.info('ingested dataset', { source, files: files.length, rows: ref.rows, uri: ref.uri });
     return {
       ...ref,
       source,
       files,
-      sourceFormat: parts[0]?.format ?? 'unknown',
+      sourceFormat: read[0]?.format ?? 'unknown',
       ...(selection && { selection }),
       ...(window && { window }),
-      ...(shaped.shaping && { shaping: shaped.shaping }),
+      ...(shaping && { shaping }),
     };
   };
 }

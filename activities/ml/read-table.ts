@@ -4,16 +4,7 @@
  * non-retryable, naming the file.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Frame } from '../../ml/frame/frame';
-import {
-  detectFormat,
-  parseSource,
-  parseSourceFrame,
-  TABLE_FORMATS,
-  type FrameParseOptions,
-  type ParsedTable,
-  type TableFormat,
-} from '../../ml/io/parse';
+import { detectFormat, parseSource, TABLE_FORMATS, type ParsedTable, type TableFormat } from '../../ml/io/parse';
 import { readSource } from './source';
 import type { ArtifactStore } from './store';
 
@@ -49,19 +40,21 @@ const unparsable = (location: string, format: TableFormat, err: unknown): Applic
     'UnparsableSource',
   );
 
-export interface ReadFrame {
-  frame: Frame;
-  location: string;
-  format: TableFormat;
+/** A source file's bytes and format, for parsing elsewhere (ingest parses in a worker thread). */
+export async function readSourceFile(
+  source: string,
+  store: ArtifactStore,
+  signal: AbortSignal,
+): Promise<{ location: string; format: TableFormat; bytes: Uint8Array }> {
+  const read = await readSource(source, store, signal);
+  return { location: read.location, format: formatOf(read.location, read.contentType), bytes: read.bytes };
 }
 
-/** As `readTable`, into a typed Frame: what ingest stores as the run's dataset artifact. */
-export async function readFrame(source: string, store: ArtifactStore, signal: AbortSignal, o: FrameParseOptions): Promise<ReadFrame> {
-  const read = await readSource(source, store, signal);
-  const format = formatOf(read.location, read.contentType);
-  try {
-    return { frame: await parseSourceFrame(read.bytes, format, o), location: read.location, format };
-  } catch (err) {
-    throw unparsable(read.location, format, err);
-  }
+/** The buffers of `views` that each view covers whole (safe to move to a thread); the rest are copied. */
+export function transferableBytes(views: readonly Uint8Array[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const v of views)
+    if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.byteLength > 0)
+      out.add(v.buffer);
+  return [...out];
 }

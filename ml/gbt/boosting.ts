@@ -16,7 +16,7 @@
  * each row's gradient and hessian (and weight the baseline and the validation loss), as sklearn.
  */
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
-import { HistogramPool, sharedFloat64, sharedUint32, sharedUint8 } from './histogram-pool';
+import { HistogramPool, MAX_POOL_FEATURES, sharedFloat64, sharedUint32, sharedUint8 } from './histogram-pool';
 import { addLeafValues, growTree, type GrowInput, type TreeParams } from './grower';
 import { baselineOf, computeGradients, meanLoss } from './losses';
 import { addTreeScores, knownCategoryBitsets, toGbtTree } from './predictor';
@@ -157,6 +157,13 @@ function shouldStop(scores: readonly number[], m: number, tol: number): boolean 
  * heartbeat, yield to the event loop or stop (an exception thrown into it closes the worker
  * thread). `numClasses`: 0 = squared error, 2 = binary log loss, ≥ 3 = multinomial log loss.
  */
+/** Column-major n × d codes → row-major. */
+function transposeBins(col: Uint8Array, n: number, d: number): Uint8Array {
+  const out = new Uint8Array(n * d);
+  for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) out[i * d + f] = col[f * n + i] as number;
+  return out;
+}
+
 export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: number, o: GbtOptions): Generator<number, BoostResult> {
   checkInputs(xAll, yAll, numClasses);
   checkOptions(o);
@@ -194,7 +201,9 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   };
   const mapper = fitBinMapper(x, maxBins, seed, (f) => known[f]);
   const knownBitsets = knownCategoryBitsets(mapper);
-  const bins = sharedUint8(applyBinMapper(x, mapper));
+  const colBins = applyBinMapper(x, mapper);
+  const bins = sharedUint8(colBins);
+  const rowBins = sharedUint8(transposeBins(colBins, n, x.cols));
   const baseline = baselineOf(y, numClasses, w);
   const raw = new Float64Array(cols * n);
   baseline.forEach((b, k) => raw.fill(b, k * n, (k + 1) * n));
@@ -204,14 +213,15 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const index = sharedUint32(n);
   const inp: GrowInput = {
     bins,
+    rowBins,
     rows: n,
     cols: x.cols,
     grad,
     hess,
     index,
-    scratch: new Uint32Array(n),
+    scratch: sharedUint32(n),
     rootIsIdentity: true,
-    orderedGradHess: sharedFloat64(2 * n),
+    gradHess: sharedFloat64(2 * n),
     features: mapper,
   };
   const scores: number[] = [];
@@ -222,7 +232,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     scores.push(-meanLoss(valid.raw, valid.y, m, numClasses, valid.w));
   }
   const threads = o.threads ?? (n >= 50_000 && x.cols > 1 ? 2 : 1);
-  const pool = threads === 2 && x.cols > 1 ? new HistogramPool(inp) : undefined;
+  const pool = threads === 2 && x.cols > 1 && x.cols <= MAX_POOL_FEATURES ? new HistogramPool(inp) : undefined;
   if (pool) inp.histograms = pool;
   const trees: GbtTree[][] = [];
   try {

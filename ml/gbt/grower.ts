@@ -6,6 +6,7 @@
  * contiguous range of one index array, partitioned stably in place on each split. Split finding
  * (numeric thresholds with a learned missing side, categorical sets) is splitting.ts.
  */
+import { accumulateRange, partitionRange } from './accumulate';
 import { MISSING_BIN } from './binning';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
 
@@ -39,8 +40,10 @@ export interface Tree {
 }
 
 export interface GrowInput {
-  /** Column-major bin codes (gbt-bin.ts `applyBins`). */
+  /** Column-major bin codes (gbt-bin.ts `applyBins`): what partitioning reads. */
   bins: Uint8Array;
+  /** The same codes row-major (row i's features at i·cols…): what histograms read (./accumulate.ts). */
+  rowBins: Uint8Array;
   rows: number;
   cols: number;
   /** Per-row gradients and hessians, float32 as sklearn's. */
@@ -51,8 +54,8 @@ export interface GrowInput {
   scratch: Uint32Array;
   /** True when index is 0..rows−1 in order on entry (the root then reads gradients directly). */
   rootIsIdentity: boolean;
-  /** Scratch of 2 × rows: a node's gradients and hessians, interleaved, in its row order. */
-  orderedGradHess: Float64Array;
+  /** Scratch of 2 × rows: the gradients and hessians interleaved (row i at 2i, 2i+1), filled by growTree. */
+  gradHess: Float64Array;
   /** Per-feature bin facts (missing values seen, categorical). */
   features: FeatureBins;
   /** Builds histograms on more than one thread (gbt-pool.ts); absent = this thread only. */
@@ -61,6 +64,8 @@ export interface GrowInput {
 
 export interface HistogramBuilder {
   build(inp: GrowInput, start: number, end: number, identity: boolean, hist: Float64Array): void;
+  /** Stable partition of index[start..end) by `goesLeft` of the feature's bins; returns the first right position. */
+  partition?(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number;
 }
 
 interface Leaf {
@@ -74,13 +79,12 @@ interface Leaf {
   split: Split | undefined;
 }
 
-/** Copies the node's gradients and hessians, interleaved, into `orderedGradHess` in its row order. */
-export function gatherGradHess(inp: GrowInput, start: number, end: number, identity: boolean): void {
-  const { grad, hess, index, orderedGradHess: gh } = inp;
-  for (let k = 0; k < end - start; k++) {
-    const i = identity ? k : (index[start + k] as number);
-    gh[2 * k] = grad[i] as number;
-    gh[2 * k + 1] = hess[i] as number;
+/** Interleaves the gradients and hessians into `gradHess` (row i at 2i, 2i+1): one cache line per row for both. */
+export function fillGradHess(inp: GrowInput): void {
+  const { grad, hess, gradHess: gh } = inp;
+  for (let i = 0; i < inp.rows; i++) {
+    gh[2 * i] = grad[i] as number;
+    gh[2 * i + 1] = hess[i] as number;
   }
 }
 
@@ -97,19 +101,8 @@ export function accumulateFeatures(
   f1: number,
   hist: Float64Array,
 ): void {
-  const { bins, rows: n, index, orderedGradHess: gh } = inp;
-  const m = end - start;
-  hist.fill(0, f0 * HB, f1 * HB);
-  for (let f = f0; f < f1; f++) {
-    const col = f * n;
-    const base = f * HB;
-    for (let k = 0; k < m; k++) {
-      const p = base + (bins[col + (identity ? k : (index[start + k] as number))] as number) * 3;
-      hist[p] = (hist[p] as number) + (gh[2 * k] as number);
-      hist[p + 1] = (hist[p + 1] as number) + (gh[2 * k + 1] as number);
-      hist[p + 2] = (hist[p + 2] as number) + 1;
-    }
-  }
+  const { rowBins, cols, index, gradHess } = inp;
+  accumulateRange(rowBins, cols, index, gradHess, start, end, identity, f0, f1, HB, hist);
 }
 
 function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float64Array): void {
@@ -118,7 +111,6 @@ function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float6
     inp.histograms.build(inp, start, end, identity, hist);
     return;
   }
-  gatherGradHess(inp, start, end, identity);
   accumulateFeatures(inp, start, end, identity, 0, inp.cols, hist);
 }
 
@@ -135,21 +127,10 @@ function leftTable(split: Split): Uint8Array {
 }
 
 function partition(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number {
+  if (inp.histograms?.partition) return inp.histograms.partition(inp, start, end, feature, goesLeft);
   const { bins, rows: n, index, scratch } = inp;
-  const col = feature * n;
-  let l = start;
-  let r = 0;
-  // Branchless (the left/right outcome is unpredictable): write to both sides, advance one.
-  // Safe in place: l ≤ k, so index[k] is read before anything overwrites it.
-  for (let k = start; k < end; k++) {
-    const i = index[k] as number;
-    const left = goesLeft[bins[col + i] as number] as number;
-    index[l] = i;
-    scratch[r] = i;
-    l += left;
-    r += 1 - left;
-  }
-  index.set(scratch.subarray(0, r), l);
+  const l = start + partitionRange(bins, feature * n, index, scratch, start, end, 0, goesLeft);
+  index.set(scratch.subarray(0, end - l), l);
   return l;
 }
 
@@ -176,6 +157,7 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
   const left: number[] = [-1];
   const right: number[] = [-1];
   const value: number[] = [0];
+  fillGradHess(inp);
   const rootHist = new Float64Array(d * HB);
   buildHistogram(inp, 0, inp.rows, rootHist);
   let g = 0;

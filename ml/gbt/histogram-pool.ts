@@ -1,57 +1,107 @@
 /**
- * Two-thread histogram building for gradient boosting: a worker thread accumulates the first half
- * of the features while this thread does the rest, on SharedArrayBuffers. Synchronous (Atomics),
- * so the tree grower stays a plain loop. Each feature is summed by exactly one thread in row
- * order, so results are identical to the single-threaded build.
+ * Two-thread tree growing for gradient boosting, on SharedArrayBuffers:
+ *  - histograms: this thread and a worker thread take the node's features in units of three
+ *    (one pass over the rows each, ./accumulate.ts) from a claim word tagged with the request's
+ *    sequence, so neither waits for the other to wake and a late worker finds nothing to do;
+ *    both write one shared node histogram, copied out at the end;
+ *  - partitions: each thread partitions one half of the node's rows, and the halves are joined
+ *    in the single-threaded stable order.
+ * Synchronous (Atomics), so the tree grower stays a plain loop. Each feature is summed by one
+ * thread in row order and the row order of every node is the same, so the models are identical
+ * to the single-threaded ones, bit for bit.
  */
 import { Worker } from 'node:worker_threads';
-import { accumulateFeatures, gatherGradHess, HB, type GrowInput, type HistogramBuilder } from './grower';
+import { ACCUMULATE_SOURCE, partitionRange } from './accumulate';
+import { accumulateFeatures, HB, type GrowInput, type HistogramBuilder } from './grower';
 
-// Control block (Int32): the request sequence, the finished sequence, request fields, error flag.
+// Control block (Int32): the request sequence, the finished sequence, request fields, error flag, the next feature to take.
 const SEQ = 0;
-const DONE = 1;
 const START = 2;
 const END = 3;
 const IDENTITY = 4;
 const FEATURES = 5;
 const STOP = 6;
 const ERROR = 7;
+/** (request sequence mod 2^15) << 16 | next feature: a claim is valid only for the current request. */
+const NEXT = 8;
+/** Features finished for the current request, by either thread. */
+const FINISHED = 9;
+/** The request's job: 0 histograms (units of features), 1 partition (units = the two halves of the rows). */
+const JOB = 10;
+/** Partition: the feature, the first row of the second half, and each half's left count. */
+const FEATURE = 11;
+const MID = 12;
+const LEFT0 = 13;
+/** Features per unit of work (one pass over the node's rows, ./accumulate.ts). */
+const UNIT = 3;
+/** Features per request: the claim word holds its units in its low 16 bits. */
+export const MAX_POOL_FEATURES = 0xffff * UNIT;
 
-/** The worker's loop: the same arithmetic as gbt-tree.ts `accumulateFeatures`, in plain JS. */
+/**
+ * Claims the next feature of request `seq` (compare-and-swap on the claim word); −1 when all are
+ * taken or the request is no longer the current one. Mirrored in the worker source below.
+ */
+function claim(ctrl: Int32Array, seq: number, d: number): number {
+  const tag = (seq & 0x7fff) << 16;
+  for (;;) {
+    const v = Atomics.load(ctrl, NEXT);
+    const f = v & 0xffff;
+    if ((v & ~0xffff) !== tag || f >= d) return -1;
+    if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) === v) return f;
+  }
+}
+
+/**
+ * The worker's loop: ./accumulate.ts's functions, from their source, inside functions (top-level
+ * script code reads its bindings through the script context; profiled, the old top-level loop took
+ * 27 s for its three features where this thread took 7 s for the other three, partly because
+ * those had few bins).
+ */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { ctrlBuf, binsBuf, indexBuf, ghBuf, histBuf, n } = workerData;
-const ctrl = new Int32Array(ctrlBuf);
-const bins = new Uint8Array(binsBuf);
-const index = new Uint32Array(indexBuf);
-const gh = new Float64Array(ghBuf);
-const hist = new Float64Array(histBuf);
-const HB = ${HB};
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, ${SEQ}, seen);
-  seen = Atomics.load(ctrl, ${SEQ});
-  if (Atomics.load(ctrl, ${STOP}) === 1) break;
-  try {
-    const start = ctrl[${START}], end = ctrl[${END}], identity = ctrl[${IDENTITY}] === 1, f1 = ctrl[${FEATURES}];
-    const m = end - start;
-    hist.fill(0, 0, f1 * HB);
-    for (let f = 0; f < f1; f++) {
-      const col = f * n;
-      const base = f * HB;
-      for (let k = 0; k < m; k++) {
-        const p = base + bins[col + (identity ? k : index[start + k])] * 3;
-        hist[p] += gh[2 * k];
-        hist[p + 1] += gh[2 * k + 1];
-        hist[p + 2] += 1;
+${ACCUMULATE_SOURCE}
+function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, ghBuf, histBuf, d, n }) {
+  const ctrl = new Int32Array(ctrlBuf);
+  const bins = new Uint8Array(binsBuf);
+  const colBins = new Uint8Array(colBinsBuf);
+  const index = new Uint32Array(indexBuf);
+  const scratch = new Uint32Array(scratchBuf);
+  const table = new Uint8Array(tableBuf);
+  const gh = new Float64Array(ghBuf);
+  const hist = new Float64Array(histBuf);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, ${SEQ}, seen);
+    seen = Atomics.load(ctrl, ${SEQ});
+    if (Atomics.load(ctrl, ${STOP}) === 1) break;
+    // Take features while this request is the current one; this thread may wake after the caller
+    // did every feature itself (then it finds none), even after later requests were published.
+    const tag = (seen & 0x7fff) << 16;
+    for (;;) {
+      const v = Atomics.load(ctrl, ${NEXT});
+      const units = ctrl[${FEATURES}];
+      const u = v & 0xffff;
+      if ((v & ~0xffff) !== tag || u >= units) break;
+      if (Atomics.compareExchange(ctrl, ${NEXT}, v, v + 1) !== v) continue;
+      // Claimed: the request's fields stay as they are until its every feature is finished.
+      try {
+        if (ctrl[${JOB}] === 1) {
+          const start = ctrl[${START}], mid = ctrl[${MID}], end = ctrl[${END}];
+          const lo = u === 0 ? start : mid, hi = u === 0 ? mid : end;
+          ctrl[${LEFT0} + u] = partitionRange(colBins, ctrl[${FEATURE}] * n, index, scratch, lo, hi, lo - start, table);
+        } else {
+          const f0 = u * ${UNIT};
+          accumulateRange(bins, d, index, gh, ctrl[${START}], ctrl[${END}], ctrl[${IDENTITY}] === 1, f0, Math.min(d, f0 + ${UNIT}), ${HB}, hist);
+        }
+      } catch (err) {
+        Atomics.store(ctrl, ${ERROR}, 1);
       }
+      Atomics.add(ctrl, ${FINISHED}, 1);
+      Atomics.notify(ctrl, ${FINISHED});
     }
-  } catch (err) {
-    Atomics.store(ctrl, ${ERROR}, 1);
   }
-  Atomics.store(ctrl, ${DONE}, seen);
-  Atomics.notify(ctrl, ${DONE});
 }
+serve(workerData);
 `;
 
 /** Typed arrays on shared memory, so the worker sees them. */
@@ -73,54 +123,111 @@ export function sharedUint8(source: Uint8Array): Uint8Array {
 export const MIN_SHARED_ROWS = 10_000;
 
 export class HistogramPool implements HistogramBuilder {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
-  private readonly workerHist: Float64Array;
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(16 * 4));
+  /** The node histogram both threads write (each feature's block by one thread). */
+  private readonly nodeHist: Float64Array;
+  /** The partition's goesLeft table (per bin). */
+  private readonly table = new Uint8Array(new SharedArrayBuffer(256));
   private readonly worker: Worker;
-  private readonly split: number;
   private seq = 0;
 
-  /** `inp`'s bins, index and orderedGradHess must be on SharedArrayBuffers. */
+  /** `inp`'s bins, rowBins, index, scratch and gradHess must be on SharedArrayBuffers. */
   constructor(inp: GrowInput) {
-    this.split = Math.floor(inp.cols / 2);
-    this.workerHist = sharedFloat64(Math.max(1, this.split) * HB);
+    this.nodeHist = sharedFloat64(inp.cols * HB);
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         ctrlBuf: this.ctrl.buffer,
-        binsBuf: inp.bins.buffer,
+        binsBuf: inp.rowBins.buffer,
+        colBinsBuf: inp.bins.buffer,
         indexBuf: inp.index.buffer,
-        ghBuf: inp.orderedGradHess.buffer,
-        histBuf: this.workerHist.buffer,
+        scratchBuf: inp.scratch.buffer,
+        tableBuf: this.table.buffer,
         n: inp.rows,
+        ghBuf: inp.gradHess.buffer,
+        histBuf: this.nodeHist.buffer,
+        d: inp.cols,
       },
     });
     this.worker.unref();
   }
 
   build(inp: GrowInput, start: number, end: number, identity: boolean, hist: Float64Array): void {
-    gatherGradHess(inp, start, end, identity);
     // Waking the other thread costs up to a scheduler tick (~4 ms when the second core is busy):
     // more than a small node's whole histogram. Small nodes stay on this thread.
     if (end - start < MIN_SHARED_ROWS) {
       accumulateFeatures(inp, start, end, identity, 0, inp.cols, hist);
       return;
     }
+    const units = Math.ceil(inp.cols / UNIT);
+    this.publish(0, start, end, units, (c) => (c[IDENTITY] = identity ? 1 : 0));
+    for (let u = claim(this.ctrl, this.seq, units); u >= 0; u = claim(this.ctrl, this.seq, units)) {
+      accumulateFeatures(inp, start, end, identity, u * UNIT, Math.min(inp.cols, (u + 1) * UNIT), this.nodeHist);
+      Atomics.add(this.ctrl, FINISHED, 1);
+    }
+    this.waitFinished(units);
+    hist.set(this.nodeHist);
+  }
+
+  /**
+   * The two halves of the rows partitioned by the two threads (either may take both), then
+   * joined: first half's left, second half's left, first half's right, second half's right —
+   * the single-threaded stable order.
+   */
+  partition(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number {
+    const { bins, rows: n, index, scratch } = inp;
+    if (end - start < 2 * MIN_SHARED_ROWS) {
+      const l = start + partitionRange(bins, feature * n, index, scratch, start, end, 0, goesLeft);
+      index.set(scratch.subarray(0, end - l), l);
+      return l;
+    }
+    const mid = start + ((end - start) >> 1);
+    this.table.set(goesLeft);
+    this.publish(1, start, end, 2, (c) => {
+      c[FEATURE] = feature;
+      c[MID] = mid;
+    });
     const c = this.ctrl;
+    for (let u = claim(c, this.seq, 2); u >= 0; u = claim(c, this.seq, 2)) {
+      const lo = u === 0 ? start : mid;
+      c[LEFT0 + u] = partitionRange(bins, feature * n, index, scratch, lo, u === 0 ? mid : end, lo - start, this.table);
+      Atomics.add(c, FINISHED, 1);
+    }
+    this.waitFinished(2);
+    const l0 = c[LEFT0] as number;
+    const l1 = c[LEFT0 + 1] as number;
+    const r0 = mid - start - l0;
+    index.copyWithin(start + l0, mid, mid + l1);
+    const l = start + l0 + l1;
+    index.set(scratch.subarray(0, r0), l);
+    index.set(scratch.subarray(mid - start, mid - start + (end - mid - l1)), l + r0);
+    return l;
+  }
+
+  /** Publishes a request of `units` units to the worker (the claim word tagged with its sequence). */
+  private publish(job: 0 | 1, start: number, end: number, units: number, fields: (c: Int32Array) => void): void {
+    const c = this.ctrl;
+    c[JOB] = job;
     c[START] = start;
     c[END] = end;
-    c[IDENTITY] = identity ? 1 : 0;
-    c[FEATURES] = this.split;
+    c[FEATURES] = units;
+    fields(c);
+    Atomics.store(c, FINISHED, 0);
     this.seq++;
+    Atomics.store(c, NEXT, (this.seq & 0x7fff) << 16);
     Atomics.store(c, SEQ, this.seq);
     Atomics.notify(c, SEQ);
-    accumulateFeatures(inp, start, end, identity, this.split, inp.cols, hist);
+  }
+
+  /** This thread took units until none was left; now wait only for the ones the worker claimed. */
+  private waitFinished(units: number): void {
+    const c = this.ctrl;
     const deadline = Date.now() + 120_000;
-    while (Atomics.load(c, DONE) !== this.seq) {
+    for (let done = Atomics.load(c, FINISHED); done < units; done = Atomics.load(c, FINISHED)) {
       if (Date.now() > deadline) throw new Error('gradient-boosting histogram worker did not answer within 120 s');
-      Atomics.wait(c, DONE, Atomics.load(c, DONE), 1000);
+      Atomics.wait(c, FINISHED, done, 1000);
     }
     if (Atomics.load(c, ERROR) === 1) throw new Error('gradient-boosting histogram worker failed');
-    hist.set(this.workerHist.subarray(0, this.split * HB), 0);
   }
 
   close(): void {

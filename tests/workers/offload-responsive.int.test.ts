@@ -5,6 +5,11 @@
  * attempt), the run's `state` query answers within a second, and this process's event loop lag
  * stays small (p99 < 200 ms; before the offload the fit blocked the loop for its whole length).
  * Cancelling the run terminates the fit's thread within seconds.
+ *
+ * The same for ingest of a large file (flights-3m.parquet, 3M rows, plus a derived column): the
+ * parse, shaping and Arrow encoding run in a thread, so with a 5 s heartbeat timeout and one
+ * attempt the task succeeds, new heartbeats are recorded by the server and the state query answers
+ * while it runs; cancelling it ends the thread.
  */
 import { readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -20,7 +25,7 @@ import type { DagDefinition } from '../../core/model';
 import { dags } from '../../dags';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { createHarness, type Harness } from '../integration/harness';
-import { offloadFit, workerTestDags } from './fixtures/dags';
+import { offloadFit, offloadIngest, workerTestDags } from './fixtures/dags';
 import { syntheticFrame } from './synthetic';
 import { syntheticTrainingInputs } from './synthetic-training';
 
@@ -131,6 +136,60 @@ describe('a long fit in a worker thread', () => {
     expect(runningJobs()).toBe(0);
     expect(stoppedMs).toBeLessThan(5000);
     expect(threadCount()).toBeLessThanOrEqual(baseline);
+    const outcome = await waitForRun(handle);
+    expect(outcome.view?.status ?? outcome.error).toMatch(/cancel/);
+  }, 300_000);
+});
+
+const LARGE_SOURCE = 'npm:vega-datasets/data/flights-3m.parquet';
+
+describe('ingest of a large file in a worker thread', () => {
+  const startIngest = () =>
+    startDagRun(h.client, offloadIngest as DagDefinition, { taskQueue: h.taskQueue, params: { source: LARGE_SOURCE } });
+
+  it('heartbeats are recorded and the state query answers while the file is parsed', async () => {
+    const handle = await startIngest();
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const heartbeats = new Set<string>();
+    let answersWhileRunning = 0;
+    let outcome: Awaited<ReturnType<typeof waitForRun>> | undefined;
+    const done = waitForRun(handle).then((o) => (outcome = o));
+    while (!outcome) {
+      const view = await getRunView(h.client, handle.workflowId);
+      const running = view.tasks.find((t) => t.id === 'ingest')?.state === 'running' && runningJobs() > 0;
+      if (running) {
+        answersWhileRunning++;
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        for (const a of pending)
+          if (a.lastHeartbeatTime?.seconds != null)
+            heartbeats.add(`${String(a.lastHeartbeatTime.seconds)}.${a.lastHeartbeatTime.nanos ?? 0}`);
+      }
+      await sleep(500);
+    }
+    await done;
+    lag.disable();
+    console.log(
+      `ingest: ${answersWhileRunning} state answers and ${heartbeats.size} distinct heartbeats seen while it ran; ` +
+        `event-loop delay max ${(lag.max / 1e6).toFixed(1)} ms`,
+    );
+    // One attempt, 5 s heartbeat timeout: success means no heartbeat was missed during the parse.
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.view?.status).toBe('success');
+    expect(answersWhileRunning).toBeGreaterThanOrEqual(2);
+    expect(heartbeats.size).toBeGreaterThanOrEqual(2);
+    // In-process parsing held the loop for the whole parse (tens of seconds for this file).
+    expect(lag.max / 1e6).toBeLessThan(5000);
+  }, 600_000);
+
+  it('cancelling the run during ingest terminates the parse thread', async () => {
+    const handle = await startIngest();
+    for (let i = 0; i < 600 && runningJobs() === 0; i++) await sleep(100);
+    expect(runningJobs()).toBe(1);
+    await handle.cancel();
+    const t0 = Date.now();
+    while (runningJobs() > 0 && Date.now() - t0 < 30_000) await sleep(100);
+    expect(runningJobs()).toBe(0);
     const outcome = await waitForRun(handle);
     expect(outcome.view?.status ?? outcome.error).toMatch(/cancel/);
   }, 300_000);

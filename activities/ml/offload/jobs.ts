@@ -4,11 +4,12 @@
  */
 import { evaluateModels } from './jobs/evaluate';
 import { scoreBatch } from './jobs/predict';
+import { ingestShape } from './jobs/ingest';
 import { fitModel } from './jobs/train';
 import { crossValidateTrial } from './jobs/tune';
 import { echoFrame, sleepBusy } from './jobs/test-support';
 
-export const JOBS = { crossValidateTrial, fitModel, evaluateModels, scoreBatch, sleepBusy, echoFrame } as const;
+export const JOBS = { ingestShape, crossValidateTrial, fitModel, evaluateModels, scoreBatch, sleepBusy, echoFrame } as const;
 
 export type JobName = keyof typeof JOBS;
 export type JobInput<K extends JobName> = Parameters<(typeof JOBS)[K]>[0];
