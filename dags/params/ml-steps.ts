@@ -32,9 +32,9 @@ export const stepTimeoutsSchema = z.strictObject({
 export type StepTimeouts = z.output<typeof stepTimeoutsSchema>;
 
 /**
- * ingest's options for one run: the `stepTimeouts` heartbeat when it is longer than ingest's own
- * (parsing, deriving and encoding a multi-million-row source still runs on the activity's event
- * loop, so a slow or loaded machine can miss a 1-minute heartbeat). Its queue stays the DAG's.
+ * ingest's options for one run: the `stepTimeouts` heartbeat when it is longer than ingest's own.
+ * Parsing, deriving and encoding run in a worker thread, so heartbeats flow during them; a raised
+ * heartbeat is still honoured for slow downloads. Its queue stays the DAG's.
  */
 export function ingestRunOptions(ownHeartbeat: Duration) {
   return (params: { stepTimeouts: StepTimeouts }): TaskOptionsBase => {
