@@ -2,7 +2,7 @@
  * Outputs the original run's summary left out for their size (over 64 KB inline, under the
  * 256 KB offload threshold) are still in its history: each task's activity result. Read them
  * from there so a retry reuses them too. Activity ids are `<task>` or `<task>[<i>]` (a fan-out
- * instance), as workflows/run-dag.ts sets them; local activities (short steps) are not looked up.
+ * instance), as workflows/task-options.ts sets them; local activities (short steps) are not looked up.
  */
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';

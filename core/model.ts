@@ -109,7 +109,7 @@ export interface TaskSpec extends TaskOptionsBase {
   /** Activity type to run; absent for an empty task (a join or branch point run in the workflow). */
   activity?: string;
   upstream: string[];
-  /** Tasks whose outputs the input reads without a direct edge, as they are already ancestors (see define.ts). */
+  /** Tasks whose outputs the input reads without a direct edge, as they are already ancestors (see task-spec.ts). */
   reads?: string[];
   /** Builds the activity's input on the worker; for an empty task, its output, computed in the workflow. */
   input?: InputFn;

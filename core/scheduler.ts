@@ -4,54 +4,18 @@
  * The workflow asks it what to launch (`poll`), tells it what finished (`succeed`/`fail`),
  * and reads the states back. No Temporal here, so every scheduling decision is unit tested.
  * Pending tasks are settled in topological order, so a skip or failure cascades through the
- * whole graph in one pass.
+ * whole graph in one pass. The records it keeps are typed in ./task-record.ts; trigger rules
+ * (./trigger-rules.ts) and the selector, empty-task and fan-out decisions (./task-decisions.ts)
+ * are pure functions it applies.
  */
-import { descendants, downstreamMap, topologicalOrder } from './graph';
+import { downstreamMap, topologicalOrder } from './graph';
 import type { DagDefinition, SelectorContext, TaskSpec } from './model';
 import { ENGINE_DEFAULTS } from './model';
-import { isOutputRef } from './output-ref';
-import { evaluateTriggerRule, isFinished, type FinishedState, type TaskState, type TriggerRule } from './trigger-rules';
+import { emptyTaskOutput, fanOutSize, ruledOutBySelector } from './task-decisions';
+import type { Launch, TaskRecord } from './task-record';
+import { evaluateTriggerRule, isFinished, type FinishedState, type TriggerRule } from './trigger-rules';
 
-export interface MapProgress {
-  total: number;
-  launched: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  outputs: unknown[];
-}
-
-export interface TaskRecord {
-  id: string;
-  state: TaskState;
-  /** Attempts of the last finished activity call (for a mapped task, the most any instance took). */
-  attempts: number;
-  startedAt?: string;
-  endedAt?: string;
-  error?: string;
-  /** Why a task was settled without running, e.g. "not chosen by branch 'gate'". */
-  note?: string;
-  /**
-   * Set when the task's output was not computed by this run but taken from an earlier one:
-   * a step-cache hit (`via: 'cache'`) or a re-run from failure reusing the original run's output
-   * (`via: 'retry'`). The task's state stays `success`; views show it as cached, with its origin.
-   */
-  cached?: CachedFrom;
-  output?: unknown;
-  mapped?: MapProgress;
-}
-
-/** Where a reused output came from (shown by the state query, the CLI, the report and the manifest). */
-export interface CachedFrom {
-  via: 'cache' | 'retry';
-  workflowId: string;
-  runId: string;
-}
-
-export interface Launch {
-  taskId: string;
-  mapIndex?: number;
-}
+export type { CachedFrom, Launch, MapProgress, TaskRecord } from './task-record';
 
 export class RunScheduler {
   readonly records = new Map<string, TaskRecord>();
@@ -218,7 +182,7 @@ export class RunScheduler {
   private expand(spec: TaskSpec, rec: TaskRecord): void {
     const from = spec.expand?.from ?? '';
     const source = this.record(from).output;
-    const total = Array.isArray(source) ? source.length : isOutputRef(source) ? source.length : undefined;
+    const total = fanOutSize(source);
     rec.startedAt = this.now();
     if (total === undefined) {
       rec.error = `cannot fan out over '${from}': its output is not a list`;
@@ -247,16 +211,8 @@ export class RunScheduler {
   /** An empty task's output, computed in the workflow from inline upstream outputs; false (task failed) if it cannot be. */
   private computeEmptyOutput(spec: TaskSpec, rec: TaskRecord): boolean {
     const upstream = this.upstreamOutputs(spec, true);
-    const stored = Object.keys(upstream).filter((u) => isOutputRef(upstream[u]));
     try {
-      if (stored.length > 0) {
-        throw new Error(
-          `reads ${stored.map((u) => `'${u}'`).join(', ')}, whose output is too large to read in the workflow (stored in S3); ` +
-            'compute this in an activity task instead',
-        );
-      }
-      const ctx = { ...this.selectorContext, dagId: this.dag.id, taskId: spec.id, upstream, item: undefined, mapIndex: -1 };
-      rec.output = (spec.input as NonNullable<TaskSpec['input']>)(ctx as never);
+      rec.output = emptyTaskOutput(spec, upstream, this.selectorContext, this.dag.id);
       return true;
     } catch (err) {
       rec.error = `input failed: ${err instanceof Error ? err.message : String(err)}`;
@@ -267,23 +223,10 @@ export class RunScheduler {
 
   /** Run the task's branch or short-circuit selector on its output and skip what it rules out. */
   private applySelectors(spec: TaskSpec, rec: TaskRecord): void {
-    const direct = this.down.get(spec.id) ?? [];
     const output = spec.activity === undefined && !spec.input ? this.upstreamOutputs(spec) : rec.output;
     try {
-      if (spec.branch) {
-        const choice = spec.branch(output, this.selectorContext);
-        const chosen = choice === null || choice === undefined ? [] : typeof choice === 'string' ? [choice] : [...choice];
-        const unknown = chosen.filter((c) => !direct.includes(c));
-        if (unknown.length > 0) {
-          throw new Error(
-            `branch chose ${unknown.map((u) => `'${u}'`).join(', ')}, not a direct downstream (choices: ${direct.join(', ')})`,
-          );
-        }
-        for (const d of direct) if (!chosen.includes(d)) this.skip(d, `not chosen by branch '${spec.id}'`);
-      } else if (spec.shortCircuit && !spec.shortCircuit.predicate(output, this.selectorContext)) {
-        const targets = spec.shortCircuit.ignoreDownstreamTriggerRules ? [...descendants(this.down, spec.id)] : direct;
-        for (const d of targets) this.skip(d, `short-circuited by '${spec.id}'`);
-      }
+      const ruledOut = ruledOutBySelector(spec, output, this.selectorContext, this.down);
+      for (const d of ruledOut.targets) this.skip(d, ruledOut.note);
     } catch (err) {
       rec.error = `selector failed: ${err instanceof Error ? err.message : String(err)}`;
       rec.state = 'failed';
