@@ -60,6 +60,31 @@ export function findArtifactRefs(value: unknown): ArtifactRef[] {
   return [...found.values()];
 }
 
+/** The run a task context belongs to, as the manifest records it. */
+export function manifestRunOf(ctx: TaskContext) {
+  return {
+    dagId: ctx.dagId,
+    workflowId: ctx.workflowId,
+    runId: ctx.runId,
+    logicalDate: ctx.logicalDate,
+    dataIntervalStart: ctx.dataIntervalStart,
+    dataIntervalEnd: ctx.dataIntervalEnd,
+    params: ctx.params,
+  };
+}
+
+/** The attempt's identity and timings, as the manifest records them. */
+export function manifestAttemptOf(ctx: TaskContext, started: number, ended: number) {
+  return {
+    taskId: ctx.taskId,
+    ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }),
+    attempt: ctx.attempt,
+    startedAt: new Date(started).toISOString(),
+    endedAt: new Date(ended).toISOString(),
+    durationMs: ended - started,
+  };
+}
+
 function withManifest<I, O>(impl: TaskActivity<I, O>): TaskActivity<I, O> {
   return async (input: I, ctx: TaskContext): Promise<O> => {
     const started = Date.now();
@@ -70,30 +95,13 @@ function withManifest<I, O>(impl: TaskActivity<I, O>): TaskActivity<I, O> {
       const readKeys = new Set(read.map((a) => `${a.uri}#${a.sha256}`));
       const wrote = findArtifactRefs(output).filter((a) => !readKeys.has(`${a.uri}#${a.sha256}`));
       const ended = Date.now();
-      await recordTask(
-        ctx.store,
-        {
-          dagId: ctx.dagId,
-          workflowId: ctx.workflowId,
-          runId: ctx.runId,
-          logicalDate: ctx.logicalDate,
-          dataIntervalStart: ctx.dataIntervalStart,
-          dataIntervalEnd: ctx.dataIntervalEnd,
-          params: ctx.params,
-        },
-        {
-          taskId: ctx.taskId,
-          ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }),
-          attempt: ctx.attempt,
-          status,
-          ...(error !== undefined && { error }),
-          startedAt: new Date(started).toISOString(),
-          endedAt: new Date(ended).toISOString(),
-          durationMs: ended - started,
-          read,
-          wrote,
-        },
-      );
+      await recordTask(ctx.store, manifestRunOf(ctx), {
+        ...manifestAttemptOf(ctx, started, ended),
+        status,
+        ...(error !== undefined && { error }),
+        read,
+        wrote,
+      });
     };
     let output: O;
     try {

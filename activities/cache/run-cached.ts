@@ -24,7 +24,7 @@ import {
   type CacheScope,
 } from '../../storage/cache-index';
 import type { TaskContext } from '../context';
-import { findArtifactRefs } from '../record-run';
+import { findArtifactRefs, manifestAttemptOf, manifestRunOf } from '../record-run';
 import { cacheKey } from './key';
 import { lookup } from './lookup';
 import { cachePolicy } from './policy';
@@ -58,30 +58,13 @@ const uniqueRefs = (...lists: ArtifactRef[][]): ArtifactRef[] => [
 async function recordHit(call: CachedCall, entry: CacheEntry, started: number): Promise<void> {
   const { ctx } = call;
   const ended = Date.now();
-  await recordTask(
-    ctx.store,
-    {
-      dagId: ctx.dagId,
-      workflowId: ctx.workflowId,
-      runId: ctx.runId,
-      logicalDate: ctx.logicalDate,
-      dataIntervalStart: ctx.dataIntervalStart,
-      dataIntervalEnd: ctx.dataIntervalEnd,
-      params: ctx.params,
-    },
-    {
-      taskId: ctx.taskId,
-      ...(ctx.mapIndex !== undefined && { mapIndex: ctx.mapIndex }),
-      attempt: ctx.attempt,
-      status: 'success',
-      startedAt: new Date(started).toISOString(),
-      endedAt: new Date(ended).toISOString(),
-      durationMs: ended - started,
-      read: findArtifactRefs(call.input),
-      wrote: entry.artifacts,
-      cached: { via: 'cache', workflowId: entry.from.workflowId, runId: entry.from.runId },
-    },
-  ).catch((err: unknown) => ctx.log.warn('run manifest not recorded for a cache hit', { error: String(err) }));
+  await recordTask(ctx.store, manifestRunOf(ctx), {
+    ...manifestAttemptOf(ctx, started, ended),
+    status: 'success',
+    read: findArtifactRefs(call.input),
+    wrote: entry.artifacts,
+    cached: { via: 'cache', workflowId: entry.from.workflowId, runId: entry.from.runId },
+  }).catch((err: unknown) => ctx.log.warn('run manifest not recorded for a cache hit', { error: String(err) }));
 }
 
 async function hit(call: CachedCall, entry: CacheEntry, started: number): Promise<CachedResult> {
