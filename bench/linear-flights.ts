@@ -12,55 +12,20 @@
  * a shared machine are noisy: compare the ratio of alternating runs, and note the load average.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parquetRead } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
-import { resolvePackageFile } from '../activities/ml/source';
 import { fitTransformFeatures, transformFeatures } from '../ml/features';
 import type { Frame } from '../ml/frame/frame';
 import { denseCols, type Matrix } from '../ml/frame/matrix';
 import { fitLogistic, logisticProba, type LogisticFit } from '../ml/linear/logistic';
 import { rocAuc } from '../ml/metrics/auc';
+import { readFlights, type Flights } from './ml-pipeline-data';
 
 const TRAIN_START = Date.UTC(2001, 0, 1);
 const CUTOFF = Date.UTC(2001, 3, 1);
 const TEST_END = Date.UTC(2001, 4, 1);
 const PYTHON = '/usr/bin/python3';
-
-interface Flights {
-  date: Float64Array;
-  delay: Float64Array;
-  distance: Float64Array;
-  origin: string[];
-  destination: string[];
-}
-
-async function readFlights(): Promise<Flights> {
-  const bytes = readFileSync(resolvePackageFile('vega-datasets/data/flights-3m.parquet'));
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const cols = new Map<string, unknown[]>();
-  await parquetRead({
-    file,
-    compressors,
-    columns: ['date', 'delay', 'distance', 'origin', 'destination'],
-    onChunk: (c) => {
-      const out = cols.get(c.columnName) ?? [];
-      for (let i = 0; i < c.columnData.length; i++) out[c.rowStart + i] = c.columnData[i];
-      cols.set(c.columnName, out);
-    },
-  });
-  const num = (name: string): Float64Array =>
-    Float64Array.from(cols.get(name) ?? [], (v) => (v instanceof Date ? v.getTime() : typeof v === 'bigint' ? Number(v) : (v as number)));
-  return {
-    date: num('date'),
-    delay: num('delay'),
-    distance: num('distance'),
-    origin: (cols.get('origin') ?? []) as string[],
-    destination: (cols.get('destination') ?? []) as string[],
-  };
-}
 
 function part(f: Flights, from: number, to: number): { frame: Frame; y: Int32Array } {
   const idx: number[] = [];
