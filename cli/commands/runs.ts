@@ -56,6 +56,18 @@ export async function fetchRunView(
   }
 }
 
+/** Runs `fn`, turning Temporal's "workflow not found" into the CLI's message naming what was asked for. */
+async function orNoSuchRun<T>(session: TemporalSession, workflowId: string, runId: string | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    throw new CliError(
+      `no run with workflow id '${workflowId}'${runId !== undefined ? ` and run id '${runId}'` : ''} in namespace '${session.namespace}'`,
+    );
+  }
+}
+
 export const runsShow: Command = {
   name: 'runs show',
   summary: "Show a run's status and task table (live while it runs)",
@@ -70,17 +82,7 @@ export const runsShow: Command = {
     const runId = stringOption(args, 'run-id');
     const config = cliConfig(io.env);
     return withTemporal(config, async (session) => {
-      let view: RunView;
-      try {
-        view = await fetchRunView(session, workflowId, runId, config.taskQueue);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) {
-          throw new CliError(
-            `no run with workflow id '${workflowId}'${runId !== undefined ? ` and run id '${runId}'` : ''} in namespace '${session.namespace}'`,
-          );
-        }
-        throw err;
-      }
+      const view = await orNoSuchRun(session, workflowId, runId, () => fetchRunView(session, workflowId, runId, config.taskQueue));
       if (flagOption(args, 'json')) {
         printJson(io, view);
         return 0;
@@ -108,16 +110,7 @@ export const runsCancel: Command = {
     const config = cliConfig(io.env);
     return withTemporal(config, async (session) => {
       const handle = session.client.workflow.getHandle(workflowId, runId);
-      let status: string;
-      try {
-        status = (await handle.describe()).status.name;
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError)
-          throw new CliError(
-            `no run with workflow id '${workflowId}'${runId !== undefined ? ` and run id '${runId}'` : ''} in namespace '${session.namespace}'`,
-          );
-        throw err;
-      }
+      const status = await orNoSuchRun(session, workflowId, runId, async () => (await handle.describe()).status.name);
       if (status !== 'RUNNING') throw new CliError(`run '${workflowId}' has already ended (${runStatusWord(status)}); nothing to cancel`);
       await handle.cancel();
       if (!flagOption(args, 'wait')) {
