@@ -12,20 +12,7 @@ import {
   type RegisteredModel,
   type ArtifactStore,
 } from './types';
-
-/** Bounded parallel reads: listing a model with hundreds of versions should not open hundreds of sockets. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+import { mapLimited } from '../storage/map-limited';
 
 export async function getRegisteredModel(s: ArtifactStore, name: string): Promise<RegisteredModel> {
   const doc = await getParsedDoc(s, modelKey(s, validateModelName(name)), registeredModelDocument);

@@ -13,6 +13,7 @@ import { frameFromArrow } from '../../ml/io/arrow';
 import { isLogFile, labelsKeyFor, partitionOf } from '../../ml/predict/log-layout';
 import { listKeys } from '../../storage/documents';
 import type { ArtifactStore } from '../ml/store';
+import { mapLimited } from '../../storage/map-limited';
 
 /** drift_monitor's `currentSource` when it is a prediction log (the DAG fills in `day` from the run's ds). */
 export interface PredictionLogSource {
@@ -46,19 +47,6 @@ async function readArrow(store: ArtifactStore, key: string): Promise<Frame> {
       type: 'UnparsableSource',
     });
   }
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 export async function readPredictionLogWindow(store: ArtifactStore, src: PredictionLogSource): Promise<PredictionLogWindow> {
