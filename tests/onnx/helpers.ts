@@ -7,19 +7,8 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { estimatorToJson, fitEstimator, type EstimatorKind, type Hyperparams, type Task } from '../../ml/estimators';
 import { fitTransformFeatures, type FeaturePipelineSpecInput } from '../../ml/features';
 import type { ColumnSchema, Frame, FrameColumn } from '../../ml/frame/frame';
+import { createRng } from '../../ml/stats/random';
 import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument, type LoadedModel, type ModelArtifact, type Scores } from '../../ml/predict';
-
-/** mulberry32: a small seeded generator, so fixtures are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COLOURS = ['red', 'green', 'blue', 'teal', 'amber', 'olive', 'plum', 'rare1', 'rare2'];
 const COLOUR_WEIGHTS = [20, 18, 15, 12, 10, 8, 6, 1, 0.5];
@@ -47,7 +36,7 @@ function pickWeighted(r: () => number, items: readonly string[], weights: readon
  * 2019–2025, 3% missing), and targets y_reg, y_bin (yes/no), y_multi (low/mid/high).
  */
 export function generate(rows: number, seed: number, o: GenOptions = {}): Frame {
-  const r = rng(seed);
+  const r = createRng(seed);
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const numA = new Float64Array(rows);
   const numB = new Float64Array(rows);
