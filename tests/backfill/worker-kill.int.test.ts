@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { backfillProgress, startBackfill } from '../../client/backfill';
 import type { BackfillProgress } from '../../core/backfill-plan';
-import { createHarness, type Harness } from '../integration/harness';
+import { createHarness, killWorker, type Harness } from '../integration/harness';
 import { dag, starts, waitFor } from './helpers';
 
 let h: Harness;
@@ -26,8 +26,7 @@ it('a worker killed mid-backfill: after restart every date runs exactly once', a
     const p = await backfillProgress(h.client, handle.workflowId);
     return p.succeeded >= 2 && p.running >= 2 ? true : undefined;
   });
-  first.kill('SIGKILL');
-  await new Promise((r) => first.once('exit', r));
+  await killWorker(first);
   await h.spawnWorker();
 
   const progress = (await handle.result()) as BackfillProgress;

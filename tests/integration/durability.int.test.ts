@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../core/run-view';
 import { startDagRun } from '../../client/runs';
 import { slowChain } from '../fixtures/dags';
-import { createHarness, type Harness } from './harness';
+import { createHarness, killWorker, until, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,22 +16,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('durability', () => {
   it('finishes a run after its worker is killed, without re-running completed tasks', async () => {
     const first = await h.spawnWorker();
     const handle = await startDagRun(h.client, slowChain, { taskQueue: h.taskQueue });
     const mine = () => h.readLog().filter((e) => e.workflowId === handle.workflowId);
     await until('the slow task to start', () => mine().some((e) => e.taskId === 'slow' && e.event === 'start'));
-    first.kill('SIGKILL');
-    await new Promise<void>((resolve) => (first.exitCode !== null ? resolve() : first.once('exit', () => resolve())));
+    await killWorker(first);
 
     await h.spawnWorker();
     const summary = (await handle.result()) as RunView;

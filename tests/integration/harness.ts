@@ -40,6 +40,21 @@ export function taskOf(view: RunView, id: string): TaskView {
   return t;
 }
 
+/** Polls `predicate` every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** SIGKILL a spawned worker (no graceful shutdown) and wait until its process is gone. */
+export async function killWorker(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+}
+
 /** A harness with an in-process worker already polling; `stop` shuts both down. */
 export async function startHarnessWithWorker(name: string): Promise<{ h: Harness; stop(): Promise<void> }> {
   const h = await createHarness(name);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDagRun } from '../../client/runs';
 import type { RunView } from '../../core/run-view';
 import { localSlowChain } from '../fixtures/local-dags';
-import { createHarness, taskOf, type Harness } from './harness';
+import { createHarness, killWorker, taskOf, until, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,22 +17,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('local tasks and a killed worker', () => {
   it('runs the interrupted local task again on a new worker and finishes the run', async () => {
     const first = await h.spawnWorker();
     const handle = await startDagRun(h.client, localSlowChain, { taskQueue: h.taskQueue });
     const mine = () => h.readLog().filter((e) => e.workflowId === handle.workflowId);
     await until('the local task to start', () => mine().some((e) => e.taskId === 'slow' && e.event === 'start'));
-    first.kill('SIGKILL');
-    await new Promise<void>((resolve) => (first.exitCode !== null ? resolve() : first.once('exit', () => resolve())));
+    await killWorker(first);
 
     await h.spawnWorker();
     const summary = (await handle.result()) as RunView;
