@@ -12,13 +12,12 @@
  * the logical date, the data interval and the params, which its context exposes.
  */
 import type { UncacheableActivity } from '../../core/cache-tasks';
-import { getDoc, putDoc } from '../../storage/documents';
 import { getVersion, getVersionByAlias } from '../../registry/read';
 import { NotFoundError } from '../../registry/types';
 import type { TaskContext } from '../context';
 import type { EvaluateModelInput } from '../ml/evaluate-model';
 import type { ValidateDataInput, ValidateDataOutput } from '../ml/validate-data';
-import { latestPointerKey } from '../ml/validate-data';
+import { readPreviousRowCount, writeRowCountPointer } from '../ml/row-count-pointer';
 import type { PredictBatchInput } from '../ml/predict-batch';
 import { getArtifact } from '../ml/store';
 import { sourceFingerprint } from './source-fingerprint';
@@ -75,16 +74,14 @@ async function predictFingerprint(input: PredictBatchInput, ctx: TaskContext): P
 /** With previousRowCount 'auto', validate compares with the row count the last validation left. */
 async function previousRowsFingerprint(input: ValidateDataInput, ctx: TaskContext): Promise<unknown> {
   if (input.previousRowCount !== 'auto') return null;
-  const doc = await getDoc<{ rows?: unknown; workflowId?: unknown }>(ctx.store, latestPointerKey(ctx.store, ctx)).catch(() => undefined);
-  const v = doc?.value;
-  return typeof v?.rows === 'number' && v.workflowId !== ctx.workflowId ? v.rows : null;
+  // Unreadable here: validate itself will say why; the key just does not depend on it.
+  return readPreviousRowCount(ctx.store, ctx).catch(() => null);
 }
 
 /** A hit skips validate's write of the row-count pointer: write it as the validation would have. */
 async function replayPointer(input: ValidateDataInput, output: unknown, ctx: TaskContext): Promise<void> {
   const rows = (output as ValidateDataOutput).rows;
-  const pointer = { rows, workflowId: ctx.workflowId, logicalDate: ctx.logicalDate, dataset: input.dataset.uri };
-  await putDoc(ctx.store, latestPointerKey(ctx.store, ctx), pointer, {});
+  await writeRowCountPointer(ctx.store, ctx, rows, input.dataset.uri);
 }
 
 export const CACHE_POLICIES: Readonly<Record<string, CachePolicy>> = {

@@ -6,17 +6,15 @@
  * report is written first, so a failed run still shows what was wrong.
  *
  * Row-count change vs the previous run (`previousRowCount: 'auto'`): each successful validation
- * updates a small pointer object per DAG and task,
- *   `${prefix}runs/<dagId>/_validation/<taskId>.json` = { rows, workflowId, logicalDate, dataset },
- * and 'auto' compares with it — never with a pointer the same workflow wrote (a retried or
- * re-run task must not compare a dataset with itself). A failed validation leaves it alone, so
- * one bad partition does not become the next run's baseline. "Previous" is the last run that
- * validated successfully, in wall-clock order (a backfill of old dates updates it too).
+ * updates the DAG task's row-count pointer (./row-count-pointer.ts) and 'auto' compares with it.
+ * A failed validation leaves it alone, so one bad partition does not become the next run's
+ * baseline. "Previous" is the last run that validated successfully, in wall-clock order (a
+ * backfill of old dates updates it too).
  */
-import { getDoc, putDoc } from '../../storage/documents';
 import { FailureType, InputError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
+import { readPreviousRowCount, writeRowCountPointer } from './row-count-pointer';
 import type { ColumnType } from '../../ml/frame/frame';
 import { z } from 'zod';
 import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
@@ -78,32 +76,6 @@ export type ValidationReport = ArtifactOf<typeof validationReport>;
 export const MAX_OUTPUT_ANOMALIES = 20;
 export const MAX_OUTPUT_COLUMNS = 100;
 
-interface LatestPointer {
-  rows: number;
-  workflowId: string;
-  logicalDate: string;
-  dataset: string;
-}
-
-/** Where the last successful validation of this DAG's task keeps its row count. */
-export const latestPointerKey = (s: ArtifactStore, ctx: Pick<TaskContext, 'dagId' | 'taskId'>): string =>
-  `${s.prefix}runs/${ctx.dagId}/_validation/${ctx.taskId}.json`;
-
-async function readLatest(s: ArtifactStore, key: string, ctx: TaskContext): Promise<LatestPointer | null> {
-  let doc: { value: unknown } | undefined;
-  try {
-    doc = await getDoc<unknown>(s, key);
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err;
-  }
-  if (doc === undefined) return null;
-  const v = doc.value as Partial<LatestPointer> | null;
-  if (typeof v?.rows === 'number' && typeof v.workflowId === 'string') return v as LatestPointer;
-  // An unreadable pointer only means no comparison this time.
-  ctx.log.warn('ignoring an unreadable previous-row-count pointer', { key });
-  return null;
-}
-
 async function previousRows(s: ArtifactStore, input: ValidateDataInput, ctx: TaskContext): Promise<number | null> {
   const p = input.previousRowCount;
   if (p === undefined || p === null) return null;
@@ -112,8 +84,7 @@ async function previousRows(s: ArtifactStore, input: ValidateDataInput, ctx: Tas
       throw new InputError(`previousRowCount must be 'auto', null or a row count ≥ 0, got ${JSON.stringify(p)}`);
     return p;
   }
-  const latest = await readLatest(s, latestPointerKey(s, ctx), ctx);
-  return latest && latest.workflowId !== ctx.workflowId ? latest.rows : null;
+  return readPreviousRowCount(s, ctx);
 }
 
 export function validateData(store: StoreProvider) {
@@ -146,13 +117,7 @@ export function validateData(store: StoreProvider) {
         details: [{ anomalies: blocking.slice(0, 50), blocking: blocking.length, anomalyCount: anomalies.length, report: ref }],
       });
     }
-    const pointer: LatestPointer = {
-      rows: frame.rows,
-      workflowId: ctx.workflowId,
-      logicalDate: ctx.logicalDate,
-      dataset: input.dataset.uri,
-    };
-    await putDoc(s, latestPointerKey(s, ctx), pointer, {});
+    await writeRowCountPointer(s, ctx, frame.rows, input.dataset.uri);
     if (anomalies.length > 0) ctx.log.warn(summary);
     else ctx.log.info('data validation passed', { rows: frame.rows, columns: frame.columns.length, report: ref.uri });
     return {

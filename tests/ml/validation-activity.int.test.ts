@@ -4,7 +4,7 @@
  * anomalies fail the task non-retryably AFTER the report is written; 'auto' compares the row count
  * with the previous successful run of the same DAG task and never with the same workflow.
  */
-import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { failure } from './bad-input-data';
 import { describe, expect, it } from 'vitest';
 import type { TaskContext } from '../../activities/context';
@@ -13,7 +13,8 @@ import { parseSourceFrame } from '../../ml/io/parse';
 import type { DataSchemaInput } from '../../ml/validation';
 import { getArtifact, runArtifactKey, type ArtifactStore } from '../../activities/ml/store';
 import type { ArtifactRef } from '../../activities/ml/types';
-import { latestPointerKey, validateData, validationReport, type ValidateDataInput } from '../../activities/ml/validate-data';
+import { validateData, validationReport, type ValidateDataInput } from '../../activities/ml/validate-data';
+import { rowCountPointerKey } from '../../activities/ml/row-count-pointer';
 import { testStore } from '../artifacts/store-helper';
 import { testContext } from './activity-env';
 
@@ -51,7 +52,7 @@ const schema: DataSchemaInput = {
 
 async function pointer(ctx: TaskContext): Promise<unknown> {
   try {
-    const res = await store.s3.send(new GetObjectCommand({ Bucket: store.bucket, Key: latestPointerKey(store, ctx) }));
+    const res = await store.s3.send(new GetObjectCommand({ Bucket: store.bucket, Key: rowCountPointerKey(store, ctx) }));
     return JSON.parse((await res.Body?.transformToString()) ?? 'null');
   } catch (err) {
     if (err instanceof NoSuchKey) return null;
@@ -79,7 +80,14 @@ describe('validateData activity', () => {
     expect(report.schema.columns['id']).toMatchObject({ type: 'number', unique: true, required: true });
     expect(report.statistics.columns[1]).toMatchObject({ name: 'amount', count: 20, mean: 14.25, min: 0, max: 28.5 });
     expect(report.anomalies).toHaveLength(1);
-    expect(await pointer(ctx)).toEqual({ rows: 20, workflowId: 'run-good', logicalDate: ctx.logicalDate, dataset: ds.uri });
+    expect(await pointer(ctx)).toEqual({
+      format: 'tideflow.row-count-pointer',
+      version: 1,
+      rows: 20,
+      workflowId: 'run-good',
+      logicalDate: ctx.logicalDate,
+      dataset: ds.uri,
+    });
     expect(logs.at(-1)).toContain("column 'extra' (string) is not declared in the schema");
   });
 
@@ -120,6 +128,21 @@ describe('validateData activity', () => {
     // An explicit count wins; null turns the check off.
     expect((await validate({ ...input(first), previousRowCount: 90 }, ctxFor('w3', dag))).previousRowCount).toBe(90);
     expect((await validate({ ...input(shrunk), previousRowCount: null }, ctxFor('w4', dag))).previousRowCount).toBeNull();
+  });
+
+  it("'auto' reads a pointer written before its format was declared, and ignores an unreadable one", async () => {
+    const dag = 'vd_legacy';
+    const ds = await dataset('legacy', `id,amount,kind\n${rows(40, (i) => `${i},1,a`)}\n`);
+    const input: ValidateDataInput = { dataset: ds, schema, previousRowCount: 'auto' };
+    const put = (body: string) =>
+      store.s3.send(
+        new PutObjectCommand({ Bucket: store.bucket, Key: rowCountPointerKey(store, { dagId: dag, taskId: 'validate' }), Body: body }),
+      );
+    await put(JSON.stringify({ rows: 50, workflowId: 'old', logicalDate: '2024-01-01T00:00:00.000Z', dataset: 's3://b/old.arrow' }));
+    expect((await validate(input, ctxFor('l1', dag))).previousRowCount).toBe(50);
+    await put(JSON.stringify({ format: 'tideflow.row-count-pointer', rows: 'many' }));
+    expect((await validate(input, ctxFor('l2', dag))).previousRowCount).toBeNull();
+    expect(logs.some((l) => l.includes('ignoring an unreadable previous-row-count pointer'))).toBe(true);
   });
 
   it('an empty partition and an all-null column are blocking anomalies naming what is wrong', async () => {
