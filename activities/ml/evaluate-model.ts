@@ -18,6 +18,9 @@ import type { RankedModel } from './train-model';
 import { readSplitRows } from './training-data';
 import type { ReportInsights } from './report-insights';
 import type { ArtifactRef } from './types';
+import { evaluationArtifact, type ChampionMetrics, type EvaluationArtifact } from './evaluation-artifact';
+
+export type { ChampionMetrics } from './evaluation-artifact';
 
 export interface EvaluateModelInput {
   model: ArtifactRef;
@@ -41,14 +44,6 @@ export interface LeaderboardEntry {
   pipeline?: string;
   validation: { metric: string; mean: number; std: number };
   test: Record<string, number>;
-}
-
-export interface ChampionMetrics {
-  version: number;
-  metrics: Record<string, number>;
-  /** rescored: evaluated on this run's test rows; recorded: its metrics from registration. */
-  source: 'rescored' | 'recorded';
-  note?: string;
 }
 
 export interface EvaluateModelOutput {
@@ -152,15 +147,15 @@ export function evaluateModel(store: StoreProvider) {
     if (scored.insightsError !== undefined)
       ctx.log.warn('report insights (importances, thresholds) skipped', { error: scored.insightsError });
     const { champion, evaluation: champEv } = championMetrics(found, scored.champion, task, ctx);
-    const ref = await putArtifact(s, runArtifactKey(s, ctx, 'evaluation/evaluation.json'), {
-      format: 'tideflow.evaluation',
-      version: 1,
+    const doc: EvaluationArtifact = {
+      ...evaluationArtifact.head,
       model: input.model.uri,
       task,
       candidate: ev,
       champion: champion && { ...champion, ...(champEv && { evaluation: champEv }) },
       ...insights,
-    });
+    };
+    const ref = await putArtifact(s, runArtifactKey(s, ctx, 'evaluation/evaluation.json'), doc);
     const metrics = metricsRecord(ev, task);
     const leaderboard =
       input.ranked && input.ranked.length > 1

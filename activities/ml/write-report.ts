@@ -9,18 +9,12 @@ import type { TaskContext } from '../context';
 import { putObject } from '../../storage/artifacts/objects';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import type { EvaluateModelOutput } from './evaluate-model';
+import { evaluationArtifact, rocCurveOf } from './evaluation-artifact';
 import type { IngestOutput } from './ingest-data';
 import { higherIsBetter } from '../../ml/metrics/direction';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import { decideGate, type GateDecision, type MetricThreshold } from '../../mlops/gate';
-import {
-  renderRunReport,
-  reportColumnsFromStatistics,
-  type ReportRocCurve,
-  type ReportSplit,
-  type ReportThresholds,
-  type RunReportData,
-} from '../../ml/report';
+import { renderRunReport, reportColumnsFromStatistics, type ReportSplit, type RunReportData } from '../../ml/report';
 import type { RegisterModelOutput } from './register-model';
 import type { RejectModelOutput } from './reject-model';
 import type { SplitDataOutput } from './split-data';
@@ -50,12 +44,6 @@ export interface WriteReportOutput extends ArtifactRef {
   contentType: 'text/html; charset=utf-8';
   blessed: boolean;
   summary: string;
-}
-
-interface StoredEvaluation {
-  candidate?: { rocCurve?: ReportRocCurve };
-  champion?: { evaluation?: { rocCurve?: ReportRocCurve } } | null;
-  thresholds?: ReportThresholds;
 }
 
 /** The split with its boundary: the time boundary, or the test fraction and seed (from the run's params). */
@@ -90,12 +78,13 @@ export function writeRunReport(store: StoreProvider) {
       getArtifact(s, input.evaluation.evaluation),
     ]);
     const validation = validationReport.parse(validationDoc, input.validation.report.uri);
-    const evaluation = evaluationDoc as StoredEvaluation;
+    const evaluation = evaluationArtifact.parse(evaluationDoc, input.evaluation.evaluation.uri);
     const ev = input.evaluation;
     const champion = ev.champion && { version: ev.champion.version, metrics: ev.champion.metrics };
     const decision = input.gate ?? decideGate(ev.metrics, input.thresholds, champion);
     const metric = input.trials[0]?.metric as MetricName | undefined;
-    const champCurve = evaluation.champion?.evaluation?.rocCurve;
+    const champCurve = rocCurveOf(evaluation.champion?.evaluation);
+    const candidateCurve = rocCurveOf(evaluation.candidate);
     const data: RunReportData = {
       run: {
         dagId: ctx.dagId,
@@ -134,7 +123,7 @@ export function writeRunReport(store: StoreProvider) {
         ...(ev.classes.length > 0 && { classes: ev.classes }),
         metrics: ev.metrics,
         ...(ev.confusion && { confusion: ev.confusion }),
-        ...(evaluation.candidate?.rocCurve && { rocCurve: evaluation.candidate.rocCurve }),
+        ...(candidateCurve && { rocCurve: candidateCurve }),
         ...(ev.champion && {
           champion: { version: ev.champion.version, metrics: ev.champion.metrics, ...(champCurve && { rocCurve: champCurve }) },
         }),
