@@ -108,19 +108,14 @@ export async function rollout(input: RolloutInput, carry?: RolloutCarry): Promis
   const checkMs = plan.checkSeconds * 1000;
   for (; step < plan.weights.length; step++) {
     const weight = plan.weights[step] as number;
+    /** Record the step's state (paused or running, as of now) in the rollout document. */
+    const recordStep = (detail: string) =>
+      rolloutStep({ model: plan.model, rolloutId, step, weight, status: paused ? 'paused' : 'running', detail });
     // A continued run resumes inside its step: the step was entered (and its clock started) before.
     if (carry && step === carry.step) carry = undefined;
     else {
       remainingMs = plan.stepSeconds * 1000;
-      if (step > 0)
-        await rolloutStep({
-          model: plan.model,
-          rolloutId,
-          step,
-          weight,
-          status: paused ? 'paused' : 'running',
-          detail: `step ${step} at ${weight}%`,
-        });
+      if (step > 0) await recordStep(`step ${step} at ${weight}%`);
     }
     for (;;) {
       const wasPaused = paused;
@@ -133,14 +128,7 @@ export async function rollout(input: RolloutInput, carry?: RolloutCarry): Promis
       if (promoteNow !== undefined) return finish('promoted', promoteNow);
       if (pauseChanged) {
         pauseChanged = false;
-        await rolloutStep({
-          model: plan.model,
-          rolloutId,
-          step,
-          weight,
-          status: paused ? 'paused' : 'running',
-          detail: paused ? 'paused by request' : 'resumed by request',
-        });
+        await recordStep(paused ? 'paused by request' : 'resumed by request');
         if (remainingMs > 0) continue;
       }
       lastCheck = await rolloutCheck({ model: plan.model, rolloutId, step, shadow: plan.strategy === 'shadow', guards: plan.guards });
