@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { gbtModelFromJson, isMulticlassGbt } from '../gbt/serialize';
-import { logisticFromJson, logisticToJson, type LogisticJson } from '../linear/logistic';
-import { ridgeFromJson, ridgeToJson, type RidgeJson } from '../linear/ridge';
+import { logisticFromJson, logisticJsonSchema, logisticToJson, type LogisticJson } from '../linear/logistic';
+import { ridgeFromJson, ridgeJsonSchema, ridgeToJson, type RidgeJson } from '../linear/ridge';
 import type { AnyGbtModel } from '../gbt/gradient-boosting';
 import { ESTIMATOR_KINDS, validateHyperparams } from './hyperparams';
 import { checkKindTask } from './fit';
@@ -40,24 +40,6 @@ const envelopeSchema = z.object({
   hyperparams: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   fitInfo: z.object({ iterations: z.number().int().min(0), converged: z.boolean().optional(), stoppedEarly: z.boolean().optional() }),
   model: z.object({ format: z.string(), version: z.number() }).loose(),
-});
-
-const logisticSchema = z.object({
-  format: z.literal('tideflow.logistic-regression'),
-  version: z.literal(1),
-  numClasses: z.number().int().min(2),
-  numFeatures: z.number().int().min(1),
-  weights: z.array(z.array(z.number())),
-  intercepts: z.array(z.number()),
-});
-
-const ridgeSchema = z.object({
-  format: z.literal('tideflow.linear-regression'),
-  version: z.literal(1),
-  numFeatures: z.number().int().min(1),
-  alpha: z.number().min(0),
-  weights: z.array(z.number()),
-  intercept: z.number(),
 });
 
 export function estimatorToJson(est: Estimator): EstimatorJson {
@@ -118,11 +100,11 @@ export function estimatorFromJson(input: unknown): Estimator {
   let est: Estimator;
   try {
     if (e.kind === 'logistic_regression') {
-      const model = logisticFromJson(parseModel(logisticSchema, e.model, 'tideflow.logistic-regression'));
+      const model = logisticFromJson(parseModel(logisticJsonSchema, e.model, 'tideflow.logistic-regression'));
       if (model.numClasses !== e.numClasses) fail(`the estimator says ${e.numClasses} classes, its logistic model has ${model.numClasses}`);
       est = { ...base, kind: e.kind, model };
     } else if (e.kind === 'linear_regression') {
-      est = { ...base, kind: e.kind, model: ridgeFromJson(parseModel(ridgeSchema, e.model, 'tideflow.linear-regression')) };
+      est = { ...base, kind: e.kind, model: ridgeFromJson(parseModel(ridgeJsonSchema, e.model, 'tideflow.linear-regression')) };
     } else {
       const model = gbtModelFromJson(e.model);
       const expected = isMulticlassGbt(model) ? 'multiclass' : model.loss === 'log_loss' ? 'binary' : 'regression';

@@ -6,36 +6,27 @@
  */
 import { z } from 'zod';
 import { COLUMN_TYPES, type ColumnSchema } from '../frame/frame';
-import { type FittedStep, fittedStepSchema } from './run';
-import { FeaturePipelineError, type FeaturePipelineSpec, featurePipelineSpecSchema, stepLabel } from './spec';
+import { fittedStepSchema } from './run';
+import { FeaturePipelineError, featurePipelineSpecSchema, stepLabel } from './spec';
 import { checkOnehotParams } from './steps/onehot';
 
 export const FITTED_FORMAT = 'tideflow.feature-pipeline';
 export const FITTED_VERSION = 1;
 
-export interface FittedFeaturePipeline {
-  format: typeof FITTED_FORMAT;
-  version: typeof FITTED_VERSION;
-  spec: FeaturePipelineSpec;
-  /** The `features` columns as they were in the training frame. */
-  inputs: ColumnSchema[];
-  /** One entry per spec step, same order. */
-  steps: FittedStep[];
-  /** Matrix column names, in order. */
-  featureNames: string[];
-  /** Training rows the parameters were learned from. */
-  fittedRows: number;
-}
-
 const fittedSchema = z.object({
   format: z.literal(FITTED_FORMAT),
   version: z.literal(FITTED_VERSION),
   spec: featurePipelineSpecSchema,
+  /** The `features` columns as they were in the training frame. */
   inputs: z.array(z.object({ name: z.string(), type: z.enum(COLUMN_TYPES as [ColumnSchema['type'], ...ColumnSchema['type'][]]) })),
+  /** One entry per spec step, same order. */
   steps: z.array(fittedStepSchema),
+  /** Matrix column names, in order. */
   featureNames: z.array(z.string().min(1)).min(1),
+  /** Training rows the parameters were learned from. */
   fittedRows: z.number().int().positive(),
 });
+export type FittedFeaturePipeline = z.output<typeof fittedSchema>;
 
 /** A fitted pipeline read back from JSON (an artifact), checked before it is trusted. */
 export function parseFittedPipeline(json: unknown): FittedFeaturePipeline {

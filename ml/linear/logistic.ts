@@ -13,6 +13,7 @@
  *     "weights": number[][] (1 row if K = 2: the positive class's logit; else K rows of d),
  *     "intercepts": number[] (1 or K) }
  */
+import { z } from 'zod';
 import { minimizeLbfgs } from './lbfgs';
 import type { Matrix } from '../frame/matrix';
 import { type Design, checkSampleWeight, designOf, firstNonFinite, linearScores } from './design';
@@ -148,14 +149,17 @@ export function logisticProba(m: LogisticModel, x: Matrix): Float64Array {
   return out;
 }
 
-export interface LogisticJson {
-  format: 'tideflow.logistic-regression';
-  version: 1;
-  numClasses: number;
-  numFeatures: number;
-  weights: number[][];
-  intercepts: number[];
-}
+/** The stored model, `tideflow.logistic-regression` version 1; the estimator envelope (estimators/json.ts) checks it with this schema. */
+export const logisticJsonSchema = z.object({
+  format: z.literal('tideflow.logistic-regression'),
+  version: z.literal(1),
+  numClasses: z.number().int().min(2),
+  numFeatures: z.number().int().min(1),
+  /** One row of numFeatures weights per class (one row for a binary model). */
+  weights: z.array(z.array(z.number())),
+  intercepts: z.array(z.number()),
+});
+export type LogisticJson = z.infer<typeof logisticJsonSchema>;
 
 export function logisticToJson(m: LogisticModel): LogisticJson {
   const rows = m.intercepts.length;

@@ -10,6 +10,7 @@
  *   { "format": "tideflow.linear-regression", "version": 1, "numFeatures": d, "alpha": α,
  *     "weights": number[d], "intercept": number }
  */
+import { z } from 'zod';
 import type { Matrix } from '../frame/matrix';
 import { type Design, checkSampleWeight, designOf, linearScores } from './design';
 import { InputError } from '../../core/errors';
@@ -173,14 +174,16 @@ export function ridgePredict(m: RidgeModel, x: Matrix): Float64Array {
   return linearScores(designOf(x), m.weights, Float64Array.of(m.intercept), 1);
 }
 
-export interface RidgeJson {
-  format: 'tideflow.linear-regression';
-  version: 1;
-  numFeatures: number;
-  alpha: number;
-  weights: number[];
-  intercept: number;
-}
+/** The stored model, `tideflow.linear-regression` version 1; the estimator envelope (estimators/json.ts) checks it with this schema. */
+export const ridgeJsonSchema = z.object({
+  format: z.literal('tideflow.linear-regression'),
+  version: z.literal(1),
+  numFeatures: z.number().int().min(1),
+  alpha: z.number().min(0),
+  weights: z.array(z.number()),
+  intercept: z.number(),
+});
+export type RidgeJson = z.infer<typeof ridgeJsonSchema>;
 
 export function ridgeToJson(m: RidgeModel): RidgeJson {
   return {
