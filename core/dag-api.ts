@@ -4,7 +4,16 @@
  */
 import type { z } from 'zod';
 import type { Fields, Ref, RefValue, Resolved, Template } from './input-refs';
-import type { BranchChoice, InputContext, MapInputContext, ScheduleSpec, SelectorContext, RunSettings, TaskOptionsBase } from './model';
+import type {
+  BranchChoice,
+  InputContext,
+  MapInputContext,
+  RunIdentity,
+  ScheduleSpec,
+  SelectorContext,
+  RunSettings,
+  TaskOptionsBase,
+} from './model';
 
 /** A handle on a declared task; `O` is its output type as seen downstream. Used in a template, it reads the whole output. */
 export interface TaskRef<Id extends string = string, O = unknown> extends Ref<O> {
@@ -78,16 +87,8 @@ export type MapTaskOptions<
 export type EmptyTaskOptions<P, U extends readonly Upstream[], T> = TaskOptionsBase &
   SelectorOptions<[T] extends [undefined] ? UpstreamOutputs<U> : Resolved<T>, P> & { upstream?: U; input?: T };
 
-/** The run values a template can reference through `dag.run`. */
-export interface RunValues {
-  dagId: string;
-  workflowId: string;
-  runId: string;
-  logicalDate: string;
-  ds: string;
-  dataIntervalStart: string;
-  dataIntervalEnd: string;
-}
+/** The run values a template can reference through `dag.run`: the run's identity and dates. */
+export type RunValues = Omit<RunIdentity, 'taskId' | 'params'>;
 
 export interface DagBuilder<Acts, P> {
   /** References to the run's params, for templates: `dag.params.seed`. */
