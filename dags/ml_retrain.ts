@@ -26,7 +26,8 @@ export const PENGUINS_SCHEMA: DataSchemaInput = {
   newColumns: 'warning',
 };
 
-const PENGUINS_FEATURES: FeaturePipelineSpecInput = {
+/** The default feature pipeline (the `features` param); the serving tests train their models with it too. */
+export const PENGUINS_FEATURES: FeaturePipelineSpecInput = {
   features: [...NUMERIC, ...CATEGORICAL],
   steps: [
     { op: 'impute', columns: NUMERIC, strategy: 'median' },

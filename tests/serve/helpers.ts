@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { estimatorToJson, fitEstimator, type EstimatorKind, type Hyperparams } from '../../ml/estimators';
-import { fitTransformFeatures, type FeaturePipelineSpecInput } from '../../ml/features';
+import { fitTransformFeatures } from '../../ml/features';
+import { PENGUINS_FEATURES } from '../../dags/ml_retrain';
 import { frameFromRows, type Frame, type Row } from '../../ml/frame/frame';
 import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument, type LoadedModel, type ModelArtifact } from '../../ml/predict';
 import { encodeTarget } from '../../activities/ml/model-artifact';
@@ -17,8 +18,6 @@ import { createPredictionServer, type PredictionServer } from '../../serve/serve
 
 export const TOKEN = 'serve-test-token-0123456789';
 export const CLASSES = ['Adelie', 'Chinstrap', 'Gentoo'];
-const NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
-const CATEGORICAL = ['island', 'sex'];
 
 const snake = (s: string): string =>
   s
@@ -34,15 +33,8 @@ export function penguinRows(): Row[] {
 
 export const penguinFrame = (): Frame => frameFromRows(penguinRows());
 
-export const FEATURES: FeaturePipelineSpecInput = {
-  features: [...NUMERIC, ...CATEGORICAL],
-  steps: [
-    { op: 'impute', columns: NUMERIC, strategy: 'median' },
-    { op: 'standardize', columns: NUMERIC },
-    { op: 'impute', columns: CATEGORICAL, strategy: 'most_frequent' },
-    { op: 'onehot', columns: CATEGORICAL, handleUnknown: 'ignore' },
-  ],
-};
+/** ml_retrain's default features: what the served models are trained with. */
+export const FEATURES = PENGUINS_FEATURES;
 
 export async function trainModel(
   name: string,
