@@ -1,10 +1,9 @@
 /** The backfill, schedules and runs-list commands against the real dev server (in-process CLI). */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../cli/main';
 import { syncSchedules } from '../../client/schedules';
 import { dags } from '../../dags';
-import { captureIo } from '../cli/helpers';
 import { createHarness, type Harness } from '../integration/harness';
+import { runCliInProcess } from '../cli/in-process';
 
 let h: Harness;
 let stopWorker: () => Promise<void>;
@@ -18,11 +17,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const cli = async (...args: string[]) => {
-  const io = captureIo({ ...process.env, ...h.env });
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
-};
+const cli = (...args: string[]) => runCliInProcess(args, { ...process.env, ...h.env });
 
 it('backfill: dry run, a real run with its outcome table, exit codes, runs list', async () => {
   const dry = await cli('backfill', 'example_etl', '--from', '2023-06-01', '--to', '2023-06-03', '--dry-run');

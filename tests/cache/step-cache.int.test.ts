@@ -19,6 +19,7 @@ import { getDoc, putDoc } from '../../storage/documents';
 import { captureIo } from '../cli/helpers';
 import { cacheByRef, cacheMapped, cachePipeline, cacheShortLived } from '../fixtures/cache-dags';
 import { createHarness, taskOf, type Harness } from '../integration/harness';
+import { runCliInProcess } from '../cli/in-process';
 
 let h: Harness;
 let stopWorker: () => Promise<void>;
@@ -242,11 +243,7 @@ describe('concurrency, expiry, refresh', () => {
 });
 
 describe('tideflow cache ls|clear', () => {
-  const cli = async (...args: string[]) => {
-    const io = captureIo({ ...process.env, ...h.env });
-    const code = await runCli(args, io);
-    return { code, out: io.out(), err: io.err() };
-  };
+  const cli = (...args: string[]) => runCliInProcess(args, { ...process.env, ...h.env });
 
   it('lists entries by DAG and task, and clear makes the next run recompute', async () => {
     const artifact = await putJson(h.store, `${h.store.prefix}cache-test/${tag}/cli.json`, { text: `cli-${tag}` });

@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { runCli } from '../../cli/main';
 import { reportLinks } from '../../cli/format-run';
 import type { RunView } from '../../core/run-view';
 import { getJson } from '../../storage/artifacts/objects';
 import { testStore } from '../ml/activity-env';
-import { captureIo } from './helpers';
+import { runCliInProcess } from './in-process';
 
 const env = inject('stack').env;
 const store = testStore('');
@@ -46,11 +45,7 @@ async function tamper(key: string, body: string, keepMetadataOf?: string): Promi
   );
 }
 
-async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo({ ...env, ...extraEnv });
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCliInProcess(args, { ...env, ...extraEnv });
 
 describe('tideflow artifacts get', () => {
   it('prints a text artifact, writes any artifact to --out, refuses binary to stdout and foreign uris', async () => {

@@ -4,12 +4,11 @@
  * `state` query lists the task states before the resolved params.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../../cli/main';
 import { startDagRun } from '../../client/runs';
 import type { RunView } from '../../core/run-view';
 import { dag } from '../backfill/helpers';
 import { createHarness, type Harness } from '../integration/harness';
-import { captureIo } from './helpers';
+import { runCliInProcess } from './in-process';
 
 let h: Harness;
 let stopWorker: () => Promise<void>;
@@ -22,11 +21,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const cli = async (...args: string[]) => {
-  const io = captureIo({ ...process.env, ...h.env });
-  const code = await runCli(args, io);
-  return { code, out: io.out(), err: io.err() };
-};
+const cli = (...args: string[]) => runCliInProcess(args, { ...process.env, ...h.env });
 
 const tag = Math.random().toString(36).slice(2, 8);
 const start = (n: number, ms: number) =>
