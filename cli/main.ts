@@ -20,6 +20,7 @@ import { trigger } from './commands/trigger';
 import { deployCommands } from './commands/deploy';
 import { cacheCommands } from './commands/cache';
 import { closest, CliError, EXIT, usageError } from './errors';
+import { parseCommandArgs } from './args';
 import { renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
 import { processMain, reportErrors, runCommand } from './run';
@@ -69,6 +70,27 @@ function unknownCommand(word: string, candidates: readonly string[], scope: stri
   );
 }
 
+/** A command that is also a group, and its explicit form for an argument spelled like a subcommand. */
+const EXPLICIT_FORM: Record<string, string> = { deploy: 'deploy start' };
+
+/**
+ * `tideflow deploy status --version 3` means the subcommand `deploy status`, never a model named
+ * 'status'. When the words after it do not fit the subcommand, say so and give the explicit form.
+ */
+function explainShadowedArgument(pair: Command, single: Command, second: string, rest: readonly string[]): void {
+  try {
+    parseCommandArgs(pair, rest);
+  } catch (err) {
+    const explicit = EXPLICIT_FORM[single.name];
+    if (!(err instanceof CliError) || explicit === undefined) throw err;
+    const argument = single.positionals?.[0]?.name ?? 'argument';
+    throw usageError(
+      `${err.message} ('${second}' is read as the subcommand 'tideflow ${pair.name}')`,
+      `for a ${argument} named '${second}', write: tideflow ${[explicit, second, ...rest].join(' ')}`,
+    );
+  }
+}
+
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [first, second] = argv;
   if (first === undefined) {
@@ -90,8 +112,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
 
   // A command that is also a group (`deploy <model>`, `deploy status <model>`): the two-word form first.
   const pair = second === undefined ? undefined : COMMANDS.find((c) => c.name === `${first} ${second}`);
-  if (pair) return runCommand(pair, argv.slice(2), io);
   const single = COMMANDS.find((c) => c.name === first);
+  if (pair) {
+    if (single) explainShadowedArgument(pair, single, second as string, argv.slice(2));
+    return runCommand(pair, argv.slice(2), io);
+  }
   if (single) return runCommand(single, argv.slice(1), io);
 
   const groupSummary = GROUPS[first];
