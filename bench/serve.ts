@@ -151,7 +151,7 @@ export const serveBench: Benchmark = {
             verdict(result.coldStart.processSpawnToReadyMs <= 1000),
           ],
           [
-            '  same, log off (2nd spawn)',
+            '  same, the log-off server',
             `${result.coldStart.processSpawnToReadyNoLogMs} ms`,
             '≤ 1000 ms',
             verdict(result.coldStart.processSpawnToReadyNoLogMs <= 1000),
