@@ -66,7 +66,7 @@ export async function spawnServer(
   config: TideflowConfig,
   entry: keyof typeof ENTRIES = 'bundle',
   extraEnv: Record<string, string> = {},
-): Promise<{ url: string; child: ChildProcess; coldMs: number }> {
+): Promise<{ url: string; child: ChildProcess; coldMs: number; readyLine: string }> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const s0 = performance.now();
@@ -86,7 +86,12 @@ export async function spawnServer(
       TIDEFLOW_SERVE_POLL_MS: '200',
       ...extraEnv,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // The server's own account of its start (serve/server.ts: preload time, time since process start).
+  let readyLine = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    readyLine ||= /\[serve\] ready: .*/.exec(chunk.toString())?.[0] ?? '';
   });
   try {
     await waitReady(url, 60_000);
@@ -94,7 +99,10 @@ export async function spawnServer(
     child.kill('SIGTERM');
     throw err;
   }
-  return { url, child, coldMs: performance.now() - s0 };
+  const coldMs = performance.now() - s0;
+  // Give the line a moment: readiness is polled, the log line is written as it turns ready.
+  await new Promise((r) => setTimeout(r, 50));
+  return { url, child, coldMs, readyLine };
 }
 
 export interface Answer {

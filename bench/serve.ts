@@ -78,6 +78,7 @@ export const serveBench: Benchmark = {
     // Cold start from source (tsx compiling on the fly), for the ratio; stopped at once.
     const fromSource = await spawnServer(config, 'source');
     fromSource.child.kill('SIGTERM');
+    ctx.log(`from source: ${fromSource.readyLine}`);
     const batchBody = JSON.stringify({
       dataframe_split: { columns: INPUTS, data: features.slice(0, 1000).map((r) => INPUTS.map((c) => r[c])) },
     });
@@ -89,7 +90,9 @@ export const serveBench: Benchmark = {
       unlogged = off.child;
       const noLog = await measureLatency(off.url, off.child, bodies, batchBody, LATENCY);
       unlogged.kill('SIGTERM');
+      ctx.log(`bundled, log off: ${off.readyLine}`);
       const server = await spawnServer(config, 'bundle', { TIDEFLOW_SERVE_LOG_MAX_ROWS: LOG_ROWS });
+      ctx.log(`bundled, log on: ${server.readyLine}`);
       child = server.child;
       const { url } = server;
       const logged = await measureLatency(url, child, bodies, batchBody, LATENCY);
