@@ -2,7 +2,8 @@
  * The serve benchmark's fixtures: GBTs on issue 12's flights-style model (bench/scoring-flights.ts:
  * date → hour, weekday, month; distance standardized; origin and destination as native categories;
  * target: delayed more than 15 minutes), registered in the bench stack's registry, and the prediction server run as its own process
- * (`node --import tsx serve/main.ts`, so the load generator does not share its event loop).
+ * (so the load generator does not share its event loop): `tideflow serve` as users start it, from
+ * its prebuilt bundle (infra/serve-bundle.ts), or from source through tsx for comparison.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -53,12 +54,23 @@ export async function waitReady(url: string, ms: number): Promise<void> {
   throw new Error(`the server at ${url} was not ready after ${ms} ms: ${why}`);
 }
 
+const ROOT = path.join(__dirname, '..');
+/** `tideflow serve` (bin/tideflow.js, which runs the prebuilt bundle when current), or the server compiled from source by tsx. */
+const ENTRIES = {
+  bundle: [path.join(ROOT, 'bin', 'tideflow.js'), 'serve'],
+  source: ['--import', 'tsx', path.join(ROOT, 'serve', 'main.ts')],
+} as const;
+
 /** The server in its own process, preloading the champion; resolves once ready, with the spawn-to-ready time. */
-export async function spawnServer(config: TideflowConfig): Promise<{ url: string; child: ChildProcess; coldMs: number }> {
+export async function spawnServer(
+  config: TideflowConfig,
+  entry: keyof typeof ENTRIES = 'bundle',
+  extraEnv: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; coldMs: number; readyLine: string }> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const s0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'serve', 'main.ts')], {
+  const child = spawn(process.execPath, ENTRIES[entry], {
     env: {
       ...process.env,
       AWS_ACCESS_KEY_ID: config.s3.credentials?.accessKeyId,
@@ -72,8 +84,14 @@ export async function spawnServer(config: TideflowConfig): Promise<{ url: string
       TIDEFLOW_SERVE_PRELOAD: `${MODEL}@champion`,
       // Followed faster than the 1 s default so the rollout parts of the bench do not wait on it.
       TIDEFLOW_SERVE_POLL_MS: '200',
+      ...extraEnv,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // The server's own account of its start (serve/server.ts: preload time, time since process start).
+  let readyLine = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    readyLine ||= /\[serve\] ready: .*/.exec(chunk.toString())?.[0] ?? '';
   });
   try {
     await waitReady(url, 60_000);
@@ -81,7 +99,10 @@ export async function spawnServer(config: TideflowConfig): Promise<{ url: string
     child.kill('SIGTERM');
     throw err;
   }
-  return { url, child, coldMs: performance.now() - s0 };
+  const coldMs = performance.now() - s0;
+  // Give the line a moment: readiness is polled, the log line is written as it turns ready.
+  await new Promise((r) => setTimeout(r, 50));
+  return { url, child, coldMs, readyLine };
 }
 
 export interface Answer {

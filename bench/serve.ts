@@ -5,7 +5,9 @@
  *   - single-row requests at concurrency 8: latency p50 / p99 (client side, ms), and the server's CPU
  *     time per request from /proc (which other processes' load does not inflate);
  *   - 1,000-row batches, sequential: median and p90 time per batch (ms);
- *   - cold start: process spawn → /v2/health/ready with the champion preloaded (node + tsx included);
+ *   - both with the prediction log on and off (two server processes): the log's cost;
+ *   - cold start: spawning `tideflow serve` (its prebuilt bundle) → /v2/health/ready with the
+ *     champion preloaded, node's own start included; and the same from source through tsx;
  *   - a canary at 10 % driven by the rollout workflow: observed share over 10,000 requests, and
  *     stickiness of 1,000 route keys (bench/serve-rollout.ts);
  *   - a promotion v1 → v2 during a 2,000 req/s open-loop load: switch time, errors, mixed answers.
@@ -13,28 +15,24 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { buildServeBundle } from '../infra/serve-bundle';
 import { frameToRows, takeRows } from '../ml/frame/frame';
 import { parseModelDocument, scoreFrame } from '../ml/predict';
 import { promoteVersion } from '../registry';
 import { serveSettings } from '../serve/config';
 import { createPredictionServer } from '../serve/server';
 import { createS3Client } from '../storage/s3-client';
+import { measureLatency } from './serve-latency';
 import { canaryShare, promotionUnderLoad } from './serve-rollout';
 import { flightsFrame } from './scoring-flights';
-import { INPUTS, invoke, MODEL, processCpuMs, registerArtifact, spawnServer, TOKEN, trainFlightsGbt, waitReady } from './serve-setup';
-import { quantile, round } from './stats';
+import { INPUTS, MODEL, registerArtifact, spawnServer, TOKEN, trainFlightsGbt, waitReady } from './serve-setup';
+import { round } from './stats';
 import { formatTable, verdict } from './table';
 import type { BenchContext, BenchOutcome, Benchmark } from './types';
 
-const CONCURRENCY = 8;
-const SINGLE_REQUESTS = 4000;
-
-async function timed(url: string, body: string): Promise<number> {
-  const t = performance.now();
-  const a = await invoke(url, body);
-  if (a.status !== 200) throw new Error(`status ${a.status}`);
-  return performance.now() - t;
-}
+const LATENCY = { concurrency: 8, requests: 4000, batches: 30 };
+/** The logged server writes a batch every 1,000 rows, so its flushes (Arrow encoding, S3 PUT) fall inside the measured windows. */
+const LOG_ROWS = '1000';
 
 export const serveBench: Benchmark = {
   name: 'serve',
@@ -76,31 +74,28 @@ export const serveBench: Benchmark = {
     const inProcessColdMs = performance.now() - c0;
     await inProc.close();
 
+    ctx.log(`serve bundle: ${await buildServeBundle()}`);
+    // Cold start from source (tsx compiling on the fly), for the ratio; stopped at once.
+    const fromSource = await spawnServer(config, 'source');
+    fromSource.child.kill('SIGTERM');
+    ctx.log(`from source: ${fromSource.readyLine}`);
+    const batchBody = JSON.stringify({
+      dataframe_split: { columns: INPUTS, data: features.slice(0, 1000).map((r) => INPUTS.map((c) => r[c])) },
+    });
+    // The prediction log priced by the same measurement on a server without it.
+    let unlogged: ChildProcess | undefined;
     let child: ChildProcess | undefined;
     try {
-      const server = await spawnServer(config);
+      const off = await spawnServer(config, 'bundle', { TIDEFLOW_SERVE_LOG: 'off' });
+      unlogged = off.child;
+      const noLog = await measureLatency(off.url, off.child, bodies, batchBody, LATENCY);
+      unlogged.kill('SIGTERM');
+      ctx.log(`bundled, log off: ${off.readyLine}`);
+      const server = await spawnServer(config, 'bundle', { TIDEFLOW_SERVE_LOG_MAX_ROWS: LOG_ROWS });
+      ctx.log(`bundled, log on: ${server.readyLine}`);
       child = server.child;
       const { url } = server;
-      for (let i = 0; i < 300; i++) await timed(url, bodies[i % bodies.length] as string); // warm-up (JIT, keep-alive sockets)
-      const single: number[] = [];
-      let next = 0;
-      const cpu0 = processCpuMs(child.pid);
-      const w0 = performance.now();
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < SINGLE_REQUESTS) single.push(await timed(url, bodies[next++ % bodies.length] as string));
-        }),
-      );
-      const wallS = (performance.now() - w0) / 1000;
-      const singleCpuMs = processCpuMs(child.pid) - cpu0;
-      const batchBody = JSON.stringify({
-        dataframe_split: { columns: INPUTS, data: features.slice(0, 1000).map((r) => INPUTS.map((c) => r[c])) },
-      });
-      for (let i = 0; i < 3; i++) await timed(url, batchBody);
-      const batch: number[] = [];
-      const cpu1 = processCpuMs(child.pid);
-      for (let i = 0; i < 30; i++) batch.push(await timed(url, batchBody));
-      const batchCpuMs = processCpuMs(child.pid) - cpu1;
+      const logged = await measureLatency(url, child, bodies, batchBody, LATENCY);
       ctx.log('canary at 10 %…');
       const canary = await canaryShare(ctx.client, ctx.taskQueue, url, store, bodies, {
         candidate: v2,
@@ -118,21 +113,14 @@ export const serveBench: Benchmark = {
         to: v2,
       });
       const result = {
-        singleRow: {
-          concurrency: CONCURRENCY,
-          requests: single.length,
-          p50Ms: round(quantile(single, 0.5)),
-          p99Ms: round(quantile(single, 0.99)),
-          throughputPerS: Math.round(single.length / wallS),
-          serverCpuMsPerRequest: round(singleCpuMs / single.length),
+        ...logged,
+        withoutLog: noLog,
+        coldStart: {
+          processSpawnToReadyMs: Math.round(server.coldMs),
+          processSpawnToReadyNoLogMs: Math.round(off.coldMs),
+          fromSourceSpawnToReadyMs: Math.round(fromSource.coldMs),
+          inProcessCreateToReadyMs: round(inProcessColdMs),
         },
-        batch1000: {
-          requests: batch.length,
-          medianMs: round(quantile(batch, 0.5)),
-          p90Ms: round(quantile(batch, 0.9)),
-          serverCpuMsPerRequest: round(batchCpuMs / batch.length),
-        },
-        coldStart: { processSpawnToReadyMs: Math.round(server.coldMs), inProcessCreateToReadyMs: round(inProcessColdMs) },
         canary,
         promotion,
         load: loadavg().map((l) => round(l)),
@@ -147,17 +135,31 @@ export const serveBench: Benchmark = {
           ['single row p99 (c=8)', `${result.singleRow.p99Ms} ms`, '≤ 5 ms', verdict(result.singleRow.p99Ms <= 5)],
           ['1,000-row batch (median)', `${result.batch1000.medianMs} ms`, '≤ 20 ms', verdict(result.batch1000.medianMs <= 20)],
           [
+            '  log off: single row p50 / p99',
+            `${noLog.singleRow.p50Ms} / ${noLog.singleRow.p99Ms} ms`,
+            '≤ 1 / ≤ 5 ms',
+            verdict(noLog.singleRow.p50Ms <= 1 && noLog.singleRow.p99Ms <= 5),
+          ],
+          ['  log off: 1,000-row batch (median)', `${noLog.batch1000.medianMs} ms`, '≤ 20 ms', verdict(noLog.batch1000.medianMs <= 20)],
+          [
             'cold start (in-process create → ready)',
             `${result.coldStart.inProcessCreateToReadyMs} ms`,
             '≤ 1000 ms',
             verdict(result.coldStart.inProcessCreateToReadyMs <= 1000),
           ],
           [
-            'cold start (spawn → ready, incl. node + tsx)',
+            'cold start: spawn `tideflow serve` → ready',
             `${result.coldStart.processSpawnToReadyMs} ms`,
             '≤ 1000 ms',
             verdict(result.coldStart.processSpawnToReadyMs <= 1000),
           ],
+          [
+            '  same, the log-off server',
+            `${result.coldStart.processSpawnToReadyNoLogMs} ms`,
+            '≤ 1000 ms',
+            verdict(result.coldStart.processSpawnToReadyNoLogMs <= 1000),
+          ],
+          ['  from source (tsx), for comparison', `${result.coldStart.fromSourceSpawnToReadyMs} ms`, '', ''],
           [`canary 10 %: share over ${canary.requests}`, `${share} %`, '10 ± 1.5 %', verdict(Math.abs(share - 10) <= 1.5)],
           [
             `sticky keys changed (${canary.keys} × ${canary.requestsPerKey})`,
@@ -172,11 +174,13 @@ export const serveBench: Benchmark = {
       const report = [
         `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer ${p.lastV1AfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
         table,
-        `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms`,
+        `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms; log off: ${noLog.singleRow.serverCpuMsPerRequest} ms, ${noLog.batch1000.serverCpuMsPerRequest} ms`,
+        `prediction log cost (server CPU on − off, written every ${LOG_ROWS} rows): single row ${round(result.singleRow.serverCpuMsPerRequest - noLog.singleRow.serverCpuMsPerRequest)} ms, 1,000 rows ${round(result.batch1000.serverCpuMsPerRequest - noLog.batch1000.serverCpuMsPerRequest)} ms`,
         `load average during the run: ${result.load.join(', ')}`,
       ].join('\n');
       return { result, report };
     } finally {
+      unlogged?.kill('SIGTERM');
       child?.kill('SIGTERM');
       store.s3.destroy();
     }

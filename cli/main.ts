@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommandArgs } from './args';
 import type { Command } from './command';
 import { dagsList, dagsValidate } from './commands/dags';
 import { driftCommands } from './commands/drift';
@@ -20,9 +19,11 @@ import { predictionsCommands } from './commands/predictions';
 import { trigger } from './commands/trigger';
 import { deployCommands } from './commands/deploy';
 import { cacheCommands } from './commands/cache';
-import { closest, CliError, EXIT, redactSecrets, usageError } from './errors';
-import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './help';
+import { closest, CliError, EXIT, usageError } from './errors';
+import { parseCommandArgs } from './args';
+import { renderGroupHelp, renderTopHelp } from './help';
 import { processIo, type Io } from './io';
+import { processMain, reportErrors, runCommand } from './run';
 
 export const COMMANDS: readonly Command[] = [
   dagsList,
@@ -61,21 +62,33 @@ function version(): string {
   return pkg.version ?? 'unknown';
 }
 
-async function runCommand(cmd: Command, argv: readonly string[], io: Io): Promise<number> {
-  const args = parseCommandArgs(cmd, argv);
-  if (args.help) {
-    io.stdout.write(renderCommandHelp(cmd));
-    return EXIT.ok;
-  }
-  return cmd.run(args, io);
-}
-
 function unknownCommand(word: string, candidates: readonly string[], scope: string): CliError {
   const guess = closest(word, candidates);
   return usageError(
     `unknown command '${scope}${word}'${guess ? ` (did you mean '${scope}${guess}'?)` : ''}`,
     `run 'tideflow ${scope}--help' for the list of commands`,
   );
+}
+
+/** A command that is also a group, and its explicit form for an argument spelled like a subcommand. */
+const EXPLICIT_FORM: Record<string, string> = { deploy: 'deploy start' };
+
+/**
+ * `tideflow deploy status --version 3` means the subcommand `deploy status`, never a model named
+ * 'status'. When the words after it do not fit the subcommand, say so and give the explicit form.
+ */
+function explainShadowedArgument(pair: Command, single: Command, second: string, rest: readonly string[]): void {
+  try {
+    parseCommandArgs(pair, rest);
+  } catch (err) {
+    const explicit = EXPLICIT_FORM[single.name];
+    if (!(err instanceof CliError) || explicit === undefined) throw err;
+    const argument = single.positionals?.[0]?.name ?? 'argument';
+    throw usageError(
+      `${err.message} ('${second}' is read as the subcommand 'tideflow ${pair.name}')`,
+      `for a ${argument} named '${second}', write: tideflow ${[explicit, second, ...rest].join(' ')}`,
+    );
+  }
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
@@ -99,8 +112,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
 
   // A command that is also a group (`deploy <model>`, `deploy status <model>`): the two-word form first.
   const pair = second === undefined ? undefined : COMMANDS.find((c) => c.name === `${first} ${second}`);
-  if (pair) return runCommand(pair, argv.slice(2), io);
   const single = COMMANDS.find((c) => c.name === first);
+  if (pair) {
+    if (single) explainShadowedArgument(pair, single, second as string, argv.slice(2));
+    return runCommand(pair, argv.slice(2), io);
+  }
   if (single) return runCommand(single, argv.slice(1), io);
 
   const groupSummary = GROUPS[first];
@@ -124,33 +140,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
 }
 
 /** Run the CLI on `argv` (without node and script); resolves to the exit code, never throws. */
-export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  try {
-    return await dispatch(argv, io);
-  } catch (err) {
-    if (err instanceof CliError) {
-      io.stderr.write(`error: ${redactSecrets(err.message, io.env)}\n`);
-      if (err.hint !== undefined) io.stderr.write(`${redactSecrets(err.hint, io.env)}\n`);
-      return err.exitCode;
-    }
-    // Unexpected: still one line by default; the stack is there for whoever debugs it.
-    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    io.stderr.write(`error: ${redactSecrets(text, io.env)}\n`);
-    if (io.env.TIDEFLOW_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${redactSecrets(err.stack, io.env)}\n`);
-    else io.stderr.write('(set TIDEFLOW_DEBUG=1 for the stack trace)\n');
-    return EXIT.failed;
-  }
+export function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  return reportErrors(io, () => dispatch(argv, io));
 }
 
-/** Process entry point: run, let stdout drain, then exit so no stray handle keeps the CLI alive. */
-export async function main(): Promise<void> {
-  // `tideflow dags list --json | head` closes the pipe early; that is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(EXIT.ok);
-    throw err;
-  });
-  const code = await runCli(process.argv.slice(2));
-  process.stdout.write('', () => process.exit(code));
+export function main(): Promise<void> {
+  return processMain(runCli, process.argv.slice(2));
 }
 
 if (require.main === module) void main();

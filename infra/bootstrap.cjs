@@ -128,6 +128,9 @@ async function main() {
 
   const provisioned = await run(process.execPath, [tsx, 'infra/provision.ts']);
   if (provisioned !== 0) return provisioned;
+  // The prediction server's prebuilt bundle (seconds, once per source change); without it
+  // `tideflow serve` still works, compiling from source, so a failure here is only reported.
+  await run(process.execPath, [tsx, 'infra/serve-bundle.ts']);
 
   switch (command) {
     case 'start':

@@ -18,7 +18,8 @@ import { LOW_LATENCY_DYNAMIC_CONFIG, startStack, type RunningStack } from './sta
 const REPO_ROOT = path.resolve(__dirname, '..');
 const WORKER_ENTRY = path.join(REPO_ROOT, 'workers', 'main.ts');
 const ALERTS_ENTRY = path.join(REPO_ROOT, 'alerts', 'main.ts');
-const SERVE_ENTRY = path.join(REPO_ROOT, 'serve', 'main.ts');
+/** `tideflow serve`: its prebuilt bundle while current (bin/serve-bundle.js), else compiled from source. */
+const SERVE_LAUNCHER = path.join(REPO_ROOT, 'bin', 'tideflow.js');
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -237,7 +238,15 @@ async function main(): Promise<void> {
   // A taken port would leave the receiver dead behind a "running" banner: say so at start instead.
   await assertPortFree(config.TIDEFLOW_ALERT_PORT, { label: 'alert receiver', envVar: 'TIDEFLOW_ALERT_PORT' });
   children.push(await supervise({ name: 'alert receiver', start: () => tsxChild('alerts', ALERTS_ENTRY, env) }));
-  children.push(await supervise({ name: 'prediction server', start: () => tsxChild('serve', SERVE_ENTRY, env) }));
+  children.push(
+    await supervise({
+      name: 'prediction server',
+      start: () =>
+        Promise.resolve(
+          startProcess({ name: 'serve', command: process.execPath, args: [SERVE_LAUNCHER, 'serve'], env, logFile: null, cwd: REPO_ROOT }),
+        ),
+    }),
+  );
   await syncDagSchedules(stack, taskQueue);
   console.log(banner(stack, dataDir, creds, config, taskQueue));
 }

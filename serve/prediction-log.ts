@@ -36,33 +36,52 @@ interface Entry {
   scores: Scores;
 }
 
-/** The log columns of one request: meta, inputs (as typed for the model), outputs. */
-export function entryFrame(e: Entry): Frame {
-  const n = e.inputs.rows;
-  const a = e.served.model.artifact;
-  const fill = (v: number): Float64Array => new Float64Array(n).fill(v);
+/**
+ * The log columns of a batch of requests to one model version: meta, inputs (as typed for the
+ * model), outputs. Built column by column once per flush, off the response path: requests only
+ * queue their frames (append), and a flush of thousands of single-row requests costs about what
+ * one request of as many rows does (bench: `npm run bench -- --only serve`, log on vs off).
+ */
+export function batchFrame(entries: readonly Entry[]): Frame {
+  const first = entries[0];
+  if (!first) return { rows: 0, columns: [] };
+  const n = entries.reduce((sum, e) => sum + e.inputs.rows, 0);
+  const a = first.served.model.artifact;
+  const requestIds = new Array<string | null>(n);
+  const rowIndex = new Float64Array(n);
+  const scoredAt = new Float64Array(n);
+  const labels = new Array<string | null>(n);
+  const values = new Float64Array(n);
+  const k = a.task === 'regression' ? 0 : a.classes.length;
+  const proba = Array.from({ length: k }, () => new Float64Array(n));
+  let row = 0;
+  for (const e of entries) {
+    for (let i = 0; i < e.inputs.rows; i++, row++) {
+      requestIds[row] = e.requestId;
+      rowIndex[row] = i;
+      scoredAt[row] = e.at;
+      if (k === 0) values[row] = e.scores.values[i] ?? NaN;
+      else labels[row] = e.scores.labels?.[i] ?? null;
+      for (let c = 0; c < k; c++) (proba[c] as Float64Array)[row] = e.scores.proba?.[i * k + c] ?? NaN;
+    }
+  }
   const meta: FrameColumn[] = [
-    { name: 'request_id', type: 'string', values: new Array<string | null>(n).fill(e.requestId) },
-    { name: 'row_index', type: 'number', values: Float64Array.from({ length: n }, (_, i) => i) },
-    { name: 'scored_at', type: 'timestamp', values: fill(e.at) },
-    { name: 'model', type: 'string', values: new Array<string | null>(n).fill(e.served.name) },
-    { name: 'model_version', type: 'number', values: fill(e.served.version) },
+    { name: 'request_id', type: 'string', values: requestIds },
+    { name: 'row_index', type: 'number', values: rowIndex },
+    { name: 'scored_at', type: 'timestamp', values: scoredAt },
+    { name: 'model', type: 'string', values: new Array<string | null>(n).fill(first.served.name) },
+    { name: 'model_version', type: 'number', values: new Float64Array(n).fill(first.served.version) },
   ];
-  const taken = new Set(meta.map((c) => c.name));
-  const inputs = e.inputs.columns.filter((c) => !taken.has(c.name));
   const outputs: FrameColumn[] =
-    a.task === 'regression'
-      ? [{ name: 'prediction', type: 'number', values: e.scores.values }]
+    k === 0
+      ? [{ name: 'prediction', type: 'number', values }]
       : [
-          { name: 'prediction', type: 'string', values: e.scores.labels ?? [] },
-          ...a.classes.map((cls, c): FrameColumn => {
-            const k = a.classes.length;
-            const values = new Float64Array(n);
-            for (let i = 0; i < n; i++) values[i] = e.scores.proba?.[i * k + c] ?? NaN;
-            return { name: `proba_${cls}`, type: 'number', values };
-          }),
+          { name: 'prediction', type: 'string', values: labels },
+          ...a.classes.map((cls, c): FrameColumn => ({ name: `proba_${cls}`, type: 'number', values: proba[c] as Float64Array })),
         ];
-  return { rows: n, columns: [...meta, ...inputs.filter((c) => !outputs.some((o) => o.name === c.name)), ...outputs] };
+  const taken = new Set([...meta, ...outputs].map((c) => c.name));
+  const inputs = concatFrames(entries.map((e) => ({ frame: e.inputs, location: `request ${e.requestId}` })));
+  return { rows: n, columns: [...meta, ...inputs.columns.filter((c) => !taken.has(c.name)), ...outputs] };
 }
 
 export class PredictionLog {
@@ -104,18 +123,20 @@ export class PredictionLog {
     for (const e of batch) {
       const day = new Date(e.at).toISOString().slice(0, 10);
       const key = `${e.served.name}\u0000${e.served.version}\u0000${day}`;
-      groups.set(key, [...(groups.get(key) ?? []), e]);
+      const group = groups.get(key);
+      if (group) group.push(e);
+      else groups.set(key, [e]);
     }
     for (const entries of groups.values()) {
       const first = entries[0] as Entry;
-      const frame = concatFrames(entries.map((e) => ({ frame: entryFrame(e), location: e.requestId })));
+      const frame = batchFrame(entries);
       const key = predictionLogKey(this.store.prefix, first.served.name, new Date(first.at), randomUUID());
       try {
         await this.store.s3.send(
           new PutObjectCommand({
             Bucket: this.store.bucket,
             Key: key,
-            Body: frameToArrow(frame),
+            Body: frameToArrow(frame, { plainStrings: ['request_id'] }),
             ContentType: 'application/vnd.apache.arrow.file',
           }),
         );

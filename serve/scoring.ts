@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { EstimatorInputError } from '../ml/estimators';
 import { FeaturePipelineError } from '../ml/features';
 import type { ColumnSchema, Frame } from '../ml/frame/frame';
-import { OnnxExportError } from '../ml/onnx';
+import { OnnxExportError } from '../ml/onnx/working';
 import { frameForModel, PredictionInputError, scoreFrame, type InputColumns, type Scores } from '../ml/predict';
 import { badRequest, HttpError } from './errors';
 import type { ServeMetrics } from './metrics';

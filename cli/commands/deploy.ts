@@ -3,7 +3,8 @@
  * model's rollout workflow (workflows/rollout, one per model at a time), which moves the prediction
  * servers' traffic for `--target` (champion) to the candidate step by step, checks its guards
  * between steps and promotes or rolls back by itself. `deploy status|pause|resume|abort|promote
- * <model>` steer and show it. Everything checkable locally (flags, durations, guards) is checked
+ * <model>` steer and show it. `deploy start <model>` is the explicit form of `deploy <model>`, for a
+ * model named like one of those words (`tideflow deploy status …` is always the subcommand). Everything checkable locally (flags, durations, guards) is checked
  * before connecting; the registry and the Temporal client are loaded on use.
  */
 import { RolloutRequestError } from '../../client/rollouts';
@@ -182,6 +183,14 @@ export const deploy: Command = {
   },
 };
 
+/** `deploy <model>` spelled so that no model name can read as a subcommand. */
+export const deployStart: Command = {
+  ...deploy,
+  name: 'deploy start',
+  summary: "Same as 'tideflow deploy <model>': the form for a model named status, pause, resume, abort, promote or start",
+  examples: ['tideflow deploy start status --version 3 --strategy canary'],
+};
+
 export const deployStatus: Command = {
   name: 'deploy status',
   summary: "A model's rollout: step, weights, guard readings and every decision",
@@ -232,6 +241,7 @@ function steer(action: 'pause' | 'resume' | 'abort' | 'promote-now', word: strin
 
 export const deployCommands: readonly Command[] = [
   deploy,
+  deployStart,
   deployStatus,
   steer('pause', 'pause', 'Pause the rollout: the step clock stops (guards still run, a breach still rolls back)'),
   steer('resume', 'resume', 'Resume a paused rollout'),

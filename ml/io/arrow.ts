@@ -2,7 +2,7 @@
  * A Frame as Arrow IPC (file format) and back, with flechette (arquero's Arrow engine).
  * Types map one to one, so pandas, polars or DuckDB read our dataset artifacts as they are:
  *   number → float64 (NaN = missing), boolean → bool (null = missing),
- *   timestamp → timestamp[ms] (null = missing), string → dictionary<utf8> (null = missing).
+ *   timestamp → timestamp[ms] (null = missing), string → dictionary<utf8> or, on request, utf8 (null = missing).
  * Reading also accepts Arrow files other tools wrote: any int/float → number, date/timestamp → timestamp.
  */
 import { InputError } from '../../core/errors';
@@ -18,7 +18,15 @@ function nullable(values: Float64Array, map: (v: number) => unknown = (v) => v):
   return out;
 }
 
-export function frameToArrow(frame: Frame): Uint8Array {
+export interface ArrowWriteOptions {
+  /**
+   * String columns written as plain utf8 instead of dictionary<utf8>: for mostly unique values
+   * (request ids), where a dictionary saves nothing and costs several times the encoding time.
+   */
+  plainStrings?: readonly string[];
+}
+
+export function frameToArrow(frame: Frame, options: ArrowWriteOptions = {}): Uint8Array {
   const data: Record<string, unknown[] | Float64Array> = {};
   const types: Record<string, arrow.DataType> = {};
   for (const col of frame.columns) {
@@ -33,7 +41,7 @@ export function frameToArrow(frame: Frame): Uint8Array {
       types[col.name] = arrow.timestamp(arrow.TimeUnit.MILLISECOND);
     } else {
       data[col.name] = col.values;
-      types[col.name] = arrow.dictionary(arrow.utf8());
+      types[col.name] = options.plainStrings?.includes(col.name) ? arrow.utf8() : arrow.dictionary(arrow.utf8());
     }
   }
   const table = arrow.tableFromArrays(data, { types });

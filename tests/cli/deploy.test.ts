@@ -48,6 +48,41 @@ describe('deploy flags are checked before connecting', () => {
   });
 });
 
+describe('a model named like a subcommand', () => {
+  const run = async (...args: string[]) => {
+    const io = captureIo({ TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    return { code: await runCli(args, io), err: io.err() };
+  };
+
+  it("'deploy status …' is always the subcommand; a flag of deploy there says so and gives the explicit form", async () => {
+    expect(await run('deploy', 'status', '--version', '3')).toEqual({
+      code: 2,
+      err:
+        "error: unknown option '--version' for 'tideflow deploy status' ('status' is read as the subcommand 'tideflow deploy status')\n" +
+        "for a model named 'status', write: tideflow deploy start status --version 3\n",
+    });
+    expect(await run('deploy', 'pause')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("for a model named 'pause', write: tideflow deploy start pause"),
+    });
+  });
+
+  it("'deploy start <model>' deploys a model whatever its name (its flags are deploy's)", async () => {
+    for (const model of ['status', 'pause', 'start'])
+      expect(await run('deploy', 'start', model, '--version', '2', '--strategy', 'rolling')).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/^error: --strategy must be one of canary, shadow, blue-green, got 'rolling'/),
+      });
+  });
+
+  it("'predictions' has no one-word form, so its subcommand words are plain model names there", async () => {
+    expect(await run('predictions', 'label', 'list', 'labels.unknown')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/cannot tell the format of 'labels.unknown'/),
+    });
+  });
+});
+
 describe('formatRollout', () => {
   const state: RolloutState = {
     format: 'tideflow.rollout-state',
