@@ -96,6 +96,27 @@ export async function writeLease(s: ArtifactStore, c: CacheScope, lease: CacheLe
   return putDoc(s, cacheLeaseKey(s, c), lease, etag === undefined ? { ifNoneMatch: true } : { ifMatch: etag });
 }
 
+/** Whether a waiter may take the lease over: released, or its holder stopped renewing it (presumed dead). */
+export function leaseIsFree(lease: CacheLease, now: number): boolean {
+  return Date.parse(lease.expiresAt) <= now;
+}
+
+/**
+ * Release the lease the holder of `etag` holds, atomically: it is replaced, only if it is still
+ * that one (If-Match), by the same lease expiring now, which the next claimer takes over at once.
+ * Reading it and then deleting it would not do: between the two, a waiter may take an expired
+ * lease over, and the delete would drop the new holder's lease, letting a third task compute the
+ * same key. Not a DELETE with If-Match either: MinIO ignores that condition (the pinned version's
+ * DeleteObject handler checks none; a DELETE with a non-matching If-Match deletes the object),
+ * while it checks If-Match on PUT under the object's lock, as the claims rely on. The released lease stays until the next
+ * claim takes it over or `cache clear` removes it.
+ * 'lost' when the lease had changed hands (nothing is touched then).
+ */
+export async function releaseLease(s: ArtifactStore, c: CacheScope, lease: CacheLease, etag: string): Promise<'released' | 'lost'> {
+  const released: CacheLease = { ...lease, expiresAt: new Date().toISOString() };
+  return (await putDoc(s, cacheLeaseKey(s, c), released, { ifMatch: etag })) === 'conflict' ? 'lost' : 'released';
+}
+
 export async function deleteCacheObject(s: ArtifactStore, key: string): Promise<void> {
   await s.s3.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: key }));
 }

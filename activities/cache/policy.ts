@@ -48,13 +48,29 @@ export interface CachePolicy {
   onHit?: (input: never, output: unknown, ctx: TaskContext) => Promise<void>;
 }
 
+/**
+ * The model name a model artifact records, by its sha256: the artifact is content-addressed, so
+ * the name read once holds for good and a hit need not read (and hash) the whole model again.
+ */
+const modelNames = new Map<string, string | null>();
+
+async function modelNameOf(input: EvaluateModelInput, ctx: TaskContext): Promise<string | null> {
+  const known = modelNames.get(input.model.sha256);
+  if (known !== undefined) return known;
+  const doc = (await getArtifact(ctx.store, input.model)) as { modelName?: unknown } | null;
+  const name = typeof doc?.modelName === 'string' ? doc.modelName : null;
+  if (modelNames.size >= 1000) modelNames.delete(modelNames.keys().next().value as string);
+  modelNames.set(input.model.sha256, name);
+  return name;
+}
+
 /** The champion an evaluation compares with: its version and model content, or none. */
 async function championFingerprint(input: EvaluateModelInput, ctx: TaskContext): Promise<unknown> {
   if (input.championAlias === null) return null;
-  const doc = (await getArtifact(ctx.store, input.model)) as { modelName?: unknown } | null;
-  if (typeof doc?.modelName !== 'string') return null;
+  const modelName = await modelNameOf(input, ctx);
+  if (modelName === null) return null;
   try {
-    const v = await getVersionByAlias(ctx.store, doc.modelName, input.championAlias);
+    const v = await getVersionByAlias(ctx.store, modelName, input.championAlias);
     return { version: v.version, model: v.model.sha256, metrics: v.metrics };
   } catch (err) {
     if (err instanceof NotFoundError) return null;

@@ -5,7 +5,8 @@
  * Identical keys at the same time compute once: the first caller claims the key's lease with a
  * conditional create (If-None-Match) and renews it while it works; the others poll for the entry,
  * heartbeating, and return it as a hit when it appears. A lease not renewed past its expiry (its
- * owner died) is taken over with If-Match by one waiter, which then computes. Everything happens
+ * owner died) is taken over with If-Match by one waiter, which then computes. The owner releases
+ * its lease with If-Match too, so it never drops a lease a waiter took over meanwhile. Everything happens
  * in the activity, so workflow code and its history are unchanged by caching.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,9 +15,9 @@ import type { CachedFrom } from '../../core/scheduler';
 import { codeVersion, recordTask } from '../../storage/artifacts/manifest';
 import type { ArtifactRef } from '../../storage/artifacts/types';
 import {
-  deleteCacheObject,
-  cacheLeaseKey,
+  leaseIsFree,
   readLease,
+  releaseLease,
   writeCacheEntry,
   writeLease,
   type CacheEntry,
@@ -106,8 +107,8 @@ async function claimOrWait(
     const claimed = await writeLease(s, scope, newLease(call, scope));
     if (claimed !== 'conflict') return { etag: claimed };
     const held = await readLease(s, scope).catch(() => undefined);
-    if (held && Date.parse(held.value.expiresAt) < Date.now()) {
-      // Its owner stopped renewing (died): one waiter takes over, the others keep waiting.
+    if (held && leaseIsFree(held.value, Date.now())) {
+      // Released, or its owner stopped renewing (died): one waiter takes over, the others keep waiting.
       const taken = await writeLease(s, scope, newLease(call, scope), held.etag);
       if (taken !== 'conflict') {
         ctx.log.warn('step cache: took over an expired lease', { key: scope.key, from: held.value.owner.workflowId });
@@ -123,11 +124,12 @@ async function claimOrWait(
   }
 }
 
-/** Renew the lease while the work runs; stops when `done` resolves. */
-function renewWhile(call: CachedCall, scope: CacheScope, etag: string): { stop: () => void; etag: () => string } {
+/** Renew the lease while the work runs; `stop` ends the renewals and resolves to the etag held then. */
+function renewWhile(call: CachedCall, scope: CacheScope, etag: string): { stop: () => Promise<string> } {
   let current = etag;
+  let inflight: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    writeLease(call.ctx.store, scope, newLease(call, scope), current)
+    inflight = writeLease(call.ctx.store, scope, newLease(call, scope), current)
       .then((e) => {
         if (e === 'conflict') call.ctx.log.warn('step cache: lease lost while computing (taken over after expiry)', { key: scope.key });
         else current = e;
@@ -135,7 +137,14 @@ function renewWhile(call: CachedCall, scope: CacheScope, etag: string): { stop: 
       .catch(() => undefined);
   }, leaseMs() / 3);
   timer.unref();
-  return { stop: () => clearInterval(timer), etag: () => current };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      // A renewal in flight changes the etag: release with the one it leaves.
+      await inflight;
+      return current;
+    },
+  };
 }
 
 export async function runCached(call: CachedCall): Promise<CachedResult> {
@@ -196,9 +205,7 @@ export async function runCached(call: CachedCall): Promise<CachedResult> {
     if (written === 'conflict') ctx.log.warn('step cache entry changed while computing; kept the other', { key });
     return { output: result };
   } finally {
-    lease.stop();
-    // Release only a lease still ours (a waiter may have taken it over after it expired).
-    const held = await readLease(ctx.store, scope).catch(() => undefined);
-    if (held?.etag === lease.etag()) await deleteCacheObject(ctx.store, cacheLeaseKey(ctx.store, scope)).catch(() => undefined);
+    // Only a lease still ours is released (a waiter may have taken it over after it expired).
+    await releaseLease(ctx.store, scope, newLease(call, scope), await lease.stop()).catch(() => undefined);
   }
 }

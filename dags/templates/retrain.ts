@@ -33,7 +33,7 @@ import type { TrainModelOutput } from '../../activities/ml/train-model';
 import type { TrialResult } from '../../activities/ml/tune-trial';
 import type { ValidateDataOutput } from '../../activities/ml/validate-data';
 import type { DagBuilder, TaskRef, Upstream } from '../../core/define';
-import type { DagDefinition, RetrySpec, ScheduleSpec, TaskOptionsBase } from '../../core/model';
+import type { CacheSpec, DagDefinition, RetrySpec, ScheduleSpec, TaskOptionsBase } from '../../core/model';
 import type { Activities } from '../../activities';
 import { decideGate, type GateDecision } from '../../mlops/gate';
 import { defineDag } from '../define';
@@ -74,6 +74,12 @@ export interface RetrainDagOptions extends RetrainParamDefaults {
   mlTaskQueue?: string;
   /** Retry policy of every step (default: 3 attempts from 2s; bad data fails at once whatever this says). */
   retry?: RetrySpec;
+  /**
+   * Step caching of the steps without side effects (ingest, validate, split, candidates, tune,
+   * train_best, evaluate): an unchanged re-run reuses their outputs. register, rejected,
+   * export_onnx, report and own `steps` never get it (set `cache` on an own step yourself).
+   */
+  cache?: CacheSpec;
   /** Own tasks inserted into the pipeline. */
   steps?: {
     /** After split; the search (candidates, tune) waits for what this returns. */
@@ -96,6 +102,8 @@ const asList = (r: Upstream | readonly Upstream[] | void): Upstream[] =>
   r === undefined ? [] : Array.isArray(r) ? [...r] : [r as Upstream];
 
 export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainParams> {
+  // Given to each cacheable step by name, not as a DAG default: own steps may have side effects.
+  const cached = o.cache === undefined ? {} : { cache: o.cache };
   const heavy = { ...HEAVY, runOptions: mlStepRunOptions(o.mlTaskQueue) };
   return defineDag(
     {
@@ -112,6 +120,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
       const p = dag.params;
       const ingest = dag.task('ingest', {
         activity: 'mlIngest',
+        ...cached,
         retry: { maxAttempts: 4, initialInterval: '5s', maxInterval: '1 minute' },
         heartbeatTimeout: '1 minute',
         runOptions: ingestRunOptions('1 minute'),
@@ -119,10 +128,12 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
       });
       const validate = dag.task('validate', {
         activity: 'mlValidate',
+        ...cached,
         input: { dataset: ingest, schema: p.schema, previousRowCount: p.previousRowCount },
       });
       const split = dag.task('split', {
         activity: 'mlSplit',
+        ...cached,
         input: {
           dataset: validate.out.dataset,
           target: p.target,
@@ -137,6 +148,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
       const afterSplit = asList(o.steps?.afterSplit?.(dag, { ingest, validate, split }));
       const candidates = dag.task('candidates', {
         activity: 'mlExpandSearch',
+        ...cached,
         description: 'Expand the declared search (grid or random) into one item per tune instance.',
         ...SHORT,
         upstream: afterSplit,
@@ -157,6 +169,7 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
       };
       const tune = dag.map('tune', {
         activity: 'mlTuneTrial',
+        ...cached,
         over: candidates,
         maxParallel: o.tuneParallel ?? 4,
         ...heavy,
@@ -164,11 +177,13 @@ export function defineRetrainDag(o: RetrainDagOptions): DagDefinition<RetrainPar
       });
       const trainBest = dag.task('train_best', {
         activity: 'mlTrainModel',
+        ...cached,
         ...heavy,
         input: { ...training, trials: tune, modelName: p.modelName, scoreTopK: p.scoreTopK },
       });
       const evaluate = dag.task('evaluate', {
         activity: 'mlEvaluate',
+        ...cached,
         runOptions: heavy.runOptions,
         input: {
           model: trainBest.out.model,

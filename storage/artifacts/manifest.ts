@@ -89,9 +89,19 @@ export function manifestDir(s: ArtifactStore, dagId: string, workflowId: string)
 /** Shared with registry/lineage.ts: `~` cannot start a model name, so run markers never look like versions. */
 export const datasetRunsDir = (s: ArtifactStore, sha256: string): string => `${s.prefix}registry/lineage/datasets/${sha256}/~runs/`;
 
+/**
+ * Runs whose header and 'started' marker this process has already written: the run's later tasks
+ * skip those two writes (the same content every time; an S3 PUT is the slow part of a cache hit).
+ * Bounded: a long-lived worker forgets its oldest runs, which then only cost the writes again.
+ */
+const runsRecorded = new Set<string>();
+const MAX_RUNS_RECORDED = 1000;
+
 /** Record one task attempt (and, the first time, the run header and the read-artifact index). */
 export async function recordTask(s: ArtifactStore, run: RunIdentity, task: TaskManifest): Promise<void> {
   const dir = manifestDir(s, run.dagId, run.workflowId);
+  const runKey = `${s.bucket}/${dir}${run.runId}`;
+  const known = runsRecorded.has(runKey);
   const name = `${task.taskId}${task.mapIndex === undefined ? '' : `.${task.mapIndex}`}`;
   const header: RunHeader = {
     format: runManifestHeader.format,
@@ -102,8 +112,12 @@ export async function recordTask(s: ArtifactStore, run: RunIdentity, task: TaskM
   };
   await Promise.all([
     putDoc(s, validateKey(`${dir}tasks/${name}.json`), task, {}),
-    putDoc(s, `${dir}run.json`, header, { ifNoneMatch: true }), // 'conflict': an earlier task wrote it
-    markRun(s, run, 'started'), // the run's date is known to have run, whatever Temporal's retention
+    ...(known
+      ? []
+      : [
+          putDoc(s, `${dir}run.json`, header, { ifNoneMatch: true }), // 'conflict': an earlier task wrote it
+          markRun(s, run, 'started'), // the run's date is known to have run, whatever Temporal's retention
+        ]),
     ...task.read.map((a) =>
       putDoc(
         s,
@@ -113,6 +127,10 @@ export async function recordTask(s: ArtifactStore, run: RunIdentity, task: TaskM
       ),
     ),
   ]);
+  if (!known) {
+    runsRecorded.add(runKey);
+    if (runsRecorded.size > MAX_RUNS_RECORDED) runsRecorded.delete(runsRecorded.values().next().value as string);
+  }
 }
 
 /** The whole manifest of one DAG run, or undefined when no task of it has finished yet. */
