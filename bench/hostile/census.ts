@@ -43,7 +43,8 @@ async function runAll(cases: CaseSpec[], limit: number): Promise<CaseResult[]> {
 /** One ml_retrain run to the end through the CLI; its workflow id. */
 async function retrain(s: CensusStack, params: Record<string, unknown> = {}): Promise<{ probe: Probe; workflowId: string }> {
   const probe = await cli(s, ['trigger', 'ml_retrain', '--wait', '--json', '--params', JSON.stringify(params)], 900_000);
-  return { probe, workflowId: /"workflowId":\s*"([^"]+)"/.exec(probe.text)?.[1] ?? '' };
+  const id = /"workflowId":\s*"([^"]+)"/.exec(probe.text) ?? /workflow id:\s+(\S+)/.exec(probe.text);
+  return { probe, workflowId: id?.[1] ?? '' };
 }
 
 async function main(): Promise<void> {

@@ -25,10 +25,10 @@ export function cliArgCases(s: CensusStack, model: string, succeededRun: string)
     c('deploy --steps 10,50 (not ending at 100)', [2], /100/, ['deploy', model, '--version', '1', '--steps', '10,50']),
     c('deploy --bake forever', [2], /bake|forever/, ['deploy', model, '--version', '1', '--bake', 'forever']),
     c('deploy --strategy yolo', [2], /strategy|yolo/, ['deploy', model, '--version', '1', '--strategy', 'yolo']),
-    c('deploy --max-error-rate 2', [2], /max-error-rate/, ['deploy', model, '--version', '1', '--max-error-rate', '2']),
+    c('deploy --max-error-rate 2', [2], /max-error-rate|maxErrorRate/, ['deploy', model, '--version', '1', '--max-error-rate', '2']),
     c('deploy --alias nosuchalias', [1, 2], /nosuchalias/, ['deploy', model, '--alias', 'nosuchalias']),
     c('deploy pause with no rollout', [1], /rollout|no .*running/i, ['deploy', 'pause', model]),
-    c('runs retry of an unknown workflow id', [1], /no-such-run/, ['runs', 'retry', 'no-such-run', '--no-wait']),
+    c('runs retry of an unknown workflow id', [1, 2], /no-such-run/, ['runs', 'retry', 'no-such-run', '--no-wait']),
     c('runs retry of a succeeded run (no --from)', [1, 2], /--from|succeeded/, ['runs', 'retry', succeededRun, '--no-wait']),
     c('runs retry --from nosuchtask', [1, 2], /nosuchtask/, ['runs', 'retry', succeededRun, '--from', 'nosuchtask', '--no-wait']),
     c('runs retry --params with modelNmae', [1, 2], /modelNmae/, [

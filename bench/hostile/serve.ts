@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolvePackageFile } from '../../activities/ml/source';
 import { httpStatus, type CaseSpec } from './cases';
-import { slowClient } from './slow-client';
+import { bigPost, slowClient } from './slow-client';
 import { http, type CensusStack } from './stack';
 
 type Row = Record<string, unknown>;
@@ -49,7 +49,14 @@ export function serveCases(s: CensusStack, model: string): CaseSpec[] {
     c('malformed JSON', [400], /JSON/i, () => score('{"dataframe_records": [')),
     c('no token', [401], /token|auth/i, () => score({ dataframe_records: rows }, {})),
     c('wrong token', [401], /token|auth/i, () => score({ dataframe_records: rows }, { authorization: 'Bearer wrong-token-wrong-token' })),
-    c('9 MiB body (over 8 MiB)', [413], /large|limit|bytes/i, () => score({ dataframe_records: rows, pad: 'x'.repeat(9 * 1024 * 1024) })),
+    {
+      group: 'serve',
+      name: '9 MiB body (over 8 MiB)',
+      expect: '413',
+      accept: httpStatus(413),
+      names: /large|limit|bytes/i,
+      run: () => bigPost(`${s.serveUrl}/models/${model}@champion/invocations`, auth, 9 * 1024 * 1024),
+    },
     c('10,001-row batch (over max rows)', [413], /10000|10,000|rows/, () =>
       score({ dataframe_records: Array.from({ length: 10_001 }, (_, i) => rows[i % rows.length]) }),
     ),

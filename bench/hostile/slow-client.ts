@@ -51,3 +51,41 @@ export function slowClient(r: SlowRequest): Promise<Probe & { heldMs: number }> 
     socket.on('error', () => finish('reset'));
   });
 }
+
+/**
+ * A POST of `bytes` body bytes over a raw socket that reads the answer whatever happens to the
+ * upload: a server that answers 413 from the declared length and closes is seen as such (fetch
+ * would report only the broken upload, EPIPE).
+ */
+export function bigPost(url: string, headers: Record<string, string>, bytes: number): Promise<Probe> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(u.port), u.hostname);
+    let answer = '';
+    const lines = Object.entries({ host: u.host, 'content-type': 'application/json', 'content-length': String(bytes), ...headers });
+    socket.on('connect', () => {
+      socket.write(`POST ${u.pathname} HTTP/1.1\r\n${lines.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < bytes && !socket.destroyed) {
+          sent += chunk.length;
+          if (!socket.write(chunk)) return void socket.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    const done = (): void => {
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
+      resolve({
+        status: status ? `HTTP ${status}` : 'connection closed',
+        text: answer.split('\r\n\r\n')[1] ?? answer,
+        retryable: status !== undefined && Number(status) >= 500,
+      });
+    };
+    socket.on('close', done);
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(60_000, () => socket.destroy());
+  });
+}

@@ -112,7 +112,8 @@ export async function startCensusStack(log: (line: string) => void): Promise<Cen
 }
 
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
-const TRANSIENT_WORDS = /try again|temporar|unavailable|ECONNREFUSED|timed? ?out/i;
+// Words that tell a person to try again later (not e.g. 'stepTimeouts' in a param's name).
+const TRANSIENT_WORDS = /try again|temporarily|unavailable|ECONNREFUSED|timed out/i;
 
 /** `tideflow <args>` as a user runs it, against the census stack; the probe is its exit code and stderr. */
 export function cli(stack: CensusStack, args: string[], timeoutMs = 180_000): Promise<Probe & { stdout: string }> {
