@@ -47,9 +47,14 @@ export const TEMPORAL_SERVER_VERSION = '1.29.1';
 export const TEMPORAL_UI_VERSION = '2.42.1';
 /**
  * The admin-tools image for that server (temporal-sql-tool for the schema, the CLI for the
- * namespace and search attributes). Its tag names the CLI it bundles; the 1.29.1 build bundles 1.5.0.
+ * namespace and search attributes). Its tag names the CLI it bundles; the 1.29.1 build bundles
+ * 1.5.0, and no admin-tools image pairs server 1.29.1 with CLI 1.5.1. docker-compose's schema job
+ * uses it as is (it runs only temporal-sql-tool); the setup job, which runs the CLI, uses
+ * TEMPORAL_CLI_IMAGE: this image with TEMPORAL.version built in (infra/docker/temporal-cli.Dockerfile).
  */
 export const TEMPORAL_ADMIN_TOOLS_TAG = `${TEMPORAL_SERVER_VERSION}-tctl-1.18.4-cli-1.5.0`;
+/** docker-compose's name for the admin-tools image with `npm start`'s CLI (built, never pulled). */
+export const TEMPORAL_CLI_IMAGE = `tideflow/temporal-admin-tools:${TEMPORAL_SERVER_VERSION}-cli-${TEMPORAL.version}`;
 /**
  * MinIO for docker-compose: built from the same module version as `npm start`'s (MINIO.version)
  * by infra/docker/minio.Dockerfile, since MinIO no longer publishes images of current releases.

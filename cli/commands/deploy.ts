@@ -103,11 +103,20 @@ async function candidateVersion(args: ParsedArgs, model: string, io: Io): Promis
     const n = Number(versionText);
     if (!/^\d+$/.test(versionText) || !Number.isSafeInteger(n) || n < 1)
       throw usageError(`--version must be a positive integer, got '${versionText}'`);
-    return { version: n };
   }
   const store = await openStore(io);
-  const { getAlias, RegistryError } = await import('../../registry');
+  const { getAlias, getVersion, NotFoundError, RegistryError } = await import('../../registry');
   try {
+    if (versionText !== undefined) {
+      // Checked here, not by the rollout: a version that does not exist must not start a workflow that can only fail.
+      const v = await getVersion(store, model, Number(versionText)).catch((err: unknown) => {
+        if (err instanceof NotFoundError)
+          throw new CliError(`model ${model} has no version ${versionText}: nothing to deploy (see 'tideflow models show ${model}')`);
+        throw err;
+      });
+      if (v.deletedAt !== undefined) throw new CliError(`model ${model} version ${v.version} was deleted: nothing to deploy`);
+      return { version: v.version, store };
+    }
     const record = await getAlias(store, model, alias as string);
     if (!record) throw new CliError(`model ${model} has no alias '${alias}': nothing to deploy (see 'tideflow models show ${model}')`);
     return { version: record.version, store };

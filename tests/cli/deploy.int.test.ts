@@ -133,6 +133,15 @@ describe('tideflow deploy', () => {
     const noAlias = await cli('deploy', name, '--alias', 'nope');
     expect(noAlias.code).toBe(1);
     expect(noAlias.stderr).toContain(`model ${name} has no alias 'nope'`);
+    // A version or model the registry does not have is refused before any rollout starts (hostile census).
+    const rollout = (model: string) => h.client.workflow.getHandle(`tideflow-rollout__${model}`).describe();
+    const lastRun = (await rollout(name)).runId;
+    const noVersion = await cli('deploy', name, '--version', '99');
+    expect([noVersion.code, noVersion.stderr]).toEqual([1, expect.stringContaining(`model ${name} has no version 99: nothing to deploy`)]);
+    const noModel = await cli('deploy', `${name}-missing`, '--version', '1');
+    expect([noModel.code, noModel.stderr]).toEqual([1, expect.stringContaining(`model ${name}-missing has no version 1`)]);
+    expect((await rollout(name)).runId).toBe(lastRun);
+    await expect(rollout(`${name}-missing`)).rejects.toThrow(/not found/i);
     const noRollout = await cli('deploy', 'pause', `${name}-none`);
     expect(noRollout.code).toBe(1);
     expect(noRollout.stderr).toContain(`no rollout of ${name}-none has been started`);

@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { LOW_LATENCY_DYNAMIC_CONFIG } from '../../infra/stack';
-import { MINIO, MINIO_CLIENT_IMAGE, TEMPORAL_ADMIN_TOOLS_TAG, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../infra/versions';
+import {
+  GO_BUILDER_IMAGE,
+  MINIO,
+  MINIO_CLIENT_IMAGE,
+  TEMPORAL,
+  TEMPORAL_ADMIN_TOOLS_TAG,
+  TEMPORAL_CLI_IMAGE,
+  TEMPORAL_SERVER_VERSION,
+  TEMPORAL_UI_VERSION,
+} from '../../infra/versions';
 import { TIDEFLOW_SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -60,7 +69,19 @@ describe('docker-compose.yml', () => {
     expect(svc('temporal').image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION}`);
     expect(svc('temporal-ui').image).toBe(`temporalio/ui:${TEMPORAL_UI_VERSION}`);
     expect(svc('temporal-schema').image).toBe(`temporalio/admin-tools:${TEMPORAL_ADMIN_TOOLS_TAG}`);
-    expect(svc('temporal-setup').image).toBe(`temporalio/admin-tools:${TEMPORAL_ADMIN_TOOLS_TAG}`);
+    // The setup job runs the CLI: npm start's version, built into the server's admin-tools image.
+    const setup = svc('temporal-setup');
+    expect(setup.image).toBe(TEMPORAL_CLI_IMAGE);
+    expect(setup.build?.dockerfile).toBe('temporal-cli.Dockerfile');
+    expect(setup.build?.args).toEqual({
+      GO_IMAGE: GO_BUILDER_IMAGE,
+      ADMIN_TOOLS_IMAGE: `temporalio/admin-tools:${TEMPORAL_ADMIN_TOOLS_TAG}`,
+      TEMPORAL_CLI_VERSION: TEMPORAL.version,
+    });
+    expect(read('infra/docker/temporal-cli.Dockerfile')).toContain(
+      'go install "github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}"',
+    );
+    expect(read('infra/docker/temporal-cli.Dockerfile')).toContain('COPY --from=build /go/bin/temporal /usr/local/bin/temporal');
     expect(TEMPORAL_ADMIN_TOOLS_TAG.startsWith(`${TEMPORAL_SERVER_VERSION}-`)).toBe(true);
     expect(svc('minio').build?.args?.MINIO_VERSION).toBe(MINIO.version);
     expect(svc('minio').build?.dockerfile).toBe('minio.Dockerfile');

@@ -34,6 +34,7 @@ const NOT_SETTINGS = new Set([
   // infra/versions.ts constants
   'MINIO_CLIENT_IMAGE',
   'TEMPORAL_ADMIN_TOOLS_TAG',
+  'TEMPORAL_CLI_IMAGE',
   'TEMPORAL_SERVER_VERSION',
   'TEMPORAL_UI_VERSION',
 ]);
