@@ -6,7 +6,8 @@
  * adds into the same cell row after row). Every cell is summed in row order whatever the
  * grouping, so any grouping, and either thread, gives the same sums.
  *
- * Gradients and hessians are read per row (row i at gh[2i], gh[2i+1]), next to its bins.
+ * Gradients and hessians are read per row (row i at gh[2i], gh[2i+1]), next to its bins: float32
+ * as computed (losses.ts), so 8 bytes a row; widening to double is exact, the sums are the same.
  *
  * Self-contained on purpose (no imports, no module constants): histogram-pool.ts runs the very
  * same functions in its worker thread from their source text.
@@ -17,7 +18,7 @@ export function accumulateRange(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,
@@ -37,7 +38,7 @@ export function accumulateTrio(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,
@@ -73,7 +74,7 @@ export function accumulatePair(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,
@@ -104,7 +105,7 @@ export function accumulateOne(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,

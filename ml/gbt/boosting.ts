@@ -16,7 +16,7 @@
  * each row's gradient and hessian (and weight the baseline and the validation loss), as sklearn.
  */
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
-import { HistogramPool, MAX_POOL_FEATURES, sharedFloat64, sharedUint32, sharedUint8 } from './histogram-pool';
+import { HistogramPool, MAX_POOL_FEATURES, sharedFloat32, sharedUint32, sharedUint8 } from './histogram-pool';
 import { addLeafValues, growTree, type GrowInput, type TreeParams } from './grower';
 import { baselineOf, computeGradients, meanLoss } from './losses';
 import { addTreeScores, knownCategoryBitsets, toGbtTree } from './predictor';
@@ -221,7 +221,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     index,
     scratch: sharedUint32(n),
     rootIsIdentity: true,
-    gradHess: sharedFloat64(2 * n),
+    gradHess: sharedFloat32(2 * n),
     features: mapper,
   };
   const scores: number[] = [];

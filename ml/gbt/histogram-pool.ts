@@ -67,7 +67,7 @@ function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, g
   const index = new Uint32Array(indexBuf);
   const scratch = new Uint32Array(scratchBuf);
   const table = new Uint8Array(tableBuf);
-  const gh = new Float64Array(ghBuf);
+  const gh = new Float32Array(ghBuf);
   const hist = new Float64Array(histBuf);
   let seen = 0;
   for (;;) {
@@ -107,6 +107,10 @@ serve(workerData);
 /** Typed arrays on shared memory, so the worker sees them. */
 export function sharedFloat64(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * 8));
+}
+
+export function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
 }
 
 export function sharedUint32(length: number): Uint32Array {
