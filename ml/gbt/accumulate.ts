@@ -152,6 +152,29 @@ export function partitionRange(
   return l - lo;
 }
 
+/**
+ * Binary log loss at raw scores z (rows lo..hi−1): gradient w·(p − y) and hessian w·p·(1 − p), p =
+ * sigmoid(z) computed as losses.ts's `sigmoid`, stored as float32 straight into the interleaved
+ * array the histograms read (row i at gh[2i], gh[2i+1]); w absent = all 1. One pass, and each
+ * thread can take a range of rows.
+ */
+export function binaryGradients(
+  raw: Float64Array,
+  y: Float64Array,
+  w: Float64Array | undefined,
+  lo: number,
+  hi: number,
+  gh: Float32Array,
+): void {
+  for (let i = lo; i < hi; i++) {
+    const z = raw[i] as number;
+    const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    const wi = w ? (w[i] as number) : 1;
+    gh[2 * i] = wi * (p - (y[i] as number));
+    gh[2 * i + 1] = wi * p * (1 - p);
+  }
+}
+
 /** The source text of the functions above, for a worker thread (esbuild's keepNames helper stubbed). */
 export const ACCUMULATE_SOURCE = [
   'const __name = (f) => f;',
@@ -160,4 +183,5 @@ export const ACCUMULATE_SOURCE = [
   accumulatePair.toString(),
   accumulateOne.toString(),
   partitionRange.toString(),
+  binaryGradients.toString(),
 ].join('\n');

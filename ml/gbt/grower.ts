@@ -46,15 +46,12 @@ export interface GrowInput {
   rowBins: Uint8Array;
   rows: number;
   cols: number;
-  /** Per-row gradients and hessians, float32 as sklearn's. */
-  grad: Float32Array;
-  hess: Float32Array;
   /** Scratch: a permutation of 0..rows−1 (reordered in place) and a buffer of the same size. */
   index: Uint32Array;
   scratch: Uint32Array;
   /** True when index is 0..rows−1 in order on entry (the root then reads gradients directly). */
   rootIsIdentity: boolean;
-  /** Scratch of 2 × rows: the gradients and hessians interleaved (row i at 2i, 2i+1), filled by growTree. */
+  /** 2 × rows: the per-row gradients and hessians interleaved (row i at 2i, 2i+1), float32 as sklearn's; filled by the caller. */
   gradHess: Float32Array;
   /** Per-feature bin facts (missing values seen, categorical). */
   features: FeatureBins;
@@ -80,10 +77,9 @@ interface Leaf {
   split: Split | undefined;
 }
 
-/** Interleaves the gradients and hessians into `gradHess` (row i at 2i, 2i+1): 8 bytes a row, one cache line for both. */
-export function fillGradHess(inp: GrowInput): void {
-  const { grad, hess, gradHess: gh } = inp;
-  for (let i = 0; i < inp.rows; i++) {
+/** Interleaves gradients and hessians into `gh` (row i at 2i, 2i+1): 8 bytes a row, one cache line for both. */
+export function fillGradHess(grad: Float32Array, hess: Float32Array, gh: Float32Array): void {
+  for (let i = 0; i < grad.length; i++) {
     gh[2 * i] = grad[i] as number;
     gh[2 * i + 1] = hess[i] as number;
   }
@@ -158,7 +154,6 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
   const left: number[] = [-1];
   const right: number[] = [-1];
   const value: number[] = [0];
-  fillGradHess(inp);
   const rootHist = new Float64Array(d * HB);
   buildHistogram(inp, 0, inp.rows, rootHist);
   let g = 0;
