@@ -6,7 +6,8 @@
  * adds into the same cell row after row). Every cell is summed in row order whatever the
  * grouping, so any grouping, and either thread, gives the same sums.
  *
- * Gradients and hessians are read per row (row i at gh[2i], gh[2i+1]), next to its bins.
+ * Gradients and hessians are read per row (row i at gh[2i], gh[2i+1]), next to its bins: float32
+ * as computed (losses.ts), so 8 bytes a row; widening to double is exact, the sums are the same.
  *
  * Self-contained on purpose (no imports, no module constants): histogram-pool.ts runs the very
  * same functions in its worker thread from their source text.
@@ -17,7 +18,7 @@ export function accumulateRange(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,
@@ -37,7 +38,7 @@ export function accumulateTrio(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,
@@ -73,7 +74,7 @@ export function accumulatePair(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,
@@ -104,7 +105,7 @@ export function accumulateOne(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
-  gh: Float64Array,
+  gh: Float32Array,
   start: number,
   end: number,
   identity: boolean,
@@ -151,6 +152,29 @@ export function partitionRange(
   return l - lo;
 }
 
+/**
+ * Binary log loss at raw scores z (rows lo..hi−1): gradient w·(p − y) and hessian w·p·(1 − p), p =
+ * sigmoid(z) computed as losses.ts's `sigmoid`, stored as float32 straight into the interleaved
+ * array the histograms read (row i at gh[2i], gh[2i+1]); w absent = all 1. One pass, and each
+ * thread can take a range of rows.
+ */
+export function binaryGradients(
+  raw: Float64Array,
+  y: Float64Array,
+  w: Float64Array | undefined,
+  lo: number,
+  hi: number,
+  gh: Float32Array,
+): void {
+  for (let i = lo; i < hi; i++) {
+    const z = raw[i] as number;
+    const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    const wi = w ? (w[i] as number) : 1;
+    gh[2 * i] = wi * (p - (y[i] as number));
+    gh[2 * i + 1] = wi * p * (1 - p);
+  }
+}
+
 /** The source text of the functions above, for a worker thread (esbuild's keepNames helper stubbed). */
 export const ACCUMULATE_SOURCE = [
   'const __name = (f) => f;',
@@ -159,4 +183,5 @@ export const ACCUMULATE_SOURCE = [
   accumulatePair.toString(),
   accumulateOne.toString(),
   partitionRange.toString(),
+  binaryGradients.toString(),
 ].join('\n');

@@ -16,8 +16,17 @@
  * each row's gradient and hessian (and weight the baseline and the validation loss), as sklearn.
  */
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
-import { HistogramPool, MAX_POOL_FEATURES, sharedFloat64, sharedUint32, sharedUint8 } from './histogram-pool';
-import { addLeafValues, growTree, type GrowInput, type TreeParams } from './grower';
+import { binaryGradients } from './accumulate';
+import {
+  HistogramPool,
+  MAX_POOL_FEATURES,
+  sharedFloat32,
+  sharedFloat64,
+  sharedUint32,
+  sharedUint8,
+  type BinaryTargets,
+} from './histogram-pool';
+import { addLeafValues, fillGradHess, growTree, type GrowInput, type TreeParams } from './grower';
 import { baselineOf, computeGradients, meanLoss } from './losses';
 import { addTreeScores, knownCategoryBitsets, toGbtTree } from './predictor';
 import type { Matrix } from '../frame/matrix';
@@ -205,10 +214,17 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const bins = sharedUint8(colBins);
   const rowBins = sharedUint8(transposeBins(colBins, n, x.cols));
   const baseline = baselineOf(y, numClasses, w);
-  const raw = new Float64Array(cols * n);
+  // Binary log loss computes its gradients straight into gradHess, on both threads: the arrays
+  // that reads are shared. The other losses fill per-column gradients, then interleave them.
+  const binary: BinaryTargets | undefined = numClasses === 2 ? { raw: sharedFloat64(n), y: sharedFloat64(n), w: undefined } : undefined;
+  if (binary) {
+    binary.y.set(y);
+    if (w) (binary.w = sharedFloat64(n)).set(w);
+  }
+  const raw = binary ? binary.raw : new Float64Array(cols * n);
   baseline.forEach((b, k) => raw.fill(b, k * n, (k + 1) * n));
-  const grad = new Float32Array(cols * n);
-  const hess = new Float32Array(cols * n).fill(1);
+  const grad = new Float32Array(binary ? 0 : cols * n);
+  const hess = new Float32Array(binary ? 0 : cols * n).fill(1);
   if (w && numClasses === 0) hess.set(w);
   const index = sharedUint32(n);
   const inp: GrowInput = {
@@ -216,12 +232,10 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     rowBins,
     rows: n,
     cols: x.cols,
-    grad,
-    hess,
     index,
     scratch: sharedUint32(n),
     rootIsIdentity: true,
-    gradHess: sharedFloat64(2 * n),
+    gradHess: sharedFloat32(2 * n),
     features: mapper,
   };
   const scores: number[] = [];
@@ -232,16 +246,17 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     scores.push(-meanLoss(valid.raw, valid.y, m, numClasses, valid.w));
   }
   const threads = o.threads ?? (n >= 50_000 && x.cols > 1 ? 2 : 1);
-  const pool = threads === 2 && x.cols > 1 && x.cols <= MAX_POOL_FEATURES ? new HistogramPool(inp) : undefined;
+  const pool = threads === 2 && x.cols > 1 && x.cols <= MAX_POOL_FEATURES ? new HistogramPool(inp, binary) : undefined;
   if (pool) inp.histograms = pool;
   const trees: GbtTree[][] = [];
   try {
     for (let it = 0; it < (o.maxIter ?? 100); it++) {
-      computeGradients(raw, y, n, numClasses, grad, hess, w);
+      if (!binary) computeGradients(raw, y, n, numClasses, grad, hess, w);
+      else if (pool) pool.gradients(inp);
+      else binaryGradients(binary.raw, binary.y, binary.w, 0, n, inp.gradHess);
       const iteration: GbtTree[] = [];
       for (let k = 0; k < cols; k++) {
-        inp.grad = cols === 1 ? grad : grad.subarray(k * n, (k + 1) * n);
-        inp.hess = cols === 1 ? hess : hess.subarray(k * n, (k + 1) * n);
+        if (!binary) fillGradHess(grad.subarray(k * n, (k + 1) * n), hess.subarray(k * n, (k + 1) * n), inp.gradHess);
         for (let i = 0; i < n; i++) index[i] = i;
         const grown = growTree(inp, params);
         addLeafValues(grown, index, cols === 1 ? raw : raw.subarray(k * n, (k + 1) * n));

@@ -46,16 +46,13 @@ export interface GrowInput {
   rowBins: Uint8Array;
   rows: number;
   cols: number;
-  /** Per-row gradients and hessians, float32 as sklearn's. */
-  grad: Float32Array;
-  hess: Float32Array;
   /** Scratch: a permutation of 0..rows−1 (reordered in place) and a buffer of the same size. */
   index: Uint32Array;
   scratch: Uint32Array;
   /** True when index is 0..rows−1 in order on entry (the root then reads gradients directly). */
   rootIsIdentity: boolean;
-  /** Scratch of 2 × rows: the gradients and hessians interleaved (row i at 2i, 2i+1), filled by growTree. */
-  gradHess: Float64Array;
+  /** 2 × rows: the per-row gradients and hessians interleaved (row i at 2i, 2i+1), float32 as sklearn's; filled by the caller. */
+  gradHess: Float32Array;
   /** Per-feature bin facts (missing values seen, categorical). */
   features: FeatureBins;
   /** Builds histograms on more than one thread (gbt-pool.ts); absent = this thread only. */
@@ -73,16 +70,16 @@ interface Leaf {
   start: number;
   end: number;
   depth: number;
-  hist: Float64Array;
+  /** Absent for a leaf that will not be split. */
+  hist: Float64Array | undefined;
   g: number;
   h: number;
   split: Split | undefined;
 }
 
-/** Interleaves the gradients and hessians into `gradHess` (row i at 2i, 2i+1): one cache line per row for both. */
-export function fillGradHess(inp: GrowInput): void {
-  const { grad, hess, gradHess: gh } = inp;
-  for (let i = 0; i < inp.rows; i++) {
+/** Interleaves gradients and hessians into `gh` (row i at 2i, 2i+1): 8 bytes a row, one cache line for both. */
+export function fillGradHess(grad: Float32Array, hess: Float32Array, gh: Float32Array): void {
+  for (let i = 0; i < grad.length; i++) {
     gh[2 * i] = grad[i] as number;
     gh[2 * i + 1] = hess[i] as number;
   }
@@ -157,7 +154,6 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
   const left: number[] = [-1];
   const right: number[] = [-1];
   const value: number[] = [0];
-  fillGradHess(inp);
   const rootHist = new Float64Array(d * HB);
   buildHistogram(inp, 0, inp.rows, rootHist);
   let g = 0;
@@ -167,7 +163,7 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     h += rootHist[b * 3 + 1] as number;
   }
   const canSplit = (n: number, depth: number): boolean => depth < p.maxDepth && n >= 2 * p.minSamplesLeaf;
-  const mk = (node: number, start: number, end: number, depth: number, hist: Float64Array, lg: number, lh: number): Leaf => ({
+  const mk = (node: number, start: number, end: number, depth: number, hist: Float64Array | undefined, lg: number, lh: number): Leaf => ({
     node,
     start,
     end,
@@ -175,7 +171,7 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     hist,
     g: lg,
     h: lh,
-    split: canSplit(end - start, depth) ? findSplit(hist, fb, lg, lh, end - start, p) : undefined,
+    split: hist && canSplit(end - start, depth) ? findSplit(hist, fb, lg, lh, end - start, p) : undefined,
   });
   const leaves: Leaf[] = [mk(0, 0, inp.rows, 0, rootHist, g, h)];
   const newNode = (): number => {
@@ -211,14 +207,21 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     gain[leaf.node] = split.gain;
     left[leaf.node] = ln;
     right[leaf.node] = rn;
-    const small = new Float64Array(d * HB);
-    const leftSmaller = nLeft <= nRight;
-    buildHistogram(inp, leftSmaller ? leaf.start : mid, leftSmaller ? mid : leaf.end, small);
-    const large = leaf.hist;
-    for (let q = 0; q < large.length; q++) large[q] = (large[q] as number) - (small[q] as number);
-    const lHist = leftSmaller ? small : large;
-    const rHist = leftSmaller ? large : small;
     const depth = leaf.depth + 1;
+    // Children that will never be split (the last leaf allowed, or both too small or too deep)
+    // need no histograms and no split search (as sklearn's grower): only their rows and sums.
+    const last = leaves.length + 1 >= p.maxLeafNodes || (!canSplit(nLeft, depth) && !canSplit(nRight, depth));
+    let lHist: Float64Array | undefined;
+    let rHist: Float64Array | undefined;
+    if (!last) {
+      const small = new Float64Array(d * HB);
+      const leftSmaller = nLeft <= nRight;
+      buildHistogram(inp, leftSmaller ? leaf.start : mid, leftSmaller ? mid : leaf.end, small);
+      const large = leaf.hist as Float64Array;
+      for (let q = 0; q < large.length; q++) large[q] = (large[q] as number) - (small[q] as number);
+      lHist = leftSmaller ? small : large;
+      rHist = leftSmaller ? large : small;
+    }
     leaves.splice(
       bestIdx,
       1,

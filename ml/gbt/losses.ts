@@ -30,9 +30,11 @@ export function baselineOf(y: ArrayLike<number>, numClasses: number, w: ArrayLik
 
 /**
  * Gradients and hessians at the current raw scores, column-major (column k of row i at k·n + i),
- * weighted when w is given. Stored in float32 as sklearn does (the rounding decides near-ties, e.g.
- * the gradient order of categories, so matching it keeps splits identical). Unweighted squared
- * error keeps its constant hessian of 1 (filled once by the caller).
+ * weighted when w is given, for squared error (numClasses 0) and K-class log loss (≥ 3); binary
+ * log loss is accumulate.ts's `binaryGradients` (straight into the interleaved array, on both
+ * threads). Stored in float32 as sklearn does (the rounding decides near-ties, e.g. the gradient
+ * order of categories, so matching it keeps splits identical). Unweighted squared error keeps its
+ * constant hessian of 1 (filled once by the caller).
  */
 export function computeGradients(
   raw: Float64Array,
@@ -43,16 +45,10 @@ export function computeGradients(
   hess: Float32Array,
   w: Float64Array | undefined,
 ): void {
+  if (numClasses === 2) throw new Error('binary log-loss gradients are binaryGradients (accumulate.ts)');
   if (numClasses === 0) {
     if (w) for (let i = 0; i < n; i++) grad[i] = (w[i] as number) * ((raw[i] as number) - (y[i] as number));
     else for (let i = 0; i < n; i++) grad[i] = (raw[i] as number) - (y[i] as number);
-  } else if (numClasses === 2) {
-    for (let i = 0; i < n; i++) {
-      const p = sigmoid(raw[i] as number);
-      const wi = w ? (w[i] as number) : 1;
-      grad[i] = wi * (p - (y[i] as number));
-      hess[i] = wi * p * (1 - p);
-    }
   } else {
     for (let i = 0; i < n; i++) {
       let max = -Infinity;

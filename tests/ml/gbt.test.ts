@@ -83,6 +83,16 @@ describe('histogram gradient boosting', () => {
     expect(gbtToJson(two)).toBe(gbtToJson(one));
   });
 
+  it('two threads with sample weights (gradients computed half by each thread): exactly the single-thread model', () => {
+    const x = randomMatrix(30_000, 4, 9);
+    const y = Int32Array.from({ length: 30_000 }, (_, i) => ((x.data[4 * i + 1] as number) > 0.2 ? 1 : 0));
+    const sampleWeight = Float64Array.from({ length: 30_000 }, (_, i) => 0.5 + (i % 7) / 3);
+    const one = fitGbt(x, y, { loss: 'log_loss', maxIter: 6, threads: 1, sampleWeight });
+    const two = fitGbt(x, y, { loss: 'log_loss', maxIter: 6, threads: 2, sampleWeight });
+    expect(gbtToJson(two)).toBe(gbtToJson(one));
+    expect(gbtToJson(two)).not.toBe(gbtToJson(fitGbt(x, y, { loss: 'log_loss', maxIter: 6, threads: 2 })));
+  });
+
   it('the async fit gives the same model and reports each tree', async () => {
     const x = randomMatrix(2000, 3, 7);
     const y = Float64Array.from({ length: 2000 }, (_, i) => (x.data[3 * i] as number) * 2);
