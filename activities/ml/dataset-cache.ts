@@ -18,7 +18,8 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { parseS3Uri } from '../../storage/s3-uri';
-import type { Frame, FrameColumn } from '../../ml/frame/frame';
+import type { Frame } from '../../ml/frame/frame';
+import { readOnlyFrame } from './offload/frame-transfer';
 import type { ArtifactStore } from './store';
 import { InputError } from '../../core/errors';
 
@@ -48,17 +49,7 @@ export function frameBytes(frame: Frame): number {
   return total;
 }
 
-function shareColumn(col: FrameColumn): FrameColumn {
-  if (col.type === 'string') return Object.freeze({ ...col, values: Object.freeze(col.values.slice()) as (string | null)[] });
-  const values = new Float64Array(new SharedArrayBuffer(col.values.byteLength));
-  values.set(col.values);
-  return Object.freeze({ ...col, values });
-}
-
-/** A frozen copy whose numeric columns live on SharedArrayBuffers. */
-export function readOnlyFrame(frame: Frame): Frame {
-  return Object.freeze({ rows: frame.rows, columns: Object.freeze(frame.columns.map(shareColumn)) as FrameColumn[] });
-}
+export { readOnlyFrame } from './offload/frame-transfer';
 
 interface Entry {
   frame: Frame;

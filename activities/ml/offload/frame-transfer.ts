@@ -90,6 +90,43 @@ export function decodeFrame(t: TransferFrame): Frame {
   return { rows: t.rows, columns };
 }
 
+function shareColumn(col: FrameColumn): FrameColumn {
+  if (col.type === 'string') {
+    if (Object.isFrozen(col) && Object.isFrozen(col.values)) return col;
+    return Object.freeze({ ...col, values: Object.freeze(col.values.slice()) as (string | null)[] });
+  }
+  if (col.values.buffer instanceof SharedArrayBuffer) return Object.isFrozen(col) ? col : Object.freeze({ ...col });
+  const values = new Float64Array(new SharedArrayBuffer(col.values.byteLength));
+  values.set(col.values);
+  return Object.freeze({ ...col, values });
+}
+
+/**
+ * A frozen frame whose numeric columns live on SharedArrayBuffers (what the dataset cache keeps):
+ * columns already in that form are kept as they are, the others copied.
+ */
+export function readOnlyFrame(frame: Frame): Frame {
+  if (Object.isFrozen(frame) && frame.columns.every((c) => shareColumn(c) === c)) return frame;
+  return Object.freeze({ rows: frame.rows, columns: Object.freeze(frame.columns.map(shareColumn)) as FrameColumn[] });
+}
+
+/**
+ * A read-only frame from one a thread encoded from a read-only frame (a decoded dataset): its
+ * string columns are rebuilt frozen and keep the encoding they came with, so sending them to
+ * a later job does not encode them again on this event loop.
+ */
+export function decodeReadOnlyFrame(t: TransferFrame): Frame {
+  const decoded = decodeFrame(t);
+  const columns = decoded.columns.map((col, j) => {
+    if (col.type !== 'string') return col;
+    const frozen = Object.freeze({ ...col, values: Object.freeze(col.values) as (string | null)[] });
+    const sent = t.columns[j];
+    encoded.set(frozen, sent && 'dictionary' in sent ? sent : null);
+    return frozen;
+  });
+  return readOnlyFrame({ rows: decoded.rows, columns });
+}
+
 /** The job input with every top-level Frame encoded for the trip (the rest as it is). */
 export function encodeFrames(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;

@@ -22,7 +22,7 @@ export async function offloadForTask<K extends JobName>(
   ctx: TaskContext,
   job: K,
   input: JobInput<K>,
-  o: { transfer?: ArrayBuffer[] } = {},
+  o: { transfer?: ArrayBuffer[]; rows?: number } = {},
 ): Promise<JobOutput<K>> {
   let details: unknown = { job, phase: 'starting' };
   const beat = (): void => {
@@ -36,6 +36,7 @@ export async function offloadForTask<K extends JobName>(
       key: taskInstanceKey(ctx),
       onProgress: (d) => (details = d),
       ...(o.transfer && { transfer: o.transfer }),
+      ...(o.rows !== undefined && { rows: o.rows }),
     });
   } finally {
     clearInterval(timer);
