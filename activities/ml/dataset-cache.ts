@@ -19,7 +19,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { parseS3Uri } from '../../storage/s3-uri';
 import type { Frame } from '../../ml/frame/frame';
-import { readOnlyFrame } from './offload/frame-transfer';
+import { frameBytes, readOnlyFrame } from './offload/read-only-frame';
 import type { ArtifactStore } from './store';
 import { InputError } from '../../core/errors';
 
@@ -35,21 +35,7 @@ export function datasetCacheBytesFromEnv(env: NodeJS.ProcessEnv = process.env): 
   return Math.floor(parsed.data * 1024 * 1024);
 }
 
-/** Approximate heap bytes of a frame: 8 per numeric cell, per string its UTF-16 payload plus a header. */
-export function frameBytes(frame: Frame): number {
-  let total = 0;
-  for (const col of frame.columns) {
-    if (col.type !== 'string') {
-      total += col.values.byteLength;
-      continue;
-    }
-    total += col.values.length * 8;
-    for (const v of col.values) if (v !== null) total += 16 + 2 * v.length;
-  }
-  return total;
-}
-
-export { readOnlyFrame } from './offload/frame-transfer';
+export { frameBytes, readOnlyFrame } from './offload/read-only-frame';
 
 interface Entry {
   frame: Frame;

@@ -10,7 +10,7 @@ import { putObject } from '../../storage/artifacts/objects';
 import { frameToArrow } from '../../ml/io/arrow';
 import { schemaOf, type ColumnSchema, type Frame } from '../../ml/frame/frame';
 import { datasetCache } from './dataset-cache';
-import { decodeReadOnlyFrame } from './offload/frame-transfer';
+import { receiveReadOnly } from './offload/read-only-frame';
 import { runInThread } from './offload/runner';
 import { transferableBytes } from './offload/transfer';
 import type { ArtifactStore } from './store';
@@ -61,5 +61,5 @@ export async function readDatasetUncached(store: ArtifactStore, ref: DatasetRef)
     { bytes, uri: ref.uri, rows: ref.rows },
     { rows: ref.rows, transfer: transferableBytes([bytes]) },
   );
-  return decodeReadOnlyFrame(sent);
+  return receiveReadOnly(sent);
 }

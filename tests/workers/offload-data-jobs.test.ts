@@ -8,7 +8,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ArtifactError, InputError } from '../../core/errors';
-import { decodeReadOnlyFrame, encodeFrame } from '../../activities/ml/offload/frame-transfer';
+import { encodeFrame } from '../../activities/ml/offload/frame-transfer';
+import { frameBytes, receiveReadOnly } from '../../activities/ml/offload/read-only-frame';
 import { OFFLOAD_MIN_ROWS, runInThread } from '../../activities/ml/offload/runner';
 import { frameFromArrow, frameToArrow } from '../../ml/io/arrow';
 import type { Frame } from '../../ml/frame/frame';
@@ -27,13 +28,17 @@ const splitJson = (train: number[], test: number[], dataset = uri): Uint8Array =
 describe('offloaded data jobs', () => {
   it('decodes a large dataset in a thread: the same frame, read-only, numeric columns shared, strings encoded once', async () => {
     const bytes = frameToArrow(big);
-    const frame = decodeReadOnlyFrame(await runInThread('decodeDataset', { bytes, uri, rows: ROWS }, { rows: ROWS }));
+    const sent = await runInThread('decodeDataset', { bytes, uri, rows: ROWS }, { rows: ROWS });
+    const frame = await receiveReadOnly(sent);
     expect(frame).toEqual(frameFromArrow(bytes));
     expect(Object.isFrozen(frame)).toBe(true);
     for (const col of frame.columns) {
       expect(Object.isFrozen(col)).toBe(true);
       if (col.type !== 'string') expect(col.values.buffer).toBeInstanceOf(SharedArrayBuffer);
     }
+    // Its size estimate came computed from the thread, and is what this thread would compute.
+    expect(frameBytes(frame)).toBe(sent.heapBytes);
+    expect(frameBytes({ rows: frame.rows, columns: [...frame.columns] })).toBe(sent.heapBytes);
     // The encoding the thread sent is what the next job sends: no second pass on this event loop.
     const region = encodeFrame(frame).columns[8] as { codes: Int32Array };
     expect(region.codes.buffer).toBeInstanceOf(SharedArrayBuffer);

@@ -77,54 +77,27 @@ export function isTransferFrame(value: unknown): value is TransferFrame {
   return typeof value === 'object' && value !== null && (value as TransferFrame).tideflowTransferFrame === 1;
 }
 
+/** Rows [from, to) of an encoded column's values, written into `values` (pre-filled with null). */
+export function decodeStrings(c: EncodedStringColumn, values: (string | null)[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const code = c.codes[i] as number;
+    if (code >= 0) values[i] = c.dictionary[code] as string;
+  }
+}
+
 export function decodeFrame(t: TransferFrame): Frame {
   const columns = t.columns.map((c): FrameColumn => {
     if (!('dictionary' in c)) return c;
-    const values = new Array<string | null>(c.codes.length);
-    for (let i = 0; i < c.codes.length; i++) {
-      const code = c.codes[i] as number;
-      values[i] = code < 0 ? null : (c.dictionary[code] as string);
-    }
+    const values = new Array<string | null>(c.codes.length).fill(null);
+    decodeStrings(c, values, 0, c.codes.length);
     return { name: c.name, type: 'string', values };
   });
   return { rows: t.rows, columns };
 }
 
-function shareColumn(col: FrameColumn): FrameColumn {
-  if (col.type === 'string') {
-    if (Object.isFrozen(col) && Object.isFrozen(col.values)) return col;
-    return Object.freeze({ ...col, values: Object.freeze(col.values.slice()) as (string | null)[] });
-  }
-  if (col.values.buffer instanceof SharedArrayBuffer) return Object.isFrozen(col) ? col : Object.freeze({ ...col });
-  const values = new Float64Array(new SharedArrayBuffer(col.values.byteLength));
-  values.set(col.values);
-  return Object.freeze({ ...col, values });
-}
-
-/**
- * A frozen frame whose numeric columns live on SharedArrayBuffers (what the dataset cache keeps):
- * columns already in that form are kept as they are, the others copied.
- */
-export function readOnlyFrame(frame: Frame): Frame {
-  if (Object.isFrozen(frame) && frame.columns.every((c) => shareColumn(c) === c)) return frame;
-  return Object.freeze({ rows: frame.rows, columns: Object.freeze(frame.columns.map(shareColumn)) as FrameColumn[] });
-}
-
-/**
- * A read-only frame from one a thread encoded from a read-only frame (a decoded dataset): its
- * string columns are rebuilt frozen and keep the encoding they came with, so sending them to
- * a later job does not encode them again on this event loop.
- */
-export function decodeReadOnlyFrame(t: TransferFrame): Frame {
-  const decoded = decodeFrame(t);
-  const columns = decoded.columns.map((col, j) => {
-    if (col.type !== 'string') return col;
-    const frozen = Object.freeze({ ...col, values: Object.freeze(col.values) as (string | null)[] });
-    const sent = t.columns[j];
-    encoded.set(frozen, sent && 'dictionary' in sent ? sent : null);
-    return frozen;
-  });
-  return readOnlyFrame({ rows: decoded.rows, columns });
+/** Remember how a frozen column was encoded (it came encoded from a thread): sending it again reuses it. */
+export function rememberEncoding(col: StringColumn, sent: EncodedStringColumn | StringColumn): void {
+  if (Object.isFrozen(col)) encoded.set(col, 'dictionary' in sent ? sent : null);
 }
 
 /** The job input with every top-level Frame encoded for the trip (the rest as it is). */

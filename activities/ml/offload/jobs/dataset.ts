@@ -9,7 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ArtifactError } from '../../../../core/errors';
 import { frameFromArrow } from '../../../../ml/io/arrow';
 import { splitArtifact } from '../../split-artifact';
-import { encodeFrame, readOnlyFrame, type TransferFrame } from '../frame-transfer';
+import { encodeFrame } from '../frame-transfer';
+import { frameBytes, readOnlyFrame, type SentFrame } from '../read-only-frame';
 
 export interface DecodeDatasetInput {
   bytes: Uint8Array;
@@ -18,8 +19,8 @@ export interface DecodeDatasetInput {
   rows: number;
 }
 
-/** The frame, read-only and encoded for the trip back (decodeReadOnlyFrame rebuilds it). */
-export function decodeDataset(input: DecodeDatasetInput): TransferFrame {
+/** The frame, read-only and encoded for the trip back (receiveReadOnly rebuilds it), with its size estimate. */
+export function decodeDataset(input: DecodeDatasetInput): SentFrame {
   let frame;
   try {
     frame = frameFromArrow(input.bytes);
@@ -27,7 +28,8 @@ export function decodeDataset(input: DecodeDatasetInput): TransferFrame {
     throw new ArtifactError(`dataset ${input.uri} is not a readable Arrow file: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (frame.rows !== input.rows) throw new ArtifactError(`dataset ${input.uri} has ${frame.rows} rows, its reference says ${input.rows}`);
-  return encodeFrame(readOnlyFrame(frame));
+  const readOnly = readOnlyFrame(frame);
+  return { frame: encodeFrame(readOnly), heapBytes: frameBytes(readOnly) };
 }
 
 export interface ParseSplitInput {
