@@ -13,22 +13,15 @@ export type { SplitArtifact } from './split-artifact';
 import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import { parseRelativeInstant, resolveInstant } from '../../ml/frame/relative-time';
+import type { SplitParams, SplitSummary } from './offload/jobs/split';
 import { offloadForTask } from './offload/task';
 import { putArtifactBytes, runArtifactKey, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
-export type LearningTask = 'binary' | 'multiclass' | 'regression';
-export type SplitStrategy = 'random' | 'stratified' | 'time';
+export type { LearningTask, SplitStrategy } from './offload/jobs/split';
 
-export interface SplitDataInput {
+export interface SplitDataInput extends SplitParams {
   dataset: DatasetRef;
-  target: string;
-  task: LearningTask | 'auto';
-  strategy: SplitStrategy;
-  testFraction: number;
-  seed: number;
-  /** For strategy 'time': the timestamp column. */
-  timeColumn?: string;
   /**
    * For strategy 'time': test = rows at or after this instant (testFraction is then unused). An ISO
    * date/instant or relative to the run's data interval: 'dataIntervalEnd - 30 days' (ml/frame/relative-time).
@@ -36,20 +29,8 @@ export interface SplitDataInput {
   cutoff?: string;
 }
 
-export interface SplitDataOutput {
+export interface SplitDataOutput extends SplitSummary {
   split: ArtifactRef;
-  strategy: SplitStrategy;
-  task: LearningTask;
-  /** Classification: the class labels, sorted (index = encoded label; binary positive class = classes[1]). */
-  classes: string[];
-  trainRows: number;
-  testRows: number;
-  /** Rows left out because their target is missing. */
-  missingTarget: number;
-  trainClassCounts?: Record<string, number>;
-  testClassCounts?: Record<string, number>;
-  /** Time split: the last training and first test timestamps, and the cutoff between them (given, or the first test time). */
-  boundary?: { lastTrain: string; firstTest: string; cutoff: string };
 }
 
 /** The cutoff param as epoch ms: absolute, or relative to this run's data interval. */

@@ -7,9 +7,38 @@ import { InputError, type FailureTypeName } from '../../../../core/errors';
 import { categoryAt, getColumn, getNumericColumn, isMissingAt, type Frame, type FrameColumn } from '../../../../ml/frame/frame';
 import { randomSplit, stratifiedSplit, timeSplit } from '../../../../ml/model-selection/split';
 import type { SplitArtifact } from '../../split-artifact';
-import type { LearningTask, SplitDataInput, SplitDataOutput } from '../../split-data';
 
-export interface SplitDatasetInput extends Omit<SplitDataInput, 'dataset' | 'cutoff'> {
+export type LearningTask = 'binary' | 'multiclass' | 'regression';
+export type SplitStrategy = 'random' | 'stratified' | 'time';
+
+/** How to split (split's params, ../../split-data.ts). */
+export interface SplitParams {
+  target: string;
+  task: LearningTask | 'auto';
+  strategy: SplitStrategy;
+  testFraction: number;
+  seed: number;
+  /** For strategy 'time': the timestamp column. */
+  timeColumn?: string;
+}
+
+/** What the split found (split's output, without the artifact's reference). */
+export interface SplitSummary {
+  strategy: SplitStrategy;
+  task: LearningTask;
+  /** Classification: the class labels, sorted (index = encoded label; binary positive class = classes[1]). */
+  classes: string[];
+  trainRows: number;
+  testRows: number;
+  /** Rows left out because their target is missing. */
+  missingTarget: number;
+  trainClassCounts?: Record<string, number>;
+  testClassCounts?: Record<string, number>;
+  /** Time split: the last training and first test timestamps, and the cutoff between them (given, or the first test time). */
+  boundary?: { lastTrain: string; firstTest: string; cutoff: string };
+}
+
+export interface SplitDatasetInput extends SplitParams {
   frame: Frame;
   /** The dataset's uri, recorded in the artifact. */
   dataset: string;
@@ -17,7 +46,7 @@ export interface SplitDatasetInput extends Omit<SplitDataInput, 'dataset' | 'cut
   cutoff?: { text: string; ms: number };
 }
 
-export interface SplitDatasetOutput extends Omit<SplitDataOutput, 'split'> {
+export interface SplitDatasetOutput extends SplitSummary {
   /** The split artifact (tideflow.split), serialized as JSON. */
   artifact: Uint8Array;
 }
@@ -25,12 +54,7 @@ export interface SplitDatasetOutput extends Omit<SplitDataOutput, 'split'> {
 const bad = (message: string, type: FailureTypeName): InputError => new InputError(message, { type });
 
 /** `regression`: asked for, or 'auto' with a number target; otherwise classification over `classes`. */
-function decideTask(
-  regression: boolean,
-  col: FrameColumn,
-  input: Pick<SplitDataInput, 'target' | 'task'>,
-  classes: string[],
-): LearningTask {
+function decideTask(regression: boolean, col: FrameColumn, input: Pick<SplitParams, 'target' | 'task'>, classes: string[]): LearningTask {
   if (regression) {
     if (col.type !== 'number') throw bad(`target '${input.target}' holds ${col.type} values: regression needs numbers`, 'InvalidTarget');
     return 'regression';
@@ -79,7 +103,7 @@ export function splitDataset(input: SplitDatasetInput, progress: (details: unkno
   }
 
   let local: { train: number[]; test: number[] };
-  let boundary: SplitDataOutput['boundary'];
+  let boundary: SplitSummary['boundary'];
   try {
     if (input.strategy === 'time') {
       if (!input.timeColumn) throw new InputError("strategy 'time' needs a timeColumn");
