@@ -10,7 +10,7 @@ import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
 import { readDataset, writeDatasetBytes, type DatasetRef } from './dataset';
 import type { Frame } from '../../ml/frame/frame';
-import { offloadForTask } from './offload/task';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { getArtifact, runArtifactKey, type StoreProvider } from './store';
 import { createOnnxScorer } from '../../ml/onnx';
 import type { LoadedModel } from '../../ml/predict';
@@ -73,7 +73,9 @@ export function predictBatch(store: StoreProvider) {
         'ModelNotFound',
       );
     }
-    const [doc, frame] = await Promise.all([getArtifact(s, version.model), readDataset(s, input.dataset)]);
+    const [doc, frame] = await heartbeating(ctx, READING, () =>
+      Promise.all([getArtifact(s, version.model), readDataset(s, input.dataset)]),
+    );
     let scored;
     try {
       const model = { doc, uri: version.model.uri };

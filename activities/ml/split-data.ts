@@ -14,7 +14,7 @@ import type { TaskContext } from '../context';
 import { readDataset, type DatasetRef } from './dataset';
 import { parseRelativeInstant, resolveInstant } from '../../ml/frame/relative-time';
 import type { SplitParams, SplitSummary } from './offload/jobs/split';
-import { offloadForTask } from './offload/task';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { putArtifactBytes, runArtifactKey, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
@@ -47,7 +47,7 @@ function cutoffMs(text: string, ctx: TaskContext): number {
 export function splitData(store: StoreProvider) {
   return async (input: SplitDataInput, ctx: TaskContext): Promise<SplitDataOutput> => {
     const s = store(ctx);
-    const frame = await readDataset(s, input.dataset);
+    const frame = await heartbeating(ctx, READING, () => readDataset(s, input.dataset));
     const cutoff =
       input.strategy === 'time' && input.cutoff !== undefined ? { text: input.cutoff, ms: cutoffMs(input.cutoff, ctx) } : undefined;
     const { dataset: _ref, cutoff: _text, ...params } = input;

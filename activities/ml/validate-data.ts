@@ -31,7 +31,7 @@ import {
   type DataSchema,
   type DataSchemaInput,
 } from '../../ml/validation';
-import { offloadForTask } from './offload/task';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
@@ -126,7 +126,7 @@ export function validateData(store: StoreProvider) {
     }
     const s = store(ctx);
     const previousRowCount = await previousRows(s, input, ctx);
-    const frame = await readDataset(s, input.dataset);
+    const frame = await heartbeating(ctx, READING, () => readDataset(s, input.dataset));
     // Statistics over every row: in a worker thread for a large dataset (offload/jobs/statistics.ts).
     const { statistics, anomalies } = await offloadForTask(
       ctx,

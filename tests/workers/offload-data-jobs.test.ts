@@ -2,12 +2,12 @@
  * The O(rows) steps around training run as offloaded jobs (issue 11, part 1): a dataset's Arrow
  * decoding, a split's parsing, the split itself. In a thread they answer exactly what they
  * answer in-process; the decoded frame comes back read-only with its numeric columns on shared
- * memory and its string columns already encoded for the next job; our error classes cross the
- * thread with their failure type; and a job under OFFLOAD_MIN_ROWS rows runs in-process.
+ * memory and its string columns already encoded for the next job; our errors cross the thread
+ * as non-retryable failures of their type; and a job under OFFLOAD_MIN_ROWS rows runs in-process.
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ArtifactError, InputError } from '../../core/errors';
+import { ApplicationFailure } from '@temporalio/common';
 import { encodeFrame } from '../../activities/ml/offload/frame-transfer';
 import { frameBytes, receiveReadOnly } from '../../activities/ml/offload/read-only-frame';
 import { OFFLOAD_MIN_ROWS, runInThread } from '../../activities/ml/offload/runner';
@@ -15,6 +15,9 @@ import { frameFromArrow, frameToArrow } from '../../ml/io/arrow';
 import type { Frame } from '../../ml/frame/frame';
 import { syntheticFrame } from './synthetic';
 
+/** How our error classes come back from a thread: a non-retryable failure of their type. */
+const isNonRetryable = (e: unknown, type: string): e is Error =>
+  e instanceof ApplicationFailure && e.nonRetryable === true && e.type === type;
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 const ROWS = OFFLOAD_MIN_ROWS + 10;
 const big = syntheticFrame(ROWS, 3);
@@ -45,14 +48,14 @@ describe('offloaded data jobs', () => {
     expect(encodeFrame(frame).columns[8]).toBe(region);
   });
 
-  it('a dataset that is not Arrow, or has other rows than its reference, is an ArtifactError from the thread too', async () => {
+  it('a dataset that is not Arrow, or has other rows than its reference, is a non-retryable InvalidArtifact from the thread too', async () => {
     const junk = new Uint8Array(ROWS).fill(7);
     await expect(runInThread('decodeDataset', { bytes: junk, uri, rows: ROWS }, { rows: ROWS })).rejects.toSatisfy(
-      (e) => e instanceof ArtifactError && e.type === 'InvalidArtifact' && /big.arrow is not a readable Arrow file/.test(e.message),
+      (e) => isNonRetryable(e, 'InvalidArtifact') && /big.arrow is not a readable Arrow file/.test(e.message),
     );
     const bytes = frameToArrow(big);
     await expect(runInThread('decodeDataset', { bytes, uri, rows: ROWS + 1 }, { rows: ROWS + 1 })).rejects.toSatisfy(
-      (e) => e instanceof ArtifactError && e.message.includes(`has ${ROWS} rows, its reference says ${ROWS + 1}`),
+      (e) => isNonRetryable(e, 'InvalidArtifact') && e.message.includes(`has ${ROWS} rows, its reference says ${ROWS + 1}`),
     );
   });
 
@@ -77,11 +80,11 @@ describe('offloaded data jobs', () => {
     );
   });
 
-  it('splits in a thread: an InputError keeps its class and failure type', async () => {
+  it('splits in a thread: bad input stays a non-retryable failure of its type', async () => {
     const one: Frame = { rows: ROWS, columns: [{ name: 'y', type: 'string', values: new Array<string>(ROWS).fill('a') }] };
     const input = { frame: one, dataset: uri, target: 'y', task: 'auto' as const, strategy: 'random' as const, testFraction: 0.2, seed: 1 };
     await expect(runInThread('splitDataset', input, { rows: ROWS })).rejects.toSatisfy(
-      (e) => e instanceof InputError && e.type === 'TooFewClasses' && /single class 'a'/.test(e.message),
+      (e) => isNonRetryable(e, 'TooFewClasses') && /single class 'a'/.test(e.message),
     );
   });
 

@@ -5,7 +5,7 @@
  * non-retryable ApplicationFailure) stays non-retryable exactly as when it was thrown in-process.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { ArtifactError, InputError, TideflowError, type FailureTypeName } from '../../../core/errors';
+import { TideflowError } from '../../../core/errors';
 import { EstimatorInputError } from '../../../ml/estimators/types';
 import { FeaturePipelineError } from '../../../ml/features/spec';
 
@@ -13,11 +13,9 @@ export interface SerializedError {
   name: string;
   message: string;
   stack?: string;
-  /** ApplicationFailure and our own error classes. */
+  /** ApplicationFailure only. */
   type?: string;
   nonRetryable?: boolean;
-  /** Our own error classes: the structured details they carry. */
-  details?: unknown[];
 }
 
 const CLASSES: Record<string, new (message: string) => Error> = {
@@ -27,9 +25,6 @@ const CLASSES: Record<string, new (message: string) => Error> = {
   EstimatorInputError,
 };
 
-/** Our error classes a job may throw that come back as themselves, failure type and details kept (e.g. a split's 'InvalidSplit'). */
-const TIDEFLOW_CLASSES: Record<string, typeof InputError | typeof ArtifactError> = { InputError, ArtifactError };
-
 export function serializeError(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err) };
   const out: SerializedError = { name: err.name, message: err.message, ...(err.stack !== undefined && { stack: err.stack }) };
@@ -37,9 +32,6 @@ export function serializeError(err: unknown): SerializedError {
     out.name = 'ApplicationFailure';
     if (err.type !== undefined && err.type !== null) out.type = err.type;
     out.nonRetryable = err.nonRetryable === true;
-  } else if (err instanceof TideflowError && err.name in TIDEFLOW_CLASSES) {
-    out.type = err.type;
-    if (err.details.length > 0) out.details = [...err.details];
   } else if (err instanceof TideflowError && !(err.name in CLASSES)) {
     // Another of our error classes: keep what decides the failure (its type and retryability).
     out.name = 'ApplicationFailure';
@@ -56,12 +48,6 @@ export function deserializeError(e: SerializedError): Error {
       nonRetryable: e.nonRetryable === true,
       ...(e.type !== undefined && { type: e.type }),
     });
-  }
-  const Tideflow = TIDEFLOW_CLASSES[e.name];
-  if (Tideflow) {
-    const err = new Tideflow(e.message, { type: e.type as FailureTypeName, ...(e.details && { details: e.details }) });
-    if (e.stack !== undefined) err.stack = e.stack;
-    return err;
   }
   const Cls = CLASSES[e.name];
   const err = Cls ? new Cls(e.message) : new Error(e.message);

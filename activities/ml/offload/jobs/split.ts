@@ -1,7 +1,7 @@
 /**
  * split's computation (../../split-data.ts): the labelled rows, the learning task, the train and
  * test row indices and their class counts, and the split artifact as JSON bytes, all O(rows).
- * Errors are InputErrors with the failure type that names the problem ('InvalidSplit', …).
+ * Errors are InputErrors with the failure type (a non-retryable failure of that type when thrown in a thread) that names the problem ('InvalidSplit', …).
  */
 import { InputError, type FailureTypeName } from '../../../../core/errors';
 import { categoryAt, getColumn, getNumericColumn, isMissingAt, type Frame, type FrameColumn } from '../../../../ml/frame/frame';
