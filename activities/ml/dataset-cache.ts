@@ -18,7 +18,8 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { parseS3Uri } from '../../storage/s3-uri';
-import type { Frame, FrameColumn } from '../../ml/frame/frame';
+import type { Frame } from '../../ml/frame/frame';
+import { frameBytes, readOnlyFrame } from './offload/read-only-frame';
 import type { ArtifactStore } from './store';
 import { InputError } from '../../core/errors';
 
@@ -34,31 +35,7 @@ export function datasetCacheBytesFromEnv(env: NodeJS.ProcessEnv = process.env): 
   return Math.floor(parsed.data * 1024 * 1024);
 }
 
-/** Approximate heap bytes of a frame: 8 per numeric cell, per string its UTF-16 payload plus a header. */
-export function frameBytes(frame: Frame): number {
-  let total = 0;
-  for (const col of frame.columns) {
-    if (col.type !== 'string') {
-      total += col.values.byteLength;
-      continue;
-    }
-    total += col.values.length * 8;
-    for (const v of col.values) if (v !== null) total += 16 + 2 * v.length;
-  }
-  return total;
-}
-
-function shareColumn(col: FrameColumn): FrameColumn {
-  if (col.type === 'string') return Object.freeze({ ...col, values: Object.freeze(col.values.slice()) as (string | null)[] });
-  const values = new Float64Array(new SharedArrayBuffer(col.values.byteLength));
-  values.set(col.values);
-  return Object.freeze({ ...col, values });
-}
-
-/** A frozen copy whose numeric columns live on SharedArrayBuffers. */
-export function readOnlyFrame(frame: Frame): Frame {
-  return Object.freeze({ rows: frame.rows, columns: Object.freeze(frame.columns.map(shareColumn)) as FrameColumn[] });
-}
+export { frameBytes, readOnlyFrame } from './offload/read-only-frame';
 
 interface Entry {
   frame: Frame;

@@ -7,9 +7,12 @@
 import { ArtifactError } from '../../core/errors';
 import { readArtifactBytes } from '../../storage/artifacts/download';
 import { putObject } from '../../storage/artifacts/objects';
-import { frameFromArrow, frameToArrow } from '../../ml/io/arrow';
+import { frameToArrow } from '../../ml/io/arrow';
 import { schemaOf, type ColumnSchema, type Frame } from '../../ml/frame/frame';
 import { datasetCache } from './dataset-cache';
+import { receiveReadOnly } from './offload/read-only-frame';
+import { runInThread } from './offload/runner';
+import { transferableBytes } from './offload/transfer';
 import type { ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
 
@@ -52,12 +55,11 @@ export async function readDatasetUncached(store: ArtifactStore, ref: DatasetRef)
     if (err instanceof ArtifactError) err.message = `dataset ${err.message}`;
     throw err;
   }
-  let frame: Frame;
-  try {
-    frame = frameFromArrow(bytes);
-  } catch (err) {
-    throw new ArtifactError(`dataset ${ref.uri} is not a readable Arrow file: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (frame.rows !== ref.rows) throw new ArtifactError(`dataset ${ref.uri} has ${frame.rows} rows, its reference says ${ref.rows}`);
-  return frame;
+  // Decoding is O(rows) CPU: for a large dataset it runs in a thread (offload/jobs/dataset.ts).
+  const sent = await runInThread(
+    'decodeDataset',
+    { bytes, uri: ref.uri, rows: ref.rows },
+    { rows: ref.rows, transfer: transferableBytes([bytes]) },
+  );
+  return receiveReadOnly(sent);
 }

@@ -11,7 +11,7 @@ import type { TaskContext } from '../context';
 import { getVersionByAlias, NotFoundError } from '../../registry';
 import { METRIC_NAMES, METRICS, metricValue } from '../../ml/metrics/evaluation';
 import type { ChampionScore, Evaluation, ModelDocument } from './offload/jobs/evaluate';
-import { offloadForTask } from './offload/task';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { getArtifact, putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { DatasetRef } from './dataset';
 import type { RankedModel } from './train-model';
@@ -117,7 +117,9 @@ function championMetrics(
 export function evaluateModel(store: StoreProvider) {
   return async (input: EvaluateModelInput, ctx: TaskContext): Promise<EvaluateModelOutput> => {
     const s = store(ctx);
-    const [candidateDoc, { frame, test }] = await Promise.all([getArtifact(s, input.model), readSplitRows(s, input.dataset, input.split)]);
+    const [candidateDoc, { frame, test }] = await heartbeating(ctx, READING, () =>
+      Promise.all([getArtifact(s, input.model), readSplitRows(s, input.dataset, input.split)]),
+    );
     const modelName = (candidateDoc as { modelName?: unknown } | null)?.modelName;
     const found =
       input.championAlias !== null && typeof modelName === 'string' ? await championDocument(s, modelName, input.championAlias) : null;

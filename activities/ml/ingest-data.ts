@@ -28,7 +28,8 @@ import { lookbackWindow, type IntervalMs } from '../../ml/frame/relative-time';
 import type { IngestFile, IngestSelection, IngestShapeInput, IngestShaping } from './offload/jobs/ingest';
 import { offloadForTask } from './offload/task';
 import { listWindowFiles } from './partitions';
-import { readSourceFile, transferableBytes } from './read-table';
+import { readSourceFile } from './read-table';
+import { transferableBytes } from './offload/transfer';
 import { listSourceFiles } from './source';
 import { runArtifactKey, type StoreProvider } from './store';
 

@@ -8,15 +8,16 @@ import { locateError } from '../../core/errors';
 import { ApplicationFailure } from '@temporalio/common';
 import { getVersion, getVersionByAlias, NotFoundError } from '../../registry';
 import type { TaskContext } from '../context';
-import { readDataset, writeDataset, type DatasetRef } from './dataset';
-import { getColumn, type Frame, type FrameColumn } from '../../ml/frame/frame';
-import { offloadForTask } from './offload/task';
+import { readDataset, writeDatasetBytes, type DatasetRef } from './dataset';
+import type { Frame } from '../../ml/frame/frame';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { getArtifact, runArtifactKey, type StoreProvider } from './store';
 import { createOnnxScorer } from '../../ml/onnx';
 import type { LoadedModel } from '../../ml/predict';
 import { codeVersion } from '../../storage/artifacts/manifest';
 import { loadModel } from './model-artifact';
-import { predictionColumns } from './offload/jobs/predict';
+import type { Scores } from './offload/jobs/predict';
+import { transferablesOf as transferableBuffers } from './offload/transfer';
 
 export interface PredictBatchInput {
   modelName: string;
@@ -40,10 +41,11 @@ export interface PredictBatchOutput {
   summary: Record<string, number>;
 }
 
-async function scoreWithOnnx(model: LoadedModel, modelVersion: number, frame: Frame) {
+/** onnxruntime scores off the event loop itself; the output is assembled like the native engine's. */
+async function onnxScores(model: LoadedModel, modelVersion: number, frame: Frame): Promise<Scores> {
   const scorer = await createOnnxScorer(model, { modelVersion, tideflowVersion: codeVersion().packageVersion });
   try {
-    return predictionColumns(model.artifact, await scorer.score(frame), frame.rows);
+    return await scorer.score(frame);
   } finally {
     await scorer.close();
   }
@@ -71,35 +73,28 @@ export function predictBatch(store: StoreProvider) {
         'ModelNotFound',
       );
     }
-    const [doc, frame] = await Promise.all([getArtifact(s, version.model), readDataset(s, input.dataset)]);
-    let columns: FrameColumn[];
-    let summary: Record<string, number>;
-    let task: string;
+    const [doc, frame] = await heartbeating(ctx, READING, () =>
+      Promise.all([getArtifact(s, version.model), readDataset(s, input.dataset)]),
+    );
+    let scored;
     try {
-      const keep = (input.passthrough ?? frame.columns.map((c) => c.name)).map((n) => getColumn(frame, n));
-      // Feature transform and prediction run in a worker thread (offload/jobs/predict.ts); onnxruntime runs off the event loop itself.
-      const scored =
-        input.engine === 'onnx'
-          ? await scoreWithOnnx(loadModel(doc, version.model.uri), version.version, frame)
-          : await offloadForTask(ctx, 'scoreBatch', { model: { doc, uri: version.model.uri }, frame });
-      columns = [...keep, ...scored.columns];
-      summary = scored.summary;
-      task = scored.task;
+      const model = { doc, uri: version.model.uri };
+      const scores = input.engine === 'onnx' ? await onnxScores(loadModel(doc, version.model.uri), version.version, frame) : undefined;
+      // Feature transform, prediction and the output's Arrow encoding run in a worker thread for a
+      // large batch (offload/jobs/predict.ts).
+      scored = await offloadForTask(
+        ctx,
+        'scoreBatch',
+        { model, frame, ...(input.passthrough && { passthrough: input.passthrough }), ...(scores && { scores }) },
+        { rows: frame.rows, ...(scores && { transfer: transferableBuffers(scores) }) },
+      );
     } catch (err) {
       throw locateError(err, `predict with ${input.modelName} v${version.version}`);
     }
-    const taken = new Set<string>();
-    for (const c of columns) {
-      if (taken.has(c.name))
-        throw ApplicationFailure.nonRetryable(
-          `output column '${c.name}' clashes with an input column: leave it out of passthrough`,
-          'InvalidInput',
-        );
-      taken.add(c.name);
-    }
-    const out: Frame = { rows: frame.rows, columns };
-    const predictions = await writeDataset(s, runArtifactKey(s, ctx, `predictions/${input.modelName}-v${version.version}.arrow`), out);
-    ctx.log.info('scored batch', { modelName: input.modelName, version: version.version, rows: frame.rows, uri: predictions.uri });
-    return { predictions, modelName: input.modelName, version: version.version, task, rows: frame.rows, summary };
+    const { task, summary } = scored;
+    const key = runArtifactKey(s, ctx, `predictions/${input.modelName}-v${version.version}.arrow`);
+    const predictions = await writeDatasetBytes(s, key, scored.arrow, scored.rows, scored.schema);
+    ctx.log.info('scored batch', { modelName: input.modelName, version: version.version, rows: scored.rows, uri: predictions.uri });
+    return { predictions, modelName: input.modelName, version: version.version, task, rows: scored.rows, summary };
   };
 }

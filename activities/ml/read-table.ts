@@ -49,12 +49,3 @@ export async function readSourceFile(
   const read = await readSource(source, store, signal);
   return { location: read.location, format: formatOf(read.location, read.contentType), bytes: read.bytes };
 }
-
-/** The buffers of `views` that each view covers whole (safe to move to a thread); the rest are copied. */
-export function transferableBytes(views: readonly Uint8Array[]): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  for (const v of views)
-    if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.byteLength > 0)
-      out.add(v.buffer);
-  return [...out];
-}

@@ -9,7 +9,7 @@ import { promoteVersion } from '../../registry';
 import type { TaskContext } from '../context';
 import { registerForTask } from '../registry';
 import { readDataset, type DatasetRef } from './dataset';
-import { buildFrameProfile } from './profile';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { putArtifact, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
@@ -46,8 +46,10 @@ const numericMetrics = (m: Record<string, unknown>): Record<string, number> =>
 export function registerModel(store: StoreProvider) {
   return async (input: RegisterModelInput, ctx: TaskContext): Promise<RegisterModelOutput> => {
     const s = store(ctx);
-    const frame = await readDataset(s, input.lineage.dataset);
-    const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.runId}.json`, buildFrameProfile(frame));
+    const frame = await heartbeating(ctx, READING, () => readDataset(s, input.lineage.dataset));
+    // Histograms over every row: in a worker thread for a large dataset (offload/jobs/statistics.ts).
+    const built = await offloadForTask(ctx, 'profileDataset', { frame }, { rows: frame.rows });
+    const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.runId}.json`, built);
     const v = await registerForTask(s, ctx, {
       name: input.modelName,
       model: input.model,

@@ -4,7 +4,7 @@
  * (ctx.store, from the worker); activities are built around a StoreProvider that reads it.
  */
 import { ArtifactError } from '../../core/errors';
-import { getJson, putJson } from '../../storage/artifacts/objects';
+import { getJson, putJson, putJsonBytes } from '../../storage/artifacts/objects';
 import type { ArtifactRef, ArtifactStore } from '../../storage/artifacts/types';
 
 export type { ArtifactStore } from '../../storage/artifacts/types';
@@ -24,6 +24,11 @@ export function runArtifactKey(store: ArtifactStore, run: RunIds, path: string):
 /** Serialize `value` as JSON under `key`; a retry rewrites the same key, so writing is idempotent. */
 export async function putArtifact(store: ArtifactStore, key: string, value: unknown): Promise<ArtifactRef> {
   return putJson(store, key, value);
+}
+
+/** A JSON artifact serialized elsewhere (a worker thread), stored exactly as putArtifact stores one. */
+export async function putArtifactBytes(store: ArtifactStore, key: string, json: Uint8Array): Promise<ArtifactRef> {
+  return putJsonBytes(store, key, json);
 }
 
 /**

@@ -9,7 +9,7 @@ import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { rankTrials } from '../../ml/model-selection/cross-validation';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
-import { offloadForTask } from './offload/task';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
 import { readSplitRows, trialFeatures, type TrainingInputs } from './training-data';
 import type { TrialResult } from './tune-trial';
@@ -56,7 +56,7 @@ export interface TrainModelOutput {
 export function trainModel(store: StoreProvider) {
   return async (input: TrainModelInput, ctx: TaskContext): Promise<TrainModelOutput> => {
     const s = store(ctx);
-    const { frame, train } = await readSplitRows(s, input.dataset, input.split);
+    const { frame, train } = await heartbeating(ctx, READING, () => readSplitRows(s, input.dataset, input.split));
     const trainRows = train.length;
     // Feature pipeline and estimator are fitted in a worker thread (offload/jobs/train.ts), on a copy
     // of the row indices each time (a transfer detaches the buffer it sends).

@@ -3,13 +3,15 @@
  * the target encoded once. Shared by tune, train and evaluate so they can never disagree about
  * which rows are train and which are test.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import { readDataset, type DatasetRef } from './dataset';
 import type { ClassWeight, Task } from '../../ml/estimators';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
 import { takeRows, type Frame } from '../../ml/frame/frame';
-import { InputError } from '../../core/errors';
+import { ArtifactError, InputError } from '../../core/errors';
+import { readArtifactBytes } from '../../storage/artifacts/download';
+import { runInThread } from './offload/runner';
+import { transferableBytes } from './offload/transfer';
 import { splitArtifact, type SplitArtifact } from './split-artifact';
 import { getArtifact, type ArtifactStore } from './store';
 import type { ArtifactRef } from './types';
@@ -62,17 +64,23 @@ export interface SplitRows {
 
 /** The dataset and its split as row indices; a split made for another dataset, or naming rows it lacks, fails. */
 export async function readSplitRows(store: ArtifactStore, dataset: DatasetRef, split: ArtifactRef): Promise<SplitRows> {
-  const [frame, s] = await Promise.all([readDataset(store, dataset), readSplit(store, split)]);
-  if (s.dataset !== dataset.uri)
-    throw ApplicationFailure.nonRetryable(`split ${split.uri} was made for ${s.dataset}, not ${dataset.uri}`, 'InvalidArtifact');
-  const train = Int32Array.from(s.train);
-  const test = Int32Array.from(s.test);
-  for (const rows of [train, test]) {
-    const beyond = rows.find((i) => i >= frame.rows);
-    if (beyond !== undefined)
-      throw ApplicationFailure.nonRetryable(`split ${split.uri} names row ${beyond}; the dataset has ${frame.rows}`, 'InvalidArtifact');
-  }
+  const [frame, bytes] = await Promise.all([readDataset(store, dataset), readSplitBytes(store, split)]);
+  // Parsing and checking a split of millions of indices is O(rows) CPU: a thread does it for large datasets.
+  const { train, test } = await runInThread(
+    'parseSplitRows',
+    { bytes, uri: split.uri, dataset: { uri: dataset.uri, rows: frame.rows } },
+    { rows: frame.rows, transfer: transferableBytes([bytes]) },
+  );
   return { frame, train, test };
+}
+
+async function readSplitBytes(store: ArtifactStore, ref: ArtifactRef): Promise<Uint8Array> {
+  try {
+    return await readArtifactBytes(store, ref);
+  } catch (err) {
+    if (err instanceof ArtifactError) err.message = `artifact ${err.message}`;
+    throw err;
+  }
 }
 
 /** The dataset's train and test rows; a split made for another dataset, or naming rows it lacks, fails. */

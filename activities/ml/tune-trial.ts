@@ -10,7 +10,7 @@ import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import type { TrialConfig } from '../../mlops/search-space';
-import { offloadForTask } from './offload/task';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import type { StoreProvider } from './store';
 import { readSplitRows, trialFeatures, type TrainingInputs } from './training-data';
 
@@ -43,7 +43,7 @@ export interface TrialResult {
 
 export function tuneTrial(store: StoreProvider) {
   return async (input: TuneTrialInput, ctx: TaskContext): Promise<TrialResult> => {
-    const { frame, train } = await readSplitRows(store(ctx), input.dataset, input.split);
+    const { frame, train } = await heartbeating(ctx, READING, () => readSplitRows(store(ctx), input.dataset, input.split));
     try {
       // The folds' feature fits and estimator fits run in a worker thread (./offload): this
       // event loop stays free to heartbeat, answer queries and see a cancellation.

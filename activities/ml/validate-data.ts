@@ -25,11 +25,11 @@ import {
   isBlocking,
   parseDataSchema,
   summarizeAnomalies,
-  validateFrame,
   type Anomaly,
   type DataSchema,
   type DataSchemaInput,
 } from '../../ml/validation';
+import { heartbeating, offloadForTask, READING } from './offload/task';
 import { putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
@@ -97,9 +97,14 @@ export function validateData(store: StoreProvider) {
     }
     const s = store(ctx);
     const previousRowCount = await previousRows(s, input, ctx);
-    const frame = await readDataset(s, input.dataset);
-    ctx.heartbeat({ phase: 'statistics', rows: frame.rows });
-    const { statistics, anomalies } = validateFrame(frame, schema, { previousRowCount });
+    const frame = await heartbeating(ctx, READING, () => readDataset(s, input.dataset));
+    // Statistics over every row: in a worker thread for a large dataset (offload/jobs/statistics.ts).
+    const { statistics, anomalies } = await offloadForTask(
+      ctx,
+      'validateDataset',
+      { frame, schema, previousRowCount },
+      { rows: frame.rows },
+    );
     const report: ValidationReport = {
       ...validationReport.head,
       dataset: { uri: input.dataset.uri, sha256: input.dataset.sha256, rows: frame.rows },

@@ -45,7 +45,17 @@ export async function putObject(
 
 /** Serialize `value` as JSON under `key`. */
 export async function putJson(store: ArtifactStore, key: string, value: unknown, opts: ObjectOptions = {}): Promise<ArtifactRef> {
-  return putObject(store, key, JSON.stringify(value), { contentType: 'application/json', ...opts });
+  return putJsonBytes(store, key, JSON.stringify(value), opts);
+}
+
+/** JSON already serialized (e.g. in a worker thread) under `key`, stored as putJson stores it. */
+export async function putJsonBytes(
+  store: ArtifactStore,
+  key: string,
+  json: Uint8Array | string,
+  opts: ObjectOptions = {},
+): Promise<ArtifactRef> {
+  return putObject(store, key, json, { contentType: 'application/json', ...opts });
 }
 
 /** Read a JSON artifact back, verified (MissingArtifactError / ArtifactCorruptedError otherwise). */

@@ -77,17 +77,27 @@ export function isTransferFrame(value: unknown): value is TransferFrame {
   return typeof value === 'object' && value !== null && (value as TransferFrame).tideflowTransferFrame === 1;
 }
 
+/** Rows [from, to) of an encoded column's values, written into `values` (pre-filled with null). */
+export function decodeStrings(c: EncodedStringColumn, values: (string | null)[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const code = c.codes[i] as number;
+    if (code >= 0) values[i] = c.dictionary[code] as string;
+  }
+}
+
 export function decodeFrame(t: TransferFrame): Frame {
   const columns = t.columns.map((c): FrameColumn => {
     if (!('dictionary' in c)) return c;
-    const values = new Array<string | null>(c.codes.length);
-    for (let i = 0; i < c.codes.length; i++) {
-      const code = c.codes[i] as number;
-      values[i] = code < 0 ? null : (c.dictionary[code] as string);
-    }
+    const values = new Array<string | null>(c.codes.length).fill(null);
+    decodeStrings(c, values, 0, c.codes.length);
     return { name: c.name, type: 'string', values };
   });
   return { rows: t.rows, columns };
+}
+
+/** Remember how a frozen column was encoded (it came encoded from a thread): sending it again reuses it. */
+export function rememberEncoding(col: StringColumn, sent: EncodedStringColumn | StringColumn): void {
+  if (Object.isFrozen(col)) encoded.set(col, 'dictionary' in sent ? sent : null);
 }
 
 /** The job input with every top-level Frame encoded for the trip (the rest as it is). */

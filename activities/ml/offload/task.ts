@@ -22,21 +22,39 @@ export async function offloadForTask<K extends JobName>(
   ctx: TaskContext,
   job: K,
   input: JobInput<K>,
-  o: { transfer?: ArrayBuffer[] } = {},
+  o: { transfer?: ArrayBuffer[]; rows?: number } = {},
 ): Promise<JobOutput<K>> {
   let details: unknown = { job, phase: 'starting' };
+  return heartbeating(
+    ctx,
+    () => details,
+    () =>
+      runInThread(job, input, {
+        signal: ctx.signal,
+        key: taskInstanceKey(ctx),
+        onProgress: (d) => (details = d),
+        ...(o.transfer && { transfer: o.transfer }),
+        ...(o.rows !== undefined && { rows: o.rows }),
+      }),
+  );
+}
+
+/** The heartbeat details while a step reads its data. */
+export const READING = (): unknown => ({ phase: 'reading data' });
+
+/**
+ * `work` with a heartbeat every second while it runs: for the waits of an ML step outside its
+ * job — reading its dataset and split (downloaded, then decoded in a thread) can take longer
+ * than the step's heartbeat timeout on a large dataset.
+ */
+export async function heartbeating<T>(ctx: TaskContext, details: () => unknown, work: () => Promise<T>): Promise<T> {
   const beat = (): void => {
-    if (!ctx.signal.aborted) ctx.heartbeat(details);
+    if (!ctx.signal.aborted) ctx.heartbeat(details());
   };
   beat();
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   try {
-    return await runInThread(job, input, {
-      signal: ctx.signal,
-      key: taskInstanceKey(ctx),
-      onProgress: (d) => (details = d),
-      ...(o.transfer && { transfer: o.transfer }),
-    });
+    return await work();
   } finally {
     clearInterval(timer);
   }

@@ -16,3 +16,12 @@ export function transferablesOf(value: unknown, out: Set<ArrayBuffer> = new Set(
   for (const item of items) transferablesOf(item, out, depth + 1);
   return [...out];
 }
+
+/** The buffers of `views` that each view covers whole (safe to move to a thread); the rest are copied. */
+export function transferableBytes(views: readonly Uint8Array[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const v of views)
+    if (v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.byteLength > 0)
+      out.add(v.buffer);
+  return [...out];
+}

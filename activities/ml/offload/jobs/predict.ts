@@ -1,14 +1,27 @@
 /**
  * Batch prediction's computation: the prediction columns for every row of a dataset (`prediction`,
- * and for classifiers one `proba_<class>` column per class) and their summary.
+ * and for classifiers one `proba_<class>` column per class) and their summary, next to the
+ * passthrough columns, encoded as the predictions dataset (Arrow) — all O(rows).
  */
-import type { Frame, FrameColumn } from '../../../../ml/frame/frame';
+import { ApplicationFailure } from '@temporalio/common';
+import { getColumn, schemaOf, type ColumnSchema, type Frame, type FrameColumn } from '../../../../ml/frame/frame';
+import { frameToArrow } from '../../../../ml/io/arrow';
 import { loadModel, predictFrame, type ModelArtifact } from '../../model-artifact';
 import type { ModelDocument } from './evaluate';
+
+/** A model's scores: class indices or values, and for classifiers the row-major probabilities. */
+export interface Scores {
+  values: Float64Array;
+  proba?: Float64Array;
+}
 
 export interface ScoreBatchInput {
   model: ModelDocument;
   frame: Frame;
+  /** Input columns copied next to the predictions; default: all. */
+  passthrough?: string[];
+  /** Scores computed elsewhere (the ONNX engine): only the output is assembled here. */
+  scores?: Scores;
 }
 
 export interface ScoreBatchOutput {
@@ -19,14 +32,38 @@ export interface ScoreBatchOutput {
   summary: Record<string, number>;
 }
 
-export function scoreBatch(input: ScoreBatchInput, progress: (details: unknown) => void): ScoreBatchOutput {
+export interface ScoredBatch {
+  task: ModelArtifact['task'];
+  summary: Record<string, number>;
+  /** The predictions dataset as Arrow IPC (file format), its rows and schema. */
+  arrow: Uint8Array;
+  rows: number;
+  schema: ColumnSchema[];
+}
+
+export function scoreBatch(input: ScoreBatchInput, progress: (details: unknown) => void): ScoredBatch {
+  const { frame } = input;
   const model = loadModel(input.model.doc, input.model.uri);
-  progress({ phase: 'predict', rows: input.frame.rows });
-  return predictionColumns(model.artifact, predictFrame(model, input.frame), input.frame.rows);
+  const keep = (input.passthrough ?? frame.columns.map((c) => c.name)).map((n) => getColumn(frame, n));
+  progress({ phase: 'predict', rows: frame.rows });
+  const scored = predictionColumns(model.artifact, input.scores ?? predictFrame(model, frame), frame.rows);
+  const columns = [...keep, ...scored.columns];
+  const taken = new Set<string>();
+  for (const c of columns) {
+    if (taken.has(c.name))
+      throw ApplicationFailure.nonRetryable(
+        `output column '${c.name}' clashes with an input column: leave it out of passthrough`,
+        'InvalidInput',
+      );
+    taken.add(c.name);
+  }
+  progress({ phase: 'encode', rows: frame.rows });
+  const out: Frame = { rows: frame.rows, columns };
+  return { task: scored.task, summary: scored.summary, arrow: frameToArrow(out), rows: out.rows, schema: schemaOf(out) };
 }
 
 /** The prediction columns and summary from scores (either engine's). */
-export function predictionColumns(a: ModelArtifact, pred: { values: Float64Array; proba?: Float64Array }, rows: number): ScoreBatchOutput {
+export function predictionColumns(a: ModelArtifact, pred: Scores, rows: number): ScoreBatchOutput {
   const frame = { rows };
   const summary: Record<string, number> = {};
   if (a.task === 'regression') {
