@@ -17,13 +17,26 @@ export interface Responsiveness {
   /** The worker process's event-loop delay, in milliseconds. */
   loopP99Ms: number;
   loopMaxMs: number;
+  /** Event-loop stalls over STALL_MS: when (ISO) and how long, to find which task caused them. */
+  stalls: { at: string; ms: number }[];
 }
+
+const STALL_MS = 200;
+const TICK_MS = 20;
 
 /** Starts probing; the returned function stops and summarises. */
 export function probeResponsiveness(handle: WorkflowHandle, intervalMs = 1000): () => Promise<Responsiveness> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const latencies: number[] = [];
+  const stalls: { at: string; ms: number }[] = [];
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    const late = now - last - TICK_MS;
+    if (late > STALL_MS) stalls.push({ at: new Date(Date.now() - late).toISOString(), ms: Math.round(late) });
+    last = now;
+  }, TICK_MS);
   let failures = 0;
   let stopped = false;
   const probing = (async () => {
@@ -43,6 +56,7 @@ export function probeResponsiveness(handle: WorkflowHandle, intervalMs = 1000): 
     stopped = true;
     await probing;
     loop.disable();
+    clearInterval(ticker);
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
       queries: sorted.length,
@@ -51,6 +65,7 @@ export function probeResponsiveness(handle: WorkflowHandle, intervalMs = 1000): 
       queryFailures: failures,
       loopP99Ms: loop.percentile(99) / 1e6,
       loopMaxMs: loop.max / 1e6,
+      stalls,
     };
   };
 }
