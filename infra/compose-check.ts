@@ -6,7 +6,8 @@
  *
  * Also a few checks compose-go leaves to `docker compose up` time (`composeProblems`): images no
  * service builds, `service_healthy` on a service without a healthcheck, a host port published
- * twice, bind mounts and build contexts that do not exist, environment variables left unset.
+ * twice, bind mounts, mounted scripts and build contexts that do not exist, environment variables
+ * left unset.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -165,6 +166,12 @@ export function composeProblems(project: ComposeProject): string[] {
     for (const v of s.volumes ?? []) {
       if (v.type === 'bind' && v.source !== undefined && !fs.existsSync(v.source))
         problems.push(`${name}: bind mount source ${v.source} does not exist (docker would create an empty directory)`);
+    }
+    // A file the container runs from a bind mount (entrypoint or command) must exist on the host.
+    for (const arg of [...(s.entrypoint ?? []), ...(s.command ?? [])]) {
+      if (!arg.startsWith('/')) continue;
+      const host = hostPathOf(s, arg);
+      if (host !== undefined && !fs.existsSync(host)) problems.push(`${name}: runs ${arg}, but its bind mount has no ${host}`);
     }
     for (const p of s.ports ?? []) {
       if (p.published === undefined) continue;

@@ -365,7 +365,8 @@ describe('compose-check refuses broken files', () => {
         '    depends_on:',
         '      plain: {condition: service_healthy}', // no healthcheck to wait for
         '      daemon: {condition: service_completed_successfully}', // never completes
-        '    volumes: ["./missing-dir:/x"]',
+        '    volumes: ["./missing-dir:/x", ".:/setup:ro"]',
+        "    entrypoint: ['/bin/sh', '/setup/missing.sh']",
         '    ports: ["127.0.0.1:8080:81"]',
         '    environment: [UNSET_VAR]',
         '    healthcheck: {test: ["CMD-SHELL", "pg_isready -U $${PGUSER}"]}',
@@ -387,6 +388,7 @@ describe('compose-check refuses broken files', () => {
         "orphan: waits for daemon to complete, but daemon restarts 'unless-stopped'",
         `orphan: bind mount source ${join(tmp, 'missing-dir')} does not exist (docker would create an empty directory)`,
         'orphan: host port 127.0.0.1:8080/tcp is also published by builder',
+        `orphan: runs /setup/missing.sh, but its bind mount has no ${join(tmp, 'missing.sh')}`,
         'orphan: environment variable UNSET_VAR has no value (left unset in the container)',
         "orphan: healthcheck uses $PGUSER, which the service's environment does not set",
         "plain: image busybox has no tag (it would pull whatever 'latest' is)",
