@@ -45,6 +45,7 @@ const Service = z.object({
   restart: z.string().optional(),
   init: z.boolean().optional(),
   working_dir: z.string().optional(),
+  container_name: z.string().optional(),
   deploy: z.object({ replicas: z.number().optional() }).nullable().optional(),
 });
 export type ComposeService = z.infer<typeof Service>;

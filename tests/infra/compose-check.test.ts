@@ -257,6 +257,9 @@ describe('docker-compose.yml, loaded by compose-go with .env.example', () => {
     const workers = Object.entries(project.services).filter(([, s]) => commandOf(s).includes('workers/main.ts'));
     expect(workers.map(([name]) => name)).toEqual(['tideflow-worker']);
     for (const [name, s] of Object.entries(project.services)) expect(env(s).TIDEFLOW_SYNC_SCHEDULES, name).not.toBe('true');
+    // …so the worker can be scaled (`docker compose up --scale tideflow-worker=3`): no fixed name, no host port.
+    expect(svc(project, 'tideflow-worker')).not.toHaveProperty('container_name');
+    expect(svc(project, 'tideflow-worker').ports ?? []).toEqual([]);
   });
 
   it('sets the namespace retention from TIDEFLOW_RETENTION_DAYS', async () => {
