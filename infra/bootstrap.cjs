@@ -4,7 +4,8 @@
  *   1. installs the locked dependencies when node_modules is missing or older than package-lock.json
  *      (`npm install --no-save`, not `npm ci`: a registry that lacks other platforms' optional
  *      packages, such as @swc/core's darwin builds, yields a lock `npm ci` refuses);
- *   2. provisions the Temporal CLI and MinIO binaries (infra/provision.ts);
+ *   2. provisions the Temporal CLI and MinIO binaries (infra/provision.ts), and for `test` the
+ *      docker-compose checker too (infra/compose-check, built from source with Go);
  *   3. runs the command: start → infra/start.ts; test → typecheck + lint + vitest run; bench → bench/main.ts.
  * Plain CommonJS with no dependencies, because it runs before anything is installed.
  */
@@ -126,7 +127,10 @@ async function main() {
     }
   }
 
-  const provisioned = await run(process.execPath, [tsx, 'infra/provision.ts']);
+  // `test` also needs the docker-compose checker (tests/infra/compose-check.test.ts): built here,
+  // once per change of its sources, so no test waits minutes on a Go build.
+  const provisionArgs = command === 'test' ? ['infra/provision.ts', '--compose-check'] : ['infra/provision.ts'];
+  const provisioned = await run(process.execPath, [tsx, ...provisionArgs]);
   if (provisioned !== 0) return provisioned;
   // The prediction server's prebuilt bundle (seconds, once per source change); without it
   // `tideflow serve` still works, compiling from source, so a failure here is only reported.

@@ -1,10 +1,14 @@
 /**
- * Finds (or builds) the Temporal CLI and MinIO binaries that the local stack runs.
+ * Finds (or builds) the Temporal CLI and MinIO binaries that the local stack runs, and the
+ * docker-compose checker the tests run (infra/compose-check/, a Go program on compose-go).
  *
  * Order per binary: $TEMPORAL_BIN / $MINIO_BIN → the cache dir → PATH → `go install` into the cache.
- * Usable as a library (`provisionBinaries`) and as a CLI (`tsx infra/provision.ts`).
+ * The checker: $COMPOSE_CHECK_BIN → the cache dir (keyed by a hash of its sources) → `go build`.
+ * Usable as a library (`provisionBinaries`, `provisionComposeCheck`) and as a CLI
+ * (`tsx infra/provision.ts [--compose-check]`; `npm test` passes the flag).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,7 +44,8 @@ export async function provisionBinaries(log: Log = defaultLog): Promise<Binaries
   return { temporal, minio };
 }
 
-async function provisionBinary(spec: BinarySpec, log: Log): Promise<string> {
+/** One of the pinned binaries (versions.ts), found or built as provisionBinaries does. */
+export async function provisionBinary(spec: BinarySpec, log: Log = defaultLog): Promise<string> {
   const override = process.env[spec.envVar];
   if (override) {
     const resolved = path.resolve(override);
@@ -117,26 +122,56 @@ function warnIfOldGo(go: string, log: Log): void {
   }
 }
 
-async function buildWithGo(go: string, spec: BinarySpec, log: Log): Promise<string> {
-  const finalPath = cachedBinaryPath(spec);
+/**
+ * One Go build into the cache: `args` run in `cwd` must leave the executable `name` in the
+ * directory passed to them (a private temp dir), which is then renamed to `finalPath`.
+ */
+interface GoBuild {
+  /** Executable name, in the temp dir and at finalPath. */
+  readonly name: string;
+  /** For messages: what is built, e.g. "temporal v1.5.1". */
+  readonly what: string;
+  readonly finalPath: string;
+  readonly args: (outDir: string) => string[];
+  readonly env?: (outDir: string) => Record<string, string>;
+  readonly cwd?: string;
+}
+
+function goInstallBuild(spec: BinarySpec): GoBuild {
+  return {
+    name: spec.name,
+    what: `${spec.name} ${spec.version}`,
+    finalPath: cachedBinaryPath(spec),
+    args: () => ['install', `${spec.module}@${spec.version}`],
+    env: (outDir) => ({ GOBIN: outDir }),
+  };
+}
+
+function buildWithGo(go: string, spec: BinarySpec, log: Log): Promise<string> {
+  return runGoBuild(go, goInstallBuild(spec), log);
+}
+
+async function runGoBuild(go: string, build: GoBuild, log: Log): Promise<string> {
+  const { finalPath } = build;
   const finalDir = path.dirname(finalPath);
   const binRoot = path.dirname(finalDir);
   fs.mkdirSync(binRoot, { recursive: true });
 
-  const release = await acquireLock(`${finalDir}.lock`, () => isExecutableFile(finalPath), spec, log);
+  const release = await acquireLock(`${finalDir}.lock`, () => isExecutableFile(finalPath), build.what, log);
   if (!release) return finalPath; // another process finished the build while we waited
   let tmpDir: string | null = null;
   try {
     if (isExecutableFile(finalPath)) return finalPath;
-    removeLeftoverBuildDirs(binRoot, spec);
-    // Build into a private GOBIN, then rename into place: an interrupted build never leaves a
+    removeLeftoverBuildDirs(binRoot, build.name);
+    // Build into a private directory, then rename into place: an interrupted build never leaves a
     // half-written binary at the path everyone else trusts.
-    tmpDir = fs.mkdtempSync(path.join(binRoot, `.build-${spec.name}-`));
-    log(`building ${spec.name} ${spec.version} with go install (first run only; takes several minutes)…`);
-    await runGoInstall(go, spec, tmpDir, log);
+    tmpDir = fs.mkdtempSync(path.join(binRoot, `.build-${build.name}-`));
+    const started = Date.now();
+    log(`building ${build.what} with go (first run only; can take minutes)…`);
+    await runGo(go, build, tmpDir, log);
     fs.mkdirSync(finalDir, { recursive: true });
-    fs.renameSync(path.join(tmpDir, spec.name), finalPath);
-    log(`built ${finalPath}`);
+    fs.renameSync(path.join(tmpDir, build.name), finalPath);
+    log(`built ${finalPath} in ${formatElapsed(Date.now() - started)}`);
     return finalPath;
   } finally {
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -144,21 +179,22 @@ async function buildWithGo(go: string, spec: BinarySpec, log: Log): Promise<stri
   }
 }
 
-/** Temp GOBINs of builds that were killed (we hold the lock, so nobody else is using them). */
-function removeLeftoverBuildDirs(binRoot: string, spec: BinarySpec): void {
+/** Temp output dirs of builds that were killed (we hold the lock, so nobody else is using them). */
+function removeLeftoverBuildDirs(binRoot: string, name: string): void {
   for (const entry of fs.readdirSync(binRoot)) {
-    if (entry.startsWith(`.build-${spec.name}-`)) fs.rmSync(path.join(binRoot, entry), { recursive: true, force: true });
+    if (entry.startsWith(`.build-${name}-`)) fs.rmSync(path.join(binRoot, entry), { recursive: true, force: true });
   }
 }
 
-function runGoInstall(go: string, spec: BinarySpec, gobin: string, log: Log): Promise<void> {
-  const target = `${spec.module}@${spec.version}`;
+function runGo(go: string, build: GoBuild, outDir: string, log: Log): Promise<void> {
+  const args = build.args(outDir);
   const started = Date.now();
   const recent: string[] = [];
   return new Promise((resolve, reject) => {
-    const child = spawn(go, ['install', target], {
-      env: { ...process.env, GOBIN: gobin },
+    const child = spawn(go, args, {
+      env: { ...process.env, ...build.env?.(outDir) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(build.cwd !== undefined && { cwd: build.cwd }),
     });
     // If we exit mid-build (Ctrl-C, crash), don't leave `go` running in the background.
     const killGo = (): void => {
@@ -168,11 +204,11 @@ function runGoInstall(go: string, spec: BinarySpec, gobin: string, log: Log): Pr
     const onLine = (line: string): void => {
       recent.push(line);
       if (recent.length > 30) recent.shift();
-      log(`[go ${spec.name}] ${line}`);
+      log(`[go ${build.name}] ${line}`);
     };
     readline.createInterface({ input: child.stdout }).on('line', onLine);
     readline.createInterface({ input: child.stderr }).on('line', onLine);
-    const heartbeat = setInterval(() => log(`still building ${spec.name} (${formatElapsed(Date.now() - started)})…`), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => log(`still building ${build.name} (${formatElapsed(Date.now() - started)})…`), HEARTBEAT_MS);
     child.on('error', (err) => {
       clearInterval(heartbeat);
       process.removeListener('exit', killGo);
@@ -183,16 +219,87 @@ function runGoInstall(go: string, spec: BinarySpec, gobin: string, log: Log): Pr
       process.removeListener('exit', killGo);
       if (code === 0) return resolve();
       const why = signal ? `killed by ${signal}` : `exit code ${code}`;
-      reject(new Error(`go install ${target} failed (${why}). Last output:\n${recent.join('\n')}`));
+      reject(new Error(`go ${args.join(' ')} (building ${build.what}) failed (${why}). Last output:\n${recent.join('\n')}`));
     });
   });
+}
+
+/** The docker-compose checker's Go sources (infra/compose-check/: go.mod, go.sum, main.go). */
+export const COMPOSE_CHECK_DIR = path.join(__dirname, 'compose-check');
+const COMPOSE_CHECK = 'compose-check';
+
+/**
+ * First 12 hex digits of a sha256 over the checker's source files (names and contents): any
+ * change to its code or its pinned modules gives a new cache entry, so a stale build is never used.
+ */
+export function composeCheckSourceHash(dir: string = COMPOSE_CHECK_DIR): string {
+  const hash = createHash('sha256');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
+    .sort();
+  if (!files.includes('go.mod')) throw new Error(`${dir} has no go.mod: is the compose checker's source missing?`);
+  for (const file of files) {
+    hash.update(`${file}\0`);
+    hash.update(fs.readFileSync(path.join(dir, file)));
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** `<cache>/bin/compose-check-<source hash>/compose-check` */
+export function cachedComposeCheckPath(hash: string = composeCheckSourceHash()): string {
+  return path.join(cacheRoot(), 'bin', `${COMPOSE_CHECK}-${hash}`, COMPOSE_CHECK);
+}
+
+/**
+ * The docker-compose checker: $COMPOSE_CHECK_BIN, else the cached build of the current sources,
+ * else `go build` of infra/compose-check into the cache (modules from the Go module cache or
+ * proxy, verified against the committed go.sum).
+ */
+export async function provisionComposeCheck(log: Log = defaultLog): Promise<string> {
+  const override = process.env['COMPOSE_CHECK_BIN'];
+  if (override) {
+    const resolved = path.resolve(override);
+    if (!isExecutableFile(resolved)) {
+      throw new Error(
+        `COMPOSE_CHECK_BIN=${override} is not an executable file. Point it at a build of infra/compose-check, or unset it to let Tideflow build one.`,
+      );
+    }
+    return resolved;
+  }
+  const hash = composeCheckSourceHash();
+  const cached = cachedComposeCheckPath(hash);
+  if (isExecutableFile(cached)) return cached;
+  const go = findOnPath('go');
+  if (!go) {
+    throw new Error(
+      [
+        `Cannot build the docker-compose checker (infra/compose-check, a Go program on compose-go): no \`go\` on PATH. Fix one of:`,
+        `  - install Go >= ${MIN_GO_VERSION.join('.')} (https://go.dev/dl/) and re-run; it is built once into ${cached};`,
+        `  - set COMPOSE_CHECK_BIN=/path/to/compose-check (built with \`go build\` in infra/compose-check).`,
+      ].join('\n'),
+    );
+  }
+  return runGoBuild(
+    go,
+    {
+      name: COMPOSE_CHECK,
+      what: `${COMPOSE_CHECK} (sources ${hash})`,
+      finalPath: cached,
+      cwd: COMPOSE_CHECK_DIR,
+      // -mod=readonly: the committed go.mod/go.sum are used as they are, never rewritten.
+      args: (outDir) => ['build', '-mod=readonly', '-trimpath', '-o', path.join(outDir, COMPOSE_CHECK), '.'],
+    },
+    log,
+  );
 }
 
 /**
  * Exclusive lock via O_EXCL file creation, holding our pid. Returns a release function, or null
  * when `done()` became true while another live process held the lock (it built the binary).
  */
-async function acquireLock(lockPath: string, done: () => boolean, spec: BinarySpec, log: Log): Promise<(() => void) | null> {
+async function acquireLock(lockPath: string, done: () => boolean, what: string, log: Log): Promise<(() => void) | null> {
   const started = Date.now();
   let lastNote = 0;
   for (;;) {
@@ -214,7 +321,7 @@ async function acquireLock(lockPath: string, done: () => boolean, spec: BinarySp
       continue;
     }
     if (Date.now() - lastNote >= HEARTBEAT_MS) {
-      log(`waiting for another process to finish building ${spec.name} (${formatElapsed(Date.now() - started)}; lock ${lockPath})…`);
+      log(`waiting for another process to finish building ${what} (${formatElapsed(Date.now() - started)}; lock ${lockPath})…`);
       lastNote = Date.now();
     }
     await new Promise((r) => setTimeout(r, 1000));
@@ -249,9 +356,14 @@ function formatElapsed(ms: number): string {
 }
 
 if (require.main === module) {
-  provisionBinaries().then(
-    (bins) => {
-      process.stdout.write(`temporal: ${bins.temporal}\nminio: ${bins.minio}\n`);
+  // `--compose-check`: also the docker-compose checker (npm test; `npm start` does not need it).
+  const withComposeCheck = process.argv.slice(2).includes('--compose-check');
+  (async () => {
+    const bins = await provisionBinaries();
+    process.stdout.write(`temporal: ${bins.temporal}\nminio: ${bins.minio}\n`);
+    if (withComposeCheck) process.stdout.write(`compose-check: ${await provisionComposeCheck()}\n`);
+  })().then(
+    () => {
       ensurePython3((line) => process.stderr.write(`provision: ${line}\n`));
     },
     (err: unknown) => {
