@@ -10,7 +10,7 @@ import type { TaskContext } from '../context';
 import { registerForTask } from '../registry';
 import { readDataset, type DatasetRef } from './dataset';
 import { heartbeating, offloadForTask, READING } from './offload/task';
-import { putArtifact, type StoreProvider } from './store';
+import { putArtifactBytes, type StoreProvider } from './store';
 import type { ArtifactRef } from './types';
 
 export interface RegisterModelInput {
@@ -49,7 +49,7 @@ export function registerModel(store: StoreProvider) {
     const frame = await heartbeating(ctx, READING, () => readDataset(s, input.lineage.dataset));
     // Histograms over every row: in a worker thread for a large dataset (offload/jobs/statistics.ts).
     const built = await offloadForTask(ctx, 'profileDataset', { frame }, { rows: frame.rows });
-    const profile = await putArtifact(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.runId}.json`, built);
+    const profile = await putArtifactBytes(s, `${s.prefix}models/${input.modelName}/profiles/${ctx.runId}.json`, built.json);
     const v = await registerForTask(s, ctx, {
       name: input.modelName,
       model: input.model,

@@ -9,12 +9,13 @@ import type { TaskContext } from '../context';
 import { putObject } from '../../storage/artifacts/objects';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import type { EvaluateModelOutput } from './evaluate-model';
+import { offloadForTask } from './offload/task';
 import { evaluationArtifact, rocCurveOf } from './evaluation-artifact';
 import type { IngestOutput } from './ingest-data';
 import { higherIsBetter } from '../../ml/metrics/direction';
 import type { MetricName } from '../../ml/metrics/evaluation';
 import { decideGate, type GateDecision, type MetricThreshold } from '../../mlops/gate';
-import { renderRunReport, reportColumnsFromStatistics, type ReportSplit, type RunReportData } from '../../ml/report';
+import { reportColumnsFromStatistics, type ReportSplit, type RunReportData } from '../../ml/report';
 import type { RegisterModelOutput } from './register-model';
 import type { RejectModelOutput } from './reject-model';
 import type { SplitDataOutput } from './split-data';
@@ -158,7 +159,9 @@ export function writeRunReport(store: StoreProvider) {
         { name: 'evaluation', uri: input.evaluation.evaluation.uri },
       ],
     };
-    const ref = await putObject(s, runArtifactKey(s, ctx, 'report.html'), await renderRunReport(data), {
+    // Rendering (Vega charts, then the sections) runs in a worker thread for a large dataset.
+    const { html } = await offloadForTask(ctx, 'renderReport', { data }, { rows: validation.statistics.rows });
+    const ref = await putObject(s, runArtifactKey(s, ctx, 'report.html'), html, {
       contentType: 'text/html; charset=utf-8',
     });
     ctx.log.info('wrote run report', { uri: ref.uri, bytes: ref.bytes });

@@ -7,6 +7,7 @@ import { evaluateModels } from './jobs/evaluate';
 import { scoreBatch } from './jobs/predict';
 import { ingestShape } from './jobs/ingest';
 import { splitDataset } from './jobs/split';
+import { renderReport } from './jobs/report';
 import { profileDataset, validateDataset } from './jobs/statistics';
 import { fitModel } from './jobs/train';
 import { crossValidateTrial } from './jobs/tune';
@@ -23,6 +24,7 @@ export const JOBS = {
   fitModel,
   evaluateModels,
   scoreBatch,
+  renderReport,
   sleepBusy,
   echoFrame,
 } as const;
