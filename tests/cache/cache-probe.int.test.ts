@@ -22,7 +22,7 @@ import type { RunView } from '../../core/run-view';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { parseS3Uri } from '../../storage/s3-uri';
 import { CACHE_PROBE_PATCH } from '../../workflows/cache-probe';
-import { cachePipeline, cacheSlowProbe } from '../fixtures/cache-dags';
+import { cacheBigUpstream, cacheMapped, cachePipeline, cacheSlowProbe } from '../fixtures/cache-dags';
 import { createHarness, taskOf, testWorkflowBundle, type Harness } from '../integration/harness';
 
 type History = temporal.api.history.v1.IHistory;
@@ -133,6 +133,37 @@ describe('hits', () => {
     const manifest = await readRunManifest(h.store, 't_cache', second.workflowId);
     expect(manifest?.tasks.find((t) => t.taskId === 'write')?.cached).toEqual(from);
     expect(manifest?.tasks.find((t) => t.taskId === 'read')?.cached).toEqual(from);
+  });
+});
+
+describe('fan-outs and upstream outputs by reference', () => {
+  it('every instance of a cached fan-out hits through the probe; the local task looks up by itself', async () => {
+    const items = [2, 7, Date.now() % 1000];
+    await run(cacheMapped, { items });
+    const second = await run(cacheMapped, { items });
+    expect(computed(second.workflowId)).toEqual([]);
+    expect(hits(second.history)).toBe(items.length);
+    expect(scheduled(second.history)).toEqual([]);
+    expect(taskOf(second.view, 'square').output).toEqual(items.map((x) => x * x));
+    expect(taskOf(second.view, 'square').cached).toBeDefined();
+    expect(taskOf(second.view, 'list').cached).toBeDefined();
+  });
+
+  it('an upstream output passed by reference is resolved within the byte budget, and counts against it', async () => {
+    const params = { tag: `big-${tag}` };
+    const first = await run(cacheBigUpstream, params);
+    expect(computed(first.workflowId)).toEqual(['big', 'measure']);
+    const second = await run(cacheBigUpstream, params);
+    expect(hits(second.history)).toBe(1);
+    expect(scheduled(second.history)).toEqual(['big']);
+    expect(taskOf(second.view, 'measure').output).toBe(300_000);
+    expect(taskOf(second.view, 'measure').cached?.workflowId).toBe(first.workflowId);
+    // A budget smaller than the 300 KB upstream output: the probe does not download it; the activity hits.
+    const third = await withEnv('TIDEFLOW_CACHE_PROBE_MAX_BYTES', '100000', () => run(cacheBigUpstream, params));
+    expect(misses(third.history)).toEqual(['budget']);
+    expect(scheduled(third.history).sort()).toEqual(['big', 'measure']);
+    expect(computed(third.workflowId)).toEqual(['big']);
+    expect(taskOf(third.view, 'measure').cached?.workflowId).toBe(first.workflowId);
   });
 });
 
