@@ -26,15 +26,15 @@ import { prepareInput, type TaskRunnerDeps } from '../task-runner';
 import { lookup } from './lookup';
 import { hit, keyOf } from './run-cached';
 
-const positive = (raw: string | undefined, fallback: number): number => {
+const nonNegative = (raw: string | undefined, fallback: number): number => {
   const v = Number(raw);
   return raw !== undefined && raw.trim() !== '' && Number.isFinite(v) && v >= 0 ? v : fallback;
 };
 
 /** Bytes the probe may read: upstream outputs by reference plus the entry's artifacts. */
-export const probeMaxBytes = (): number => positive(process.env.TIDEFLOW_CACHE_PROBE_MAX_BYTES, 32 * 1024 * 1024);
+export const probeMaxBytes = (): number => nonNegative(process.env.TIDEFLOW_CACHE_PROBE_MAX_BYTES, 32 * 1024 * 1024);
 /** The probe's own deadline; the workflow's (core/cache-probe.ts, 5 s) stops waiting regardless. */
-export const probeTimeoutMs = (): number => positive(process.env.TIDEFLOW_CACHE_PROBE_TIMEOUT_MS, 4000);
+export const probeTimeoutMs = (): number => nonNegative(process.env.TIDEFLOW_CACHE_PROBE_TIMEOUT_MS, 4000);
 
 class ProbeTimeout extends Error {}
 
