@@ -83,7 +83,7 @@ async function offload(deps: TaskRunnerDeps, inv: TaskInvocation, output: unknow
   return outputRef;
 }
 
-async function prepareInput(deps: TaskRunnerDeps, name: string, inv: TaskInvocation): Promise<unknown> {
+export async function prepareInput(deps: TaskRunnerDeps, name: string, inv: TaskInvocation): Promise<unknown> {
   const dag = deps.dags.get(inv.dagId);
   const spec = dag?.tasks.find((t) => t.id === inv.taskId);
   if (!dag || !spec) {

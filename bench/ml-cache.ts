@@ -19,9 +19,12 @@
  * report (side effects: never cached) run in full both times and are left out of both sums; the
  * whole-run figures are printed beside it, and so is the worker-side time of the same tasks (from
  * the run manifests: each attempt's start to end on the worker, without the engine's round trips).
+ * A cached normal task whose hit the cache probe found (workflows/cache-probe.ts) has no activity
+ * in the run's history: the report counts them.
  */
 import { activities } from '../activities';
 import { startDagRun, waitForRun } from '../client/runs';
+import { isLocalTask } from '../core/local-tasks';
 import type { RunView, TaskView } from '../core/run-view';
 import { readRunManifest } from '../storage/artifacts/manifest';
 import { createArtifactStore } from '../storage/s3-client';
@@ -43,9 +46,12 @@ interface RunSummary {
   perTask: Record<string, { seconds: number; cached: boolean }>;
   /** Worker-side seconds per task (run manifest); a fan-out from its first start to its last end. */
   workerPerTask: Record<string, number>;
+  /** Tasks whose activity the server scheduled (normal activities; a cache-probe hit schedules none). */
+  scheduled: string[];
 }
 
 const activityTasks = new Set(mlCacheDag.tasks.filter((t) => t.activity !== undefined).map((t) => t.id));
+const localTasks = new Set(mlCacheDag.tasks.filter((t) => isLocalTask(mlCacheDag, t)).map((t) => t.id));
 const seconds = (t: TaskView): number => (t.startedAt && t.endedAt ? (Date.parse(t.endedAt) - Date.parse(t.startedAt)) / 1000 : 0);
 
 async function workerSeconds(store: ArtifactStore, workflowId: string): Promise<Record<string, number>> {
@@ -58,7 +64,13 @@ async function workerSeconds(store: ArtifactStore, workflowId: string): Promise<
   return Object.fromEntries([...spans].map(([id, [a, b]]) => [id, (b - a) / 1000]));
 }
 
-function summarize(view: RunView, workflowId: string, wallSeconds: number, workerPerTask: Record<string, number>): RunSummary {
+function summarize(
+  view: RunView,
+  workflowId: string,
+  wallSeconds: number,
+  workerPerTask: Record<string, number>,
+  scheduled: string[],
+): RunSummary {
   const tasks = view.tasks.filter((t) => activityTasks.has(t.id) && t.state === 'success');
   const perTask = Object.fromEntries(tasks.map((t) => [t.id, { seconds: seconds(t), cached: t.cached !== undefined }]));
   return {
@@ -70,7 +82,15 @@ function summarize(view: RunView, workflowId: string, wallSeconds: number, worke
     cached: tasks.filter((t) => t.cached).map((t) => t.id),
     perTask,
     workerPerTask,
+    scheduled,
   };
+}
+
+/** Task ids (a fan-out's `tune[2]` as `tune`) of the activities scheduled on the server in the run's history. */
+async function scheduledTasks(handle: Awaited<ReturnType<typeof startDagRun>>): Promise<string[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const ids = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityId ?? []).map((id) => id.replace(/\[\d+\]$/, ''));
+  return [...new Set(ids)];
 }
 
 async function runOnce(ctx: BenchContext, params: Record<string, unknown>, noCache: boolean): Promise<RunSummary> {
@@ -80,7 +100,8 @@ async function runOnce(ctx: BenchContext, params: Record<string, unknown>, noCac
   if (!view) throw new Error(`cache bench: run ${handle.workflowId} ended without a summary: ${error}`);
   if (view.status !== 'success') throw new Error(`cache bench: run ${handle.workflowId} ${view.status}: ${error}`);
   const wall = (performance.now() - started) / 1000;
-  return summarize(view, handle.workflowId, wall, await workerSeconds(createArtifactStore(ctx.config.s3), handle.workflowId));
+  const worker = await workerSeconds(createArtifactStore(ctx.config.s3), handle.workflowId);
+  return summarize(view, handle.workflowId, wall, worker, await scheduledTasks(handle));
 }
 
 const PENGUIN_NUMERIC = ['beak_length_mm', 'beak_depth_mm', 'flipper_length_mm', 'body_mass_g'];
@@ -132,6 +153,9 @@ export const mlCacheBench: Benchmark = {
     const wholeRatio = rerun.taskSeconds / first.taskSeconds;
     const workerOf = (r: RunSummary) => expectedCached.reduce((sum, t) => sum + (r.workerPerTask[t] ?? 0), 0);
     const workerRatio = workerOf(rerun) / workerOf(first);
+    // Local tasks schedule no activity either: they look up in their own local activity, not through the probe.
+    const probeable = expectedCached.filter((t) => !localTasks.has(t));
+    const probed = probeable.filter((t) => rerun.cached.includes(t) && !rerun.scheduled.includes(t));
     const ids = [...activityTasks].filter((t) => first.perTask[t] || rerun.perTask[t] || changed.perTask[t]);
     const cell = (r: RunSummary, t: string) => {
       const p = r.perTask[t];
@@ -170,6 +194,8 @@ export const mlCacheBench: Benchmark = {
       `worker-side time of the same tasks (run manifests, no engine round trips): ${(workerRatio * 100).toFixed(2)}%`,
       `whole run (with ${NEVER_CACHED.join('/')}): ${rerun.taskSeconds.toFixed(3)} s / ${first.taskSeconds.toFixed(3)} s = ${(wholeRatio * 100).toFixed(2)}%`,
       `re-run: everything but ${NEVER_CACHED.join('/')} cached: ${verdict(allCached)} (ran: ${rerun.ran.join(', ') || 'none'})`,
+      `re-run: cached normal tasks settled by the cache probe (no activity scheduled): ${probed.length}/${probeable.length}` +
+        ` (${probed.join(', ') || 'none'}): ${verdict(probed.length === probeable.length)}`,
       `feature param changed, ran: ${changed.ran.join(', ')}; cached: ${changed.cached.join(', ')}`,
     ].join('\n');
     const result: MlCacheResult = {

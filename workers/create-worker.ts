@@ -12,6 +12,8 @@ import { backfillActivities } from '../activities/backfill';
 import { tideflowCountEarlierRuns } from '../activities/builtin/run-gate';
 import { HEARTBEATING_ACTIVITIES } from '../activities/long-running';
 import { UNCACHEABLE_ACTIVITIES } from '../activities/cache/policy';
+import { cacheProbeActivity } from '../activities/cache/probe';
+import { CACHE_PROBE_ACTIVITY } from '../core/cache-probe';
 import { runOutcomeActivities } from '../activities/run-outcome';
 import { rolloutActivities } from '../activities/rollout';
 import { retryActivities } from '../activities/retry';
@@ -44,7 +46,8 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
   });
   // The worker's one S3 client serves every activity through its TaskContext (no client of their own).
   const store = { s3: o.s3, bucket: o.bucket, prefix: o.prefix };
-  const wrapped = wrapActivities({ dags: registry, store, offloadBytes: o.offloadBytes }, o.activities);
+  const deps = { dags: registry, store, offloadBytes: o.offloadBytes };
+  const wrapped = wrapActivities(deps, o.activities);
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
@@ -53,6 +56,8 @@ export async function createTideflowWorker(o: TideflowWorkerOptions): Promise<Wo
     activities: {
       ...wrapped,
       ...rawActivities,
+      // The workflow's step-cache probe (a local activity: runs where the workflow runs).
+      [CACHE_PROBE_ACTIVITY]: cacheProbeActivity(deps),
       ...backfillActivities(store),
       ...runOutcomeActivities(store),
       ...rolloutActivities(store),

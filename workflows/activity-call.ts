@@ -8,6 +8,8 @@
  * policy and timeouts are the ones the engine resolved for the task. Only the history differs:
  * a local activity is one marker event instead of scheduled/started/completed events.
  *
+ * A cached normal task is preceded by the cache probe (./cache-probe.ts, its own patch).
+ *
  * Replay: DAGs without `local` never reach the patch, so their histories keep their shape. A DAG
  * that marks an existing task local (ml_retrain's short steps) changes its history; the patch
  * keeps runs recorded before the change calling normal activities when they replay.
@@ -24,6 +26,7 @@ import {
 import { isLocalTask } from '../core/local-tasks';
 import type { DagDefinition, TaskSpec } from '../core/model';
 import type { TaskInvocation, TaskResult } from '../core/output-ref';
+import { withCacheProbe } from './cache-probe';
 
 export const LOCAL_ACTIVITIES_PATCH = 'local-activities';
 
@@ -67,5 +70,6 @@ export function taskCall(dag: DagDefinition, spec: TaskSpec, options: ActivityOp
   }
   const call = proxyActivities<TaskProxies>(options)[name];
   if (!call) throw new Error(`no activity proxy for '${name}'`);
-  return call;
+  // A cached task: a step-cache hit found by the probe settles it without scheduling the activity.
+  return withCacheProbe(dag, spec, call);
 }

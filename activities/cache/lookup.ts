@@ -16,10 +16,12 @@ export interface LookupOptions {
   spec: CacheSpec;
   /** Refresh: only entries written at or after this instant count. */
   notBefore?: number;
+  /** The cache probe's budget: an entry whose artifacts total more bytes is not verified here ('budget'). */
+  maxVerifyBytes?: number;
 }
 
 export type Lookup =
-  { hit: CacheEntry } | { miss: 'absent' | 'expired' | 'refresh' | 'invalid' | 'artifacts'; detail?: string; etag?: string };
+  { hit: CacheEntry } | { miss: 'absent' | 'expired' | 'refresh' | 'invalid' | 'artifacts' | 'budget'; detail?: string; etag?: string };
 
 /** Why one artifact cannot be trusted (missing, corrupted), or undefined when its content matches. */
 async function verifyArtifact(s: ArtifactStore, a: ArtifactRef, ctx: TaskContext): Promise<string | undefined> {
@@ -57,6 +59,10 @@ export async function lookup(s: ArtifactStore, scope: CacheScope, o: LookupOptio
   if (o.notBefore !== undefined && !(created >= o.notBefore)) return { miss: 'refresh', etag: doc.etag };
   if (o.spec.maxAge !== undefined && Date.now() - created > msToNumber(o.spec.maxAge)) {
     return { miss: 'expired', detail: `written ${entry.createdAt}, maxAge ${String(o.spec.maxAge)}`, etag: doc.etag };
+  }
+  const bytes = entry.artifacts.reduce((sum, a) => sum + a.bytes, 0);
+  if (o.maxVerifyBytes !== undefined && bytes > o.maxVerifyBytes) {
+    return { miss: 'budget', detail: `${bytes} bytes of artifacts to verify, budget ${o.maxVerifyBytes}`, etag: doc.etag };
   }
   const bad = await verifyArtifacts(s, entry, ctx);
   if (bad !== undefined) return { miss: 'artifacts', detail: bad, etag: doc.etag };

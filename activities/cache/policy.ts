@@ -1,8 +1,9 @@
 /**
  * What the step cache must know about each built-in activity, from reading what it does:
  *
- * - UNCACHEABLE_ACTIVITIES: activities with side effects (or whose answer is the state of the
- *   world at run time); a task running one refuses `cache` at load (core/cache-tasks.ts).
+ * - UNCACHEABLE_ACTIVITIES (kept in core/uncacheable-activities.ts): activities with side effects
+ *   (or whose answer is the state of the world at run time); a task running one refuses `cache` at
+ *   load (core/cache-tasks.ts).
  * - CACHE_POLICIES: for cacheable activities, the run values they read from their context besides
  *   their input (part of the key), the state outside the input their output depends on (a
  *   fingerprint, part of the key: a source's content, the champion being compared with), and what
@@ -11,7 +12,6 @@
  * An activity listed in neither (a DAG's own) is keyed conservatively: its input, plus the DAG,
  * the logical date, the data interval and the params, which its context exposes.
  */
-import type { UncacheableActivity } from '../../core/cache-tasks';
 import { getVersion, getVersionByAlias } from '../../registry/read';
 import { NotFoundError } from '../../registry/types';
 import type { TaskContext } from '../context';
@@ -22,19 +22,8 @@ import type { PredictBatchInput } from '../ml/predict-batch';
 import { getArtifact } from '../ml/store';
 import { sourceFingerprint } from './source-fingerprint';
 
-export const UNCACHEABLE_ACTIVITIES: ReadonlyMap<string, UncacheableActivity> = new Map([
-  ['mlRegister', { reason: 'registers a model version in the registry and may move its champion alias' }],
-  ['mlReject', { reason: "records the gate's rejection of this run's candidate" }],
-  ['mlReport', { reason: 'writes the report of its own run (run identity, params, the version it registered)' }],
-  ['mlExportModel', { reason: 'writes an export into a registered model version' }],
-  ['registryRegisterModel', { reason: 'registers a model version in the registry' }],
-  ['registryPromoteModel', { reason: 'moves a registry alias' }],
-  ['registryResolveAlias', { reason: "answers the registry's current alias, which changes under the same input" }],
-  ['driftComputeReport', { reason: 'reads the champion and the prediction log as they are at run time' }],
-  ['driftSignalController', { reason: 'signals the retraining controller' }],
-  ['scheduledRetrainRequest', { reason: 'signals the retraining controller' }],
-  ['runCommand', { reason: 'runs a process that may write anywhere (outside the run, to services)', pureAllowed: true }],
-]);
+/** Kept in core: plain data that the workflow's cache probe (workflows/cache-probe.ts) reads too. */
+export { UNCACHEABLE_ACTIVITIES } from '../../core/uncacheable-activities';
 
 /** Run values an activity reads from its context, not from its input. */
 export type ContextField = 'dagId' | 'ds' | 'logicalDate' | 'interval' | 'params';

@@ -56,7 +56,10 @@ const uniqueRefs = (...lists: ArtifactRef[][]): ArtifactRef[] => [
   ...new Map(lists.flat().map((a) => [`${a.uri}#${a.sha256}`, a])).values(),
 ];
 
-async function recordHit(call: CachedCall, entry: CacheEntry, started: number): Promise<void> {
+/** What a hit needs of the call: the cache probe (./probe.ts) accepts hits the same way. */
+type HitCall = Pick<CachedCall, 'activity' | 'input' | 'ctx'>;
+
+async function recordHit(call: HitCall, entry: CacheEntry, started: number): Promise<void> {
   const { ctx } = call;
   const ended = Date.now();
   await recordTask(ctx.store, manifestRunOf(ctx), {
@@ -68,7 +71,8 @@ async function recordHit(call: CachedCall, entry: CacheEntry, started: number): 
   }).catch((err: unknown) => ctx.log.warn('run manifest not recorded for a cache hit', { error: String(err) }));
 }
 
-async function hit(call: CachedCall, entry: CacheEntry, started: number): Promise<CachedResult> {
+/** Accept a verified entry: what the activity must still do on a hit, the run manifest's record, the result. */
+export async function hit(call: HitCall, entry: CacheEntry, started: number): Promise<CachedResult> {
   await Promise.all([cachePolicy(call.activity).onHit?.(call.input as never, entry.output, call.ctx), recordHit(call, entry, started)]);
   call.ctx.log.info('step cache hit', { key: entry.key, from: entry.from.workflowId });
   return { output: entry.output, cached: { via: 'cache', workflowId: entry.from.workflowId, runId: entry.from.runId } };
@@ -147,17 +151,22 @@ function renewWhile(call: CachedCall, scope: CacheScope, etag: string): { stop: 
   };
 }
 
+/** The call's cache key (its activity's policy: the context it reads, the fingerprint of what it depends on). */
+export async function keyOf(call: Pick<CachedCall, 'activity' | 'spec' | 'input' | 'ctx'>): Promise<string> {
+  const policy = cachePolicy(call.activity);
+  const fingerprint = policy.fingerprint ? await policy.fingerprint(call.input as never, call.ctx) : null;
+  return cacheKey(
+    { activity: call.activity, cacheVersion: call.spec.version, input: call.input, fingerprint, context: policy.context },
+    call.ctx,
+  );
+}
+
 export async function runCached(call: CachedCall): Promise<CachedResult> {
   const { ctx } = call;
   const started = Date.now();
-  const policy = cachePolicy(call.activity);
   let key: string;
   try {
-    const fingerprint = policy.fingerprint ? await policy.fingerprint(call.input as never, ctx) : null;
-    key = cacheKey(
-      { activity: call.activity, cacheVersion: call.spec.version, input: call.input, fingerprint, context: policy.context },
-      ctx,
-    );
+    key = await keyOf(call);
   } catch (err) {
     // What the key depends on cannot be read: run uncached rather than risk a wrong answer.
     ctx.log.warn('step cache bypassed: cannot compute the key', { error: err instanceof Error ? err.message : String(err) });
