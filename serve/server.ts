@@ -12,7 +12,7 @@ import { EstimatorInputError } from '../ml/estimators';
 import { FeaturePipelineError } from '../ml/features';
 import { PredictionInputError } from '../ml/predict';
 import type { ArtifactStore } from '../registry';
-import { isPublicPath, tokenMatches } from './auth';
+import { isPublicPath, tokenChecker } from './auth';
 import type { ServeSettings } from './config';
 import { HttpError } from './errors';
 import { createMetrics, type ServeMetrics } from './metrics';
@@ -108,10 +108,11 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
   // JSON only (MLflow's CSV form is not supported): other media types are a 415, not a string body.
   app.removeContentTypeParser('text/plain');
 
+  const tokenMatches = s.token === null ? null : tokenChecker(s.token);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if (s.token === null || isPublicPath(req.url)) return;
-    if (!tokenMatches(s.token, req.headers.authorization)) {
+    if (tokenMatches === null || isPublicPath(req.url)) return;
+    if (!tokenMatches(req.headers.authorization)) {
       reply.header('www-authenticate', 'Bearer');
       throw new HttpError(401, 'missing or invalid bearer token (Authorization: Bearer $TIDEFLOW_SERVE_TOKEN)');
     }
