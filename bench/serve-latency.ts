@@ -9,7 +9,16 @@ import { invoke, processCpuMs } from './serve-setup';
 import { quantile, round } from './stats';
 
 export interface LatencyResult {
-  singleRow: { concurrency: number; requests: number; p50Ms: number; p99Ms: number; throughputPerS: number; serverCpuMsPerRequest: number };
+  singleRow: {
+    concurrency: number;
+    requests: number;
+    p50Ms: number;
+    p99Ms: number;
+    throughputPerS: number;
+    serverCpuMsPerRequest: number;
+    /** The load generator's own CPU per request (this process: user + system), to see the server's share of the two cores. */
+    clientCpuMsPerRequest: number;
+  };
   batch1000: { requests: number; medianMs: number; p90Ms: number; serverCpuMsPerRequest: number };
 }
 
@@ -31,6 +40,7 @@ export async function measureLatency(
   const single: number[] = [];
   let next = 0;
   const cpu0 = processCpuMs(child.pid);
+  const client0 = process.cpuUsage();
   const w0 = performance.now();
   await Promise.all(
     Array.from({ length: o.concurrency }, async () => {
@@ -39,6 +49,7 @@ export async function measureLatency(
   );
   const wallS = (performance.now() - w0) / 1000;
   const singleCpuMs = processCpuMs(child.pid) - cpu0;
+  const client = process.cpuUsage(client0);
   for (let i = 0; i < 3; i++) await timed(url, batchBody);
   const batch: number[] = [];
   const cpu1 = processCpuMs(child.pid);
@@ -52,6 +63,7 @@ export async function measureLatency(
       p99Ms: round(quantile(single, 0.99)),
       throughputPerS: Math.round(single.length / wallS),
       serverCpuMsPerRequest: round(singleCpuMs / single.length),
+      clientCpuMsPerRequest: round((client.user + client.system) / 1000 / single.length),
     },
     batch1000: {
       requests: batch.length,

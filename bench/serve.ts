@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --only serve`: the prediction server (issue 12), one run, over loopback with
- * node's fetch against the server in its own process (bench/serve-setup.ts), on issue 12's
+ * node's http (keep-alive) against the server in its own process (bench/serve-setup.ts), on issue 12's
  * flights-style model (bench/scoring-flights.ts, 100 trees; a 60-tree version is the candidate):
  *   - single-row requests at concurrency 8: latency p50 / p99 (client side, ms), and the server's CPU
  *     time per request from /proc (which other processes' load does not inflate);
@@ -175,6 +175,7 @@ export const serveBench: Benchmark = {
         `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer ${p.lastV1AfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
         table,
         `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms; log off: ${noLog.singleRow.serverCpuMsPerRequest} ms, ${noLog.batch1000.serverCpuMsPerRequest} ms`,
+        `client (load generator) CPU time per single-row request: ${result.singleRow.clientCpuMsPerRequest} ms (log off run: ${noLog.singleRow.clientCpuMsPerRequest} ms); with the server's, ${round(result.singleRow.serverCpuMsPerRequest + result.singleRow.clientCpuMsPerRequest)} ms of the 2 cores per request`,
         `prediction log cost (server CPU on − off, written every ${LOG_ROWS} rows): single row ${round(result.singleRow.serverCpuMsPerRequest - noLog.singleRow.serverCpuMsPerRequest)} ms, 1,000 rows ${round(result.batch1000.serverCpuMsPerRequest - noLog.batch1000.serverCpuMsPerRequest)} ms`,
         `load average during the run: ${result.load.join(', ')}`,
       ].join('\n');
