@@ -109,6 +109,25 @@ export async function spawnServer(
   return { url, child, coldMs, readyLine };
 }
 
+/** A floor server (bench/serve-floor.ts: node http alone, or fastify alone) in its own process; resolves once it listens. */
+export async function spawnFloor(kind: 'http' | 'fastify'): Promise<{ url: string; child: ChildProcess }> {
+  const profileDir = process.env.TIDEFLOW_BENCH_SERVE_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', 'serve-floor.ts'), kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the ${kind} floor server exited (${code}) before listening`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
 export interface Answer {
   status: number;
   version?: number;
