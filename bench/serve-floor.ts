@@ -47,6 +47,8 @@ async function main(kind: string): Promise<void> {
     port = (app.server.address() as { port: number }).port;
   } else throw new Error(`usage: serve-floor.ts http|fastify (got '${kind}')`);
   process.stdout.write(`listening ${port}\n`);
+  // Exit normally on SIGTERM, so `--cpu-prof` (TIDEFLOW_BENCH_SERVE_CPU_PROF) writes its profile.
+  process.once('SIGTERM', () => process.exit(0));
 }
 
 void main(process.argv[2] ?? '').catch((err: unknown) => {
