@@ -10,7 +10,7 @@ import type { ColumnSchema, Frame } from '../ml/frame/frame';
 import { OnnxExportError } from '../ml/onnx/working';
 import { frameForModel, PredictionInputError, scoreFrame, type InputColumns, type Scores } from '../ml/predict';
 import { badRequest, HttpError } from './errors';
-import type { ServeMetrics } from './metrics';
+import type { RequestMetrics, ServeMetrics } from './metrics';
 import type { ModelRef } from './model-ref';
 import type { ModelCache, Resolved } from './models';
 import type { PredictionLog } from './prediction-log';
@@ -22,6 +22,8 @@ export interface RequestLabels {
   model: string;
   version: string;
   protocol: Protocol;
+  /** The metric children of (model, version, protocol), looked up once the version is chosen. */
+  metrics?: RequestMetrics;
 }
 
 /** Labels of scoring requests, for the metrics hook (set when a scoring route starts). */
@@ -56,7 +58,7 @@ export function scoreRequest(
   protocol: Protocol,
   parse: (schema: readonly ColumnSchema[]) => InputColumns,
 ): Scored | Promise<Scored> {
-  const labels: RequestLabels = { model: ref.name, version: '', protocol };
+  const labels: RequestLabels = { model: ref.name, version: '', protocol, metrics: undefined };
   requestLabels.set(req, labels);
   const aliased = deps.models.peek(ref);
   const routed = aliased && (deps.rollouts ? deps.rollouts.routeNow(ref, aliased, req) : { resolved: aliased });
@@ -104,6 +106,7 @@ function prepare(
 ): Frame {
   const { served } = routed.resolved;
   labels.version = String(served.version);
+  labels.metrics = deps.metrics.forRequest(served.name, labels.version, labels.protocol);
   const schema = served.model.pipeline.inputs;
   const input = parse(schema);
   if (input.rows > deps.maxRows)
@@ -126,7 +129,7 @@ function finish(
 ): Scored {
   const { resolved } = routed;
   const { served } = resolved;
-  deps.metrics.forRequest(served.name, labels.version, labels.protocol).rows.inc(inputs.rows);
+  (labels.metrics ?? deps.metrics.forRequest(served.name, labels.version, labels.protocol)).rows.inc(inputs.rows);
   deps.log?.append(req.id, served, inputs, scores);
   deps.rollouts?.shadowAfterResponse(req, routed, parse, scores);
   return { resolved, inputs, scores };

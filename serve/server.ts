@@ -122,7 +122,11 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
   app.addHook('onResponse', (req, reply, done) => {
     rollouts.answered(req, reply.statusCode, reply.elapsedTime);
     const labels = requestLabels.get(req);
-    if (labels) metrics.forRequest(labels.model, labels.version, labels.protocol).answered(reply.statusCode, reply.elapsedTime / 1000);
+    if (labels)
+      (labels.metrics ?? metrics.forRequest(labels.model, labels.version, labels.protocol)).answered(
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
     done();
   });
   app.setErrorHandler((err, req, reply) => {
