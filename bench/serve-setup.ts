@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import * as path from 'node:path';
 import { putArtifact } from '../activities/ml/store';
 import type { TideflowConfig } from '../config/env';
@@ -70,7 +71,10 @@ export async function spawnServer(
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const s0 = performance.now();
-  const child = spawn(process.execPath, ENTRIES[entry], {
+  // TIDEFLOW_BENCH_SERVE_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profileDir = process.env.TIDEFLOW_BENCH_SERVE_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, ...ENTRIES[entry]], {
     env: {
       ...process.env,
       AWS_ACCESS_KEY_ID: config.s3.credentials?.accessKeyId,
@@ -105,18 +109,60 @@ export async function spawnServer(
   return { url, child, coldMs, readyLine };
 }
 
+/** A floor server (bench/serve-floor.ts: node http alone, or fastify alone) in its own process; resolves once it listens. */
+export async function spawnFloor(kind: 'http' | 'fastify'): Promise<{ url: string; child: ChildProcess }> {
+  const profileDir = process.env.TIDEFLOW_BENCH_SERVE_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'bench', 'serve-floor.ts'), kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the ${kind} floor server exited (${code}) before listening`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
 export interface Answer {
   status: number;
   version?: number;
   proba?: number;
 }
 
+/**
+ * The bench client's connections: node's http with a keep-alive agent rather than fetch (undici),
+ * to keep the client's own CPU per request low: client and server share the machine's two cores,
+ * so what the client spends is taken from the server (the bench prints both).
+ */
+const agent = new Agent({ keepAlive: true, keepAliveMsecs: 10_000, scheduling: 'lifo' });
+
+function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { ...HEADERS, ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** One MLflow request for the champion; `headers` add a route key or request id. */
 export async function invoke(url: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${url}/models/${MODEL}/invocations`, { method: 'POST', headers: { ...HEADERS, ...headers }, body });
-  const text = await res.text();
+  const res = await post(`${url}/models/${MODEL}/invocations`, body, headers);
   if (res.status !== 200) return { status: res.status };
-  const json = JSON.parse(text) as { version: number; predictions: { probabilities: Record<string, number> }[] };
+  const json = JSON.parse(res.text) as { version: number; predictions: { probabilities: Record<string, number> }[] };
   return { status: 200, version: json.version, proba: json.predictions[0]?.probabilities.late ?? NaN };
 }
 

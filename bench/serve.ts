@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --only serve`: the prediction server (issue 12), one run, over loopback with
- * node's fetch against the server in its own process (bench/serve-setup.ts), on issue 12's
+ * node's http (keep-alive) against the server in its own process (bench/serve-setup.ts), on issue 12's
  * flights-style model (bench/scoring-flights.ts, 100 trees; a 60-tree version is the candidate):
  *   - single-row requests at concurrency 8: latency p50 / p99 (client side, ms), and the server's CPU
  *     time per request from /proc (which other processes' load does not inflate);
@@ -22,10 +22,10 @@ import { promoteVersion } from '../registry';
 import { serveSettings } from '../serve/config';
 import { createPredictionServer } from '../serve/server';
 import { createS3Client } from '../storage/s3-client';
-import { measureLatency } from './serve-latency';
+import { measureLatency, measureSingleRows } from './serve-latency';
 import { canaryShare, promotionUnderLoad } from './serve-rollout';
 import { flightsFrame } from './scoring-flights';
-import { INPUTS, MODEL, registerArtifact, spawnServer, TOKEN, trainFlightsGbt, waitReady } from './serve-setup';
+import { INPUTS, MODEL, registerArtifact, spawnFloor, spawnServer, TOKEN, trainFlightsGbt, waitReady } from './serve-setup';
 import { round } from './stats';
 import { formatTable, verdict } from './table';
 import type { BenchContext, BenchOutcome, Benchmark } from './types';
@@ -91,6 +91,16 @@ export const serveBench: Benchmark = {
       const noLog = await measureLatency(off.url, off.child, bodies, batchBody, LATENCY);
       unlogged.kill('SIGTERM');
       ctx.log(`bundled, log off: ${off.readyLine}`);
+      // The floor: the same requests answered by node's http alone and by fastify alone (no model, no auth, no log).
+      const floor: Record<'http' | 'fastify', Awaited<ReturnType<typeof measureSingleRows>>> = {} as never;
+      for (const kind of ['http', 'fastify'] as const) {
+        const f = await spawnFloor(kind);
+        try {
+          floor[kind] = await measureSingleRows(f.url, f.child, bodies, LATENCY, `floor-${kind}`);
+        } finally {
+          f.child.kill('SIGTERM');
+        }
+      }
       const server = await spawnServer(config, 'bundle', { TIDEFLOW_SERVE_LOG_MAX_ROWS: LOG_ROWS });
       ctx.log(`bundled, log on: ${server.readyLine}`);
       child = server.child;
@@ -115,6 +125,7 @@ export const serveBench: Benchmark = {
       const result = {
         ...logged,
         withoutLog: noLog,
+        floor,
         coldStart: {
           processSpawnToReadyMs: Math.round(server.coldMs),
           processSpawnToReadyNoLogMs: Math.round(off.coldMs),
@@ -175,6 +186,13 @@ export const serveBench: Benchmark = {
         `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer ${p.lastV1AfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
         table,
         `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms; log off: ${noLog.singleRow.serverCpuMsPerRequest} ms, ${noLog.batch1000.serverCpuMsPerRequest} ms`,
+        `client (load generator) CPU time per single-row request: ${result.singleRow.clientCpuMsPerRequest} ms (log off run: ${noLog.singleRow.clientCpuMsPerRequest} ms); with the server's, ${round(result.singleRow.serverCpuMsPerRequest + result.singleRow.clientCpuMsPerRequest)} ms of the 2 cores per request`,
+        `floor, the same single-row requests without Tideflow (bench/serve-floor.ts): ${(['http', 'fastify'] as const)
+          .map(
+            (k) =>
+              `${k === 'http' ? 'node http alone' : 'fastify alone'}: p50 ${floor[k].p50Ms} ms / p99 ${floor[k].p99Ms} ms, ${floor[k].throughputPerS} req/s, server CPU ${floor[k].serverCpuMsPerRequest} ms, client CPU ${floor[k].clientCpuMsPerRequest} ms per request`,
+          )
+          .join('; ')}`,
         `prediction log cost (server CPU on − off, written every ${LOG_ROWS} rows): single row ${round(result.singleRow.serverCpuMsPerRequest - noLog.singleRow.serverCpuMsPerRequest)} ms, 1,000 rows ${round(result.batch1000.serverCpuMsPerRequest - noLog.batch1000.serverCpuMsPerRequest)} ms`,
         `load average during the run: ${result.load.join(', ')}`,
       ].join('\n');

@@ -15,13 +15,52 @@ export interface ServeMetrics {
   servedVersion: Gauge<'model' | 'alias'>;
   logRows: Counter<'model'>;
   logDropped: Counter<'model'>;
+  /** The label children of one model version and protocol, cached (serve/scoring.ts: one lookup per request, no label objects built). */
+  forRequest(model: string, version: string, protocol: string): RequestMetrics;
+}
+
+/** Counters and histogram of one (model, version, protocol), their label children bound once. */
+export interface RequestMetrics {
+  /** Rows scored (tideflow_serve_rows_total{model, version}). */
+  rows: Counter.Internal;
+  /** One answered request: counted with its status (an error too when ≥ 400), its latency observed. */
+  answered(status: number, seconds: number): void;
+}
+
+/** Statuses are few (200, 400, 404, 413, …): one child pair each, made on first use. */
+function requestMetrics(
+  requests: ServeMetrics['requests'],
+  errors: ServeMetrics['errors'],
+  latency: ServeMetrics['latency'],
+  rows: ServeMetrics['rows'],
+  model: string,
+  version: string,
+  protocol: string,
+): RequestMetrics {
+  const timing = latency.labels({ model, version, protocol });
+  const byStatus = new Map<number, { requests: Counter.Internal; errors?: Counter.Internal }>();
+  return {
+    rows: rows.labels({ model, version }),
+    answered(status, seconds) {
+      let c = byStatus.get(status);
+      if (!c) {
+        const labels = { model, version, protocol, status: String(status) };
+        c = { requests: requests.labels(labels), ...(status >= 400 && { errors: errors.labels(labels) }) };
+        byStatus.set(status, c);
+      }
+      c.requests.inc();
+      c.errors?.inc();
+      timing.observe(seconds);
+    },
+  };
 }
 
 export function createMetrics(): ServeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tideflow_serve_' });
   const labels = ['model', 'version', 'protocol', 'status'] as const;
-  return {
+  const children = new Map<string, RequestMetrics>();
+  const m: Omit<ServeMetrics, 'forRequest'> = {
     registry,
     requests: new Counter({
       name: 'tideflow_serve_requests_total',
@@ -67,5 +106,14 @@ export function createMetrics(): ServeMetrics {
       labelNames: ['model'],
       registers: [registry],
     }),
+  };
+  return {
+    ...m,
+    forRequest(model, version, protocol) {
+      const key = `${model}\u0000${version}\u0000${protocol}`;
+      let c = children.get(key);
+      if (!c) children.set(key, (c = requestMetrics(m.requests, m.errors, m.latency, m.rows, model, version, protocol)));
+      return c;
+    },
   };
 }

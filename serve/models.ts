@@ -70,6 +70,8 @@ async function readAlias(s: ArtifactStore, name: string, alias: string, etag?: s
 
 export class ModelCache {
   private readonly versions = new Map<string, Promise<ServedModel>>();
+  /** The versions whose load finished: what `peek` answers from without a promise. */
+  private readonly loaded = new Map<string, ServedModel>();
   private readonly watches = new Map<string, AliasWatch>();
   private readonly firstLoads = new Map<string, Promise<AliasWatch>>();
   private timer: NodeJS.Timeout | undefined;
@@ -86,6 +88,19 @@ export class ModelCache {
     const key = refText(ref);
     const watch = this.watches.get(key) ?? (await this.watchAlias(key, ref.name, ref.alias));
     return { served: watch.current, alias: ref.alias };
+  }
+
+  /**
+   * The model a request is answered with when it is loaded already (every request but a model's
+   * first ones), synchronously; undefined when it must be loaded (then `resolve`).
+   */
+  peek(ref: ModelRef): Resolved | undefined {
+    if (ref.version !== undefined) {
+      const served = this.loaded.get(`${ref.name}/${ref.version}`);
+      return served && { served };
+    }
+    const watch = this.watches.get(`${ref.name}@${ref.alias}`);
+    return watch && { served: watch.current, alias: ref.alias };
   }
 
   /** Aliases being watched, with the version each serves now. */
@@ -169,7 +184,10 @@ export class ModelCache {
     if (!pending) {
       pending = this.load(name, version);
       this.versions.set(key, pending);
-      pending.catch(() => this.versions.delete(key));
+      pending.then(
+        (served) => this.loaded.set(key, served),
+        () => this.versions.delete(key),
+      );
     }
     return pending;
   }

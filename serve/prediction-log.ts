@@ -8,15 +8,16 @@
  * A failed write keeps its rows for the next attempt; if S3 stays down and more than
  * `maxBufferedRows` pile up, the oldest are dropped and counted (the server never stops answering
  * because its log is unavailable). One file holds one model version (its input columns are typed).
+ * Rows are buffered column by column (serve/log-batch.ts), one batch per model version and day.
  */
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { concatFrames } from '../ml/frame/concat';
-import type { Frame, FrameColumn } from '../ml/frame/frame';
+import type { Frame } from '../ml/frame/frame';
 import { frameToArrow } from '../ml/io/arrow';
 import type { Scores } from '../ml/predict';
 import type { ArtifactStore } from '../registry';
 import { predictionLogKey } from '../ml/predict/log-layout';
+import { LogBatch } from './log-batch';
 import type { ServedModel } from './models';
 
 export interface PredictionLogOptions {
@@ -36,59 +37,28 @@ interface Entry {
   scores: Scores;
 }
 
-/**
- * The log columns of a batch of requests to one model version: meta, inputs (as typed for the
- * model), outputs. Built column by column once per flush, off the response path: requests only
- * queue their frames (append), and a flush of thousands of single-row requests costs about what
- * one request of as many rows does (bench: `npm run bench -- --only serve`, log on vs off).
- */
+const DAY_MS = 86_400_000;
+
+/** The log columns of requests to one model version (one file's content); see serve/log-batch.ts. */
 export function batchFrame(entries: readonly Entry[]): Frame {
   const first = entries[0];
   if (!first) return { rows: 0, columns: [] };
-  const n = entries.reduce((sum, e) => sum + e.inputs.rows, 0);
-  const a = first.served.model.artifact;
-  const requestIds = new Array<string | null>(n);
-  const rowIndex = new Float64Array(n);
-  const scoredAt = new Float64Array(n);
-  const labels = new Array<string | null>(n);
-  const values = new Float64Array(n);
-  const k = a.task === 'regression' ? 0 : a.classes.length;
-  const proba = Array.from({ length: k }, () => new Float64Array(n));
-  let row = 0;
-  for (const e of entries) {
-    for (let i = 0; i < e.inputs.rows; i++, row++) {
-      requestIds[row] = e.requestId;
-      rowIndex[row] = i;
-      scoredAt[row] = e.at;
-      if (k === 0) values[row] = e.scores.values[i] ?? NaN;
-      else labels[row] = e.scores.labels?.[i] ?? null;
-      for (let c = 0; c < k; c++) (proba[c] as Float64Array)[row] = e.scores.proba?.[i * k + c] ?? NaN;
-    }
-  }
-  const meta: FrameColumn[] = [
-    { name: 'request_id', type: 'string', values: requestIds },
-    { name: 'row_index', type: 'number', values: rowIndex },
-    { name: 'scored_at', type: 'timestamp', values: scoredAt },
-    { name: 'model', type: 'string', values: new Array<string | null>(n).fill(first.served.name) },
-    { name: 'model_version', type: 'number', values: new Float64Array(n).fill(first.served.version) },
-  ];
-  const outputs: FrameColumn[] =
-    k === 0
-      ? [{ name: 'prediction', type: 'number', values }]
-      : [
-          { name: 'prediction', type: 'string', values: labels },
-          ...a.classes.map((cls, c): FrameColumn => ({ name: `proba_${cls}`, type: 'number', values: proba[c] as Float64Array })),
-        ];
-  const taken = new Set([...meta, ...outputs].map((c) => c.name));
-  const inputs = concatFrames(entries.map((e) => ({ frame: e.inputs, location: `request ${e.requestId}` })));
-  return { rows: n, columns: [...meta, ...inputs.columns.filter((c) => !taken.has(c.name)), ...outputs] };
+  const batch = new LogBatch(first.served, new Date(first.at).toISOString().slice(0, 10), first.at, first.inputs.columns);
+  for (const e of entries) batch.append(e.requestId, e.at, e.inputs, e.scores);
+  return batch.toFrame();
 }
 
 export class PredictionLog {
-  private buffer: Entry[] = [];
+  /** Every batch not yet written, oldest first (a failed write puts its batch back in front). */
+  private pending: LogBatch[] = [];
+  /** The batch each model version (name\0version) appends to now (today's); also in `pending`. */
+  private open = new Map<string, LogBatch>();
   private rows = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The UTC day of `dayStart` .. `dayStart` + 1 day, so a request does not format a date. */
+  private day = '';
+  private dayStart = 0;
 
   constructor(
     private readonly store: ArtifactStore,
@@ -96,7 +66,19 @@ export class PredictionLog {
   ) {}
 
   append(requestId: string, served: ServedModel, inputs: Frame, scores: Scores): void {
-    this.buffer.push({ requestId, at: Date.now(), served, inputs, scores });
+    const at = Date.now();
+    if (at < this.dayStart || at >= this.dayStart + DAY_MS) {
+      this.dayStart = at - (at % DAY_MS);
+      this.day = new Date(this.dayStart).toISOString().slice(0, 10);
+    }
+    const key = `${served.name}\u0000${served.version}`;
+    let batch = this.open.get(key);
+    if (!batch || batch.day !== this.day) {
+      batch = new LogBatch(served, this.day, at, inputs.columns);
+      this.open.set(key, batch);
+      this.pending.push(batch);
+    }
+    batch.append(requestId, at, inputs, scores);
     this.rows += inputs.rows;
     if (this.rows >= this.o.maxRows) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.o.maxDelayMs);
@@ -106,10 +88,11 @@ export class PredictionLog {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.buffer;
-    this.buffer = [];
+    const batches = this.pending;
+    this.pending = [];
+    this.open = new Map();
     this.rows = 0;
-    this.writing = this.writing.then(() => this.write(batch));
+    this.writing = this.writing.then(() => this.write(batches));
     return this.writing;
   }
 
@@ -117,20 +100,12 @@ export class PredictionLog {
     await this.flush();
   }
 
-  private async write(batch: Entry[]): Promise<void> {
-    if (batch.length === 0) return;
-    const groups = new Map<string, Entry[]>();
-    for (const e of batch) {
-      const day = new Date(e.at).toISOString().slice(0, 10);
-      const key = `${e.served.name}\u0000${e.served.version}\u0000${day}`;
-      const group = groups.get(key);
-      if (group) group.push(e);
-      else groups.set(key, [e]);
-    }
-    for (const entries of groups.values()) {
-      const first = entries[0] as Entry;
-      const frame = batchFrame(entries);
-      const key = predictionLogKey(this.store.prefix, first.served.name, new Date(first.at), randomUUID());
+  private async write(batches: LogBatch[]): Promise<void> {
+    const failed: LogBatch[] = [];
+    for (const batch of batches) {
+      if (batch.rows === 0) continue;
+      const frame = batch.toFrame();
+      const key = predictionLogKey(this.store.prefix, batch.served.name, new Date(batch.firstAt), randomUUID());
       try {
         await this.store.s3.send(
           new PutObjectCommand({
@@ -140,23 +115,31 @@ export class PredictionLog {
             ContentType: 'application/vnd.apache.arrow.file',
           }),
         );
-        this.o.onWritten?.(first.served.name, frame.rows);
+        this.o.onWritten?.(batch.served.name, frame.rows);
       } catch (err) {
         this.o.log(
           `prediction log: writing ${frame.rows} rows to ${key} failed (${(err as Error).message}); keeping them for the next flush`,
         );
-        this.requeue(entries);
+        failed.push(batch);
       }
     }
+    if (failed.length > 0) this.requeue(failed);
   }
 
-  private requeue(entries: Entry[]): void {
-    this.buffer = [...entries, ...this.buffer];
-    this.rows += entries.reduce((n, e) => n + e.inputs.rows, 0);
-    while (this.rows > this.o.maxBufferedRows && this.buffer.length > 0) {
-      const dropped = this.buffer.shift() as Entry;
-      this.rows -= dropped.inputs.rows;
-      this.o.onDropped?.(dropped.served.name, dropped.inputs.rows);
+  /** Batches whose write failed go back in front; past maxBufferedRows the oldest rows are dropped and counted. */
+  private requeue(failed: LogBatch[]): void {
+    this.pending = [...failed, ...this.pending];
+    for (const batch of failed) this.rows += batch.rows;
+    while (this.rows > this.o.maxBufferedRows && this.pending.length > 0) {
+      const oldest = this.pending[0] as LogBatch;
+      const dropped = oldest.dropFirst(this.rows - this.o.maxBufferedRows);
+      this.rows -= dropped;
+      if (dropped > 0) this.o.onDropped?.(oldest.served.name, dropped);
+      if (oldest.rows === 0) {
+        this.pending.shift();
+        const key = `${oldest.served.name}\u0000${oldest.served.version}`;
+        if (this.open.get(key) === oldest) this.open.delete(key);
+      }
     }
     this.timer ??= setTimeout(() => void this.flush(), this.o.maxDelayMs);
   }

@@ -43,6 +43,13 @@ interface Routing {
   role: Role;
 }
 
+interface Decision {
+  routing?: Routing;
+  /** The candidate version that answers (shadow false) or scores a copy (shadow true). */
+  candidate?: number;
+  shadow?: boolean;
+}
+
 export interface Routed {
   resolved: Resolved;
   /** Set while a rollout splits this request's alias. */
@@ -102,25 +109,55 @@ export class RolloutRouter {
     });
   }
 
-  /** Choose the version that answers: the alias's (stable) or the rollout candidate's. */
+  /** Choose the version that answers: the alias's (stable) or the rollout candidate's (loading what is needed). */
   async route(ref: ModelRef, resolved: Resolved, req: FastifyRequest): Promise<Routed> {
     if (ref.version !== undefined) return { resolved };
     const watch = this.watches.get(ref.name) ?? (await this.watch(ref.name));
+    const d = this.decide(watch, ref, resolved, req);
+    if (!d.routing) return { resolved };
+    if (d.candidate === undefined) return { resolved, routing: d.routing };
+    const candidate = (await this.models.resolve({ name: ref.name, version: d.candidate })).served;
+    return this.withCandidate(resolved, d, candidate);
+  }
+
+  /**
+   * `route` without waiting: the routing when the model's rollout state is followed already and
+   * the version it needs is loaded (always, once a state is applied: its candidate is loaded
+   * first), else undefined (then `route`).
+   */
+  routeNow(ref: ModelRef, resolved: Resolved, req: FastifyRequest): Routed | undefined {
+    if (ref.version !== undefined) return { resolved };
+    const watch = this.watches.get(ref.name);
+    if (!watch) return undefined;
+    const d = this.decide(watch, ref, resolved, req);
+    if (!d.routing) return { resolved };
+    if (d.candidate === undefined) return { resolved, routing: d.routing };
+    const candidate = this.models.peek({ name: ref.name, version: d.candidate })?.served;
+    return candidate && this.withCandidate(resolved, d, candidate);
+  }
+
+  /** Which role answers (recorded for the guards), and which candidate version must answer or shadow it. */
+  private decide(watch: Watch, ref: ModelRef, resolved: Resolved, req: FastifyRequest): Decision {
     const s = watch.state;
-    if (!s || !isActive(s) || s.alias !== ref.alias) return { resolved };
+    if (!s || !isActive(s) || s.alias !== ref.alias) return {};
     const header = req.headers['x-tideflow-route-key'];
     const key = typeof header === 'string' && ROUTE_KEY.test(header) ? header : req.id;
     const base = { model: s.model, rolloutId: s.rolloutId, step: s.step };
     if (s.shadow || !routesToCandidate(s.rolloutId, key, s.weight)) {
       const routing: Routing = { ...base, role: 'stable' };
       this.routed.set(req, routing);
-      if (!s.shadow || resolved.served.version === s.candidate) return { resolved, routing };
-      return { resolved, routing, shadow: await this.models.resolve({ name: s.model, version: s.candidate }).then((r) => r.served) };
+      if (!s.shadow || resolved.served.version === s.candidate) return { routing };
+      return { routing, candidate: s.candidate, shadow: true };
     }
     const routing: Routing = { ...base, role: 'candidate' };
     this.routed.set(req, routing);
-    const candidate = await this.models.resolve({ name: s.model, version: s.candidate });
-    return { resolved: { served: candidate.served, ...(resolved.alias !== undefined && { alias: resolved.alias }) }, routing };
+    return { routing, candidate: s.candidate, shadow: false };
+  }
+
+  private withCandidate(resolved: Resolved, d: Decision, candidate: ServedModel): Routed {
+    const routing = d.routing as Routing;
+    if (d.shadow) return { resolved, routing, shadow: candidate };
+    return { resolved: { served: candidate, ...(resolved.alias !== undefined && { alias: resolved.alias }) }, routing };
   }
 
   /** After a routed request was answered: count it for the rollout's guards, then run its shadow scoring if any. */

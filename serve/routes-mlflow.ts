@@ -12,7 +12,7 @@ import { badRequest } from './errors';
 import { parseMlflowBody } from './protocols/mlflow';
 import { parseModelRef, type ModelRef } from './model-ref';
 import type { Resolved } from './models';
-import { scoreRequest, type ScoringDeps } from './scoring';
+import { scoreRequest, type Scored, type ScoringDeps } from './scoring';
 
 type Q = Record<string, string | undefined>;
 
@@ -43,8 +43,7 @@ function describe(r: Resolved): Record<string, unknown> {
 }
 
 export function registerMlflowRoutes(app: FastifyInstance, deps: ScoringDeps, defaultAlias: string): void {
-  const invoke = async (req: FastifyRequest, reply: FastifyReply, ref: ModelRef): Promise<unknown> => {
-    const { resolved, scores } = await scoreRequest(deps, req, ref, 'mlflow', (schema) => parseMlflowBody(req.body, schema));
+  const answer = (req: FastifyRequest, reply: FastifyReply, { resolved, scores }: Scored): unknown => {
     const { served } = resolved;
     const model = served.model;
     const predictions =
@@ -59,6 +58,11 @@ export function registerMlflowRoutes(app: FastifyInstance, deps: ScoringDeps, de
       ...(resolved.alias !== undefined && { alias: resolved.alias }),
       request_id: req.id,
     };
+  };
+  // Not async: with the model loaded, the answer is returned synchronously (serve/scoring.ts).
+  const invoke = (req: FastifyRequest, reply: FastifyReply, ref: ModelRef): unknown => {
+    const scored = scoreRequest(deps, req, ref, 'mlflow', (schema) => parseMlflowBody(req.body, schema));
+    return scored instanceof Promise ? scored.then((s) => answer(req, reply, s)) : answer(req, reply, scored);
   };
   const named = (p: { ref: string }): ModelRef => parseModelRef(p.ref, defaultAlias);
   const pinned = (p: { name: string; version: string }): ModelRef => parseModelRef(p.name, defaultAlias, p.version);

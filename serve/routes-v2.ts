@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { inferOutputs, inferRequestSchema, modelMetadata, parseInferRequest, type V2InferRequest } from './protocols/v2';
 import { parseModelRef, type ModelRef } from './model-ref';
-import { scoreRequest, type ScoringDeps } from './scoring';
+import { scoreRequest, type Scored, type ScoringDeps } from './scoring';
 
 interface Params {
   name: string;
@@ -40,9 +40,8 @@ export function registerV2Routes(
     const r = await deps.models.resolve(ref(req.params));
     return { name: req.params.name, version: String(r.served.version), ready: true };
   };
-  const infer = async (req: FastifyRequest<{ Params: Params; Body: V2InferRequest }>): Promise<unknown> => {
+  const answer = (req: FastifyRequest<{ Params: Params; Body: V2InferRequest }>, { resolved, scores }: Scored): unknown => {
     const body = req.body;
-    const { resolved, scores } = await scoreRequest(deps, req, ref(req.params), 'v2', (schema) => parseInferRequest(body, schema));
     const outputs = inferOutputs(resolved.served.model, scores, body.outputs);
     return {
       model_name: resolved.served.name,
@@ -51,6 +50,12 @@ export function registerV2Routes(
       parameters: { request_id: req.id, ...(resolved.alias !== undefined && { alias: resolved.alias }) },
       outputs,
     };
+  };
+  // Not async: with the model loaded, the answer is returned synchronously (serve/scoring.ts).
+  const infer = (req: FastifyRequest<{ Params: Params; Body: V2InferRequest }>): unknown => {
+    const body = req.body;
+    const scored = scoreRequest(deps, req, ref(req.params), 'v2', (schema) => parseInferRequest(body, schema));
+    return scored instanceof Promise ? scored.then((s) => answer(req, s)) : answer(req, scored);
   };
   for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
     app.get<{ Params: Params }>(base, metadata);

@@ -12,7 +12,7 @@ import { EstimatorInputError } from '../ml/estimators';
 import { FeaturePipelineError } from '../ml/features';
 import { PredictionInputError } from '../ml/predict';
 import type { ArtifactStore } from '../registry';
-import { isPublicPath, tokenMatches } from './auth';
+import { isPublicPath, tokenChecker } from './auth';
 import type { ServeSettings } from './config';
 import { HttpError } from './errors';
 import { createMetrics, type ServeMetrics } from './metrics';
@@ -108,22 +108,26 @@ export function createPredictionServer(o: ServerOptions): PredictionServer {
   // JSON only (MLflow's CSV form is not supported): other media types are a 415, not a string body.
   app.removeContentTypeParser('text/plain');
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Per-request hooks as callbacks, not async functions: no promise per request and hook.
+  const tokenMatches = s.token === null ? null : tokenChecker(s.token);
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    if (s.token === null || isPublicPath(req.url)) return;
-    if (!tokenMatches(s.token, req.headers.authorization)) {
-      reply.header('www-authenticate', 'Bearer');
-      throw new HttpError(401, 'missing or invalid bearer token (Authorization: Bearer $TIDEFLOW_SERVE_TOKEN)');
+    if (tokenMatches === null || tokenMatches(req.headers.authorization) || isPublicPath(req.url)) {
+      done();
+      return;
     }
+    reply.header('www-authenticate', 'Bearer');
+    done(new HttpError(401, 'missing or invalid bearer token (Authorization: Bearer $TIDEFLOW_SERVE_TOKEN)'));
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     rollouts.answered(req, reply.statusCode, reply.elapsedTime);
     const labels = requestLabels.get(req);
-    if (!labels) return;
-    const status = String(reply.statusCode);
-    metrics.requests.inc({ ...labels, status });
-    if (reply.statusCode >= 400) metrics.errors.inc({ ...labels, status });
-    metrics.latency.observe(labels, reply.elapsedTime / 1000);
+    if (labels)
+      (labels.metrics ?? metrics.forRequest(labels.model, labels.version, labels.protocol)).answered(
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    done();
   });
   app.setErrorHandler((err, req, reply) => {
     const { status, message, code } = statusOf(err);
