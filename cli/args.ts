@@ -39,6 +39,19 @@ export interface ParsedArgs {
 /** Every command accepts --help / -h, so it is added here rather than in each spec. */
 export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', description: 'show this help' };
 
+/** `--json`, for the commands whose output is a plain JSON form of what they print. */
+export const JSON_OPTION: OptionSpec = { type: 'boolean', description: 'print JSON' };
+
+/** The registered model a `models`, `deploy` or `predictions` command is about. */
+export const MODEL_POSITIONAL: PositionalSpec = { name: 'model', description: 'registered model name' };
+
+/** `--run-id`, for the commands that act on one run of a workflow id (`runs show`, `runs cancel`, `runs retry`). */
+export const RUN_ID_OPTION: OptionSpec = {
+  type: 'string',
+  value: 'id',
+  description: 'a specific run of that workflow id (default: the latest)',
+};
+
 interface NodeArgError {
   code?: string;
   message: string;

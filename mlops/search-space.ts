@@ -15,6 +15,7 @@
  *   uniformly, a range uniformly (log: log-uniformly; int: integers low..high inclusive).
  */
 import { z } from 'zod';
+import { throwsAsIssue } from '../core/zod-refine';
 import { ESTIMATOR_KINDS, HYPERPARAMS, validateHyperparams } from '../ml/estimators/hyperparams';
 import { EstimatorInputError, type EstimatorKind, type HyperparamValue, type Hyperparams } from '../ml/estimators/types';
 import { createRng } from '../ml/stats/random';
@@ -254,13 +255,7 @@ const entrySchema = z.strictObject({
  */
 export const searchSpaceSchema = z
   .preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(entrySchema).min(1))
-  .superRefine((space, ctx) => {
-    try {
-      checkSearchSpace(space);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    }
-  });
+  .superRefine(throwsAsIssue(checkSearchSpace));
 
 export const searchStrategySchema = z.enum(['grid', 'random']);
 

@@ -11,7 +11,7 @@ import { rankTrials } from '../../ml/model-selection/cross-validation';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from './model-artifact';
 import { heartbeating, offloadForTask, READING } from './offload/task';
 import { putArtifact, runArtifactKey, type StoreProvider } from './store';
-import { readSplitRows, trialFeatures, type TrainingInputs } from './training-data';
+import { fitDataOf, readSplitRows, type TrainingInputs } from './training-data';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
 import { InputError } from '../../core/errors';
@@ -67,16 +67,9 @@ export function trainModel(store: StoreProvider) {
         ctx,
         'fitModel',
         {
-          frame,
-          rows,
-          target: input.target,
-          task: input.task,
-          classes: input.classes,
-          features: trialFeatures(input, trial.pipeline),
+          ...fitDataOf(input, frame, rows, trial.pipeline),
           kind: trial.kind as ModelArtifact['estimator']['kind'],
           hyperparams: trial.hyperparams,
-          seed: input.seed,
-          ...(input.classWeight !== undefined && { classWeight: input.classWeight }),
         },
         { transfer: [rows.buffer as ArrayBuffer] },
       );

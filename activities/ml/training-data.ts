@@ -10,6 +10,7 @@ import type { FeaturePipelineSpecInput } from '../../ml/features';
 import { takeRows, type Frame } from '../../ml/frame/frame';
 import { ArtifactError, InputError } from '../../core/errors';
 import { readArtifactBytes } from '../../storage/artifacts/download';
+import type { FitData } from './offload/jobs/fit-input';
 import { runInThread } from './offload/runner';
 import { transferableBytes } from './offload/transfer';
 import { splitArtifact, type SplitArtifact } from './split-artifact';
@@ -35,6 +36,20 @@ export interface TrainingInputs {
   classWeight?: ClassWeight;
   /** Named feature pipelines that trials pick by name (dags/params/pipelines.ts); `features` is the default. */
   pipelines?: Record<string, FeaturePipelineSpecInput>;
+}
+
+/** What a fit in the worker thread reads (offload/jobs/fit-input.ts): `rows` of `frame`, fitted with the trial's pipeline. */
+export function fitDataOf(input: TrainingInputs, frame: Frame, rows: Int32Array, pipeline: string | undefined): FitData {
+  return {
+    frame,
+    rows,
+    target: input.target,
+    task: input.task,
+    classes: input.classes,
+    features: trialFeatures(input, pipeline),
+    seed: input.seed,
+    ...(input.classWeight !== undefined && { classWeight: input.classWeight }),
+  };
 }
 
 /** The feature pipeline a trial is fitted with: its named one, else `features`; an undeclared name is bad input. */

@@ -12,7 +12,7 @@ import type { MetricName } from '../../ml/metrics/evaluation';
 import type { TrialConfig } from '../../mlops/search-space';
 import { heartbeating, offloadForTask, READING } from './offload/task';
 import type { StoreProvider } from './store';
-import { readSplitRows, trialFeatures, type TrainingInputs } from './training-data';
+import { fitDataOf, readSplitRows, type TrainingInputs } from './training-data';
 
 export interface TuneTrialInput extends TrainingInputs {
   trial: TrialConfig;
@@ -51,18 +51,11 @@ export function tuneTrial(store: StoreProvider) {
         ctx,
         'crossValidateTrial',
         {
-          frame,
-          rows: train,
-          target: input.target,
-          task: input.task,
-          classes: input.classes,
-          features: trialFeatures(input, input.trial.pipeline),
+          ...fitDataOf(input, frame, train, input.trial.pipeline),
           trial: input.trial,
           folds: input.folds,
           ...(input.validationFraction !== undefined && { validationFraction: input.validationFraction }),
-          seed: input.seed,
           metric: input.metric,
-          ...(input.classWeight !== undefined && { classWeight: input.classWeight }),
         },
         { transfer: [train.buffer as ArrayBuffer] },
       );

@@ -10,7 +10,7 @@
 import { RolloutRequestError } from '../../client/rollouts';
 import { planRollout, ROLLOUT_STRATEGIES, type RolloutInput, type RolloutStrategy } from '../../mlops/rollout-plan';
 import type { ArtifactStore } from '../../registry';
-import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
+import { flagOption, positional, stringOption, type ParsedArgs, JSON_OPTION, MODEL_POSITIONAL } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { withTemporal } from '../connect';
@@ -129,7 +129,7 @@ async function candidateVersion(args: ParsedArgs, model: string, io: Io): Promis
 export const deploy: Command = {
   name: 'deploy',
   summary: 'Roll a model version out to the prediction servers (canary, shadow or blue-green), as a durable workflow',
-  positionals: [{ name: 'model', description: 'registered model name' }],
+  positionals: [MODEL_POSITIONAL],
   options: {
     version: { type: 'string', value: 'n', description: 'the candidate version' },
     alias: { type: 'string', value: 'name', description: 'or: the version this alias names now (e.g. challenger)' },
@@ -150,7 +150,7 @@ export const deploy: Command = {
     'min-requests': { type: 'string', value: 'n', description: 'candidate requests a step needs before it is judged (default 20)' },
     reason: { type: 'string', value: 'text', description: 'why (recorded with every decision)' },
     wait: { type: 'boolean', short: 'w', description: 'follow the rollout to its end; exit 0 only if it promoted' },
-    json: { type: 'boolean', description: 'print JSON' },
+    json: JSON_OPTION,
   },
   examples: [
     'tideflow deploy penguins --version 3 --strategy canary --steps 10,50,100 --bake 10m',
@@ -203,7 +203,7 @@ export const deployStart: Command = {
 export const deployStatus: Command = {
   name: 'deploy status',
   summary: "A model's rollout: step, weights, guard readings and every decision",
-  positionals: [{ name: 'model', description: 'registered model name' }],
+  positionals: [MODEL_POSITIONAL],
   options: { json: { type: 'boolean', description: 'print JSON: {view, state}' } },
   examples: ['tideflow deploy status penguins'],
   async run(args, io) {
@@ -227,7 +227,7 @@ function steer(action: 'pause' | 'resume' | 'abort' | 'promote-now', word: strin
   return {
     name: `deploy ${word}`,
     summary,
-    positionals: [{ name: 'model', description: 'registered model name' }],
+    positionals: [MODEL_POSITIONAL],
     options:
       action === 'abort' || action === 'promote-now' ? { reason: { type: 'string', value: 'text', description: 'why (recorded)' } } : {},
     examples: [`tideflow deploy ${word} penguins`],

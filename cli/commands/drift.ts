@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { driftStatus, signalDrift } from '../../client/drift';
 import { isValidModelName, MODEL_NAME_RULE } from '../../core/model-name';
 import type { ControllerOptions, ControllerStatus, RetrainRecord } from '../../mlops/retrain-policy';
-import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
+import { flagOption, positional, stringOption, type ParsedArgs, JSON_OPTION } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { withTemporal } from '../connect';
@@ -52,7 +52,7 @@ export const driftSignalCommand: Command = {
       value: 'seconds',
       description: 'minimum gap between retrains, when this starts the controller (default 3600)',
     },
-    json: { type: 'boolean', description: 'print JSON' },
+    json: JSON_OPTION,
   },
   examples: [
     'tideflow drift signal penguins --reason "PSI 0.31 on bill_length_mm"',
@@ -141,7 +141,7 @@ export const driftStatusCommand: Command = {
   name: 'drift status',
   summary: "Show a model's retraining controller: status, pending alerts, last retrain and history.",
   positionals: [{ name: 'model', description: 'model name' }],
-  options: { json: { type: 'boolean', description: 'print JSON' } },
+  options: { json: JSON_OPTION },
   examples: ['tideflow drift status penguins', 'tideflow drift status penguins --json'],
   async run(args, io: Io) {
     const model = modelArg(args);

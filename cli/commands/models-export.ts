@@ -5,7 +5,7 @@
  * latest version is exported. A model that cannot be exported exactly is refused with the reason.
  */
 import { writeFile } from 'node:fs/promises';
-import { flagOption, positional, stringOption } from '../args';
+import { flagOption, positional, stringOption, JSON_OPTION, MODEL_POSITIONAL } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { CliError, EXIT, usageError } from '../errors';
@@ -20,13 +20,13 @@ async function openStore(io: Io) {
 export const modelsExport: Command = {
   name: 'models export',
   summary: 'Export a model version to ONNX (stored with the version; --out writes the file)',
-  positionals: [{ name: 'model', description: 'registered model name' }],
+  positionals: [MODEL_POSITIONAL],
   options: {
     version: { type: 'string', value: 'n', description: 'the version (default: the latest)' },
     alias: { type: 'string', value: 'alias', description: 'the version this alias names (e.g. champion)' },
     format: { type: 'string', value: 'format', description: 'onnx (the only format today)' },
     out: { type: 'string', value: 'file', description: 'also write the file here' },
-    json: { type: 'boolean', description: 'print JSON' },
+    json: JSON_OPTION,
   },
   examples: [
     'tideflow models export penguins --alias champion --format onnx --out penguins.onnx',

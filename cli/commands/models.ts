@@ -4,7 +4,7 @@
  * commands do not pay for them.
  */
 import type { ArtifactStore } from '../../registry';
-import { flagOption, positional, stringOption, type ParsedArgs } from '../args';
+import { flagOption, positional, stringOption, type ParsedArgs, JSON_OPTION, MODEL_POSITIONAL } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { CliError, EXIT, usageError } from '../errors';
@@ -50,7 +50,7 @@ function checkedAlias(r: Registry, alias: string): string {
 export const modelsList: Command = {
   name: 'models list',
   summary: 'List registered models with their latest version and aliases',
-  options: { json: { type: 'boolean', description: 'print JSON' } },
+  options: { json: JSON_OPTION },
   examples: ['tideflow models list', 'tideflow models list --json | jq ".[].name"'],
   async run(args, io) {
     return guarded(io, async (r, store) => {
@@ -92,11 +92,11 @@ export const modelsList: Command = {
 export const modelsShow: Command = {
   name: 'models show',
   summary: "Show a model's versions, or one version (by number or alias)",
-  positionals: [{ name: 'model', description: 'registered model name' }],
+  positionals: [MODEL_POSITIONAL],
   options: {
     version: { type: 'string', value: 'n', description: 'show this version in full' },
     alias: { type: 'string', value: 'alias', description: 'show the version this alias names (e.g. champion)' },
-    json: { type: 'boolean', description: 'print JSON' },
+    json: JSON_OPTION,
   },
   examples: [
     'tideflow models show penguins',
@@ -143,15 +143,12 @@ function actorOf(args: ParsedArgs, io: Io): string {
 export const modelsPromote: Command = {
   name: 'models promote',
   summary: 'Point an alias (default champion) at a ready version, with an audit record',
-  positionals: [
-    { name: 'model', description: 'registered model name' },
-    { name: 'version', description: 'the version to promote' },
-  ],
+  positionals: [MODEL_POSITIONAL, { name: 'version', description: 'the version to promote' }],
   options: {
     alias: { type: 'string', value: 'alias', description: 'alias to move (default champion; latest and v<n> are reserved)' },
     reason: { type: 'string', value: 'text', description: 'why (required; kept in the audit record)' },
     actor: { type: 'string', value: 'name', description: 'who (default $TIDEFLOW_ACTOR or $USER)' },
-    json: { type: 'boolean', description: 'print JSON' },
+    json: JSON_OPTION,
   },
   examples: [
     'tideflow models promote penguins 4 --reason "beats v3 on holdout"',
@@ -176,12 +173,12 @@ export const modelsPromote: Command = {
 export const modelsRollback: Command = {
   name: 'models rollback',
   summary: 'Point an alias back at the version it named before its last promotion',
-  positionals: [{ name: 'model', description: 'registered model name' }],
+  positionals: [MODEL_POSITIONAL],
   options: {
     alias: { type: 'string', value: 'alias', description: 'alias to roll back (default champion)' },
     reason: { type: 'string', value: 'text', description: "why (default 'rollback'; kept in the audit record)" },
     actor: { type: 'string', value: 'name', description: 'who (default $TIDEFLOW_ACTOR or $USER)' },
-    json: { type: 'boolean', description: 'print JSON' },
+    json: JSON_OPTION,
   },
   examples: ['tideflow models rollback penguins --reason "v5 regressed"'],
   async run(args, io) {
@@ -203,10 +200,10 @@ export const modelsRollback: Command = {
 export const modelsLineage: Command = {
   name: 'models lineage',
   summary: 'Show the run, data, feature pipeline, params and exports behind a model version',
-  positionals: [{ name: 'model', description: 'registered model name' }],
+  positionals: [MODEL_POSITIONAL],
   options: {
     version: { type: 'string', value: 'n', description: 'the version (required)' },
-    json: { type: 'boolean', description: 'print JSON' },
+    json: JSON_OPTION,
   },
   examples: ['tideflow models lineage penguins --version 3'],
   async run(args, io) {

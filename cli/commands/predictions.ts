@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ArtifactStore } from '../../registry';
-import { positional, stringOption } from '../args';
+import { positional, stringOption, MODEL_POSITIONAL } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { CliError, EXIT, usageError } from '../errors';
@@ -42,7 +42,7 @@ export const predictionsLabel: Command = {
   name: 'predictions label',
   summary: "Join late labels to a model's prediction log by request id (writes .labels.arrow next to each log file)",
   positionals: [
-    { name: 'model', description: 'registered model name' },
+    MODEL_POSITIONAL,
     { name: 'file', description: 'labels: csv, tsv, json, jsonl, parquet or arrow with request_id [, row_index] and the label' },
   ],
   options: {
@@ -108,7 +108,7 @@ export const predictionsLabel: Command = {
 export const predictionsList: Command = {
   name: 'predictions list',
   summary: "List a model's prediction log files",
-  positionals: [{ name: 'model', description: 'registered model name' }],
+  positionals: [MODEL_POSITIONAL],
   options: {
     from: { type: 'string', value: 'YYYY-MM-DD', description: 'only partitions from this day' },
     to: { type: 'string', value: 'YYYY-MM-DD', description: 'only partitions up to this day' },

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ParamsError } from '../../client/runs';
 import { RetryError, startRetry } from '../../client/retry';
 import { dags } from '../../dags';
-import { flagOption, positional, stringOption } from '../args';
+import { flagOption, positional, RUN_ID_OPTION, stringOption } from '../args';
 import type { Command } from '../command';
 import { cliConfig, runUrl } from '../config';
 import { withTemporal } from '../connect';
@@ -35,7 +35,7 @@ export const runsRetry: Command = {
   summary: 'Re-run a failed run from its failure (or --from a task), reusing the outputs of the tasks before it',
   positionals: [{ name: 'workflowId', description: "the workflow id of the run to retry, as 'runs list' shows it" }],
   options: {
-    'run-id': { type: 'string', value: 'id', description: 'a specific run of that workflow id (default: the latest)' },
+    'run-id': RUN_ID_OPTION,
     from: {
       type: 'string',
       value: 'task',

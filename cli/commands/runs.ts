@@ -4,13 +4,14 @@
 import { isGrpcDeadlineError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../core/run-view';
 import { getRunView, waitForRun } from '../../client/runs';
-import { flagOption, positional, stringOption } from '../args';
+import { flagOption, positional, RUN_ID_OPTION, stringOption, type ParsedArgs } from '../args';
 import type { Command } from '../command';
+import type { TideflowConfig } from '../../config/env';
 import { cliConfig, runUrl } from '../config';
 import { withTemporal, type TemporalSession } from '../connect';
 import { CliError } from '../errors';
 import { formatRun, runStatusWord } from '../format-run';
-import { printJson } from '../io';
+import { printJson, type Io } from '../io';
 import { runsList } from './runs-list';
 import { reconcileStatus } from '../reconcile-status';
 
@@ -68,20 +69,33 @@ async function orNoSuchRun<T>(session: TemporalSession, workflowId: string, runI
   }
 }
 
+/** What a one-run command works on: its positional workflow id, `--run-id`, and a connected session. */
+interface RunTarget {
+  session: TemporalSession;
+  config: TideflowConfig;
+  workflowId: string;
+  runId: string | undefined;
+}
+
+/** Connects and calls `fn` with the run named by the command line (workflow id, optional `--run-id`). */
+async function withRunTarget(args: ParsedArgs, io: Io, fn: (target: RunTarget) => Promise<number>): Promise<number> {
+  const workflowId = positional(args, 0);
+  const runId = stringOption(args, 'run-id');
+  const config = cliConfig(io.env);
+  return withTemporal(config, (session) => fn({ session, config, workflowId, runId }));
+}
+
 export const runsShow: Command = {
   name: 'runs show',
   summary: "Show a run's status and task table (live while it runs)",
   positionals: [{ name: 'workflowId', description: "the run's workflow id, as printed by 'tideflow trigger'" }],
   options: {
-    'run-id': { type: 'string', value: 'id', description: 'a specific run of that workflow id (default: the latest)' },
+    'run-id': RUN_ID_OPTION,
     json: { type: 'boolean', description: 'print the run view as JSON' },
   },
   examples: ['tideflow runs show example_etl__manual__2024-01-01T03-00-00-000Z__k3j9x2'],
   async run(args, io) {
-    const workflowId = positional(args, 0);
-    const runId = stringOption(args, 'run-id');
-    const config = cliConfig(io.env);
-    return withTemporal(config, async (session) => {
+    return withRunTarget(args, io, async ({ session, config, workflowId, runId }) => {
       const view = await orNoSuchRun(session, workflowId, runId, () => fetchRunView(session, workflowId, runId, config.taskQueue));
       if (flagOption(args, 'json')) {
         printJson(io, view);
@@ -100,15 +114,12 @@ export const runsCancel: Command = {
   summary: 'Cancel a running DAG run or backfill (its running tasks are cancelled; it ends as cancelled)',
   positionals: [{ name: 'workflowId', description: "the run's (or backfill's) workflow id" }],
   options: {
-    'run-id': { type: 'string', value: 'id', description: 'a specific run of that workflow id (default: the latest)' },
+    'run-id': RUN_ID_OPTION,
     wait: { type: 'boolean', description: 'wait until it has ended, and print how it ended' },
   },
   examples: ['tideflow runs cancel example_etl__manual__2024-01-01T03-00-00-000Z__k3j9x2 --wait'],
   async run(args, io) {
-    const workflowId = positional(args, 0);
-    const runId = stringOption(args, 'run-id');
-    const config = cliConfig(io.env);
-    return withTemporal(config, async (session) => {
+    return withRunTarget(args, io, async ({ session, workflowId, runId }) => {
       const handle = session.client.workflow.getHandle(workflowId, runId);
       const status = await orNoSuchRun(session, workflowId, runId, async () => (await handle.describe()).status.name);
       if (status !== 'RUNNING') throw new CliError(`run '${workflowId}' has already ended (${runStatusWord(status)}); nothing to cancel`);

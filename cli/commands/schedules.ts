@@ -5,7 +5,7 @@
 import { ScheduleNotFoundError, type Client, type ScheduleHandle } from '@temporalio/client';
 import { formatChanges, SCHEDULE_PREFIX, scheduleIdFor, syncSchedules } from '../../client/schedules';
 import { dags } from '../../dags';
-import { flagOption, positional, stringOption } from '../args';
+import { flagOption, positional, stringOption, JSON_OPTION } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { withTemporal } from '../connect';
@@ -84,7 +84,7 @@ async function scheduleRows(client: Client): Promise<ScheduleRow[]> {
 export const schedulesList: Command = {
   name: 'schedules list',
   summary: "List Tideflow's schedules: state, next and last fire time",
-  options: { json: { type: 'boolean', description: 'print JSON' } },
+  options: { json: JSON_OPTION },
   examples: ['tideflow schedules list'],
   async run(args, io) {
     const config = cliConfig(io.env);

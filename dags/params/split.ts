@@ -11,15 +11,10 @@
  *           set (evaluate's `leaderboard`); the best one is the candidate, as with 1.
  */
 import { z } from 'zod';
+import { throwsAsIssue } from '../../core/zod-refine';
 import { parseRelativeInstant } from '../../ml/frame/relative-time';
 
-const instantText = z.string().superRefine((text, ctx) => {
-  try {
-    parseRelativeInstant(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-  }
-});
+const instantText = z.string().superRefine(throwsAsIssue(parseRelativeInstant));
 
 export const splitParam = z
   .object({

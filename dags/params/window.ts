@@ -6,15 +6,10 @@
  * backfilled one too) gets the window of its own data interval. Checked at trigger time.
  */
 import { z } from 'zod';
+import { throwsAsIssue } from '../../core/zod-refine';
 import { parseDuration } from '../../ml/frame/relative-time';
 
-const durationText = z.string().superRefine((text, ctx) => {
-  try {
-    parseDuration(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message });
-  }
-});
+const durationText = z.string().superRefine(throwsAsIssue(parseDuration));
 
 export const windowParam = z
   .object({

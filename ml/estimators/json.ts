@@ -12,23 +12,11 @@ import { ridgeFromJson, ridgeJsonSchema, ridgeToJson, type RidgeJson } from '../
 import type { AnyGbtModel } from '../gbt/gradient-boosting';
 import { ESTIMATOR_KINDS, validateHyperparams } from './hyperparams';
 import { checkKindTask } from './fit';
-import { EstimatorInputError, TASKS, type Estimator, type EstimatorKind, type FitInfo, type Hyperparams, type Task } from './types';
+import { EstimatorInputError, TASKS, type Estimator, type EstimatorKind, type Task } from './types';
 import { InputError } from '../../core/errors';
 
 export const ESTIMATOR_FORMAT = 'tideflow.estimator';
 export const ESTIMATOR_VERSION = 1;
-
-export interface EstimatorJson {
-  format: typeof ESTIMATOR_FORMAT;
-  version: typeof ESTIMATOR_VERSION;
-  kind: EstimatorKind;
-  task: Task;
-  numClasses: number;
-  numFeatures: number;
-  hyperparams: Hyperparams;
-  fitInfo: FitInfo;
-  model: LogisticJson | RidgeJson | AnyGbtModel;
-}
 
 const envelopeSchema = z.object({
   format: z.literal(ESTIMATOR_FORMAT),
@@ -39,8 +27,12 @@ const envelopeSchema = z.object({
   numFeatures: z.number().int().min(1),
   hyperparams: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   fitInfo: z.object({ iterations: z.number().int().min(0), converged: z.boolean().optional(), stoppedEarly: z.boolean().optional() }),
+  // The trainer's own document: only its head here, the whole by the trainer's reader (below).
   model: z.object({ format: z.string(), version: z.number() }).loose(),
 });
+
+/** The envelope as the schema reads it, with the trainer's model document typed by kind. */
+export type EstimatorJson = Omit<z.infer<typeof envelopeSchema>, 'model'> & { model: LogisticJson | RidgeJson | AnyGbtModel };
 
 export function estimatorToJson(est: Estimator): EstimatorJson {
   const model =

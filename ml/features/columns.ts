@@ -7,6 +7,7 @@
  */
 import type { FrameColumn, NumericColumn, StringColumn } from '../frame/frame';
 import type { Matrix, OneHotBlock } from '../frame/matrix';
+import { ColumnList } from './column-list';
 import { FeaturePipelineError, stepLabel } from './spec';
 
 /**
@@ -50,11 +51,13 @@ export function stepError(ctx: StepContext, message: string): FeaturePipelineErr
   return new FeaturePipelineError(`feature pipeline ${stepLabel(ctx.index, ctx.op)}, ${where}: ${message}`);
 }
 
-export class WorkingSet {
+export class WorkingSet extends ColumnList<WorkColumn> {
   constructor(
     public readonly rows: number,
-    public columns: WorkColumn[],
-  ) {}
+    columns: WorkColumn[],
+  ) {
+    super(columns);
+  }
 
   get(name: string): PlainColumn {
     const col = this.columns.find((c): c is PlainColumn => c.name === name && c.group === undefined && c.type !== 'encoded');
@@ -73,22 +76,6 @@ export class WorkingSet {
     const col = this.get(name);
     if (col.type !== 'string') throw new Error(`feature pipeline: working column '${name}' holds numbers (plan and data disagree)`);
     return col;
-  }
-
-  /** Put `by` where the column `name` (or the outputs of group `name`) stood. */
-  replace(name: string, by: WorkColumn[]): void {
-    const at = this.columns.findIndex((c) => c.name === name || c.group === name);
-    const rest = this.columns.filter((c) => c.name !== name && c.group !== name);
-    rest.splice(at, 0, ...by);
-    this.columns = rest;
-  }
-
-  add(cols: WorkColumn[]): void {
-    this.columns = [...this.columns, ...cols];
-  }
-
-  drop(name: string): void {
-    this.columns = this.columns.filter((c) => c.name !== name && c.group !== name);
   }
 }
 

@@ -8,6 +8,7 @@
  * domain, a missing or infinite final feature) are collected as boolean [N,1] flags.
  */
 import { InputError } from '../../core/errors';
+import { ColumnList } from '../features/column-list';
 import { DataType, type GraphBuilder } from './graph';
 
 /** Export refusals and impossibilities: never worth a retry; the message names the step and why. */
@@ -24,12 +25,14 @@ export type SymColumn =
   | { kind: 'string'; name: string; value: string; missingAs: string | null; group?: string }
   | { kind: 'encoded'; name: string; group: string; names: string[]; slot: string };
 
-export class SymWorkingSet {
+export class SymWorkingSet extends ColumnList<SymColumn> {
   readonly invalid: string[] = [];
   constructor(
     readonly g: GraphBuilder,
-    public columns: SymColumn[],
-  ) {}
+    columns: SymColumn[],
+  ) {
+    super(columns);
+  }
 
   get(name: string): Exclude<SymColumn, { kind: 'encoded' }> {
     const col = this.columns.find(
@@ -43,21 +46,6 @@ export class SymWorkingSet {
     const col = this.get(name);
     if (col.kind !== 'number') throw new Error(`onnx export: working column '${name}' holds strings`);
     return col.value;
-  }
-
-  replace(name: string, by: SymColumn[]): void {
-    const at = this.columns.findIndex((c) => c.name === name || c.group === name);
-    const rest = this.columns.filter((c) => c.name !== name && c.group !== name);
-    rest.splice(at, 0, ...by);
-    this.columns = rest;
-  }
-
-  add(cols: SymColumn[]): void {
-    this.columns = [...this.columns, ...cols];
-  }
-
-  drop(name: string): void {
-    this.columns = this.columns.filter((c) => c.name !== name && c.group !== name);
   }
 
   /** Rows where `flag` (bool [N,1]) is true are refused by Tideflow: the export marks them invalid. */

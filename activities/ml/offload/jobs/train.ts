@@ -1,27 +1,11 @@
 /** train_best's computation: the feature pipeline and one estimator fitted on the whole train split. */
-import {
-  estimatorToJson,
-  fitEstimator,
-  type ClassWeight,
-  type EstimatorJson,
-  type EstimatorKind,
-  type Task,
-} from '../../../../ml/estimators';
-import { fitTransformFeatures, type FeaturePipelineSpecInput, type FittedFeaturePipeline } from '../../../../ml/features';
-import { takeRows, type Frame } from '../../../../ml/frame/frame';
-import { encodeTarget } from '../../model-artifact';
+import { estimatorToJson, fitEstimator, type EstimatorJson, type EstimatorKind } from '../../../../ml/estimators';
+import { fitTransformFeatures, type FittedFeaturePipeline } from '../../../../ml/features';
+import { classWeightOptions, seconds, trainRowsOf, type FitData } from './fit-input';
 
-export interface FitModelInput {
-  frame: Frame;
-  rows: Int32Array;
-  target: string;
-  task: Task;
-  classes: string[];
-  features: FeaturePipelineSpecInput;
+export interface FitModelInput extends FitData {
   kind: EstimatorKind;
   hyperparams: Record<string, number | string | boolean>;
-  seed: number;
-  classWeight?: ClassWeight;
 }
 
 export interface FitModelOutput {
@@ -32,8 +16,7 @@ export interface FitModelOutput {
 }
 
 export async function fitModel(input: FitModelInput, progress: (details: unknown) => void): Promise<FitModelOutput> {
-  const train = takeRows(input.frame, input.rows);
-  const y = encodeTarget(train, input.target, input.task, input.classes);
+  const { train, y } = trainRowsOf(input);
   progress({ phase: 'features' });
   const t0 = performance.now();
   const fit = fitTransformFeatures(train, input.features);
@@ -46,11 +29,10 @@ export async function fitModel(input: FitModelInput, progress: (details: unknown
     numClasses: input.classes.length,
     hyperparams: input.hyperparams,
     seed: input.seed,
-    ...(input.classWeight !== undefined && { classWeight: input.classWeight, classLabels: input.classes }),
+    ...classWeightOptions(input),
     featureNames: fit.featureNames,
     onProgress: (p) => progress({ iteration: p.iteration, of: p.maxIterations }),
   });
-  const seconds = (ms: number): number => Math.round(ms) / 1000;
   return {
     pipeline: fit.fitted,
     estimator: estimatorToJson(estimator),

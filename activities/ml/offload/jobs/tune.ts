@@ -1,30 +1,19 @@
 /** tune's computation: k-fold cross-validation of one trial on the train rows, the pipeline refitted per fold. */
 import { fitEstimator } from '../../../../ml/estimators';
-import { fitTransformFeatures, transformFeatures, type FeaturePipelineSpecInput } from '../../../../ml/features';
-import { takeRows, type Frame } from '../../../../ml/frame/frame';
+import { fitTransformFeatures, transformFeatures } from '../../../../ml/features';
+import { takeRows } from '../../../../ml/frame/frame';
 import type { MetricName } from '../../../../ml/metrics/evaluation';
 import { crossValidate, foldsFor, type CrossValidateResult } from '../../../../ml/model-selection/cross-validation';
 import { HOLDOUT_VALIDATION_FOLD, holdoutFolds } from '../../../../ml/model-selection/holdout';
-import type { ClassWeight, Task } from '../../../../ml/estimators';
 import type { TrialConfig } from '../../../../mlops/search-space';
-import { encodeTarget } from '../../model-artifact';
+import { classWeightOptions, seconds, trainRowsOf, type FitData } from './fit-input';
 
-export interface CrossValidateTrialInput {
-  /** The whole dataset (read-only) and the indices of its train rows. */
-  frame: Frame;
-  rows: Int32Array;
-  target: string;
-  task: Task;
-  classes: string[];
-  features: FeaturePipelineSpecInput;
+export interface CrossValidateTrialInput extends FitData {
   trial: TrialConfig;
   /** k ≥ 2: k-fold cross-validation; 0: one holdout of `validationFraction` of the rows (ml/model-selection/holdout.ts). */
   folds: number;
   validationFraction?: number;
-  seed: number;
   metric: MetricName;
-  /** Weights each fold's fit (computed from the fold's training rows, as sklearn); the scores stay unweighted. */
-  classWeight?: ClassWeight;
 }
 
 /** Seconds spent, summed over folds: feature pipeline fit + transform, estimator fits, and the rest (scoring). */
@@ -34,8 +23,6 @@ export interface TrialTiming {
   totalSeconds: number;
 }
 
-const seconds = (ms: number): number => Math.round(ms) / 1000;
-
 export async function crossValidateTrial(
   input: CrossValidateTrialInput,
   progress: (details: unknown) => void,
@@ -43,8 +30,7 @@ export async function crossValidateTrial(
   const started = performance.now();
   let transformMs = 0;
   let fitMs = 0;
-  const train = takeRows(input.frame, input.rows);
-  const y = encodeTarget(train, input.target, input.task, input.classes);
+  const { train, y } = trainRowsOf(input);
   const holdout = input.folds === 0;
   const folds = holdout
     ? holdoutFolds(input.task, y, input.validationFraction ?? 0.2, input.seed)
@@ -77,7 +63,7 @@ export async function crossValidateTrial(
         numClasses: input.classes.length,
         hyperparams: input.trial.hyperparams,
         seed: input.seed,
-        ...(input.classWeight !== undefined && { classWeight: input.classWeight, classLabels: input.classes }),
+        ...classWeightOptions(input),
         onProgress: (p) => progress({ fold, iteration: p.iteration }),
       });
       fitMs += performance.now() - t;
