@@ -70,7 +70,8 @@ async function probe(deps: TaskRunnerDeps, inv: TaskInvocation, signal: AbortSig
     ctx,
   );
   if (!('hit' in found)) return { miss: found.miss, ...(found.detail !== undefined && { detail: found.detail }) };
-  if (signal.aborted) return { miss: 'timeout' };
+  // Past the deadline, or the workflow stopped waiting: no hit is recorded that nobody will use.
+  if (ctx.signal.aborted) return { miss: 'timeout' };
   const r = await hit({ activity, input, ctx }, found.hit, started);
   return { hit: { output: r.output, attempt: 1, ...(r.cached && { cached: r.cached }) } };
 }

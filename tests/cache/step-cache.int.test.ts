@@ -180,7 +180,11 @@ describe('concurrency, expiry, refresh', () => {
     expect(writes).toHaveLength(1);
     const waiter = writes[0] === a ? b : a;
     expect(cachedFrom(waiter.view, 'write')).toBe(writes[0]?.workflowId);
-    expect(cachedFrom(waiter.view, 'read')).toBe(writes[0]?.workflowId);
+    // read's key is then identical in both runs too, and they reach it at about the same time:
+    // either may compute it (the waiter wins when its poll saw write's entry early), only one does.
+    const reads = [a, b].filter((r) => computed(r.workflowId).includes('read'));
+    expect(reads).toHaveLength(1);
+    expect(cachedFrom((reads[0] === a ? b : a).view, 'read')).toBe(reads[0]?.workflowId);
   });
 
   it('a lease whose owner died is taken over once it expires', async () => {
