@@ -149,6 +149,9 @@ describe('rollout', () => {
     await waitFor('step 1', async () => ((await rolloutState(h.store, name))?.step === 1 ? true : undefined), 10_000);
     expect((await rolloutState(h.store, name))?.status).toBe('running');
     await signalRollout(h.client, name, 'pause');
+    // Sent together, both signals can reach the workflow in one activation, where abort wins and
+    // no 'paused' is recorded (correctly); this test is about aborting a paused rollout.
+    await waitFor('paused again', async () => ((await rolloutState(h.store, name))?.status === 'paused' ? true : undefined), 10_000);
     await signalRollout(h.client, name, 'abort', 'changed my mind');
     const outcome = await rolloutResult(h.client, name);
     expect(outcome).toMatchObject({ status: 'aborted', reason: 'changed my mind' });
