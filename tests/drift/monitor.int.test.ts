@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
 import { driftReport } from '../../activities/drift/report-format';
 import { parseTable } from '../../ml/io/parse';
@@ -16,15 +16,12 @@ import { promoteVersion, registerModelVersion } from '../../registry';
 import { artifact } from '../registry/fixtures';
 import { createS3Client } from '../../storage/s3-client';
 import { captureIo } from '../cli/helpers';
-import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
+const h = useHarnessWithWorker('drift-monitor');
 let shifted: string;
 let movedRows: Record<string, unknown>[];
 beforeAll(async () => {
-  h = await createHarness('drift-monitor');
-  stopWorker = (await h.startWorker()).stop;
   const rows = JSON.parse(readFileSync(join(__dirname, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<
     string,
     unknown
@@ -40,10 +37,6 @@ beforeAll(async () => {
   shifted = join(mkdtempSync(join(tmpdir(), 'tideflow-drift-')), 'penguins-shifted.json');
   writeFileSync(shifted, JSON.stringify(moved));
 }, 180_000);
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
 
 describe('drift_monitor', () => {
   it('same data: no drift, no signal; the report holds statistics and histograms', async () => {
