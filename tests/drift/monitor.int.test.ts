@@ -14,7 +14,6 @@ import type { DagDefinition } from '../../core/model';
 import driftMonitor from '../../dags/drift_monitor';
 import { promoteVersion, registerModelVersion } from '../../registry';
 import { artifact } from '../registry/fixtures';
-import { createS3Client } from '../../storage/s3-client';
 import { captureIo } from '../cli/helpers';
 import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
@@ -54,10 +53,7 @@ describe('drift_monitor', () => {
       'sex',
     ]);
     expect(taskOf(view, 'signal').output).toEqual({ signalled: false });
-    const stored = await getArtifact(
-      { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix },
-      out.report,
-    );
+    const stored = await getArtifact(h.store, out.report);
     // The report as written passes its declared format (activities/drift/report-format.ts).
     const report = driftReport.parse(stored, out.report.uri);
     expect(report.format).toBe('tideflow.drift-report');
@@ -91,7 +87,7 @@ describe('drift_monitor', () => {
 
   it("compares with the champion's reference profile when its version has one", async () => {
     const model = `mon-${Math.random().toString(36).slice(2, 7)}`;
-    const store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
+    const store = h.store;
     // The profile holds the shifted rows; the training data is not even a table: only the profile can be the baseline.
     const normalized = parseTable(JSON.stringify(movedRows), 'json', true).rows;
     const profile = await putArtifact(store, `${store.prefix}models/${model}/profiles/test.json`, buildProfile(normalized));
