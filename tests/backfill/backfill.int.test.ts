@@ -1,6 +1,6 @@
 /** Backfills on the real dev server: concurrency cap, reprocess modes, running dates, cancel, dry run, paging, catchup. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { backfillProgress } from '../../client/backfill';
 import { startDagRun } from '../../client/runs';
 import { scheduleIdFor, syncSchedules } from '../../client/schedules';
@@ -8,20 +8,12 @@ import { backfillRunId, catchupWorkflowId, type BackfillProgress } from '../../c
 import type { DagDefinition } from '../../core/model';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import { Worker } from '@temporalio/worker';
-import { testWorkflowBundle } from '../integration/harness';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, testWorkflowBundle } from '../integration/harness';
 import { backfill, dag, maxConcurrentRuns, starts, waitFor } from './helpers';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('backfill');
-  stopWorker = (await h.startWorker()).stop;
-});
+const h = useHarnessWithWorker('backfill');
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
-  await stopWorker?.();
-  await h?.close();
 });
 
 const byDate = (p: BackfillProgress) => Object.fromEntries(p.dates.map((d) => [d.logicalDate.slice(0, 10), d.state]));

@@ -1,20 +1,13 @@
 /** The backfill, schedules and runs-list commands against the real dev server (in-process CLI). */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { syncSchedules } from '../../client/schedules';
 import { dags } from '../../dags';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 import { runCliInProcess } from '../cli/in-process';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('backfill-cli');
-  stopWorker = (await h.startWorker()).stop;
-});
+const h = useHarnessWithWorker('backfill-cli');
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
-  await stopWorker?.();
-  await h?.close();
 });
 
 const cli = (...args: string[]) => runCliInProcess(args, { ...process.env, ...h.env });

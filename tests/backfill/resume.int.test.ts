@@ -3,23 +3,14 @@
  * retry of its failed run, so the task that succeeded is reused (not run again) and only the
  * failed one runs; without a failed run, a date runs from scratch as before.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { backfillInput, BackfillError } from '../../client/backfill';
 import { waitForRun } from '../../client/runs';
 import { backfillRunId } from '../../core/backfill-plan';
-import { createHarness, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, taskOf } from '../integration/harness';
 import { backfill, dag, starts } from './helpers';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('backfill-resume');
-  stopWorker = (await h.startWorker()).stop;
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('backfill-resume');
 
 // Backfill run ids are deterministic per date: a random month keeps reruns of this file apart.
 const first = new Date(Date.UTC(1970 + Math.floor(Math.random() * 40), Math.floor(Math.random() * 12), 1));

@@ -4,22 +4,13 @@
  * dates from Tideflow's own record in S3; a run known only through that record counts too.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backfillRunId, type BackfillProgress } from '../../core/backfill-plan';
 import { markRun, recordedRuns } from '../../storage/run-dates';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 import { backfill, dag, waitFor } from './helpers';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('backfill-retention');
-  stopWorker = (await h.startWorker()).stop;
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('backfill-retention');
 
 const byDate = (p: BackfillProgress) =>
   Object.fromEntries(p.dates.map((d) => [d.logicalDate.slice(0, 10), `${d.state} ${d.detail ?? ''}`.trim()]));

@@ -1,17 +1,11 @@
 /** Kill the worker (SIGKILL) mid-backfill; after a restart every date is done exactly once. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { backfillProgress, startBackfill } from '../../client/backfill';
 import type { BackfillProgress } from '../../core/backfill-plan';
-import { createHarness, killWorker, type Harness } from '../integration/harness';
+import { useHarnessWithoutWorker, killWorker } from '../integration/harness';
 import { dag, starts, waitFor } from './helpers';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness('backfill-kill');
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarnessWithoutWorker('backfill-kill');
 
 it('a worker killed mid-backfill: after restart every date runs exactly once', async () => {
   const first = await h.spawnWorker();

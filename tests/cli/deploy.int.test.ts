@@ -9,29 +9,24 @@ import { getAlias, promoteVersion } from '../../registry';
 import { rolloutState } from '../../client/rollouts';
 import type { PredictionServer } from '../../serve/server';
 import { waitFor } from '../backfill/helpers';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 import { startServer, trainModel } from '../serve/helpers';
 import { drive, registerModel } from '../serve/rollout-helpers';
 import { runCliProcess } from './helpers';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
+const h = useHarnessWithWorker('deploy-cli');
 let server: PredictionServer;
 let url: string;
 let a1: ModelArtifact;
 let a2: ModelArtifact;
 
 beforeAll(async () => {
-  h = await createHarness('deploy-cli');
-  stopWorker = (await h.startWorker()).stop;
   a1 = await trainModel('base', 'logistic_regression', { C: 0.1 });
   a2 = await trainModel('base', 'logistic_regression', { C: 1 });
   ({ server, url } = await startServer(h.store, { pollMs: 200 }));
 }, 180_000);
 afterAll(async () => {
   await server?.close();
-  await stopWorker?.();
-  await h?.close();
 });
 
 const cli = (...args: string[]) => runCliProcess(args, h.env, 90_000);

@@ -7,27 +7,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDagRun, waitForRun } from '../../client/runs';
 import type { RunView } from '../../core/run-view';
 import exampleEtl from '../../dags/example_etl';
 import { retryable } from '../fixtures/retry-dags';
-import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 import { runCliProcess } from './helpers';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
+const h = useHarnessWithWorker('retry-cli');
 let env: Record<string, string> = {};
 
 beforeAll(async () => {
-  h = await createHarness('retry-cli');
-  stopWorker = (await h.startWorker()).stop;
   env = { ...inject('stack').env, TIDEFLOW_TASK_QUEUE: h.taskQueue };
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
 });
 
 describe('tideflow runs retry', () => {

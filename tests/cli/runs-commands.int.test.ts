@@ -3,23 +3,14 @@
  * uses the same status words as `runs show`; `runs cancel` (no Temporal CLI needed); the
  * `state` query lists the task states before the resolved params.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { startDagRun } from '../../client/runs';
 import type { RunView } from '../../core/run-view';
 import { dag } from '../backfill/helpers';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 import { runCliInProcess } from './in-process';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('runs-cli');
-  stopWorker = (await h.startWorker()).stop;
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('runs-cli');
 
 const cli = (...args: string[]) => runCliInProcess(args, { ...process.env, ...h.env });
 

@@ -23,21 +23,20 @@ import { dags } from '../../dags';
 import pythonTrain from '../../dags/python_train';
 import { parseS3Uri } from '../../storage/s3-uri';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
-import { createHarness, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithoutWorker, taskOf } from '../integration/harness';
 import { commandChain, commandOnce, commandRetried, commandTestDags } from './dags';
 
 const FIX = 'tests/command/fixtures';
 const SECRET_NAME = 'TIDEFLOW_CMD_TEST_SECRET';
 const SECRET = `tf-secret-${randomUUID()}`;
 
-let h: Harness;
+const h = useHarnessWithoutWorker('command');
 let worker: Worker;
 let running: Promise<void>;
 let connection: NativeConnection;
 const scratch = mkdtempSync(join(tmpdir(), 'tideflow-cmd-test-'));
 
 beforeAll(async () => {
-  h = await createHarness('command');
   // The in-process worker reads its environment at run time: this is the "worker secret".
   process.env[SECRET_NAME] = SECRET;
   connection = await NativeConnection.connect({ address: inject('stack').temporalAddress });
@@ -56,7 +55,6 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await connection?.close();
-  await h?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -7,11 +7,10 @@ import { createAlertReceiver, type AlertReceiver } from '../../alerts/server';
 import { driftStatus, signalDrift, signalDriftBatch } from '../../client/drift';
 import { PENDING_LIMIT, type ControllerStatus } from '../../mlops/retrain-policy';
 import { waitFor } from '../backfill/helpers';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 
 const TOKEN = 'test-token-0123456789abcdef';
-let h: Harness;
-let stopWorker: () => Promise<void>;
+const h = useHarnessWithWorker('drift-alerts');
 let receiver: AlertReceiver;
 let url: string;
 let signals = 0;
@@ -20,8 +19,6 @@ const UNKNOWN = new Set(['ghost-model']);
 const TIMEOUTS = { headers: 1_000, request: 1_500, idle: 1_500 };
 
 beforeAll(async () => {
-  h = await createHarness('drift-alerts');
-  stopWorker = (await h.startWorker()).stop;
   receiver = createAlertReceiver({
     token: TOKEN,
     maxBodyBytes: 1024 * 1024,
@@ -41,8 +38,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((r) => receiver?.server.close(r));
-  await stopWorker?.();
-  await h?.close();
 });
 
 const post = (body: unknown, token: string | null = TOKEN, raw?: string) =>

@@ -1,21 +1,12 @@
 /** `tideflow drift signal|status` against the real dev server, with a worker serving the controller. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import type { ControllerStatus } from '../../mlops/retrain-policy';
 import { waitFor } from '../backfill/helpers';
 import { captureIo } from '../cli/helpers';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('drift-cli');
-  stopWorker = (await h.startWorker()).stop;
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('drift-cli');
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIo({ ...h.env });

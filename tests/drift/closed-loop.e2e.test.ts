@@ -24,17 +24,15 @@ import { getAlias, getVersionByAlias, listVersions } from '../../registry';
 import type { PredictionServer } from '../../serve/server';
 import { waitFor } from '../backfill/helpers';
 import { captureIo } from '../cli/helpers';
-import { runToEnd, startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 import { post, startServer, type Json } from '../serve/helpers';
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
+const h = useHarnessWithWorker('closed-loop');
 let server: PredictionServer | undefined;
 let url: string;
 let dir: string;
 
 beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('closed-loop'));
   ({ server, url } = await startServer(h.store, {
     pollMs: 200,
     log: { enabled: true, maxRows: 5000, maxDelayMs: 300, maxBufferedRows: 10_000 },
@@ -43,7 +41,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await server?.close();
-  await stop?.();
 });
 
 type Row = { x1: number; x2: number; c: string; y: string };

@@ -1,22 +1,13 @@
 /** The retraining controller on the real dev server, with short debounce/cooldown. */
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { driftStatus, pauseController, signalDrift } from '../../client/drift';
 import { controllerWorkflowId, type ControllerOptions, type ControllerStatus, type DriftAlert } from '../../mlops/retrain-policy';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import { waitFor } from '../backfill/helpers';
-import { createHarness, testWorkflowBundle, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, testWorkflowBundle } from '../integration/harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('drift-controller');
-  stopWorker = (await h.startWorker()).stop;
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('drift-controller');
 
 const uniq = (name: string): string => `${name}-${Math.random().toString(36).slice(2, 7)}`;
 const alert = (fingerprint: string, reason = 'psi high'): DriftAlert => ({ fingerprint, reason, source: 'test', labels: { model: 'm' } });

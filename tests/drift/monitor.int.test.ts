@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
 import { driftReport } from '../../activities/drift/report-format';
 import { parseTable } from '../../ml/io/parse';
@@ -14,17 +14,13 @@ import type { DagDefinition } from '../../core/model';
 import driftMonitor from '../../dags/drift_monitor';
 import { promoteVersion, registerModelVersion } from '../../registry';
 import { artifact } from '../registry/fixtures';
-import { createS3Client } from '../../storage/s3-client';
 import { captureIo } from '../cli/helpers';
-import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
+const h = useHarnessWithWorker('drift-monitor');
 let shifted: string;
 let movedRows: Record<string, unknown>[];
 beforeAll(async () => {
-  h = await createHarness('drift-monitor');
-  stopWorker = (await h.startWorker()).stop;
   const rows = JSON.parse(readFileSync(join(__dirname, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<
     string,
     unknown
@@ -40,10 +36,6 @@ beforeAll(async () => {
   shifted = join(mkdtempSync(join(tmpdir(), 'tideflow-drift-')), 'penguins-shifted.json');
   writeFileSync(shifted, JSON.stringify(moved));
 }, 180_000);
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
 
 describe('drift_monitor', () => {
   it('same data: no drift, no signal; the report holds statistics and histograms', async () => {
@@ -61,10 +53,7 @@ describe('drift_monitor', () => {
       'sex',
     ]);
     expect(taskOf(view, 'signal').output).toEqual({ signalled: false });
-    const stored = await getArtifact(
-      { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix },
-      out.report,
-    );
+    const stored = await getArtifact(h.store, out.report);
     // The report as written passes its declared format (activities/drift/report-format.ts).
     const report = driftReport.parse(stored, out.report.uri);
     expect(report.format).toBe('tideflow.drift-report');
@@ -98,7 +87,7 @@ describe('drift_monitor', () => {
 
   it("compares with the champion's reference profile when its version has one", async () => {
     const model = `mon-${Math.random().toString(36).slice(2, 7)}`;
-    const store = { s3: createS3Client(h.config.s3), bucket: h.config.s3.bucket, prefix: h.config.s3.prefix };
+    const store = h.store;
     // The profile holds the shifted rows; the training data is not even a table: only the profile can be the baseline.
     const normalized = parseTable(JSON.stringify(movedRows), 'json', true).rows;
     const profile = await putArtifact(store, `${store.prefix}models/${model}/profiles/test.json`, buildProfile(normalized));

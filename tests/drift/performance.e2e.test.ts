@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
 import { parseTable } from '../../ml/io/parse';
 import { buildProfile } from '../../activities/ml/profile';
@@ -22,23 +22,18 @@ import driftMonitor from '../../dags/drift_monitor';
 import { promoteVersion, registerModelVersion } from '../../registry';
 import { waitFor } from '../backfill/helpers';
 import { captureIo } from '../cli/helpers';
-import { runToEnd, startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 import { artifact } from '../registry/fixtures';
 
 type Penguin = Record<string, unknown>;
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
+const h = useHarnessWithWorker('drift-performance');
 let penguins: Penguin[];
 let dir: string;
 
 beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('drift-performance'));
   penguins = JSON.parse(readFileSync(join(__dirname, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Penguin[];
   dir = mkdtempSync(join(tmpdir(), 'tideflow-perf-'));
 }, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
 
 /** The production window: every row with a prediction; every 10th row's label not yet known. */
 function writeWindow(name: string, predict: (species: string, i: number) => string): string {

@@ -1,23 +1,18 @@
 /** End to end on the real servers: a burst of drift alerts → exactly one ml_retrain run with trigger=drift → a new registered version. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { driftStatus, signalDrift } from '../../client/drift';
 import type { ControllerStatus } from '../../mlops/retrain-policy';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import { listVersions, type ArtifactStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { waitFor } from '../backfill/helpers';
-import { startHarnessWithWorker, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 
-let h: Harness;
+const h = useHarnessWithWorker('drift-e2e');
 let store: ArtifactStore;
-let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('drift-e2e'));
   store = h.store;
 }, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
 
 describe('drift-triggered retraining', () => {
   it('a burst of alerts starts exactly one ml_retrain run, which registers a new version', async () => {

@@ -1,5 +1,5 @@
 /** Scheduled retraining goes through the controller (real dev server): a scheduled request during a drift retrain never starts a second one. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScheduledRetrainOutput } from '../../activities/drift/schedule';
 import { driftStatus, signalDrift } from '../../client/drift';
 import type { ControllerOptions, ControllerStatus } from '../../mlops/retrain-policy';
@@ -7,18 +7,9 @@ import type { DagDefinition } from '../../core/model';
 import { TRIGGER_KEY } from '../../core/search-attributes';
 import scheduledRetrain from '../../dags/scheduled_retrain';
 import { waitFor } from '../backfill/helpers';
-import { createHarness, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('drift-scheduled');
-  stopWorker = (await h.startWorker()).stop;
-}, 180_000);
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('drift-scheduled');
 
 const status = async (model: string): Promise<ControllerStatus> => {
   const s = await driftStatus(h.client, model);

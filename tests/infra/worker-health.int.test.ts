@@ -5,20 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../integration/harness';
+import { expect, it } from 'vitest';
+import { useHarnessWithWorker } from '../integration/harness';
 
 const ROOT = join(__dirname, '..', '..');
-let h: Harness;
-let stopWorker: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  h = await createHarness('worker-health');
-  stopWorker = (await h.startWorker()).stop;
-}, 120_000);
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('worker-health');
 
 function health(taskQueue: string): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'infra', 'docker', 'worker-health.ts')], {

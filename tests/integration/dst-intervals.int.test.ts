@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startBackfill } from '../../client/backfill';
 import { startDagRun } from '../../client/runs';
 import { syncSchedules } from '../../client/schedules';
@@ -14,7 +14,7 @@ import { catchupWorkflowId, type BackfillProgress } from '../../core/backfill-pl
 import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import { dstLondonFold, dstNewYorkFold, dstNewYorkGap, dstSydneyGap } from '../fixtures/dst-dags';
-import { createHarness, taskOf, type Harness } from './harness';
+import { useHarnessWithWorker, taskOf } from './harness';
 
 interface Case {
   zone: string;
@@ -32,16 +32,9 @@ function airflowChain(dag: DagDefinition, from: string): string[] {
   return c.chain;
 }
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('dst');
-  stopWorker = (await h.startWorker()).stop;
-});
+const h = useHarnessWithWorker('dst');
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
-  await stopWorker?.();
-  await h?.close();
 });
 
 /** Each run of a finished backfill: its logical date and the data interval it reported (result header and task). */

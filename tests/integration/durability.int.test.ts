@@ -2,19 +2,13 @@
  * A worker killed mid-run (SIGKILL, no graceful shutdown): a new worker finishes the run and
  * completed tasks are not executed again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../core/run-view';
 import { startDagRun } from '../../client/runs';
 import { slowChain } from '../fixtures/dags';
-import { createHarness, killWorker, until, type Harness } from './harness';
+import { useHarnessWithoutWorker, killWorker, until } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness('durability');
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarnessWithoutWorker('durability');
 
 describe('durability', () => {
   it('finishes a run after its worker is killed, without re-running completed tasks', async () => {

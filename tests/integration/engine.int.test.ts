@@ -4,7 +4,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import { isOutputRef } from '../../core/output-ref';
 import type { RunView } from '../../core/run-view';
@@ -13,20 +13,9 @@ import { startDagRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/s3-uri';
 import { createS3Client } from '../../storage/s3-client';
 import { bigData, branching, corrupted, failing, fanOut, intervals, oneAtATime, parallel, retries, slowChain } from '../fixtures/dags';
-import { createHarness, runToEnd, taskOf, type Harness } from './harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from './harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-
-beforeAll(async () => {
-  h = await createHarness('engine');
-  stopWorker = (await h.startWorker()).stop;
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('engine');
 
 const run = (dag: DagDefinition, params: Record<string, unknown> = {}) => runToEnd(h, dag, params);
 const task = taskOf;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { activities } from '../../activities';
 import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
@@ -66,6 +66,42 @@ export async function startHarnessWithWorker(name: string): Promise<{ h: Harness
       await h.close();
     },
   };
+}
+
+/**
+ * A harness for the test file: `beforeAll` creates it (with an in-process worker polling when
+ * `worker`), `afterAll` shuts it down. The returned harness stands for it in tests and in hooks
+ * registered after this call (vitest runs `afterAll` hooks in reverse order, so those run before
+ * the shutdown); reading it before the `beforeAll` has run throws.
+ */
+function useHarness(name: string, { worker }: { worker: boolean }): Harness {
+  let current: { h: Harness; stop(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    if (worker) current = await startHarnessWithWorker(name);
+    else {
+      const h = await createHarness(name);
+      current = { h, stop: () => h.close() };
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await current?.stop();
+  });
+  return new Proxy({} as Harness, {
+    get(_, key) {
+      if (!current) throw new Error(`harness '${name}' used before its beforeAll has run`);
+      return Reflect.get(current.h, key);
+    },
+  });
+}
+
+/** The file's harness with an in-process worker (see useHarness): `const h = useHarnessWithWorker('name')`. */
+export function useHarnessWithWorker(name: string): Harness {
+  return useHarness(name, { worker: true });
+}
+
+/** The file's harness without a worker, for tests that spawn (and kill) their own (see useHarness). */
+export function useHarnessWithoutWorker(name: string): Harness {
+  return useHarness(name, { worker: false });
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

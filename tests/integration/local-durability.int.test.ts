@@ -3,19 +3,13 @@
  * so when the workflow task times out a new worker runs it again and finishes the run; the
  * normal task completed before it is not run again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startDagRun } from '../../client/runs';
 import type { RunView } from '../../core/run-view';
 import { localSlowChain } from '../fixtures/local-dags';
-import { createHarness, killWorker, taskOf, until, type Harness } from './harness';
+import { useHarnessWithoutWorker, killWorker, taskOf, until } from './harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await createHarness('local-durability');
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarnessWithoutWorker('local-durability');
 
 describe('local tasks and a killed worker', () => {
   it('runs the interrupted local task again on a new worker and finishes the run', async () => {

@@ -4,7 +4,7 @@
  * instead of activity events). Bad uses are refused when the worker loads the DAGs.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activities } from '../../activities';
 import { startDagRun, waitForRun } from '../../client/runs';
 import { isOutputRef } from '../../core/output-ref';
@@ -13,20 +13,9 @@ import { readRunManifest } from '../../storage/artifacts/manifest';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { testActivities } from '../fixtures/activities';
 import { localRunOptions, localSlowChain, localTasks, localTimeout } from '../fixtures/local-dags';
-import { createHarness, runToEnd, taskOf, testWorkflowBundle, type Harness } from './harness';
+import { useHarnessWithWorker, runToEnd, taskOf, testWorkflowBundle, type Harness } from './harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-
-beforeAll(async () => {
-  h = await createHarness('local');
-  stopWorker = (await h.startWorker()).stop;
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('local');
 
 type History = Awaited<ReturnType<ReturnType<Harness['client']['workflow']['getHandle']>['fetchHistory']>>;
 /** temporal.api.enums.v1.EventType: ActivityTaskScheduled, MarkerRecorded. */

@@ -13,11 +13,11 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startDagRun, waitForRun } from '../../client/runs';
 import { isLocalTask } from '../../core/local-tasks';
 import { dags } from '../../dags';
-import { createHarness, type Harness } from './harness';
+import { useHarnessWithWorker } from './harness';
 
 const HISTORIES = join(__dirname, '../histories');
 const record = process.env['TIDEFLOW_RECORD_HISTORIES'] === '1';
@@ -27,24 +27,16 @@ const recordLocal = process.env['TIDEFLOW_RECORD_HISTORIES'] === LOCAL_VARIANT;
 /** `<dag>@<variant>.json` files committed for a DAG. */
 const variantsOf = (dagId: string): string[] => readdirSync(HISTORIES).filter((f) => f.startsWith(`${dagId}@`) && f.endsWith('.json'));
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
+const h = useHarnessWithWorker('replay');
 let productionBundle: Awaited<ReturnType<typeof bundleWorkflowCode>>;
 
 beforeAll(async () => {
-  h = await createHarness('replay');
-  stopWorker = (await h.startWorker()).stop;
   // Replay against the production workflows module, exactly what workers/main.ts bundles.
   productionBundle = await bundleWorkflowCode({
     workflowsPath: join(__dirname, '../../workflows/index.ts'),
     logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} },
   });
 }, 180_000);
-
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
 
 describe.each(dags.map((d) => [d.id, d] as const))('replay of DAG %s', (dagId, dag) => {
   it('replays a fresh history and the committed one', async () => {

@@ -7,7 +7,7 @@
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RetryError, startRetry, type RetryOptions } from '../../client/retry';
 import { startDagRun, waitForRun } from '../../client/runs';
 import { isOutputRef } from '../../core/output-ref';
@@ -17,20 +17,9 @@ import { formatRun } from '../../cli/format-run';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { slowChain, testDags } from '../fixtures/dags';
 import { retryable } from '../fixtures/retry-dags';
-import { createHarness, runToEnd, taskOf, testWorkflowBundle, type Harness } from './harness';
+import { useHarnessWithWorker, runToEnd, taskOf, testWorkflowBundle } from './harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-
-beforeAll(async () => {
-  h = await createHarness('retry');
-  stopWorker = (await h.startWorker()).stop;
-});
-
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('retry');
 
 /** Task ids whose activity ran in this workflow (the fixture activities log every start). */
 const ranIn = (workflowId: string): string[] =>

@@ -1,22 +1,15 @@
 /** Schedule sync against the real dev server: create, idempotence, update, delete, dry run, a fired run. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import { SCHEDULED_START_KEY, TRIGGER_KEY } from '../../core/search-attributes';
 import { scheduleIdFor, syncSchedules } from '../../client/schedules';
 import { intervals, retries } from '../fixtures/dags';
-import { createHarness, type Harness } from './harness';
+import { useHarnessWithWorker } from './harness';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('schedules');
-  stopWorker = (await h.startWorker()).stop;
-});
+const h = useHarnessWithWorker('schedules');
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
-  await stopWorker?.();
-  await h?.close();
 });
 
 const actions = (changes: { dagId: string; action: string }[]) => Object.fromEntries(changes.map((c) => [c.dagId, c.action]));

@@ -11,22 +11,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolvePackageFile } from '../../activities/ml/source';
 import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import mlRetrain, { PENGUINS_SCHEMA } from '../../dags/ml_retrain';
 import { getVersionByAlias, listVersions } from '../../registry';
-import { runToEnd, startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('bad-input'));
-}, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
+const h = useHarnessWithWorker('bad-input');
 
 type Penguin = Record<string, string | number | null>;
 const PENGUINS = JSON.parse(readFileSync(resolvePackageFile('vega-datasets/data/penguins.json'), 'utf8')) as Penguin[];

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import mlRetrain from '../../dags/ml_retrain';
-import { runToEnd, startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'file-roots-e2e-')));
 const root = join(base, 'root');
@@ -21,17 +21,15 @@ mkdirSync(outside);
 writeFileSync(join(outside, 'secret.csv'), `user,password\n${Array.from({ length: 50 }, (_, i) => `u${i},pw${i}`).join('\n')}\n`);
 symlinkSync(join(outside, 'secret.csv'), join(root, 'innocent.csv'));
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
 const saved = process.env.TIDEFLOW_FILE_ROOTS;
 beforeAll(async () => {
   process.env.TIDEFLOW_FILE_ROOTS = root; // the in-process worker reads it at each task
-  ({ h, stop } = await startHarnessWithWorker('file-roots'));
-}, 180_000);
+});
 afterAll(async () => {
-  await stop?.();
   process.env.TIDEFLOW_FILE_ROOTS = saved;
 });
+// After the hooks above: the worker starts with the root set, and stops before it is restored.
+const h = useHarnessWithWorker('file-roots');
 
 const run = (source: string) =>
   runToEnd(h, mlRetrain as DagDefinition, {

@@ -5,7 +5,7 @@
  * the HTML report, and scoring a batch with the champion.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import { readDataset } from '../../activities/ml/dataset';
@@ -21,18 +21,13 @@ import { getArtifact, type ArtifactStore } from '../../activities/ml/store';
 import { getVersionByAlias, listVersions } from '../../registry';
 import batchPredict from '../../dags/batch_predict';
 import mlRetrain from '../../dags/ml_retrain';
-import { startHarnessWithWorker, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
+const h = useHarnessWithWorker('ml');
 let store: ArtifactStore;
-let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('ml'));
   store = h.store;
 }, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
 
 const unique = (name: string): string => `${name}-${Date.now().toString(36)}`;
 const run = (params: Record<string, unknown> = {}) => runToEnd(h, mlRetrain as DagDefinition, params);

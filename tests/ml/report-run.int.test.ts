@@ -4,21 +4,14 @@
  * boundary and exact counts, and the stored HTML is one inert, self-contained document.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import type { EvaluateModelOutput } from '../../activities/ml/evaluate-model';
 import type { SplitDataOutput } from '../../activities/ml/split-data';
 import mlRetrain from '../../dags/ml_retrain';
-import { startHarnessWithWorker, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('report-run'));
-}, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
+const h = useHarnessWithWorker('report-run');
 
 describe('ml_retrain run report', () => {
   it('shows the split boundary, exact counts and feature importances computed by evaluate', async () => {

@@ -4,18 +4,11 @@
  * threshold on an unknown metric fails at once, naming the rule, before any task is scheduled —
  * not in `evaluate` after three retries, not as a gate rejection.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
-import { startHarnessWithWorker, type Harness } from '../integration/harness';
+import { useHarnessWithWorker } from '../integration/harness';
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('retrain-params-check'));
-}, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
+const h = useHarnessWithWorker('retrain-params-check');
 
 async function startRaw(params: Record<string, unknown>): Promise<{ error: unknown; scheduled: number }> {
   const handle = await h.client.workflow.start('ml_retrain', {

@@ -6,7 +6,7 @@
  * train_best stores and the registry points at; a bad pipeline refused at trigger time.
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EvaluateModelOutput } from '../../activities/ml/evaluate-model';
 import { getArtifact } from '../../activities/ml/store';
 import type { TrainModelOutput } from '../../activities/ml/train-model';
@@ -16,16 +16,9 @@ import { startDagRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
 import mlRetrain from '../../dags/ml_retrain';
 import { createRng } from '../../ml/stats/random';
-import { runToEnd, startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('ml-pipelines'));
-}, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
+const h = useHarnessWithWorker('ml-pipelines');
 
 const ORIGINS = ['JFK', 'SFO', 'ORD', 'ATL'];
 

@@ -5,7 +5,7 @@
  * leaderboard — and bad params failing at trigger time, both in the client and in the workflow.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EvaluateModelOutput } from '../../activities/ml/evaluate-model';
 import type { IngestOutput } from '../../activities/ml/ingest-data';
 import type { SplitDataOutput } from '../../activities/ml/split-data';
@@ -15,16 +15,9 @@ import type { DagDefinition } from '../../core/model';
 import batchPredict from '../../dags/batch_predict';
 import mlRetrain from '../../dags/ml_retrain';
 import { createRng } from '../../ml/stats/random';
-import { startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('ml-shaping'));
-}, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
+const h = useHarnessWithWorker('ml-shaping');
 
 const DAYS = ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05', '2024-01-06', '2024-01-07'];
 

@@ -5,7 +5,7 @@
  * per-run settings (timeouts from params, the ML task queue from the run's `queues.ml`) as they
  * reach Temporal's activity scheduling.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RegisterModelOutput } from '../../activities/ml/register-model';
 import type { SplitDataOutput } from '../../activities/ml/split-data';
 import type { WriteReportOutput } from '../../activities/ml/write-report';
@@ -14,16 +14,9 @@ import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import type { GateDecision } from '../../mlops/gate';
 import penguinSex from '../fixtures/penguin-sex';
-import { runToEnd, startHarnessWithWorker, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
-let stop: (() => Promise<void>) | undefined;
-beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('retrain-template'));
-}, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
+const h = useHarnessWithWorker('retrain-template');
 
 const dag = penguinSex as DagDefinition;
 const states = (view: RunView) => Object.fromEntries(view.tasks.map((t) => [t.id, t.state]));

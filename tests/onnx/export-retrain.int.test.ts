@@ -16,21 +16,18 @@ import { parseModelDocument, scoreFrame } from '../../ml/predict';
 import { getVersion, lineageOfVersion, type ArtifactStore } from '../../registry';
 import { readArtifactBytes } from '../../storage/artifacts/download';
 import { captureIo } from '../cli/helpers';
-import { startHarnessWithWorker, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 import { penguinFrame } from '../serve/helpers';
 import { labelMismatches, maxRelativeError, scoreOnnx } from './helpers';
 
-let h: Harness;
+const h = useHarnessWithWorker('onnx-export');
 let store: ArtifactStore;
-let stop: (() => Promise<void>) | undefined;
 let dir: string;
 beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('onnx-export'));
   store = h.store;
   dir = await mkdtemp(join(tmpdir(), 'tideflow-onnx-cli-'));
 }, 180_000);
 afterAll(async () => {
-  await stop?.();
   await rm(dir, { recursive: true, force: true });
 });
 

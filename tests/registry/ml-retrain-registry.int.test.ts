@@ -1,5 +1,5 @@
 /** ml_retrain's register step files each passing run as a registry version, with lineage. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import type { ArtifactRef } from '../../activities/ml/types';
 import type { ReferenceProfile } from '../../activities/ml/profile';
@@ -7,18 +7,13 @@ import { getArtifact } from '../../activities/ml/store';
 import mlRetrain from '../../dags/ml_retrain';
 import { getVersionByAlias, lineageOfDataset, lineageOfVersion, listVersions, promoteVersion, type ArtifactStore } from '../../registry';
 import { readRunManifest } from '../../storage/artifacts/manifest';
-import { startHarnessWithWorker, runToEnd, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
-let h: Harness;
+const h = useHarnessWithWorker('registry-ml');
 let store: ArtifactStore;
-let stop: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  ({ h, stop } = await startHarnessWithWorker('registry-ml'));
   store = h.store;
 }, 180_000);
-afterAll(async () => {
-  await stop?.();
-});
 
 describe('ml_retrain and the model registry', () => {
   it('registers versions 1 and 2 for two passing runs, traceable to their data and promotable', async () => {

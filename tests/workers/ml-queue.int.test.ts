@@ -9,12 +9,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeDataset } from '../../activities/ml/dataset';
 import type { TrialResult, TuneTrialInput } from '../../activities/ml/tune-trial';
 import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
-import { createHarness, taskOf, type Harness } from '../integration/harness';
+import { useHarnessWithoutWorker, taskOf } from '../integration/harness';
 import { OFFLOAD_ML_QUEUE, offloadFanout } from './fixtures/dags';
 import { syntheticFrame } from './synthetic';
 import { syntheticTrainingInputs } from './synthetic-training';
@@ -22,7 +22,7 @@ import { syntheticTrainingInputs } from './synthetic-training';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LEARNING_RATES = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
 
-let h: Harness;
+const h = useHarnessWithoutWorker('mlq');
 const children: ChildProcess[] = [];
 
 async function spawnWorker(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
@@ -49,13 +49,8 @@ async function spawnWorker(extraEnv: Record<string, string>): Promise<{ child: C
   return { child, output: () => output };
 }
 
-beforeAll(async () => {
-  h = await createHarness('mlq');
-}, 120_000);
-
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await h?.close();
 });
 
 interface TuneEvents {

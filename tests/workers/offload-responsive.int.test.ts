@@ -33,7 +33,7 @@ import { getRunView, startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
 import { dags } from '../../dags';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
-import { createHarness, type Harness } from '../integration/harness';
+import { useHarnessWithoutWorker, type Harness } from '../integration/harness';
 import { testContext } from '../ml/activity-env';
 import { offloadFit, offloadIngest, offloadSteps, workerTestDags } from './fixtures/dags';
 import { syntheticFrame } from './synthetic';
@@ -43,14 +43,13 @@ const ROWS = 300_000;
 const threadCount = (): number => readdirSync('/proc/self/task').length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let h: Harness;
+const h = useHarnessWithoutWorker('offload');
 let stopWorker: () => Promise<void>;
 let tune: Omit<TuneTrialInput, 'trial'>;
 let store: Harness['store'];
 const trial = { index: 0, kind: 'gbt' as const, hyperparams: { maxIter: 100, earlyStopping: false } };
 
 beforeAll(async () => {
-  h = await createHarness('offload');
   store = { ...h.store, prefix: `${h.store.prefix}offload-${Date.now()}/` };
   const dataset = await writeDataset(store, `${store.prefix}synthetic.arrow`, syntheticFrame(ROWS, 1));
   tune = { ...(await syntheticTrainingInputs(store, dataset)), folds: 2 };
@@ -77,7 +76,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopWorker?.();
-  await h?.close();
 });
 
 async function startFit() {
