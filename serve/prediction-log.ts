@@ -29,24 +29,7 @@ export interface PredictionLogOptions {
   onDropped?: (model: string, rows: number) => void;
 }
 
-interface Entry {
-  requestId: string;
-  at: number;
-  served: ServedModel;
-  inputs: Frame;
-  scores: Scores;
-}
-
 const DAY_MS = 86_400_000;
-
-/** The log columns of requests to one model version (one file's content); see serve/log-batch.ts. */
-export function batchFrame(entries: readonly Entry[]): Frame {
-  const first = entries[0];
-  if (!first) return { rows: 0, columns: [] };
-  const batch = new LogBatch(first.served, new Date(first.at).toISOString().slice(0, 10), first.at, first.inputs.columns);
-  for (const e of entries) batch.append(e.requestId, e.at, e.inputs, e.scores);
-  return batch.toFrame();
-}
 
 export class PredictionLog {
   /** Every batch not yet written, oldest first (a failed write puts its batch back in front). */

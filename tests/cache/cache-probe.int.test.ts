@@ -13,8 +13,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { temporal } from '@temporalio/proto';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDagRun, waitForRun } from '../../client/runs';
+import { describe, expect, it } from 'vitest';
 import { formatRun } from '../../cli/format-run';
 import { CACHE_PROBE_ACTIVITY, type CacheProbeResult } from '../../core/cache-probe';
 import type { DagDefinition } from '../../core/model';
@@ -23,43 +22,22 @@ import { readRunManifest } from '../../storage/artifacts/manifest';
 import { parseS3Uri } from '../../storage/s3-uri';
 import { CACHE_PROBE_PATCH } from '../../workflows/cache-probe';
 import { cacheBigUpstream, cacheMapped, cachePipeline, cacheSlowProbe } from '../fixtures/cache-dags';
-import { createHarness, taskOf, testWorkflowBundle, type Harness } from '../integration/harness';
+import { taskOf, testWorkflowBundle, useHarnessWithWorker } from '../integration/harness';
+import { cacheRuns, type CacheRun } from './cache-runs';
 
 type History = temporal.api.history.v1.IHistory;
 const HISTORIES = join(__dirname, '../histories');
 const PROBE_HISTORY = join(HISTORIES, 't_cache@cache-probe.json');
 const BEFORE_PROBE_HISTORY = join(HISTORIES, 't_cache@before-cache-probe.json');
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('cache-probe');
-  stopWorker = (await h.startWorker()).stop;
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
+const h = useHarnessWithWorker('cache-probe');
+const runs = cacheRuns(h, 'probe');
+const { tag, computed } = runs;
 
-const tag = Math.random().toString(36).slice(2, 8);
-let n = 0;
-
-async function run(
-  dag: DagDefinition,
-  params: Record<string, unknown>,
-  noCache = false,
-): Promise<{ view: RunView; workflowId: string; history: History }> {
-  const handle = await startDagRun(h.client, dag, {
-    taskQueue: h.taskQueue,
-    params,
-    logicalDate: '2024-01-01T00:00:00Z',
-    workflowId: `probe-${tag}-${++n}`,
-    noCache,
-  });
-  const out = await waitForRun(handle);
-  if (!out.view) throw new Error(`run ${handle.workflowId} ended without a summary: ${out.error}`);
-  expect(out.view.status, out.error).toBe('success');
-  return { view: out.view, workflowId: handle.workflowId, history: await handle.fetchHistory() };
+/** A run that must succeed, with its history (which activities were scheduled, which probes made). */
+async function run(dag: DagDefinition, params: Record<string, unknown>, noCache = false): Promise<CacheRun & { history: History }> {
+  const r = await runs.run(dag, params, noCache);
+  return { ...r, history: await r.handle.fetchHistory() };
 }
 
 /** With a worker environment variable set (the in-process worker reads it at each probe). */
@@ -73,17 +51,6 @@ async function withEnv<T>(name: string, value: string, fn: () => Promise<T>): Pr
     else process.env[name] = before;
   }
 }
-
-/** Tasks whose activity really computed in this run (the fixtures' execution log). */
-const computed = (workflowId: string): string[] =>
-  [
-    ...new Set(
-      h
-        .readLog()
-        .filter((e) => e.workflowId === workflowId && e.event === 'start')
-        .map((e) => e.taskId),
-    ),
-  ].sort();
 
 /** Tasks whose activity was scheduled on the server. */
 const scheduled = (history: History): string[] =>

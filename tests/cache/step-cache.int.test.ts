@@ -5,11 +5,10 @@
  * maxAge expires entries, `--no-cache` (input cache: 'refresh') recomputes, `cache ls|clear`.
  */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main';
 import { formatRun } from '../../cli/format-run';
-import { startDagRun, waitForRun } from '../../client/runs';
-import type { DagDefinition } from '../../core/model';
+import { waitForRun } from '../../client/runs';
 import type { RunView } from '../../core/run-view';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { putJson } from '../../storage/artifacts/objects';
@@ -18,47 +17,12 @@ import { cacheLeaseKey, listCacheEntryKeys } from '../../storage/cache-index';
 import { getDoc, putDoc } from '../../storage/documents';
 import { captureIo } from '../cli/helpers';
 import { cacheByRef, cacheMapped, cachePipeline, cacheShortLived } from '../fixtures/cache-dags';
-import { createHarness, taskOf, type Harness } from '../integration/harness';
+import { taskOf, useHarnessWithWorker } from '../integration/harness';
+import { cacheRuns } from './cache-runs';
 import { runCliInProcess } from '../cli/in-process';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-beforeAll(async () => {
-  h = await createHarness('step-cache');
-  stopWorker = (await h.startWorker()).stop;
-});
-afterAll(async () => {
-  await stopWorker?.();
-  await h?.close();
-});
-
-const tag = Math.random().toString(36).slice(2, 8);
-let n = 0;
-
-async function run(dag: DagDefinition, params: Record<string, unknown>, noCache = false): Promise<{ view: RunView; workflowId: string }> {
-  const handle = await startDagRun(h.client, dag, {
-    taskQueue: h.taskQueue,
-    params,
-    logicalDate: '2024-01-01T00:00:00Z',
-    workflowId: `cache-${tag}-${++n}`,
-    noCache,
-  });
-  const out = await waitForRun(handle);
-  if (!out.view) throw new Error(`run ${handle.workflowId} ended without a summary: ${out.error}`);
-  expect(out.view.status, out.error).toBe('success');
-  return { view: out.view, workflowId: handle.workflowId };
-}
-
-/** Tasks whose activity really ran in this run (started per the execution log). */
-const computed = (workflowId: string): string[] =>
-  [
-    ...new Set(
-      h
-        .readLog()
-        .filter((e) => e.workflowId === workflowId && e.event === 'start')
-        .map((e) => e.taskId),
-    ),
-  ].sort();
+const h = useHarnessWithWorker('step-cache');
+const { tag, run, computed } = cacheRuns(h, 'cache');
 
 const cachedFrom = (view: RunView, task: string) => taskOf(view, task).cached?.workflowId;
 

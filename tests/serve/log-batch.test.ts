@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { frameToRows, type Frame } from '../../ml/frame/frame';
-import { frameFromArrow } from '../../ml/io/arrow';
+import { frameFromArrow, frameToArrow } from '../../ml/io/arrow';
 import type { Scores } from '../../ml/predict';
 import type { ArtifactStore } from '../../registry';
 import { LogBatch } from '../../serve/log-batch';
@@ -45,6 +45,48 @@ function scores(n: number, from: number): Scores {
 }
 
 describe('LogBatch', () => {
+  /** Three requests to one version, single- and multi-row mixed, in one batch. */
+  function mixedBatch(): Frame {
+    const served = classifier(3);
+    const b = new LogBatch(served, '1970-01-01', 1000, SCHEMA);
+    b.append('a', 1000, inputs(1, 0), scores(1, 0));
+    b.append('b', 2000, inputs(3, 1), scores(3, 1));
+    b.append('c', 3000, inputs(1, 4), scores(1, 4));
+    return b.toFrame();
+  }
+
+  it('holds every row of every request with its own meta, inputs and outputs', () => {
+    const frame = mixedBatch();
+    expect(frame.columns.map((c) => c.name)).toEqual([
+      'request_id',
+      'row_index',
+      'scored_at',
+      'model',
+      'model_version',
+      'distance',
+      'origin',
+      'prediction',
+      'proba_on_time',
+      'proba_late',
+    ]);
+    const rows = frameToRows(frame);
+    expect(rows.map((r) => [r.request_id, r.row_index, r.distance, r.origin, r.prediction])).toEqual([
+      ['a', 0, 0, 'O0', 'on_time'],
+      ['b', 0, 1, 'O1', 'on_time'],
+      ['b', 1, 2, null, 'on_time'],
+      ['b', 2, 3, 'O3', 'on_time'],
+      ['c', 0, 4, 'O4', 'on_time'],
+    ]);
+    expect(rows.map((r) => r.proba_late)).toEqual([0, 0.1, 0.2, 0.3, 0.4]);
+    expect(rows.map((r) => r.model_version)).toEqual([3, 3, 3, 3, 3]);
+    expect(frame.columns.find((c) => c.name === 'scored_at')?.values).toEqual(Float64Array.from([1000, 2000, 2000, 2000, 3000]));
+  });
+
+  it('reads back from Arrow unchanged, request ids written as plain utf8', () => {
+    const frame = mixedBatch();
+    expect(frameToRows(frameFromArrow(frameToArrow(frame, { plainStrings: ['request_id'] })))).toEqual(frameToRows(frame));
+  });
+
   it('buffers rows column by column: meta, inputs in schema order, label and probabilities', () => {
     const b = new LogBatch(classifier(3), '2026-12-06', 1000, SCHEMA);
     b.append('a', 1000, inputs(1, 0), scores(1, 0));
