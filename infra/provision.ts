@@ -44,18 +44,21 @@ export async function provisionBinaries(log: Log = defaultLog): Promise<Binaries
   return { temporal, minio };
 }
 
+/** The binary an environment variable points at (resolved), undefined when unset; not executable is an error. */
+function overrideFromEnv(envVar: string, what: string, otherwise: string): string | undefined {
+  const override = process.env[envVar];
+  if (!override) return undefined;
+  const resolved = path.resolve(override);
+  if (!isExecutableFile(resolved)) {
+    throw new Error(`${envVar}=${override} is not an executable file. Point it at ${what}, or unset it to let Tideflow ${otherwise}.`);
+  }
+  return resolved;
+}
+
 /** One of the pinned binaries (versions.ts), found or built as provisionBinaries does. */
 export async function provisionBinary(spec: BinarySpec, log: Log = defaultLog): Promise<string> {
-  const override = process.env[spec.envVar];
-  if (override) {
-    const resolved = path.resolve(override);
-    if (!isExecutableFile(resolved)) {
-      throw new Error(
-        `${spec.envVar}=${override} is not an executable file. Point it at a ${spec.name} binary, or unset it to let Tideflow find or build one.`,
-      );
-    }
-    return resolved;
-  }
+  const override = overrideFromEnv(spec.envVar, `a ${spec.name} binary`, 'find or build one');
+  if (override) return override;
   const cached = cachedBinaryPath(spec);
   if (isExecutableFile(cached)) return cached;
 
@@ -258,16 +261,8 @@ export function cachedComposeCheckPath(hash: string = composeCheckSourceHash()):
  * proxy, verified against the committed go.sum).
  */
 export async function provisionComposeCheck(log: Log = defaultLog): Promise<string> {
-  const override = process.env['COMPOSE_CHECK_BIN'];
-  if (override) {
-    const resolved = path.resolve(override);
-    if (!isExecutableFile(resolved)) {
-      throw new Error(
-        `COMPOSE_CHECK_BIN=${override} is not an executable file. Point it at a build of infra/compose-check, or unset it to let Tideflow build one.`,
-      );
-    }
-    return resolved;
-  }
+  const override = overrideFromEnv('COMPOSE_CHECK_BIN', 'a build of infra/compose-check', 'build one');
+  if (override) return override;
   const hash = composeCheckSourceHash();
   const cached = cachedComposeCheckPath(hash);
   if (isExecutableFile(cached)) return cached;
