@@ -16,6 +16,7 @@
  * to the completion of its workflow task. There are no separate phases.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import { ENGINE_LOCAL_ACTIVITIES } from '../core/local-tasks';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -38,6 +39,7 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** The part of sdk-core's local activity marker data read here (JSON, snake_case, protobuf timestamps). */
 interface LocalActivityMarkerData {
+  activity_type?: string;
   original_schedule_time?: { seconds: number; nanos: number } | null;
 }
 
@@ -72,13 +74,18 @@ function idOf(value: HistoryEvent['eventId']): number {
   return typeof value === 'number' ? value : value.toNumber();
 }
 
-/** The worker's schedule time of a local activity, from its marker; undefined for other events. */
+/**
+ * The worker's schedule time of a local task, from its marker; undefined for other events and
+ * for the engine's own local activities (ENGINE_LOCAL_ACTIVITIES), which are not tasks.
+ */
 function localScheduleTime(e: HistoryEvent): number | undefined {
   const attrs = e.markerRecordedEventAttributes;
   if (attrs?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
   const bytes = attrs.details?.['data']?.payloads?.[0]?.data;
   if (!bytes) return Number.NaN;
-  const t = (JSON.parse(Buffer.from(bytes).toString('utf8')) as LocalActivityMarkerData).original_schedule_time;
+  const data = JSON.parse(Buffer.from(bytes).toString('utf8')) as LocalActivityMarkerData;
+  if (data.activity_type !== undefined && ENGINE_LOCAL_ACTIVITIES.has(data.activity_type)) return undefined;
+  const t = data.original_schedule_time;
   return t ? t.seconds * 1000 + t.nanos / 1e6 : Number.NaN;
 }
 

@@ -14,6 +14,14 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { DagDefinition, TaskOptionsBase, TaskSpec } from './model';
+import { CACHE_PROBE_ACTIVITY } from './cache-probe';
+
+/**
+ * Local activities the engine runs around a DAG's tasks (the cache probe, the run-outcome record
+ * of workflows/run-outcome.ts): not tasks, so whoever counts a run's tasks from its history
+ * (the orchestration bench, the local-task tests) skips their markers.
+ */
+export const ENGINE_LOCAL_ACTIVITIES: ReadonlySet<string> = new Set([CACHE_PROBE_ACTIVITY, 'tideflowRecordRunOutcome']);
 
 /**
  * Longest attempt a local task may declare: the default workflow task timeout, so an attempt

@@ -9,6 +9,7 @@ import { activities } from '../../activities';
 import { startDagRun, waitForRun } from '../../client/runs';
 import { isOutputRef } from '../../core/output-ref';
 import type { RunView } from '../../core/run-view';
+import { ENGINE_LOCAL_ACTIVITIES } from '../../core/local-tasks';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { testActivities } from '../fixtures/activities';
@@ -71,7 +72,7 @@ describe('local tasks on real servers', () => {
     // One marker per local task instance (flaky's 3 attempts included), in completion order.
     const { scheduled, local, patches } = shape(history);
     expect(scheduled).toEqual(['work']);
-    const tasks = local.filter((type) => type !== 'tideflowRecordRunOutcome'); // a run-level step, not a task
+    const tasks = local.filter((type) => !ENGINE_LOCAL_ACTIVITIES.has(type)); // run-level steps, not tasks
     expect(tasks).toEqual(['bigOutput', 'measure', 'flaky', 'emitList', 'square', 'square', 'square', 'square', 'noop']);
     expect(patches).toContain('local-activities');
 
