@@ -6,9 +6,8 @@
  */
 import type { TaskActivity, TaskContext } from './context';
 import { recordTask } from '../storage/artifacts/manifest';
-import type { ArtifactRef } from '../storage/artifacts/types';
+import { isArtifactRef, type ArtifactRef } from '../storage/artifacts/types';
 
-const SHA = /^[0-9a-f]{64}$/;
 /**
  * A manifest write has its own retry budget, longer than a short store outage (MinIO restarting,
  * a network blip): the task's work is done, so failing it — and redoing the work — for a
@@ -46,13 +45,7 @@ export function findArtifactRefs(value: unknown): ArtifactRef[] {
       continue;
     }
     const o = v as Record<string, unknown>;
-    if (
-      typeof o.uri === 'string' &&
-      o.uri.startsWith('s3://') &&
-      typeof o.sha256 === 'string' &&
-      SHA.test(o.sha256) &&
-      typeof o.bytes === 'number'
-    ) {
+    if (isArtifactRef(o)) {
       found.set(`${o.uri}#${o.sha256}`, { uri: o.uri, bytes: o.bytes, sha256: o.sha256 });
     }
     stack.push(...Object.values(o));

@@ -106,6 +106,18 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * `value` (a flag's text, or its default) when it is one of `choices`; a usage error listing them
+ * otherwise. A flag that was not given (undefined) stays undefined.
+ */
+export function checkChoice<T extends string>(flag: string, value: string, choices: readonly T[]): T;
+export function checkChoice<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T | undefined;
+export function checkChoice<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T | undefined {
+  if (value !== undefined && !(choices as readonly string[]).includes(value))
+    throw usageError(`--${flag} must be one of ${choices.join(', ')}, got '${value}'`);
+  return value as T | undefined;
+}
+
 export function flagOption(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }

@@ -8,20 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { codeVersion } from '../../storage/artifacts/manifest';
+import { isArtifactRef } from '../../storage/artifacts/types';
 import type { TaskContext } from '../context';
 import type { CachePolicy, ContextField } from './policy';
-
-const SHA = /^[0-9a-f]{64}$/;
-
-function isArtifactRef(o: Record<string, unknown>): boolean {
-  return (
-    typeof o.uri === 'string' &&
-    o.uri.startsWith('s3://') &&
-    typeof o.sha256 === 'string' &&
-    SHA.test(o.sha256) &&
-    typeof o.bytes === 'number'
-  );
-}
 
 /** Canonical JSON: sorted keys, no undefined, artifact references by content. Throws on values JSON cannot carry. */
 export function canonicalJson(value: unknown): string {

@@ -6,8 +6,8 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { BackfillError, backfillInput, backfillProgress, startBackfill } from '../../client/backfill';
 import { ParamsError } from '../../client/runs';
-import { REPROCESS_MODES, type BackfillProgress, type DateOutcome, type Reprocess } from '../../core/backfill-plan';
-import { flagOption, positional, stringOption } from '../args';
+import { REPROCESS_MODES, type BackfillProgress, type DateOutcome } from '../../core/backfill-plan';
+import { checkChoice, flagOption, positional, stringOption } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { withTemporal } from '../connect';
@@ -151,9 +151,7 @@ export const backfill: Command = {
     const to = stringOption(args, 'to');
     if (from === undefined || to === undefined)
       throw usageError('--from and --to are required', "run 'tideflow backfill --help' for usage");
-    const reprocess = (stringOption(args, 'reprocess') ?? 'none') as Reprocess;
-    if (!REPROCESS_MODES.includes(reprocess))
-      throw usageError(`--reprocess must be one of ${REPROCESS_MODES.join(', ')}, got '${reprocess}'`);
+    const reprocess = checkChoice('reprocess', stringOption(args, 'reprocess') ?? 'none', REPROCESS_MODES);
     const maxActive = intOption(stringOption(args, 'max-active'), 'max-active');
     const options = {
       from,

@@ -8,9 +8,9 @@
  * before connecting; the registry and the Temporal client are loaded on use.
  */
 import { RolloutRequestError } from '../../client/rollouts';
-import { planRollout, ROLLOUT_STRATEGIES, type RolloutInput, type RolloutStrategy } from '../../mlops/rollout-plan';
+import { planRollout, ROLLOUT_STRATEGIES, type RolloutInput } from '../../mlops/rollout-plan';
 import type { ArtifactStore } from '../../registry';
-import { flagOption, positional, stringOption, type ParsedArgs, JSON_OPTION, MODEL_POSITIONAL } from '../args';
+import { checkChoice, flagOption, positional, stringOption, type ParsedArgs, JSON_OPTION, MODEL_POSITIONAL } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { withTemporal } from '../connect';
@@ -54,9 +54,7 @@ const GUARD_FLAGS = {
 
 /** The rollout request from the flags, checked like the workflow will check it; the candidate is resolved later for --alias. */
 function rolloutInput(args: ParsedArgs, model: string, candidate: number, io: Io): RolloutInput {
-  const strategy = (stringOption(args, 'strategy') ?? 'canary') as RolloutStrategy;
-  if (!ROLLOUT_STRATEGIES.includes(strategy))
-    throw usageError(`--strategy must be one of ${ROLLOUT_STRATEGIES.join(', ')}, got '${strategy}'`);
+  const strategy = checkChoice('strategy', stringOption(args, 'strategy') ?? 'canary', ROLLOUT_STRATEGIES);
   const stepsText = stringOption(args, 'steps');
   const steps = stepsText?.split(',').map((w) => {
     const n = Number(w.trim());

@@ -5,7 +5,7 @@
 import { listRunsPage } from '../../client/runs-page';
 import { parseInstant } from '../../core/dates';
 import { TRIGGERS } from '../../core/search-attributes';
-import { flagOption, stringOption } from '../args';
+import { checkChoice, flagOption, stringOption } from '../args';
 import type { Command } from '../command';
 import { cliConfig } from '../config';
 import { withTemporal, type TemporalSession } from '../connect';
@@ -89,9 +89,7 @@ export const runsList: Command = {
     'tideflow runs list --limit 20 --next 20.eyJDbG9zZVRpbWUiOi…',
   ],
   async run(args, io) {
-    const status = stringOption(args, 'status')?.toLowerCase();
-    if (status !== undefined && STATUS_QUERY[status] === undefined)
-      throw usageError(`--status must be one of ${Object.keys(STATUS_QUERY).join(', ')}, got '${status}'`);
+    const status = checkChoice('status', stringOption(args, 'status')?.toLowerCase(), Object.keys(STATUS_QUERY));
     const sinceText = stringOption(args, 'since');
     const since = sinceText === undefined ? undefined : parseInstant(sinceText);
     if (since === null) throw usageError(`--since '${sinceText}' is not an ISO-8601 date`);
@@ -100,9 +98,7 @@ export const runsList: Command = {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw usageError(`--limit must be an integer from 1 to 1000, got '${limitText}'`);
     const dag = stringOption(args, 'dag');
-    const trigger = stringOption(args, 'trigger');
-    if (trigger !== undefined && !(TRIGGERS as readonly string[]).includes(trigger))
-      throw usageError(`--trigger must be one of ${TRIGGERS.join(', ')}, got '${trigger}'`);
+    const trigger = checkChoice('trigger', stringOption(args, 'trigger'), TRIGGERS);
     const nextText = stringOption(args, 'next');
     const after = nextText === undefined ? undefined : decodePageToken(nextText);
     const query = runsListQuery({

@@ -26,6 +26,23 @@ export const artifactRefSchema = z.object({
 });
 export type ArtifactRef = z.infer<typeof artifactRefSchema>;
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Whether a value found inside a task's input or output is an artifact reference: recognised by
+ * shape (an s3:// URI, a sha256, a size), which every Tideflow reference has, so activities need
+ * not declare the references they pass around.
+ */
+export function isArtifactRef(o: Record<string, unknown>): o is Record<string, unknown> & ArtifactRef {
+  return (
+    typeof o.uri === 'string' &&
+    o.uri.startsWith('s3://') &&
+    typeof o.sha256 === 'string' &&
+    SHA256_HEX.test(o.sha256) &&
+    typeof o.bytes === 'number'
+  );
+}
+
 /**
  * A stored artifact in the content-addressed store: an ArtifactRef whose `key` is derived from
  * `sha256`, so identical content always has the same reference.
