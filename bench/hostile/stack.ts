@@ -4,15 +4,15 @@
  * exactly as a user runs it, plus helpers to reach it the way outsiders do (HTTP, the `tideflow`
  * CLI as a child process, the Temporal client).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, type TideflowConfig } from '../../config/env';
-import { findFreePort } from '../../infra/ports';
 import type { ArtifactStore } from '../../registry';
 import { createArtifactStore } from '../../storage/s3-client';
+import { startNpmStart } from '../npm-start';
 import type { Probe } from './cases';
 
 const ROOT = join(__dirname, '..', '..');
@@ -41,51 +41,23 @@ function readEnvFile(file: string): Record<string, string> {
   return env;
 }
 
-async function distinctPorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await findFreePort());
-  return [...ports];
-}
-
 export async function startCensusStack(log: (line: string) => void): Promise<CensusStack> {
   const dir = mkdtempSync(join(tmpdir(), 'tideflow-hostile-'));
   const fileRoot = join(dir, 'roots');
   mkdirSync(fileRoot);
-  const [temporal, ui, minio, consolePort, alerts, serve] = (await distinctPorts(6)) as [number, number, number, number, number, number];
-  let output = '';
-  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'infra', 'start.ts')], {
-    cwd: ROOT,
+  const stack = await startNpmStart({
+    dataDir: join(dir, 'data'),
+    taskQueue: TASK_QUEUE,
+    timeoutMs: 240_000,
     env: {
-      ...process.env,
-      TIDEFLOW_DATA_DIR: join(dir, 'data'),
-      TIDEFLOW_TEMPORAL_PORT: String(temporal),
-      TIDEFLOW_UI_PORT: String(ui),
-      TIDEFLOW_MINIO_PORT: String(minio),
-      TIDEFLOW_MINIO_CONSOLE_PORT: String(consolePort),
-      TIDEFLOW_ALERT_PORT: String(alerts),
-      TIDEFLOW_SERVE_PORT: String(serve),
-      TIDEFLOW_TASK_QUEUE: TASK_QUEUE,
       // The root holds the data dir too: credentials stay unreadable by the data-dir rule alone.
       TIDEFLOW_FILE_ROOTS: dir,
       // Alerts pend in their controller instead of starting retrains in the middle of the census.
       TIDEFLOW_RETRAIN_DEBOUNCE_SECONDS: '86400',
       TIDEFLOW_SERVE_POLL_MS: '200',
-      TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
-      AWS_ENDPOINT_URL_S3: '',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const end = Date.now() + 240_000;
-  while (!output.includes('Tideflow is running')) {
-    if (child.exitCode !== null || Date.now() > end) {
-      child.kill('SIGINT');
-      throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const { temporal, alerts, serve } = stack.ports;
   log(`stack up in ${dir} (Temporal :${temporal}, alerts :${alerts}, serve :${serve})`);
   const fileEnv = readEnvFile(join(dir, 'data', 'env'));
   const env: Record<string, string> = { ...fileEnv, TIDEFLOW_TASK_QUEUE: TASK_QUEUE, TIDEFLOW_FILE_ROOTS: dir };
@@ -104,8 +76,7 @@ export async function startCensusStack(log: (line: string) => void): Promise<Cen
     serveToken: env['TIDEFLOW_SERVE_TOKEN'] ?? '',
     async close() {
       await connection.close();
-      child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      await stack.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
