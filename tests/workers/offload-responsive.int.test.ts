@@ -30,6 +30,7 @@ import type { ArtifactRef } from '../../activities/ml/types';
 import { runningJobs } from '../../activities/ml/offload/runner';
 import type { TuneTrialInput } from '../../activities/ml/tune-trial';
 import { getRunView, startDagRun, waitForRun } from '../../client/runs';
+import type { RunView } from '../../core/run-view';
 import type { DagDefinition } from '../../core/model';
 import { dags } from '../../dags';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
@@ -92,30 +93,45 @@ async function untilTuneRuns(workflowId: string): Promise<void> {
   throw new Error('the tune task never started');
 }
 
+/**
+ * Waits for the run to end while asking its `state` query every `everyMs`, timing the answers given
+ * while `busy(view)` holds, and measuring this process's event-loop delay meanwhile.
+ */
+async function watchRun(handle: Parameters<typeof waitForRun>[0], busy: (view: RunView) => boolean, everyMs: number) {
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const started = Date.now();
+  const queryMs: number[] = [];
+  let ended = false;
+  const done = waitForRun(handle).finally(() => (ended = true));
+  while (!ended) {
+    const t0 = Date.now();
+    const view = await getRunView(h.client, handle.workflowId);
+    if (busy(view)) queryMs.push(Date.now() - t0);
+    await sleep(everyMs);
+  }
+  const outcome = await done;
+  lag.disable();
+  const wallMs = Date.now() - started;
+  const p99 = lag.percentile(99) / 1e6;
+  const summary =
+    `state query: ${queryMs.length} answers, max ${Math.max(...queryMs)} ms; ` +
+    `event-loop delay p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`;
+  return { outcome, wallMs, queryMs, p99, summary };
+}
+
 describe('a long fit in a worker thread', () => {
   it('heartbeats flow, the state query answers within 1 s and the event loop stays free', async () => {
     const handle = await startFit();
     await untilTuneRuns(handle.workflowId);
-    const lag = monitorEventLoopDelay({ resolution: 10 });
-    lag.enable();
-    const started = Date.now();
-    const queryMs: number[] = [];
-    let outcome: Awaited<ReturnType<typeof waitForRun>> | undefined;
-    const done = waitForRun(handle).then((o) => (outcome = o));
-    while (!outcome) {
-      const t0 = Date.now();
-      const view = await getRunView(h.client, handle.workflowId);
-      if (view.tasks.find((t) => t.id === 'tune')?.state === 'running') queryMs.push(Date.now() - t0);
-      await sleep(1000);
-    }
-    await done;
-    lag.disable();
-    const fitMs = Date.now() - started;
-    const p99 = lag.percentile(99) / 1e6;
-    console.log(
-      `fit ran ${fitMs} ms; state query: ${queryMs.length} answers, max ${Math.max(...queryMs)} ms; ` +
-        `event-loop delay p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`,
-    );
+    const {
+      outcome,
+      wallMs: fitMs,
+      queryMs,
+      p99,
+      summary,
+    } = await watchRun(handle, (view) => view.tasks.find((t) => t.id === 'tune')?.state === 'running', 1000);
+    console.log(`fit ran ${fitMs} ms; ${summary}`);
     // The run has a single attempt and a 5 s heartbeat timeout: success means no heartbeat was missed.
     expect(outcome.error).toBeUndefined();
     expect(outcome.view?.status).toBe('success');
@@ -228,25 +244,8 @@ describe('the steps around training on a large dataset, in worker threads', () =
       taskQueue: h.taskQueue,
       params: { dataset: tune.dataset, schema, model, modelName },
     });
-    const lag = monitorEventLoopDelay({ resolution: 10 });
-    lag.enable();
-    const started = Date.now();
-    const queryMs: number[] = [];
-    let outcome: Awaited<ReturnType<typeof waitForRun>> | undefined;
-    const done = waitForRun(handle).then((o) => (outcome = o));
-    while (!outcome) {
-      const t0 = Date.now();
-      const view = await getRunView(h.client, handle.workflowId);
-      if (view.tasks.some((t) => t.state === 'running')) queryMs.push(Date.now() - t0);
-      await sleep(500);
-    }
-    await done;
-    lag.disable();
-    const p99 = lag.percentile(99) / 1e6;
-    console.log(
-      `steps ran ${Date.now() - started} ms; state query: ${queryMs.length} answers, max ${Math.max(...queryMs)} ms; ` +
-        `event-loop delay p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms`,
-    );
+    const { outcome, wallMs, queryMs, p99, summary } = await watchRun(handle, (view) => view.tasks.some((t) => t.state === 'running'), 500);
+    console.log(`steps ran ${wallMs} ms; ${summary}`);
     // One attempt per step and a 5 s heartbeat timeout: success means no heartbeat was missed.
     expect(outcome.error).toBeUndefined();
     expect(outcome.view?.status).toBe('success');
