@@ -62,18 +62,23 @@ describe(`classWeight in cross-validation and training = scikit-learn ${fx.sklea
     expect(Array.from(foldsFor('binary', y, 3, 7))).toEqual(fx.folds);
   });
 
+  /** What the CV and the full fit read alike: the fixture's rows (a fresh index array each time), target and features. */
+  const data = (kind: 'logistic' | 'gbt') => ({
+    frame,
+    rows: rows(),
+    target: 'label',
+    task: 'binary' as const,
+    classes,
+    features: FEATURES[kind] as FeaturePipelineSpecInput,
+  });
+
   for (const kind of ['logistic', 'gbt'] as const) {
     for (const [name, classWeight] of Object.entries(WEIGHTS)) {
       const ref = fx.cases[`${kind}/${name}`] as Case;
       it(`${kind}, classWeight ${name}: per-fold scores (unweighted) and the full fit`, async () => {
         const cv = await crossValidateTrial(
           {
-            frame,
-            rows: rows(),
-            target: 'label',
-            task: 'binary',
-            classes,
-            features: FEATURES[kind] as FeaturePipelineSpecInput,
+            ...data(kind),
             trial: TRIALS[kind],
             folds: 3,
             seed: 7,
@@ -88,12 +93,7 @@ describe(`classWeight in cross-validation and training = scikit-learn ${fx.sklea
 
         const fit = await fitModel(
           {
-            frame,
-            rows: rows(),
-            target: 'label',
-            task: 'binary',
-            classes,
-            features: FEATURES[kind] as FeaturePipelineSpecInput,
+            ...data(kind),
             kind: TRIALS[kind].kind,
             hyperparams: TRIALS[kind].hyperparams,
             seed: 7,

@@ -112,25 +112,12 @@ describe('multiclass gradient boosting', () => {
     const n = 4000;
     const x: Matrix = { data: Float64Array.from({ length: n * 2 }, () => r()), rows: n, cols: 2 };
     const y = Int32Array.from({ length: n }, () => Math.floor(r() * 3));
-    const m = fitGbtMulticlass(x, y, 3, {
-      maxIter: 200,
-      learningRate: 0.5,
-      minSamplesLeaf: 2,
-      earlyStopping: true,
-      nIterNoChange: 5,
-      seed: 1,
-    });
+    const options = { maxIter: 200, learningRate: 0.5, minSamplesLeaf: 2, earlyStopping: true, nIterNoChange: 5, seed: 1 };
+    const m = fitGbtMulticlass(x, y, 3, options);
     // At least nIterNoChange iterations: the first check compares them with the baseline's score.
     expect(m.trees.length).toBeGreaterThanOrEqual(5);
     expect(m.trees.length).toBeLessThan(40);
-    const again = fitGbtMulticlass(x, y, 3, {
-      maxIter: 200,
-      learningRate: 0.5,
-      minSamplesLeaf: 2,
-      earlyStopping: true,
-      nIterNoChange: 5,
-      seed: 1,
-    });
+    const again = fitGbtMulticlass(x, y, 3, options);
     expect(gbtToJson(again)).toBe(gbtToJson(m));
     // Binary and regression models accept it too.
     const yb = Int32Array.from(y, (v) => (v === 0 ? 1 : 0));
