@@ -3,38 +3,32 @@
  * against the test stack's Temporal and MinIO, a worker running the rollout workflow, and a real
  * prediction server answering HTTP clients whose traffic the rollout moves.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelArtifact } from '../../ml/predict';
 import { getAlias, promoteVersion } from '../../registry';
 import { rolloutState } from '../../client/rollouts';
-import type { PredictionServer } from '../../serve/server';
 import { waitFor } from '../backfill/helpers';
 import { useHarnessWithWorker } from '../integration/harness';
-import { startServer, trainModel } from '../serve/helpers';
+import { trainModel, useServer } from '../serve/helpers';
 import { drive, registerModel } from '../serve/rollout-helpers';
 import { runCliProcess } from './helpers';
 
 const h = useHarnessWithWorker('deploy-cli');
-let server: PredictionServer;
-let url: string;
+const serving = useServer(h, { pollMs: 200 });
 let a1: ModelArtifact;
 let a2: ModelArtifact;
 
 beforeAll(async () => {
   a1 = await trainModel('base', 'logistic_regression', { C: 0.1 });
   a2 = await trainModel('base', 'logistic_regression', { C: 1 });
-  ({ server, url } = await startServer(h.store, { pollMs: 200 }));
 }, 180_000);
-afterAll(async () => {
-  await server?.close();
-});
 
 const cli = (...args: string[]) => runCliProcess(args, h.env, 90_000);
 
 describe('tideflow deploy', () => {
   it('starts a canary, refuses a second rollout naming the running one, shows status, and promotes', async () => {
     const name = await registerModel(h.store, 'cli-canary', [a1, a2]);
-    const traffic = drive(url, name);
+    const traffic = drive(serving.url, name);
     const started = await cli(
       'deploy',
       name,
@@ -104,7 +98,7 @@ describe('tideflow deploy', () => {
   it('--alias picks the candidate, --wait follows to the end (exit 0 when promoted); bad input names the problem', async () => {
     const name = await registerModel(h.store, 'cli-wait', [a1, a2]);
     await promoteVersion(h.store, { name, alias: 'challenger', version: 2, actor: 'test', reason: 'candidate' });
-    const traffic = drive(url, name);
+    const traffic = drive(serving.url, name);
     const r = await cli(
       'deploy',
       name,

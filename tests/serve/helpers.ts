@@ -4,6 +4,7 @@
  * train_best and register steps do), and a prediction server on 127.0.0.1 (a free port).
  */
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { estimatorToJson, fitEstimator, type EstimatorKind, type Hyperparams } from '../../ml/estimators';
 import { fitTransformFeatures } from '../../ml/features';
 import { PENGUINS_FEATURES } from '../../dags/ml_retrain';
@@ -107,6 +108,22 @@ export async function startServer(
 ): Promise<{ server: PredictionServer; url: string }> {
   const server = createPredictionServer({ settings: testSettings(overrides), store, log: () => undefined });
   return { server, url: await server.listen() };
+}
+
+/**
+ * The test file's prediction server on the harness's store (`h` may be the harness's stand-in,
+ * read only once the hooks run): `beforeAll` starts it, after the harness's own `beforeAll` when
+ * that was registered first, and `afterAll` closes it, before the harness shuts down.
+ */
+export function useServer(h: { store: ArtifactStore }, overrides: Partial<ServeSettings> = {}): { server: PredictionServer; url: string } {
+  const live = {} as { server: PredictionServer; url: string };
+  beforeAll(async () => {
+    Object.assign(live, await startServer(h.store, overrides));
+  }, 60_000);
+  afterAll(async () => {
+    await live.server?.close();
+  });
+  return live;
 }
 
 /** Response bodies are checked field by field with expect(); a loose type keeps the tests readable. */

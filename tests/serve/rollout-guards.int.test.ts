@@ -11,37 +11,29 @@
  */
 import { join } from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rolloutResult, startRollout } from '../../client/rollouts';
 import { takeRows } from '../../ml/frame/frame';
 import { scoreFrame, type ModelArtifact } from '../../ml/predict';
 import { rolloutWorkflowId, type RolloutInput } from '../../mlops/rollout-plan';
 import { getAlias } from '../../registry';
 import { readRollout } from '../../registry/rollout-store';
-import type { PredictionServer } from '../../serve/server';
-import { createHarness, type Harness } from '../integration/harness';
-import { loaded, penguinFrame, startServer, trainModel } from './helpers';
+import { useHarnessWithWorker } from '../integration/harness';
+import { loaded, penguinFrame, trainModel, useServer } from './helpers';
 import { drive, registerModel } from './rollout-helpers';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-let server: PredictionServer;
-let url: string;
+const h = useHarnessWithWorker('rollout-guards');
+const serving = useServer(h, { pollMs: 200 });
 let stable: ModelArtifact;
 
 beforeAll(async () => {
-  h = await createHarness('rollout-guards');
-  stopWorker = (await h.startWorker()).stop;
   stable = await trainModel('base', 'logistic_regression', { C: 0.1 });
-  ({ server, url } = await startServer(h.store, { pollMs: 200 }));
 }, 180_000);
-afterAll(async () => {
-  await server?.close();
-  await stopWorker?.();
-  await h?.close();
-});
 
 const start = (input: RolloutInput) => startRollout(h.client, input, h.taskQueue);
+/** A canary of v2 at 50 % then 100 %, 30 s a step, checked every 0.5 s: the guards decide within the first step. */
+const startCanary = (model: string, guards: RolloutInput['guards']) =>
+  start({ model, candidate: 2, strategy: 'canary', steps: [50, 100], stepSeconds: 30, checkSeconds: 0.5, guards });
 
 /** Median in-process time (ms) to score one row, after warming up. */
 function singleRowMs(a: ModelArtifact): number {
@@ -63,16 +55,8 @@ describe('rollout guards', () => {
     const measured = singleRowMs(slow);
     const maxLatencyP99Ms = Math.max(0.01, measured / 3);
     const name = await registerModel(h.store, 'slow', [stable, slow]);
-    const traffic = drive(url, name);
-    await start({
-      model: name,
-      candidate: 2,
-      strategy: 'canary',
-      steps: [50, 100],
-      stepSeconds: 30,
-      checkSeconds: 0.5,
-      guards: { minRequests: 10, maxLatencyP99Ms, maxPredictionDrift: 1 },
-    });
+    const traffic = drive(serving.url, name);
+    await startCanary(name, { minRequests: 10, maxLatencyP99Ms, maxPredictionDrift: 1 });
     const outcome = await rolloutResult(h.client, name);
     const answers = await traffic.stop();
 
@@ -101,16 +85,8 @@ describe('rollout guards', () => {
     };
     const drifting = await trainModel('drift', 'logistic_regression', { C: 0.1 }, merged);
     const name = await registerModel(h.store, 'drifting', [stable, drifting]);
-    const traffic = drive(url, name);
-    await start({
-      model: name,
-      candidate: 2,
-      strategy: 'canary',
-      steps: [50, 100],
-      stepSeconds: 30,
-      checkSeconds: 0.5,
-      guards: { minRequests: 20 },
-    });
+    const traffic = drive(serving.url, name);
+    await startCanary(name, { minRequests: 20 });
     const outcome = await rolloutResult(h.client, name);
     const answers = await traffic.stop();
 
@@ -129,7 +105,7 @@ describe('rollout guards', () => {
   it('a multi-step rollout continues as new after every check, keeps its position, promotes, and every run replays', async () => {
     const candidate = await trainModel('next', 'logistic_regression', { C: 1 });
     const name = await registerModel(h.store, 'long', [stable, candidate]);
-    const traffic = drive(url, name);
+    const traffic = drive(serving.url, name);
     const handle = await start({
       model: name,
       candidate: 2,

@@ -3,37 +3,26 @@
  * and the servers' counters in MinIO, a prediction server answering real HTTP clients. Short steps
  * (seconds) and guards that judge after a handful of requests.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scoreFrame, type ModelArtifact } from '../../ml/predict';
 import { getAlias } from '../../registry';
 import { rolloutResult, rolloutState, rolloutView, signalRollout, startRollout } from '../../client/rollouts';
 import type { RolloutInput } from '../../mlops/rollout-plan';
 import { readPredictionLog } from './rollout-log';
-import type { PredictionServer } from '../../serve/server';
 import { waitFor } from '../backfill/helpers';
-import { createHarness, type Harness } from '../integration/harness';
-import { loaded, startServer, trainModel } from './helpers';
+import { useHarnessWithWorker } from '../integration/harness';
+import { loaded, trainModel, useServer } from './helpers';
 import { drive, faulty, registerModel, trafficFrame } from './rollout-helpers';
 
-let h: Harness;
-let stopWorker: () => Promise<void>;
-let server: PredictionServer;
-let url: string;
+const h = useHarnessWithWorker('rollout');
+const serving = useServer(h, { pollMs: 200 });
 let a1: ModelArtifact;
 let a2: ModelArtifact;
 
 beforeAll(async () => {
-  h = await createHarness('rollout');
-  stopWorker = (await h.startWorker()).stop;
   a1 = await trainModel('base', 'logistic_regression', { C: 0.1 });
   a2 = await trainModel('base', 'gbt', { maxIter: 20 });
-  ({ server, url } = await startServer(h.store, { pollMs: 200 }));
 }, 180_000);
-afterAll(async () => {
-  await server?.close();
-  await stopWorker?.();
-  await h?.close();
-});
 
 const start = (input: RolloutInput) => startRollout(h.client, input, h.taskQueue);
 const fast = { stepSeconds: 2, checkSeconds: 0.5, guards: { minRequests: 5 } };
@@ -41,7 +30,7 @@ const fast = { stepSeconds: 2, checkSeconds: 0.5, guards: { minRequests: 5 } };
 describe('rollout', () => {
   it('canary: steps 20 → 50 → 100 %, every answer from one version, then the alias moves to the candidate', async () => {
     const name = await registerModel(h.store, 'canary', [a1, a2]);
-    const traffic = drive(url, name);
+    const traffic = drive(serving.url, name);
     await start({ model: name, candidate: 2, strategy: 'canary', steps: [20, 50, 100], ...fast });
     const outcome = await rolloutResult(h.client, name);
     // Keep the clients on until the servers follow the alias (≤ 5 s).
@@ -64,7 +53,7 @@ describe('rollout', () => {
 
   it('a faulty candidate is rolled back by itself: alias stays on stable, no stable request fails', async () => {
     const name = await registerModel(h.store, 'faulty', [a1, faulty(a2)]);
-    const traffic = drive(url, name);
+    const traffic = drive(serving.url, name);
     await start({
       model: name,
       candidate: 2,
@@ -97,7 +86,7 @@ describe('rollout', () => {
 
   it('shadow: answers only ever come from stable; the candidate scores a copy, both are logged', async () => {
     const name = await registerModel(h.store, 'shadow', [a1, a2]);
-    const traffic = drive(url, name);
+    const traffic = drive(serving.url, name);
     await start({
       model: name,
       candidate: 2,
@@ -108,7 +97,7 @@ describe('rollout', () => {
     });
     const outcome = await rolloutResult(h.client, name);
     const answers = (await traffic.stop()).filter((a) => a.doneAt < Date.now() - 1000 || a.version === 1);
-    await server.log?.flush();
+    await serving.server.log?.flush();
 
     expect(outcome.status).toBe('promoted');
     expect(outcome.lastCheck?.disagreement).toBeGreaterThanOrEqual(0);
