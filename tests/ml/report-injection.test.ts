@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderRunReport } from '../../ml/report';
 import { checkedSvg } from '../../ml/report/charts/vega';
-import { hostileReport } from './fixtures/report-fixtures';
+import { hostileReport } from './fixtures/report-edge-fixtures';
 import { hostileInsightsReport } from './fixtures/report-insights-fixtures';
 
 /** Every element the report writes (HTML and SVG). */

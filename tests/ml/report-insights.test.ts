@@ -8,12 +8,8 @@ import { fmtNum, renderRunReport } from '../../ml/report';
 import { thresholdTable } from '../../ml/metrics/threshold-curve';
 import { insightsReport } from './fixtures/report-insights-fixtures';
 import { realisticReport } from './fixtures/report-fixtures';
+import { sectionHtml } from './report-html-helpers';
 
-const sectionHtml = (html: string, id: string): string => {
-  const start = html.indexOf(`<section id="${id}"`);
-  if (start < 0) throw new Error(`section ${id} missing`);
-  return html.slice(start, html.indexOf('</section>', start));
-};
 /** The <svg> whose aria-label is `label`. */
 const chart = (html: string, label: string): string => {
   const start = html.indexOf(`<svg class="chart" viewBox`, html.indexOf(`aria-label="${label}"`) - 200);
