@@ -13,7 +13,7 @@ import { startDagRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/s3-uri';
 import { createS3Client } from '../../storage/s3-client';
 import { bigData, branching, corrupted, failing, fanOut, intervals, oneAtATime, parallel, retries, slowChain } from '../fixtures/dags';
-import { useHarnessWithWorker, runToEnd, taskOf } from './harness';
+import { cancelRun, runToEnd, taskOf, untilTaskStarts, useHarnessWithWorker } from './harness';
 
 const h = useHarnessWithWorker('engine');
 
@@ -238,15 +238,8 @@ describe('DAG engine on real servers', () => {
 
   it('records a cancelled run as cancelled, with its unfinished tasks ended', async () => {
     const handle = await startDagRun(h.client, slowChain, { taskQueue: h.taskQueue });
-    for (let i = 0; i < 200; i++) {
-      if (h.readLog().some((e) => e.workflowId === handle.workflowId && e.taskId === 'slow')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await handle.cancel();
-    await expect(handle.result()).rejects.toThrow();
-    expect((await handle.describe()).status.name).toBe('CANCELLED');
-    const view = await handle.query<RunView>('state');
-    expect(view.status).toBe('cancelled');
+    await untilTaskStarts(h, handle.workflowId, 'slow');
+    const view = await cancelRun(handle);
     expect(task(view, 'first').state).toBe('success');
     expect(task(view, 'slow').state).toBe('failed');
     expect(task(view, 'slow').error).toMatch(/cancel/i);

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { activities } from '../../activities';
 import { startDagRun, waitForRun } from '../../client/runs';
 import type { DagDefinition } from '../../core/model';
@@ -47,6 +47,22 @@ export async function until(what: string, predicate: () => boolean, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Waits until the fixture task `taskId` of run `workflowId` has logged its start (fixture activities log to h.logFile). */
+export function untilTaskStarts(h: Harness, workflowId: string, taskId: string, timeoutMs = 20_000): Promise<void> {
+  const started = (): boolean => h.readLog().some((e) => e.workflowId === workflowId && e.taskId === taskId && e.event === 'start');
+  return until(`task ${taskId} of ${workflowId} to start`, started, timeoutMs);
+}
+
+/** Cancels the run and checks it ended cancelled (its result rejects, Temporal says CANCELLED); returns its final state. */
+export async function cancelRun(handle: WorkflowHandle): Promise<RunView> {
+  await handle.cancel();
+  await expect(handle.result()).rejects.toThrow();
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  const view = await handle.query<RunView>('state');
+  expect(view.status).toBe('cancelled');
+  return view;
 }
 
 /** SIGKILL a spawned worker (no graceful shutdown) and wait until its process is gone. */

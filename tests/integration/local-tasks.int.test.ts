@@ -14,7 +14,7 @@ import { readRunManifest } from '../../storage/artifacts/manifest';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { testActivities } from '../fixtures/activities';
 import { localRunOptions, localSlowChain, localTasks, localTimeout } from '../fixtures/local-dags';
-import { useHarnessWithWorker, runToEnd, taskOf, testWorkflowBundle, type Harness } from './harness';
+import { cancelRun, runToEnd, taskOf, testWorkflowBundle, untilTaskStarts, useHarnessWithWorker, type Harness } from './harness';
 
 const h = useHarnessWithWorker('local');
 
@@ -100,11 +100,7 @@ describe('local tasks on real servers', () => {
 
   it('answers the state query while a local task runs', async () => {
     const handle = await startDagRun(h.client, localSlowChain, { taskQueue: h.taskQueue });
-    const deadline = Date.now() + 20_000;
-    while (!h.readLog().some((e) => e.workflowId === handle.workflowId && e.taskId === 'slow' && e.event === 'start')) {
-      if (Date.now() > deadline) throw new Error('slow never started');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilTaskStarts(h, handle.workflowId, 'slow');
     const view = await handle.query<RunView>('state');
     expect(taskOf(view, 'first').state).toBe('success');
     expect(['running', 'success']).toContain(taskOf(view, 'slow').state);
@@ -115,16 +111,8 @@ describe('local tasks on real servers', () => {
 
   it('records a run cancelled during a local task as cancelled, the local task ended', async () => {
     const handle = await startDagRun(h.client, localSlowChain, { taskQueue: h.taskQueue });
-    const deadline = Date.now() + 20_000;
-    while (!h.readLog().some((e) => e.workflowId === handle.workflowId && e.taskId === 'slow' && e.event === 'start')) {
-      if (Date.now() > deadline) throw new Error('slow never started');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await handle.cancel();
-    await expect(handle.result()).rejects.toThrow();
-    expect((await handle.describe()).status.name).toBe('CANCELLED');
-    const view = await handle.query<RunView>('state');
-    expect(view.status).toBe('cancelled');
+    await untilTaskStarts(h, handle.workflowId, 'slow');
+    const view = await cancelRun(handle);
     expect(taskOf(view, 'slow').state).toBe('failed');
     expect(taskOf(view, 'slow').error).toMatch(/cancel/i);
     expect(taskOf(view, 'last').state).toBe('upstream_failed');
