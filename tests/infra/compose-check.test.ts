@@ -1,36 +1,25 @@
 /**
  * docker-compose.yml through compose-go, the Compose Specification's loader that `docker compose
  * config` runs (infra/compose-check: schema, interpolation, normalization, depends_on…), with no
- * Docker engine: the real file is accepted, its normalized model has what issue 14 asks of it,
- * and broken files are refused (the negative cases prove the checks can fail).
+ * Docker engine: the real file is accepted and its normalized model has what issue 14 asks of it.
+ * Broken files are refused: compose-check-refusals.test.ts (the negative cases prove the checks can fail).
  * The scripts and Dockerfiles the services use are checked by tests/infra/docker-compose.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { alertEnv } from '../../alerts/main';
 import { loadConfig } from '../../config/env';
 import { LOW_LATENCY_DYNAMIC_CONFIG } from '../../infra/stack';
-import {
-  checkCompose,
-  composeProblems,
-  composeVariables,
-  hostPathOf,
-  type ComposeCheckOptions,
-  type ComposeProject,
-  type ComposeService,
-} from '../../infra/compose-check';
-import { provisionBinary, provisionComposeCheck } from '../../infra/provision';
+import { composeProblems, composeVariables, hostPathOf, type ComposeProject, type ComposeService } from '../../infra/compose-check';
+import { provisionBinary } from '../../infra/provision';
 import { MINIO, TEMPORAL, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../infra/versions';
 import { serveSettings } from '../../serve/config';
 import { mlQueueFromEnv } from '../../workers/ml-queue';
+import { COMPOSE, ENV_EXAMPLE, ROOT, useComposeChecker } from './compose-checker';
 
-const ROOT = join(__dirname, '..', '..');
-const COMPOSE = join(ROOT, 'docker-compose.yml');
-const ENV_EXAMPLE = join(ROOT, '.env.example');
 /** The image infra/docker/Dockerfile builds: every Tideflow process runs it. */
 const TIDEFLOW_IMAGE = 'tideflow/worker:local';
 
@@ -42,24 +31,9 @@ const envExample: Record<string, string> = Object.fromEntries(
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
 );
 
-let bin: string;
+const checker = useComposeChecker();
 let project: ComposeProject;
-let tmp: string;
 
-/** Loads compose files with the checker (hermetic: only the env and env files given). */
-const load = (opts: Omit<ComposeCheckOptions, 'bin'>) => checkCompose({ ...opts, bin });
-/** A compose file written to the temp dir, loaded; returns the checker's verdict. */
-async function loadText(name: string, yaml: string, opts: Omit<ComposeCheckOptions, 'bin' | 'files'> = {}) {
-  const file = join(tmp, `${name}.yml`);
-  writeFileSync(file, yaml);
-  return load({ files: [file], envFiles: [], env: {}, ...opts });
-}
-async function loadOk(opts: Omit<ComposeCheckOptions, 'bin'>): Promise<ComposeProject> {
-  const r = await load(opts);
-  if (!r.ok) throw new Error(`compose-check refused ${opts.files.join(', ')}: ${r.error}`);
-  expect(r.warnings).toEqual([]);
-  return r.value;
-}
 const svc = (p: ComposeProject, name: string): ComposeService => {
   const s = p.services[name];
   if (s === undefined) throw new Error(`docker-compose.yml has no service '${name}'`);
@@ -76,13 +50,8 @@ const tideflowServices = (p: ComposeProject): [string, ComposeService][] =>
 const commandOf = (s: ComposeService): string[] => s.command ?? (s.image === TIDEFLOW_IMAGE ? DOCKERFILE_CMD : null) ?? [];
 
 beforeAll(async () => {
-  bin = await provisionComposeCheck();
-  tmp = mkdtempSync(join(tmpdir(), 'compose-check-'));
-  project = await loadOk({ files: [COMPOSE], envFiles: [ENV_EXAMPLE] });
-}, 600_000);
-afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
+  project = await checker.loadOk({ files: [COMPOSE], envFiles: [ENV_EXAMPLE] });
+}, 120_000);
 
 describe('docker-compose.yml, loaded by compose-go with .env.example', () => {
   it('is valid (schema, interpolation, depends_on), with no warning and none of the problems compose-go leaves to `up`', () => {
@@ -122,7 +91,7 @@ describe('docker-compose.yml, loaded by compose-go with .env.example', () => {
   });
 
   it("every variable it interpolates is documented in .env.example, secrets are required, defaults are npm start's", async () => {
-    const vars = await composeVariables({ files: [COMPOSE], envFiles: [ENV_EXAMPLE], bin });
+    const vars = await composeVariables({ files: [COMPOSE], envFiles: [ENV_EXAMPLE], bin: checker.bin });
     if (!vars.ok) throw new Error(vars.error);
     const names = vars.value.map((v) => v.name);
     expect(names.filter((n) => !(n in envExample))).toEqual([]);
@@ -140,7 +109,11 @@ describe('docker-compose.yml, loaded by compose-go with .env.example', () => {
       ].sort(),
     );
     // The file's own defaults (nothing but the secrets set) are `npm start`'s (infra/start.ts).
-    const p = await loadOk({ files: [COMPOSE], envFiles: [], env: Object.fromEntries(required.map((n) => [n, `${n}-value-0123456789`])) });
+    const p = await checker.loadOk({
+      files: [COMPOSE],
+      envFiles: [],
+      env: Object.fromEntries(required.map((n) => [n, `${n}-value-0123456789`])),
+    });
     const published = Object.fromEntries(
       Object.values(p.services).flatMap((s) => (s.ports ?? []).map((port) => [port.target, port.published])),
     );
@@ -191,7 +164,7 @@ describe('docker-compose.yml, loaded by compose-go with .env.example', () => {
       TIDEFLOW_S3_ACCESS_KEY: 'app-key-sentinel',
       TIDEFLOW_S3_SECRET_KEY: 'app-secret-sentinel',
     };
-    const p = await loadOk({ files: [COMPOSE], envFiles: [], env: secrets });
+    const p = await checker.loadOk({ files: [COMPOSE], envFiles: [], env: secrets });
     for (const [name, s] of Object.entries(p.services)) {
       const text = JSON.stringify(s);
       if (name === 'minio' || name === 'minio-setup') expect(text, name).toContain('root-password-sentinel');
@@ -264,7 +237,7 @@ describe('docker-compose.yml, loaded by compose-go with .env.example', () => {
 
   it('sets the namespace retention from TIDEFLOW_RETENTION_DAYS', async () => {
     expect(env(svc(project, 'temporal-setup')).TIDEFLOW_RETENTION_DAYS).toBe(envExample.TIDEFLOW_RETENTION_DAYS);
-    const p = await loadOk({ files: [COMPOSE], envFiles: [ENV_EXAMPLE], env: { TIDEFLOW_RETENTION_DAYS: '7' } });
+    const p = await checker.loadOk({ files: [COMPOSE], envFiles: [ENV_EXAMPLE], env: { TIDEFLOW_RETENTION_DAYS: '7' } });
     expect(env(svc(p, 'temporal-setup')).TIDEFLOW_RETENTION_DAYS).toBe('7');
     // The job runs the script that applies it (infra/docker/temporal-namespace.sh), mounted from the repo.
     const setup = svc(project, 'temporal-setup');
@@ -284,119 +257,5 @@ describe('docker-compose.yml, loaded by compose-go with .env.example', () => {
       const [key, json] = kv.split('=') as [string, string];
       expect(dynamic[key]?.[0]?.value, key).toEqual(JSON.parse(json));
     }
-  });
-});
-
-describe('compose-check refuses broken files', () => {
-  const ok = 'services:\n  a:\n    image: busybox:1.36\n';
-
-  it('accepts a minimal valid file (so the refusals below are about the defect)', async () => {
-    const r = await loadText('minimal', ok);
-    expect(r.ok).toBe(true);
-  });
-
-  it('a depends_on naming an unknown service', async () => {
-    const r = await loadText('unknown-dep', `${ok}    depends_on: [postgress]\n`);
-    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('depends on undefined service "postgress"') });
-  });
-
-  it('a dependency cycle', async () => {
-    const r = await loadText('cycle', `${ok}    depends_on: [b]\n  b:\n    image: busybox:1.36\n    depends_on: [a]\n`);
-    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('dependency cycle detected') });
-  });
-
-  it('bad interpolation syntax', async () => {
-    const r = await loadText('bad-interpolation', 'services:\n  a:\n    image: "busybox:${TAG"\n');
-    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('invalid interpolation format for services.a.image') });
-  });
-
-  it("a required variable left unset, with the file's message", async () => {
-    const r = await loadText(
-      'required',
-      'services:\n  a:\n    image: busybox:1.36\n    environment:\n      T: ${TOKEN:?set TOKEN in .env}\n',
-    );
-    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('required variable TOKEN is missing a value: set TOKEN in .env') });
-    expect(await loadText('required', readFileSync(join(tmp, 'required.yml'), 'utf8'), { env: { TOKEN: 'x' } })).toMatchObject({
-      ok: true,
-    });
-  });
-
-  it('the real file without its env file: the first missing secret is named', async () => {
-    const r = await load({ files: [COMPOSE], envFiles: [], env: {} });
-    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/required variable \w+ is missing a value: set \w+ in \.env/) });
-  });
-
-  it('an invalid key, and a value of the wrong shape', async () => {
-    expect(await loadText('bad-key', 'services:\n  a:\n    imagee: busybox:1.36\n')).toMatchObject({
-      ok: false,
-      error: expect.stringContaining('services.a.imagee'),
-    });
-    expect(await loadText('bad-port', `${ok}    ports: ['not-a-port']\n`)).toMatchObject({
-      ok: false,
-      error: expect.stringContaining('not-a-port'),
-    });
-  });
-
-  it('a service with neither image nor build', async () => {
-    const r = await loadText('no-image', "services:\n  a:\n    command: ['true']\n");
-    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('neither an image nor a build context') });
-  });
-
-  it('warnings are errors in strict mode (the default), and reported otherwise', async () => {
-    const obsolete = `version: '3.8'\n${ok}`;
-    expect(await loadText('version', obsolete)).toMatchObject({ ok: false, warnings: [expect.stringContaining('`version` is obsolete')] });
-    expect(await loadText('version', obsolete, { strict: false })).toMatchObject({
-      ok: true,
-      warnings: [expect.stringContaining('obsolete')],
-    });
-  });
-
-  it('composeProblems: what the loader accepts but `docker compose up` would get wrong', async () => {
-    const r = await loadText(
-      'problems',
-      [
-        'name: problems',
-        'services:',
-        '  builder:',
-        '    build: .',
-        '    image: tideflow/app:local',
-        '    ports: ["127.0.0.1:8080:80"]',
-        '  unnamed:', // the tideflow-serve bug: a build without an image name
-        '    build: .',
-        '  orphan:', // a local image nobody builds
-        '    image: tideflow/other:local',
-        '    depends_on:',
-        '      plain: {condition: service_healthy}', // no healthcheck to wait for
-        '      daemon: {condition: service_completed_successfully}', // never completes
-        '    volumes: ["./missing-dir:/x", ".:/setup:ro"]',
-        "    entrypoint: ['/bin/sh', '/setup/missing.sh']",
-        '    ports: ["127.0.0.1:8080:81"]',
-        '    environment: [UNSET_VAR]',
-        '    healthcheck: {test: ["CMD-SHELL", "pg_isready -U $${PGUSER}"]}',
-        '  plain:',
-        '    image: busybox',
-        '  daemon:',
-        '    image: busybox:latest',
-        '    restart: unless-stopped',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(join(tmp, 'Dockerfile'), 'FROM busybox:1.36\n');
-    if (!r.ok) throw new Error(r.error);
-    expect(composeProblems(r.value).sort()).toEqual(
-      [
-        'unnamed: builds an image without naming it (compose would build another copy as problems-unnamed)',
-        'orphan: image tideflow/other:local is built by no service of the file (and is not published)',
-        'orphan: waits for plain to be healthy, but plain has no healthcheck',
-        "orphan: waits for daemon to complete, but daemon restarts 'unless-stopped'",
-        `orphan: bind mount source ${join(tmp, 'missing-dir')} does not exist (docker would create an empty directory)`,
-        'orphan: host port 127.0.0.1:8080/tcp is also published by builder',
-        `orphan: runs /setup/missing.sh, but its bind mount has no ${join(tmp, 'missing.sh')}`,
-        'orphan: environment variable UNSET_VAR has no value (left unset in the container)',
-        "orphan: healthcheck uses $PGUSER, which the service's environment does not set",
-        "plain: image busybox has no tag (it would pull whatever 'latest' is)",
-        'daemon: image busybox:latest is not pinned',
-      ].sort(),
-    );
   });
 });
