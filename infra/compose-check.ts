@@ -13,7 +13,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { provisionComposeCheck, type Log } from './provision';
+import type { Log } from './binary-cache';
+import { provisionComposeCheck } from './compose-check-build';
 
 const StringMap = z.record(z.string(), z.string().nullable());
 
