@@ -6,9 +6,15 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ApplicationFailure } from '@temporalio/common';
+import type { DatasetRef } from '../../activities/ml/dataset';
+import { ingestData } from '../../activities/ml/ingest-data';
+import { splitData } from '../../activities/ml/split-data';
+import { validateData } from '../../activities/ml/validate-data';
 import { taskFailure } from '../../activities/task-runner';
 import { expect } from 'vitest';
+import { testContext, testStore } from './activity-env';
 
 export const CLASS_COLUMNS = ['x', 'x2', 'color', 'label'] as const;
 export type ClassColumn = (typeof CLASS_COLUMNS)[number];
@@ -53,4 +59,28 @@ export async function failure(p: Promise<unknown>): Promise<ApplicationFailure> 
   const f = taskFailure(err, 1);
   // The activity's own details, without the runner's attempt marker in front.
   return new ApplicationFailure(f.message, f.type, f.nonRetryable, f.details?.slice(1), f.cause);
+}
+
+/**
+ * The ingest, validate and split activities on a fresh prefix of the test MinIO (named after the
+ * test file), with ways to put input there and to ingest a file as it is (column names kept).
+ */
+export function badInputSteps(name: string) {
+  const store = testStore(`${name}-${Date.now()}`);
+  const ingest = ingestData(() => store);
+  const s3uri = (key: string): string => `s3://${store.bucket}/${store.prefix}${key}`;
+  return {
+    store,
+    ingest,
+    validate: validateData(() => store),
+    split: splitData(() => store),
+    s3uri,
+    async put(key: string, body: string | Uint8Array): Promise<string> {
+      const Body = typeof body === 'string' ? Buffer.from(body) : body;
+      await store.s3.send(new PutObjectCommand({ Bucket: store.bucket, Key: `${store.prefix}${key}`, Body }));
+      return s3uri(key);
+    },
+    ingestFile: (source: string, extra: { timestampColumn?: string; missingValues?: string[] } = {}): Promise<DatasetRef> =>
+      ingest({ source, normalizeColumns: false, ...extra }, testContext()),
+  };
 }

@@ -1,37 +1,19 @@
 /**
- * Bad input to the ML steps (issue 4, "Bad input"), one activity at a time on the real MinIO:
- * malformed CSV, wrong types, an empty partition, an all-null column, a single-class target,
- * NaN/Infinity in features, a missing or replaced upstream artifact. Each must fail at once —
- * an ApplicationFailure of a specific type, non-retryable — or produce a specific anomaly, and
- * the message must name the column or the file. Data: small synthetic CSVs (./bad-input-data.ts).
- * The DAG-level view (no retries, no hang, registry unchanged) is ./bad-input.e2e.test.ts.
+ * Bad input to the ingest and validate steps (issue 4, "Bad input"), one activity at a time on the
+ * real MinIO: malformed CSV, wrong types, an empty partition or selection, an all-null column.
+ * Each must fail at once — an ApplicationFailure of a specific type, non-retryable — or produce a
+ * specific anomaly, and the message must name the column or the file. Data: small synthetic CSVs
+ * (./bad-input-data.ts). A single-class target and a missing or replaced dataset artifact:
+ * ./bad-input-split.int.test.ts; bad input past ingest: ./bad-input-training.int.test.ts; the
+ * DAG-level view (no retries, no hang, registry unchanged) is ./bad-input.e2e.test.ts.
  */
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import type { DatasetRef } from '../../activities/ml/dataset';
-import { ingestData } from '../../activities/ml/ingest-data';
-import { splitData } from '../../activities/ml/split-data';
 import type { ValidationReport } from '../../activities/ml/validate-data';
-import { validateData } from '../../activities/ml/validate-data';
 import { getArtifact } from '../../activities/ml/store';
-import { testContext, testStore } from './activity-env';
-import { classCsv, failure, localFile } from './bad-input-data';
+import { testContext } from './activity-env';
+import { badInputSteps, failure, localFile } from './bad-input-data';
 
-const store = testStore(`bad-input-${Date.now()}`);
-const ingest = ingestData(() => store);
-const validate = validateData(() => store);
-const split = splitData(() => store);
-const s3uri = (key: string): string => `s3://${store.bucket}/${store.prefix}${key}`;
-
-async function put(key: string, body: string | Uint8Array): Promise<string> {
-  await store.s3.send(
-    new PutObjectCommand({ Bucket: store.bucket, Key: `${store.prefix}${key}`, Body: typeof body === 'string' ? Buffer.from(body) : body }),
-  );
-  return s3uri(key);
-}
-
-const ingestFile = (source: string, extra: { timestampColumn?: string; missingValues?: string[] } = {}): Promise<DatasetRef> =>
-  ingest({ source, normalizeColumns: false, ...extra }, testContext());
+const { store, validate, s3uri, put, ingestFile } = badInputSteps('bad-input');
 
 describe('malformed CSV: ingest fails non-retryably, naming the file and the line', () => {
   it('a quote that is never closed', async () => {
@@ -201,124 +183,5 @@ describe('an all-null column: an all_missing anomaly naming it', () => {
         message: "column 'score' has no value: all 3 rows are missing (null, blank or a missing-value token)",
       }),
     ]);
-  });
-});
-
-describe('a single-class target: split fails TooFewClasses naming the target and the class', () => {
-  const splitInput = (dataset: DatasetRef, target = 'label') => ({
-    dataset,
-    target,
-    task: 'auto' as const,
-    strategy: 'stratified' as const,
-    testFraction: 0.25,
-    seed: 1,
-  });
-
-  it('one class in every row; a target with no value; a target that is not there', async () => {
-    const one = await ingestFile(
-      localFile(
-        'one.csv',
-        classCsv(40, (i, col) => (col === 'label' ? 'A' : undefined)),
-      ),
-    );
-    expect(await failure(split(splitInput(one), testContext()))).toMatchObject({
-      type: 'TooFewClasses',
-      nonRetryable: true,
-      message: "target 'label' has a single class 'A': a classifier needs at least 2 classes",
-    });
-    const none = await ingestFile(
-      localFile(
-        'none.csv',
-        classCsv(10, (i, col) => (col === 'label' ? '' : undefined)),
-      ),
-    );
-    expect((await failure(split(splitInput(none), testContext()))).message).toBe(
-      "target 'label' has no values: a classifier needs at least 2 classes",
-    );
-    const zeros = await ingestFile(
-      localFile(
-        'zeros.csv',
-        classCsv(10, (i, col) => (col === 'label' ? '0' : undefined)),
-      ),
-    );
-    expect(await failure(split({ ...splitInput(zeros), task: 'binary' }, testContext()))).toMatchObject({
-      type: 'TooFewClasses',
-      message: "target 'label' has a single class '0': a classifier needs at least 2 classes",
-    });
-    expect(await failure(split(splitInput(one, 'species'), testContext()))).toMatchObject({
-      type: 'MissingColumn',
-      nonRetryable: true,
-      message: "target: column 'species' does not exist (columns: x, x2, color, label)",
-    });
-  });
-
-  it('two classes, but the second only in the test rows (time split): refused before any trial', async () => {
-    const csv = `ts,x,label\n${Array.from({ length: 20 }, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')},${i},${i < 18 ? 'A' : 'B'}`).join('\n')}\n`;
-    const data = await ingestFile(localFile('late-class.csv', csv));
-    const err = await failure(split({ ...splitInput(data), strategy: 'time', timeColumn: 'ts' }, testContext()));
-    expect(err).toMatchObject({ type: 'TooFewClasses', nonRetryable: true });
-    expect(err.message).toBe(
-      "split 'time' left a single class 'A' of target 'label' in the 15 train rows (class 'B' is only in the test rows): a classifier needs at least 2 classes to learn",
-    );
-  });
-
-  it('a class with one row cannot be stratified: InvalidSplit naming the class', async () => {
-    const data = await ingestFile(
-      localFile(
-        'rare.csv',
-        classCsv(20, (i, col) => (col === 'label' ? (i === 7 ? 'C' : i % 2 ? 'B' : 'A') : undefined)),
-      ),
-    );
-    expect(await failure(split(splitInput(data), testContext()))).toMatchObject({
-      type: 'InvalidSplit',
-      nonRetryable: true,
-      message: "split: cannot stratify: class(es) 'C' have fewer than 2 rows",
-    });
-  });
-});
-
-describe('a missing or replaced dataset artifact: MissingArtifact / InvalidArtifact naming its uri', () => {
-  const splitOf = (dataset: DatasetRef) =>
-    split({ dataset, target: 'label', task: 'auto', strategy: 'stratified', testFraction: 0.25, seed: 1 }, testContext());
-  const keyOf = (uri: string): string => uri.replace(`s3://${store.bucket}/`, '');
-
-  it('deleted before split (and before validate)', async () => {
-    const data = await ingestFile(localFile('gone.csv', classCsv(20)));
-    await store.s3.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: keyOf(data.uri) }));
-    const message = `dataset ${data.uri} does not exist (deleted, or written under another bucket/prefix?)`;
-    expect(await failure(splitOf(data))).toMatchObject({ type: 'MissingArtifact', nonRetryable: true, message });
-    expect(await failure(validate({ dataset: data, schema: { columns: {} } }, testContext()))).toMatchObject({
-      type: 'MissingArtifact',
-      nonRetryable: true,
-      message,
-    });
-  });
-
-  it('replaced by other bytes; bytes that match the reference but are not Arrow; a row count that differs', async () => {
-    const data = await ingestFile(localFile('replaced.csv', classCsv(20)));
-    await put(keyOf(data.uri).slice(store.prefix.length), 'x,label\n1,A\n');
-    const err = await failure(splitOf(data));
-    expect(err).toMatchObject({ type: 'InvalidArtifact', nonRetryable: true });
-    expect(err.message).toMatch(
-      new RegExp(
-        `^dataset ${data.uri} is corrupted: expected ${data.bytes} bytes with sha256 ${data.sha256}, got 12 bytes with sha256 [0-9a-f]{64}$`,
-      ),
-    );
-
-    const junk = new TextEncoder().encode('ARROW1 but not really');
-    const junkUri = await put('datasets/junk.arrow', junk);
-    const { sha256Hex } = await import('../../storage/artifacts/objects');
-    const junkRef: DatasetRef = { ...data, uri: junkUri, bytes: junk.length, sha256: sha256Hex(junk) };
-    expect(await failure(splitOf(junkRef))).toMatchObject({
-      type: 'InvalidArtifact',
-      nonRetryable: true,
-      message: expect.stringMatching(new RegExp(`^dataset ${junkUri} is not a readable Arrow file: `)),
-    });
-
-    const real = await ingestFile(localFile('rows.csv', classCsv(20)));
-    expect(await failure(splitOf({ ...real, rows: 21 }))).toMatchObject({
-      type: 'InvalidArtifact',
-      message: `dataset ${real.uri} has 20 rows, its reference says 21`,
-    });
   });
 });
