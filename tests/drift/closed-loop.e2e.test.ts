@@ -10,7 +10,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DriftComputeOutput } from '../../activities/drift/monitor';
 import { runCli } from '../../cli/main';
 import { driftStatus } from '../../client/drift';
@@ -21,53 +21,18 @@ import mlRetrain from '../../dags/ml_retrain';
 import type { PerformanceDrift } from '../../ml/drift/performance-compare';
 import { CONTROLLER_WORKFLOW, controllerWorkflowId, type ControllerInput, type ControllerStatus } from '../../mlops/retrain-policy';
 import { getAlias, getVersionByAlias, listVersions } from '../../registry';
-import type { PredictionServer } from '../../serve/server';
 import { waitFor } from '../backfill/helpers';
 import { captureIo } from '../cli/helpers';
 import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
-import { post, startServer, type Json } from '../serve/helpers';
+import { post, useServer, type Json } from '../serve/helpers';
+import { performance, retrainParams, rows, type Row } from './closed-loop-data';
 
 const h = useHarnessWithWorker('closed-loop');
-let server: PredictionServer | undefined;
-let url: string;
-let dir: string;
-
-beforeAll(async () => {
-  ({ server, url } = await startServer(h.store, {
-    pollMs: 200,
-    log: { enabled: true, maxRows: 5000, maxDelayMs: 300, maxBufferedRows: 10_000 },
-  }));
-  dir = mkdtempSync(join(tmpdir(), 'tideflow-loop-'));
-}, 180_000);
-afterAll(async () => {
-  await server?.close();
+const serving = useServer(h, {
+  pollMs: 200,
+  log: { enabled: true, maxRows: 5000, maxDelayMs: 300, maxBufferedRows: 10_000 },
 });
-
-type Row = { x1: number; x2: number; c: string; y: string };
-
-/** Seeded normal samples (mulberry32 + Box–Muller): the same data every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
-/** Before the drift: y follows x1. After: x1 moved by +1.5 and y follows x2 (so v1, which learnt x1, is wrong half the time). */
-function rows(n: number, seed: number, drifted: boolean): Row[] {
-  const normal = generator(seed);
-  return Array.from({ length: n }, (_, i) => {
-    const x1 = normal() + (drifted ? 1.5 : 0);
-    const x2 = normal();
-    const signal = (drifted ? x2 : x1 - 0) + 0.3 * normal();
-    return { x1, x2, c: i % 3 === 0 ? 'b' : 'a', y: signal > 0 ? 'yes' : 'no' };
-  });
-}
+const dir = mkdtempSync(join(tmpdir(), 'tideflow-loop-'));
 
 function writeJson(name: string, data: unknown): string {
   const file = join(dir, name);
@@ -75,52 +40,9 @@ function writeJson(name: string, data: unknown): string {
   return file;
 }
 
-/** ml_retrain on the generated data: one logistic trial, one holdout, the usual accuracy gate. */
-const retrainParams = (modelName: string, source: string) => ({
-  modelName,
-  source,
-  target: 'y',
-  task: 'binary',
-  positiveClass: 'yes',
-  previousRowCount: null,
-  schema: {
-    columns: {
-      y: { type: 'string', nullable: false, categories: ['no', 'yes'] },
-      x1: { type: 'number' },
-      x2: { type: 'number' },
-      c: { type: 'string', categories: ['a', 'b'] },
-    },
-    minRows: 100,
-  },
-  features: {
-    features: ['x1', 'x2', 'c'],
-    steps: [
-      { op: 'standardize', columns: ['x1', 'x2'] },
-      { op: 'onehot', columns: ['c'], handleUnknown: 'ignore' },
-    ],
-  },
-  search: { strategy: 'grid', space: [{ kind: 'logistic_regression', params: { C: [1] } }] },
-  folds: 0,
-  thresholds: [
-    { metric: 'accuracy', lower: 0.8 },
-    { metric: 'accuracy', absoluteChange: -0.02 },
-  ],
-});
-
-const performance = {
-  labelColumn: 'y',
-  task: 'classification',
-  probabilityColumn: 'probabilities',
-  positiveLabel: 'yes',
-  metrics: [
-    { name: 'accuracy', maxDrop: 0.1 },
-    { name: 'roc_auc', maxDrop: 0.1 },
-  ],
-};
-
 async function score(model: string, batch: Row[], requestId: string): Promise<{ version: number; predictions: string[] }> {
   const res = await post(
-    `${url}/models/${model}/invocations`,
+    `${serving.url}/models/${model}/invocations`,
     { dataframe_records: batch.map(({ x1, x2, c }) => ({ x1, x2, c })) },
     { 'x-request-id': requestId },
   );
@@ -167,7 +89,7 @@ describe('the closed monitoring loop', () => {
       expect(answer.version).toBe(1);
       v1Predictions.push(...answer.predictions);
     }
-    await server?.log?.flush();
+    await serving.server.log?.flush();
 
     // Before any label: performance is 'insufficient labels' — reported, not drift, no alert
     //    (driftShare 1 here, so the moved feature alone does not alert either).
@@ -243,7 +165,7 @@ describe('the closed monitoring loop', () => {
     const probe = { stop: false, statuses: [] as number[], firstV2At: undefined as number | undefined };
     const probing = (async () => {
       for (let i = 0; !probe.stop; i++) {
-        const res = await post(`${url}/models/${model}/invocations`, { dataframe_records: [{ x1: 1, x2: -1, c: 'a' }] });
+        const res = await post(`${serving.url}/models/${model}/invocations`, { dataframe_records: [{ x1: 1, x2: -1, c: 'a' }] });
         probe.statuses.push(res.status);
         if ((res.json as Json).version === 2) {
           probe.firstV2At ??= Date.now();
