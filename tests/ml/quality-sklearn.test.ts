@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitEstimator, predictEstimator } from '../../ml/estimators';
+import { fitEstimator, predictEstimator, type Estimator, type Hyperparams } from '../../ml/estimators';
+import type { Matrix } from '../../ml/frame/matrix';
 import { evaluateClassification } from '../../ml/metrics/evaluation';
 import { fitGbt, gbtProba, gbtRaw, type GbtOptions } from '../../ml/gbt/gradient-boosting';
 import { fitLogistic, logisticProba } from '../../ml/linear/logistic';
@@ -132,26 +133,24 @@ describe('quality vs scikit-learn on flights-200k, 3 delay classes (estimator la
     yTest = bucket(data.test.delay);
   });
 
+  /** A 3-class GBT through the estimator layer, on the unscaled features (seed 0, as the reference). */
+  const fitGbt3 = (hyperparams: Hyperparams) =>
+    fitEstimator({ kind: 'gbt', task: 'multiclass', x: data.train.x, y: yTrain, numClasses: 3, hyperparams, seed: 0 });
+  const evaluateOnTest = (est: Estimator, x: Matrix) =>
+    evaluateClassification(yTest, predictEstimator(est, x).proba as Float64Array, 3, classes);
+
   it('uses the same split as the reference', () => {
     expect(data.train.x.rows).toBe(mref.trainRows);
     expect(data.test.x.rows).toBe(mref.testRows);
   });
 
   it('gradient boosting, 3 classes: macro OvR ROC-AUC and accuracy within 0.01 of HistGradientBoostingClassifier', async () => {
-    const est = await fitEstimator({
-      kind: 'gbt',
-      task: 'multiclass',
-      x: data.train.x,
-      y: yTrain,
-      numClasses: 3,
-      hyperparams: { maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20 },
-      seed: 0,
-    });
+    const est = await fitGbt3({ maxIter: 100, learningRate: 0.1, maxLeafNodes: 31, minSamplesLeaf: 20 });
     const model = est.kind === 'gbt' ? est.model : undefined;
     if (model?.version !== 4) throw new Error('expected a multiclass gbt model');
     // Same intercept-only start as sklearn (symmetric multinomial logit of the class priors).
     mref.hist_gradient_boosting.baseline.forEach((b, k) => expect(Math.abs((model.baseline[k] as number) - b)).toBeLessThan(1e-9));
-    const ev = evaluateClassification(yTest, predictEstimator(est, data.test.x).proba as Float64Array, 3, classes);
+    const ev = evaluateOnTest(est, data.test.x);
     console.log(
       `GBT 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.hist_gradient_boosting.rocAucOvr.toFixed(4)} / ${mref.hist_gradient_boosting.accuracy.toFixed(4)}`,
     );
@@ -162,16 +161,8 @@ describe('quality vs scikit-learn on flights-200k, 3 delay classes (estimator la
 
   it('gradient boosting, 3 classes, early stopping: stops before max_iter like sklearn, within 0.01 ROC-AUC', async () => {
     const r = mref.hist_gradient_boosting_early_stopping;
-    const est = await fitEstimator({
-      kind: 'gbt',
-      task: 'multiclass',
-      x: data.train.x,
-      y: yTrain,
-      numClasses: 3,
-      hyperparams: { maxIter: 300, learningRate: 0.3, maxLeafNodes: 63, minSamplesLeaf: 5, earlyStopping: true },
-      seed: 0,
-    });
-    const ev = evaluateClassification(yTest, predictEstimator(est, data.test.x).proba as Float64Array, 3, classes);
+    const est = await fitGbt3({ maxIter: 300, learningRate: 0.3, maxLeafNodes: 63, minSamplesLeaf: 5, earlyStopping: true });
+    const ev = evaluateOnTest(est, data.test.x);
     console.log(
       `GBT 3-class early stopping: ${est.fitInfo.iterations} iterations, AUC ${ev.rocAuc?.toFixed(4)} vs sklearn ${r.iterations} / ${r.rocAucOvr.toFixed(4)}`,
     );
@@ -192,7 +183,7 @@ describe('quality vs scikit-learn on flights-200k, 3 delay classes (estimator la
       hyperparams: { C: 1 },
     });
     if (est.kind !== 'logistic_regression') throw new Error('expected a logistic model');
-    const ev = evaluateClassification(yTest, predictEstimator(est, s.test.x).proba as Float64Array, 3, classes);
+    const ev = evaluateOnTest(est, s.test.x);
     console.log(
       `LR 3-class AUC ${ev.rocAuc?.toFixed(4)} acc ${ev.accuracy.toFixed(4)} vs sklearn ${mref.logistic_regression.rocAucOvr.toFixed(4)} / ${mref.logistic_regression.accuracy.toFixed(4)}`,
     );
