@@ -5,7 +5,7 @@
  * the HTML report, and scoring a batch with the champion.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import { readDataset } from '../../activities/ml/dataset';
@@ -17,17 +17,13 @@ import type { SplitDataOutput } from '../../activities/ml/split-data';
 import { readSplitFrames } from '../../activities/ml/training-data';
 import type { TrainModelOutput } from '../../activities/ml/train-model';
 import type { WriteReportOutput } from '../../activities/ml/write-report';
-import { getArtifact, type ArtifactStore } from '../../activities/ml/store';
+import { getArtifact } from '../../activities/ml/store';
 import { getVersionByAlias, listVersions } from '../../registry';
 import batchPredict from '../../dags/batch_predict';
 import mlRetrain from '../../dags/ml_retrain';
 import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
 const h = useHarnessWithWorker('ml');
-let store: ArtifactStore;
-beforeAll(async () => {
-  store = h.store;
-}, 180_000);
 
 const unique = (name: string): string => `${name}-${Date.now().toString(36)}`;
 const run = (params: Record<string, unknown> = {}) => runToEnd(h, mlRetrain as DagDefinition, params);
@@ -36,7 +32,7 @@ const output = <T>(view: RunView, id: string): T => taskOf(view, id).output as T
 
 async function readText(uri: string): Promise<{ text: string; contentType?: string }> {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  const res = await store.s3.send(new GetObjectCommand({ Bucket: m?.[1], Key: m?.[2] }));
+  const res = await h.store.s3.send(new GetObjectCommand({ Bucket: m?.[1], Key: m?.[2] }));
   return { text: (await res.Body?.transformToString()) ?? '', ...(res.ContentType !== undefined && { contentType: res.ContentType }) };
 }
 
@@ -67,7 +63,7 @@ describe('ml_retrain on a real worker', () => {
     expect(ingest).toMatchObject({
       rows: 344,
       format: 'arrow',
-      uri: `s3://${store.bucket}/${store.prefix}runs/ml_retrain/${workflowId}/datasets/ingested.arrow`,
+      uri: `s3://${h.store.bucket}/${h.store.prefix}runs/ml_retrain/${workflowId}/datasets/ingested.arrow`,
     });
     const split = output<SplitDataOutput>(view, 'split');
     expect(split).toMatchObject({ task: 'multiclass', classes: ['Adelie', 'Chinstrap', 'Gentoo'], strategy: 'stratified' });
@@ -79,7 +75,7 @@ describe('ml_retrain on a real worker', () => {
     expect(evaluation.confusion?.flat().reduce((a, b) => a + b, 0)).toBe(split.testRows);
 
     const training = output<TrainModelOutput>(view, 'train_best');
-    const model = await readModel(store, training.model);
+    const model = await readModel(h.store, training.model);
     expect(model.artifact).toMatchObject({
       format: 'tideflow.model',
       version: 1,
@@ -88,12 +84,12 @@ describe('ml_retrain on a real worker', () => {
     });
     expect(model.artifact.trial.index).toBe(training.best.index);
     // The pipeline was fitted on the train split only: its median imputation is the train rows' median.
-    const { train } = await readSplitFrames(store, ingest as never, split.split);
+    const { train } = await readSplitFrames(h.store, ingest as never, split.split);
     expect(model.pipeline.fittedRows).toBe(train.rows);
 
     const registered = output<RegisterModelOutput>(view, 'register');
     expect(registered).toEqual({ modelName, version: 1, promoted: { alias: 'champion', previousVersion: null } });
-    const champion = await getVersionByAlias(store, modelName, 'champion');
+    const champion = await getVersionByAlias(h.store, modelName, 'champion');
     expect(champion).toMatchObject({
       version: 1,
       metrics: { accuracy: evaluation.metrics.accuracy },
@@ -124,11 +120,11 @@ describe('ml_retrain on a real worker', () => {
       version: 2,
       promoted: { alias: 'champion', previousVersion: 1 },
     });
-    expect((await getVersionByAlias(store, modelName, 'champion')).version).toBe(2);
+    expect((await getVersionByAlias(h.store, modelName, 'champion')).version).toBe(2);
   }, 180_000);
 
   it('rejects a candidate that falls short of the champion, naming the threshold; nothing registered', async () => {
-    const before = await listVersions(store, modelName);
+    const before = await listVersions(h.store, modelName);
     const { view } = await run({
       modelName,
       thresholds: [
@@ -143,8 +139,8 @@ describe('ml_retrain on a real worker', () => {
     expect(rejected.failed).toHaveLength(1);
     expect(rejected.failed[0]).toMatchObject({ metric: 'accuracy', kind: 'change', passed: false, baseline: expect.any(Number) });
     expect(rejected.reason).toMatch(/^not blessed: accuracy [\d.]+ vs champion v2 [\d.]+: drop 0 fails ≤ -0\.05$/);
-    expect(await listVersions(store, modelName)).toHaveLength(before.length);
-    expect((await getVersionByAlias(store, modelName, 'champion')).version).toBe(2);
+    expect(await listVersions(h.store, modelName)).toHaveLength(before.length);
+    expect((await getVersionByAlias(h.store, modelName, 'champion')).version).toBe(2);
     const report = output<WriteReportOutput>(view, 'report');
     expect(report.blessed).toBe(false);
     expect((await readText(report.uri)).text).toContain('NOT BLESSED');
@@ -158,7 +154,7 @@ describe('ml_retrain on a real worker', () => {
       'predict',
     );
     expect(predict).toMatchObject({ version: 2, rows: 344, task: 'multiclass' });
-    const frame = await readDataset(store, predict.predictions);
+    const frame = await readDataset(h.store, predict.predictions);
     expect(frame.columns.map((c) => c.name)).toEqual([
       'species',
       'island',
@@ -198,7 +194,7 @@ describe('ml_retrain on a real worker', () => {
       register: 'upstream_failed',
       report: 'upstream_failed',
     });
-    await expect(listVersions(store, name)).resolves.toEqual([]);
+    await expect(listVersions(h.store, name)).resolves.toEqual([]);
   }, 180_000);
 
   it('regression by random search over gradient boosting and ridge: metrics are RMSE, MAE, R²', async () => {
@@ -284,7 +280,7 @@ describe('ml_retrain on a real worker', () => {
     const evaluation = output<EvaluateModelOutput>(view, 'evaluate');
     expect(evaluation.metrics.accuracy).toBeGreaterThan(0.6);
     expect(evaluation.confusion).toHaveLength(5);
-    const model = await readModel(store, output<TrainModelOutput>(view, 'train_best').model);
+    const model = await readModel(h.store, output<TrainModelOutput>(view, 'train_best').model);
     expect(model.pipeline.featureNames).toEqual(expect.arrayContaining(['date_month', 'date_dayofyear', 'precipitation']));
   }, 180_000);
 
@@ -298,7 +294,7 @@ describe('ml_retrain on a real worker', () => {
   it('the evaluation artifact has the ROC-free multiclass evaluation and per-class scores', async () => {
     const { view } = await run({ modelName: unique('penguins-eval'), promote: false, thresholds: [{ metric: 'accuracy', lower: 0 }] });
     const evaluation = output<EvaluateModelOutput>(view, 'evaluate');
-    const doc = (await getArtifact(store, evaluation.evaluation)) as {
+    const doc = (await getArtifact(h.store, evaluation.evaluation)) as {
       candidate: { perClass: { class: string }[]; confusion: number[][] };
     };
     expect(doc.candidate.perClass.map((c) => c.class)).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
