@@ -8,11 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { resolvePackageFile } from '../activities/ml/source';
-import { estimatorToJson, fitEstimator, type EstimatorKind, type Hyperparams } from '../ml/estimators';
-import { fitTransformFeatures, type FeaturePipelineSpecInput } from '../ml/features';
+import type { EstimatorKind } from '../ml/estimators';
+import type { FeaturePipelineSpecInput } from '../ml/features';
 import { frameFromRows, takeRows, type Frame, type Row } from '../ml/frame/frame';
 import { createOnnxScorer } from '../ml/onnx';
-import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument, scoreFrame, type LoadedModel } from '../ml/predict';
+import { scoreFrame, type LoadedModel } from '../ml/predict';
+import { fitModelArtifact, loadedModel } from './fit-model';
 import { quantile, round } from './stats';
 import type { Benchmark } from './types';
 
@@ -43,26 +44,18 @@ const SPECS: Record<'gbt' | 'logistic_regression', FeaturePipelineSpecInput> = {
 };
 
 async function train(kind: EstimatorKind, frame: Frame): Promise<LoadedModel> {
-  const fit = fitTransformFeatures(frame, SPECS[kind as 'gbt']);
-  const species = frame.columns.find((c) => c.name === 'Species')?.values as (string | null)[];
-  const y = Int32Array.from(species, (s) => CLASSES.indexOf(s as string));
-  const hyperparams: Hyperparams = kind === 'gbt' ? { maxIter: 100 } : {};
-  const est = await fitEstimator({ kind, task: 'multiclass', x: fit.matrix, y, numClasses: 3, hyperparams, seed: 1 });
-  return parseModelDocument(
-    {
-      format: MODEL_FORMAT,
-      version: MODEL_VERSION,
-      modelName: `bench-${kind}`,
-      task: 'multiclass',
-      target: 'Species',
-      classes: CLASSES,
-      pipeline: fit.fitted,
-      estimator: estimatorToJson(est),
-      trial: { index: 0, kind, hyperparams },
-      training: { rows: frame.rows, dataset: 'penguins', split: 'all', seed: 1, dagId: 'bench', workflowId: 'bench' },
-    },
-    'bench model',
-  );
+  const artifact = await fitModelArtifact(frame, {
+    modelName: `bench-${kind}`,
+    kind,
+    task: 'multiclass',
+    target: 'Species',
+    classes: CLASSES,
+    features: SPECS[kind as 'gbt'],
+    hyperparams: kind === 'gbt' ? { maxIter: 100 } : {},
+    seed: 1,
+    provenance: { dataset: 'penguins', split: 'all', dagId: 'bench', workflowId: 'bench' },
+  });
+  return loadedModel(artifact, 'bench model');
 }
 
 /** Median milliseconds of `fn` over `runs` runs after `warm` warm-up runs. */

@@ -4,11 +4,12 @@
  * the project's own trainers, and scoring the exported file with onnxruntime-node.
  */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { estimatorToJson, fitEstimator, type EstimatorKind, type Hyperparams, type Task } from '../../ml/estimators';
-import { fitTransformFeatures, type FeaturePipelineSpecInput } from '../../ml/features';
+import { fitModelArtifact, loadedModel } from '../../bench/fit-model';
+import type { EstimatorKind, Hyperparams, Task } from '../../ml/estimators';
+import type { FeaturePipelineSpecInput } from '../../ml/features';
 import type { ColumnSchema, Frame, FrameColumn } from '../../ml/frame/frame';
 import { createRng } from '../../ml/stats/random';
-import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument, type LoadedModel, type ModelArtifact, type Scores } from '../../ml/predict';
+import type { LoadedModel, Scores } from '../../ml/predict';
 
 const COLOURS = ['red', 'green', 'blue', 'teal', 'amber', 'olive', 'plum', 'rare1', 'rare2'];
 const COLOUR_WEIGHTS = [20, 18, 15, 12, 10, 8, 6, 1, 0.5];
@@ -143,36 +144,19 @@ export async function trainModel(
   rows = 3000,
   frame: Frame = generate(rows, 11),
 ): Promise<LoadedModel> {
-  const fit = fitTransformFeatures(frame, spec);
   const target = TARGETS[task];
-  const col = frame.columns.find((c) => c.name === target.column) as FrameColumn;
-  const y =
-    task === 'regression'
-      ? (col.values as Float64Array)
-      : Int32Array.from(col.values as (string | null)[], (v) => target.classes.indexOf(v as string));
-  const estimator = await fitEstimator({
-    kind,
-    task,
-    x: fit.matrix,
-    y,
-    ...(task !== 'regression' && { numClasses: target.classes.length }),
-    hyperparams,
-    seed: 3,
-  });
-  const artifact: ModelArtifact = {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+  const artifact = await fitModelArtifact(frame, {
     modelName: `onnx-${kind}-${task}`,
+    kind,
     task,
     target: target.column,
     classes: target.classes,
-    pipeline: fit.fitted,
-    estimator: estimatorToJson(estimator),
-    trial: { index: 0, kind, hyperparams },
-    training: { rows: frame.rows, dataset: 'generated', split: 'all', seed: 3, dagId: 'test', workflowId: 'test-run' },
-  };
-  // Through JSON, as a registered version is read back.
-  return parseModelDocument(JSON.parse(JSON.stringify(artifact)), 'test model');
+    features: spec,
+    hyperparams,
+    seed: 3,
+    provenance: { dataset: 'generated', split: 'all', dagId: 'test', workflowId: 'test-run' },
+  });
+  return loadedModel(artifact, 'test model');
 }
 
 /** ONNX feeds for `frame`'s columns named in `inputs`: float64 [N,1] (NaN = missing) or string [N,1] ('' = missing). */

@@ -5,17 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
-import { estimatorToJson, fitEstimator, type EstimatorKind, type Hyperparams } from '../../ml/estimators';
-import { fitTransformFeatures } from '../../ml/features';
+import type { EstimatorKind, Hyperparams } from '../../ml/estimators';
 import { PENGUINS_FEATURES } from '../../dags/ml_retrain';
 import { frameFromRows, type Frame, type Row } from '../../ml/frame/frame';
-import { MODEL_FORMAT, MODEL_VERSION, parseModelDocument, type LoadedModel, type ModelArtifact } from '../../ml/predict';
-import { encodeTarget } from '../../activities/ml/model-artifact';
+import type { LoadedModel, ModelArtifact } from '../../ml/predict';
 import { resolvePackageFile } from '../../activities/ml/source';
 import { putArtifact } from '../../activities/ml/store';
 import { promoteVersion, registerModelVersion, type ArtifactStore } from '../../registry';
 import type { ServeSettings } from '../../serve/config';
 import { createPredictionServer, type PredictionServer } from '../../serve/server';
+import { fitModelArtifact, loadedModel } from '../../bench/fit-model';
 
 export const TOKEN = 'serve-test-token-0123456789';
 export const CLASSES = ['Adelie', 'Chinstrap', 'Gentoo'];
@@ -37,34 +36,18 @@ export const penguinFrame = (): Frame => frameFromRows(penguinRows());
 /** ml_retrain's default features: what the served models are trained with. */
 export const FEATURES = PENGUINS_FEATURES;
 
-export async function trainModel(
-  name: string,
-  kind: EstimatorKind,
-  hyperparams: Hyperparams,
-  frame = penguinFrame(),
-): Promise<ModelArtifact> {
-  const fit = fitTransformFeatures(frame, FEATURES);
-  const estimator = await fitEstimator({
-    kind,
-    task: 'multiclass',
-    x: fit.matrix,
-    y: encodeTarget(frame, 'species', 'multiclass', CLASSES),
-    numClasses: CLASSES.length,
-    hyperparams,
-    seed: 7,
-  });
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+export function trainModel(name: string, kind: EstimatorKind, hyperparams: Hyperparams, frame = penguinFrame()): Promise<ModelArtifact> {
+  return fitModelArtifact(frame, {
     modelName: name,
+    kind,
     task: 'multiclass',
     target: 'species',
     classes: CLASSES,
-    pipeline: fit.fitted,
-    estimator: estimatorToJson(estimator),
-    trial: { index: 0, kind, hyperparams },
-    training: { rows: frame.rows, dataset: 'test', split: 'test', seed: 7, dagId: 'test', workflowId: 'test' },
-  };
+    features: FEATURES,
+    hyperparams,
+    seed: 7,
+    provenance: { dataset: 'test', split: 'test', dagId: 'test', workflowId: 'test' },
+  });
 }
 
 /** Store the artifact, register it as the next version; with `alias`, promote it there. */
@@ -82,7 +65,7 @@ export async function register(store: ArtifactStore, artifact: ModelArtifact, ru
   return v.version;
 }
 
-export const loaded = (a: ModelArtifact): LoadedModel => parseModelDocument(JSON.parse(JSON.stringify(a)), 'test');
+export const loaded = (a: ModelArtifact): LoadedModel => loadedModel(a, 'test');
 
 export function testSettings(overrides: Partial<ServeSettings> = {}): ServeSettings {
   return {
