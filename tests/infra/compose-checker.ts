@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { checkCompose, type ComposeCheckOptions, type ComposeProject } from '../../infra/compose-check';
-import { provisionComposeCheck } from '../../infra/provision';
+import { provisionComposeCheck } from '../../infra/compose-check-build';
 
 export const ROOT = join(__dirname, '..', '..');
 export const COMPOSE = join(ROOT, 'docker-compose.yml');
