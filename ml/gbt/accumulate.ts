@@ -168,10 +168,30 @@ export function binaryGradients(
 ): void {
   for (let i = lo; i < hi; i++) {
     const z = raw[i] as number;
-    const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    // e = exp(−|z|) is exp(−z) for z ≥ 0 and exp(z) below: the same two formulas, one exp.
+    const e = Math.exp(-Math.abs(z));
+    const p = (z >= 0 ? 1 : e) / (1 + e);
     const wi = w ? (w[i] as number) : 1;
     gh[2 * i] = wi * (p - (y[i] as number));
     gh[2 * i + 1] = wi * p * (1 - p);
+  }
+}
+
+/**
+ * After a tree: adds each leaf's value to the raw scores of its rows that sit at positions
+ * lo..hi−1 of `index`, and resets those positions to the identity for the next tree. Leaf j is
+ * leaves[3j] (start), leaves[3j+1] (end), leaves[3j+2] (value), j < count. Each row gets exactly
+ * one add, so any split of the positions between threads gives the same scores.
+ */
+export function addLeafRange(leaves: Float64Array, count: number, index: Uint32Array, raw: Float64Array, lo: number, hi: number): void {
+  for (let j = 0; j < count; j++) {
+    const end = Math.min(hi, leaves[3 * j + 1] as number);
+    const v = leaves[3 * j + 2] as number;
+    for (let r = Math.max(lo, leaves[3 * j] as number); r < end; r++) {
+      const i = index[r] as number;
+      raw[i] = (raw[i] as number) + v;
+      index[r] = r;
+    }
   }
 }
 
@@ -184,4 +204,5 @@ export const ACCUMULATE_SOURCE = [
   accumulateOne.toString(),
   partitionRange.toString(),
   binaryGradients.toString(),
+  addLeafRange.toString(),
 ].join('\n');

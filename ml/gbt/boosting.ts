@@ -17,15 +17,8 @@
  */
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
 import { binaryGradients } from './accumulate';
-import {
-  HistogramPool,
-  MAX_POOL_FEATURES,
-  sharedFloat32,
-  sharedFloat64,
-  sharedUint32,
-  sharedUint8,
-  type BinaryTargets,
-} from './histogram-pool';
+import { HistogramPool, MAX_POOL_FEATURES } from './histogram-pool';
+import { sharedFloat32, sharedFloat64, sharedUint32, sharedUint8, type BinaryTargets } from './shared-arrays';
 import { addLeafValues, fillGradHess, growTree, type GrowInput, type TreeParams } from './grower';
 import { baselineOf, computeGradients, meanLoss } from './losses';
 import { addTreeScores, knownCategoryBitsets, toGbtTree } from './predictor';
@@ -226,7 +219,9 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const grad = new Float32Array(binary ? 0 : cols * n);
   const hess = new Float32Array(binary ? 0 : cols * n).fill(1);
   if (w && numClasses === 0) hess.set(w);
+  // The identity: each tree's root order (addLeafValues restores it after every tree).
   const index = sharedUint32(n);
+  for (let i = 0; i < n; i++) index[i] = i;
   const inp: GrowInput = {
     bins,
     rowBins,
@@ -246,7 +241,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     scores.push(-meanLoss(valid.raw, valid.y, m, numClasses, valid.w));
   }
   const threads = o.threads ?? (n >= 50_000 && x.cols > 1 ? 2 : 1);
-  const pool = threads === 2 && x.cols > 1 && x.cols <= MAX_POOL_FEATURES ? new HistogramPool(inp, binary) : undefined;
+  const pool = threads === 2 && x.cols > 1 && x.cols <= MAX_POOL_FEATURES ? new HistogramPool(inp, binary, params.maxLeafNodes) : undefined;
   if (pool) inp.histograms = pool;
   const trees: GbtTree[][] = [];
   try {
@@ -257,9 +252,8 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
       const iteration: GbtTree[] = [];
       for (let k = 0; k < cols; k++) {
         if (!binary) fillGradHess(grad.subarray(k * n, (k + 1) * n), hess.subarray(k * n, (k + 1) * n), inp.gradHess);
-        for (let i = 0; i < n; i++) index[i] = i;
         const grown = growTree(inp, params);
-        addLeafValues(grown, index, cols === 1 ? raw : raw.subarray(k * n, (k + 1) * n));
+        addLeafValues(inp, grown, cols === 1 ? raw : raw.subarray(k * n, (k + 1) * n));
         const tree = toGbtTree(grown.tree, mapper);
         iteration.push(tree);
         if (valid) addTreeScores(tree, knownBitsets, valid.x, valid.raw, k * valid.x.rows);

@@ -6,7 +6,7 @@
  * contiguous range of one index array, partitioned stably in place on each split. Split finding
  * (numeric thresholds with a learned missing side, categorical sets) is splitting.ts.
  */
-import { accumulateRange, partitionRange } from './accumulate';
+import { accumulateRange, addLeafRange, partitionRange } from './accumulate';
 import { MISSING_BIN } from './binning';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
 
@@ -63,6 +63,8 @@ export interface HistogramBuilder {
   build(inp: GrowInput, start: number, end: number, identity: boolean, hist: Float64Array): void;
   /** Stable partition of index[start..end) by `goesLeft` of the feature's bins; returns the first right position. */
   partition?(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number;
+  /** `addLeafValues` on more than one thread; false when it cannot (another raw-score array). */
+  addLeafValues?(inp: GrowInput, grown: GrownTree, raw: Float64Array): boolean;
 }
 
 interface Leaf {
@@ -248,12 +250,18 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
   return { tree, leaves: ranges };
 }
 
-/** After `growTree`, adds each leaf's value to the raw predictions of its training rows. */
-export function addLeafValues(grown: GrownTree, index: Uint32Array, raw: Float64Array): void {
-  for (const { start, end, value } of grown.leaves) {
-    for (let r = start; r < end; r++) {
-      const i = index[r] as number;
-      raw[i] = (raw[i] as number) + value;
-    }
-  }
+/** A tree's leaves as `addLeafRange` reads them: (start, end, value) each, into `out` (3 × leaves long at least). */
+export function leafTable(grown: GrownTree, out: Float64Array): number {
+  grown.leaves.forEach(({ start, end, value }, j) => out.set([start, end, value], 3 * j));
+  return grown.leaves.length;
+}
+
+/**
+ * After `growTree`, adds each leaf's value to the raw predictions of its training rows and resets
+ * index to 0..rows−1 (the next tree's root order); `histograms.addLeafValues` when it has one.
+ */
+export function addLeafValues(inp: GrowInput, grown: GrownTree, raw: Float64Array): void {
+  if (inp.histograms?.addLeafValues?.(inp, grown, raw)) return;
+  const table = new Float64Array(3 * grown.leaves.length);
+  addLeafRange(table, leafTable(grown, table), inp.index, raw, 0, inp.rows);
 }

@@ -6,14 +6,16 @@
  *    both write one shared node histogram, copied out at the end;
  *  - partitions: each thread partitions one half of the node's rows, and the halves are joined
  *    in the single-threaded stable order;
- *  - binary log-loss gradients: each thread computes one half of the rows.
+ *  - binary log-loss gradients: each thread computes one half of the rows;
+ *  - leaf values (binary log loss): each thread adds the values of one half of the index positions.
  * Synchronous (Atomics), so the tree grower stays a plain loop. Each feature is summed by one
  * thread in row order and the row order of every node is the same, so the models are identical
  * to the single-threaded ones, bit for bit.
  */
 import { Worker } from 'node:worker_threads';
-import { ACCUMULATE_SOURCE, binaryGradients, partitionRange } from './accumulate';
-import { accumulateFeatures, HB, type GrowInput, type HistogramBuilder } from './grower';
+import { ACCUMULATE_SOURCE, addLeafRange, binaryGradients, partitionRange } from './accumulate';
+import { sharedFloat64, type BinaryTargets } from './shared-arrays';
+import { accumulateFeatures, HB, leafTable, type GrowInput, type GrownTree, type HistogramBuilder } from './grower';
 
 // Control block (Int32): the request sequence, the finished sequence, request fields, error flag, the next feature to take.
 const SEQ = 0;
@@ -27,12 +29,14 @@ const ERROR = 7;
 const NEXT = 8;
 /** Features finished for the current request, by either thread. */
 const FINISHED = 9;
-/** The request's job: 0 histograms (units of features), 1 partition, 2 binary gradients (units = the two halves of the rows). */
+/** The request's job: 0 histograms (units of features), 1 partition, 2 binary gradients, 3 leaf values (units = the two halves of the rows). */
 const JOB = 10;
 /** Partition: the feature, the first row of the second half, and each half's left count. */
 const FEATURE = 11;
 const MID = 12;
 const LEFT0 = 13;
+/** Leaf values: the number of leaves in the shared leaf table. */
+const LEAVES = 15;
 /** Features per unit of work (one pass over the node's rows, ./accumulate.ts). */
 const UNIT = 3;
 /** Features per request: the claim word holds its units in its low 16 bits. */
@@ -76,7 +80,7 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 ${ACCUMULATE_SOURCE}
 ${spinWhile.toString()}
-function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, ghBuf, histBuf, rawBuf, yBuf, wBuf, d, n }) {
+function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, ghBuf, histBuf, rawBuf, yBuf, wBuf, leafBuf, d, n }) {
   const ctrl = new Int32Array(ctrlBuf);
   const bins = new Uint8Array(binsBuf);
   const colBins = new Uint8Array(colBinsBuf);
@@ -88,6 +92,7 @@ function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, g
   const raw = rawBuf && new Float64Array(rawBuf);
   const y = yBuf && new Float64Array(yBuf);
   const w = wBuf && new Float64Array(wBuf);
+  const leaves = new Float64Array(leafBuf);
   let seen = 0;
   for (;;) {
     spinWhile(ctrl, ${SEQ}, seen, ${SPIN_MS});
@@ -105,7 +110,9 @@ function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, g
       if (Atomics.compareExchange(ctrl, ${NEXT}, v, v + 1) !== v) continue;
       // Claimed: the request's fields stay as they are until its every feature is finished.
       try {
-        if (ctrl[${JOB}] === 2) {
+        if (ctrl[${JOB}] === 3) {
+          addLeafRange(leaves, ctrl[${LEAVES}], index, raw, u === 0 ? 0 : ctrl[${MID}], u === 0 ? ctrl[${MID}] : n);
+        } else if (ctrl[${JOB}] === 2) {
           binaryGradients(raw, y, w, u === 0 ? 0 : ctrl[${MID}], u === 0 ? ctrl[${MID}] : n, gh);
         } else if (ctrl[${JOB}] === 1) {
           const start = ctrl[${START}], mid = ctrl[${MID}], end = ctrl[${END}];
@@ -126,32 +133,6 @@ function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, g
 serve(workerData);
 `;
 
-/** What binary log-loss gradients read (accumulate.ts `binaryGradients`); weights absent = all 1. */
-export interface BinaryTargets {
-  raw: Float64Array;
-  y: Float64Array;
-  w: Float64Array | undefined;
-}
-
-/** Typed arrays on shared memory, so the worker sees them. */
-export function sharedFloat64(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * 8));
-}
-
-export function sharedFloat32(length: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(length * 4));
-}
-
-export function sharedUint32(length: number): Uint32Array {
-  return new Uint32Array(new SharedArrayBuffer(length * 4));
-}
-
-export function sharedUint8(source: Uint8Array): Uint8Array {
-  const out = new Uint8Array(new SharedArrayBuffer(source.length));
-  out.set(source);
-  return out;
-}
-
 /** Nodes with fewer rows than this are built on the calling thread alone: measured on 2 cores, 30 trees at 200k rows took 1.4 s with this vs 3.5 s handing every node off (1.6 s on one thread); at 1M rows 5.6 s either way (7.1 s on one thread). */
 export const MIN_SHARED_ROWS = 10_000;
 
@@ -161,6 +142,8 @@ export class HistogramPool implements HistogramBuilder {
   private readonly nodeHist: Float64Array;
   /** The partition's goesLeft table (per bin). */
   private readonly table = new Uint8Array(new SharedArrayBuffer(256));
+  /** A tree's leaves for addLeafValues (grower.ts `leafTable`). */
+  private readonly leaves: Float64Array;
   private readonly worker: Worker;
   private seq = 0;
 
@@ -171,8 +154,10 @@ export class HistogramPool implements HistogramBuilder {
   constructor(
     inp: GrowInput,
     private readonly binary?: BinaryTargets,
+    maxLeaves = 0,
   ) {
     this.nodeHist = sharedFloat64(inp.cols * HB);
+    this.leaves = sharedFloat64(3 * maxLeaves);
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -189,6 +174,7 @@ export class HistogramPool implements HistogramBuilder {
         rawBuf: binary?.raw.buffer,
         yBuf: binary?.y.buffer,
         wBuf: binary?.w?.buffer,
+        leafBuf: this.leaves.buffer,
       },
     });
     this.worker.unref();
@@ -250,18 +236,46 @@ export class HistogramPool implements HistogramBuilder {
   gradients(inp: GrowInput): void {
     const b = this.binary;
     if (!b) throw new Error('this histogram pool was made without binary targets');
-    const n = inp.rows;
+    this.halves(
+      2,
+      inp.rows,
+      () => undefined,
+      (lo, hi) => binaryGradients(b.raw, b.y, b.w, lo, hi, inp.gradHess),
+    );
+  }
+
+  /**
+   * Binary log loss: grower.ts `addLeafValues` with each thread taking one half of the index
+   * positions; false for another raw-score array than the pool's, or more leaves than it holds.
+   */
+  addLeafValues(inp: GrowInput, grown: GrownTree, raw: Float64Array): boolean {
+    if (raw !== this.binary?.raw || 3 * grown.leaves.length > this.leaves.length) return false;
+    const count = leafTable(grown, this.leaves);
+    this.halves(
+      3,
+      inp.rows,
+      (c) => (c[LEAVES] = count),
+      (lo, hi) => addLeafRange(this.leaves, count, inp.index, raw, lo, hi),
+    );
+    return true;
+  }
+
+  /** A job over 0..n−1 in two halves (split at MID), each taken by whichever thread claims it first. */
+  private halves(job: 2 | 3, n: number, fields: (c: Int32Array) => void, run: (lo: number, hi: number) => void): void {
     const mid = n >> 1;
-    this.publish(2, 0, n, 2, (c) => (c[MID] = mid));
+    this.publish(job, 0, n, 2, (c) => {
+      c[MID] = mid;
+      fields(c);
+    });
     for (let u = claim(this.ctrl, this.seq, 2); u >= 0; u = claim(this.ctrl, this.seq, 2)) {
-      binaryGradients(b.raw, b.y, b.w, u === 0 ? 0 : mid, u === 0 ? mid : n, inp.gradHess);
+      run(u === 0 ? 0 : mid, u === 0 ? mid : n);
       Atomics.add(this.ctrl, FINISHED, 1);
     }
     this.waitFinished(2);
   }
 
   /** Publishes a request of `units` units to the worker (the claim word tagged with its sequence). */
-  private publish(job: 0 | 1 | 2, start: number, end: number, units: number, fields: (c: Int32Array) => void): void {
+  private publish(job: 0 | 1 | 2 | 3, start: number, end: number, units: number, fields: (c: Int32Array) => void): void {
     const c = this.ctrl;
     c[JOB] = job;
     c[START] = start;
