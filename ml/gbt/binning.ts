@@ -80,9 +80,9 @@ export function fitBinEdges(x: Matrix, maxBins: number, seed: number, skip: (f: 
 }
 
 /**
- * Edges padded with +∞ to a power of two > their count, for `binInPadded`. Distance in the
- * flights data has 252 edges: a plain binary search mispredicts about every other of its 8
- * branches, and binning 1.5M rows × 4 numeric features took ~0.27 s (serial, before the first tree).
+ * Edges padded with +∞ to a power of two > their count, for `binInPadded`. A plain binary search
+ * mispredicts about every other branch on 252 edges (distance in the flights data): binning the
+ * flights' 1.5M rows × 4 numeric columns took ~100 ms CPU that way, ~75 ms with this.
  */
 export function paddedEdges(e: Float64Array): Float64Array {
   let size = 1;
