@@ -32,8 +32,11 @@ export interface EncodedColumn {
 
 export type WorkColumn = PlainColumn | EncodedColumn;
 
-/** The feature names of the working columns, in matrix order (an encoded column gives one per category). */
-/** The output feature names, an encoded column contributing one per category. Loops, not flatMap: this runs on every transform, one row at a time in the prediction server, where V8's flatMap costs more than the rest of the step. */
+/**
+ * The feature names of the working columns, in matrix order (an encoded column gives one per category).
+ * A loop, not flatMap: this runs on every transform, one row at a time in the prediction server, where
+ * flatMap was most of toMatrix's samples in the server's profile.
+ */
 export function outputNames(cols: readonly WorkColumn[]): string[] {
   const names: string[] = [];
   for (const c of cols) {
