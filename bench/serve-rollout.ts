@@ -148,7 +148,7 @@ export async function canaryShare(
   try {
     for (let i = 0; i < 100 && (await readRollout(store, MODEL))?.state.status !== 'running'; i++)
       await new Promise((r) => setTimeout(r, 100));
-    // The server follows the state every 200 ms and loads the candidate before routing to it.
+    // The server follows the state every poll (1 s by default) and loads the candidate before routing to it.
     for (let i = 0; i < 100; i++) {
       const probes = await pool(50, 8, (k) => invoke(url, bodies[k] as string));
       if (probes.some((a) => a.version === o.candidate)) break;

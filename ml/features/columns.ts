@@ -32,8 +32,19 @@ export interface EncodedColumn {
 
 export type WorkColumn = PlainColumn | EncodedColumn;
 
-/** The feature names of the working columns, in matrix order (an encoded column gives one per category). */
-export const outputNames = (cols: readonly WorkColumn[]): string[] => cols.flatMap((c) => (c.type === 'encoded' ? c.names : [c.name]));
+/**
+ * The feature names of the working columns, in matrix order (an encoded column gives one per category).
+ * A loop, not flatMap: this runs on every transform, one row at a time in the prediction server, where
+ * flatMap was most of toMatrix's samples in the server's profile.
+ */
+export function outputNames(cols: readonly WorkColumn[]): string[] {
+  const names: string[] = [];
+  for (const c of cols) {
+    if (c.type === 'encoded') for (const n of c.names) names.push(n);
+    else names.push(c.name);
+  }
+  return names;
+}
 
 /** 'fit' reads the training rows; 'transform' any rows (evaluation, batch prediction). */
 export type Phase = 'fit' | 'transform';
@@ -199,7 +210,13 @@ export function toMatrix(work: WorkingSet, phase: Phase): { matrix: Matrix; feat
   const matrix: Matrix = { data, rows, cols: offset };
   if (onehot.length) matrix.onehot = onehot;
   // Per full column (an encoded column spans its categories): category codes for gradient boosting.
-  if (work.columns.some((c) => c.type !== 'encoded' && c.categorical))
-    matrix.categorical = work.columns.flatMap((c) => (c.type === 'encoded' ? c.names.map(() => false) : [c.categorical === true]));
+  if (work.columns.some((c) => c.type !== 'encoded' && c.categorical)) {
+    const categorical: boolean[] = [];
+    for (const c of work.columns) {
+      if (c.type === 'encoded') for (let k = 0; k < c.names.length; k++) categorical.push(false);
+      else categorical.push(c.categorical === true);
+    }
+    matrix.categorical = categorical;
+  }
   return { matrix, featureNames: outputNames(work.columns) };
 }
