@@ -4,6 +4,7 @@
  * (ctx.store, from the worker); activities are built around a StoreProvider that reads it.
  */
 import { ArtifactError } from '../../core/errors';
+import { readArtifactBytes } from '../../storage/artifacts/download';
 import { getJson, putJson, putJsonBytes } from '../../storage/artifacts/objects';
 import type { ArtifactRef, ArtifactStore } from '../../storage/artifacts/types';
 
@@ -39,6 +40,16 @@ export async function putArtifactBytes(store: ArtifactStore, key: string, json: 
 export async function getArtifact(store: ArtifactStore, ref: ArtifactRef): Promise<unknown> {
   try {
     return await getJson(store, ref);
+  } catch (err) {
+    if (err instanceof ArtifactError) err.message = `artifact ${err.message}`;
+    throw err;
+  }
+}
+
+/** An artifact's bytes, verified as getArtifact verifies them, unparsed (to parse in a worker thread). */
+export async function getArtifactBytes(store: ArtifactStore, ref: ArtifactRef): Promise<Buffer> {
+  try {
+    return await readArtifactBytes(store, ref);
   } catch (err) {
     if (err instanceof ArtifactError) err.message = `artifact ${err.message}`;
     throw err;
