@@ -7,10 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluationArtifact, rocCurveOf } from '../../activities/ml/evaluation-artifact';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelArtifact } from '../../activities/ml/model-artifact';
+import type { ModelArtifact } from '../../activities/ml/model-artifact';
 import { evaluateModels, metricsRecord, type EvaluateModelsInput } from '../../activities/ml/offload/jobs/evaluate';
-import { fitModel } from '../../activities/ml/offload/jobs/train';
 import { runInThread } from '../../activities/ml/offload/runner';
+import { fitModelArtifact } from '../../bench/fit-model';
+import { takeRows } from '../../ml/frame/frame';
 import { renderRunReport, type RunReportData } from '../../ml/report';
 import { realisticReport } from '../ml/fixtures/report-fixtures';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
@@ -23,26 +24,22 @@ const classes = ['no', 'yes'];
 const train = Int32Array.from({ length: 2_000 }, (_, i) => i);
 const test = Int32Array.from({ length: 1_000 }, (_, i) => 2_000 + i);
 
-async function model(
+const model = (
   kind: 'gbt' | 'logistic_regression',
   hyperparams: Record<string, number>,
   features: FeaturePipelineSpecInput = SYNTHETIC_FEATURES,
-): Promise<ModelArtifact> {
-  const common = { frame, rows: train, target: 'label', task: 'binary' as const, classes, features, seed: 1 };
-  const fit = await fitModel({ ...common, kind, hyperparams }, noProgress);
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+): Promise<ModelArtifact> =>
+  fitModelArtifact(takeRows(frame, train), {
     modelName: 'm',
+    kind,
     task: 'binary',
     target: 'label',
     classes,
-    pipeline: fit.pipeline,
-    estimator: fit.estimator,
-    trial: { index: 0, kind, hyperparams },
-    training: { rows: train.length, dataset: 's3://b/d.arrow', split: 's3://b/s.json', seed: 1, dagId: 'd', workflowId: 'w' },
-  };
-}
+    features,
+    hyperparams,
+    seed: 1,
+    provenance: { dataset: 's3://b/d.arrow', split: 's3://b/s.json', dagId: 'd', workflowId: 'w' },
+  });
 
 describe('offloaded evaluate', async () => {
   const gbt = await model('gbt', { maxIter: 10 });
