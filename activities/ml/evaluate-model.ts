@@ -9,16 +9,15 @@
 import { locateError } from '../../core/errors';
 import type { TaskContext } from '../context';
 import { getVersionByAlias, NotFoundError } from '../../registry';
-import { METRIC_NAMES, METRICS, metricValue } from '../../ml/metrics/evaluation';
-import type { ChampionScore, Evaluation, ModelDocument } from './offload/jobs/evaluate';
+import type { ChampionDocument } from './offload/jobs/evaluate';
 import { heartbeating, offloadForTask, READING } from './offload/task';
-import { getArtifact, putArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
+import { getArtifact, putArtifactBytes, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { DatasetRef } from './dataset';
 import type { RankedModel } from './train-model';
 import { readSplitRows } from './training-data';
 import type { ReportInsights } from './report-insights';
 import type { ArtifactRef } from './types';
-import { evaluationArtifact, type ChampionMetrics, type EvaluationArtifact } from './evaluation-artifact';
+import type { ChampionMetrics } from './evaluation-artifact';
 
 export type { ChampionMetrics } from './evaluation-artifact';
 
@@ -61,57 +60,21 @@ export interface EvaluateModelOutput {
   leaderboard?: LeaderboardEntry[];
 }
 
-/** The evaluation's metrics by METRICS name (those defined for this task), plus n. */
-export function metricsRecord(ev: Evaluation, task: EvaluateModelOutput['task']): Record<string, number> {
-  const out: Record<string, number> = { n: ev.n };
-  for (const m of METRIC_NAMES) {
-    if (!(METRICS[m].tasks as readonly string[]).includes(task)) continue;
-    const v = metricValue(m, ev);
-    if (v !== null) out[m] = v;
-  }
-  return out;
-}
-
-interface ChampionDocument {
-  version: { version: number; metrics: Record<string, number> };
-  /** The champion's model document, or why it could not be read. */
-  model: ModelDocument | { note: string };
-}
-
 /** The version holding `alias` and its model document; null when no version holds it. */
 async function championDocument(store: ArtifactStore, name: string, alias: string): Promise<ChampionDocument | null> {
-  let version;
+  let found;
   try {
-    version = await getVersionByAlias(store, name, alias);
+    found = await getVersionByAlias(store, name, alias);
   } catch (err) {
     if (err instanceof NotFoundError) return null;
     throw err;
   }
+  const version = { version: found.version, metrics: found.metrics };
   try {
-    return { version, model: { doc: await getArtifact(store, version.model), uri: version.model.uri } };
+    return { version, model: { doc: await getArtifact(store, found.model), uri: found.model.uri } };
   } catch (err) {
     return { version, model: { note: `cannot load the champion's model (${(err as Error).message}); using its recorded metrics` } };
   }
-}
-
-function championMetrics(
-  found: ChampionDocument | null,
-  score: ChampionScore | null,
-  task: EvaluateModelOutput['task'],
-  ctx: TaskContext,
-): { champion: ChampionMetrics | null; evaluation?: Evaluation } {
-  if (!found) return { champion: null };
-  const { version } = found;
-  const outcome = 'note' in found.model ? found.model : score;
-  if (!outcome) return { champion: null };
-  if ('evaluation' in outcome) {
-    return {
-      champion: { version: version.version, metrics: metricsRecord(outcome.evaluation, task), source: 'rescored' },
-      evaluation: outcome.evaluation,
-    };
-  }
-  if ('warning' in outcome) ctx.log.warn('champion cannot score this test split', { error: outcome.warning });
-  return { champion: { version: version.version, metrics: version.metrics, source: 'recorded', note: outcome.note } };
 }
 
 export function evaluateModel(store: StoreProvider) {
@@ -134,7 +97,7 @@ export function evaluateModel(store: StoreProvider) {
         'evaluateModels',
         {
           candidate: { doc: candidateDoc, uri: input.model.uri },
-          champion: found && 'doc' in found.model ? found.model : null,
+          champion: found,
           frame,
           rows: test,
           ...(input.positiveClass !== undefined && { positiveClass: input.positiveClass }),
@@ -145,25 +108,15 @@ export function evaluateModel(store: StoreProvider) {
     } catch (err) {
       throw locateError(err, 'evaluate');
     }
-    const { task, candidate: ev, insights } = scored;
+    const { task, metrics, champion } = scored;
     if (scored.insightsError !== undefined)
       ctx.log.warn('report insights (importances, thresholds) skipped', { error: scored.insightsError });
-    const { champion, evaluation: champEv } = championMetrics(found, scored.champion, task, ctx);
-    const doc: EvaluationArtifact = {
-      ...evaluationArtifact.head,
-      model: input.model.uri,
-      task,
-      candidate: ev,
-      champion: champion && { ...champion, ...(champEv && { evaluation: champEv }) },
-      ...insights,
-    };
-    const ref = await putArtifact(s, runArtifactKey(s, ctx, 'evaluation/evaluation.json'), doc);
-    const metrics = metricsRecord(ev, task);
+    if (scored.championWarning !== undefined) ctx.log.warn('champion cannot score this test split', { error: scored.championWarning });
+    const ref = await putArtifactBytes(s, runArtifactKey(s, ctx, 'evaluation/evaluation.json'), scored.artifact);
     const leaderboard =
       input.ranked && input.ranked.length > 1
         ? input.ranked.map((r): LeaderboardEntry => {
             const at = others.indexOf(r);
-            const other = at < 0 ? undefined : scored.others?.[at];
             return {
               rank: r.rank,
               index: r.trial.index,
@@ -171,7 +124,7 @@ export function evaluateModel(store: StoreProvider) {
               hyperparams: r.trial.hyperparams,
               ...(r.trial.pipeline !== undefined && { pipeline: r.trial.pipeline }),
               validation: { metric: r.trial.metric, mean: r.trial.mean, std: r.trial.std },
-              test: other ? metricsRecord(other, task) : metrics,
+              test: (at < 0 ? undefined : scored.others?.[at]) ?? metrics,
             };
           })
         : undefined;
@@ -180,10 +133,10 @@ export function evaluateModel(store: StoreProvider) {
       task,
       metrics,
       classes: scored.classes,
-      ...('confusion' in ev && ev.confusion.length <= 30 && { confusion: ev.confusion }),
+      ...(scored.confusion && { confusion: scored.confusion }),
       champion,
       evaluation: ref,
-      ...(insights.importance && { importance: insights.importance }),
+      ...(scored.importance && { importance: scored.importance }),
       ...(leaderboard && { leaderboard }),
     };
   };

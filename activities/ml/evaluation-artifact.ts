@@ -7,9 +7,12 @@
  */
 import { z } from 'zod';
 import { defineArtifact, type ArtifactOf } from '../../core/artifact-format';
+import { ArtifactError } from '../../core/errors';
 import { TASKS, type Task } from '../../ml/estimators/types';
-import type { ReportImportance, ReportRocCurve, ReportThresholds } from '../../ml/report';
-import type { Evaluation } from './offload/jobs/evaluate';
+import type { ReportEvaluation, ReportImportance, ReportRocCurve, ReportThresholds } from '../../ml/report';
+import type { ClassificationEvaluation, RegressionEvaluation } from '../../ml/metrics/evaluation';
+
+type Evaluation = ClassificationEvaluation | RegressionEvaluation;
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
 const object = <T>(what: string) => z.custom<T>(isObject, `expected ${what} (an object)`);
@@ -41,4 +44,27 @@ const rocCurve = z.object({ fpr: z.array(z.number()), tpr: z.array(z.number()) }
 export function rocCurveOf(evaluation: Evaluation | undefined): ReportRocCurve | undefined {
   const parsed = rocCurve.safeParse(evaluation && 'rocCurve' in evaluation ? evaluation.rocCurve : undefined);
   return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The report's evaluation section completed from the evaluation artifact's JSON bytes: the
+ * candidate's and the champion's ROC curves and the threshold table. At 500k test rows the
+ * curves hold ~100k points each, so the report's thread parses them, not the activity.
+ */
+export function withEvaluationArtifact(evaluation: ReportEvaluation, json: Uint8Array, uri: string): ReportEvaluation {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(json));
+  } catch (err) {
+    throw new ArtifactError(`artifact ${uri} is not JSON: ${(err as Error).message}`);
+  }
+  const doc = evaluationArtifact.parse(raw, uri);
+  const candidateCurve = rocCurveOf(doc.candidate);
+  const championCurve = rocCurveOf(doc.champion?.evaluation);
+  return {
+    ...evaluation,
+    ...(candidateCurve && { rocCurve: candidateCurve }),
+    ...(evaluation.champion && championCurve && { champion: { ...evaluation.champion, rocCurve: championCurve } }),
+    ...(doc.thresholds && { thresholds: doc.thresholds }),
+  };
 }

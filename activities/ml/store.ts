@@ -4,7 +4,8 @@
  * (ctx.store, from the worker); activities are built around a StoreProvider that reads it.
  */
 import { ArtifactError } from '../../core/errors';
-import { getJson, putJson, putJsonBytes } from '../../storage/artifacts/objects';
+import { readArtifactBytes } from '../../storage/artifacts/download';
+import { putJson, putJsonBytes } from '../../storage/artifacts/objects';
 import type { ArtifactRef, ArtifactStore } from '../../storage/artifacts/types';
 
 export type { ArtifactStore } from '../../storage/artifacts/types';
@@ -32,15 +33,20 @@ export async function putArtifactBytes(store: ArtifactStore, key: string, json: 
 }
 
 /**
- * Read an artifact back, failing if its size or checksum changed since it was written. A deleted
+ * An artifact's bytes, failing if its size or checksum changed since it was written. A deleted
  * or replaced artifact stays so on every retry: a non-retryable ArtifactError ('MissingArtifact' /
  * 'InvalidArtifact') naming its uri, as readDataset does for datasets.
  */
-export async function getArtifact(store: ArtifactStore, ref: ArtifactRef): Promise<unknown> {
+export async function getArtifactBytes(store: ArtifactStore, ref: ArtifactRef): Promise<Buffer> {
   try {
-    return await getJson(store, ref);
+    return await readArtifactBytes(store, ref);
   } catch (err) {
     if (err instanceof ArtifactError) err.message = `artifact ${err.message}`;
     throw err;
   }
+}
+
+/** A JSON artifact read back (verified as getArtifactBytes verifies it) and parsed. */
+export async function getArtifact(store: ArtifactStore, ref: ArtifactRef): Promise<unknown> {
+  return JSON.parse((await getArtifactBytes(store, ref)).toString('utf8'));
 }

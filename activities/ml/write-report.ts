@@ -10,7 +10,7 @@ import { putObject } from '../../storage/artifacts/objects';
 import { readRunManifest } from '../../storage/artifacts/manifest';
 import type { EvaluateModelOutput } from './evaluate-model';
 import { offloadForTask } from './offload/task';
-import { evaluationArtifact, rocCurveOf } from './evaluation-artifact';
+import { transferableBytes } from './offload/transfer';
 import type { IngestOutput } from './ingest-data';
 import { higherIsBetter } from '../../ml/metrics/direction';
 import type { MetricName } from '../../ml/metrics/evaluation';
@@ -19,7 +19,7 @@ import { reportColumnsFromStatistics, type ReportSplit, type RunReportData } fro
 import type { RegisterModelOutput } from './register-model';
 import type { RejectModelOutput } from './reject-model';
 import type { SplitDataOutput } from './split-data';
-import { getArtifact, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
+import { getArtifact, getArtifactBytes, runArtifactKey, type ArtifactStore, type StoreProvider } from './store';
 import type { TrainModelOutput } from './train-model';
 import type { TrialResult } from './tune-trial';
 import type { ArtifactRef } from './types';
@@ -74,18 +74,16 @@ function reportSplit(split: SplitDataOutput, params: Record<string, unknown>): R
 export function writeRunReport(store: StoreProvider) {
   return async (input: WriteReportInput, ctx: TaskContext): Promise<WriteReportOutput> => {
     const s = store(ctx);
-    const [validationDoc, evaluationDoc] = await Promise.all([
+    // The evaluation artifact (with its ROC curves) is parsed where the report renders (renderReport).
+    const [validationDoc, evaluationJson] = await Promise.all([
       getArtifact(s, input.validation.report),
-      getArtifact(s, input.evaluation.evaluation),
+      getArtifactBytes(s, input.evaluation.evaluation),
     ]);
     const validation = validationReport.parse(validationDoc, input.validation.report.uri);
-    const evaluation = evaluationArtifact.parse(evaluationDoc, input.evaluation.evaluation.uri);
     const ev = input.evaluation;
     const champion = ev.champion && { version: ev.champion.version, metrics: ev.champion.metrics };
     const decision = input.gate ?? decideGate(ev.metrics, input.thresholds, champion);
     const metric = input.trials[0]?.metric as MetricName | undefined;
-    const champCurve = rocCurveOf(evaluation.champion?.evaluation);
-    const candidateCurve = rocCurveOf(evaluation.candidate);
     const data: RunReportData = {
       run: {
         dagId: ctx.dagId,
@@ -124,11 +122,7 @@ export function writeRunReport(store: StoreProvider) {
         ...(ev.classes.length > 0 && { classes: ev.classes }),
         metrics: ev.metrics,
         ...(ev.confusion && { confusion: ev.confusion }),
-        ...(candidateCurve && { rocCurve: candidateCurve }),
-        ...(ev.champion && {
-          champion: { version: ev.champion.version, metrics: ev.champion.metrics, ...(champCurve && { rocCurve: champCurve }) },
-        }),
-        ...(evaluation.thresholds && { thresholds: evaluation.thresholds }),
+        ...(ev.champion && { champion: { version: ev.champion.version, metrics: ev.champion.metrics } }),
         ...(ev.importance && { importance: ev.importance }),
       },
       gate: {
@@ -160,7 +154,12 @@ export function writeRunReport(store: StoreProvider) {
       ],
     };
     // Rendering (Vega charts, then the sections) runs in a worker thread for a large dataset.
-    const { html } = await offloadForTask(ctx, 'renderReport', { data }, { rows: validation.statistics.rows });
+    const { html } = await offloadForTask(
+      ctx,
+      'renderReport',
+      { data, evaluation: { json: evaluationJson, uri: input.evaluation.evaluation.uri } },
+      { rows: validation.statistics.rows, transfer: transferableBytes([evaluationJson]) },
+    );
     const ref = await putObject(s, runArtifactKey(s, ctx, 'report.html'), html, {
       contentType: 'text/html; charset=utf-8',
     });

@@ -44,6 +44,23 @@ describe('categorical feature step', () => {
     expect(t.matrix.categorical).toEqual([true]);
   });
 
+  it('fitting codes the training rows exactly as transforming them with the fitted pipeline does (strings and numbers)', () => {
+    const r = createRng(3);
+    const rows = Array.from({ length: 5_000 }, () => ({
+      s: r() < 0.05 ? null : `k${Math.floor(r() ** 2 * 40)}`,
+      n: r() < 0.05 ? null : Math.floor(r() * 300) - 20,
+    }));
+    const frame = frameFromRows(rows);
+    const spec = { features: ['s', 'n'], steps: [{ op: 'categorical' as const, columns: ['s', 'n'], maxCategories: 30 }] };
+    const fit = fitTransformFeatures(frame, spec);
+    const again = transformFeatures(parseFittedPipeline(JSON.parse(JSON.stringify(fit.fitted))), frame);
+    expect(Array.from(fit.matrix.data)).toEqual(Array.from(again.matrix.data));
+    // Both columns kept their 30 most frequent values and coded the rest (and missing) NaN.
+    expect(fit.fitted.steps[0]).toMatchObject({ columns: [{ infrequent: 10 }, { infrequent: expect.any(Number) }] });
+    const codes = Array.from(fit.matrix.data).filter((_, i) => i % 2 === 0);
+    expect(new Set(codes.filter((c) => !Number.isNaN(c))).size).toBe(30);
+  });
+
   it('gbt learns a set of categories (and the missing one) from the codes; logistic regression refuses them by name', async () => {
     const train = flights(4000, 1);
     const test = flights(2000, 2);

@@ -7,6 +7,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { EvaluateModelOutput } from '../../activities/ml/evaluate-model';
+import { evaluationArtifact, rocCurveOf } from '../../activities/ml/evaluation-artifact';
+import { getArtifact, getArtifactBytes } from '../../activities/ml/store';
+import type { WriteReportOutput } from '../../activities/ml/write-report';
 import type { IngestOutput } from '../../activities/ml/ingest-data';
 import type { SplitDataOutput } from '../../activities/ml/split-data';
 import type { TrialResult } from '../../activities/ml/tune-trial';
@@ -95,6 +98,15 @@ describe('ml_retrain with shaping, windows and user-controlled validation', () =
     expect(evaluation.leaderboard?.map((e) => e.rank)).toEqual([1, 2]);
     expect(evaluation.leaderboard?.[0]?.test).toEqual(evaluation.metrics);
     expect(evaluation.leaderboard?.[1]?.test.n).toBe(split.testRows);
+    // evaluate's thread wrote the artifact (ROC curve, thresholds); the report's thread drew them from it.
+    const doc = evaluationArtifact.parse(await getArtifact(h.store, evaluation.evaluation), evaluation.evaluation.uri);
+    expect(doc.candidate.n).toBe(split.testRows);
+    expect(rocCurveOf(doc.candidate)?.fpr.length).toBeGreaterThan(2);
+    expect(doc.thresholds?.table.length).toBeGreaterThan(0);
+    const html = (await getArtifactBytes(h.store, taskOf(view, 'report').output as WriteReportOutput)).toString('utf8');
+    expect(html).toContain('<h3>ROC curve</h3>');
+    expect(html).toContain('Precision, recall and F1 by threshold');
+    expect(html).not.toContain('could not be drawn');
   }, 240_000);
 
   it('bad params fail at trigger time naming the param: in the client, and in the workflow when a starter skips that check', async () => {
