@@ -1,7 +1,7 @@
 /**
  * The inner loops of tree growing. Histograms: a node's rows added into the (gradient, hessian, count) cells of
- * features f0..f1−1, reading the row-major bins (row i's features at i·d…), up to three features
- * per pass over the rows. One cache line per row serves all its features, and three features per
+ * the features of some work units (./units.ts), reading the row-major bins (row i's features at i·d…), up to
+ * four features per pass over the rows. One cache line per row serves all its features, and three features per
  * pass keep three independent add chains busy (a feature with few bins, or rows sorted by it,
  * adds into the same cell row after row). Every cell is summed in row order whatever the
  * grouping, so any grouping, and either thread, gives the same sums.
@@ -13,8 +13,11 @@
  * same functions in its worker thread from their source text.
  */
 
-/** `base` = f0 × (doubles per feature); `hb` = doubles per feature. */
-export function accumulateRange(
+/**
+ * Adds rows index[start..end) (or start..end−1 when `identity`) into the histograms of work units
+ * u0..u1−1 of `units` (each unit's feature blocks zeroed first; `hb` = doubles per feature).
+ */
+export function accumulateUnits(
   bins: Uint8Array,
   d: number,
   index: Uint32Array,
@@ -22,16 +25,119 @@ export function accumulateRange(
   start: number,
   end: number,
   identity: boolean,
-  f0: number,
-  f1: number,
+  units: Int32Array,
+  u0: number,
+  u1: number,
   hb: number,
   hist: Float64Array,
 ): void {
-  hist.fill(0, f0 * hb, f1 * hb);
-  let f = f0;
-  for (; f + 2 < f1; f += 3) accumulateTrio(bins, d, index, gh, start, end, identity, f, f * hb, hb, hist);
-  if (f + 1 < f1) accumulatePair(bins, d, index, gh, start, end, identity, f, f * hb, hb, hist);
-  else if (f < f1) accumulateOne(bins, d, index, gh, start, end, identity, f, f * hb, hist);
+  for (let u = u0; u < u1; u++) {
+    const at = (k: number): number => units[u * 6 + k] as number;
+    for (let k = 0; k < 6; k++) if (at(k) >= 0) hist.fill(0, at(k) * hb, (at(k) + 1) * hb);
+    if (at(0) >= 0) accumulateRuns(bins, d, index, gh, start, end, identity, at(0), at(1), at(2), at(3), hb, hist);
+    else if (at(5) >= 0) accumulateTrio(bins, d, index, gh, start, end, identity, at(3), at(4), at(5), hb, hist);
+    else if (at(4) >= 0) accumulatePair(bins, d, index, gh, start, end, identity, at(3), at(4), hb, hist);
+    else accumulateOne(bins, d, index, gh, start, end, identity, at(3), hb, hist);
+  }
+}
+
+/**
+ * Three features whose bins come in runs (the same bin row after row: the flights' hour, weekday
+ * and month in time order) and optionally one plain feature `o` (−1 = none). A run's cells are
+ * loaded into registers at its first row, added to there and stored at its end: the very same
+ * additions in the same order as cell += value row by row, without a store-to-load round trip
+ * on the add chain of every row (measured ~1.7× on those three features).
+ */
+export function accumulateRuns(
+  bins: Uint8Array,
+  d: number,
+  index: Uint32Array,
+  gh: Float32Array,
+  start: number,
+  end: number,
+  identity: boolean,
+  fa: number,
+  fb: number,
+  fc: number,
+  o: number,
+  hb: number,
+  hist: Float64Array,
+): void {
+  if (end <= start) return;
+  const first = identity ? start : (index[start] as number);
+  let p = fa * hb + (bins[first * d + fa] as number) * 3;
+  let q = fb * hb + (bins[first * d + fb] as number) * 3;
+  let s = fc * hb + (bins[first * d + fc] as number) * 3;
+  let pg = hist[p] as number;
+  let ph = hist[p + 1] as number;
+  let pc = hist[p + 2] as number;
+  let qg = hist[q] as number;
+  let qh = hist[q + 1] as number;
+  let qc = hist[q + 2] as number;
+  let sg = hist[s] as number;
+  let sh = hist[s + 1] as number;
+  let sc = hist[s + 2] as number;
+  const oa = o * hb;
+  for (let k = start; k < end; k++) {
+    const i = identity ? k : (index[k] as number);
+    const r = i * d;
+    const g = gh[2 * i] as number;
+    const h = gh[2 * i + 1] as number;
+    const np = fa * hb + (bins[r + fa] as number) * 3;
+    if (np !== p) {
+      hist[p] = pg;
+      hist[p + 1] = ph;
+      hist[p + 2] = pc;
+      p = np;
+      pg = hist[p] as number;
+      ph = hist[p + 1] as number;
+      pc = hist[p + 2] as number;
+    }
+    const nq = fb * hb + (bins[r + fb] as number) * 3;
+    if (nq !== q) {
+      hist[q] = qg;
+      hist[q + 1] = qh;
+      hist[q + 2] = qc;
+      q = nq;
+      qg = hist[q] as number;
+      qh = hist[q + 1] as number;
+      qc = hist[q + 2] as number;
+    }
+    const ns = fc * hb + (bins[r + fc] as number) * 3;
+    if (ns !== s) {
+      hist[s] = sg;
+      hist[s + 1] = sh;
+      hist[s + 2] = sc;
+      s = ns;
+      sg = hist[s] as number;
+      sh = hist[s + 1] as number;
+      sc = hist[s + 2] as number;
+    }
+    if (o >= 0) {
+      const t = oa + (bins[r + o] as number) * 3;
+      hist[t] = (hist[t] as number) + g;
+      hist[t + 1] = (hist[t + 1] as number) + h;
+      hist[t + 2] = (hist[t + 2] as number) + 1;
+    }
+    pg += g;
+    ph += h;
+    pc += 1;
+    qg += g;
+    qh += h;
+    qc += 1;
+    sg += g;
+    sh += h;
+    sc += 1;
+  }
+  hist[p] = pg;
+  hist[p + 1] = ph;
+  hist[p + 2] = pc;
+  hist[q] = qg;
+  hist[q + 1] = qh;
+  hist[q + 2] = qc;
+  hist[s] = sg;
+  hist[s + 1] = sh;
+  hist[s + 2] = sc;
 }
 
 export function accumulateTrio(
@@ -42,22 +148,20 @@ export function accumulateTrio(
   start: number,
   end: number,
   identity: boolean,
-  f: number,
-  a: number,
+  fa: number,
+  fb: number,
+  fc: number,
   hb: number,
   hist: Float64Array,
 ): void {
-  const m = end - start;
-  const b = a + hb;
-  const c = b + hb;
-  for (let k = 0; k < m; k++) {
-    const i = identity ? start + k : (index[start + k] as number);
-    const r = i * d + f;
+  for (let k = start; k < end; k++) {
+    const i = identity ? k : (index[k] as number);
+    const r = i * d;
     const g = gh[2 * i] as number;
     const h = gh[2 * i + 1] as number;
-    const p = a + (bins[r] as number) * 3;
-    const q = b + (bins[r + 1] as number) * 3;
-    const s = c + (bins[r + 2] as number) * 3;
+    const p = fa * hb + (bins[r + fa] as number) * 3;
+    const q = fb * hb + (bins[r + fb] as number) * 3;
+    const s = fc * hb + (bins[r + fc] as number) * 3;
     hist[p] = (hist[p] as number) + g;
     hist[q] = (hist[q] as number) + g;
     hist[s] = (hist[s] as number) + g;
@@ -78,20 +182,18 @@ export function accumulatePair(
   start: number,
   end: number,
   identity: boolean,
-  f: number,
-  a: number,
+  fa: number,
+  fb: number,
   hb: number,
   hist: Float64Array,
 ): void {
-  const m = end - start;
-  const b = a + hb;
-  for (let k = 0; k < m; k++) {
-    const i = identity ? start + k : (index[start + k] as number);
-    const r = i * d + f;
+  for (let k = start; k < end; k++) {
+    const i = identity ? k : (index[k] as number);
+    const r = i * d;
     const g = gh[2 * i] as number;
     const h = gh[2 * i + 1] as number;
-    const p = a + (bins[r] as number) * 3;
-    const q = b + (bins[r + 1] as number) * 3;
+    const p = fa * hb + (bins[r + fa] as number) * 3;
+    const q = fb * hb + (bins[r + fb] as number) * 3;
     hist[p] = (hist[p] as number) + g;
     hist[q] = (hist[q] as number) + g;
     hist[p + 1] = (hist[p + 1] as number) + h;
@@ -110,13 +212,12 @@ export function accumulateOne(
   end: number,
   identity: boolean,
   f: number,
-  a: number,
+  hb: number,
   hist: Float64Array,
 ): void {
-  const m = end - start;
-  for (let k = 0; k < m; k++) {
-    const i = identity ? start + k : (index[start + k] as number);
-    const p = a + (bins[i * d + f] as number) * 3;
+  for (let k = start; k < end; k++) {
+    const i = identity ? k : (index[k] as number);
+    const p = f * hb + (bins[i * d + f] as number) * 3;
     hist[p] = (hist[p] as number) + (gh[2 * i] as number);
     hist[p + 1] = (hist[p + 1] as number) + (gh[2 * i + 1] as number);
     hist[p + 2] = (hist[p + 2] as number) + 1;
@@ -198,7 +299,8 @@ export function addLeafRange(leaves: Float64Array, count: number, index: Uint32A
 /** The source text of the functions above, for a worker thread (esbuild's keepNames helper stubbed). */
 export const ACCUMULATE_SOURCE = [
   'const __name = (f) => f;',
-  accumulateRange.toString(),
+  accumulateUnits.toString(),
+  accumulateRuns.toString(),
   accumulateTrio.toString(),
   accumulatePair.toString(),
   accumulateOne.toString(),

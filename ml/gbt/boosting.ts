@@ -18,6 +18,7 @@
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
 import { binaryGradients } from './accumulate';
 import { HistogramPool, MAX_POOL_FEATURES } from './histogram-pool';
+import { planUnits } from './units';
 import { sharedFloat32, sharedFloat64, sharedUint32, sharedUint8, type BinaryTargets } from './shared-arrays';
 import { addLeafValues, fillGradHess, growTree, type GrowInput, type TreeParams } from './grower';
 import { baselineOf, computeGradients, meanLoss } from './losses';
@@ -225,6 +226,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const inp: GrowInput = {
     bins,
     rowBins,
+    units: planUnits(colBins, n, x.cols),
     rows: n,
     cols: x.cols,
     index,

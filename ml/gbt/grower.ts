@@ -6,7 +6,7 @@
  * contiguous range of one index array, partitioned stably in place on each split. Split finding
  * (numeric thresholds with a learned missing side, categorical sets) is splitting.ts.
  */
-import { accumulateRange, addLeafRange, partitionRange } from './accumulate';
+import { accumulateUnits, addLeafRange, partitionRange } from './accumulate';
 import { MISSING_BIN } from './binning';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
 
@@ -44,6 +44,8 @@ export interface GrowInput {
   bins: Uint8Array;
   /** The same codes row-major (row i's features at i·cols…): what histograms read (./accumulate.ts). */
   rowBins: Uint8Array;
+  /** The histogram work units (./units.ts `planUnits`), 6 ints each. */
+  units: Int32Array;
   rows: number;
   cols: number;
   /** Scratch: a permutation of 0..rows−1 (reordered in place) and a buffer of the same size. */
@@ -88,20 +90,20 @@ export function fillGradHess(grad: Float32Array, hess: Float32Array, gh: Float32
 }
 
 /**
- * Adds the node's rows into the histograms of features f0..f1−1 (zeroed first), from the gathered
- * gradients. gbt-pool.ts runs the same loop in a worker thread for the other features.
+ * Adds the node's rows into the histograms of work units u0..u1−1 (zeroed first). gbt-pool.ts
+ * runs the same loop in a worker thread for the other units.
  */
 export function accumulateFeatures(
   inp: GrowInput,
   start: number,
   end: number,
   identity: boolean,
-  f0: number,
-  f1: number,
+  u0: number,
+  u1: number,
   hist: Float64Array,
 ): void {
-  const { rowBins, cols, index, gradHess } = inp;
-  accumulateRange(rowBins, cols, index, gradHess, start, end, identity, f0, f1, HB, hist);
+  const { rowBins, cols, index, gradHess, units } = inp;
+  accumulateUnits(rowBins, cols, index, gradHess, start, end, identity, units, u0, u1, HB, hist);
 }
 
 function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float64Array): void {
@@ -110,7 +112,7 @@ function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float6
     inp.histograms.build(inp, start, end, identity, hist);
     return;
   }
-  accumulateFeatures(inp, start, end, identity, 0, inp.cols, hist);
+  accumulateFeatures(inp, start, end, identity, 0, inp.units.length / 6, hist);
 }
 
 /** 1 for the bins whose rows go left under a split. */

@@ -1,7 +1,7 @@
 /**
  * Two-thread tree growing for gradient boosting, on SharedArrayBuffers:
- *  - histograms: this thread and a worker thread take the node's features in units of three
- *    (one pass over the rows each, ./accumulate.ts) from a claim word tagged with the request's
+ *  - histograms: this thread and a worker thread take the node's work units (a few features,
+ *    one pass over the rows each, ./units.ts) from a claim word tagged with the request's
  *    sequence, so neither waits for the other to wake and a late worker finds nothing to do;
  *    both write one shared node histogram, copied out at the end;
  *  - partitions: each thread partitions one half of the node's rows, and the halves are joined
@@ -37,10 +37,8 @@ const MID = 12;
 const LEFT0 = 13;
 /** Leaf values: the number of leaves in the shared leaf table. */
 const LEAVES = 15;
-/** Features per unit of work (one pass over the node's rows, ./accumulate.ts). */
-const UNIT = 3;
-/** Features per request: the claim word holds its units in its low 16 bits. */
-export const MAX_POOL_FEATURES = 0xffff * UNIT;
+/** Features per request: the claim word holds its units (at most one per feature, ./units.ts) in its low 16 bits. */
+export const MAX_POOL_FEATURES = 0xffff;
 
 /**
  * Claims the next feature of request `seq` (compare-and-swap on the claim word); −1 when all are
@@ -80,9 +78,10 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 ${ACCUMULATE_SOURCE}
 ${spinWhile.toString()}
-function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, ghBuf, histBuf, rawBuf, yBuf, wBuf, leafBuf, d, n }) {
+function serve({ ctrlBuf, unitsBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, ghBuf, histBuf, rawBuf, yBuf, wBuf, leafBuf, d, n }) {
   const ctrl = new Int32Array(ctrlBuf);
   const bins = new Uint8Array(binsBuf);
+  const units = new Int32Array(unitsBuf);
   const colBins = new Uint8Array(colBinsBuf);
   const index = new Uint32Array(indexBuf);
   const scratch = new Uint32Array(scratchBuf);
@@ -104,9 +103,9 @@ function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, g
     const tag = (seen & 0x7fff) << 16;
     for (;;) {
       const v = Atomics.load(ctrl, ${NEXT});
-      const units = ctrl[${FEATURES}];
+      const count = ctrl[${FEATURES}];
       const u = v & 0xffff;
-      if ((v & ~0xffff) !== tag || u >= units) break;
+      if ((v & ~0xffff) !== tag || u >= count) break;
       if (Atomics.compareExchange(ctrl, ${NEXT}, v, v + 1) !== v) continue;
       // Claimed: the request's fields stay as they are until its every feature is finished.
       try {
@@ -119,8 +118,7 @@ function serve({ ctrlBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, g
           const lo = u === 0 ? start : mid, hi = u === 0 ? mid : end;
           ctrl[${LEFT0} + u] = partitionRange(colBins, ctrl[${FEATURE}] * n, index, scratch, lo, hi, lo - start, table);
         } else {
-          const f0 = u * ${UNIT};
-          accumulateRange(bins, d, index, gh, ctrl[${START}], ctrl[${END}], ctrl[${IDENTITY}] === 1, f0, Math.min(d, f0 + ${UNIT}), ${HB}, hist);
+          accumulateUnits(bins, d, index, gh, ctrl[${START}], ctrl[${END}], ctrl[${IDENTITY}] === 1, units, u, u + 1, ${HB}, hist);
         }
       } catch (err) {
         Atomics.store(ctrl, ${ERROR}, 1);
@@ -162,6 +160,7 @@ export class HistogramPool implements HistogramBuilder {
       eval: true,
       workerData: {
         ctrlBuf: this.ctrl.buffer,
+        unitsBuf: inp.units.buffer,
         binsBuf: inp.rowBins.buffer,
         colBinsBuf: inp.bins.buffer,
         indexBuf: inp.index.buffer,
@@ -184,13 +183,13 @@ export class HistogramPool implements HistogramBuilder {
     // Waking the other thread costs up to a scheduler tick (~4 ms when the second core is busy):
     // more than a small node's whole histogram. Small nodes stay on this thread.
     if (end - start < MIN_SHARED_ROWS) {
-      accumulateFeatures(inp, start, end, identity, 0, inp.cols, hist);
+      accumulateFeatures(inp, start, end, identity, 0, inp.units.length / 6, hist);
       return;
     }
-    const units = Math.ceil(inp.cols / UNIT);
+    const units = inp.units.length / 6;
     this.publish(0, start, end, units, (c) => (c[IDENTITY] = identity ? 1 : 0));
     for (let u = claim(this.ctrl, this.seq, units); u >= 0; u = claim(this.ctrl, this.seq, units)) {
-      accumulateFeatures(inp, start, end, identity, u * UNIT, Math.min(inp.cols, (u + 1) * UNIT), this.nodeHist);
+      accumulateFeatures(inp, start, end, identity, u, u + 1, this.nodeHist);
       Atomics.add(this.ctrl, FINISHED, 1);
     }
     this.waitFinished(units);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { accumulateUnits } from '../../ml/gbt/accumulate';
+import { HB } from '../../ml/gbt/grower';
+import { planUnits } from '../../ml/gbt/units';
+import { createRng } from '../../ml/stats/random';
+
+/** n rows × 7 features, column-major and row-major: features 0, 2 and 5 in long runs (sorted, few values), the others random. */
+function data(n: number): { col: Uint8Array; row: Uint8Array } {
+  const r = createRng(7);
+  const d = 7;
+  const col = new Uint8Array(n * d);
+  for (let f = 0; f < d; f++) {
+    const runs = f === 0 || f === 2 || f === 5;
+    for (let i = 0; i < n; i++) col[f * n + i] = runs ? Math.floor((i * (f + 3)) / n) : Math.floor(r() * 200);
+  }
+  // Some runs of the missing bin too.
+  col.fill(255, 2 * n + 100, 2 * n + 180);
+  const row = new Uint8Array(n * d);
+  for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) row[i * d + f] = col[f * n + i] as number;
+  return { col, row };
+}
+
+describe('gbt histogram work units', () => {
+  const n = 3000;
+  const d = 7;
+  const { col, row } = data(n);
+  const r = createRng(3);
+  const gh = Float32Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? r() * 2 - 1 : r() * 0.25));
+
+  it('puts three run features in one unit with a plain one, the rest three to a unit', () => {
+    expect(Array.from(planUnits(col, n, d))).toEqual([0, 2, 5, 1, -1, -1, -1, -1, -1, 3, 4, 6]);
+    expect(Array.from(planUnits(col, n, d, Infinity))).toEqual([-1, -1, -1, 0, 1, 2, -1, -1, -1, 3, 4, 5, -1, -1, -1, 6, -1, -1]);
+  });
+
+  it('gives the same sums, bit for bit, with the run kernel as without it, at the root and in a node', () => {
+    const index = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 1);
+    for (const [identity, end] of [
+      [true, n],
+      [false, index.length],
+    ] as const) {
+      const hist = (units: Int32Array): Float64Array => {
+        const h = new Float64Array(d * HB).fill(NaN);
+        accumulateUnits(row, d, index, gh, 0, end, identity, units, 0, units.length / 6, HB, h);
+        return h;
+      };
+      const runs = hist(planUnits(col, n, d));
+      expect(Array.from(runs)).toEqual(Array.from(hist(planUnits(col, n, d, Infinity))));
+      expect(runs.some((v) => Number.isNaN(v))).toBe(false);
+    }
+  });
+});
