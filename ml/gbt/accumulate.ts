@@ -254,31 +254,6 @@ export function partitionRange(
 }
 
 /**
- * Binary log loss at raw scores z (rows lo..hi−1): gradient w·(p − y) and hessian w·p·(1 − p), p =
- * sigmoid(z) computed as losses.ts's `sigmoid`, stored as float32 straight into the interleaved
- * array the histograms read (row i at gh[2i], gh[2i+1]); w absent = all 1. One pass, and each
- * thread can take a range of rows.
- */
-export function binaryGradients(
-  raw: Float64Array,
-  y: Float64Array,
-  w: Float64Array | undefined,
-  lo: number,
-  hi: number,
-  gh: Float32Array,
-): void {
-  for (let i = lo; i < hi; i++) {
-    const z = raw[i] as number;
-    // e = exp(−|z|) is exp(−z) for z ≥ 0 and exp(z) below: the same two formulas, one exp.
-    const e = Math.exp(-Math.abs(z));
-    const p = (z >= 0 ? 1 : e) / (1 + e);
-    const wi = w ? (w[i] as number) : 1;
-    gh[2 * i] = wi * (p - (y[i] as number));
-    gh[2 * i + 1] = wi * p * (1 - p);
-  }
-}
-
-/**
  * After a tree: adds each leaf's value to the raw scores of its rows that sit at positions
  * lo..hi−1 of `index`, and resets those positions to the identity for the next tree. Leaf j is
  * leaves[3j] (start), leaves[3j+1] (end), leaves[3j+2] (value), j < count. Each row gets exactly
@@ -296,15 +271,13 @@ export function addLeafRange(leaves: Float64Array, count: number, index: Uint32A
   }
 }
 
-/** The source text of the functions above, for a worker thread (esbuild's keepNames helper stubbed). */
+/** The source text of the functions above, for a worker thread (which stubs esbuild's keepNames helper). */
 export const ACCUMULATE_SOURCE = [
-  'const __name = (f) => f;',
   accumulateUnits.toString(),
   accumulateRuns.toString(),
   accumulateTrio.toString(),
   accumulatePair.toString(),
   accumulateOne.toString(),
   partitionRange.toString(),
-  binaryGradients.toString(),
   addLeafRange.toString(),
 ].join('\n');

@@ -16,7 +16,7 @@
  * each row's gradient and hessian (and weight the baseline and the validation loss), as sklearn.
  */
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
-import { binaryGradients } from './accumulate';
+import { binaryGradients } from './binary-gradients';
 import { HistogramPool, MAX_POOL_FEATURES } from './histogram-pool';
 import { planUnits } from './units';
 import { sharedFloat32, sharedFloat64, sharedUint32, sharedUint8, type BinaryTargets } from './shared-arrays';

@@ -13,7 +13,8 @@
  * to the single-threaded ones, bit for bit.
  */
 import { Worker } from 'node:worker_threads';
-import { ACCUMULATE_SOURCE, addLeafRange, binaryGradients, partitionRange } from './accumulate';
+import { ACCUMULATE_SOURCE, addLeafRange, partitionRange } from './accumulate';
+import { BINARY_GRADIENTS_SOURCE, binaryGradients } from './binary-gradients';
 import { sharedFloat64, type BinaryTargets } from './shared-arrays';
 import { accumulateFeatures, HB, leafTable, type GrowInput, type GrownTree, type HistogramBuilder } from './grower';
 
@@ -76,7 +77,10 @@ function spinWhile(ctrl: Int32Array, at: number, value: number, ms: number): voi
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
+// esbuild (tsx) wraps named functions in __name(...) to keep their names; a no-op here.
+const __name = (f) => f;
 ${ACCUMULATE_SOURCE}
+${BINARY_GRADIENTS_SOURCE}
 ${spinWhile.toString()}
 function serve({ ctrlBuf, unitsBuf, binsBuf, colBinsBuf, indexBuf, scratchBuf, tableBuf, ghBuf, histBuf, rawBuf, yBuf, wBuf, leafBuf, d, n }) {
   const ctrl = new Int32Array(ctrlBuf);

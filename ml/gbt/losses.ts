@@ -31,7 +31,7 @@ export function baselineOf(y: ArrayLike<number>, numClasses: number, w: ArrayLik
 /**
  * Gradients and hessians at the current raw scores, column-major (column k of row i at k·n + i),
  * weighted when w is given, for squared error (numClasses 0) and K-class log loss (≥ 3); binary
- * log loss is accumulate.ts's `binaryGradients` (straight into the interleaved array, on both
+ * log loss is binary-gradients.ts's `binaryGradients` (straight into the interleaved array, on both
  * threads). Stored in float32 as sklearn does (the rounding decides near-ties, e.g. the gradient
  * order of categories, so matching it keeps splits identical). Unweighted squared error keeps its
  * constant hessian of 1 (filled once by the caller).
@@ -45,7 +45,7 @@ export function computeGradients(
   hess: Float32Array,
   w: Float64Array | undefined,
 ): void {
-  if (numClasses === 2) throw new Error('binary log-loss gradients are binaryGradients (accumulate.ts)');
+  if (numClasses === 2) throw new Error('binary log-loss gradients are binaryGradients (binary-gradients.ts)');
   if (numClasses === 0) {
     if (w) for (let i = 0; i < n; i++) grad[i] = (w[i] as number) * ((raw[i] as number) - (y[i] as number));
     else for (let i = 0; i < n; i++) grad[i] = (raw[i] as number) - (y[i] as number);

@@ -3,7 +3,7 @@
  * alongside the tree grower (bins, index, gradients, raw scores).
  */
 
-/** What binary log-loss gradients read (accumulate.ts `binaryGradients`); weights absent = all 1. */
+/** What binary log-loss gradients read (binary-gradients.ts `binaryGradients`); weights absent = all 1. */
 export interface BinaryTargets {
   raw: Float64Array;
   y: Float64Array;
