@@ -14,14 +14,9 @@ import { planRollout, ROLLOUT_WORKFLOW, rolloutWorkflowId, type RolloutInput } f
 import type { RolloutState } from '../mlops/rollout-state';
 import type { ArtifactStore } from '../registry';
 import { readRollout } from '../registry/rollout-store';
-import {
-  abortRolloutSignal,
-  pauseRolloutSignal,
-  promoteNowSignal,
-  resumeRolloutSignal,
-  rolloutStatusQuery,
-  type RolloutView,
-} from '../workflows/rollout/definitions';
+// The workflow's own signal and query definitions, so the names cannot drift apart.
+import * as rolloutApi from '../workflows/rollout/definitions';
+import type { RolloutView } from '../workflows/rollout/definitions';
 import type { RolloutOutcome } from '../workflows/rollout/workflow';
 
 /** A refusal the caller can act on (bad input, a rollout already running, no rollout). */
@@ -56,7 +51,7 @@ export async function rolloutView(client: Client, model: string): Promise<Rollou
     const h = handle(client, model);
     const d = await h.describe();
     if (d.status.name !== 'RUNNING') return undefined;
-    return await h.query(rolloutStatusQuery);
+    return await h.query(rolloutApi.rolloutStatusQuery);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -80,10 +75,10 @@ export async function signalRollout(client: Client, model: string, action: Rollo
     if (err instanceof WorkflowNotFoundError) throw new RolloutRequestError(`no rollout of ${model} has been started`);
     throw err;
   }
-  if (action === 'pause') await h.signal(pauseRolloutSignal);
-  else if (action === 'resume') await h.signal(resumeRolloutSignal);
-  else if (action === 'abort') await h.signal(abortRolloutSignal, reason);
-  else await h.signal(promoteNowSignal, reason);
+  if (action === 'pause') await h.signal(rolloutApi.pauseRolloutSignal);
+  else if (action === 'resume') await h.signal(rolloutApi.resumeRolloutSignal);
+  else if (action === 'abort') await h.signal(rolloutApi.abortRolloutSignal, reason);
+  else await h.signal(rolloutApi.promoteNowSignal, reason);
 }
 
 /** Wait for the rollout workflow to end. */

@@ -15,25 +15,17 @@ export interface BinarySpec {
   readonly version: string;
   /** Environment variable that overrides the binary's location. */
   readonly envVar: 'TEMPORAL_BIN' | 'MINIO_BIN';
-  /** A line of `<bin> --version` output must match this for a PATH binary to be accepted. */
+  /** A line of `<bin> --version` output must match this for a PATH binary to be accepted: `<name> version …`. */
   readonly versionPattern: RegExp;
 }
 
-export const TEMPORAL: BinarySpec = {
-  name: 'temporal',
-  module: 'github.com/temporalio/cli/cmd/temporal',
-  version: 'v1.5.1',
-  envVar: 'TEMPORAL_BIN',
-  versionPattern: /^temporal version /m,
-};
+function binary(name: BinarySpec['name'], module: string, version: string, envVar: BinarySpec['envVar']): BinarySpec {
+  return { name, module, version, envVar, versionPattern: new RegExp(`^${name} version `, 'm') };
+}
 
-export const MINIO: BinarySpec = {
-  name: 'minio',
-  module: 'github.com/minio/minio',
-  version: 'v0.0.0-20260212201848-7aac2a2c5b7c',
-  envVar: 'MINIO_BIN',
-  versionPattern: /^minio version /m,
-};
+export const TEMPORAL = binary('temporal', 'github.com/temporalio/cli/cmd/temporal', 'v1.5.1', 'TEMPORAL_BIN');
+
+export const MINIO = binary('minio', 'github.com/minio/minio', 'v0.0.0-20260212201848-7aac2a2c5b7c', 'MINIO_BIN');
 
 /** Temporal CLI v1.5.1's go.mod requires Go 1.25. */
 export const MIN_GO_VERSION: readonly [major: number, minor: number] = [1, 25];

@@ -14,6 +14,23 @@
  */
 
 /**
+ * A node's rows as the kernels below read them: rows index[start..end) (or start..end−1 when
+ * `identity`), their row-major bins (d a row) and interleaved gradients/hessians, and the
+ * histogram they add into (`hb` doubles a feature).
+ */
+export interface NodeRows {
+  bins: Uint8Array;
+  d: number;
+  index: Uint32Array;
+  gh: Float32Array;
+  start: number;
+  end: number;
+  identity: boolean;
+  hb: number;
+  hist: Float64Array;
+}
+
+/**
  * Adds rows index[start..end) (or start..end−1 when `identity`) into the histograms of work units
  * u0..u1−1 of `units` (each unit's feature blocks zeroed first; `hb` = doubles per feature).
  */
@@ -31,13 +48,14 @@ export function accumulateUnits(
   hb: number,
   hist: Float64Array,
 ): void {
+  const node: NodeRows = { bins, d, index, gh, start, end, identity, hb, hist };
   for (let u = u0; u < u1; u++) {
     const at = (k: number): number => units[u * 6 + k] as number;
     for (let k = 0; k < 6; k++) if (at(k) >= 0) hist.fill(0, at(k) * hb, (at(k) + 1) * hb);
-    if (at(0) >= 0) accumulateRuns(bins, d, index, gh, start, end, identity, at(0), at(1), at(2), at(3), hb, hist);
-    else if (at(5) >= 0) accumulateTrio(bins, d, index, gh, start, end, identity, at(3), at(4), at(5), hb, hist);
-    else if (at(4) >= 0) accumulatePair(bins, d, index, gh, start, end, identity, at(3), at(4), hb, hist);
-    else accumulateOne(bins, d, index, gh, start, end, identity, at(3), hb, hist);
+    if (at(0) >= 0) accumulateRuns(node, at(0), at(1), at(2), at(3));
+    else if (at(5) >= 0) accumulateTrio(node, at(3), at(4), at(5));
+    else if (at(4) >= 0) accumulatePair(node, at(3), at(4));
+    else accumulateOne(node, at(3));
   }
 }
 
@@ -48,21 +66,8 @@ export function accumulateUnits(
  * additions in the same order as cell += value row by row, without a store-to-load round trip
  * on the add chain of every row (measured ~1.7× on those three features).
  */
-export function accumulateRuns(
-  bins: Uint8Array,
-  d: number,
-  index: Uint32Array,
-  gh: Float32Array,
-  start: number,
-  end: number,
-  identity: boolean,
-  fa: number,
-  fb: number,
-  fc: number,
-  o: number,
-  hb: number,
-  hist: Float64Array,
-): void {
+export function accumulateRuns(node: NodeRows, fa: number, fb: number, fc: number, o: number): void {
+  const { bins, d, index, gh, start, end, identity, hb, hist } = node;
   if (end <= start) return;
   const first = identity ? start : (index[start] as number);
   let p = fa * hb + (bins[first * d + fa] as number) * 3;
@@ -140,20 +145,8 @@ export function accumulateRuns(
   hist[s + 2] = sc;
 }
 
-export function accumulateTrio(
-  bins: Uint8Array,
-  d: number,
-  index: Uint32Array,
-  gh: Float32Array,
-  start: number,
-  end: number,
-  identity: boolean,
-  fa: number,
-  fb: number,
-  fc: number,
-  hb: number,
-  hist: Float64Array,
-): void {
+export function accumulateTrio(node: NodeRows, fa: number, fb: number, fc: number): void {
+  const { bins, d, index, gh, start, end, identity, hb, hist } = node;
   for (let k = start; k < end; k++) {
     const i = identity ? k : (index[k] as number);
     const r = i * d;
@@ -174,19 +167,8 @@ export function accumulateTrio(
   }
 }
 
-export function accumulatePair(
-  bins: Uint8Array,
-  d: number,
-  index: Uint32Array,
-  gh: Float32Array,
-  start: number,
-  end: number,
-  identity: boolean,
-  fa: number,
-  fb: number,
-  hb: number,
-  hist: Float64Array,
-): void {
+export function accumulatePair(node: NodeRows, fa: number, fb: number): void {
+  const { bins, d, index, gh, start, end, identity, hb, hist } = node;
   for (let k = start; k < end; k++) {
     const i = identity ? k : (index[k] as number);
     const r = i * d;
@@ -203,18 +185,8 @@ export function accumulatePair(
   }
 }
 
-export function accumulateOne(
-  bins: Uint8Array,
-  d: number,
-  index: Uint32Array,
-  gh: Float32Array,
-  start: number,
-  end: number,
-  identity: boolean,
-  f: number,
-  hb: number,
-  hist: Float64Array,
-): void {
+export function accumulateOne(node: NodeRows, f: number): void {
+  const { bins, d, index, gh, start, end, identity, hb, hist } = node;
   for (let k = start; k < end; k++) {
     const i = identity ? k : (index[k] as number);
     const p = f * hb + (bins[i * d + f] as number) * 3;
