@@ -77,64 +77,66 @@ interface RunTarget {
   runId: string | undefined;
 }
 
-/** Connects and calls `fn` with the run named by the command line (workflow id, optional `--run-id`). */
-async function withRunTarget(args: ParsedArgs, io: Io, fn: (target: RunTarget) => Promise<number>): Promise<number> {
-  const workflowId = positional(args, 0);
-  const runId = stringOption(args, 'run-id');
-  const config = cliConfig(io.env);
-  return withTemporal(config, (session) => fn({ session, config, workflowId, runId }));
+/**
+ * A command on one run: its workflow id as the positional, `--run-id` beside the command's own
+ * options, and `act` called with the connected target.
+ */
+function runTargetCommand(
+  spec: Omit<Command, 'positionals' | 'run'> & { what: string; act: (target: RunTarget, args: ParsedArgs, io: Io) => Promise<number> },
+): Command {
+  const { what, act, ...rest } = spec;
+  return {
+    ...rest,
+    positionals: [{ name: 'workflowId', description: what }],
+    options: { 'run-id': RUN_ID_OPTION, ...spec.options },
+    run: (args, io) => {
+      const config = cliConfig(io.env);
+      const target = { config, workflowId: positional(args, 0), runId: stringOption(args, 'run-id') };
+      return withTemporal(config, (session) => act({ ...target, session }, args, io));
+    },
+  };
 }
 
-export const runsShow: Command = {
+export const runsShow = runTargetCommand({
   name: 'runs show',
   summary: "Show a run's status and task table (live while it runs)",
-  positionals: [{ name: 'workflowId', description: "the run's workflow id, as printed by 'tideflow trigger'" }],
-  options: {
-    'run-id': RUN_ID_OPTION,
-    json: { type: 'boolean', description: 'print the run view as JSON' },
-  },
+  what: "the run's workflow id, as printed by 'tideflow trigger'",
+  options: { json: { type: 'boolean', description: 'print the run view as JSON' } },
   examples: ['tideflow runs show example_etl__manual__2024-01-01T03-00-00-000Z__k3j9x2'],
-  async run(args, io) {
-    return withRunTarget(args, io, async ({ session, config, workflowId, runId }) => {
-      const view = await orNoSuchRun(session, workflowId, runId, () => fetchRunView(session, workflowId, runId, config.taskQueue));
-      if (flagOption(args, 'json')) {
-        printJson(io, view);
-        return 0;
-      }
-      io.stdout.write(formatRun(view));
-      const url = runUrl(io.env, session.namespace, view.workflowId, view.runId);
-      if (url) io.stdout.write(`\nWeb UI: ${url}\n`);
+  act: async ({ session, config, workflowId, runId }, args, io) => {
+    const view = await orNoSuchRun(session, workflowId, runId, () => fetchRunView(session, workflowId, runId, config.taskQueue));
+    if (flagOption(args, 'json')) {
+      printJson(io, view);
       return 0;
-    });
+    }
+    io.stdout.write(formatRun(view));
+    const url = runUrl(io.env, session.namespace, view.workflowId, view.runId);
+    if (url) io.stdout.write(`\nWeb UI: ${url}\n`);
+    return 0;
   },
-};
+});
 
-export const runsCancel: Command = {
+export const runsCancel = runTargetCommand({
   name: 'runs cancel',
   summary: 'Cancel a running DAG run or backfill (its running tasks are cancelled; it ends as cancelled)',
-  positionals: [{ name: 'workflowId', description: "the run's (or backfill's) workflow id" }],
-  options: {
-    'run-id': RUN_ID_OPTION,
-    wait: { type: 'boolean', description: 'wait until it has ended, and print how it ended' },
-  },
+  what: "the run's (or backfill's) workflow id",
+  options: { wait: { type: 'boolean', description: 'wait until it has ended, and print how it ended' } },
   examples: ['tideflow runs cancel example_etl__manual__2024-01-01T03-00-00-000Z__k3j9x2 --wait'],
-  async run(args, io) {
-    return withRunTarget(args, io, async ({ session, workflowId, runId }) => {
-      const handle = session.client.workflow.getHandle(workflowId, runId);
-      const status = await orNoSuchRun(session, workflowId, runId, async () => (await handle.describe()).status.name);
-      if (status !== 'RUNNING') throw new CliError(`run '${workflowId}' has already ended (${runStatusWord(status)}); nothing to cancel`);
-      await handle.cancel();
-      if (!flagOption(args, 'wait')) {
-        io.stdout.write(`Cancellation requested for '${workflowId}'. Follow it with: npx tideflow runs show '${workflowId}'\n`);
-        return 0;
-      }
-      await handle.result().catch(() => undefined);
-      const ended = runStatusWord((await handle.describe()).status.name);
-      io.stdout.write(`Run '${workflowId}' ended ${ended}.\n`);
-      return ended === 'cancelled' ? 0 : 1;
-    });
+  act: async ({ session, workflowId, runId }, args, io) => {
+    const handle = session.client.workflow.getHandle(workflowId, runId);
+    const status = await orNoSuchRun(session, workflowId, runId, async () => (await handle.describe()).status.name);
+    if (status !== 'RUNNING') throw new CliError(`run '${workflowId}' has already ended (${runStatusWord(status)}); nothing to cancel`);
+    await handle.cancel();
+    if (!flagOption(args, 'wait')) {
+      io.stdout.write(`Cancellation requested for '${workflowId}'. Follow it with: npx tideflow runs show '${workflowId}'\n`);
+      return 0;
+    }
+    await handle.result().catch(() => undefined);
+    const ended = runStatusWord((await handle.describe()).status.name);
+    io.stdout.write(`Run '${workflowId}' ended ${ended}.\n`);
+    return ended === 'cancelled' ? 0 : 1;
   },
-};
+});
 
 /** Every `runs` subcommand, in help order. */
 export const runsCommands: readonly Command[] = [runsShow, runsList, runsCancel];
