@@ -18,6 +18,12 @@ export interface LatencyResult {
     p99Ms: number;
     throughputPerS: number;
     serverCpuMsPerRequest: number;
+    /**
+     * The same, over a second window of as many requests right after the first: the server's code is
+     * then compiled by the JIT. The first window (after a 300-request warm-up) still pays for most of
+     * the compilation (V8's compiler threads count in the process's CPU time) and for code not yet optimized.
+     */
+    warmServerCpuMsPerRequest: number;
     /** The load generator's own CPU per request (this process: user + system), to see the server's share of the two cores. */
     clientCpuMsPerRequest: number;
   };
@@ -73,6 +79,11 @@ export async function measureSingleRows(
   const singleCpuMs = processCpuMs(child.pid) - cpu0;
   const client = process.cpuUsage(client0);
   markPhase(child.pid, phase, mark0);
+  const cpu1 = processCpuMs(child.pid);
+  const mark1 = process.hrtime.bigint() / 1000n;
+  const warm = await closedLoop(url, bodies, o.concurrency, o.requests);
+  markPhase(child.pid, `${phase}-warm`, mark1);
+  const warmCpuMs = processCpuMs(child.pid) - cpu1;
   return {
     concurrency: o.concurrency,
     requests: single.length,
@@ -80,6 +91,7 @@ export async function measureSingleRows(
     p99Ms: round(quantile(single, 0.99)),
     throughputPerS: Math.round(single.length / wallS),
     serverCpuMsPerRequest: round(singleCpuMs / single.length),
+    warmServerCpuMsPerRequest: round(warmCpuMs / warm.length),
     clientCpuMsPerRequest: round((client.user + client.system) / 1000 / single.length),
   };
 }

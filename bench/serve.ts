@@ -3,7 +3,8 @@
  * node's http (keep-alive) against the server in its own process (bench/serve-setup.ts), on issue 12's
  * flights-style model (bench/scoring-flights.ts, 100 trees; a 60-tree version is the candidate):
  *   - single-row requests at concurrency 8: latency p50 / p99 (client side, ms), and the server's CPU
- *     time per request from /proc (which other processes' load does not inflate);
+ *     time per request from /proc (which other processes' load does not inflate), and that CPU time
+ *     again over the next as many requests, once the JIT has compiled the server's code;
  *   - 1,000-row batches, sequential: median and p90 time per batch (ms);
  *   - both with the prediction log on and off (two server processes): the log's cost;
  *   - cold start: spawning `tideflow serve` (its prebuilt bundle) → /v2/health/ready with the
@@ -186,6 +187,7 @@ export const serveBench: Benchmark = {
         `serve: ${result.singleRow.requests} single-row requests (${result.singleRow.throughputPerS} req/s), canary ${canary.keysOnCandidate}/${canary.keys} keys on the candidate, promotion ${p.requests} requests (first v2 answer ${p.firstV2AfterMs} ms after the alias moved, last v1 answer ${p.lastV1AfterMs} ms after; ${p.skippedAtCap} skipped at ${256} in flight)`,
         table,
         `server CPU time per request (user + system, from /proc; insensitive to other processes' load): single row ${result.singleRow.serverCpuMsPerRequest} ms, 1,000 rows ${result.batch1000.serverCpuMsPerRequest} ms; log off: ${noLog.singleRow.serverCpuMsPerRequest} ms, ${noLog.batch1000.serverCpuMsPerRequest} ms`,
+        `  the next ${result.singleRow.requests} single-row requests (code compiled by then): ${result.singleRow.warmServerCpuMsPerRequest} ms; log off ${noLog.singleRow.warmServerCpuMsPerRequest} ms; floor: node http alone ${floor.http.warmServerCpuMsPerRequest} ms, fastify alone ${floor.fastify.warmServerCpuMsPerRequest} ms`,
         `client (load generator) CPU time per single-row request: ${result.singleRow.clientCpuMsPerRequest} ms (log off run: ${noLog.singleRow.clientCpuMsPerRequest} ms); with the server's, ${round(result.singleRow.serverCpuMsPerRequest + result.singleRow.clientCpuMsPerRequest)} ms of the 2 cores per request`,
         `floor, the same single-row requests without Tideflow (bench/serve-floor.ts): ${(['http', 'fastify'] as const)
           .map(

@@ -8,6 +8,7 @@ import type { Frame, FrameColumn } from '../frame/frame';
 import { type StepContext, WorkingSet, toMatrix } from './columns';
 import type { FeatureMatrix } from './fit';
 import type { FittedFeaturePipeline } from './fitted';
+import { buildRowPlan, transformRow, type RowPlan } from './row-plan';
 import { applyStep } from './run';
 import { FeaturePipelineError } from './spec';
 import { codesOf } from './steps/categorical';
@@ -38,8 +39,28 @@ function inputColumn(frame: Frame, name: string, type: FrameColumn['type'], fitt
   );
 }
 
+/** Each pipeline's one-row plan (null: not covered), built once: a fitted pipeline is not edited in place once used. */
+const rowPlans = new WeakMap<FittedFeaturePipeline, RowPlan | null>();
+
+function rowPlanOf(fitted: FittedFeaturePipeline): RowPlan | null {
+  let plan = rowPlans.get(fitted);
+  if (plan === undefined) rowPlans.set(fitted, (plan = buildRowPlan(fitted) ?? null));
+  return plan;
+}
+
 /** The model matrix for `frame`, column order = `fitted.featureNames`. */
 export function transformFeatures(fitted: FittedFeaturePipeline, frame: Frame): FeatureMatrix {
+  // One row (a prediction server's usual request): the compiled plan, when it covers the pipeline and the row (./row-plan.ts).
+  if (frame.rows === 1) {
+    const plan = rowPlanOf(fitted);
+    const out = plan && transformRow(plan, frame);
+    if (out) return out;
+  }
+  return transformGeneral(fitted, frame);
+}
+
+/** The general path: every step on working columns, then the matrix (exported for the tests that compare the one-row plan with it). */
+export function transformGeneral(fitted: FittedFeaturePipeline, frame: Frame): FeatureMatrix {
   const work = new WorkingSet(
     frame.rows,
     fitted.inputs.map((c) => inputColumn(frame, c.name, c.type, fitted.fittedRows)),
@@ -57,10 +78,11 @@ export function transformFeatures(fitted: FittedFeaturePipeline, frame: Frame): 
   return out;
 }
 
-/** Build the fitted steps' lookup maps (category → code, category → one-hot slot) now, at load, not on the first transform. */
+/** Build the fitted steps' lookup maps (category → code, category → one-hot slot) and the one-row plan now, at load, not on the first transform. */
 export function prepareTransform(fitted: FittedFeaturePipeline): void {
   for (const step of fitted.steps) {
     if (step.op === 'categorical') step.columns.forEach(codesOf);
     if (step.op === 'onehot') step.columns.forEach(slotsOf);
   }
+  rowPlanOf(fitted);
 }

@@ -58,8 +58,8 @@ export function calendarParts(ms: number): Record<DatePart, number> {
   };
 }
 
-/** A function giving the zone's UTC offset (ms) at an instant. */
-function offsetFinder(timezone: string): (ms: number) => number {
+/** A function giving the zone's UTC offset (ms) at an instant (its cache is its own: a result never depends on it). */
+export function offsetFinder(timezone: string): (ms: number) => number {
   if (timezone === 'UTC' || timezone === 'Etc/UTC') return () => 0;
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone: timezone,

@@ -69,15 +69,17 @@ export function fitStandardize(step: StepOf<'standardize'>, work: WorkingSet, ct
   return { op: 'standardize', columns };
 }
 
+/** Column `column`'s standardize map (the last entry for a column listed twice); shared with the one-row plan (../row-plan.ts). */
+export function standardizeOf(p: StandardizeParams, column: string): (v: number) => number {
+  const { mean, scale } = new Map(p.columns.map((c) => [c.column, c])).get(column) as { mean: number; scale: number };
+  return (v) => (v - mean) / scale;
+}
+
 export function applyStandardize(p: StandardizeParams, work: WorkingSet): void {
-  const byColumn = new Map(p.columns.map((c) => [c.column, c]));
   mapColumns(
     work,
     p.columns.map((c) => c.column),
-    (column) => {
-      const { mean, scale } = byColumn.get(column) as { mean: number; scale: number };
-      return (v) => (v - mean) / scale;
-    },
+    (column) => standardizeOf(p, column),
   );
 }
 
@@ -102,20 +104,22 @@ export function fitMinmax(step: StepOf<'minmax'>, work: WorkingSet, ctx: StepCon
   return { op: 'minmax', columns, range: [lo, hi], clip: step.clip };
 }
 
-export function applyMinmax(p: MinmaxParams, work: WorkingSet): void {
-  const byColumn = new Map(p.columns.map((c) => [c.column, c]));
+/** Column `column`'s minmax map (the last entry for a column listed twice); shared with the one-row plan (../row-plan.ts). */
+export function minmaxOf(p: MinmaxParams, column: string): (v: number) => number {
   const [lo, hi] = p.range;
+  const { scale, min } = new Map(p.columns.map((c) => [c.column, c])).get(column) as { scale: number; min: number };
+  if (!p.clip) return (v) => v * scale + min;
+  return (v) => {
+    const t = v * scale + min;
+    return t < lo ? lo : t > hi ? hi : t;
+  };
+}
+
+export function applyMinmax(p: MinmaxParams, work: WorkingSet): void {
   mapColumns(
     work,
     p.columns.map((c) => c.column),
-    (column) => {
-      const { scale, min } = byColumn.get(column) as { scale: number; min: number };
-      if (!p.clip) return (v) => v * scale + min;
-      return (v) => {
-        const t = v * scale + min;
-        return t < lo ? lo : t > hi ? hi : t;
-      };
-    },
+    (column) => minmaxOf(p, column),
   );
 }
 
@@ -144,6 +148,8 @@ function checkLogDomain(p: LogParams, work: WorkingSet, ctx: StepContext): void 
 /** ln(x + offset); with the default offset 1 it is computed as log1p(x), exact for small x. */
 export function applyLog(p: LogParams, work: WorkingSet, ctx: StepContext): void {
   checkLogDomain(p, work, ctx);
-  const offset = p.offset;
-  mapColumns(work, p.columns, () => (offset === 1 ? Math.log1p : (v) => Math.log(v + offset)));
+  mapColumns(work, p.columns, () => logOf(p.offset));
 }
+
+/** The log step's map; shared with the one-row plan (../row-plan.ts). */
+export const logOf = (offset: number): ((v: number) => number) => (offset === 1 ? Math.log1p : (v) => Math.log(v + offset));
