@@ -39,10 +39,12 @@ const SERIAL_TESTS = [
 
 /**
  * Integration files at a time, chosen by measurement on the 2-core, 24 GiB machine: the server
- * projects took 807 s at 4 (load average 4–12 with other people's work) against 1,096 s at 3 (load
- * 9–13 for most of it, the four serial files then still in the parallel set); 2 was not measured. The whole
- * `npx vitest run` went from 1,169 s (one integration file at a time, load 1.6–2.4) to 776 s
- * (load 1.7–4.6). CPU-bound steps slow each other down, so each file takes longer than alone.
+ * projects took 807 s at 4 (load average 4–12 with other people's work), 736 s at 2 (load 3–5) and
+ * 1,096 s at 3 (load 9–13 for most of it, the four serial files then still in the parallel set).
+ * Loads differed, so 2 and 4 are not told apart by these runs; 4 passed twice in full, 2 once. The
+ * whole `npx vitest run` went from 1,169 s (one integration file at a time, load 1.6–2.4) to 776 s
+ * at 4 (load 1.7–4.6). CPU-bound steps slow each other down: the files' own times summed to 919 s
+ * one at a time, 1,247 s at 2 and 2,611 s at 4.
  */
 const INTEGRATION_FILES = 4;
 
