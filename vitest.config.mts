@@ -2,14 +2,51 @@ import { tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects:
+ * Three projects, run one after another (`sequence.groupOrder`):
  *  - unit: pure tests (no servers), files in parallel;
  *  - integration: files named *.int.test.ts or *.e2e.test.ts, against one real Temporal dev
- *    server + MinIO started for the run (tests/setup/global-setup.ts), one file at a time because
- *    they share that stack (task queues, buckets) on a 2-core machine.
- * `npx vitest run --project unit` runs the fast half alone.
+ *    server + MinIO started for the run (tests/setup/global-setup.ts), INTEGRATION_FILES files at
+ *    a time. They share that stack, so each file keeps to its own names: a random task queue per
+ *    harness (tests/integration/harness.ts), random model names, S3 prefixes and workflow ids, its
+ *    own dates for deterministic backfill run ids. Most of their time is spent waiting (timers,
+ *    retries, deletions, child processes), which is why several at once pay on 2 cores;
+ *  - integration-serial: the SERIAL_TESTS below, one at a time after the others, against a stack of
+ *    their own (a project's globalSetup runs once per project, so that is a second Temporal +
+ *    MinIO, idle until then; it takes a few seconds to start).
+ * `npx vitest run --project unit` runs the fast half alone; `--project integration --project
+ * integration-serial` the server half.
  */
 const SERVER_TESTS = ['tests/**/*.int.test.ts', 'tests/**/*.e2e.test.ts'];
+
+/**
+ * Files that need the schedules of their Temporal server to themselves. Schedule sync is
+ * deployment-wide: `syncSchedules` (client/schedules.ts) deletes every tideflow-* schedule that is
+ * not in the list it is given, so each of these files' syncs (and their afterAll clean-ups, which
+ * sync an empty list) would delete the others' schedules mid-test, and their expected change lists
+ * ("create t_interval and t_retries", "Changed n of n") would include the others' schedules.
+ */
+const SERIAL_TESTS = [
+  // Create, update, delete and a dry run, checked against the exact list of changes.
+  'tests/integration/schedules.int.test.ts',
+  // A catchup schedule across Sydney's DST gap.
+  'tests/integration/dst-intervals.int.test.ts',
+  // Two catchup schedules of t_backfill; also the one manual t_backfill run (tests/cli/runs-commands
+  // lists the manual runs of t_backfill and counts them).
+  'tests/backfill/backfill.int.test.ts',
+  // `tideflow schedules sync|list|pause|unpause|trigger` over every DAG in dags/.
+  'tests/backfill/cli.int.test.ts',
+];
+
+/**
+ * Integration files at a time, chosen by measurement on the 2-core, 24 GiB machine: the server
+ * projects took 807 s at 4 (load average 4–12 with other people's work), 736 s at 2 (load 3–5) and
+ * 1,096 s at 3 (load 9–13 for most of it, the four serial files then still in the parallel set).
+ * Loads differed, so 2 and 4 are not told apart by these runs; 4 passed twice in full, 2 once. The
+ * whole `npx vitest run` went from 1,169 s (one integration file at a time, load 1.6–2.4) to 776 s
+ * at 4 (load 1.7–4.6). CPU-bound steps slow each other down: the files' own times summed to 919 s
+ * one at a time, 1,247 s at 2 and 2,611 s at 4.
+ */
+const INTEGRATION_FILES = 4;
 
 export default defineConfig({
   test: {
@@ -21,10 +58,27 @@ export default defineConfig({
     // Tests write their local data sources under the OS temp dir: the one local root they may read (TIDEFLOW_FILE_ROOTS).
     env: { TIDEFLOW_FILE_ROOTS: tmpdir() },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: SERVER_TESTS } },
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: SERVER_TESTS, sequence: { groupOrder: 0 } } },
       {
         extends: true,
-        test: { name: 'integration', include: SERVER_TESTS, globalSetup: ['tests/setup/global-setup.ts'], fileParallelism: false },
+        test: {
+          name: 'integration',
+          include: SERVER_TESTS,
+          exclude: SERIAL_TESTS,
+          globalSetup: ['tests/setup/global-setup.ts'],
+          maxWorkers: INTEGRATION_FILES,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-serial',
+          include: SERIAL_TESTS,
+          globalSetup: ['tests/setup/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },

@@ -15,6 +15,11 @@ const h = useHarnessWithWorker('runs-cli');
 const cli = (...args: string[]) => runCliInProcess(args, { ...process.env, ...h.env });
 
 const tag = Math.random().toString(36).slice(2, 8);
+// This file's runs are the only manual runs of t_backfill in the integration project: other files
+// that run at the same time start it by backfill or drift (tests/backfill/backfill.int.test.ts,
+// which starts a manual one, runs in integration-serial). Listing `--trigger manual` keeps their
+// runs, started and finished while these lists page, out of the totals and pages checked here.
+const MINE = ['--trigger', 'manual'];
 const start = (n: number, ms: number) =>
   startDagRun(h.client, dag, {
     taskQueue: h.taskQueue,
@@ -28,16 +33,15 @@ it('runs list: success (as runs show says), and a hint with the total when --lim
   const since = new Date(Date.now() - 600_000).toISOString();
   let listed = { code: 0, out: '', err: '' };
   for (let i = 0; i < 50 && !/Showing runs 1-2 of 3 /.test(listed.err); i++) {
-    listed = await cli('runs', 'list', '--dag', dag.id, '--status', 'success', '--since', since, '--limit', '2');
+    listed = await cli('runs', 'list', '--dag', dag.id, ...MINE, '--status', 'success', '--since', since, '--limit', '2');
     await new Promise((r) => setTimeout(r, 200));
   }
   expect(listed.code).toBe(0);
-  // Other test files' runs share this server, so the total is not this file's 3 alone.
-  expect(listed.err).toMatch(/Showing runs 1-2 of \d+ matching \(newest first\)\. Next page:\n {2}npx tideflow runs list .* --next /);
+  expect(listed.err).toMatch(/Showing runs 1-2 of 3 matching \(newest first\)\. Next page:\n {2}npx tideflow runs list .* --next /);
   expect(listed.out).toMatch(new RegExp(`runs-cli-${tag}-3\\s+t_backfill\\s+2018-01-03 00:00:00Z\\s+manual\\s+success`));
   expect(listed.out).not.toContain('completed');
-  const all = await cli('runs', 'list', '--dag', dag.id, '--since', since, '--limit', '3', '--json');
-  // Only the paging hint may reach stderr (other files' runs of this DAG share the server).
+  const all = await cli('runs', 'list', '--dag', dag.id, ...MINE, '--since', since, '--limit', '3', '--json');
+  // Only the paging hint may reach stderr.
   expect(all.err.replace(/^Showing runs \d+-\d+ of \d+ matching.*\n {2}npx tideflow runs list .*\n?/m, '')).toBe('');
   expect((JSON.parse(all.out) as { status: string }[]).map((r) => r.status)).toEqual(['success', 'success', 'success']);
   const shown = await cli('runs', 'show', `runs-cli-${tag}-3`);
@@ -77,7 +81,7 @@ it('runs list pages with --next: the hint is the exact next command, pages never
   const since = new Date(Date.now() - 1000).toISOString();
   const mine = [6, 7, 8].map((n) => `runs-cli-${tag}-${n}`);
   for (const n of [6, 7, 8]) await (await start(n, 10)).result();
-  const filters = ['--dag', dag.id, '--status', 'success', '--since', since];
+  const filters = ['--dag', dag.id, ...MINE, '--status', 'success', '--since', since];
   for (let i = 0; i < 50; i++) {
     const all = await cli('runs', 'list', ...filters, '--json');
     if (mine.every((id) => all.out.includes(id))) break;
@@ -99,7 +103,7 @@ it('runs list pages with --next: the hint is the exact next command, pages never
       // Exactly the filters given, the same --limit, and the token.
       expect(page.err).toMatch(
         new RegExp(
-          `npx tideflow runs list --dag t_backfill --status success --since \\S+ --limit 1 --next ${pages}\\.[A-Za-z0-9_-]+$`,
+          `npx tideflow runs list --dag t_backfill --status success --since \\S+ --trigger manual --limit 1 --next ${pages}\\.[A-Za-z0-9_-]+$`,
           'm',
         ),
       );
