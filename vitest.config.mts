@@ -44,9 +44,10 @@ const SERIAL_TESTS = [
  * Loads differed, so 2 and 4 are not told apart by these runs; 4 passed twice in full, 2 once. The
  * whole `npx vitest run` went from 1,169 s (one integration file at a time, load 1.6–2.4) to 776 s
  * at 4 (load 1.7–4.6). CPU-bound steps slow each other down: the files' own times summed to 919 s
- * one at a time, 1,247 s at 2 and 2,611 s at 4.
+ * one at a time, 1,247 s at 2 and 2,611 s at 4. So 2: about as fast, with far less slowdown for the
+ * files that wait on a busy CPU (a fit under a heartbeat or test timeout) on CI's 2 cores.
  */
-const INTEGRATION_FILES = 4;
+const INTEGRATION_FILES = 2;
 
 export default defineConfig({
   test: {
