@@ -13,7 +13,7 @@
  * still missing or infinite at the end, a log of a value outside its domain) is handed back too,
  * so the general path reports it with its own message. Steps covered: impute, standardize, minmax,
  * log, date_parts, categorical, drop; a pipeline with any other step (onehot, bin, interact)
- * always takes the general path. tests/features/row-plan.test.ts compares both paths.
+ * always takes the general path. tests/ml/feature-row-plan.test.ts compares both paths.
  */
 import type { Frame } from '../frame/frame';
 import type { Matrix } from '../frame/matrix';
@@ -84,26 +84,27 @@ export function buildRowPlan(fitted: FittedFeaturePipeline): RowPlan | undefined
         break;
       case 'standardize':
       case 'minmax':
-      case 'log':
+      case 'log': {
+        // The steps' own value maps (steps/scale.ts), looked up once per step.
+        const mapOf = p.op === 'standardize' ? standardizeOf(p) : p.op === 'minmax' ? minmaxOf(p) : () => logOf(p.offset);
         for (const spec of p.columns) {
           const column = typeof spec === 'string' ? spec : spec.column;
           const c = get(list, column);
           if (!c || c.strings) return undefined;
-          let op: Op;
-          if (p.op === 'log') {
-            const f = logOf(p.offset);
-            // checkLogDomain refuses v + offset ≤ 0 with an error naming the row.
-            op = (v) => {
-              if (num(v) + p.offset <= 0) throw BAIL;
-              return f(num(v));
-            };
-          } else {
-            const f = p.op === 'standardize' ? standardizeOf(p, column) : minmaxOf(p, column);
-            op = (v) => f(num(v));
-          }
+          const f = mapOf(column);
+          // checkLogDomain refuses v + offset ≤ 0 with an error naming the row: left to the general path.
+          const domain = p.op === 'log' ? p.offset : undefined;
+          const op: Op =
+            domain === undefined
+              ? (v) => f(num(v))
+              : (v) => {
+                  if (num(v) + domain <= 0) throw BAIL;
+                  return f(num(v));
+                };
           list.replace(column, [mapped(c, op)]);
         }
         break;
+      }
       case 'date_parts': {
         const offsetAt = offsetFinder(p.timezone);
         for (const column of p.columns) {

@@ -69,17 +69,20 @@ export function fitStandardize(step: StepOf<'standardize'>, work: WorkingSet, ct
   return { op: 'standardize', columns };
 }
 
-/** Column `column`'s standardize map (the last entry for a column listed twice); shared with the one-row plan (../row-plan.ts). */
-export function standardizeOf(p: StandardizeParams, column: string): (v: number) => number {
-  const { mean, scale } = new Map(p.columns.map((c) => [c.column, c])).get(column) as { mean: number; scale: number };
-  return (v) => (v - mean) / scale;
+/** Each column's standardize map (the last entry for a column listed twice); shared with the one-row plan (../row-plan.ts). */
+export function standardizeOf(p: StandardizeParams): (column: string) => (v: number) => number {
+  const byColumn = new Map(p.columns.map((c) => [c.column, c]));
+  return (column) => {
+    const { mean, scale } = byColumn.get(column) as { mean: number; scale: number };
+    return (v) => (v - mean) / scale;
+  };
 }
 
 export function applyStandardize(p: StandardizeParams, work: WorkingSet): void {
   mapColumns(
     work,
     p.columns.map((c) => c.column),
-    (column) => standardizeOf(p, column),
+    standardizeOf(p),
   );
 }
 
@@ -104,14 +107,17 @@ export function fitMinmax(step: StepOf<'minmax'>, work: WorkingSet, ctx: StepCon
   return { op: 'minmax', columns, range: [lo, hi], clip: step.clip };
 }
 
-/** Column `column`'s minmax map (the last entry for a column listed twice); shared with the one-row plan (../row-plan.ts). */
-export function minmaxOf(p: MinmaxParams, column: string): (v: number) => number {
+/** Each column's minmax map (the last entry for a column listed twice); shared with the one-row plan (../row-plan.ts). */
+export function minmaxOf(p: MinmaxParams): (column: string) => (v: number) => number {
   const [lo, hi] = p.range;
-  const { scale, min } = new Map(p.columns.map((c) => [c.column, c])).get(column) as { scale: number; min: number };
-  if (!p.clip) return (v) => v * scale + min;
-  return (v) => {
-    const t = v * scale + min;
-    return t < lo ? lo : t > hi ? hi : t;
+  const byColumn = new Map(p.columns.map((c) => [c.column, c]));
+  return (column) => {
+    const { scale, min } = byColumn.get(column) as { scale: number; min: number };
+    if (!p.clip) return (v) => v * scale + min;
+    return (v) => {
+      const t = v * scale + min;
+      return t < lo ? lo : t > hi ? hi : t;
+    };
   };
 }
 
@@ -119,7 +125,7 @@ export function applyMinmax(p: MinmaxParams, work: WorkingSet): void {
   mapColumns(
     work,
     p.columns.map((c) => c.column),
-    (column) => minmaxOf(p, column),
+    minmaxOf(p),
   );
 }
 
