@@ -197,46 +197,83 @@ export function accumulateOne(node: NodeRows, f: number): void {
 }
 
 /**
- * Stable partition of index[lo..hi) by the bins of one feature (column-major, column at `col`):
- * rows going left are written back from index[lo] on, rows going right to scratch[sOff…]; returns
- * the left count. Branchless (the outcome is unpredictable): write both sides, advance one; safe
- * in place since the left write position never passes the read position.
+ * Stable partition of rows src[lo..hi) by the bins of one feature (column-major, column at `col`)
+ * into dst, out of place: rows going left to dst[lw…] and the others to dst[rw…], both in their
+ * order; returns the left count. The split's left count is known from its histogram, so both
+ * sides go straight to their final places (no scratch, no join: the join of the in-place
+ * partition took a third of the partition time of the flights fit). One store a row, chosen by a
+ * branch: measured on the flights fit, faster than writing both sides or computing the position
+ * without a branch (V8 keeps the integer select on the loop's dependency chain).
  */
-export function partitionRange(
+export function partitionForward(
   bins: Uint8Array,
   col: number,
-  index: Uint32Array,
-  scratch: Uint32Array,
+  src: Uint32Array,
+  dst: Uint32Array,
   lo: number,
   hi: number,
-  sOff: number,
+  lw: number,
+  rw: number,
   goesLeft: Uint8Array,
 ): number {
-  let l = lo;
-  let r = sOff;
+  const l0 = lw;
   for (let k = lo; k < hi; k++) {
-    const i = index[k] as number;
-    const left = goesLeft[bins[col + i] as number] as number;
-    index[l] = i;
-    scratch[r] = i;
-    l += left;
-    r += 1 - left;
+    const i = src[k] as number;
+    if (goesLeft[bins[col + i] as number] === 1) dst[lw++] = i;
+    else dst[rw++] = i;
   }
-  return l - lo;
+  return lw - l0;
+}
+
+/**
+ * `partitionForward` from the other end: rows src[lo..hi) read last to first, the left ones
+ * written down from dst[lEnd − 1], the others down from dst[rEnd − 1], so each side keeps its row
+ * order and ends where given. A second thread partitions the upper half of a node this way while
+ * the first does the lower half forward: their sides meet without either knowing the other's count.
+ */
+export function partitionBackward(
+  bins: Uint8Array,
+  col: number,
+  src: Uint32Array,
+  dst: Uint32Array,
+  lo: number,
+  hi: number,
+  lEnd: number,
+  rEnd: number,
+  goesLeft: Uint8Array,
+): number {
+  let lw = lEnd;
+  let rw = rEnd;
+  for (let k = hi - 1; k >= lo; k--) {
+    const i = src[k] as number;
+    if (goesLeft[bins[col + i] as number] === 1) dst[--lw] = i;
+    else dst[--rw] = i;
+  }
+  return lEnd - lw;
 }
 
 /**
  * After a tree: adds each leaf's value to the raw scores of its rows that sit at positions
- * lo..hi−1 of `index`, and resets those positions to the identity for the next tree. Leaf j is
- * leaves[3j] (start), leaves[3j+1] (end), leaves[3j+2] (value), j < count. Each row gets exactly
- * one add, so any split of the positions between threads gives the same scores.
+ * lo..hi−1, and resets `index` there to the identity for the next tree. Leaf j is leaves[4j]
+ * (start), leaves[4j+1] (end), leaves[4j+2] (value), leaves[4j+3] (1 when its rows are in `alt`,
+ * else `index`: partitions alternate between the two), j < count. Each row gets exactly one add,
+ * so any split of the positions between threads gives the same scores.
  */
-export function addLeafRange(leaves: Float64Array, count: number, index: Uint32Array, raw: Float64Array, lo: number, hi: number): void {
+export function addLeafRange(
+  leaves: Float64Array,
+  count: number,
+  index: Uint32Array,
+  alt: Uint32Array,
+  raw: Float64Array,
+  lo: number,
+  hi: number,
+): void {
   for (let j = 0; j < count; j++) {
-    const end = Math.min(hi, leaves[3 * j + 1] as number);
-    const v = leaves[3 * j + 2] as number;
-    for (let r = Math.max(lo, leaves[3 * j] as number); r < end; r++) {
-      const i = index[r] as number;
+    const end = Math.min(hi, leaves[4 * j + 1] as number);
+    const v = leaves[4 * j + 2] as number;
+    const src = leaves[4 * j + 3] === 1 ? alt : index;
+    for (let r = Math.max(lo, leaves[4 * j] as number); r < end; r++) {
+      const i = src[r] as number;
       raw[i] = (raw[i] as number) + v;
       index[r] = r;
     }
@@ -250,6 +287,7 @@ export const ACCUMULATE_SOURCE = [
   accumulateTrio.toString(),
   accumulatePair.toString(),
   accumulateOne.toString(),
-  partitionRange.toString(),
+  partitionForward.toString(),
+  partitionBackward.toString(),
   addLeafRange.toString(),
 ].join('\n');

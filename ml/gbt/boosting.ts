@@ -17,7 +17,7 @@
  */
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
 import { binaryGradients } from './binary-gradients';
-import { HistogramPool, MAX_POOL_FEATURES } from './histogram-pool';
+import { HistogramPool } from './histogram-pool';
 import { planUnits } from './units';
 import { sharedFloat32, sharedFloat64, sharedUint32, sharedUint8, type BinaryTargets } from './shared-arrays';
 import { addLeafValues, fillGradHess, growTree, type GrowInput, type TreeParams } from './grower';
@@ -50,7 +50,7 @@ export interface GbtOptions {
   nIterNoChange?: number;
   /** Minimum improvement of the validation score that counts; default 1e-7. */
   tol?: number;
-  /** Build histograms on 2 threads (a worker thread); default: when rows ≥ 50,000 and > 1 feature. */
+  /** Grow trees on 2 threads (histogram-pool.ts: a worker thread); default: when rows ≥ 50,000. */
   threads?: 1 | 2;
   /** Per-row weights (finite, ≥ 0, not all 0); absent = all 1. See class-weight.ts for class weights. */
   sampleWeight?: ArrayLike<number>;
@@ -230,7 +230,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     rows: n,
     cols: x.cols,
     index,
-    scratch: sharedUint32(n),
+    alt: sharedUint32(n),
     rootIsIdentity: true,
     gradHess: sharedFloat32(2 * n),
     features: mapper,
@@ -242,8 +242,9 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     baseline.forEach((b, k) => valid?.raw.fill(b, k * m, (k + 1) * m));
     scores.push(-meanLoss(valid.raw, valid.y, m, numClasses, valid.w));
   }
-  const threads = o.threads ?? (n >= 50_000 && x.cols > 1 ? 2 : 1);
-  const pool = threads === 2 && x.cols > 1 && x.cols <= MAX_POOL_FEATURES ? new HistogramPool(inp, binary, params.maxLeafNodes) : undefined;
+  // Both threads take halves of the rows, so even one feature is shared.
+  const threads = o.threads ?? (n >= 50_000 ? 2 : 1);
+  const pool = threads === 2 ? new HistogramPool(inp, binary, params.maxLeafNodes) : undefined;
   if (pool) inp.histograms = pool;
   const trees: GbtTree[][] = [];
   try {

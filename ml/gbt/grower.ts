@@ -3,11 +3,13 @@
  * (best gain first) like scikit-learn's `TreeGrower`: per-node histograms of (gradient, hessian,
  * count) per feature and bin; the smaller child's histogram is built from its rows and the
  * larger child's is the parent's minus it (histogram subtraction). Rows of a node are a
- * contiguous range of one index array, partitioned stably in place on each split. Split finding
- * (numeric thresholds with a learned missing side, categorical sets) is splitting.ts.
+ * contiguous range of one of two index arrays; a split partitions them stably into the same
+ * positions of the other array (so the children alternate). Split finding (numeric thresholds
+ * with a learned missing side, categorical sets) is splitting.ts.
  */
-import { accumulateUnits, addLeafRange, partitionRange } from './accumulate';
+import { accumulateUnits, addLeafRange, partitionForward } from './accumulate';
 import { MISSING_BIN } from './binning';
+import { addHalves, checkLeftCount, HALVES_MIN_ROWS, halfOf, indexArray, type IndexBuffer, type NodeRange } from './node-rows';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
 
 export { HB } from './splitting';
@@ -48,9 +50,12 @@ export interface GrowInput {
   units: Int32Array;
   rows: number;
   cols: number;
-  /** Scratch: a permutation of 0..rows−1 (reordered in place) and a buffer of the same size. */
+  /**
+   * The two index arrays nodes' rows alternate between (`IndexBuffer` 0 and 1): `index` is
+   * 0..rows−1 at each tree's root (`addLeafValues` restores it); `alt` is scratch of the same size.
+   */
   index: Uint32Array;
-  scratch: Uint32Array;
+  alt: Uint32Array;
   /** True when index is 0..rows−1 in order on entry (the root then reads gradients directly). */
   rootIsIdentity: boolean;
   /** 2 × rows: the per-row gradients and hessians interleaved (row i at 2i, 2i+1), float32 as sklearn's; filled by the caller. */
@@ -62,17 +67,18 @@ export interface GrowInput {
 }
 
 export interface HistogramBuilder {
-  build(inp: GrowInput, start: number, end: number, identity: boolean, hist: Float64Array): void;
-  /** Stable partition of index[start..end) by `goesLeft` of the feature's bins; returns the first right position. */
-  partition?(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number;
+  build(inp: GrowInput, node: NodeRange, identity: boolean, hist: Float64Array): void;
+  /**
+   * Stable partition of the node's rows by `goesLeft` of the feature's bins into the same
+   * positions of the other index array: the `nLeft` rows going left first.
+   */
+  partition?(inp: GrowInput, node: NodeRange, feature: number, goesLeft: Uint8Array, nLeft: number): void;
   /** `addLeafValues` on more than one thread; false when it cannot (another raw-score array). */
   addLeafValues?(inp: GrowInput, grown: GrownTree, raw: Float64Array): boolean;
 }
 
-interface Leaf {
+interface Leaf extends NodeRange {
   node: number;
-  start: number;
-  end: number;
   depth: number;
   /** Absent for a leaf that will not be split. */
   hist: Float64Array | undefined;
@@ -93,26 +99,27 @@ export function fillGradHess(grad: Float32Array, hess: Float32Array, gh: Float32
  * Adds the node's rows into the histograms of work units u0..u1−1 (zeroed first). gbt-pool.ts
  * runs the same loop in a worker thread for the other units.
  */
-export function accumulateFeatures(
-  inp: GrowInput,
-  start: number,
-  end: number,
-  identity: boolean,
-  u0: number,
-  u1: number,
-  hist: Float64Array,
-): void {
-  const { rowBins, cols, index, gradHess, units } = inp;
-  accumulateUnits(rowBins, cols, index, gradHess, start, end, identity, units, u0, u1, HB, hist);
+export function accumulateFeatures(inp: GrowInput, node: NodeRange, identity: boolean, u0: number, u1: number, hist: Float64Array): void {
+  const { rowBins, cols, gradHess, units } = inp;
+  accumulateUnits(rowBins, cols, indexArray(inp, node.buf), gradHess, node.start, node.end, identity, units, u0, u1, HB, hist);
 }
 
-function buildHistogram(inp: GrowInput, start: number, end: number, hist: Float64Array): void {
-  const identity = start === 0 && end === inp.rows && inp.rootIsIdentity;
+function buildHistogram(inp: GrowInput, node: NodeRange, hist: Float64Array): void {
+  const identity = node.start === 0 && node.end === inp.rows && node.buf === 0 && inp.rootIsIdentity;
   if (inp.histograms) {
-    inp.histograms.build(inp, start, end, identity, hist);
+    inp.histograms.build(inp, node, identity, hist);
     return;
   }
-  accumulateFeatures(inp, start, end, identity, 0, inp.units.length / 6, hist);
+  const units = inp.units.length / 6;
+  if (node.end - node.start < HALVES_MIN_ROWS) {
+    accumulateFeatures(inp, node, identity, 0, units, hist);
+    return;
+  }
+  const mid = halfOf(node);
+  const second = new Float64Array(hist.length);
+  accumulateFeatures(inp, { ...node, end: mid }, identity, 0, units, hist);
+  accumulateFeatures(inp, { ...node, start: mid }, identity, 0, units, second);
+  addHalves(hist, second);
 }
 
 /** 1 for the bins whose rows go left under a split. */
@@ -127,18 +134,24 @@ function leftTable(split: Split): Uint8Array {
   return t;
 }
 
-function partition(inp: GrowInput, start: number, end: number, feature: number, goesLeft: Uint8Array): number {
-  if (inp.histograms?.partition) return inp.histograms.partition(inp, start, end, feature, goesLeft);
-  const { bins, rows: n, index, scratch } = inp;
-  const l = start + partitionRange(bins, feature * n, index, scratch, start, end, 0, goesLeft);
-  index.set(scratch.subarray(0, end - l), l);
-  return l;
+/** Partitions a node's rows into the other index array (see HistogramBuilder.partition). */
+function partition(inp: GrowInput, node: NodeRange, feature: number, goesLeft: Uint8Array, nLeft: number): void {
+  if (inp.histograms?.partition) {
+    inp.histograms.partition(inp, node, feature, goesLeft, nLeft);
+    return;
+  }
+  partitionOnThisThread(inp, node, feature, goesLeft, nLeft);
+}
+
+export function partitionOnThisThread(inp: GrowInput, node: NodeRange, feature: number, goesLeft: Uint8Array, nLeft: number): void {
+  const { start, end, buf } = node;
+  const src = indexArray(inp, buf);
+  const dst = indexArray(inp, buf === 0 ? 1 : 0);
+  checkLeftCount(nLeft, partitionForward(inp.bins, feature * inp.rows, src, dst, start, end, start, start + nLeft, goesLeft));
 }
 
 /** A leaf's rows: index[start..end) after growth. */
-export interface LeafRange {
-  start: number;
-  end: number;
+export interface LeafRange extends NodeRange {
   value: number;
 }
 
@@ -159,7 +172,8 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
   const right: number[] = [-1];
   const value: number[] = [0];
   const rootHist = new Float64Array(d * HB);
-  buildHistogram(inp, 0, inp.rows, rootHist);
+  const root: NodeRange = { start: 0, end: inp.rows, buf: 0 };
+  buildHistogram(inp, root, rootHist);
   let g = 0;
   let h = 0;
   for (let b = 0; b < 256; b++) {
@@ -167,17 +181,16 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     h += rootHist[b * 3 + 1] as number;
   }
   const canSplit = (n: number, depth: number): boolean => depth < p.maxDepth && n >= 2 * p.minSamplesLeaf;
-  const mk = (node: number, start: number, end: number, depth: number, hist: Float64Array | undefined, lg: number, lh: number): Leaf => ({
+  const mk = (node: number, rows: NodeRange, depth: number, hist: Float64Array | undefined, lg: number, lh: number): Leaf => ({
     node,
-    start,
-    end,
+    ...rows,
     depth,
     hist,
     g: lg,
     h: lh,
-    split: hist && canSplit(end - start, depth) ? findSplit(hist, fb, lg, lh, end - start, p) : undefined,
+    split: hist && canSplit(rows.end - rows.start, depth) ? findSplit(hist, fb, lg, lh, rows.end - rows.start, p) : undefined,
   });
-  const leaves: Leaf[] = [mk(0, 0, inp.rows, 0, rootHist, g, h)];
+  const leaves: Leaf[] = [mk(0, root, 0, rootHist, g, h)];
   const newNode = (): number => {
     feature.push(-1);
     binThreshold.push(0);
@@ -201,7 +214,11 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     const nRight = leaf.end - leaf.start - nLeft;
     // Without missing values in training, a missing value at prediction follows the larger child (as sklearn).
     if (fb.hasMissing[split.feature] !== 1) split.missingLeft = nLeft > nRight;
-    const mid = partition(inp, leaf.start, leaf.end, split.feature, leftTable(split));
+    partition(inp, leaf, split.feature, leftTable(split), nLeft);
+    const mid = leaf.start + nLeft;
+    const buf: IndexBuffer = leaf.buf === 0 ? 1 : 0;
+    const lRows: NodeRange = { start: leaf.start, end: mid, buf };
+    const rRows: NodeRange = { start: mid, end: leaf.end, buf };
     const ln = newNode();
     const rn = newNode();
     feature[leaf.node] = split.feature;
@@ -220,7 +237,7 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     if (!last) {
       const small = new Float64Array(d * HB);
       const leftSmaller = nLeft <= nRight;
-      buildHistogram(inp, leftSmaller ? leaf.start : mid, leftSmaller ? mid : leaf.end, small);
+      buildHistogram(inp, leftSmaller ? lRows : rRows, small);
       const large = leaf.hist as Float64Array;
       for (let q = 0; q < large.length; q++) large[q] = (large[q] as number) - (small[q] as number);
       lHist = leftSmaller ? small : large;
@@ -229,15 +246,15 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     leaves.splice(
       bestIdx,
       1,
-      mk(ln, leaf.start, mid, depth, lHist, split.gLeft, split.hLeft),
-      mk(rn, mid, leaf.end, depth, rHist, leaf.g - split.gLeft, leaf.h - split.hLeft),
+      mk(ln, lRows, depth, lHist, split.gLeft, split.hLeft),
+      mk(rn, rRows, depth, rHist, leaf.g - split.gLeft, leaf.h - split.hLeft),
     );
   }
   const ranges: LeafRange[] = [];
   for (const leaf of leaves) {
     const v = (-leaf.g / (leaf.h + p.l2)) * p.learningRate;
     value[leaf.node] = v;
-    ranges.push({ start: leaf.start, end: leaf.end, value: v });
+    ranges.push({ start: leaf.start, end: leaf.end, buf: leaf.buf, value: v });
   }
   const tree: Tree = {
     feature: Int32Array.from(feature),
@@ -252,9 +269,9 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
   return { tree, leaves: ranges };
 }
 
-/** A tree's leaves as `addLeafRange` reads them: (start, end, value) each, into `out` (3 × leaves long at least). */
+/** A tree's leaves as `addLeafRange` reads them: (start, end, value, index array) each, into `out` (4 × leaves long at least). */
 export function leafTable(grown: GrownTree, out: Float64Array): number {
-  grown.leaves.forEach(({ start, end, value }, j) => out.set([start, end, value], 3 * j));
+  grown.leaves.forEach(({ start, end, value, buf }, j) => out.set([start, end, value, buf], 4 * j));
   return grown.leaves.length;
 }
 
@@ -264,6 +281,6 @@ export function leafTable(grown: GrownTree, out: Float64Array): number {
  */
 export function addLeafValues(inp: GrowInput, grown: GrownTree, raw: Float64Array): void {
   if (inp.histograms?.addLeafValues?.(inp, grown, raw)) return;
-  const table = new Float64Array(3 * grown.leaves.length);
-  addLeafRange(table, leafTable(grown, table), inp.index, raw, 0, inp.rows);
+  const table = new Float64Array(4 * grown.leaves.length);
+  addLeafRange(table, leafTable(grown, table), inp.index, inp.alt, raw, 0, inp.rows);
 }

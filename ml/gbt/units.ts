@@ -1,14 +1,15 @@
 /**
- * How a node's histogram work is cut into units (one pass over the node's rows each, taken by
- * either thread: histogram-pool.ts), as accumulate.ts `accumulateUnits` reads them: per unit
- * 6 ints, three run features then three plain features, −1 for none.
+ * How a node's histogram work is cut into units (one pass over the node's rows each, all run by
+ * the thread summing those rows: grower.ts, histogram-pool.ts), as accumulate.ts
+ * `accumulateUnits` reads them: per unit 6 ints, three run features then three plain features,
+ * −1 for none.
  *
  * Run features are those whose bins repeat row after row in the training order (mean run ≥
  * MIN_RUN rows; the flights' hour, weekday and month, the rows being in time order). Rows of
  * every node keep that order (stable partitions), so their runs only get longer there. Three
  * run features share one pass (`accumulateRuns`, much cheaper than plain features) and take
- * one plain feature along when at least two more remain, so the two threads get units of
- * about equal cost; the other plain features go three (or the rest) to a unit.
+ * one plain feature along when at least two more remain (a rule from when each thread took
+ * whole units, to balance them); the other plain features go three (or the rest) to a unit.
  * Any grouping gives the same sums (each cell is summed in row order).
  */
 /** Mean rows per run of equal bins for a feature to take the run kernel: each run end costs a mispredicted branch. */
