@@ -4,10 +4,18 @@
  * probabilities and regression values within 1e-5, labels identical.
  */
 import { describe, expect, it } from 'vitest';
-import type { Hyperparams } from '../../ml/estimators';
 import { exportLoadedModel } from '../../ml/onnx';
 import { scoreFrame } from '../../ml/predict';
-import { GBT_PIPELINE, PARITY_CASES, generate, labelMismatches, maxRelativeError, scoreOnnx, trainModel } from './helpers';
+import {
+  GBT_PIPELINE,
+  PARITY_CASES,
+  generate,
+  parityHyperparams,
+  labelMismatches,
+  maxRelativeError,
+  scoreOnnx,
+  trainModel,
+} from './helpers';
 
 const ROWS = 10_000;
 const scoring = generate(ROWS, 99, { unseen: true });
@@ -16,8 +24,7 @@ const cases = PARITY_CASES;
 
 describe('ONNX export scores as scoreFrame does (10,000 rows, onnxruntime-node)', () => {
   it.each(cases)('%s %s (%s features)', async (kind, task, _features, spec) => {
-    const hyper: Hyperparams = kind === 'gbt' ? { maxIter: 30 } : kind === 'linear_regression' ? { alpha: 0.5 } : {};
-    const model = await trainModel(kind, task, spec, hyper);
+    const model = await trainModel(kind, task, spec, parityHyperparams(kind));
     const est = model.estimator;
     if (est.kind === 'gbt' && spec === GBT_PIPELINE) {
       // The model really splits on category sets and learned missing sides, so the table lookups are exercised.

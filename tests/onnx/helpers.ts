@@ -125,16 +125,37 @@ export const GBT_PIPELINE: FeaturePipelineSpecInput = {
   ],
 };
 
+/** A parity case: estimator, task, the features' label in the test's name, the pipeline. */
+export type ParityCase = [EstimatorKind, Task, string, FeaturePipelineSpecInput];
+
+/**
+ * Every estimator on each task it serves, as one pair of parity pipelines: gradient boosting on
+ * `gbt`, the linear models on `linear` (they need one-hot features, no native categories).
+ */
+export function parityCases(
+  gbt: [label: string, spec: FeaturePipelineSpecInput],
+  linear: [label: string, spec: FeaturePipelineSpecInput],
+): ParityCase[] {
+  return [
+    ['gbt', 'binary', ...gbt],
+    ['gbt', 'multiclass', ...gbt],
+    ['gbt', 'regression', ...gbt],
+    ['logistic_regression', 'binary', ...linear],
+    ['logistic_regression', 'multiclass', ...linear],
+    ['linear_regression', 'regression', ...linear],
+  ];
+}
+
 /** export-parity.test.ts's estimator × task × pipeline cases (export-parity-steps.test.ts checks what they cover). */
-export const PARITY_CASES: [EstimatorKind, Task, string, FeaturePipelineSpecInput][] = [
-  ['gbt', 'binary', 'native categorical', GBT_PIPELINE],
-  ['gbt', 'multiclass', 'native categorical', GBT_PIPELINE],
-  ['gbt', 'regression', 'native categorical', GBT_PIPELINE],
+export const PARITY_CASES: ParityCase[] = [
+  ...parityCases(['native categorical', GBT_PIPELINE], ['one-hot', LINEAR_PIPELINE]),
+  // Gradient boosting on one-hot features too: its trees then split on 0/1 columns, not category sets.
   ['gbt', 'binary', 'one-hot', LINEAR_PIPELINE],
-  ['logistic_regression', 'binary', 'one-hot', LINEAR_PIPELINE],
-  ['logistic_regression', 'multiclass', 'one-hot', LINEAR_PIPELINE],
-  ['linear_regression', 'regression', 'one-hot', LINEAR_PIPELINE],
 ];
+
+/** The parity tests' hyperparameters: few trees and a ridge penalty, enough for a non-trivial model, fast to fit. */
+export const parityHyperparams = (kind: EstimatorKind): Hyperparams =>
+  kind === 'gbt' ? { maxIter: 30 } : kind === 'linear_regression' ? { alpha: 0.5 } : {};
 
 export async function trainModel(
   kind: EstimatorKind,
