@@ -17,6 +17,7 @@ import { takeRows, type Frame } from '../../ml/frame/frame';
 import { exportLoadedModel } from '../../ml/onnx';
 import { scoreFrame } from '../../ml/predict';
 import {
+  expectOnnxParity,
   PARITY_CASES,
   generate,
   parityCases,
@@ -72,19 +73,9 @@ const LINEAR_EXTRA: FeaturePipelineSpecInput = {
 const CASES = parityCases(['extra', GBT_EXTRA], ['extra', LINEAR_EXTRA]);
 const BASE_CASES = PARITY_CASES;
 
+/** Trained on the shared training rows, then exported and scored against scoreFrame on `rows`. */
 async function expectParity(kind: EstimatorKind, task: Task, spec: FeaturePipelineSpecInput, rows: Frame): Promise<void> {
-  const model = await trainModel(kind, task, spec, parityHyperparams(kind));
-  const bytes = exportLoadedModel(model, { modelVersion: 1, tideflowVersion: 'test' });
-  const expected = scoreFrame(model, rows);
-  const got = await scoreOnnx(bytes, rows, model.pipeline.inputs);
-  if (task === 'regression') {
-    expect(got.variable).toHaveLength(rows.rows);
-    expect(maxRelativeError(got.variable as Float32Array, expected.values)).toBeLessThan(1e-5);
-    return;
-  }
-  expect(maxRelativeError(got.probabilities as Float32Array, expected.proba as Float64Array)).toBeLessThan(1e-5);
-  expect(labelMismatches(got.label as string[], expected.labels as string[])).toEqual([]);
-  expect(new Set(expected.labels).size).toBe(model.artifact.classes.length);
+  await expectOnnxParity(await trainModel(kind, task, spec, parityHyperparams(kind)), task, rows);
 }
 
 describe('ONNX export parity, the remaining step variants (10,000 rows, onnxruntime-node)', () => {
