@@ -21,8 +21,9 @@ import { ColumnList } from './column-list';
 import type { FeatureMatrix } from './fit';
 import type { FittedFeaturePipeline } from './fitted';
 import { datePartName } from './plan';
-import { codesOf } from './steps/categorical';
+import { codeOf, codesOf } from './steps/categorical';
 import { calendarParts, offsetFinder } from './steps/date-parts';
+import { imputedNumber, imputedString } from './steps/impute';
 import { logOf, minmaxOf, standardizeOf } from './steps/scale';
 
 type Cell = number | string | null;
@@ -76,9 +77,12 @@ export function buildRowPlan(fitted: FittedFeaturePipeline): RowPlan | undefined
       case 'impute':
         for (const { column, value } of p.fills) {
           const c = get(list, column);
-          if (!c || typeof value !== (c.strings ? 'string' : 'number')) return undefined;
-          // applyImpute: `v ?? value` for strings, NaN → value for numbers.
-          const op: Op = c.strings ? (v) => v ?? value : (v) => (Number.isNaN(num(v)) ? value : v);
+          if (!c) return undefined;
+          // applyImpute's own rules (steps/impute.ts); a fill of the other type is its error, left to it.
+          let op: Op;
+          if (c.strings && typeof value === 'string') op = (v) => imputedString(v as string | null, value);
+          else if (!c.strings && typeof value === 'number') op = (v) => imputedNumber(num(v), value);
+          else return undefined;
           list.replace(column, [mapped(c, op)]);
         }
         break;
@@ -124,11 +128,9 @@ export function buildRowPlan(fitted: FittedFeaturePipeline): RowPlan | undefined
         for (const spec of p.columns) {
           const c = get(list, spec.column);
           if (!c || c.strings !== (spec.type === 'string')) return undefined;
+          // applyCategorical's own rule (steps/categorical.ts), for string and numeric cells alike.
           const code = codesOf(spec);
-          const op: Op = c.strings
-            ? (v) => (v === null ? NaN : (code.get(v) ?? NaN))
-            : (v) => (Number.isNaN(num(v)) ? NaN : (code.get(num(v)) ?? NaN));
-          list.replace(spec.column, [mapped(c, op, false, true)]);
+          list.replace(spec.column, [mapped(c, (v) => codeOf(code, v), false, true)]);
         }
         break;
       case 'drop':

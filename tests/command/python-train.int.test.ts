@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArtifactRef } from '../../activities/command/types';
 import type { DagDefinition } from '../../core/model';
 import pythonTrain from '../../dags/python_train';
-import { runToEnd, taskOf } from '../integration/harness';
+import { runToEnd, statesOf, taskOf } from '../integration/harness';
 import { outputOf, readObject, useCommandWorker } from './helpers';
 
 const { h } = useCommandWorker('python-train');
@@ -15,7 +15,7 @@ describe('python_train example DAG', () => {
   it('prepares the penguins CSV, trains a nearest-centroid model in Python, gates on its accuracy and reports', async () => {
     const { view, workflowId } = await runToEnd(h, pythonTrain as DagDefinition, {});
     expect(view.status).toBe('success');
-    expect(Object.fromEntries(view.tasks.map((t) => [t.id, t.state]))).toEqual({
+    expect(statesOf(view)).toEqual({
       prepare: 'success',
       train: 'success',
       gate: 'success',

@@ -14,6 +14,7 @@ import type { DagDefinition } from '../../core/model';
 import driftMonitor from '../../dags/drift_monitor';
 import { promoteVersion, registerModelVersion } from '../../registry';
 import { artifact } from '../registry/fixtures';
+import { PENGUIN_FEATURE_COLUMNS } from '../fixtures/penguins';
 import { captureIo } from '../cli/helpers';
 import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
 
@@ -44,14 +45,7 @@ describe('drift_monitor', () => {
     expect(view.status).toBe('success');
     const out = taskOf(view, 'compute').output as DriftComputeOutput;
     expect(out).toMatchObject({ drifted: false, share: 0, reference: { kind: 'source' } });
-    expect(out.columns.map((c) => c.column).sort()).toEqual([
-      'beak_depth_mm',
-      'beak_length_mm',
-      'body_mass_g',
-      'flipper_length_mm',
-      'island',
-      'sex',
-    ]);
+    expect(out.columns.map((c) => c.column).sort()).toEqual(PENGUIN_FEATURE_COLUMNS);
     expect(taskOf(view, 'signal').output).toEqual({ signalled: false });
     const stored = await getArtifact(h.store, out.report);
     // The report as written passes its declared format (activities/drift/report-format.ts).

@@ -13,13 +13,12 @@ import { startDagRun } from '../../client/runs';
 import { parseS3Uri } from '../../storage/s3-uri';
 import { createS3Client } from '../../storage/s3-client';
 import { bigData, branching, corrupted, failing, fanOut, intervals, oneAtATime, parallel, retries, slowChain } from '../fixtures/dags';
-import { cancelRun, runToEnd, taskOf, untilTaskStarts, useHarnessWithWorker } from './harness';
+import { cancelRun, runToEnd, statesOf, taskOf, untilTaskStarts, useHarnessWithWorker } from './harness';
 
 const h = useHarnessWithWorker('engine');
 
 const run = (dag: DagDefinition, params: Record<string, unknown> = {}) => runToEnd(h, dag, params);
 const task = taskOf;
-const statesOf = (view: RunView) => Object.fromEntries(view.tasks.map((t) => [t.id, t.state]));
 
 describe('DAG engine on real servers', () => {
   it('runs parallel tasks in dependency order, never more than maxActiveTasks at once', async () => {

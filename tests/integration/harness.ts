@@ -40,6 +40,9 @@ export function taskOf(view: RunView, id: string): TaskView {
   return t;
 }
 
+/** Each task's state in a run summary, by task id: what a test compares with the states it expects. */
+export const statesOf = (view: RunView): Record<string, TaskView['state']> => Object.fromEntries(view.tasks.map((t) => [t.id, t.state]));
+
 /** Polls `predicate` every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
 export async function until(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -14,7 +14,7 @@ import { readRunManifest } from '../../storage/artifacts/manifest';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { testActivities } from '../fixtures/activities';
 import { localRunOptions, localSlowChain, localTasks, localTimeout } from '../fixtures/local-dags';
-import { cancelRun, runToEnd, taskOf, testWorkflowBundle, untilTaskStarts, useHarnessWithWorker, type Harness } from './harness';
+import { cancelRun, runToEnd, statesOf, taskOf, testWorkflowBundle, untilTaskStarts, useHarnessWithWorker, type Harness } from './harness';
 
 const h = useHarnessWithWorker('local');
 
@@ -47,7 +47,7 @@ describe('local tasks on real servers', () => {
   it('run, retry, fan out and offload like normal tasks; only the normal task reaches the activity task queue', async () => {
     const { view, workflowId } = await runToEnd(h, localTasks, { failures: 2, bytes: 300_000 });
     expect(view.status).toBe('success');
-    expect(Object.fromEntries(view.tasks.map((t) => [t.id, t.state]))).toEqual({
+    expect(statesOf(view)).toEqual({
       big: 'success',
       measure: 'success',
       flaky: 'success',

@@ -17,7 +17,7 @@ import type { DagDefinition } from '../../core/model';
 import type { RunView } from '../../core/run-view';
 import mlRetrain, { PENGUINS_SCHEMA } from '../../dags/ml_retrain';
 import { getVersionByAlias, listVersions } from '../../registry';
-import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, statesOf, taskOf } from '../integration/harness';
 
 const h = useHarnessWithWorker('bad-input');
 
@@ -42,7 +42,6 @@ const modelName = `penguins-bad-${Date.now().toString(36)}`;
 /** Small search so each run is quick; everything else is the DAG's default (penguins schema, features, thresholds). */
 const base = { modelName, search: { strategy: 'grid', space: [{ kind: 'logistic_regression', params: { C: [1] } }] }, folds: 2 };
 const run = (params: Record<string, unknown>) => runToEnd(h, mlRetrain as DagDefinition, { ...base, ...params });
-const states = (view: RunView) => Object.fromEntries(view.tasks.map((t) => [t.id, t.state]));
 
 async function registryState(): Promise<{ versions: number[]; champion: number }> {
   const versions = (await listVersions(h.store, modelName)).map((v) => v.version);
@@ -120,7 +119,7 @@ describe('ml_retrain on bad data, with a champion registered', () => {
   it('a single-class target: split fails once with TooFewClasses, naming the target and the class', async () => {
     const file = penguinsCsv('adelie.csv', (r) => (r['Species'] === 'Adelie' ? r : null));
     const { view, error: runError } = await run({ source: file });
-    expect(states(view)).toMatchObject({ ingest: 'success', validate: 'success' });
+    expect(statesOf(view)).toMatchObject({ ingest: 'success', validate: 'success' });
     const error = failedAt(view, 'split', 'TooFewClasses', ['tune', 'train_best', 'evaluate', 'register', 'report']);
     expect(error).toContain("target 'species' has a single class 'Adelie': a classifier needs at least 2 classes");
     expect(runError).toContain('TooFewClasses');

@@ -21,13 +21,13 @@ import { getArtifact } from '../../activities/ml/store';
 import { getVersionByAlias, listVersions } from '../../registry';
 import batchPredict from '../../dags/batch_predict';
 import mlRetrain from '../../dags/ml_retrain';
-import { useHarnessWithWorker, runToEnd, taskOf } from '../integration/harness';
+import { useHarnessWithWorker, runToEnd, statesOf, taskOf } from '../integration/harness';
+import { BLESSED_RUN_STATES } from './retrain-states';
 
 const h = useHarnessWithWorker('ml');
 
 const unique = (name: string): string => `${name}-${Date.now().toString(36)}`;
 const run = (params: Record<string, unknown> = {}) => runToEnd(h, mlRetrain as DagDefinition, params);
-const states = (view: RunView) => Object.fromEntries(view.tasks.map((t) => [t.id, t.state]));
 const output = <T>(view: RunView, id: string): T => taskOf(view, id).output as T;
 
 async function readText(uri: string): Promise<{ text: string; contentType?: string }> {
@@ -42,21 +42,7 @@ describe('ml_retrain on a real worker', () => {
   it('first run: trains, blesses, registers v1 and promotes it to champion; the report says so', async () => {
     const { view, workflowId } = await run({ modelName });
     expect(view.status).toBe('success');
-    expect(states(view)).toEqual({
-      ingest: 'success',
-      validate: 'success',
-      split: 'success',
-      candidates: 'success',
-      tune: 'success',
-      train_best: 'success',
-      evaluate: 'success',
-      gate: 'success',
-      register: 'success',
-      export: 'success',
-      export_onnx: 'skipped',
-      rejected: 'skipped',
-      report: 'success',
-    });
+    expect(statesOf(view)).toEqual(BLESSED_RUN_STATES);
     expect(taskOf(view, 'tune').mapped).toMatchObject({ total: 4, succeeded: 4, failed: 0 });
 
     const ingest = output<{ uri: string; rows: number; format: string }>(view, 'ingest');
@@ -134,7 +120,7 @@ describe('ml_retrain on a real worker', () => {
       ],
     });
     expect(view.status).toBe('success');
-    expect(states(view)).toMatchObject({ gate: 'success', register: 'skipped', rejected: 'success', report: 'success' });
+    expect(statesOf(view)).toMatchObject({ gate: 'success', register: 'skipped', rejected: 'success', report: 'success' });
     const rejected = output<RejectModelOutput>(view, 'rejected');
     expect(rejected.failed).toHaveLength(1);
     expect(rejected.failed[0]).toMatchObject({ metric: 'accuracy', kind: 'change', passed: false, baseline: expect.any(Number) });
@@ -188,7 +174,7 @@ describe('ml_retrain on a real worker', () => {
     expect(error).toMatch(/wing_span/);
     expect(error).toMatch(/body_mass_g/);
     expect(taskOf(view, 'validate')).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(states(view)).toMatchObject({
+    expect(statesOf(view)).toMatchObject({
       split: 'upstream_failed',
       tune: 'upstream_failed',
       register: 'upstream_failed',

@@ -10,13 +10,23 @@
  * below, 10,000 at a time, one refusal kind each.
  */
 import { describe, expect, it } from 'vitest';
-import type { EstimatorKind, Hyperparams, Task } from '../../ml/estimators';
+import type { EstimatorKind, Task } from '../../ml/estimators';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
 import { fittedStepSchema } from '../../ml/features/run';
 import { takeRows, type Frame } from '../../ml/frame/frame';
 import { exportLoadedModel } from '../../ml/onnx';
 import { scoreFrame } from '../../ml/predict';
-import { PARITY_CASES, generate, labelMismatches, maxRelativeError, scoreOnnx, trainModel } from './helpers';
+import {
+  expectOnnxParity,
+  PARITY_CASES,
+  generate,
+  parityCases,
+  parityHyperparams,
+  labelMismatches,
+  maxRelativeError,
+  scoreOnnx,
+  trainModel,
+} from './helpers';
 
 const ROWS = 10_000;
 const scoring = generate(ROWS, 123, { unseen: true });
@@ -60,32 +70,12 @@ const LINEAR_EXTRA: FeaturePipelineSpecInput = {
   ],
 };
 
-type Case = [EstimatorKind, Task, string, FeaturePipelineSpecInput];
-const CASES: Case[] = [
-  ['gbt', 'binary', 'extra', GBT_EXTRA],
-  ['gbt', 'multiclass', 'extra', GBT_EXTRA],
-  ['gbt', 'regression', 'extra', GBT_EXTRA],
-  ['logistic_regression', 'binary', 'extra', LINEAR_EXTRA],
-  ['logistic_regression', 'multiclass', 'extra', LINEAR_EXTRA],
-  ['linear_regression', 'regression', 'extra', LINEAR_EXTRA],
-];
+const CASES = parityCases(['extra', GBT_EXTRA], ['extra', LINEAR_EXTRA]);
 const BASE_CASES = PARITY_CASES;
 
-const hyper = (kind: EstimatorKind): Hyperparams => (kind === 'gbt' ? { maxIter: 30 } : kind === 'linear_regression' ? { alpha: 0.5 } : {});
-
+/** Trained on the shared training rows, then exported and scored against scoreFrame on `rows`. */
 async function expectParity(kind: EstimatorKind, task: Task, spec: FeaturePipelineSpecInput, rows: Frame): Promise<void> {
-  const model = await trainModel(kind, task, spec, hyper(kind));
-  const bytes = exportLoadedModel(model, { modelVersion: 1, tideflowVersion: 'test' });
-  const expected = scoreFrame(model, rows);
-  const got = await scoreOnnx(bytes, rows, model.pipeline.inputs);
-  if (task === 'regression') {
-    expect(got.variable).toHaveLength(rows.rows);
-    expect(maxRelativeError(got.variable as Float32Array, expected.values)).toBeLessThan(1e-5);
-    return;
-  }
-  expect(maxRelativeError(got.probabilities as Float32Array, expected.proba as Float64Array)).toBeLessThan(1e-5);
-  expect(labelMismatches(got.label as string[], expected.labels as string[])).toEqual([]);
-  expect(new Set(expected.labels).size).toBe(model.artifact.classes.length);
+  await expectOnnxParity(await trainModel(kind, task, spec, parityHyperparams(kind)), task, rows);
 }
 
 describe('ONNX export parity, the remaining step variants (10,000 rows, onnxruntime-node)', () => {
@@ -180,7 +170,7 @@ describe('rows Tideflow refuses, among 10,000 (NaN and an empty label; every oth
       const kind: EstimatorKind = spec.steps?.some((s) => s.op === 'categorical') ? 'gbt' : 'logistic_regression';
       // Trained on rows Tideflow accepts, so fitting sees no refused value.
       const ok = Array.from({ length: train.rows }, (_, i) => i).filter((i) => !refused(train, i));
-      const model = await trainModel(kind, 'binary', spec, hyper(kind), ok.length, takeRows(train, ok));
+      const model = await trainModel(kind, 'binary', spec, parityHyperparams(kind), ok.length, takeRows(train, ok));
       const got = await scoreOnnx(exportLoadedModel(model, { tideflowVersion: 'test' }), scoring, model.pipeline.inputs);
       const bad = Array.from({ length: ROWS }, (_, i) => i).filter((i) => refused(scoring, i));
       const good = Array.from({ length: ROWS }, (_, i) => i).filter((i) => !refused(scoring, i));

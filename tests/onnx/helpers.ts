@@ -4,12 +4,14 @@
  * the project's own trainers, and scoring the exported file with onnxruntime-node.
  */
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { expect } from 'vitest';
 import { fitModelArtifact, loadedModel } from '../../bench/fit-model';
 import type { EstimatorKind, Hyperparams, Task } from '../../ml/estimators';
 import type { FeaturePipelineSpecInput } from '../../ml/features';
 import type { ColumnSchema, Frame, FrameColumn } from '../../ml/frame/frame';
 import { createRng } from '../../ml/stats/random';
-import type { LoadedModel, Scores } from '../../ml/predict';
+import { exportLoadedModel } from '../../ml/onnx';
+import { scoreFrame, type LoadedModel, type Scores } from '../../ml/predict';
 
 const COLOURS = ['red', 'green', 'blue', 'teal', 'amber', 'olive', 'plum', 'rare1', 'rare2'];
 const COLOUR_WEIGHTS = [20, 18, 15, 12, 10, 8, 6, 1, 0.5];
@@ -125,16 +127,37 @@ export const GBT_PIPELINE: FeaturePipelineSpecInput = {
   ],
 };
 
+/** A parity case: estimator, task, the features' label in the test's name, the pipeline. */
+export type ParityCase = [EstimatorKind, Task, string, FeaturePipelineSpecInput];
+
+/**
+ * Every estimator on each task it serves, as one pair of parity pipelines: gradient boosting on
+ * `gbt`, the linear models on `linear` (they need one-hot features, no native categories).
+ */
+export function parityCases(
+  gbt: [label: string, spec: FeaturePipelineSpecInput],
+  linear: [label: string, spec: FeaturePipelineSpecInput],
+): ParityCase[] {
+  return [
+    ['gbt', 'binary', ...gbt],
+    ['gbt', 'multiclass', ...gbt],
+    ['gbt', 'regression', ...gbt],
+    ['logistic_regression', 'binary', ...linear],
+    ['logistic_regression', 'multiclass', ...linear],
+    ['linear_regression', 'regression', ...linear],
+  ];
+}
+
 /** export-parity.test.ts's estimator × task × pipeline cases (export-parity-steps.test.ts checks what they cover). */
-export const PARITY_CASES: [EstimatorKind, Task, string, FeaturePipelineSpecInput][] = [
-  ['gbt', 'binary', 'native categorical', GBT_PIPELINE],
-  ['gbt', 'multiclass', 'native categorical', GBT_PIPELINE],
-  ['gbt', 'regression', 'native categorical', GBT_PIPELINE],
+export const PARITY_CASES: ParityCase[] = [
+  ...parityCases(['native categorical', GBT_PIPELINE], ['one-hot', LINEAR_PIPELINE]),
+  // Gradient boosting on one-hot features too: its trees then split on 0/1 columns, not category sets.
   ['gbt', 'binary', 'one-hot', LINEAR_PIPELINE],
-  ['logistic_regression', 'binary', 'one-hot', LINEAR_PIPELINE],
-  ['logistic_regression', 'multiclass', 'one-hot', LINEAR_PIPELINE],
-  ['linear_regression', 'regression', 'one-hot', LINEAR_PIPELINE],
 ];
+
+/** The parity tests' hyperparameters: few trees and a ridge penalty, enough for a non-trivial model, fast to fit. */
+export const parityHyperparams = (kind: EstimatorKind): Hyperparams =>
+  kind === 'gbt' ? { maxIter: 30 } : kind === 'linear_regression' ? { alpha: 0.5 } : {};
 
 export async function trainModel(
   kind: EstimatorKind,
@@ -211,6 +234,26 @@ export function labelMismatches(a: readonly string[], b: readonly string[]): str
   const out: string[] = [];
   for (let i = 0; i < b.length && out.length < 5; i++) if (a[i] !== b[i]) out.push(`row ${i}: onnx ${a[i]}, tideflow ${b[i]}`);
   return out;
+}
+
+/**
+ * `model` exported and scored with onnxruntime-node answers on `rows` as scoreFrame does:
+ * regression values and probabilities within 1e-5, labels identical, every class reached.
+ */
+export async function expectOnnxParity(model: LoadedModel, task: Task, rows: Frame): Promise<void> {
+  const bytes = exportLoadedModel(model, { modelVersion: 1, tideflowVersion: 'test' });
+  const expected = scoreFrame(model, rows);
+  const got = await scoreOnnx(bytes, rows, model.pipeline.inputs);
+  if (task === 'regression') {
+    expect(got.variable).toHaveLength(rows.rows);
+    expect(maxRelativeError(got.variable as Float32Array, expected.values)).toBeLessThan(1e-5);
+    return;
+  }
+  expect(got.probabilities).toHaveLength(rows.rows * model.artifact.classes.length);
+  expect(maxRelativeError(got.probabilities as Float32Array, expected.proba as Float64Array)).toBeLessThan(1e-5);
+  expect(labelMismatches(got.label as string[], expected.labels as string[])).toEqual([]);
+  // The data reaches every class, so a constant answer could not pass.
+  expect(new Set(expected.labels).size).toBe(model.artifact.classes.length);
 }
 
 export type { Scores };

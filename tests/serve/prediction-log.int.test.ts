@@ -20,6 +20,7 @@ import { listKeys } from '../../storage/documents';
 import { captureIo } from '../cli/helpers';
 import { computeDriftReport } from '../../activities/drift/monitor';
 import { testContext, testStore } from '../ml/activity-env';
+import { PENGUIN_FEATURE_COLUMNS } from '../fixtures/penguins';
 import { auth, penguinFrame, post, register, startServer, TOKEN, trainModel } from './helpers';
 
 const prefix = `serve-log-${Date.now()}`;
@@ -133,14 +134,7 @@ describe('in-process server', () => {
       },
       testContext(),
     );
-    expect(drift.columns.map((c) => c.column).sort()).toEqual([
-      'beak_depth_mm',
-      'beak_length_mm',
-      'body_mass_g',
-      'flipper_length_mm',
-      'island',
-      'sex',
-    ]);
+    expect(drift.columns.map((c) => c.column).sort()).toEqual(PENGUIN_FEATURE_COLUMNS);
   });
 });
 

@@ -54,15 +54,8 @@ describe('rollout', () => {
   it('a faulty candidate is rolled back by itself: alias stays on stable, no stable request fails', async () => {
     const name = await registerModel(h.store, 'faulty', [a1, faulty(a2)]);
     const traffic = drive(serving.url, name);
-    await start({
-      model: name,
-      candidate: 2,
-      strategy: 'canary',
-      steps: [50, 100],
-      stepSeconds: 20,
-      checkSeconds: 0.5,
-      guards: { minRequests: 5 },
-    });
+    // Steps long enough that the guards, not the step clock, end this rollout.
+    await start({ model: name, candidate: 2, strategy: 'canary', steps: [50, 100], ...fast, stepSeconds: 20 });
     const outcome = await rolloutResult(h.client, name);
     const endedAt = Date.now();
     await new Promise((r) => setTimeout(r, 1500));
@@ -119,15 +112,7 @@ describe('rollout', () => {
 
   it('pause stops the step clock, resume continues, abort rolls back', async () => {
     const name = await registerModel(h.store, 'steer', [a1, a2]);
-    await start({
-      model: name,
-      candidate: 2,
-      strategy: 'canary',
-      steps: [10, 100],
-      stepSeconds: 2,
-      checkSeconds: 0.5,
-      guards: { minRequests: 0 },
-    });
+    await start({ model: name, candidate: 2, strategy: 'canary', steps: [10, 100], ...fast, guards: { minRequests: 0 } });
     await signalRollout(h.client, name, 'pause');
     await waitFor('paused', async () => ((await rolloutState(h.store, name))?.status === 'paused' ? true : undefined), 10_000);
     await new Promise((r) => setTimeout(r, 3000));

@@ -9,7 +9,6 @@
  * missing (its own learned side). Linear models refuse such columns (they need onehot).
  */
 import { z } from 'zod';
-import type { ColumnType } from '../../frame/frame';
 import { type PlainColumn, type StepContext, type WorkingSet, stepError } from '../columns';
 import type { StepOf } from '../spec';
 
@@ -31,12 +30,6 @@ export const categoricalParamsSchema = z.object({
 });
 export type CategoricalParams = z.infer<typeof categoricalParamsSchema>;
 type Category = string | number;
-
-function valuesOf(work: WorkingSet, column: string): { type: ColumnType; at: (i: number) => Category | null } {
-  const col = work.get(column);
-  if (col.type === 'string') return { type: col.type, at: (i) => col.values[i] ?? null };
-  return { type: col.type, at: (i) => (Number.isNaN(col.values[i] as number) ? null : (col.values[i] as number)) };
-}
 
 const byValue = (a: Category, b: Category): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -111,6 +104,13 @@ export function codesOf(spec: ColumnParams): Map<Category, number> {
   return code;
 }
 
+/**
+ * A cell's code: NaN for a missing cell (null, or NaN in a numeric column) and for a value not
+ * among the kept categories. applyCategorical's rule; shared with the one-row plan (../row-plan.ts).
+ */
+export const codeOf = (code: ReadonlyMap<Category, number>, v: Category | null): number =>
+  v === null || (typeof v === 'number' && Number.isNaN(v)) ? NaN : (code.get(v) ?? NaN);
+
 export function applyCategorical(p: CategoricalParams, work: WorkingSet, ctx: StepContext): void {
   for (const spec of p.columns) {
     const col = work.get(spec.column);
@@ -121,18 +121,16 @@ export function applyCategorical(p: CategoricalParams, work: WorkingSet, ctx: St
     const seen = fittedColumns.get(col);
     if (seen) {
       // The column this step was just fitted on: its codes are known, only their numbering changes.
-      const renumber = Float64Array.from(seen.distinct, (v) => code.get(v) ?? NaN);
+      const renumber = Float64Array.from(seen.distinct, (v) => codeOf(code, v));
       const codes = seen.codes;
       for (let i = 0; i < work.rows; i++) {
         const c = codes[i] as number;
         out[i] = c < 0 ? NaN : (renumber[c] as number);
       }
     } else {
-      const { at } = valuesOf(work, spec.column);
-      for (let i = 0; i < work.rows; i++) {
-        const v = at(i);
-        out[i] = v === null ? NaN : (code.get(v) ?? NaN);
-      }
+      // codeOf reads a missing cell in either form (null string, NaN number).
+      const values: ArrayLike<Category | null> = col.values;
+      for (let i = 0; i < work.rows; i++) out[i] = codeOf(code, values[i] ?? null);
     }
     work.replace(spec.column, [{ name: spec.column, type: 'number', values: out, categorical: true }]);
   }

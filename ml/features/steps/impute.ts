@@ -117,22 +117,25 @@ export function fitImpute(step: StepOf<'impute'>, work: WorkingSet, ctx: StepCon
   return { op: 'impute', fills };
 }
 
+/** A string cell filled: missing is null. applyImpute's rule; shared with the one-row plan (../row-plan.ts). */
+export const imputedString = (v: string | null, value: string): string => v ?? value;
+
+/** A numeric cell filled: missing is NaN. applyImpute's rule; shared with the one-row plan (../row-plan.ts). */
+export const imputedNumber = (v: number, value: number): number => (Number.isNaN(v) ? value : v);
+
 export function applyImpute(params: ImputeParams, work: WorkingSet, ctx: StepContext): void {
   for (const { column, value } of params.fills) {
     const col = work.get(column);
     if (col.type === 'string') {
       if (typeof value !== 'string') throw stepError(ctx, `fill value ${value} for string column '${column}' is not a string`);
-      work.replace(column, [{ name: column, type: 'string', values: col.values.map((v) => v ?? value) }]);
+      work.replace(column, [{ name: column, type: 'string', values: col.values.map((v) => imputedString(v, value)) }]);
       continue;
     }
     if (typeof value !== 'number')
       throw stepError(ctx, `fill value ${JSON.stringify(value)} for numeric column '${column}' is not a number`);
     const src = col.values;
     const out = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      const v = src[i] as number;
-      out[i] = Number.isNaN(v) ? value : v;
-    }
+    for (let i = 0; i < src.length; i++) out[i] = imputedNumber(src[i] as number, value);
     // A fractional fill (mean, two-value median) turns a 0/1 column into a plain number.
     const type = col.type === 'boolean' && value !== 0 && value !== 1 ? 'number' : col.type;
     work.replace(column, [{ name: column, type, values: out }]);
