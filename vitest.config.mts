@@ -1,9 +1,9 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects, run one after another (`sequence.groupOrder`):
- *  - unit: pure tests (no servers), files in parallel;
+ *  - unit: pure tests (no servers), UNIT_FILES files at a time;
  *  - integration: files named *.int.test.ts or *.e2e.test.ts, against one real Temporal dev
  *    server + MinIO started for the run (tests/setup/global-setup.ts), INTEGRATION_FILES files at
  *    a time. They share that stack, so each file keeps to its own names: a random task queue per
@@ -13,6 +13,10 @@ import { defineConfig } from 'vitest/config';
  *  - integration-serial: the SERIAL_TESTS below, one at a time after the others, against a stack of
  *    their own (a project's globalSetup runs once per project, so that is a second Temporal +
  *    MinIO, idle until then; it takes a few seconds to start).
+ * Why one after another: vitest 4 runs each group order as one pool with one worker limit (projects
+ * of one order must have the same maxWorkers), so projects in one order share its slots rather than
+ * adding theirs; measured with all three in one order, the whole run took 854 s (unit files took
+ * integration files' slots, and the serial files ran last anyway, as a one-worker project).
  * `npx vitest run --project unit` runs the fast half alone; `--project integration --project
  * integration-serial` the server half.
  */
@@ -49,6 +53,13 @@ const SERIAL_TESTS = [
  */
 const INTEGRATION_FILES = 2;
 
+/**
+ * Unit files at a time: vitest's default is one fewer than the CPUs, so one at a time on CI's 2
+ * cores, where the unit project took 158 s for 96 s of file time (the rest is each file's fork
+ * and imports). Pure tests wait on nothing, so one file per core.
+ */
+const UNIT_FILES = Math.max(2, availableParallelism());
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -59,7 +70,10 @@ export default defineConfig({
     // Tests write their local data sources under the OS temp dir: the one local root they may read (TIDEFLOW_FILE_ROOTS).
     env: { TIDEFLOW_FILE_ROOTS: tmpdir() },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: SERVER_TESTS, sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: SERVER_TESTS, maxWorkers: UNIT_FILES, sequence: { groupOrder: 0 } },
+      },
       {
         extends: true,
         test: {
