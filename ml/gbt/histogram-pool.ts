@@ -22,7 +22,6 @@ import {
   CTRL_INTS,
   END,
   FEATURE,
-  FEATURES,
   FINISHED,
   IDENTITY,
   JOB,
@@ -36,6 +35,7 @@ import {
   SPIN_MS,
   START,
   STOP,
+  UNITS,
   ERROR,
   WORKER_SOURCE,
 } from './pool-protocol';
@@ -206,7 +206,7 @@ export class HistogramPool implements HistogramBuilder {
     c[JOB] = job;
     c[START] = start;
     c[END] = end;
-    c[FEATURES] = units;
+    c[UNITS] = units;
     fields(c);
     Atomics.store(c, FINISHED, 0);
     this.seq++;

@@ -12,16 +12,17 @@ export const SEQ = 0;
 export const START = 2;
 export const END = 3;
 export const IDENTITY = 4;
-export const FEATURES = 5;
+/** The request's unit count (two: the halves of the rows, for every job). */
+export const UNITS = 5;
 export const STOP = 6;
 export const ERROR = 7;
-/** (request sequence mod 2^15) << 16 | next feature: a claim is valid only for the current request. */
+/** (request sequence mod 2^15) << 16 | next unit: a claim is valid only for the current request. */
 export const NEXT = 8;
-/** Features finished for the current request, by either thread. */
+/** Units finished for the current request, by either thread. */
 export const FINISHED = 9;
 /** The request's job: 0 histograms, 1 partition, 2 binary gradients, 3 leaf values (units = the two halves of the rows). */
 export const JOB = 10;
-/** The first row of the second half; partition: the feature and each half's left count. */
+/** The first row of the second half; partition: the split's feature and each half's left count. */
 export const FEATURE = 11;
 export const MID = 12;
 export const LEFT0 = 13;
@@ -93,16 +94,16 @@ function serve({ ctrlBuf, unitsBuf, binsBuf, colBinsBuf, indexBuf, altBuf, table
     Atomics.wait(ctrl, ${SEQ}, seen);
     seen = Atomics.load(ctrl, ${SEQ});
     if (Atomics.load(ctrl, ${STOP}) === 1) break;
-    // Take features while this request is the current one; this thread may wake after the caller
-    // did every feature itself (then it finds none), even after later requests were published.
+    // Take units while this request is the current one; this thread may wake after the caller
+    // did every unit itself (then it finds none), even after later requests were published.
     const tag = (seen & 0x7fff) << 16;
     for (;;) {
       const v = Atomics.load(ctrl, ${NEXT});
-      const count = ctrl[${FEATURES}];
+      const count = ctrl[${UNITS}];
       const u = v & 0xffff;
       if ((v & ~0xffff) !== tag || u >= count) break;
       if (Atomics.compareExchange(ctrl, ${NEXT}, v, v + 1) !== v) continue;
-      // Claimed: the request's fields stay as they are until its every feature is finished.
+      // Claimed: the request's fields stay as they are until its every unit is finished.
       try {
         if (ctrl[${JOB}] === 3) {
           addLeafRange(leaves, ctrl[${LEAVES}], index, alt, raw, u === 0 ? 0 : ctrl[${MID}], u === 0 ? ctrl[${MID}] : n);
