@@ -7,7 +7,7 @@
  * positions of the other array (so the children alternate). Split finding (numeric thresholds
  * with a learned missing side, categorical sets) is splitting.ts.
  */
-import { accumulateUnits, addLeafRange, partitionForward } from './accumulate';
+import { accumulateUnits, addLeafRange, partitionHalf } from './accumulate';
 import { MISSING_BIN } from './binning';
 import { addHalves, checkLeftCount, HALVES_MIN_ROWS, halfOf, indexArray, type IndexBuffer, type NodeRange } from './node-rows';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
@@ -147,7 +147,8 @@ export function partitionOnThisThread(inp: GrowInput, node: NodeRange, feature: 
   const { start, end, buf } = node;
   const src = indexArray(inp, buf);
   const dst = indexArray(inp, buf === 0 ? 1 : 0);
-  checkLeftCount(nLeft, partitionForward(inp.bins, feature * inp.rows, src, dst, start, end, start, start + nLeft, goesLeft));
+  const rows = { start, mid: end, end, split: start + nLeft };
+  checkLeftCount(nLeft, partitionHalf(inp.bins, feature * inp.rows, src, dst, rows, 0, goesLeft));
 }
 
 /** A leaf's rows: index[start..end) after growth. */

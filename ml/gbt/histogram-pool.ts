@@ -14,7 +14,7 @@
  * bit for bit.
  */
 import { Worker } from 'node:worker_threads';
-import { addLeafRange, partitionBackward, partitionForward } from './accumulate';
+import { addLeafRange, partitionHalf } from './accumulate';
 import { binaryGradients } from './binary-gradients';
 import {
   BUF,
@@ -139,6 +139,7 @@ export class HistogramPool implements HistogramBuilder {
     const col = feature * inp.rows;
     const src = indexArray(inp, buf);
     const dst = indexArray(inp, buf === 0 ? 1 : 0);
+    const rows = { start, mid, end, split: start + nLeft };
     this.table.set(goesLeft);
     this.publish(1, start, end, 2, (c) => {
       c[FEATURE] = feature;
@@ -148,10 +149,7 @@ export class HistogramPool implements HistogramBuilder {
     });
     const c = this.ctrl;
     for (let u = claim(c, this.seq, 2); u >= 0; u = claim(c, this.seq, 2)) {
-      c[LEFT0 + u] =
-        u === 0
-          ? partitionForward(inp.bins, col, src, dst, start, mid, start, start + nLeft, this.table)
-          : partitionBackward(inp.bins, col, src, dst, mid, end, start + nLeft, end, this.table);
+      c[LEFT0 + u] = partitionHalf(inp.bins, col, src, dst, rows, u, this.table);
       Atomics.add(c, FINISHED, 1);
     }
     this.waitFinished(2);

@@ -112,9 +112,7 @@ function serve({ ctrlBuf, unitsBuf, binsBuf, colBinsBuf, indexBuf, altBuf, table
         } else if (ctrl[${JOB}] === 1) {
           const start = ctrl[${START}], mid = ctrl[${MID}], end = ctrl[${END}], split = start + ctrl[${NLEFT}];
           const src = ctrl[${BUF}] === 1 ? alt : index, dst = ctrl[${BUF}] === 1 ? index : alt, col = ctrl[${FEATURE}] * n;
-          ctrl[${LEFT0} + u] = u === 0
-            ? partitionForward(colBins, col, src, dst, start, mid, start, split, table)
-            : partitionBackward(colBins, col, src, dst, mid, end, split, end, table);
+          ctrl[${LEFT0} + u] = partitionHalf(colBins, col, src, dst, { start, mid, end, split }, u, table);
         } else {
           const src = ctrl[${BUF}] === 1 ? alt : index;
           const lo = u === 0 ? ctrl[${START}] : ctrl[${MID}], hi = u === 0 ? ctrl[${MID}] : ctrl[${END}];

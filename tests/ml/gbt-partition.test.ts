@@ -5,7 +5,7 @@
  * categorical features and missing values give exactly the single-thread model.
  */
 import { describe, expect, it } from 'vitest';
-import { partitionBackward, partitionForward } from '../../ml/gbt/accumulate';
+import { partitionHalf } from '../../ml/gbt/accumulate';
 import { fitGbt, gbtToJson } from '../../ml/gbt/gradient-boosting';
 import type { Matrix } from '../../ml/frame/matrix';
 import { createRng } from '../../ml/stats/random';
@@ -34,8 +34,9 @@ describe('gbt partitions', () => {
     const src = new Uint32Array(n);
     src.set(rows, start);
     const dst = new Uint32Array(n).fill(0xffffffff);
-    const l0 = partitionForward(bins, n, src, dst, start, mid, start, start + nLeft, goesLeft);
-    const l1 = partitionBackward(bins, n, src, dst, mid, end, start + nLeft, end, goesLeft);
+    const node = { start, mid, end, split: start + nLeft };
+    const l0 = partitionHalf(bins, n, src, dst, node, 0, goesLeft);
+    const l1 = partitionHalf(bins, n, src, dst, node, 1, goesLeft);
     expect(l0 + l1).toBe(nLeft);
     expect(Array.from(dst.subarray(start, end))).toEqual(expected);
     // Nothing outside the node's positions is written.
