@@ -96,8 +96,8 @@ export function fillGradHess(grad: Float32Array, hess: Float32Array, gh: Float32
 }
 
 /**
- * Adds the node's rows into the histograms of work units u0..u1−1 (zeroed first). gbt-pool.ts
- * runs the same loop in a worker thread for the other units.
+ * Adds the node's rows into the histograms of work units u0..u1−1 (zeroed first). histogram-pool.ts
+ * runs the same loop in a worker thread for one half of a large node's rows.
  */
 export function accumulateFeatures(inp: GrowInput, node: NodeRange, identity: boolean, u0: number, u1: number, hist: Float64Array): void {
   const { rowBins, cols, gradHess, units } = inp;
@@ -151,7 +151,7 @@ export function partitionOnThisThread(inp: GrowInput, node: NodeRange, feature: 
   checkLeftCount(nLeft, partitionHalf(inp.bins, feature * inp.rows, src, dst, rows, 0, goesLeft));
 }
 
-/** A leaf's rows: index[start..end) after growth. */
+/** A leaf's rows after growth: positions start..end−1 of index array `buf`. */
 export interface LeafRange extends NodeRange {
   value: number;
 }
