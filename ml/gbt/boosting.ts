@@ -20,7 +20,7 @@ import { binaryGradients } from './binary-gradients';
 import { HistogramPool } from './histogram-pool';
 import { planUnits } from './units';
 import { sharedFloat32, sharedFloat64, sharedUint32, sharedUint8, type BinaryTargets } from './shared-arrays';
-import { addLeafValues, fillGradHess, growTree, type GrowInput, type TreeParams } from './grower';
+import { addLeafValues, fillGradHess, growTree, HB, type GrowInput, type TreeParams } from './grower';
 import { baselineOf, computeGradients, meanLoss } from './losses';
 import { addTreeScores, knownCategoryBitsets, toGbtTree } from './predictor';
 import type { Matrix } from '../frame/matrix';
@@ -232,6 +232,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     index,
     alt: sharedUint32(n),
     rootIsIdentity: true,
+    halves: [sharedFloat64(x.cols * HB), sharedFloat64(x.cols * HB)],
     gradHess: sharedFloat32(2 * n),
     features: mapper,
   };

@@ -9,7 +9,7 @@
  */
 import { accumulateUnits, addLeafRange, partitionHalf } from './accumulate';
 import { MISSING_BIN } from './binning';
-import { addHalves, checkLeftCount, HALVES_MIN_ROWS, halfOf, indexArray, type IndexBuffer, type NodeRange } from './node-rows';
+import { checkLeftCount, HALVES_MIN_ROWS, halfRange, indexArray, joinHalves, otherBuffer, type NodeRange } from './node-rows';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
 
 export { HB } from './splitting';
@@ -58,6 +58,8 @@ export interface GrowInput {
   alt: Uint32Array;
   /** True when index is 0..rows−1 in order on entry (the root then reads gradients directly). */
   rootIsIdentity: boolean;
+  /** The histograms of a large node's two halves of rows (node-rows.ts HALVES_MIN_ROWS): cols × HB each. */
+  halves: readonly [Float64Array, Float64Array];
   /** 2 × rows: the per-row gradients and hessians interleaved (row i at 2i, 2i+1), float32 as sklearn's; filled by the caller. */
   gradHess: Float32Array;
   /** Per-feature bin facts (missing values seen, categorical). */
@@ -67,7 +69,8 @@ export interface GrowInput {
 }
 
 export interface HistogramBuilder {
-  build(inp: GrowInput, node: NodeRange, identity: boolean, hist: Float64Array): void;
+  /** `accumulateHalf` of both halves of a large node into `inp.halves`. */
+  sumHalves(inp: GrowInput, node: NodeRange, identity: boolean): void;
   /**
    * Stable partition of the node's rows by `goesLeft` of the feature's bins into the same
    * positions of the other index array: the `nLeft` rows going left first.
@@ -95,31 +98,31 @@ export function fillGradHess(grad: Float32Array, hess: Float32Array, gh: Float32
   }
 }
 
-/**
- * Adds the node's rows into the histograms of work units u0..u1−1 (zeroed first). histogram-pool.ts
- * runs the same loop in a worker thread for one half of a large node's rows.
- */
+/** Adds the node's rows into the histograms of work units u0..u1−1 (zeroed first). */
 export function accumulateFeatures(inp: GrowInput, node: NodeRange, identity: boolean, u0: number, u1: number, hist: Float64Array): void {
   const { rowBins, cols, gradHess, units } = inp;
   accumulateUnits(rowBins, cols, indexArray(inp, node.buf), gradHess, node.start, node.end, identity, units, u0, u1, HB, hist);
 }
 
+/**
+ * Half `u` of a large node's rows into `inp.halves[u]`, all features: one unit of the halves sum,
+ * on whichever thread takes it (histogram-pool.ts's worker runs the same from its source).
+ */
+export function accumulateHalf(inp: GrowInput, node: NodeRange, identity: boolean, u: number): void {
+  accumulateFeatures(inp, halfRange(node, u), identity, 0, inp.units.length / 6, inp.halves[u] as Float64Array);
+}
+
 function buildHistogram(inp: GrowInput, node: NodeRange, hist: Float64Array): void {
   const identity = node.start === 0 && node.end === inp.rows && node.buf === 0 && inp.rootIsIdentity;
-  if (inp.histograms) {
-    inp.histograms.build(inp, node, identity, hist);
-    return;
-  }
-  const units = inp.units.length / 6;
+  // Small nodes in one pass on this thread: waking the other costs up to a scheduler tick (~4 ms
+  // when the second core is busy), more than a small node's whole histogram.
   if (node.end - node.start < HALVES_MIN_ROWS) {
-    accumulateFeatures(inp, node, identity, 0, units, hist);
+    accumulateFeatures(inp, node, identity, 0, inp.units.length / 6, hist);
     return;
   }
-  const mid = halfOf(node);
-  const second = new Float64Array(hist.length);
-  accumulateFeatures(inp, { ...node, end: mid }, identity, 0, units, hist);
-  accumulateFeatures(inp, { ...node, start: mid }, identity, 0, units, second);
-  addHalves(hist, second);
+  if (inp.histograms) inp.histograms.sumHalves(inp, node, identity);
+  else for (const u of [0, 1]) accumulateHalf(inp, node, identity, u);
+  joinHalves(hist, inp.halves);
 }
 
 /** 1 for the bins whose rows go left under a split. */
@@ -146,7 +149,7 @@ function partition(inp: GrowInput, node: NodeRange, feature: number, goesLeft: U
 export function partitionOnThisThread(inp: GrowInput, node: NodeRange, feature: number, goesLeft: Uint8Array, nLeft: number): void {
   const { start, end, buf } = node;
   const src = indexArray(inp, buf);
-  const dst = indexArray(inp, buf === 0 ? 1 : 0);
+  const dst = indexArray(inp, otherBuffer(buf));
   const rows = { start, mid: end, end, split: start + nLeft };
   checkLeftCount(nLeft, partitionHalf(inp.bins, feature * inp.rows, src, dst, rows, 0, goesLeft));
 }
@@ -217,7 +220,7 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     if (fb.hasMissing[split.feature] !== 1) split.missingLeft = nLeft > nRight;
     partition(inp, leaf, split.feature, leftTable(split), nLeft);
     const mid = leaf.start + nLeft;
-    const buf: IndexBuffer = leaf.buf === 0 ? 1 : 0;
+    const buf = otherBuffer(leaf.buf);
     const lRows: NodeRange = { start: leaf.start, end: mid, buf };
     const rRows: NodeRange = { start: mid, end: leaf.end, buf };
     const ln = newNode();

@@ -40,8 +40,8 @@ import {
   WORKER_SOURCE,
 } from './pool-protocol';
 import { sharedFloat64, type BinaryTargets } from './shared-arrays';
-import { accumulateFeatures, HB, leafTable, partitionOnThisThread, type GrowInput, type GrownTree, type HistogramBuilder } from './grower';
-import { addHalves, checkLeftCount, HALVES_MIN_ROWS, halfOf, indexArray, type NodeRange } from './node-rows';
+import { accumulateHalf, leafTable, partitionOnThisThread, type GrowInput, type GrownTree, type HistogramBuilder } from './grower';
+import { checkLeftCount, HALVES_MIN_ROWS, halfOf, indexArray, otherBuffer, type NodeRange } from './node-rows';
 
 /**
  * Partitions of nodes with fewer rows than this run on the calling thread alone: waking the
@@ -52,8 +52,6 @@ export const MIN_SHARED_ROWS = 2 * HALVES_MIN_ROWS;
 
 export class HistogramPool implements HistogramBuilder {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
-  /** The histograms of a node's two halves of rows, one written by each thread. */
-  private readonly halfHists: [Float64Array, Float64Array];
   /** The partition's goesLeft table (per bin). */
   private readonly table = new Uint8Array(new SharedArrayBuffer(256));
   /** A tree's leaves for addLeafValues (grower.ts `leafTable`). */
@@ -62,7 +60,7 @@ export class HistogramPool implements HistogramBuilder {
   private seq = 0;
 
   /**
-   * `inp`'s bins, rowBins, index, alt and gradHess must be on SharedArrayBuffers, and so must
+   * `inp`'s bins, rowBins, index, alt, halves and gradHess must be on SharedArrayBuffers, and so must
    * `binary`'s arrays (binary log loss: the raw scores, targets and weights `gradients` reads).
    */
   constructor(
@@ -70,7 +68,6 @@ export class HistogramPool implements HistogramBuilder {
     private readonly binary?: BinaryTargets,
     maxLeaves = 0,
   ) {
-    this.halfHists = [sharedFloat64(inp.cols * HB), sharedFloat64(inp.cols * HB)];
     this.leaves = sharedFloat64(4 * maxLeaves);
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -84,7 +81,7 @@ export class HistogramPool implements HistogramBuilder {
         tableBuf: this.table.buffer,
         n: inp.rows,
         ghBuf: inp.gradHess.buffer,
-        histBufs: this.halfHists.map((h) => h.buffer),
+        histBufs: inp.halves.map((h) => h.buffer),
         d: inp.cols,
         rawBuf: binary?.raw.buffer,
         yBuf: binary?.y.buffer,
@@ -95,34 +92,18 @@ export class HistogramPool implements HistogramBuilder {
     this.worker.unref();
   }
 
-  build(inp: GrowInput, node: NodeRange, identity: boolean, hist: Float64Array): void {
-    // Waking the other thread costs up to a scheduler tick (~4 ms when the second core is busy):
-    // more than a small node's whole histogram. Small nodes stay on this thread.
-    const units = inp.units.length / 6;
-    if (node.end - node.start < HALVES_MIN_ROWS) {
-      accumulateFeatures(inp, node, identity, 0, units, hist);
-      return;
-    }
-    const mid = halfOf(node);
+  /** Each half of a large node's rows into `inp.halves`, by whichever thread claims it first. */
+  sumHalves(inp: GrowInput, node: NodeRange, identity: boolean): void {
     this.publish(0, node.start, node.end, 2, (c) => {
       c[IDENTITY] = identity ? 1 : 0;
       c[BUF] = node.buf;
-      c[MID] = mid;
+      c[MID] = halfOf(node);
     });
     for (let u = claim(this.ctrl, this.seq, 2); u >= 0; u = claim(this.ctrl, this.seq, 2)) {
-      accumulateFeatures(
-        inp,
-        u === 0 ? { ...node, end: mid } : { ...node, start: mid },
-        identity,
-        0,
-        units,
-        this.halfHists[u] as Float64Array,
-      );
+      accumulateHalf(inp, node, identity, u);
       Atomics.add(this.ctrl, FINISHED, 1);
     }
     this.waitFinished(2);
-    hist.set(this.halfHists[0]);
-    addHalves(hist, this.halfHists[1]);
   }
 
   /**
@@ -135,10 +116,10 @@ export class HistogramPool implements HistogramBuilder {
       partitionOnThisThread(inp, node, feature, goesLeft, nLeft);
       return;
     }
-    const mid = start + ((end - start) >> 1);
+    const mid = halfOf(node);
     const col = feature * inp.rows;
     const src = indexArray(inp, buf);
-    const dst = indexArray(inp, buf === 0 ? 1 : 0);
+    const dst = indexArray(inp, otherBuffer(buf));
     const rows = { start, mid, end, split: start + nLeft };
     this.table.set(goesLeft);
     this.publish(1, start, end, 2, (c) => {

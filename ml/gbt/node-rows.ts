@@ -18,20 +18,30 @@ export interface NodeRange {
   buf: IndexBuffer;
 }
 
+/** The array holding the children's rows after a node's partition: the other one. */
+export const otherBuffer = (buf: IndexBuffer): IndexBuffer => (buf === 0 ? 1 : 0);
+
 /**
- * Nodes with at least this many rows sum their histograms in two halves of their rows, added at
- * the end (`addHalves`): histogram-pool.ts's two threads take one half each, and a single thread
- * sums the same halves the same way, so the model does not depend on the thread count. Each
- * thread then reads each row once for all its features, and the halves cost the same.
+ * Nodes with at least this many rows sum their histograms in two halves of their rows, one into
+ * each of GrowInput's `halves`, then add them (`joinHalves`): histogram-pool.ts's two threads take
+ * one half each, and a single thread sums the same halves the same way, so the model does not
+ * depend on the thread count. Each thread then reads each row once for all its features, and the
+ * halves cost the same.
  */
 export const HALVES_MIN_ROWS = 10_000;
 
 /** The first row of a node's second half (see HALVES_MIN_ROWS). */
 export const halfOf = (node: NodeRange): number => node.start + ((node.end - node.start) >> 1);
 
-/** hist += other, cell by cell: the second half's sums added to the first's. */
-export function addHalves(hist: Float64Array, other: Float64Array): void {
-  for (let q = 0; q < hist.length; q++) hist[q] = (hist[q] as number) + (other[q] as number);
+/** The rows of half `u` (0 or 1) of a node. */
+export function halfRange(node: NodeRange, u: number): NodeRange {
+  const mid = halfOf(node);
+  return u === 0 ? { ...node, end: mid } : { ...node, start: mid };
+}
+
+/** hist = first + second, cell by cell: a node's histogram from its halves'. */
+export function joinHalves(hist: Float64Array, [first, second]: readonly [Float64Array, Float64Array]): void {
+  for (let q = 0; q < hist.length; q++) hist[q] = (first[q] as number) + (second[q] as number);
 }
 
 /**
