@@ -2,44 +2,23 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, run one after another (`sequence.groupOrder`):
+ * Two projects, run one after the other (`sequence.groupOrder`):
  *  - unit: pure tests (no servers), UNIT_FILES files at a time;
  *  - integration: files named *.int.test.ts or *.e2e.test.ts, against one real Temporal dev
  *    server + MinIO started for the run (tests/setup/global-setup.ts), INTEGRATION_FILES files at
  *    a time. They share that stack, so each file keeps to its own names: a random task queue per
  *    harness (tests/integration/harness.ts), random model names, S3 prefixes and workflow ids, its
- *    own dates for deterministic backfill run ids. Most of their time is spent waiting (timers,
- *    retries, deletions, child processes), which is why several at once pay on 2 cores;
- *  - integration-serial: the SERIAL_TESTS below, one at a time after the others, against a stack of
- *    their own (a project's globalSetup runs once per project, so that is a second Temporal +
- *    MinIO, idle until then; it takes a few seconds to start).
- * Why one after another: vitest 4 runs each group order as one pool with one worker limit (projects
- * of one order must have the same maxWorkers), so projects in one order share its slots rather than
- * adding theirs; measured with all three in one order, the whole run took 854 s (unit files took
- * integration files' slots, and the serial files ran last anyway, as a one-worker project).
- * `npx vitest run --project unit` runs the fast half alone; `--project integration --project
- * integration-serial` the server half.
+ *    own dates for deterministic backfill run ids, and for the files that sync schedules (which is
+ *    namespace-wide) a namespace of their own (tests/setup/namespaces.ts). Most of their time is
+ *    spent waiting (timers, retries, deletions, child processes), which is why several at once pay
+ *    on 2 cores.
+ * Why one after the other: vitest 4 runs each group order as one pool with one worker limit
+ * (projects of one order must have the same maxWorkers), so projects in one order share its slots
+ * rather than adding theirs; measured with the projects in one order, the whole run took 854 s
+ * (unit files took integration files' slots).
+ * `npx vitest run --project unit` runs the fast half alone; `--project integration` the server half.
  */
 const SERVER_TESTS = ['tests/**/*.int.test.ts', 'tests/**/*.e2e.test.ts'];
-
-/**
- * Files that need the schedules of their Temporal server to themselves. Schedule sync is
- * deployment-wide: `syncSchedules` (client/schedules.ts) deletes every tideflow-* schedule that is
- * not in the list it is given, so each of these files' syncs (and their afterAll clean-ups, which
- * sync an empty list) would delete the others' schedules mid-test, and their expected change lists
- * ("create t_interval and t_retries", "Changed n of n") would include the others' schedules.
- */
-const SERIAL_TESTS = [
-  // Create, update, delete and a dry run, checked against the exact list of changes.
-  'tests/integration/schedules.int.test.ts',
-  // A catchup schedule across Sydney's DST gap.
-  'tests/integration/dst-intervals.int.test.ts',
-  // Two catchup schedules of t_backfill; also the one manual t_backfill run (tests/cli/runs-commands
-  // lists the manual runs of t_backfill and counts them).
-  'tests/backfill/backfill.int.test.ts',
-  // `tideflow schedules sync|list|pause|unpause|trigger` over every DAG in dags/.
-  'tests/backfill/cli.int.test.ts',
-];
 
 /**
  * Integration files at a time, chosen by measurement on the 2-core, 24 GiB machine: the server
@@ -79,20 +58,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: SERVER_TESTS,
-          exclude: SERIAL_TESTS,
           globalSetup: ['tests/setup/global-setup.ts'],
           maxWorkers: INTEGRATION_FILES,
           sequence: { groupOrder: 1 },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'integration-serial',
-          include: SERIAL_TESTS,
-          globalSetup: ['tests/setup/global-setup.ts'],
-          fileParallelism: false,
-          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -36,6 +36,11 @@ export interface StackOptions {
   minioConsolePort: number;
   /** Default 'default'. */
   namespace?: string;
+  /**
+   * More namespaces the dev server creates at start, beside `namespace` (the test stack gives each
+   * test file that syncs schedules its own: schedule sync is namespace-wide).
+   */
+  extraNamespaces?: readonly string[];
   bucket: string;
   minioUser: string;
   minioPassword: string;
@@ -111,7 +116,7 @@ export async function startStack(opts: StackOptions): Promise<RunningStack> {
     ...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
     '--db-filename',
     path.join(dataDir, 'temporal', 'temporal.db'),
-    ...(namespace === 'default' ? [] : ['--namespace', namespace]),
+    ...[...(namespace === 'default' ? [] : [namespace]), ...(opts.extraNamespaces ?? [])].flatMap((n) => ['--namespace', n]),
     '--log-level',
     'warn',
     ...TIDEFLOW_SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a.name}=${a.type}`]),

@@ -11,7 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { useHarnessWithWorker, testWorkflowBundle } from '../integration/harness';
 import { backfill, dag, maxConcurrentRuns, starts, waitFor } from './helpers';
 
-const h = useHarnessWithWorker('backfill');
+const h = useHarnessWithWorker('backfill', { namespace: 'backfill' });
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
 });

@@ -5,7 +5,7 @@ import { dags } from '../../dags';
 import { useHarnessWithWorker } from '../integration/harness';
 import { runCliInProcess } from '../cli/in-process';
 
-const h = useHarnessWithWorker('backfill-cli');
+const h = useHarnessWithWorker('backfill-cli', { namespace: 'backfill-cli' });
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
 });

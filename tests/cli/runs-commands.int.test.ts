@@ -15,10 +15,10 @@ const h = useHarnessWithWorker('runs-cli');
 const cli = (...args: string[]) => runCliInProcess(args, { ...process.env, ...h.env });
 
 const tag = Math.random().toString(36).slice(2, 8);
-// This file's runs are the only manual runs of t_backfill in the integration project: other files
+// This file's runs are the only manual runs of t_backfill in the default namespace: other files
 // that run at the same time start it by backfill or drift (tests/backfill/backfill.int.test.ts,
-// which starts a manual one, runs in integration-serial). Listing `--trigger manual` keeps their
-// runs, started and finished while these lists page, out of the totals and pages checked here.
+// which starts a manual one, runs in a namespace of its own). Listing `--trigger manual` keeps
+// their runs, started and finished while these lists page, out of the totals and pages checked here.
 const MINE = ['--trigger', 'manual'];
 const start = (n: number, ms: number) =>
   startDagRun(h.client, dag, {

@@ -32,7 +32,7 @@ function airflowChain(dag: DagDefinition, from: string): string[] {
   return c.chain;
 }
 
-const h = useHarnessWithWorker('dst');
+const h = useHarnessWithWorker('dst', { namespace: 'dst-intervals' });
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
 });

@@ -20,6 +20,7 @@ import { dags } from '../../dags';
 import { createTideflowWorker, workerOptionsFromConfig } from '../../workers/create-worker';
 import { testActivities, type LogEntry } from '../fixtures/activities';
 import { testDags } from '../fixtures/dags';
+import type { OwnNamespace } from '../setup/namespaces';
 
 /** Start a run of `dag` on the harness's queue and wait for its summary (also when it fails). */
 export async function runToEnd(
@@ -75,8 +76,8 @@ export async function killWorker(child: ChildProcess): Promise<void> {
 }
 
 /** A harness with an in-process worker already polling; `stop` shuts both down. */
-export async function startHarnessWithWorker(name: string): Promise<{ h: Harness; stop(): Promise<void> }> {
-  const h = await createHarness(name);
+export async function startHarnessWithWorker(name: string, options: HarnessOptions = {}): Promise<{ h: Harness; stop(): Promise<void> }> {
+  const h = await createHarness(name, options);
   const worker = await h.startWorker();
   return {
     h,
@@ -93,12 +94,12 @@ export async function startHarnessWithWorker(name: string): Promise<{ h: Harness
  * registered after this call (vitest runs `afterAll` hooks in reverse order, so those run before
  * the shutdown); reading it before the `beforeAll` has run throws.
  */
-function useHarness(name: string, { worker }: { worker: boolean }): Harness {
+function useHarness(name: string, { worker, ...options }: HarnessOptions & { worker: boolean }): Harness {
   let current: { h: Harness; stop(): Promise<void> } | undefined;
   beforeAll(async () => {
-    if (worker) current = await startHarnessWithWorker(name);
+    if (worker) current = await startHarnessWithWorker(name, options);
     else {
-      const h = await createHarness(name);
+      const h = await createHarness(name, options);
       current = { h, stop: () => h.close() };
     }
   }, 180_000);
@@ -114,8 +115,8 @@ function useHarness(name: string, { worker }: { worker: boolean }): Harness {
 }
 
 /** The file's harness with an in-process worker (see useHarness): `const h = useHarnessWithWorker('name')`. */
-export function useHarnessWithWorker(name: string): Harness {
-  return useHarness(name, { worker: true });
+export function useHarnessWithWorker(name: string, options: HarnessOptions = {}): Harness {
+  return useHarness(name, { ...options, worker: true });
 }
 
 /** The file's harness without a worker, for tests that spawn (and kill) their own (see useHarness). */
@@ -149,15 +150,28 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(name: string): Promise<Harness> {
+export interface HarnessOptions {
+  /**
+   * One of the stack's extra namespaces (tests/setup/namespaces.ts) for the client, the worker and
+   * the env handed to CLIs and child processes; default the stack's own.
+   */
+  namespace?: OwnNamespace;
+}
+
+export async function createHarness(name: string, { namespace }: HarnessOptions = {}): Promise<Harness> {
   const stack = inject('stack');
   const taskQueue = `${name}-${Math.random().toString(36).slice(2, 8)}`;
   const logFile = join(mkdtempSync(join(tmpdir(), 'tideflow-log-')), 'executions.jsonl');
-  const env = { ...stack.env, TIDEFLOW_TASK_QUEUE: taskQueue, TIDEFLOW_TEST_LOG: logFile };
+  const env = {
+    ...stack.env,
+    TEMPORAL_NAMESPACE: namespace ?? stack.namespace,
+    TIDEFLOW_TASK_QUEUE: taskQueue,
+    TIDEFLOW_TEST_LOG: logFile,
+  };
   Object.assign(process.env, env);
   const config = loadConfig({ ...process.env, ...env });
   const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection, namespace: stack.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
   const children: ChildProcess[] = [];
 
   return {

@@ -7,7 +7,7 @@ import { scheduleIdFor, syncSchedules } from '../../client/schedules';
 import { intervals, retries } from '../fixtures/dags';
 import { useHarnessWithWorker } from './harness';
 
-const h = useHarnessWithWorker('schedules');
+const h = useHarnessWithWorker('schedules', { namespace: 'schedules' });
 afterAll(async () => {
   await syncSchedules(h.client, [], { taskQueue: h.taskQueue }).catch(() => undefined);
 });

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { provisionBinaries } from '../../infra/provision';
 import { findFreePort, LOW_LATENCY_DYNAMIC_CONFIG, startStack } from '../../infra/stack';
+import { OWN_NAMESPACES } from './namespaces';
 
 export interface ProvidedStack {
   temporalAddress: string;
@@ -63,6 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     minioPassword: `test-${Math.random().toString(36).slice(2)}-secret`,
     binaries,
     dynamicConfig: LOW_LATENCY_DYNAMIC_CONFIG,
+    extraNamespaces: OWN_NAMESPACES,
     log,
   });
   log(`stack ready in ${Date.now() - started} ms: Temporal ${stack.temporalAddress}, MinIO ${stack.s3Endpoint} (data ${dataDir})`);
