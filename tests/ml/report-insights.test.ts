@@ -8,7 +8,7 @@ import { fmtNum, renderRunReport } from '../../ml/report';
 import { thresholdTable } from '../../ml/metrics/threshold-curve';
 import { insightsReport } from './fixtures/report-insights-fixtures';
 import { realisticReport } from './fixtures/report-fixtures';
-import { sectionHtml } from './report-html-helpers';
+import { count, sectionHtml } from './report-html-helpers';
 
 /** The <svg> whose aria-label is `label`. */
 const chart = (html: string, label: string): string => {
@@ -16,7 +16,6 @@ const chart = (html: string, label: string): string => {
   expect(start, `chart ${label}`).toBeGreaterThan(0);
   return html.slice(start, html.indexOf('</svg>', start));
 };
-const count = (s: string, re: RegExp): number => (s.match(new RegExp(re.source, 'g')) ?? []).length;
 
 describe('report: split boundary, exact counts, thresholds and importances', () => {
   const { report, y, scores } = insightsReport();
