@@ -6,11 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelArtifact } from '../../ml/predict';
 import { getAlias, promoteVersion } from '../../registry';
-import { rolloutState } from '../../client/rollouts';
-import { waitFor } from '../backfill/helpers';
 import { useHarnessWithWorker } from '../integration/harness';
 import { trainModel, useServer } from '../serve/helpers';
-import { drive, registerModel } from '../serve/rollout-helpers';
+import { drive, registerModel, waitForRolloutStatus } from '../serve/rollout-helpers';
 import { runCliProcess } from './helpers';
 
 const h = useHarnessWithWorker('deploy-cli');
@@ -32,18 +30,7 @@ describe('tideflow deploy', () => {
     const started = await cli(
       'deploy',
       name,
-      '--version',
-      '2',
-      '--strategy',
-      'canary',
-      '--steps',
-      '50,100',
-      '--bake',
-      '3s',
-      '--check-every',
-      '0.5s',
-      '--min-requests',
-      '5',
+      ...'--version 2 --strategy canary --steps 50,100 --bake 3s --check-every 0.5s --min-requests 5'.split(' '),
     );
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
@@ -64,7 +51,7 @@ describe('tideflow deploy', () => {
     expect(status.stdout).toMatch(/Guards: +error rate ≤ stable \+ 2\.00%, p95 ≤ 1000 ms, p99 ≤ 2000 ms/);
     expect(status.stdout).toMatch(/Decisions:\n .*running +step 0 +50% +canary rollout of version 2: v1 → v2, step 0 at 50%/);
 
-    await waitFor('promoted', async () => ((await rolloutState(h.store, name))?.status === 'promoted' ? true : undefined), 60_000);
+    await waitForRolloutStatus(h.store, name, 'promoted', 60_000);
     await traffic.stop();
     const done = await cli('deploy', 'status', name);
     expect(done.stdout).toMatch(/Rollout: +canary of .*: v1 → v2, promoted/);
@@ -80,12 +67,12 @@ describe('tideflow deploy', () => {
     const name = await registerModel(h.store, 'cli-steer', [a1, a2]);
     expect((await cli('deploy', name, '--version', '2', '--bake', '30s', '--min-requests', '0')).code).toBe(0);
     expect((await cli('deploy', 'pause', name)).stdout).toContain(`Sent pause to the rollout of ${name}`);
-    await waitFor('paused', async () => ((await rolloutState(h.store, name))?.status === 'paused' ? true : undefined), 10_000);
+    await waitForRolloutStatus(h.store, name, 'paused');
     expect((await cli('deploy', 'status', name)).stdout).toMatch(/Rollout: +canary of .*, paused/);
     expect((await cli('deploy', 'resume', name)).code).toBe(0);
-    await waitFor('running', async () => ((await rolloutState(h.store, name))?.status === 'running' ? true : undefined), 10_000);
+    await waitForRolloutStatus(h.store, name, 'running');
     expect((await cli('deploy', 'abort', name, '--reason', 'wrong candidate')).code).toBe(0);
-    await waitFor('aborted', async () => ((await rolloutState(h.store, name))?.status === 'aborted' ? true : undefined), 10_000);
+    await waitForRolloutStatus(h.store, name, 'aborted');
     const status = await cli('deploy', 'status', name);
     expect(status.stdout).toMatch(/Outcome: +wrong candidate/);
     expect(status.stdout).toMatch(/aborted +step 0 +0% +wrong candidate/);
@@ -102,17 +89,7 @@ describe('tideflow deploy', () => {
     const r = await cli(
       'deploy',
       name,
-      '--alias',
-      'challenger',
-      '--strategy',
-      'blue-green',
-      '--bake',
-      '1s',
-      '--check-every',
-      '0.5s',
-      '--min-requests',
-      '3',
-      '--wait',
+      ...'--alias challenger --strategy blue-green --bake 1s --check-every 0.5s --min-requests 3 --wait'.split(' '),
     );
     await traffic.stop();
     expect(r.stderr).toBe('');

@@ -1,7 +1,10 @@
 /** Rollout tests' fixtures: models registered under a fresh name, and client traffic that records who answered. */
+import { rolloutState } from '../../client/rollouts';
 import { frameToRows, takeRows, type Frame } from '../../ml/frame/frame';
 import type { ModelArtifact } from '../../ml/predict';
+import type { RolloutState } from '../../mlops/rollout-state';
 import type { ArtifactStore } from '../../registry';
+import { waitFor } from '../backfill/helpers';
 import { penguinFrame, post, register, type Json } from './helpers';
 
 export interface Answer {
@@ -24,6 +27,20 @@ export async function registerModel(store: ArtifactStore, base: string, artifact
   for (const [i, a] of artifacts.entries())
     await register(store, { ...a, modelName: name }, `${name}-run-${i + 1}`, i === 0 ? 'champion' : undefined);
   return name;
+}
+
+/** Wait until the rollout of `name` has recorded `status` in the registry (signals take effect asynchronously). */
+export async function waitForRolloutStatus(
+  store: ArtifactStore,
+  name: string,
+  status: RolloutState['status'],
+  timeoutMs = 10_000,
+): Promise<void> {
+  await waitFor(
+    `rollout of ${name} ${status}`,
+    async () => ((await rolloutState(store, name))?.status === status ? true : undefined),
+    timeoutMs,
+  );
 }
 
 /** A version that cannot answer the clients: its input schema needs a column they never send. */

@@ -12,7 +12,7 @@ import { readPredictionLog } from './rollout-log';
 import { waitFor } from '../backfill/helpers';
 import { useHarnessWithWorker } from '../integration/harness';
 import { loaded, trainModel, useServer } from './helpers';
-import { drive, faulty, registerModel, trafficFrame } from './rollout-helpers';
+import { drive, faulty, registerModel, trafficFrame, waitForRolloutStatus } from './rollout-helpers';
 
 const h = useHarnessWithWorker('rollout');
 const serving = useServer(h, { pollMs: 200 });
@@ -114,7 +114,7 @@ describe('rollout', () => {
     const name = await registerModel(h.store, 'steer', [a1, a2]);
     await start({ model: name, candidate: 2, strategy: 'canary', steps: [10, 100], ...fast, guards: { minRequests: 0 } });
     await signalRollout(h.client, name, 'pause');
-    await waitFor('paused', async () => ((await rolloutState(h.store, name))?.status === 'paused' ? true : undefined), 10_000);
+    await waitForRolloutStatus(h.store, name, 'paused');
     await new Promise((r) => setTimeout(r, 3000));
     const paused = await rolloutView(h.client, name);
     expect(paused).toMatchObject({ status: 'paused', step: 0 });
@@ -125,7 +125,7 @@ describe('rollout', () => {
     await signalRollout(h.client, name, 'pause');
     // Sent together, both signals can reach the workflow in one activation, where abort wins and
     // no 'paused' is recorded (correctly); this test is about aborting a paused rollout.
-    await waitFor('paused again', async () => ((await rolloutState(h.store, name))?.status === 'paused' ? true : undefined), 10_000);
+    await waitForRolloutStatus(h.store, name, 'paused');
     await signalRollout(h.client, name, 'abort', 'changed my mind');
     const outcome = await rolloutResult(h.client, name);
     expect(outcome).toMatchObject({ status: 'aborted', reason: 'changed my mind' });
