@@ -1,9 +1,11 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { MOCKING_UNIT_TESTS } from './tests/setup/unit-isolation';
 
 /**
- * Two projects, run one after the other (`sequence.groupOrder`):
- *  - unit: pure tests (no servers), UNIT_FILES files at a time;
+ * Two kinds of project, run one after the other (`sequence.groupOrder`):
+ *  - unit (and unit-isolated, see MOCKING_UNIT_TESTS): pure tests (no servers), UNIT_FILES files at
+ *    a time;
  *  - integration: files named *.int.test.ts or *.e2e.test.ts, against one real Temporal dev
  *    server + MinIO started for the run (tests/setup/global-setup.ts), INTEGRATION_FILES files at
  *    a time. They share that stack, so each file keeps to its own names: a random task queue per
@@ -16,7 +18,7 @@ import { defineConfig } from 'vitest/config';
  * (projects of one order must have the same maxWorkers), so projects in one order share its slots
  * rather than adding theirs; measured with the projects in one order, the whole run took 854 s
  * (unit files took integration files' slots).
- * `npx vitest run --project unit` runs the fast half alone; `--project integration` the server half.
+ * `npx vitest run --project 'unit*'` runs the fast half alone; `--project integration` the server half.
  */
 const SERVER_TESTS = ['tests/**/*.int.test.ts', 'tests/**/*.e2e.test.ts'];
 
@@ -51,7 +53,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: SERVER_TESTS, maxWorkers: UNIT_FILES, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...SERVER_TESTS, ...MOCKING_UNIT_TESTS],
+          maxWorkers: UNIT_FILES,
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        // Same group order and worker limit as `unit` (vitest 4 runs one order as one pool).
+        test: { name: 'unit-isolated', include: MOCKING_UNIT_TESTS, maxWorkers: UNIT_FILES, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
