@@ -23,16 +23,15 @@ import { MOCKING_UNIT_TESTS } from './tests/setup/unit-isolation';
 const SERVER_TESTS = ['tests/**/*.int.test.ts', 'tests/**/*.e2e.test.ts'];
 
 /**
- * Integration files at a time, chosen by measurement on the 2-core, 24 GiB machine: the server
- * projects took 807 s at 4 (load average 4–12 with other people's work), 736 s at 2 (load 3–5) and
- * 1,096 s at 3 (load 9–13 for most of it, the four serial files then still in the parallel set).
- * Loads differed, so 2 and 4 are not told apart by these runs; 4 passed twice in full, 2 once. The
- * whole `npx vitest run` went from 1,169 s (one integration file at a time, load 1.6–2.4) to 776 s
- * at 4 (load 1.7–4.6). CPU-bound steps slow each other down: the files' own times summed to 919 s
- * one at a time, 1,247 s at 2 and 2,611 s at 4. So 2: about as fast, with far less slowdown for the
- * files that wait on a busy CPU (a fit under a heartbeat or test timeout) on CI's 2 cores.
+ * Integration files at a time, chosen by measurement on the 2-core, 24 GiB machine. Session 12,
+ * quiet machine, whole `npx vitest run` from fresh clones one after another: at 2, 556 s (the
+ * integration project 476 s of it, its files' own times summing to 709 s); at 3 (with the unit
+ * files' shared workers), 476 s (integration 419 s, files summing to 879 s: CPU-bound steps slow
+ * each other down, yet the waits overlap more). Earlier runs on busier machines: 807 s at 4 and
+ * 736 s at 2 for the server projects, files summing to 2,611 s at 4. 3 keeps the slowdown of the
+ * files that run fits under heartbeat and test timeouts moderate on CI's 2 cores.
  */
-const INTEGRATION_FILES = 2;
+const INTEGRATION_FILES = 3;
 
 /**
  * Unit files at a time: vitest's default is one fewer than the CPUs, so one at a time on CI's 2
