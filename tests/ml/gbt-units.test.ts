@@ -27,8 +27,8 @@ describe('gbt histogram work units', () => {
   const r = createRng(3);
   const gh = Float32Array.from({ length: 2 * n }, (_, k) => (k % 2 === 0 ? r() * 2 - 1 : r() * 0.25));
 
-  it('puts three run features in one unit with a plain one, the rest three to a unit', () => {
-    expect(Array.from(planUnits(col, n, d))).toEqual([0, 2, 5, 1, -1, -1, -1, -1, -1, 3, 4, 6]);
+  it('puts three run features in one unit with up to three plain ones, the rest three to a unit', () => {
+    expect(Array.from(planUnits(col, n, d))).toEqual([0, 2, 5, 1, 3, 4, -1, -1, -1, 6, -1, -1]);
     expect(Array.from(planUnits(col, n, d, Infinity))).toEqual([-1, -1, -1, 0, 1, 2, -1, -1, -1, 3, 4, 5, -1, -1, -1, 6, -1, -1]);
   });
 
@@ -44,7 +44,11 @@ describe('gbt histogram work units', () => {
         return h;
       };
       const runs = hist(planUnits(col, n, d));
-      expect(Array.from(runs)).toEqual(Array.from(hist(planUnits(col, n, d, Infinity))));
+      const plain = Array.from(hist(planUnits(col, n, d, Infinity)));
+      expect(Array.from(runs)).toEqual(plain);
+      // The run kernel with two plain features along (and with none), the rest in plain passes.
+      expect(Array.from(hist(Int32Array.from([0, 2, 5, 1, 3, -1, -1, -1, -1, 4, 6, -1])))).toEqual(plain);
+      expect(Array.from(hist(Int32Array.from([0, 2, 5, -1, -1, -1, -1, -1, -1, 1, 3, 4, -1, -1, -1, 6, -1, -1])))).toEqual(plain);
       expect(runs.some((v) => Number.isNaN(v))).toBe(false);
     }
   });
