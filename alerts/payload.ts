@@ -63,8 +63,6 @@ const simpleAlert = z.object({
   status: z.enum(['firing', 'resolved']).default('firing'),
 });
 const simpleList = z.object({ alerts: z.array(simpleAlert).min(1).max(MAX_ALERTS_PER_REQUEST) });
-/** One alert, or `{alerts: [...]}`; told apart by the `alerts` key so errors name the right fields. */
-export const simplePayload = z.union([simpleAlert, simpleList]);
 
 export interface NormalizedAlert {
   status: 'firing' | 'resolved';

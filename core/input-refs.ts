@@ -63,8 +63,6 @@ export function refNode(value: unknown): RefNode | undefined {
   return (value as { [REF_KEY]?: RefNode })[REF_KEY];
 }
 
-export const isRef = (value: unknown): value is Ref<unknown> => refNode(value) !== undefined;
-
 /** A reference whose fields are references too (a Proxy: any field name is accepted). */
 export function fieldsOf<T>(node: RefNode): Fields<T> {
   const extend = (path: readonly string[]): RefNode =>
@@ -109,9 +107,6 @@ export function templateNodes(template: unknown): RefNode[] {
   walk(template);
   return out;
 }
-
-/** Whether a template holds any reference (if not, it is a constant input). */
-export const hasRefs = (template: unknown): boolean => templateNodes(template).length > 0;
 
 /** The tasks a template reads, in first-use order. */
 export function referencedTasks(template: unknown): string[] {

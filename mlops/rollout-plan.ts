@@ -13,8 +13,6 @@ import { isValidModelName, MODEL_NAME_RULE } from '../core/model-name';
 export type RolloutStrategy = 'canary' | 'shadow' | 'blue-green';
 export const ROLLOUT_STRATEGIES: readonly RolloutStrategy[] = ['canary', 'shadow', 'blue-green'];
 export type RolloutStatus = 'running' | 'paused' | 'aborted' | 'rolled-back' | 'promoted';
-export const ACTIVE_STATUSES: readonly RolloutStatus[] = ['running', 'paused'];
-
 export interface Guards {
   /** Candidate error rate minus the stable version's over the same window (so clients' own bad input does not count). */
   maxErrorRate: number;

@@ -65,9 +65,6 @@ async function listChildren(folder: string, store: ArtifactStore): Promise<strin
   }
 }
 
-/** Does the source name its partitions with a {{ds}} / {{ds_nodash}} placeholder? */
-export const hasDatePlaceholder = (source: string): boolean => DATE_PLACEHOLDER.test(source);
-
 function keepDates(names: readonly string[], pattern: RegExp, window: IntervalMs): { kept: Map<string, number>; skipped: number } {
   const kept = new Map<string, number>();
   let skipped = 0;

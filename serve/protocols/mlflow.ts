@@ -89,18 +89,3 @@ export function parseMlflowBody(body: unknown, schema: readonly ColumnSchema[]):
     );
   return fromRecords(value, key);
 }
-
-/** Rows in a request, before parsing them (for the batch-size limit on the cheap path). */
-export function mlflowRowCount(body: unknown): number {
-  if (!isObject(body)) return 0;
-  for (const f of FORMATS) {
-    const v = body[f];
-    if (Array.isArray(v)) return v.length;
-    if (f === 'dataframe_split' && isObject(v) && Array.isArray(v.data)) return v.data.length;
-    if (isObject(v)) {
-      const first = Object.values(v)[0];
-      if (Array.isArray(first)) return first.length;
-    }
-  }
-  return 0;
-}
