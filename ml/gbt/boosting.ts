@@ -16,10 +16,10 @@
  * each row's gradient and hessian (and weight the baseline and the validation loss), as sklearn.
  */
 import { applyBinMapper, fitBinMapper, knownCategories } from './binning';
-import { binaryGradients } from './binary-gradients';
+import { binaryGradients, EXP_TABLE_LENGTH, fillExpTable, type BinaryTargets } from './binary-gradients';
 import { HistogramPool } from './histogram-pool';
+import { allocateKernelArrays } from './kernels/memory';
 import { planUnits } from './units';
-import { sharedFloat32, sharedFloat64, sharedUint32, sharedUint8, type BinaryTargets } from './shared-arrays';
 import { addLeafValues, fillGradHess, growTree, HB, type GrowInput, type TreeParams } from './grower';
 import { baselineOf, computeGradients, meanLoss } from './losses';
 import { addTreeScores, knownCategoryBitsets, toGbtTree } from './predictor';
@@ -160,11 +160,9 @@ function shouldStop(scores: readonly number[], m: number, tol: number): boolean 
  * heartbeat, yield to the event loop or stop (an exception thrown into it closes the worker
  * thread). `numClasses`: 0 = squared error, 2 = binary log loss, ≥ 3 = multinomial log loss.
  */
-/** Column-major n × d codes → row-major. */
-function transposeBins(col: Uint8Array, n: number, d: number): Uint8Array {
-  const out = new Uint8Array(n * d);
+/** Column-major n × d codes → row-major, into `out`. */
+function transposeBins(col: Uint8Array, n: number, d: number, out: Uint8Array): void {
   for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) out[i * d + f] = col[f * n + i] as number;
-  return out;
 }
 
 export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: number, o: GbtOptions): Generator<number, BoostResult> {
@@ -205,35 +203,63 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const mapper = fitBinMapper(x, maxBins, seed, (f) => known[f]);
   const knownBitsets = knownCategoryBitsets(mapper);
   const colBins = applyBinMapper(x, mapper);
-  const bins = sharedUint8(colBins);
-  const rowBins = sharedUint8(transposeBins(colBins, n, x.cols));
+  const d = x.cols;
+  // Everything the kernels touch, on one memory (kernels/memory.ts); raw scores there too, since
+  // the kernels add the leaf values to them.
+  const {
+    memory,
+    kernels,
+    arrays: a,
+  } = allocateKernelArrays({
+    bins: ['u8', n * d],
+    rowBins: ['u8', n * d],
+    index: ['u32', n],
+    alt: ['u32', n],
+    gradHess: ['f32', 2 * n],
+    half0: ['f64', d * HB],
+    half1: ['f64', d * HB],
+    scratch: ['f64', d * HB],
+    goesLeft: ['u8', 256],
+    leaves: ['f64', 4 * params.maxLeafNodes],
+    raw: ['f64', cols * n],
+    y: ['f64', numClasses === 2 ? n : 0],
+    w: ['f64', numClasses === 2 && w ? n : 0],
+    exp: ['f64', numClasses === 2 ? EXP_TABLE_LENGTH : 0],
+  } as const);
+  a.bins.set(colBins);
+  transposeBins(colBins, n, d, a.rowBins);
   const baseline = baselineOf(y, numClasses, w);
-  // Binary log loss computes its gradients straight into gradHess, on both threads: the arrays
-  // that reads are shared. The other losses fill per-column gradients, then interleave them.
-  const binary: BinaryTargets | undefined = numClasses === 2 ? { raw: sharedFloat64(n), y: sharedFloat64(n), w: undefined } : undefined;
+  // Binary log loss computes its gradients straight into gradHess, on both threads. The other
+  // losses fill per-column gradients, then interleave them.
+  const binary: BinaryTargets | undefined =
+    numClasses === 2 ? { raw: a.raw, y: a.y, w: w ? a.w : undefined, exp: fillExpTable(a.exp) } : undefined;
   if (binary) {
     binary.y.set(y);
-    if (w) (binary.w = sharedFloat64(n)).set(w);
+    if (w) a.w.set(w);
   }
-  const raw = binary ? binary.raw : new Float64Array(cols * n);
+  const raw = a.raw;
   baseline.forEach((b, k) => raw.fill(b, k * n, (k + 1) * n));
   const grad = new Float32Array(binary ? 0 : cols * n);
   const hess = new Float32Array(binary ? 0 : cols * n).fill(1);
   if (w && numClasses === 0) hess.set(w);
   // The identity: each tree's root order (addLeafValues restores it after every tree).
-  const index = sharedUint32(n);
+  const index = a.index;
   for (let i = 0; i < n; i++) index[i] = i;
   const inp: GrowInput = {
-    bins,
-    rowBins,
-    units: planUnits(colBins, n, x.cols),
+    kernels,
+    bins: a.bins,
+    rowBins: a.rowBins,
+    units: planUnits(colBins, n, d),
     rows: n,
-    cols: x.cols,
+    cols: d,
     index,
-    alt: sharedUint32(n),
+    alt: a.alt,
     rootIsIdentity: true,
-    halves: [sharedFloat64(x.cols * HB), sharedFloat64(x.cols * HB)],
-    gradHess: sharedFloat32(2 * n),
+    halves: [a.half0, a.half1],
+    scratch: a.scratch,
+    goesLeft: a.goesLeft,
+    leaves: a.leaves,
+    gradHess: a.gradHess,
     features: mapper,
   };
   const scores: number[] = [];
@@ -245,14 +271,14 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   }
   // Both threads take halves of the rows, so even one feature is shared.
   const threads = o.threads ?? (n >= 50_000 ? 2 : 1);
-  const pool = threads === 2 ? new HistogramPool(inp, binary, params.maxLeafNodes) : undefined;
+  const pool = threads === 2 ? new HistogramPool(inp, memory, binary) : undefined;
   if (pool) inp.histograms = pool;
   const trees: GbtTree[][] = [];
   try {
     for (let it = 0; it < (o.maxIter ?? 100); it++) {
       if (!binary) computeGradients(raw, y, n, numClasses, grad, hess, w);
       else if (pool) pool.gradients(inp);
-      else binaryGradients(binary.raw, binary.y, binary.w, 0, n, inp.gradHess);
+      else binaryGradients(kernels, binary.raw, binary.y, binary.w, 0, n, inp.gradHess, binary.exp);
       const iteration: GbtTree[] = [];
       for (let k = 0; k < cols; k++) {
         if (!binary) fillGradHess(grad.subarray(k * n, (k + 1) * n), hess.subarray(k * n, (k + 1) * n), inp.gradHess);

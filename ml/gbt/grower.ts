@@ -11,6 +11,7 @@ import { accumulateUnits, addLeafRange, partitionHalf } from './accumulate';
 import { MISSING_BIN } from './binning';
 import { checkLeftCount, HALVES_MIN_ROWS, halfRange, indexArray, joinHalves, otherBuffer, type NodeRange } from './node-rows';
 import { findSplit, HB, type FeatureBins, type Split } from './splitting';
+import type { Kernels } from './kernels/memory';
 
 export { HB } from './splitting';
 
@@ -42,6 +43,8 @@ export interface Tree {
 }
 
 export interface GrowInput {
+  /** The WebAssembly kernels, bound to the memory that every array below except `units` is on (kernels/memory.ts). */
+  kernels: Kernels;
   /** Column-major bin codes (gbt-bin.ts `applyBins`): what partitioning reads. */
   bins: Uint8Array;
   /** The same codes row-major (row i's features at i·cols…): what histograms read (./accumulate.ts). */
@@ -60,6 +63,12 @@ export interface GrowInput {
   rootIsIdentity: boolean;
   /** The histograms of a large node's two halves of rows (node-rows.ts HALVES_MIN_ROWS): cols × HB each. */
   halves: readonly [Float64Array, Float64Array];
+  /** cols × HB: a small node's histogram, summed here and copied out. */
+  scratch: Float64Array;
+  /** 256: a split's goesLeft table (1 for the bins whose rows go left). */
+  goesLeft: Uint8Array;
+  /** 4 × maxLeafNodes: a tree's leaves as `addLeafRange` reads them (`leafTable`). */
+  leaves: Float64Array;
   /** 2 × rows: the per-row gradients and hessians interleaved (row i at 2i, 2i+1), float32 as sklearn's; filled by the caller. */
   gradHess: Float32Array;
   /** Per-feature bin facts (missing values seen, categorical). */
@@ -100,8 +109,8 @@ export function fillGradHess(grad: Float32Array, hess: Float32Array, gh: Float32
 
 /** Adds the node's rows into the histograms of work units u0..u1−1 (zeroed first). */
 export function accumulateFeatures(inp: GrowInput, node: NodeRange, identity: boolean, u0: number, u1: number, hist: Float64Array): void {
-  const { rowBins, cols, gradHess, units } = inp;
-  accumulateUnits(rowBins, cols, indexArray(inp, node.buf), gradHess, node.start, node.end, identity, units, u0, u1, HB, hist);
+  const { kernels, rowBins, cols, gradHess, units } = inp;
+  accumulateUnits(kernels, rowBins, cols, indexArray(inp, node.buf), gradHess, node.start, node.end, identity, units, u0, u1, HB, hist);
 }
 
 /**
@@ -117,7 +126,8 @@ function buildHistogram(inp: GrowInput, node: NodeRange, hist: Float64Array): vo
   // Small nodes in one pass on this thread: waking the other costs up to a scheduler tick (~4 ms
   // when the second core is busy), more than a small node's whole histogram.
   if (node.end - node.start < HALVES_MIN_ROWS) {
-    accumulateFeatures(inp, node, identity, 0, inp.units.length / 6, hist);
+    accumulateFeatures(inp, node, identity, 0, inp.units.length / 6, inp.scratch);
+    hist.set(inp.scratch);
     return;
   }
   if (inp.histograms) inp.histograms.sumHalves(inp, node, identity);
@@ -125,9 +135,9 @@ function buildHistogram(inp: GrowInput, node: NodeRange, hist: Float64Array): vo
   joinHalves(hist, inp.halves);
 }
 
-/** 1 for the bins whose rows go left under a split. */
-function leftTable(split: Split): Uint8Array {
-  const t = new Uint8Array(256);
+/** Fills `t` (256) with 1 for the bins whose rows go left under a split, 0 for the others. */
+function leftTable(split: Split, t: Uint8Array): Uint8Array {
+  t.fill(0);
   if (split.leftBins) {
     for (let b = 0; b < 256; b++) t[b] = ((split.leftBins[b >>> 5] as number) >>> (b & 31)) & 1;
   } else {
@@ -151,7 +161,7 @@ export function partitionOnThisThread(inp: GrowInput, node: NodeRange, feature: 
   const src = indexArray(inp, buf);
   const dst = indexArray(inp, otherBuffer(buf));
   const rows = { start, mid: end, end, split: start + nLeft };
-  checkLeftCount(nLeft, partitionHalf(inp.bins, feature * inp.rows, src, dst, rows, 0, goesLeft));
+  checkLeftCount(nLeft, partitionHalf(inp.kernels, inp.bins, feature * inp.rows, src, dst, rows, 0, goesLeft));
 }
 
 /** A leaf's rows after growth: positions start..end−1 of index array `buf`. */
@@ -218,7 +228,7 @@ export function growTree(inp: GrowInput, p: TreeParams): GrownTree {
     const nRight = leaf.end - leaf.start - nLeft;
     // Without missing values in training, a missing value at prediction follows the larger child (as sklearn).
     if (fb.hasMissing[split.feature] !== 1) split.missingLeft = nLeft > nRight;
-    partition(inp, leaf, split.feature, leftTable(split), nLeft);
+    partition(inp, leaf, split.feature, leftTable(split, inp.goesLeft), nLeft);
     const mid = leaf.start + nLeft;
     const buf = otherBuffer(leaf.buf);
     const lRows: NodeRange = { start: leaf.start, end: mid, buf };
@@ -285,6 +295,5 @@ export function leafTable(grown: GrownTree, out: Float64Array): number {
  */
 export function addLeafValues(inp: GrowInput, grown: GrownTree, raw: Float64Array): void {
   if (inp.histograms?.addLeafValues?.(inp, grown, raw)) return;
-  const table = new Float64Array(4 * grown.leaves.length);
-  addLeafRange(table, leafTable(grown, table), inp.index, inp.alt, raw, 0, inp.rows);
+  addLeafRange(inp.kernels, inp.leaves, leafTable(grown, inp.leaves), inp.index, inp.alt, raw, 0, inp.rows);
 }

@@ -39,7 +39,8 @@ import {
   ERROR,
   WORKER_SOURCE,
 } from './pool-protocol';
-import { sharedFloat64, type BinaryTargets } from './shared-arrays';
+import type { BinaryTargets } from './binary-gradients';
+import { kernelModule } from './kernels/memory';
 import { accumulateHalf, leafTable, partitionOnThisThread, type GrowInput, type GrownTree, type HistogramBuilder } from './grower';
 import { checkLeftCount, HALVES_MIN_ROWS, halfOf, indexArray, otherBuffer, type NodeRange } from './node-rows';
 
@@ -52,41 +53,41 @@ export const MIN_SHARED_ROWS = 2 * HALVES_MIN_ROWS;
 
 export class HistogramPool implements HistogramBuilder {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4));
-  /** The partition's goesLeft table (per bin). */
-  private readonly table = new Uint8Array(new SharedArrayBuffer(256));
-  /** A tree's leaves for addLeafValues (grower.ts `leafTable`). */
-  private readonly leaves: Float64Array;
   private readonly worker: Worker;
   private seq = 0;
 
   /**
-   * `inp`'s bins, rowBins, index, alt, halves and gradHess must be on SharedArrayBuffers, and so must
-   * `binary`'s arrays (binary log loss: the raw scores, targets and weights `gradients` reads).
+   * `inp`'s arrays and `binary`'s (binary log loss: the raw scores, targets, weights and exp table
+   * `gradients` reads) are on `memory` (kernels/memory.ts), where the worker's kernels see them too;
+   * `inp.units` is on a SharedArrayBuffer.
    */
   constructor(
     inp: GrowInput,
+    memory: WebAssembly.Memory,
     private readonly binary?: BinaryTargets,
-    maxLeaves = 0,
   ) {
-    this.leaves = sharedFloat64(4 * maxLeaves);
+    // Typed arrays on shared memory arrive in the worker as views of the same memory, at the same offsets.
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
-        ctrlBuf: this.ctrl.buffer,
-        unitsBuf: inp.units.buffer,
-        binsBuf: inp.rowBins.buffer,
-        colBinsBuf: inp.bins.buffer,
-        indexBuf: inp.index.buffer,
-        altBuf: inp.alt.buffer,
-        tableBuf: this.table.buffer,
+        ctrl: this.ctrl,
+        module: kernelModule(),
+        memory,
+        units: inp.units,
+        bins: inp.rowBins,
+        colBins: inp.bins,
+        index: inp.index,
+        alt: inp.alt,
+        table: inp.goesLeft,
         n: inp.rows,
-        ghBuf: inp.gradHess.buffer,
-        histBufs: inp.halves.map((h) => h.buffer),
+        gh: inp.gradHess,
+        hists: inp.halves,
         d: inp.cols,
-        rawBuf: binary?.raw.buffer,
-        yBuf: binary?.y.buffer,
-        wBuf: binary?.w?.buffer,
-        leafBuf: this.leaves.buffer,
+        raw: binary?.raw,
+        y: binary?.y,
+        w: binary?.w,
+        exp: binary?.exp,
+        leaves: inp.leaves,
       },
     });
     this.worker.unref();
@@ -121,7 +122,7 @@ export class HistogramPool implements HistogramBuilder {
     const src = indexArray(inp, buf);
     const dst = indexArray(inp, otherBuffer(buf));
     const rows = { start, mid, end, split: start + nLeft };
-    this.table.set(goesLeft);
+    if (goesLeft !== inp.goesLeft) inp.goesLeft.set(goesLeft);
     this.publish(1, start, end, 2, (c) => {
       c[FEATURE] = feature;
       c[MID] = mid;
@@ -130,7 +131,7 @@ export class HistogramPool implements HistogramBuilder {
     });
     const c = this.ctrl;
     for (let u = claim(c, this.seq, 2); u >= 0; u = claim(c, this.seq, 2)) {
-      c[LEFT0 + u] = partitionHalf(inp.bins, col, src, dst, rows, u, this.table);
+      c[LEFT0 + u] = partitionHalf(inp.kernels, inp.bins, col, src, dst, rows, u, inp.goesLeft);
       Atomics.add(c, FINISHED, 1);
     }
     this.waitFinished(2);
@@ -145,7 +146,7 @@ export class HistogramPool implements HistogramBuilder {
       2,
       inp.rows,
       () => undefined,
-      (lo, hi) => binaryGradients(b.raw, b.y, b.w, lo, hi, inp.gradHess),
+      (lo, hi) => binaryGradients(inp.kernels, b.raw, b.y, b.w, lo, hi, inp.gradHess, b.exp),
     );
   }
 
@@ -154,13 +155,13 @@ export class HistogramPool implements HistogramBuilder {
    * positions; false for another raw-score array than the pool's, or more leaves than it holds.
    */
   addLeafValues(inp: GrowInput, grown: GrownTree, raw: Float64Array): boolean {
-    if (raw !== this.binary?.raw || 4 * grown.leaves.length > this.leaves.length) return false;
-    const count = leafTable(grown, this.leaves);
+    if (raw !== this.binary?.raw || 4 * grown.leaves.length > inp.leaves.length) return false;
+    const count = leafTable(grown, inp.leaves);
     this.halves(
       3,
       inp.rows,
       (c) => (c[LEAVES] = count),
-      (lo, hi) => addLeafRange(this.leaves, count, inp.index, inp.alt, raw, lo, hi),
+      (lo, hi) => addLeafRange(inp.kernels, inp.leaves, count, inp.index, inp.alt, raw, lo, hi),
     );
     return true;
   }

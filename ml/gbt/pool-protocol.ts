@@ -74,20 +74,9 @@ const __name = (f) => f;
 ${ACCUMULATE_SOURCE}
 ${BINARY_GRADIENTS_SOURCE}
 ${spinWhile.toString()}
-function serve({ ctrlBuf, unitsBuf, binsBuf, colBinsBuf, indexBuf, altBuf, tableBuf, ghBuf, histBufs, rawBuf, yBuf, wBuf, leafBuf, d, n }) {
-  const ctrl = new Int32Array(ctrlBuf);
-  const bins = new Uint8Array(binsBuf);
-  const units = new Int32Array(unitsBuf);
-  const colBins = new Uint8Array(colBinsBuf);
-  const index = new Uint32Array(indexBuf);
-  const alt = new Uint32Array(altBuf);
-  const table = new Uint8Array(tableBuf);
-  const gh = new Float32Array(ghBuf);
-  const hists = histBufs.map((b) => new Float64Array(b));
-  const raw = rawBuf && new Float64Array(rawBuf);
-  const y = yBuf && new Float64Array(yBuf);
-  const w = wBuf && new Float64Array(wBuf);
-  const leaves = new Float64Array(leafBuf);
+function serve({ ctrl, module, memory, units, bins, colBins, index, alt, table, gh, hists, raw, y, w, exp, leaves, d, n }) {
+  // This thread's own instance of the kernels, on the fit's memory.
+  const k = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } }).exports;
   let seen = 0;
   for (;;) {
     spinWhile(ctrl, ${SEQ}, seen, ${SPIN_MS});
@@ -106,17 +95,17 @@ function serve({ ctrlBuf, unitsBuf, binsBuf, colBinsBuf, indexBuf, altBuf, table
       // Claimed: the request's fields stay as they are until its every unit is finished.
       try {
         if (ctrl[${JOB}] === 3) {
-          addLeafRange(leaves, ctrl[${LEAVES}], index, alt, raw, u === 0 ? 0 : ctrl[${MID}], u === 0 ? ctrl[${MID}] : n);
+          addLeafRange(k, leaves, ctrl[${LEAVES}], index, alt, raw, u === 0 ? 0 : ctrl[${MID}], u === 0 ? ctrl[${MID}] : n);
         } else if (ctrl[${JOB}] === 2) {
-          binaryGradients(raw, y, w, u === 0 ? 0 : ctrl[${MID}], u === 0 ? ctrl[${MID}] : n, gh);
+          binaryGradients(k, raw, y, w, u === 0 ? 0 : ctrl[${MID}], u === 0 ? ctrl[${MID}] : n, gh, exp);
         } else if (ctrl[${JOB}] === 1) {
           const start = ctrl[${START}], mid = ctrl[${MID}], end = ctrl[${END}], split = start + ctrl[${NLEFT}];
           const src = ctrl[${BUF}] === 1 ? alt : index, dst = ctrl[${BUF}] === 1 ? index : alt, col = ctrl[${FEATURE}] * n;
-          ctrl[${LEFT0} + u] = partitionHalf(colBins, col, src, dst, { start, mid, end, split }, u, table);
+          ctrl[${LEFT0} + u] = partitionHalf(k, colBins, col, src, dst, { start, mid, end, split }, u, table);
         } else {
           const src = ctrl[${BUF}] === 1 ? alt : index;
           const lo = u === 0 ? ctrl[${START}] : ctrl[${MID}], hi = u === 0 ? ctrl[${MID}] : ctrl[${END}];
-          accumulateUnits(bins, d, src, gh, lo, hi, ctrl[${IDENTITY}] === 1, units, 0, units.length / 6, ${HB}, hists[u]);
+          accumulateUnits(k, bins, d, src, gh, lo, hi, ctrl[${IDENTITY}] === 1, units, 0, units.length / 6, ${HB}, hists[u]);
         }
       } catch (err) {
         Atomics.store(ctrl, ${ERROR}, 1);

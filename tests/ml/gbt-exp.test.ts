@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binaryGradients, expNonPositive, expTables } from '../../ml/gbt/binary-gradients';
+import { binaryGradients, EXP_TABLE_LENGTH, fillExpTable } from '../../ml/gbt/binary-gradients';
+import { allocateKernelArrays } from '../../ml/gbt/kernels/memory';
 import { createRng } from '../../ml/stats/random';
 
 /** |a − b| in units in the last place of b. */
@@ -9,7 +10,9 @@ function ulps(a: number, b: number): number {
 }
 
 describe('binary log-loss gradients: the inline exponential', () => {
-  const t = expTables();
+  const { kernels, arrays } = allocateKernelArrays({ exp: ['f64', EXP_TABLE_LENGTH] } as const);
+  const t = fillExpTable(arrays.exp);
+  const expNonPositive = (x: number, table: Float64Array): number => kernels.expNonPositive(x, table.byteOffset);
 
   it('is within 2 ulp of Math.exp over the whole range it covers, and Math.exp itself outside it', () => {
     const r = createRng(11);
@@ -28,12 +31,20 @@ describe('binary log-loss gradients: the inline exponential', () => {
   it("gives the float32 gradients and hessians of the Math.exp formula (sklearn's), weighted and not", () => {
     const r = createRng(5);
     const n = 200_000;
-    const raw = Float64Array.from({ length: n }, (_, i) => (i % 1000 === 0 ? (r() - 0.5) * 80 : (r() - 0.5) * 10));
-    const y = Float64Array.from({ length: n }, () => (r() < 0.2 ? 1 : 0));
-    const w = Float64Array.from({ length: n }, () => 0.5 + r() * 2);
+    const m = allocateKernelArrays({
+      raw: ['f64', n],
+      y: ['f64', n],
+      w: ['f64', n],
+      gh: ['f32', 2 * n],
+      exp: ['f64', EXP_TABLE_LENGTH],
+    } as const);
+    const { raw, y, w, gh: got } = m.arrays;
+    raw.set(Float64Array.from({ length: n }, (_, i) => (i % 1000 === 0 ? (r() - 0.5) * 80 : (r() - 0.5) * 10)));
+    y.set(Float64Array.from({ length: n }, () => (r() < 0.2 ? 1 : 0)));
+    w.set(Float64Array.from({ length: n }, () => 0.5 + r() * 2));
     for (const weights of [undefined, w]) {
-      const got = new Float32Array(2 * n);
-      binaryGradients(raw, y, weights, 0, n, got);
+      got.fill(NaN);
+      binaryGradients(m.kernels, raw, y, weights, 0, n, got, fillExpTable(m.arrays.exp));
       const want = new Float32Array(2 * n);
       for (let i = 0; i < n; i++) {
         const z = raw[i] as number;

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { partitionHalf } from '../../ml/gbt/accumulate';
+import { allocateKernelArrays } from '../../ml/gbt/kernels/memory';
 import { fitGbt, gbtToJson } from '../../ml/gbt/gradient-boosting';
 import type { Matrix } from '../../ml/frame/matrix';
 import { createRng } from '../../ml/stats/random';
@@ -18,8 +19,15 @@ function stableSplit(rows: number[], left: (i: number) => boolean): number[] {
 describe('gbt partitions', () => {
   const n = 5000;
   const r = createRng(11);
-  const bins = Uint8Array.from({ length: 2 * n }, () => (r() < 0.1 ? 255 : Math.floor(r() * 40)));
-  const goesLeft = Uint8Array.from({ length: 256 }, (_, b) => (b === 255 || b % 3 === 0 ? 1 : 0));
+  const { kernels, arrays } = allocateKernelArrays({
+    bins: ['u8', 2 * n],
+    goesLeft: ['u8', 256],
+    src: ['u32', n],
+    dst: ['u32', n],
+  } as const);
+  const { bins, goesLeft, src, dst } = arrays;
+  bins.set(Uint8Array.from({ length: 2 * n }, () => (r() < 0.1 ? 255 : Math.floor(r() * 40))));
+  goesLeft.set(Uint8Array.from({ length: 256 }, (_, b) => (b === 255 || b % 3 === 0 ? 1 : 0)));
   // A node: positions 700..3700 holding an ascending subset of the rows, feature 1 (column at n).
   const start = 700;
   const end = 3700;
@@ -31,12 +39,12 @@ describe('gbt partitions', () => {
   const nLeft = rows.filter(left).length;
 
   it.each([start, 1234, 2000, end])('lower half forward and upper half backward meet in the stable order (halves at %i)', (mid) => {
-    const src = new Uint32Array(n);
+    src.fill(0);
     src.set(rows, start);
-    const dst = new Uint32Array(n).fill(0xffffffff);
+    dst.fill(0xffffffff);
     const node = { start, mid, end, split: start + nLeft };
-    const l0 = partitionHalf(bins, n, src, dst, node, 0, goesLeft);
-    const l1 = partitionHalf(bins, n, src, dst, node, 1, goesLeft);
+    const l0 = partitionHalf(kernels, bins, n, src, dst, node, 0, goesLeft);
+    const l1 = partitionHalf(kernels, bins, n, src, dst, node, 1, goesLeft);
     expect(l0 + l1).toBe(nLeft);
     expect(Array.from(dst.subarray(start, end))).toEqual(expected);
     // Nothing outside the node's positions is written.

@@ -1,0 +1,80 @@
+/**
+ * A fit's arrays on one shared WebAssembly memory, and the kernels (./kernels.wat) bound to it:
+ * the kernels address the arrays by their byte offsets, and the histogram pool's worker thread
+ * instantiates the same module on the same memory (histogram-pool.ts), so both threads see every
+ * array. The memory is sized once for the fit and never grows.
+ */
+import { InputError } from '../../../core/errors';
+import { KERNELS_BASE64 } from './binary';
+
+/** The exports of kernels.wat: pointers are byte offsets into the memory, see there. */
+export interface Kernels {
+  histRuns(...args: number[]): void;
+  histPlain(...args: number[]): void;
+  partitionHalf(...args: number[]): number;
+  addLeafRange(...args: number[]): void;
+  binaryGradients(...args: number[]): void;
+  expNonPositive(x: number, table: number): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled kernels (once per thread; a worker receives it in its workerData). */
+export function kernelModule(): WebAssembly.Module {
+  return (compiled ??= new WebAssembly.Module(Uint8Array.from(atob(KERNELS_BASE64), (c) => c.charCodeAt(0))));
+}
+
+/** The kernels bound to `memory` (Math.exp is their fallback outside the inline exponential's range). */
+export function instantiateKernels(memory: WebAssembly.Memory, module = kernelModule()): Kernels {
+  return new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } }).exports as unknown as Kernels;
+}
+
+type Kind = 'u8' | 'u32' | 'f32' | 'f64';
+type ArrayOf<K extends Kind> = K extends 'u8' ? Uint8Array : K extends 'u32' ? Uint32Array : K extends 'f32' ? Float32Array : Float64Array;
+const BYTES: Record<Kind, number> = { u8: 1, u32: 4, f32: 4, f64: 8 };
+/** Arrays start on cache lines; offset 0 stays unused so that a kernel can read 0 as "none". */
+const ALIGN = 64;
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB: 65,536 pages. */
+const MAX_PAGES = 65536;
+
+export interface KernelArrays<S extends Record<string, readonly [Kind, number]>> {
+  memory: WebAssembly.Memory;
+  kernels: Kernels;
+  arrays: { [K in keyof S]: ArrayOf<S[K][0]> };
+}
+
+/**
+ * Lays out the arrays of `spec` (name → element kind and length, zeroed) on a new shared memory
+ * just large enough, with the kernels bound to it. A fit whose arrays pass 4 GiB is refused with
+ * its size (wasm32 addresses no more).
+ */
+export function allocateKernelArrays<S extends Record<string, readonly [Kind, number]>>(spec: S): KernelArrays<S> {
+  const at: Record<string, number> = {};
+  let next = ALIGN;
+  for (const [name, [kind, length]] of Object.entries(spec)) {
+    at[name] = next;
+    next += Math.ceil((length * BYTES[kind]) / ALIGN) * ALIGN;
+  }
+  const pages = Math.ceil(next / PAGE);
+  if (pages > MAX_PAGES)
+    throw new InputError(
+      `gradient boosting needs ${(next / 2 ** 30).toFixed(1)} GiB of working arrays for these rows and features; ` +
+        'one fit holds at most 4 GiB: fit on fewer rows (a sample) or fewer features',
+    );
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const buffer = memory.buffer;
+  const arrays: Record<string, Uint8Array | Uint32Array | Float32Array | Float64Array> = {};
+  for (const [name, [kind, length]] of Object.entries(spec)) {
+    const offset = at[name] as number;
+    arrays[name] =
+      kind === 'u8'
+        ? new Uint8Array(buffer, offset, length)
+        : kind === 'u32'
+          ? new Uint32Array(buffer, offset, length)
+          : kind === 'f32'
+            ? new Float32Array(buffer, offset, length)
+            : new Float64Array(buffer, offset, length);
+  }
+  return { memory, kernels: instantiateKernels(memory), arrays: arrays as KernelArrays<S>['arrays'] };
+}
