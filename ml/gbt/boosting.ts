@@ -210,6 +210,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     memory,
     kernels,
     arrays: a,
+    release,
   } = allocateKernelArrays({
     bins: ['u8', n * d],
     rowBins: ['u8', n * d],
@@ -299,6 +300,7 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
     }
   } finally {
     pool?.close();
+    release();
   }
   const result: BoostResult = { baseline, trees, knownCategories: knownBitsets };
   if (valid) result.validationScores = scores;

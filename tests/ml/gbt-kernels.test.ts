@@ -36,7 +36,11 @@ describe('gbt WebAssembly kernels', () => {
     ] as const;
     const base = Float64Array.from({ length: n }, () => r());
     const want = Float64Array.from(base);
-    for (const [start, end, value] of ranges) for (let p = start; p < end; p++) want[perm[p] as number] += value;
+    for (const [start, end, value] of ranges)
+      for (let p = start; p < end; p++) {
+        const i = perm[p] as number;
+        want[i] = (want[i] as number) + value;
+      }
     for (const cut of [0, 1, 299, 300, 555, 1000]) {
       arrays.index.set(perm);
       arrays.alt.set(perm);
@@ -47,6 +51,31 @@ describe('gbt WebAssembly kernels', () => {
       expect(Array.from(arrays.raw)).toEqual(Array.from(want));
       expect(Array.from(arrays.index)).toEqual(Array.from({ length: n }, (_, i) => i));
     }
+  });
+
+  it("reuse a finished fit's memory, zeroed and grown when the next needs more, and never one still in use", () => {
+    const first = allocateKernelArrays({ a: ['f64', 1000] } as const);
+    first.arrays.a.fill(7);
+    const concurrent = allocateKernelArrays({ a: ['f64', 1000] } as const);
+    expect(concurrent.memory).not.toBe(first.memory);
+    first.release();
+    first.release(); // a second release is a no-op, not a second idle entry
+    const next = allocateKernelArrays({ a: ['f64', 1000] } as const);
+    expect(next.memory).toBe(first.memory);
+    expect(next.arrays.a.every((v) => v === 0)).toBe(true);
+    const other = allocateKernelArrays({ a: ['f64', 1000] } as const);
+    expect(other.memory).not.toBe(first.memory);
+    next.release();
+    // Grown: the kernels reach arrays past the old end.
+    const larger = allocateKernelArrays({ pad: ['u8', 900_000], raw: ['f64', 4], index: ['u32', 4], leaves: ['f64', 4] } as const);
+    expect(larger.memory).toBe(first.memory);
+    const { raw, index, leaves } = larger.arrays;
+    expect(raw.byteOffset).toBeGreaterThan(900_000);
+    index.set([3, 2, 1, 0]);
+    leaves.set([0, 4, 2.5, 0]);
+    addLeafRange(larger.kernels, leaves, 1, index, index, raw, 0, 4);
+    expect(Array.from(raw)).toEqual([2.5, 2.5, 2.5, 2.5]);
+    for (const m of [concurrent, other, larger]) m.release();
   });
 
   it('refuses a fit whose arrays pass 4 GiB, saying how much it needs', () => {

@@ -2,7 +2,12 @@
  * A fit's arrays on one shared WebAssembly memory, and the kernels (./kernels.wat) bound to it:
  * the kernels address the arrays by their byte offsets, and the histogram pool's worker thread
  * instantiates the same module on the same memory (histogram-pool.ts), so both threads see every
- * array. The memory is sized once for the fit and never grows.
+ * array.
+ *
+ * A finished fit hands its memory back (`release`) and the thread's next fit reuses it, grown if
+ * it needs more. Why: V8 does not count a shared wasm memory towards the garbage collector's
+ * pressure, so dropped memories wait for a collection that nothing asks for; measured, 700 fits
+ * of 60,000 rows took the process from 124 MiB to 1,949 MiB (169 MiB after a forced collection).
  */
 import { InputError } from '../../../core/errors';
 import { KERNELS_BASE64 } from './binary';
@@ -42,12 +47,37 @@ export interface KernelArrays<S extends Record<string, readonly [Kind, number]>>
   memory: WebAssembly.Memory;
   kernels: Kernels;
   arrays: { [K in keyof S]: ArrayOf<S[K][0]> };
+  /** Hands the memory back for this thread's next fit; the arrays must not be used after. */
+  release(): void;
+}
+
+interface Bound {
+  memory: WebAssembly.Memory;
+  kernels: Kernels;
+}
+
+/** Memories of finished fits on this thread, for the next ones (at most IDLE_MAX kept). */
+const idle: Bound[] = [];
+const IDLE_MAX = 2;
+
+/** A memory of at least `pages` (zeroed up to there) with its kernels: an idle one, grown if need be, or a new one. */
+function take(pages: number): Bound {
+  const fits = idle.findIndex((b) => b.memory.buffer.byteLength >= pages * PAGE);
+  const reused = fits >= 0 ? idle.splice(fits, 1)[0] : idle.pop();
+  if (!reused) {
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+    return { memory, kernels: instantiateKernels(memory) };
+  }
+  const have = reused.memory.buffer.byteLength / PAGE;
+  if (have < pages) reused.memory.grow(pages - have);
+  new Uint8Array(reused.memory.buffer, 0, pages * PAGE).fill(0);
+  return reused;
 }
 
 /**
- * Lays out the arrays of `spec` (name → element kind and length, zeroed) on a new shared memory
- * just large enough, with the kernels bound to it. A fit whose arrays pass 4 GiB is refused with
- * its size (wasm32 addresses no more).
+ * Lays out the arrays of `spec` (name → element kind and length, zeroed) on a shared memory
+ * large enough (see the module comment), with the kernels bound to it. A fit whose arrays pass
+ * 4 GiB is refused with its size (wasm32 addresses no more).
  */
 export function allocateKernelArrays<S extends Record<string, readonly [Kind, number]>>(spec: S): KernelArrays<S> {
   const at: Record<string, number> = {};
@@ -62,8 +92,8 @@ export function allocateKernelArrays<S extends Record<string, readonly [Kind, nu
       `gradient boosting needs ${(next / 2 ** 30).toFixed(1)} GiB of working arrays for these rows and features; ` +
         'one fit holds at most 4 GiB: fit on fewer rows (a sample) or fewer features',
     );
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const buffer = memory.buffer;
+  const bound = take(pages);
+  const buffer = bound.memory.buffer;
   const arrays: Record<string, Uint8Array | Uint32Array | Float32Array | Float64Array> = {};
   for (const [name, [kind, length]] of Object.entries(spec)) {
     const offset = at[name] as number;
@@ -76,5 +106,11 @@ export function allocateKernelArrays<S extends Record<string, readonly [Kind, nu
             ? new Float32Array(buffer, offset, length)
             : new Float64Array(buffer, offset, length);
   }
-  return { memory, kernels: instantiateKernels(memory), arrays: arrays as KernelArrays<S>['arrays'] };
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    if (idle.length < IDLE_MAX) idle.push(bound);
+  };
+  return { ...bound, arrays: arrays as KernelArrays<S>['arrays'], release };
 }
