@@ -1,6 +1,6 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { MOCKING_UNIT_TESTS } from './tests/setup/unit-isolation';
+import { MOCKING_UNIT_TESTS, SERVER_TEST_SUFFIXES } from './tests/setup/unit-isolation';
 
 /**
  * Two kinds of project, run one after the other (`sequence.groupOrder`):
@@ -20,7 +20,7 @@ import { MOCKING_UNIT_TESTS } from './tests/setup/unit-isolation';
  * (unit files took integration files' slots).
  * `npx vitest run --project 'unit*'` runs the fast half alone; `--project integration` the server half.
  */
-const SERVER_TESTS = ['tests/**/*.int.test.ts', 'tests/**/*.e2e.test.ts'];
+const SERVER_TESTS = SERVER_TEST_SUFFIXES.map((suffix) => `tests/**/*${suffix}`);
 
 /**
  * Integration files at a time, chosen by measurement on the 2-core, 24 GiB machine. Session 12,
@@ -35,8 +35,9 @@ const INTEGRATION_FILES = 3;
 
 /**
  * Unit files at a time: vitest's default is one fewer than the CPUs, so one at a time on CI's 2
- * cores, where the unit project took 158 s for 96 s of file time (the rest is each file's fork
- * and imports). Pure tests wait on nothing, so one file per core.
+ * cores. Pure tests wait on nothing, so one file per core; with the workers shared between files
+ * (`isolate: false`, tests/setup/unit-isolation.ts) the unit project took 45 s alone on the 2-core
+ * machine in session 12.
  */
 const UNIT_FILES = Math.max(2, availableParallelism());
 

@@ -8,3 +8,6 @@
  * tests/unit/unit-isolation.test.ts checks that every unit file calling vi.mock is listed.
  */
 export const MOCKING_UNIT_TESTS = ['tests/serve/auth.test.ts'];
+
+/** How server test files are named (*.int.test.ts, *.e2e.test.ts): the integration project's, never a unit file. */
+export const SERVER_TEST_SUFFIXES = ['.int.test.ts', '.e2e.test.ts'];

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, it } from 'vitest';
-import { MOCKING_UNIT_TESTS } from '../setup/unit-isolation';
+import { MOCKING_UNIT_TESTS, SERVER_TEST_SUFFIXES } from '../setup/unit-isolation';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -13,7 +13,8 @@ function unitTestFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
     if (e.isDirectory()) return unitTestFiles(path);
-    return e.name.endsWith('.test.ts') && !/\.(int|e2e)\.test\.ts$/.test(e.name) ? [relative(ROOT, path)] : [];
+    const unit = e.name.endsWith('.test.ts') && !SERVER_TEST_SUFFIXES.some((s) => e.name.endsWith(s));
+    return unit ? [relative(ROOT, path)] : [];
   });
 }
 
