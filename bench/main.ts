@@ -147,7 +147,9 @@ async function runAll(options: BenchOptions, abort: AbortController): Promise<Re
       connection: workerConnection,
       namespace: config.temporal.namespace,
       taskQueue,
-      dags: selected.flatMap((b) => b.dags?.(options) ?? []),
+      // Benches may bring the same definition (retry and ml-pipeline both run ml_retrain as it
+      // ships): registered once. Two different definitions with one id still fail validation.
+      dags: [...new Set(selected.flatMap((b) => b.dags?.(options) ?? []))],
       activities: Object.assign({ noop }, ...selected.map((b) => b.activities?.() ?? {})),
       s3,
       bucket: config.s3.bucket,
