@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type NativeConnection } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { activities as projectActivities } from '../activities';
 import { noop } from '../activities/builtin/noop';
 import { createS3Client } from '../storage/s3-client';
 import { connectWorker, createTideflowWorker } from '../workers/create-worker';
@@ -150,7 +151,9 @@ async function runAll(options: BenchOptions, abort: AbortController): Promise<Re
       // Benches may bring the same definition (retry and ml-pipeline both run ml_retrain as it
       // ships): registered once. Two different definitions with one id still fail validation.
       dags: [...new Set(selected.flatMap((b) => b.dags?.(options) ?? []))],
-      activities: Object.assign({ noop }, ...selected.map((b) => b.activities?.() ?? {})),
+      // The project's activities, then each bench's overrides (retry's injected bug in evaluate):
+      // a bench returning the whole registry would undo another's override.
+      activities: Object.assign({ noop }, projectActivities, ...selected.map((b) => b.activities?.() ?? {})),
       s3,
       bucket: config.s3.bucket,
       prefix: config.s3.prefix,

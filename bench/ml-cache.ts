@@ -22,7 +22,6 @@
  * A cached normal task whose hit the cache probe found (workflows/cache-probe.ts) has no activity
  * in the run's history: the report counts them.
  */
-import { activities } from '../activities';
 import { startDagRun, waitForRun } from '../client/runs';
 import { isLocalTask } from '../core/local-tasks';
 import type { RunView, TaskView } from '../core/run-view';
@@ -132,7 +131,6 @@ export const mlCacheBench: Benchmark = {
   name: 'cache',
   title: 'step caching: ml_retrain on penguins (4 trials), first run vs identical re-run vs one feature param changed',
   dags: () => [mlCacheDag],
-  activities: () => activities,
   async run(ctx: BenchContext): Promise<BenchOutcome> {
     const base = { modelName: `penguins-cache-bench-${Date.now().toString(36)}`, promote: false, features: featuresWith('median') };
     ctx.log('cache: seeding run (the model has no previous row count yet)');

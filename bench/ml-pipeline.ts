@@ -17,7 +17,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activities } from '../activities';
 import type { EvaluateModelOutput } from '../activities/ml/evaluate-model';
 import type { IngestOutput } from '../activities/ml/ingest-data';
 import type { SplitDataOutput } from '../activities/ml/split-data';
@@ -129,7 +128,6 @@ export const mlPipelineBench: Benchmark = {
   name: 'ml-pipeline',
   title: 'flights retrain end to end through ml_retrain (examples/flights-retrain.json), side by side with scikit-learn',
   dags: () => [mlRetrain as DagDefinition],
-  activities: () => activities,
   async run(ctx: BenchContext): Promise<BenchOutcome> {
     const maxDay = maxDayFor(ctx.options.rows);
     const params = benchParams(maxDay, `flight-delays-bench-${Date.now().toString(36)}`);

@@ -48,7 +48,6 @@ export const retryBench: Benchmark = {
   title: 'ml_retrain (penguins) failing at evaluate, retried after the fix: only evaluate and its downstream run',
   dags: () => [dag],
   activities: (): ActivityRegistry => ({
-    ...activities,
     mlEvaluate: async (input: never, ctx) => {
       if (evaluateBroken) throw ApplicationFailure.nonRetryable('bench: injected bug in evaluate', 'BenchInjectedBug');
       return activities.mlEvaluate(input, ctx);

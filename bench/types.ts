@@ -57,7 +57,7 @@ export interface Benchmark {
   title: string;
   /** DAGs this benchmark runs; registered with the in-process worker before any benchmark starts. */
   dags?(options: BenchOptions): DagDefinition[];
-  /** Activities its DAGs name, registered with the in-process worker besides noop. */
+  /** Activities of its own or overriding the project's (which, with noop, the in-process worker always registers). */
   activities?(): ActivityRegistry;
   run(ctx: BenchContext): Promise<BenchOutcome>;
 }
