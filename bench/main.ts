@@ -151,9 +151,10 @@ async function runAll(options: BenchOptions, abort: AbortController): Promise<Re
       // Benches may bring the same definition (retry and ml-pipeline both run ml_retrain as it
       // ships): registered once. Two different definitions with one id still fail validation.
       dags: [...new Set(selected.flatMap((b) => b.dags?.(options) ?? []))],
-      // The project's activities, then each bench's overrides (retry's injected bug in evaluate):
-      // a bench returning the whole registry would undo another's override.
-      activities: Object.assign({ noop }, projectActivities, ...selected.map((b) => b.activities?.() ?? {})),
+      // The project's activities, then the bare noop (the orchestration figures time the engine,
+      // not the project's run recording around its noop), then each bench's overrides (retry's
+      // injected bug in evaluate): a bench returning the whole registry would undo another's.
+      activities: Object.assign({}, projectActivities, { noop }, ...selected.map((b) => b.activities?.() ?? {})),
       s3,
       bucket: config.s3.bucket,
       prefix: config.s3.prefix,
