@@ -10,35 +10,12 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type NativeConnection } from '@temporalio/worker';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { activities as projectActivities } from '../activities';
-import { noop } from '../activities/builtin/noop';
 import { createS3Client } from '../storage/s3-client';
 import { connectWorker, createTideflowWorker } from '../workers/create-worker';
-import { backfillBench } from './backfill';
 import { MAX_CHAIN_TASKS } from './chain-dag';
 import { openEnvironment, TUNED_DYNAMIC_CONFIG, type BenchEnvironment } from './environment';
-import { ingestValidateBench } from './ingest-validate';
-import { mlPipelineBench } from './ml-pipeline';
-import { mlCacheBench } from './ml-cache';
-import { mlTrainBench } from './ml-train';
-import { onnxBench } from './onnx';
-import { orchestration } from './orchestration';
-import { retryBench } from './retry';
-import { serveBench } from './serve';
-import type { BenchContext, BenchOptions, Benchmark } from './types';
-
-/** Every benchmark, in run order; a later one adds itself here. */
-const BENCHMARKS: readonly Benchmark[] = [
-  orchestration,
-  backfillBench,
-  mlTrainBench,
-  ingestValidateBench,
-  onnxBench,
-  mlPipelineBench,
-  retryBench,
-  serveBench,
-  mlCacheBench,
-];
+import { BENCHMARKS, workerRegistrations } from './registry';
+import type { BenchContext, BenchOptions } from './types';
 
 const USAGE = `usage: npm run bench -- [options]
   --tasks N          tasks per chain (default 50)
@@ -148,13 +125,7 @@ async function runAll(options: BenchOptions, abort: AbortController): Promise<Re
       connection: workerConnection,
       namespace: config.temporal.namespace,
       taskQueue,
-      // Benches may bring the same definition (retry and ml-pipeline both run ml_retrain as it
-      // ships): registered once. Two different definitions with one id still fail validation.
-      dags: [...new Set(selected.flatMap((b) => b.dags?.(options) ?? []))],
-      // The project's activities, then the bare noop (the orchestration figures time the engine,
-      // not the project's run recording around its noop), then each bench's overrides (retry's
-      // injected bug in evaluate): a bench returning the whole registry would undo another's.
-      activities: Object.assign({}, projectActivities, { noop }, ...selected.map((b) => b.activities?.() ?? {})),
+      ...workerRegistrations(selected, options),
       s3,
       bucket: config.s3.bucket,
       prefix: config.s3.prefix,
