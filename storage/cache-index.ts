@@ -46,6 +46,8 @@ export const cacheLeaseFormat = defineArtifact('tideflow.cache-lease', 1, {
   acquiredAt: z.string(),
   /** After this instant a waiter may take the lease over (its owner is presumed dead). */
   expiresAt: z.string(),
+  /** Set by `releaseLease`: the holder finished and gave the lease up (not an expiry). */
+  releasedAt: z.string().optional(),
 });
 export type CacheLease = ArtifactOf<typeof cacheLeaseFormat>;
 
@@ -103,7 +105,8 @@ export function leaseIsFree(lease: CacheLease, now: number): boolean {
 
 /**
  * Release the lease the holder of `etag` holds, atomically: it is replaced, only if it is still
- * that one (If-Match), by the same lease expiring now, which the next claimer takes over at once.
+ * that one (If-Match), by the same lease expiring now and marked released (so the next claimer,
+ * which takes it over at once, does not report it as a holder that died).
  * Reading it and then deleting it would not do: between the two, a waiter may take an expired
  * lease over, and the delete would drop the new holder's lease, letting a third task compute the
  * same key. Not a DELETE with If-Match either: MinIO ignores that condition (the pinned version's
@@ -113,7 +116,8 @@ export function leaseIsFree(lease: CacheLease, now: number): boolean {
  * 'lost' when the lease had changed hands (nothing is touched then).
  */
 export async function releaseLease(s: ArtifactStore, c: CacheScope, lease: CacheLease, etag: string): Promise<'released' | 'lost'> {
-  const released: CacheLease = { ...lease, expiresAt: new Date().toISOString() };
+  const now = new Date().toISOString();
+  const released: CacheLease = { ...lease, expiresAt: now, releasedAt: now };
   return (await putDoc(s, cacheLeaseKey(s, c), released, { ifMatch: etag })) === 'conflict' ? 'lost' : 'released';
 }
 

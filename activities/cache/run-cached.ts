@@ -115,7 +115,13 @@ async function claimOrWait(
       // Released, or its owner stopped renewing (died): one waiter takes over, the others keep waiting.
       const taken = await writeLease(s, scope, newLease(call, scope), held.etag);
       if (taken !== 'conflict') {
-        ctx.log.warn('step cache: took over an expired lease', { key: scope.key, from: held.value.owner.workflowId });
+        // A release is the normal end of a computation; only an expiry means a holder died or stalled.
+        if (held.value.releasedAt === undefined)
+          ctx.log.warn('step cache: took over an expired lease (its holder stopped renewing it)', {
+            key: scope.key,
+            from: held.value.owner.workflowId,
+            expiredAt: held.value.expiresAt,
+          });
         return { etag: taken };
       }
     }

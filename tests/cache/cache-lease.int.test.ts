@@ -70,6 +70,7 @@ describe('cache lease release', () => {
     expect(held?.value.owner.workflowId).toBe('waiter');
     expect(held?.etag).toBe(theirs);
     expect(held && leaseIsFree(held.value, Date.now())).toBe(false);
+    expect(held?.value.releasedAt).toBeUndefined();
   });
 
   it('frees a lease still held: the next claimer may take it at once', async () => {
@@ -79,8 +80,9 @@ describe('cache lease release', () => {
     if (mine === 'conflict') throw new Error('fresh key already leased');
     expect(await releaseLease(store, scope, owner, mine)).toBe('released');
     const held = await readLease(store, scope);
-    // Gone, or left marked released (takeable before its expiry); either way the key is free.
-    expect(held === undefined || leaseIsFree(held.value, Date.now())).toBe(true);
+    // Left marked released (takeable before its expiry, and told apart from a holder that died).
+    expect(held && leaseIsFree(held.value, Date.now())).toBe(true);
+    expect(held?.value.releasedAt).toBeDefined();
     const next = await writeLease(store, scope, lease(scope, 'next', 60_000), held?.etag);
     expect(next).not.toBe('conflict');
   });
