@@ -28,7 +28,13 @@ export async function readModel(store: ArtifactStore, ref: ArtifactRef): Promise
 }
 
 /** Score a frame with the shared scorer (ml/predict/score.ts): class indices and probabilities, or regression values. */
-export function predictFrame(model: LoadedModel, frame: Frame): { values: Float64Array; proba?: Float64Array } {
+/** A model's predictions for a frame's rows: values, and class probabilities (rows × classes) for classifiers. */
+export interface Prediction {
+  values: Float64Array;
+  proba?: Float64Array;
+}
+
+export function predictFrame(model: LoadedModel, frame: Frame): Prediction {
   return scoreFrame(model, frame);
 }
 

@@ -14,7 +14,7 @@ import { bestF1, downsampleThresholdCurve, thresholdCurve, thresholdTable } from
 import { transformFeatures } from '../../ml/features';
 import type { Frame } from '../../ml/frame/frame';
 import type { ReportImportance, ReportThresholds } from '../../ml/report';
-import { encodeTarget, predictFrame, type LoadedModel } from './model-artifact';
+import { encodeTarget, predictFrame, type LoadedModel, type Prediction } from './model-artifact';
 
 /** Permutation importance settings: sklearn's n_repeats default, a bounded sample of test rows. */
 export const PERMUTATION = { nRepeats: 5, maxSamples: 20_000, seed: 0 } as const;
@@ -59,7 +59,13 @@ function mainScore(model: LoadedModel, posIndex: number): { metric: string; scor
   return { metric: 'accuracy', score: (f) => accuracy(target(f), argmaxRows(predictFrame(model, f).proba!, k)) };
 }
 
-export function reportInsights(model: LoadedModel, test: Frame, positiveClass: string | undefined): ReportInsights {
+/** `pred`: the model's predictions on `test` when the caller already has them (evaluate does). */
+export function reportInsights(
+  model: LoadedModel,
+  test: Frame,
+  positiveClass: string | undefined,
+  pred: Prediction = predictFrame(model, test),
+): ReportInsights {
   const a = model.artifact;
   const posIndex = positiveClass === undefined ? 1 : a.classes.indexOf(positiveClass);
   const own = modelImportance(model, test);
@@ -80,7 +86,7 @@ export function reportInsights(model: LoadedModel, test: Frame, positiveClass: s
   };
   if (a.task !== 'binary' || posIndex < 0) return { importance };
   const y = Int32Array.from(encodeTarget(test, a.target, a.task, a.classes), (v) => (v === posIndex ? 1 : 0));
-  const p = probaColumn(predictFrame(model, test).proba!, a.classes.length, posIndex);
+  const p = probaColumn(pred.proba!, a.classes.length, posIndex);
   const curve = thresholdCurve(y, p);
   const best = bestF1(curve);
   const table = thresholdTable(
