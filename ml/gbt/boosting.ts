@@ -275,8 +275,12 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
   const pool = threads === 2 ? new HistogramPool(inp, memory, binary) : undefined;
   if (pool) inp.histograms = pool;
   const trees: GbtTree[][] = [];
+  // True while an iteration runs: a failure then may leave the pool's thread inside a kernel
+  // (one that did not answer), so the memory is not handed to another fit but left to the GC.
+  let midIteration = false;
   try {
     for (let it = 0; it < (o.maxIter ?? 100); it++) {
+      midIteration = true;
       if (!binary) computeGradients(raw, y, n, numClasses, grad, hess, w);
       else if (pool) pool.gradients(inp);
       else binaryGradients(kernels, binary.raw, binary.y, binary.w, 0, n, inp.gradHess, binary.exp);
@@ -295,12 +299,13 @@ export function* boostSteps(xAll: Matrix, yAll: ArrayLike<number>, numClasses: n
         scores.push(-meanLoss(valid.raw, valid.y, valid.x.rows, numClasses, valid.w));
         stop = shouldStop(scores, o.nIterNoChange ?? 10, o.tol ?? 1e-7);
       }
+      midIteration = false;
       yield it + 1;
       if (stop) break;
     }
   } finally {
     pool?.close();
-    release();
+    if (!midIteration) release();
   }
   const result: BoostResult = { baseline, trees, knownCategories: knownBitsets };
   if (valid) result.validationScores = scores;
