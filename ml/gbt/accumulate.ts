@@ -14,7 +14,7 @@
  * same functions in its worker thread from their source text, with its own instance of the
  * kernels on the same memory.
  */
-import type { Kernels } from './kernels/memory';
+import type { HistRows, Kernels } from './kernels/memory';
 
 /**
  * Adds rows index[start..end) (or start..end−1 when `identity`) into the histograms of work units
@@ -37,7 +37,7 @@ export function accumulateUnits(
   hist: Float64Array,
 ): void {
   const at = (u: number, j: number): number => units[u * 6 + j] as number;
-  const rows = [bins.byteOffset, d, index.byteOffset, gh.byteOffset, start, end, identity ? 1 : 0, hist.byteOffset, hb];
+  const rows: HistRows = [bins.byteOffset, d, index.byteOffset, gh.byteOffset, start, end, identity ? 1 : 0, hist.byteOffset, hb];
   for (let u = u0; u < u1; u++) {
     for (let j = 0; j < 6; j++) if (at(u, j) >= 0) hist.fill(0, at(u, j) * hb, (at(u, j) + 1) * hb);
     // Run features come three to a unit (units.ts); a unit without them has a plain feature first.

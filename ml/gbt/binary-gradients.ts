@@ -12,7 +12,7 @@
  */
 import type { Kernels } from './kernels/memory';
 
-/** The length of `expTables`' table. */
+/** The length of `fillExpTable`'s table. */
 export const EXP_TABLE_LENGTH = 64 + 1023;
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Histogram-based gradient-boosted trees (like scikit-learn's HistGradientBoosting*): squared-error
  * regression, binary log loss and K-class log loss (softmax, K trees per iteration). The loop is
- * gbt-boost.ts (binning in gbt-bin.ts, trees in gbt-tree.ts); this module is the public API:
- * fitting (sync and async), predictions, and the serialised forms (gbt-json.ts).
+ * boosting.ts (binning in binning.ts, trees in grower.ts); this module is the public API:
+ * fitting (sync and async), predictions, and the serialised forms (serialize.ts).
  *
  * Binary and regression models are `tideflow.gbt` version 3 (`GbtModel`), multiclass models
  * version 4 (`GbtMulticlassModel`); versions 1 and 2 are still read (serialize.ts, docs/ml-models.md).

@@ -45,7 +45,7 @@ export interface Tree {
 export interface GrowInput {
   /** The WebAssembly kernels, bound to the memory that every array below except `units` is on (kernels/memory.ts). */
   kernels: Kernels;
-  /** Column-major bin codes (gbt-bin.ts `applyBins`): what partitioning reads. */
+  /** Column-major bin codes (binning.ts `applyBinMapper`): what partitioning reads. */
   bins: Uint8Array;
   /** The same codes row-major (row i's features at i·cols…): what histograms read (./accumulate.ts). */
   rowBins: Uint8Array;
@@ -73,7 +73,7 @@ export interface GrowInput {
   gradHess: Float32Array;
   /** Per-feature bin facts (missing values seen, categorical). */
   features: FeatureBins;
-  /** Builds histograms on more than one thread (gbt-pool.ts); absent = this thread only. */
+  /** Builds histograms on more than one thread (histogram-pool.ts); absent = this thread only. */
   histograms?: HistogramBuilder;
 }
 

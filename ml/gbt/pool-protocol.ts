@@ -5,6 +5,7 @@
  */
 import { ACCUMULATE_SOURCE } from './accumulate';
 import { BINARY_GRADIENTS_SOURCE } from './binary-gradients';
+import { instantiateKernels } from './kernels/memory';
 import { HB } from './splitting';
 
 // Control block (Int32): the request sequence, the finished sequence, request fields, error flag, the next unit to take.
@@ -74,9 +75,10 @@ const __name = (f) => f;
 ${ACCUMULATE_SOURCE}
 ${BINARY_GRADIENTS_SOURCE}
 ${spinWhile.toString()}
+${instantiateKernels.toString()}
 function serve({ ctrl, module, memory, units, bins, colBins, index, alt, table, gh, hists, raw, y, w, exp, leaves, d, n }) {
   // This thread's own instance of the kernels, on the fit's memory.
-  const k = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } }).exports;
+  const k = instantiateKernels(memory, module);
   let seen = 0;
   for (;;) {
     spinWhile(ctrl, ${SEQ}, seen, ${SPIN_MS});

@@ -7,7 +7,7 @@
  * Run features are those whose bins repeat row after row in the training order (mean run ≥
  * MIN_RUN rows; the flights' hour, weekday and month, the rows being in time order). Rows of
  * every node keep that order (stable partitions), so their runs only get longer there. Three
- * run features share one pass (`accumulateRuns`, much cheaper than plain features) and take up
+ * run features share one pass (kernels.wat `histRuns`, much cheaper than plain features) and take up
  * to three plain features along, so a row's index, gradients and bins are read once for all six
  * (measured on the flights fit, where that is every feature: 7.4–8.0 s against 8.4–8.7 s with one
  * plain feature along and the other two in a pass of their own); the other plain features go three

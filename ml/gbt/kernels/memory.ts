@@ -12,14 +12,38 @@
 import { InputError } from '../../../core/errors';
 import { KERNELS_BASE64 } from './binary';
 
-/** The exports of kernels.wat: pointers are byte offsets into the memory, see there. */
+/** A node's rows as both histogram kernels take them first (pointers are byte offsets; identity 0 or 1). */
+export type HistRows = [
+  bins: number,
+  d: number,
+  index: number,
+  gh: number,
+  start: number,
+  end: number,
+  identity: number,
+  hist: number,
+  hb: number,
+];
+
+/** The exports of kernels.wat: pointers are byte offsets into the memory, counts and positions elements; see there. */
 export interface Kernels {
-  histRuns(...args: number[]): void;
-  histPlain(...args: number[]): void;
-  partitionHalf(...args: number[]): number;
-  addLeafRange(...args: number[]): void;
-  binaryGradients(...args: number[]): void;
-  expNonPositive(x: number, table: number): number;
+  histRuns(...args: [...HistRows, fa: number, fb: number, fc: number, o: number, o2: number, o3: number]): void;
+  histPlain(...args: [...HistRows, fa: number, fb: number, fc: number]): void;
+  partitionHalf(
+    col: number,
+    src: number,
+    dst: number,
+    start: number,
+    mid: number,
+    end: number,
+    split: number,
+    half: number,
+    table: number,
+  ): number;
+  addLeafRange(leaves: number, count: number, index: number, alt: number, raw: number, lo: number, hi: number): void;
+  /** w = 0: all weights 1. */
+  binaryGradients(raw: number, y: number, w: number, lo: number, hi: number, gh: number, expTable: number): void;
+  expNonPositive(x: number, expTable: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -29,14 +53,17 @@ export function kernelModule(): WebAssembly.Module {
   return (compiled ??= new WebAssembly.Module(Uint8Array.from(atob(KERNELS_BASE64), (c) => c.charCodeAt(0))));
 }
 
-/** The kernels bound to `memory` (Math.exp is their fallback outside the inline exponential's range). */
+/**
+ * The kernels bound to `memory` (Math.exp is their fallback outside the inline exponential's range).
+ * Self-contained when `module` is given: the histogram pool's worker runs it from its source text.
+ */
 export function instantiateKernels(memory: WebAssembly.Memory, module = kernelModule()): Kernels {
   return new WebAssembly.Instance(module, { env: { memory, exp: Math.exp } }).exports as unknown as Kernels;
 }
 
-type Kind = 'u8' | 'u32' | 'f32' | 'f64';
-type ArrayOf<K extends Kind> = K extends 'u8' ? Uint8Array : K extends 'u32' ? Uint32Array : K extends 'f32' ? Float32Array : Float64Array;
-const BYTES: Record<Kind, number> = { u8: 1, u32: 4, f32: 4, f64: 8 };
+const ARRAY = { u8: Uint8Array, u32: Uint32Array, f32: Float32Array, f64: Float64Array };
+type Kind = keyof typeof ARRAY;
+type ArrayOf<K extends Kind> = InstanceType<(typeof ARRAY)[K]>;
 /** Arrays start on cache lines; offset 0 stays unused so that a kernel can read 0 as "none". */
 const ALIGN = 64;
 const PAGE = 65536;
@@ -84,7 +111,7 @@ export function allocateKernelArrays<S extends Record<string, readonly [Kind, nu
   let next = ALIGN;
   for (const [name, [kind, length]] of Object.entries(spec)) {
     at[name] = next;
-    next += Math.ceil((length * BYTES[kind]) / ALIGN) * ALIGN;
+    next += Math.ceil((length * ARRAY[kind].BYTES_PER_ELEMENT) / ALIGN) * ALIGN;
   }
   const pages = Math.ceil(next / PAGE);
   if (pages > MAX_PAGES)
@@ -94,18 +121,8 @@ export function allocateKernelArrays<S extends Record<string, readonly [Kind, nu
     );
   const bound = take(pages);
   const buffer = bound.memory.buffer;
-  const arrays: Record<string, Uint8Array | Uint32Array | Float32Array | Float64Array> = {};
-  for (const [name, [kind, length]] of Object.entries(spec)) {
-    const offset = at[name] as number;
-    arrays[name] =
-      kind === 'u8'
-        ? new Uint8Array(buffer, offset, length)
-        : kind === 'u32'
-          ? new Uint32Array(buffer, offset, length)
-          : kind === 'f32'
-            ? new Float32Array(buffer, offset, length)
-            : new Float64Array(buffer, offset, length);
-  }
+  const arrays: Record<string, ArrayOf<Kind>> = {};
+  for (const [name, [kind, length]] of Object.entries(spec)) arrays[name] = new ARRAY[kind](buffer, at[name] as number, length);
   let released = false;
   const release = (): void => {
     if (released) return;
